@@ -1,0 +1,167 @@
+/**
+ * Request signing of the Lucky Monaco session API: the pure functions behind the
+ * `HASH` query parameter and the body `hash` field.
+ *
+ * Source of truth: the "Request signing" section of the spec
+ * (`openapi/docs/signing.md`), checked against `openapi/docs/signing-test-vectors.json`.
+ * No I/O here; every function is deterministic.
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+/** A top-level JSON body as the signer sees it (field name to JSON value). */
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * Thrown when a body cannot be signed: a top-level value is an object or an array,
+ * or the body itself is not a JSON object. The spec says a signer must refuse such a
+ * body rather than guess (signing guide, step 1.3).
+ */
+export class SigningError extends TypeError {
+  override name = "SigningError";
+}
+
+/** Compares two strings by the bytes of their UTF-8 encoding, like `strcmp`. */
+function byUtf8Bytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+function canonicalValue(key: string, value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return JSON.stringify(value);
+  throw new SigningError(`cannot sign field "${key}": its value is ${Array.isArray(value) ? "an array" : typeof value}`);
+}
+
+/**
+ * Builds the canonical string of a body (signing guide, step 1.1 to 1.3): every
+ * top-level field except `hash` whose value is present and not null, sorted by key in
+ * ascending UTF-8 byte order, written `key=value` and joined with `&`. Strings are
+ * used as they are (no URL-encoding); numbers and booleans in their JSON form.
+ *
+ * @param fields the decoded top-level body fields (with or without `hash`)
+ * @returns the canonical string, without the secret
+ * @throws SigningError if a value is an object or an array
+ */
+export function canonicalString(fields: JsonObject): string {
+  return Object.keys(fields)
+    .filter((key) => key !== "hash" && fields[key] !== undefined && fields[key] !== null)
+    .sort(byUtf8Bytes)
+    .map((key) => `${key}=${canonicalValue(key, fields[key])}`)
+    .join("&");
+}
+
+/**
+ * Computes the body `hash` (signing guide, step 1): the lowercase hex MD5 of the UTF-8
+ * bytes of `canonicalString(fields) + secret`.
+ *
+ * @param fields the decoded top-level body fields; an existing `hash` is ignored
+ * @param secret the partner secret
+ * @returns 32 lowercase hex characters
+ * @throws SigningError if a value is an object or an array
+ */
+export function bodyHash(fields: JsonObject, secret: string): string {
+  return createHash("md5").update(canonicalString(fields) + secret, "utf8").digest("hex");
+}
+
+/**
+ * Computes the `HASH` query parameter (signing guide, step 3): the lowercase hex
+ * HMAC-SHA256 of the exact body bytes, keyed with the secret as UTF-8.
+ *
+ * @param rawBody the body exactly as sent; a string is taken as its UTF-8 bytes
+ * @param secret the partner secret
+ * @returns 64 lowercase hex characters
+ */
+export function requestSignature(rawBody: string | Uint8Array, secret: string): string {
+  const hmac = createHmac("sha256", Buffer.from(secret, "utf8"));
+  hmac.update(typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody);
+  return hmac.digest("hex");
+}
+
+/** A signed request body, ready to send. */
+export interface SignedRequest {
+  /** The body to send, exactly these UTF-8 bytes: compact JSON, with `hash` last when added. */
+  rawBody: string;
+  /** The body `hash` that was put into the body, or `undefined` when none was asked for. */
+  hash: string | undefined;
+  /** The value of the `HASH` query parameter, computed over `rawBody`. */
+  HASH: string;
+}
+
+/**
+ * Signs a body in the order the spec prescribes: the body `hash` first (when
+ * `withBodyHash`), then one compact JSON serialisation, then `HASH` over those bytes.
+ * A `hash` already in `fields` is replaced.
+ *
+ * @param fields the body without its `hash`
+ * @param secret the partner secret
+ * @param withBodyHash true for operations whose body carries `hash` (closeSession, sessionExpired)
+ * @throws SigningError if `withBodyHash` and a top-level value is an object or an array
+ */
+export function signRequest(fields: JsonObject, secret: string, withBodyHash: boolean): SignedRequest {
+  const { hash: _ignored, ...rest } = fields;
+  const hash = withBodyHash ? bodyHash(rest, secret) : undefined;
+  const rawBody = JSON.stringify(hash === undefined ? rest : { ...rest, hash });
+  return { rawBody, hash, HASH: requestSignature(rawBody, secret) };
+}
+
+/** Timing-safe equality of two hex strings; false when the lengths differ. */
+export function safeEqualHex(expected: string, received: string): boolean {
+  const a = Buffer.from(expected, "utf8");
+  const b = Buffer.from(received, "utf8");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Outcome of `verifySignedRequest`. `unauthenticated` maps to 401 `G.00`;
+ * `malformed-body` (not a JSON object) to 400 `V.01`; `unsignable-body` (a top-level
+ * object or array, which the canonical string cannot hold) to 400 `V.02`.
+ */
+export type VerificationResult =
+  | { ok: true }
+  | { ok: false; kind: "unauthenticated" | "malformed-body" | "unsignable-body"; reason: string };
+
+/**
+ * Verifies a signed request as a receiver must (signing guide, "Verifying"): `HASH`
+ * over the raw bytes first, then, when `withBodyHash`, the body `hash` over the parsed
+ * top-level fields, both with a timing-safe comparison.
+ *
+ * A body that is not a JSON object but carries a valid `HASH` is reported as
+ * `malformed-body`, not as unauthenticated: the sender is known, the body is broken.
+ *
+ * @param rawBody the body bytes exactly as received
+ * @param HASH the received `HASH` query parameter (undefined when absent)
+ * @param secret the secret of the partner named by `MEMB_ID`
+ * @param withBodyHash true for closeSession and sessionExpired
+ * @returns `{ ok: true }` or the kind of failure with a reason for the error message; never throws
+ */
+export function verifySignedRequest(
+  rawBody: Uint8Array,
+  HASH: string | undefined,
+  secret: string,
+  withBodyHash: boolean,
+): VerificationResult {
+  if (!HASH) return { ok: false, kind: "unauthenticated", reason: "HASH is missing" };
+  if (!safeEqualHex(requestSignature(rawBody, secret), HASH)) {
+    return { ok: false, kind: "unauthenticated", reason: "HASH does not match the request body" };
+  }
+  if (!withBodyHash) return { ok: true };
+  let fields: unknown;
+  try {
+    fields = JSON.parse(Buffer.from(rawBody).toString("utf8"));
+  } catch {
+    return { ok: false, kind: "malformed-body", reason: "the body is not valid JSON" };
+  }
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
+    return { ok: false, kind: "malformed-body", reason: "the body is not a JSON object" };
+  }
+  const received = (fields as JsonObject).hash;
+  if (typeof received !== "string") return { ok: false, kind: "unauthenticated", reason: "the body hash is missing" };
+  let expected: string;
+  try {
+    expected = bodyHash(fields as JsonObject, secret);
+  } catch (error) {
+    return { ok: false, kind: "unsignable-body", reason: (error as Error).message };
+  }
+  return safeEqualHex(expected, received)
+    ? { ok: true }
+    : { ok: false, kind: "unauthenticated", reason: "the body hash does not match the body" };
+}
