@@ -5,8 +5,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ["default"],
+    // The JSON report feeds the "<N> passed, <M> failed" line of .ci/run.
+    reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
   },
 });

@@ -12,7 +12,7 @@ export type ErrorCode = components["schemas"]["ErrorCode"];
 export const errorCatalog = {
   "G.00": {"status":401,"title":"Could not authenticate","retry":"No. Fix the credentials or the signature first; the same request fails again."},
   "G.01": {"status":500,"title":"System error","retry":"Yes, with backoff. Retry with the same `uuid` (ENTER, Kyren): a request that did take effect is answered again from the idempotency record. Report constant occurrences to Lucky Monaco technical support."},
-  "G.02": {"status":422,"title":"Invalid game type","retry":"No, not until the game type is announced as available."},
+  "G.02": {"status":400,"title":"Invalid game type","retry":"No, not until the game type is announced as available."},
   "G.03": {"status":409,"title":"Duplicate request id","retry":"No. Send a new request with a new `uuid`."},
   "V.01": {"status":400,"title":"Malformed request body","retry":"No. Fix the body."},
   "V.02": {"status":400,"title":"Invalid request","retry":"No. Fix the named field."},

@@ -16,7 +16,7 @@ export interface paths {
          *
          *     **Idempotency.** `uuid` is the idempotency key. Sending the same `uuid` with the same body again (for example after a timeout) returns the first response and creates no second session. The same `uuid` with a different body is rejected with `G.03` (409).
          *
-         *     **Order of checks.** The signature is checked first (401 `G.00`), then the body against the schema (400 `V.01`/`V.02`), then the business rules (422 `G.02`, 409 `G.03`). Bodies over 16384 bytes get 413 `V.03`; a `Content-Type` other than `application/json` gets 415 `V.04`.
+         *     **Order of checks.** The signature is checked first (401 `G.00`), then the body against the schema (400 `V.01`/`V.02`), then the business rules (400 `G.02`, 409 `G.03`). Bodies over 16384 bytes get 413 `V.03`; a `Content-Type` other than `application/json` gets 415 `V.04`.
          *
          *     Opening a session does not close the player's other sessions; use close session for that.
          */
@@ -176,7 +176,7 @@ export interface components {
         EnterGameSessionRequest: {
             uuid: components["schemas"]["Uuid4"];
             /**
-             * @description Kind of game to launch. `table` is part of the contract but table games are "not available now" (seed 004): a request with `table` is answered with `G.02` (HTTP 422) until they are announced.
+             * @description Kind of game to launch. `table` is part of the contract but table games are "not available now" (seed 004): a request with `table` is answered with `G.02` (HTTP 400) until they are announced.
              * @example slot
              * @enum {string}
              */
@@ -397,7 +397,7 @@ export interface components {
                 "application/json": components["schemas"]["EnterGameSessionSuccess"];
             };
         };
-        /** @description The request body is malformed (`V.01`) or does not match the schema (`V.02`). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
+        /** @description The request body does not match the schema (`V.02`), is malformed (`V.01`), or asks for a game type that is not available (`G.02`). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
         EnterBadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -435,15 +435,6 @@ export interface components {
         };
         /** @description The `Content-Type` is missing or not `application/json` (`V.04`). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
         EnterUnsupportedMediaType: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["EnterGameSessionFailure"];
-            };
-        };
-        /** @description The game type is not available (`G.02`): table games are not available now. The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
-        EnterUnprocessable: {
             headers: {
                 [name: string]: unknown;
             };
@@ -630,7 +621,6 @@ export interface operations {
             409: components["responses"]["EnterConflict"];
             413: components["responses"]["EnterPayloadTooLarge"];
             415: components["responses"]["EnterUnsupportedMediaType"];
-            422: components["responses"]["EnterUnprocessable"];
             500: components["responses"]["EnterServerError"];
         };
     };

@@ -13,12 +13,14 @@ function cell(text: string): string {
 
 /**
  * The "Error catalog" section: how each operation carries a code, then one row per
- * code with its HTTP status, meaning, retry advice and the operations that document it.
+ * code with its HTTP status, meaning and retry advice. A code that only some operations
+ * show in their response examples names those operations.
  */
 export function renderErrorCatalog(catalog: ErrorCatalogEntry[], operations: OperationFacts[]): string {
   const rows = catalog.map((entry) => {
-    const returnedBy = operations.filter((operation) => operation.statuses.includes(entry.status)).map((operation) => `\`${operation.operationId}\``);
-    return `| \`${entry.code}\` | ${entry.status} | **${cell(entry.title)}.** ${cell(entry.meaning)} | ${cell(entry.retry)} | ${returnedBy.join(", ")} |`;
+    const returnedBy = operations.filter((operation) => operation.errorCodes.includes(entry.code));
+    const only = returnedBy.length < operations.length ? ` Only ${returnedBy.map((operation) => `\`${operation.operationId}\``).join(" and ")}.` : "";
+    return `| \`${entry.code}\` | ${entry.status} | **${cell(entry.title)}.** ${cell(entry.meaning)}${only} | ${cell(entry.retry)} |`;
   });
   return `${GENERATED_NOTE}
 Every failure is an HTTP 4xx or 5xx status with a body that carries one code from this
@@ -34,8 +36,8 @@ the operation, because each keeps the shape its partners already parse:
 Branch on the code, never on the message. Success is always HTTP 200 (with \`error: 0\`
 where the body has an \`error\` field).
 
-| Code | HTTP status | Meaning | Retry? | Documented by |
-|---|---|---|---|---|
+| Code | HTTP status | Meaning | Retry? |
+|---|---|---|---|
 ${rows.join("\n")}
 `;
 }

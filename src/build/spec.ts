@@ -76,6 +76,8 @@ export interface OperationFacts {
   bodyHash: boolean;
   /** Documented response statuses, ascending. */
   statuses: number[];
+  /** Error catalog codes that appear in the operation's documented response examples, sorted. */
+  errorCodes: string[];
 }
 
 function resolve(spec: OpenApiDocument, node: unknown): Record<string, unknown> {
@@ -105,10 +107,24 @@ export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
         signedWithHash: security.some((requirement) => "MembId" in requirement && "Hash" in requirement),
         bodyHash: "hash" in requestSchemaProperties(requestSchema),
         statuses: Object.keys(operation.responses).map(Number).sort((a, b) => a - b),
+        errorCodes: exampleErrorCodes(spec, operation.responses),
       });
     }
   }
   return facts;
+}
+
+/** Codes such as `G.00` found in the examples of a set of responses. */
+function exampleErrorCodes(spec: OpenApiDocument, responses: Record<string, unknown>): string[] {
+  const codes = new Set<string>();
+  for (const response of Object.values(responses)) {
+    const media = resolve(spec, response).content as Record<string, { example?: unknown; examples?: Record<string, unknown> }> | undefined;
+    for (const { example, examples } of Object.values(media ?? {})) {
+      const values = [example, ...Object.values(examples ?? {}).map((named) => resolve(spec, named).value)];
+      for (const match of JSON.stringify(values).matchAll(/"([GV]\.\d{2})"/g)) codes.add(match[1]!);
+    }
+  }
+  return [...codes].sort();
 }
 
 function requestSchemaProperties(schema: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -1,1 +1,13 @@
-echo todo
+# ENTER: open a game session and print the launch URL. Needs curl and openssl.
+# Defaults target the sandbox (npm start) with the sandbox partner; override any of them.
+BASE_URL="${BASE_URL:-http://127.0.0.1:3000}"
+MEMB_ID="${MEMB_ID:-demo}"
+SECRET="${SECRET:-sandbox-secret}"
+UUID="$(uuidgen 2>/dev/null || cat /proc/sys/kernel/random/uuid)"   # a new idempotency key per request
+
+BODY='{"uuid":"'"$UUID"'","gametype":"slot","gameid":"lm_monaco_riches","player":{"id":"player-1001","nickname":"LuckyLuca","language":"en","currency":"EUR","session":{"id":"op-session-77f3a1","ip":"203.0.113.42"}}}'
+HASH="$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | awk '{print $NF}')"
+
+curl -sS -X POST "$BASE_URL/api/session?MEMB_ID=$MEMB_ID&HASH=$HASH" \
+  -H 'Content-Type: application/json' \
+  --data-binary "$BODY"
