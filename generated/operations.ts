@@ -12,10 +12,50 @@ export const maxRequestBodyBytes = 16384;
  * carries the body `hash`, and its documented statuses.
  */
 export const operations = {
-  enterGameSession: {"operationId":"enterGameSession","method":"post","path":"/api/session","summary":"Open a game session (ENTER)","implementedBy":"provider","signedWithHash":true,"bodyHash":false,"statuses":[200,400,401,409,413,415,500],"errorCodes":["G.00","G.01","G.02","G.03","V.01","V.02","V.03","V.04"]},
-  closeSession: {"operationId":"closeSession","method":"post","path":"/V4/closesession","summary":"Close a player's sessions (V4)","implementedBy":"provider","signedWithHash":true,"bodyHash":true,"statuses":[200,400,401,413,415,500],"errorCodes":["G.00","G.01","V.01","V.02","V.03","V.04"]},
-  closeSessionKyren: {"operationId":"closeSessionKyren","method":"post","path":"/v1/CloseSession","summary":"Close a player's sessions (Kyren v1)","implementedBy":"provider","signedWithHash":false,"bodyHash":false,"statuses":[200,400,401,409,413,415,500],"errorCodes":["G.00","G.01","G.03","V.01","V.02","V.03","V.04"]},
-  sessionExpired: {"operationId":"sessionExpired","method":"post","path":"/V4/sessionexpired","summary":"Session expired (provider to operator)","implementedBy":"operator","signedWithHash":true,"bodyHash":true,"statuses":[200,400,401,413,415,500],"errorCodes":["G.00","G.01","V.01","V.02","V.03","V.04"]},
+  enterGameSession: {
+    operationId: "enterGameSession",
+    method: "post",
+    path: "/api/session",
+    summary: "Open a game session (ENTER)",
+    implementedBy: "provider",
+    signedWithHash: true,
+    bodyHash: false,
+    statuses: [200, 400, 401, 409, 413, 415, 500],
+    errorCodes: ["G.00", "G.01", "G.02", "G.03", "V.01", "V.02", "V.03", "V.04"],
+  },
+  closeSession: {
+    operationId: "closeSession",
+    method: "post",
+    path: "/V4/closesession",
+    summary: "Close a player's sessions (V4)",
+    implementedBy: "provider",
+    signedWithHash: true,
+    bodyHash: true,
+    statuses: [200, 400, 401, 413, 415, 500],
+    errorCodes: ["G.00", "G.01", "V.01", "V.02", "V.03", "V.04"],
+  },
+  closeSessionKyren: {
+    operationId: "closeSessionKyren",
+    method: "post",
+    path: "/v1/CloseSession",
+    summary: "Close a player's sessions (Kyren v1)",
+    implementedBy: "provider",
+    signedWithHash: false,
+    bodyHash: false,
+    statuses: [200, 400, 401, 409, 413, 415, 500],
+    errorCodes: ["G.00", "G.01", "G.03", "V.01", "V.02", "V.03", "V.04"],
+  },
+  sessionExpired: {
+    operationId: "sessionExpired",
+    method: "post",
+    path: "/V4/sessionexpired",
+    summary: "Session expired (provider to operator)",
+    implementedBy: "operator",
+    signedWithHash: true,
+    bodyHash: true,
+    statuses: [200, 400, 401, 413, 415, 500],
+    errorCodes: ["G.00", "G.01", "V.01", "V.02", "V.03", "V.04"],
+  },
 } as const;
 
 /** An operationId of the spec. */

@@ -1,13 +1,14 @@
 /**
  * Public entry point of `@luckymonaco/session-api`: the typed, signing client, the
- * signing functions and the generated types of the spec.
+ * signing functions, the receiver-side authentication helpers (for operators who receive
+ * the session expired callback) and the generated types of the spec.
  */
 export { createSessionApiClient, signingMiddleware, type SessionApiClientOptions, type UnsignedPaths } from "./client.js";
 export {
   bodyHash,
   canonicalString,
   requestSignature,
-  safeEqualHex,
+  safeEqual,
   signRequest,
   SigningError,
   verifySignedRequest,
@@ -15,4 +16,6 @@ export {
   type SignedRequest,
   type VerificationResult,
 } from "./signing.js";
+export { authenticateKyrenRequest, authenticateSignedRequest, type Authentication, type SignedRequestParts } from "./http/authenticate.js";
+export { partnerDirectory, type Partner, type PartnerDirectory } from "./http/partners.js";
 export type { components, operations, paths } from "../generated/schema.js";

@@ -103,8 +103,8 @@ export function signRequest(fields: JsonObject, secret: string, withBodyHash: bo
   return { rawBody, hash, HASH: requestSignature(rawBody, secret) };
 }
 
-/** Timing-safe equality of two hex strings; false when the lengths differ. */
-export function safeEqualHex(expected: string, received: string): boolean {
+/** Timing-safe equality of two strings (compared as UTF-8 bytes); false when the lengths differ. */
+export function safeEqual(expected: string, received: string): boolean {
   const a = Buffer.from(expected, "utf8");
   const b = Buffer.from(received, "utf8");
   return a.length === b.length && timingSafeEqual(a, b);
@@ -140,7 +140,7 @@ export function verifySignedRequest(
   withBodyHash: boolean,
 ): VerificationResult {
   if (!HASH) return { ok: false, kind: "unauthenticated", reason: "HASH is missing" };
-  if (!safeEqualHex(requestSignature(rawBody, secret), HASH)) {
+  if (!safeEqual(requestSignature(rawBody, secret), HASH)) {
     return { ok: false, kind: "unauthenticated", reason: "HASH does not match the request body" };
   }
   if (!withBodyHash) return { ok: true };
@@ -161,7 +161,7 @@ export function verifySignedRequest(
   } catch (error) {
     return { ok: false, kind: "unsignable-body", reason: (error as Error).message };
   }
-  return safeEqualHex(expected, received)
+  return safeEqual(expected, received)
     ? { ok: true }
     : { ok: false, kind: "unauthenticated", reason: "the body hash does not match the body" };
 }

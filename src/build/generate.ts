@@ -4,6 +4,7 @@
  *   generated/schema.d.ts                  types of every path, operation and component (openapi-typescript)
  *   generated/operations.ts                operation table (paths, signing needs, statuses)
  *   generated/error-catalog.ts             error catalog keyed by code
+ *   generated/server.ts                    server stubs: typed handler input, results and signatures per operationId
  *   generated/docs/error-catalog.md        the catalog as the docs show it
  *   generated/docs/signing-test-vectors.md the vectors as the docs show them
  *
@@ -15,6 +16,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
 import { renderErrorCatalog, renderSigningVectors } from "./render-markdown.js";
+import { renderServer } from "./render-server.js";
 import { renderErrorCatalogModule, renderOperations } from "./render-typescript.js";
 import { bundleSpec, errorCatalog, operationFacts, repoRoot, signingVectors } from "./spec.js";
 
@@ -35,6 +37,7 @@ export async function renderGenerated(): Promise<Record<string, string>> {
     "schema.d.ts": types,
     "operations.ts": renderOperations(operations, maxBody),
     "error-catalog.ts": renderErrorCatalogModule(catalog),
+    "server.ts": renderServer(operations),
     "docs/error-catalog.md": renderErrorCatalog(catalog, operations),
     "docs/signing-test-vectors.md": renderSigningVectors(signingVectors()),
   };

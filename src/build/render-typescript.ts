@@ -10,9 +10,15 @@ const HEADER = `/**
  */
 `;
 
+/** Pretty JSON with one property per line and arrays kept on one line. */
+function formatObject(value: object): string {
+  const lines = Object.entries(value).map(([key, field]) => `    ${key}: ${JSON.stringify(field).replace(/,/g, ", ")},`);
+  return `{\n${lines.join("\n")}\n  }`;
+}
+
 /** `generated/operations.ts`: every operation with its path, signing needs and statuses. */
 export function renderOperations(operations: OperationFacts[], maxRequestBodyBytes: number): string {
-  const entries = operations.map((operation) => `  ${operation.operationId}: ${JSON.stringify(operation)},`);
+  const entries = operations.map((operation) => `  ${operation.operationId}: ${formatObject(operation)},`);
   const byPath = operations.map((operation) => `  ${JSON.stringify(operation.path)}: operations.${operation.operationId},`);
   return `${HEADER}
 /** Largest request body, in bytes, that any operation accepts (root \`x-max-request-body-bytes\`). */

@@ -1,0 +1,26 @@
+/**
+ * `npm run operator`: the example session expired receiver on HOST (127.0.0.1) and
+ * PORT (3100). It trusts the partners of PARTNERS_FILE, or the sandbox partner `demo`
+ * with secret `sandbox-secret`. Point a partner's `callbackUrl` at it to see callbacks.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot, type OpenApiDocument } from "../build/spec.js";
+import { partnerDirectory } from "../http/partners.js";
+import { loadPartnersFile, sandboxPartner } from "../server/partners-file.js";
+import { buildOperatorReceiver } from "./receiver.js";
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(readFileSync(join(repoRoot, "dist/openapi.json"), "utf8")) as OpenApiDocument;
+  const partners = partnerDirectory(process.env.PARTNERS_FILE ? loadPartnersFile(process.env.PARTNERS_FILE) : [sandboxPartner]);
+  const receiver = await buildOperatorReceiver({ spec, partners, logger: { level: process.env.LOG_LEVEL ?? "info" } });
+  receiver.app.addHook("onResponse", async (request, reply) => {
+    if (reply.statusCode === 200) request.log.info({ received: receiver.received().at(-1) }, "session expired recorded");
+  });
+  await receiver.app.listen({ host: process.env.HOST ?? "127.0.0.1", port: Number(process.env.PORT ?? 3100) });
+}
+
+main().catch((error: unknown) => {
+  console.error(`operator receiver did not start: ${(error as Error).message}`);
+  process.exit(1);
+});

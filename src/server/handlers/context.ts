@@ -1,0 +1,36 @@
+/**
+ * What every provider handler receives besides its input (see `ProviderHandlers` in
+ * generated/server.ts): the authenticated partner and the services it may use.
+ */
+import { createHash } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
+import { stringify } from "safe-stable-stringify";
+import type { OperationId } from "../../../generated/operations.js";
+import type { Partner } from "../../http/partners.js";
+import type { IdempotencyKey, SessionStore } from "../../store/session-store.js";
+import type { LaunchTokens } from "../launch-tokens.js";
+
+/** Context of a provider handler. */
+export interface ProviderContext {
+  /** The partner that `MEMB_ID` + `HASH` (or Kyren's `secureLogin` + `token`) authenticated. */
+  partner: Partner;
+  store: SessionStore;
+  launchTokens: LaunchTokens;
+  /** Current time, epoch milliseconds (injectable for tests). */
+  now: () => number;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * The idempotency key of a request: its `uuid` (lower-cased) for this partner and
+ * operation, with the SHA-256 of the body in canonical JSON (keys sorted), so that the
+ * same body sent with another key order or white space is still "the same body".
+ */
+export function idempotencyKey(context: ProviderContext, operationId: OperationId, body: { uuid: string }): IdempotencyKey {
+  return {
+    partnerId: context.partner.memberId,
+    uuid: body.uuid.toLowerCase(),
+    operationId,
+    fingerprint: createHash("sha256").update(stringify(body)).digest("hex"),
+  };
+}

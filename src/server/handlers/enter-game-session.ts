@@ -1,0 +1,30 @@
+import type { EnterGameSessionHandler } from "../../../generated/server.js";
+import { failure } from "../../http/failures.js";
+import { newSessionId } from "../launch-tokens.js";
+import { idempotencyKey, type ProviderContext } from "./context.js";
+
+/**
+ * ENTER (operationId `enterGameSession`, seed 004): creates a game session and answers
+ * its launch URL. Table games are refused with `G.02`; a `uuid` reused with another body
+ * is refused with `G.03`; a `uuid` reused with the same body replays the first URL.
+ */
+export const enterGameSession: EnterGameSessionHandler<ProviderContext> = async ({ body }, context) => {
+  if (body.gametype === "table") return failure("enterGameSession", "G.02", "table games are not available now");
+  const sessionId = newSessionId();
+  const outcome = await context.store.openSession(idempotencyKey(context, "enterGameSession", body), {
+    id: sessionId,
+    partnerId: context.partner.memberId,
+    playerId: body.player.id,
+    playerNickname: body.player.nickname,
+    gameId: body.gameid,
+    gameType: body.gametype,
+    currency: body.player.currency,
+    language: body.player.language,
+    partnerSessionId: body.player.session.id,
+    playerIp: body.player.session.ip,
+    tokenHash: context.launchTokens.hash(context.launchTokens.tokenFor(sessionId)),
+    createdAt: context.now(),
+  });
+  if (outcome.outcome === "conflict") return failure("enterGameSession", "G.03", `uuid ${body.uuid} was already used with a different body`);
+  return { status: 200, body: { url: context.launchTokens.urlFor(outcome.value.sessionId) } };
+};

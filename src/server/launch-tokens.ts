@@ -1,0 +1,41 @@
+/**
+ * Launch tokens of ENTER's `url` (spec: `EnterGameSessionSuccess.url`).
+ *
+ * A token is base64url(HMAC-SHA256(launch secret, session id)): 256 bits that nobody can
+ * compute without the server's launch secret, over a session id that is itself 128
+ * random bits. Only its SHA-256 is stored (`sessions.token_hash`), so a copy of the
+ * database gives no usable token; yet an idempotent replay of ENTER can rebuild the very
+ * same URL from the stored session id, as the spec promises.
+ */
+import { createHash, createHmac, randomBytes } from "node:crypto";
+
+/** Creates session ids, their tokens and launch URLs. */
+export interface LaunchTokens {
+  /** The launch token of a session id. */
+  tokenFor(sessionId: string): string;
+  /** SHA-256 hex of a token, the form in which it is stored and looked up. */
+  hash(token: string): string;
+  /** `GAME_BASE_URL/index.html?token=<token>`. */
+  urlFor(sessionId: string): string;
+}
+
+/** A new provider session id: 128 random bits as 32 lowercase hex characters (seed 003's form). */
+export function newSessionId(): string {
+  return randomBytes(16).toString("hex");
+}
+
+/**
+ * @param secret the launch secret, at least 32 bytes
+ * @param gameBaseUrl base of the game client, e.g. `https://games.luckymonaco.example`
+ * @throws Error when the secret is shorter than 32 bytes
+ */
+export function launchTokens(secret: Buffer, gameBaseUrl: string): LaunchTokens {
+  if (secret.length < 32) throw new Error("the launch token secret must be at least 32 bytes");
+  const base = gameBaseUrl.replace(/\/+$/, "");
+  const tokenFor = (sessionId: string) => createHmac("sha256", secret).update(`launch-token:${sessionId}`).digest("base64url");
+  return {
+    tokenFor,
+    hash: (token) => createHash("sha256").update(token).digest("hex"),
+    urlFor: (sessionId) => `${base}/index.html?token=${tokenFor(sessionId)}`,
+  };
+}

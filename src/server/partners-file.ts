@@ -1,0 +1,100 @@
+/**
+ * Partners of the reference server: the PARTNERS_FILE (YAML or JSON) of a real
+ * deployment, or the shipped sandbox partner when there is none.
+ *
+ * ```yaml
+ * partners:
+ *   - memberId: casino-one            # MEMB_ID, and Kyren secureLogin
+ *     secret: "…at least 16 chars…"   # keys HASH and the body hash
+ *     kyrenToken: "…at least 16 chars…"  # optional: Kyren CloseSession is refused without it
+ *     callbackUrl: https://casino-one.example/lm   # base URL; /V4/sessionexpired is appended
+ *     sessionExpiredCallback: true     # default false (the spec: off unless asked for)
+ * ```
+ */
+import { readFileSync } from "node:fs";
+import { createAjv } from "../ajv.js";
+import { parse } from "yaml";
+import type { Partner } from "../http/partners.js";
+
+/** The sandbox partner of a zero-configuration start. Its credentials are public: never use them outside a sandbox. */
+export const sandboxPartner: Partner = {
+  memberId: "demo",
+  secret: "sandbox-secret",
+  kyrenToken: "sandbox-token",
+  callbackUrl: undefined,
+  sessionExpiredCallback: false,
+};
+
+const schema = {
+  type: "object",
+  required: ["partners"],
+  additionalProperties: false,
+  properties: {
+    partners: {
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        required: ["memberId", "secret"],
+        additionalProperties: false,
+        properties: {
+          memberId: { type: "string", pattern: "^[A-Za-z0-9_.-]{1,64}$" },
+          secret: { type: "string", minLength: 16 },
+          kyrenToken: { type: "string", minLength: 16 },
+          callbackUrl: { type: "string", format: "uri", pattern: "^https?://" },
+          sessionExpiredCallback: { type: "boolean", default: false },
+        },
+        if: { properties: { sessionExpiredCallback: { const: true } }, required: ["sessionExpiredCallback"] },
+        then: { required: ["callbackUrl"] },
+      },
+    },
+  },
+} as const;
+
+const validate = createAjv({ allErrors: true, useDefaults: true }).compile(schema);
+
+/** `/partners/0/secret` → `partners[0].secret` */
+function fieldName(instancePath: string, missing?: string): string {
+  const parts = instancePath.split("/").filter(Boolean);
+  if (missing) parts.push(missing);
+  return parts.map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : `${index ? "." : ""}${part}`)).join("") || "(the file)";
+}
+
+/**
+ * Reads and validates a partners file.
+ *
+ * @throws Error naming the file and each bad field, e.g. `partners[1].secret must NOT have fewer than 16 characters`
+ */
+export function loadPartnersFile(path: string): Partner[] {
+  let document: unknown;
+  try {
+    document = parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`PARTNERS_FILE ${path}: ${(error as Error).message}`);
+  }
+  if (!validate(document)) {
+    const problems = validate.errors!
+      .filter((error) => error.keyword !== "if")
+      .map((error) => {
+        const missing = error.keyword === "required" ? (error.params as { missingProperty: string }).missingProperty : undefined;
+        const extra = error.keyword === "additionalProperties" ? (error.params as { additionalProperty: string }).additionalProperty : undefined;
+        if (missing) return `${fieldName(error.instancePath, missing)} is required`;
+        if (extra) return `${fieldName(error.instancePath, extra)} is not a known field`;
+        return `${fieldName(error.instancePath)} ${error.message}`;
+      });
+    throw new Error(`PARTNERS_FILE ${path}: ${problems.join("; ")}`);
+  }
+  const partners = (document as { partners: Array<Omit<Partner, "kyrenToken" | "callbackUrl"> & Partial<Partner>> }).partners;
+  const seen = new Set<string>();
+  for (const [index, partner] of partners.entries()) {
+    if (seen.has(partner.memberId)) throw new Error(`PARTNERS_FILE ${path}: partners[${index}].memberId ${partner.memberId} is used twice`);
+    seen.add(partner.memberId);
+  }
+  return partners.map((partner) => ({
+    memberId: partner.memberId,
+    secret: partner.secret,
+    kyrenToken: partner.kyrenToken,
+    callbackUrl: partner.callbackUrl,
+    sessionExpiredCallback: partner.sessionExpiredCallback ?? false,
+  }));
+}

@@ -1,0 +1,102 @@
+/**
+ * Session expiry and the session expired callback (spec: operation `sessionExpired`,
+ * seed 003). On each sweep it:
+ *   1. expires the active sessions idle for longer than the idle timeout, queueing a
+ *      callback for each partner that has callbacks switched on (same transaction);
+ *   2. sends the due callbacks with the typed client (signed like any partner call) and
+ *      records each attempt: delivered on HTTP 200 with `error: 0`; retried after a
+ *      network error, a 5 s timeout or a 5xx, at most 3 attempts in all with growing
+ *      pauses; given up after a 4xx. Delivery is at least once;
+ *   3. forgets idempotency keys older than 48 hours (the spec promises at least 24).
+ */
+import type { FastifyBaseLogger } from "fastify";
+import { createSessionApiClient } from "../client.js";
+import type { PartnerDirectory } from "../http/partners.js";
+import type { CallbackAttempt, PendingCallback, SessionStore } from "../store/session-store.js";
+
+/** Options of `startSessionExpiry`. */
+export interface SessionExpiryOptions {
+  store: SessionStore;
+  partners: PartnerDirectory;
+  log: FastifyBaseLogger;
+  /** `providerId` of the callbacks. */
+  providerId: string;
+  /** Idle time after which a session expires, milliseconds. */
+  idleTimeoutMs: number;
+  /** Time between sweeps, milliseconds. */
+  sweepIntervalMs: number;
+  /** Pauses before the 2nd and 3rd attempt, milliseconds. Default [1000, 10000]. */
+  retryDelaysMs?: readonly number[];
+  /** Timeout of one delivery attempt, milliseconds. Default 5000. */
+  attemptTimeoutMs?: number;
+  now?: () => number;
+}
+
+/** A running expiry job. */
+export interface SessionExpiry {
+  /** Runs one sweep now (the timer keeps running). */
+  sweep(): Promise<void>;
+  /** Stops the timer and waits for a sweep in progress. */
+  stop(): Promise<void>;
+}
+
+const IDEMPOTENCY_RETENTION_MS = 48 * 3600 * 1000;
+
+/** Starts the periodic sweep. */
+export function startSessionExpiry(options: SessionExpiryOptions): SessionExpiry {
+  const now = options.now ?? Date.now;
+  const retryDelays = options.retryDelaysMs ?? [1000, 10_000];
+  const maxAttempts = retryDelays.length + 1;
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? 5000;
+  let running: Promise<void> | undefined;
+
+  async function deliver(callback: PendingCallback): Promise<CallbackAttempt> {
+    const partner = options.partners.get(callback.partnerId);
+    if (!partner?.callbackUrl || !partner.sessionExpiredCallback) return { state: "failed", error: "callbacks are switched off for this partner" };
+    const client = createSessionApiClient({ baseUrl: partner.callbackUrl.replace(/\/+$/, ""), partnerId: partner.memberId, secret: partner.secret });
+    const attempt = callback.attempts + 1;
+    const retry = (error: string): CallbackAttempt =>
+      attempt < maxAttempts ? { state: "pending", nextAttemptAt: now() + retryDelays[attempt - 1]!, error } : { state: "failed", error };
+    try {
+      const { data, response } = await client.POST("/V4/sessionexpired", {
+        body: { providerId: options.providerId, sessionId: callback.sessionId, playerId: callback.playerId },
+        signal: AbortSignal.timeout(attemptTimeoutMs),
+      });
+      if (response.status === 200 && data?.error === 0) return { state: "delivered" };
+      const error = `HTTP ${response.status}`;
+      return response.status >= 500 ? retry(error) : { state: "failed", error };
+    } catch (error) {
+      return retry((error as Error).message);
+    }
+  }
+
+  async function sweepOnce(): Promise<void> {
+    const at = now();
+    const callbackPartners = new Set(options.partners.all().filter((partner) => partner.sessionExpiredCallback).map((partner) => partner.memberId));
+    const expired = await options.store.expireIdleSessions(at - options.idleTimeoutMs, at, callbackPartners);
+    if (expired.length > 0) options.log.info({ expired: expired.length }, "expired idle sessions");
+    for (const callback of await options.store.dueCallbacks(at, 100)) {
+      const attempt = await deliver(callback);
+      await options.store.recordCallbackAttempt(callback.sessionId, attempt, now());
+      if (attempt.state !== "delivered") options.log.warn({ sessionId: callback.sessionId, partnerId: callback.partnerId, ...attempt }, "session expired callback not delivered");
+    }
+    await options.store.forgetIdempotencyKeys(at - IDEMPOTENCY_RETENTION_MS);
+  }
+
+  function sweep(): Promise<void> {
+    running ??= sweepOnce()
+      .catch((error: unknown) => options.log.error({ err: error }, "session expiry sweep failed"))
+      .finally(() => (running = undefined));
+    return running;
+  }
+
+  const timer = setInterval(() => void sweep(), options.sweepIntervalMs);
+  timer.unref();
+  return {
+    sweep,
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
