@@ -16,6 +16,5 @@ export {
   type SignedRequest,
   type VerificationResult,
 } from "./signing.js";
-export { authenticateKyrenRequest, authenticateSignedRequest, type Authentication, type SignedRequestParts } from "./http/authenticate.js";
-export { partnerDirectory, type Partner, type PartnerDirectory } from "./http/partners.js";
+export { authenticateKyrenRequest, authenticateSignedRequest, type Authentication, type CredentialLookup, type SignedRequestParts } from "./http/authenticate.js";
 export type { components, operations, paths } from "../generated/schema.js";

@@ -148,7 +148,7 @@ export function verifySignedRequest(
   try {
     fields = JSON.parse(Buffer.from(rawBody).toString("utf8"));
   } catch {
-    return { ok: false, kind: "malformed-body", reason: "the body is not valid JSON" };
+    return { ok: false, kind: "malformed-body", reason: rawBody.length === 0 ? "the body is empty" : "the body is not valid JSON" };
   }
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
     return { ok: false, kind: "malformed-body", reason: "the body is not a JSON object" };

@@ -25,8 +25,10 @@ import { ApiFailure, failure } from "./failures.js";
 import type { Partner, PartnerDirectory } from "./partners.js";
 import { requestValidatorCompiler, responseSerializerCompiler, ResponseContractError } from "./schema-compilers.js";
 
-/** Marks a JSON body that did not parse; answered with 400 `V.01` after authentication. */
-const MALFORMED = Symbol("malformed JSON body");
+/** Stands in for a body that is not a JSON object; answered with 400 `V.01` after authentication. */
+class MalformedBody {
+  constructor(readonly reason: string) {}
+}
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -69,10 +71,11 @@ function authenticate(operationId: OperationId, request: FastifyRequest, partner
   const operation = operations[operationId];
   if (operation.signedWithHash) {
     const query = request.query as Record<string, string | undefined>;
-    return authenticateSignedRequest({ rawBody: request.rawBody!, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash }, partners);
+    const secretFor = (memberId: string) => partners.get(memberId)?.secret;
+    return authenticateSignedRequest({ rawBody: request.rawBody!, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash }, secretFor);
   }
-  if (request.body === MALFORMED) return { ok: false, kind: "malformed-body", reason: "the body is not valid JSON" };
-  return authenticateKyrenRequest(request.body, partners);
+  if (request.body instanceof MalformedBody) return { ok: false, kind: "malformed-body", reason: request.body.reason };
+  return authenticateKyrenRequest(request.body, (memberId) => partners.get(memberId)?.kyrenToken);
 }
 
 /** preValidation hook: steps 1 (missing Content-Type) and 2, and step 3's unparsable body. */
@@ -84,8 +87,8 @@ function checkRequest(operationId: OperationId, partners: PartnerDirectory) {
       if (authentication.kind === "unauthenticated") throw new ApiFailure("G.00", authentication.reason);
       throw new ApiFailure(authentication.kind === "malformed-body" ? "V.01" : "V.02", authentication.reason);
     }
-    if (request.body === MALFORMED) throw new ApiFailure("V.01", "the body is not valid JSON");
-    request.partner = authentication.partner;
+    if (request.body instanceof MalformedBody) throw new ApiFailure("V.01", request.body.reason);
+    request.partner = partners.get(authentication.memberId);
   };
 }
 
@@ -118,11 +121,13 @@ export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<unknown>> 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit: maxRequestBodyBytes }, (request, body: Buffer, done) => {
     request.rawBody = body;
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(body.toString("utf8")));
+      parsed = JSON.parse(body.toString("utf8"));
     } catch {
-      done(null, MALFORMED);
+      return done(null, new MalformedBody(body.length === 0 ? "the body is empty" : "the body is not valid JSON"));
     }
+    done(null, typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : new MalformedBody("the body is not a JSON object"));
   });
 
   app.setErrorHandler((error: Error & { code?: string; validation?: unknown }, request: FastifyRequest, reply: FastifyReply) => {

@@ -109,6 +109,8 @@ export interface SessionStore {
   forgetIdempotencyKeys(before: number): Promise<number>;
   /** One session by id, or undefined. */
   getSession(id: string): Promise<StoredSession | undefined>;
+  /** The session a launch token opens (looked up by the token's SHA-256), or undefined. */
+  findSessionByTokenHash(tokenHash: string): Promise<StoredSession | undefined>;
   /** Cheap liveness query for the health check. */
   ping(): Promise<void>;
   /** Releases the connection. */

@@ -214,6 +214,11 @@ class SqliteSessionStore implements SessionStore {
     return row ? toSession(row) : undefined;
   }
 
+  async findSessionByTokenHash(tokenHash: string): Promise<StoredSession | undefined> {
+    const row = (await this.db.execute({ sql: "SELECT * FROM sessions WHERE token_hash = ?", args: [tokenHash] })).rows[0];
+    return row ? toSession(row) : undefined;
+  }
+
   async ping(): Promise<void> {
     await this.db.execute("SELECT 1");
   }

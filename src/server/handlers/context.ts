@@ -23,14 +23,16 @@ export interface ProviderContext {
 
 /**
  * The idempotency key of a request: its `uuid` (lower-cased) for this partner and
- * operation, with the SHA-256 of the body in canonical JSON (keys sorted), so that the
- * same body sent with another key order or white space is still "the same body".
+ * operation, with the SHA-256 of the body in canonical JSON (keys sorted, `uuid`
+ * lower-cased), so that the same body sent with another key order, white space or uuid
+ * case is still "the same body".
  */
 export function idempotencyKey(context: ProviderContext, operationId: OperationId, body: { uuid: string }): IdempotencyKey {
+  const uuid = body.uuid.toLowerCase();
   return {
     partnerId: context.partner.memberId,
-    uuid: body.uuid.toLowerCase(),
+    uuid,
     operationId,
-    fingerprint: createHash("sha256").update(stringify(body)).digest("hex"),
+    fingerprint: createHash("sha256").update(stringify({ ...body, uuid })!).digest("hex"),
   };
 }

@@ -1,29 +1,33 @@
 // Session expired is sent BY Lucky Monaco TO your server. A minimal receiver with
-// node:http: verify HASH and the body hash before trusting the body, answer per the spec.
+// node:http: verify HASH and the body hash over the bytes as received, before trusting
+// the body; then record the expiry (idempotently: it may arrive more than once).
 import { createServer } from "node:http";
-import { verifySignedRequest } from "@luckymonaco/session-api";
+import { authenticateSignedRequest } from "@luckymonaco/session-api";
 
 const secrets = new Map([["demo", "sandbox-secret"]]); // MEMB_ID -> partner secret
-
-function reply(status: number, body: unknown) {
-  return { status, body: JSON.stringify(body) };
-}
+const port = Number(process.env.PORT ?? 3100);
 
 createServer(async (request, response) => {
   const url = new URL(request.url ?? "/", "http://receiver.local");
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  const rawBody = Buffer.concat(chunks); // verify the bytes as received, before parsing
+  const rawBody = Buffer.concat(chunks);
 
-  const secret = secrets.get(url.searchParams.get("MEMB_ID") ?? "");
-  const check = secret
-    ? verifySignedRequest(rawBody, url.searchParams.get("HASH") ?? undefined, secret, true)
-    : ({ ok: false, kind: "unauthenticated", reason: "unknown MEMB_ID" } as const);
-
-  const answer = check.ok
-    ? reply(200, { error: 0, description: "Success" }) // record JSON.parse(rawBody).sessionId here, idempotently
-    : check.kind === "unauthenticated"
-      ? reply(401, { error: { code: "G.00", message: `Could not authenticate: ${check.reason}` } })
-      : reply(400, { error: { code: "V.01", message: `Malformed request body: ${check.reason}` } });
-  response.writeHead(answer.status, { "Content-Type": "application/json" }).end(answer.body);
-}).listen(3100, "127.0.0.1");
+  const auth = authenticateSignedRequest(
+    { rawBody, MEMB_ID: url.searchParams.get("MEMB_ID") ?? undefined, HASH: url.searchParams.get("HASH") ?? undefined, withBodyHash: true },
+    (memberId) => secrets.get(memberId),
+  );
+  let status = 200;
+  let answer: unknown = { error: 0, description: "Success" };
+  if (!auth.ok && auth.kind === "unauthenticated") {
+    status = 401;
+    answer = { error: { code: "G.00", message: `Could not authenticate: ${auth.reason}` } };
+  } else if (!auth.ok) {
+    status = 400;
+    answer = { error: { code: "V.01", message: `Malformed request body: ${auth.reason}` } };
+  } else {
+    const { sessionId, playerId } = JSON.parse(rawBody.toString("utf8"));
+    console.log(`session ${sessionId} of player ${playerId} expired`); // record it here
+  }
+  response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(answer));
+}).listen(port, "127.0.0.1", () => console.log(`listening on http://127.0.0.1:${port}/V4/sessionexpired`));

@@ -1,0 +1,94 @@
+/**
+ * `npm run -s sign -- <operationId> '<JSON body>'`: signs a request body the way the spec
+ * prescribes (the body `hash` where the operation has one, then `HASH` over the exact
+ * bytes) and prints a ready-to-paste curl command, or sends it with `--send`.
+ *
+ *   --base-url URL    default http://127.0.0.1:3000 (the sandbox of `npm start`)
+ *   --member-id ID    MEMB_ID, default demo
+ *   --secret SECRET   partner secret, default sandbox-secret
+ *   --send            send the request and print the status and the response body
+ *
+ * Exit status 2 with a message on bad arguments (unknown operation, body not a JSON
+ * object, nested values in a body that carries `hash`); 1 when --send fails to connect.
+ */
+import { parseArgs } from "node:util";
+import { operations, type OperationId } from "../../generated/operations.js";
+import { signRequest, SigningError, type JsonObject } from "../signing.js";
+
+const usage = `usage: sign <operationId> '<JSON body without hash>' [--base-url URL] [--member-id ID] [--secret SECRET] [--send]
+operations: ${Object.keys(operations).join(", ")}`;
+
+/** A signed request ready to send. */
+export interface SignedCall {
+  url: string;
+  rawBody: string;
+}
+
+/**
+ * Builds the signed call of `operationId` with `fields`.
+ *
+ * @throws Error for an unknown operation; SigningError for a body that cannot be signed
+ */
+export function signedCall(operationId: string, fields: JsonObject, options: { baseUrl: string; memberId: string; secret: string }): SignedCall {
+  const operation = operations[operationId as OperationId];
+  if (!operation) throw new Error(`unknown operation "${operationId}"`);
+  const url = new URL(`${options.baseUrl.replace(/\/+$/, "")}${operation.path}`);
+  if (!operation.signedWithHash) return { url: url.href, rawBody: JSON.stringify(fields) };
+  const signed = signRequest(fields, options.secret, operation.bodyHash);
+  url.searchParams.set("MEMB_ID", options.memberId);
+  url.searchParams.set("HASH", signed.HASH);
+  return { url: url.href, rawBody: signed.rawBody };
+}
+
+/** Quotes a string for a POSIX shell. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        "base-url": { type: "string", default: "http://127.0.0.1:3000" },
+        "member-id": { type: "string", default: "demo" },
+        secret: { type: "string", default: "sandbox-secret" },
+        send: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  const [operationId, bodyText] = parsed.positionals;
+  if (!operationId || bodyText === undefined || parsed.positionals.length > 2) {
+    console.error(usage);
+    return 2;
+  }
+  let call: SignedCall;
+  try {
+    const fields = JSON.parse(bodyText) as unknown;
+    if (typeof fields !== "object" || fields === null || Array.isArray(fields)) throw new Error("the body must be a JSON object");
+    call = signedCall(operationId, fields as JsonObject, { baseUrl: parsed.values["base-url"]!, memberId: parsed.values["member-id"]!, secret: parsed.values.secret! });
+  } catch (error) {
+    const kind = error instanceof SyntaxError ? "the body is not valid JSON: " : error instanceof SigningError ? "cannot sign: " : "";
+    console.error(`${kind}${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (!parsed.values.send) {
+    console.log(`curl -sS -X POST ${shellQuote(call.url)} -H 'Content-Type: application/json' --data-binary ${shellQuote(call.rawBody)}`);
+    return 0;
+  }
+  try {
+    const response = await fetch(call.url, { method: "POST", headers: { "content-type": "application/json" }, body: call.rawBody });
+    console.log(`HTTP ${response.status}\n${await response.text()}`);
+    return 0;
+  } catch (error) {
+    console.error(`could not reach ${call.url}: ${(error as Error).cause ?? (error as Error).message}`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,36 @@
+/**
+ * The reference server as a real child process, started exactly as `npm start` starts
+ * it (src/server/main.ts under tsx), on a free port with its own database directory.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "../../src/build/spec.js";
+import { freePort, startProcess, type RunningProcess } from "./processes.js";
+
+/** A server child process and where it keeps its data. */
+export interface ChildServer {
+  process: RunningProcess;
+  baseUrl: string;
+  dataDir: string;
+}
+
+/** A fresh temporary data directory; remove it with `removeDataDir`. */
+export function makeDataDir(): string {
+  return mkdtempSync(join(tmpdir(), "session-api-data-"));
+}
+
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Starts `src/server/main.ts` with DATABASE_URL in `dataDir` and waits for /health. */
+export async function startChildServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = await startProcess(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], {
+    readyUrl: `${baseUrl}/health`,
+    env: { PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: join(dataDir, "sessions.db"), LOG_LEVEL: "warn", ...env },
+  });
+  return { process: child, baseUrl, dataDir };
+}
