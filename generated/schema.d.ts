@@ -16,7 +16,7 @@ export interface paths {
          *
          *     **Idempotency.** `uuid` is the idempotency key. Sending the same `uuid` with the same body again (for example after a timeout) returns the first response and creates no second session. The same `uuid` with a different body is rejected with `G.03` (409).
          *
-         *     **Order of checks.** The signature is checked first (401 `G.00`), then the body against the schema (400 `V.01`/`V.02`), then the business rules (400 `G.02`, 409 `G.03`). Bodies over 16384 bytes get 413 `V.03`; a `Content-Type` other than `application/json` gets 415 `V.04`.
+         *     **Order of checks.** First the transport: a body over 16384 bytes gets 413 `V.03` and a `Content-Type` other than `application/json` gets 415 `V.04`, before the body is read. Then the signature (401 `G.00`), then the body against the schema (400 `V.01`/`V.02`), then the business rules (400 `G.02`, 409 `G.03`).
          *
          *     Opening a session does not close the player's other sessions; use close session for that.
          */
@@ -44,7 +44,7 @@ export interface paths {
          *
          *     **Idempotency.** Closing is idempotent: a repeat of the call, or a call for a player with no active session, answers success and changes nothing. The call has no `uuid`.
          *
-         *     **Order of checks.** The signature is checked first (`HASH`, then the body `hash`: 401 `G.00`), then the body against the schema (400 `V.01`/`V.02`). Bodies over 16384 bytes get 413 `V.03`; a `Content-Type` other than `application/json` gets 415 `V.04`.
+         *     **Order of checks.** First the transport: a body over 16384 bytes gets 413 `V.03` and a `Content-Type` other than `application/json` gets 415 `V.04`. Then the signature (`HASH`, then the body `hash`: 401 `G.00`), then the body against the schema (400 `V.01`/`V.02`). A body that breaks the schema but is correctly signed is therefore a 400; one that is also wrongly signed is a 401.
          *
          *     The seeds' URL examples use the partner id in `MEMB_ID`; see `MEMB_ID` and `secureLogin` for how the seeds' conflict about them is resolved.
          */
@@ -68,7 +68,7 @@ export interface paths {
          * Close a player's sessions (Kyren v1)
          * @description The close session call of the sister Kyren v1 API (seed 002): terminates the player's active sessions, all of them or only those of `gameId`. It is meant for exceptional cases, not for players who are playing normally: unfinished rounds are normally completed when the player reconnects, or closed automatically. Called by the operator.
          *
-         *     **Authentication.** In the body: `secureLogin` is the Kyren partner id and `token` the partner's token. The call has no `MEMB_ID`, no `HASH` and no body `hash`, as in seed 002; it relies on TLS and the token. An unknown partner or a wrong token is rejected with `G.00` (401).
+         *     **Authentication.** In the body: `secureLogin` is the Kyren partner id and `token` the partner's token. The call has no `MEMB_ID`, no `HASH` and no body `hash`, as in seed 002; it relies on TLS and the token. An unknown partner or a wrong token is rejected with `G.00` (401). The credentials are checked before the rest of the body: a body that is not a JSON object is 400 `V.01`, one without valid credentials is 401 `G.00` even if other fields are also wrong, and only then does the schema apply (400 `V.02`).
          *
          *     **Idempotency.** `uuid` is the idempotency key, with the same rules as ENTER: the same `uuid` and body return the first response; the same `uuid` with a different body is rejected with `G.03` (409).
          *
@@ -92,7 +92,7 @@ export interface paths {
         put?: never;
         /**
          * Session expired (provider to operator)
-         * @description **Direction: Lucky Monaco → operator.** Lucky Monaco calls this on the **operator's** server to say that a player's game session has expired on the Lucky Monaco side, after long inactivity or because the game was closed (seed 003). The operator implements it; Lucky Monaco is the client.
+         * @description **Direction: Lucky Monaco → operator.** Lucky Monaco calls this on the **operator's** server to say that a player's game session has expired on the Lucky Monaco side, after long inactivity (30 minutes by default, set per deployment) or because the game was closed (seed 003). The operator implements it; Lucky Monaco is the client.
          *
          *     **Optional, off by default.** The callback is sent only to partners who asked Lucky Monaco technical support to switch it on and registered a callback URL.
          *
@@ -116,7 +116,7 @@ export interface components {
         /**
          * Uuid4
          * Format: uuid
-         * @description Idempotency key: a unique id for each request, a version 4 UUID (RFC 9562) in its 36-character hyphenated form, lower or upper case. Lucky Monaco remembers each `uuid` per partner for at least 24 hours. Repeating a request with the same `uuid` and the same body returns the first response again without a second effect; the same `uuid` with a different body is rejected with `G.03` (HTTP 409).
+         * @description Idempotency key: a unique id for each request, a version 4 UUID (RFC 9562) in its 36-character hyphenated form, lower or upper case. Lucky Monaco remembers each `uuid` per partner for at least 24 hours. Repeating a request with the same `uuid` and the same body returns the first response again without a second effect; the same `uuid` with a different body is rejected with `G.03` (HTTP 409). "The same body" ignores key order, white space and the case of `uuid`. A `uuid` is used up only by a request that succeeded: after a 4xx, the corrected request may reuse it.
          * @example 3f1c2a7e-9b4d-4e2f-8a61-5c0d9e7b1a23
          */
         Uuid4: string;
