@@ -578,7 +578,7 @@ export interface components {
          */
         MembId: string;
         /**
-         * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors.
+         * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-nested-body`); every other body has its own.
          * @example 9d7b4efb7de96954306575b02a56388fa2892bbb6b3614fbe245e817219bf0e6
          */
         Hash: string;
@@ -600,7 +600,7 @@ export interface operations {
                  */
                 MEMB_ID: components["parameters"]["MembId"];
                 /**
-                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors.
+                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-nested-body`); every other body has its own.
                  * @example 9d7b4efb7de96954306575b02a56388fa2892bbb6b3614fbe245e817219bf0e6
                  */
                 HASH: components["parameters"]["Hash"];
@@ -635,7 +635,7 @@ export interface operations {
                  */
                 MEMB_ID: components["parameters"]["MembId"];
                 /**
-                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors.
+                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-nested-body`); every other body has its own.
                  * @example 9d7b4efb7de96954306575b02a56388fa2892bbb6b3614fbe245e817219bf0e6
                  */
                 HASH: components["parameters"]["Hash"];
@@ -691,7 +691,7 @@ export interface operations {
                  */
                 MEMB_ID: components["parameters"]["MembId"];
                 /**
-                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors.
+                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-nested-body`); every other body has its own.
                  * @example 9d7b4efb7de96954306575b02a56388fa2892bbb6b3614fbe245e817219bf0e6
                  */
                 HASH: components["parameters"]["Hash"];
