@@ -80,7 +80,8 @@ export interface OperationFacts {
   errorCodes: string[];
 }
 
-function resolve(spec: OpenApiDocument, node: unknown): Record<string, unknown> {
+/** Follows local `$ref`s (`#/components/...`) of the bundle until a non-reference node. */
+export function resolveRef(spec: OpenApiDocument, node: unknown): any {
   let current = node as Record<string, unknown>;
   while (current && typeof current.$ref === "string") {
     const pointer = current.$ref.replace(/^#\//, "").split("/");
@@ -96,7 +97,7 @@ export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
     for (const method of ["get", "put", "post", "delete", "patch"]) {
       const operation = pathItem[method] as Record<string, any> | undefined;
       if (!operation) continue;
-      const requestSchema = resolve(spec, operation.requestBody?.content?.["application/json"]?.schema);
+      const requestSchema = resolveRef(spec, operation.requestBody?.content?.["application/json"]?.schema);
       const security = (operation.security ?? []) as Record<string, unknown>[];
       facts.push({
         operationId: operation.operationId,
@@ -118,9 +119,9 @@ export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
 function exampleErrorCodes(spec: OpenApiDocument, responses: Record<string, unknown>): string[] {
   const codes = new Set<string>();
   for (const response of Object.values(responses)) {
-    const media = resolve(spec, response).content as Record<string, { example?: unknown; examples?: Record<string, unknown> }> | undefined;
+    const media = resolveRef(spec, response).content as Record<string, { example?: unknown; examples?: Record<string, unknown> }> | undefined;
     for (const { example, examples } of Object.values(media ?? {})) {
-      const values = [example, ...Object.values(examples ?? {}).map((named) => resolve(spec, named).value)];
+      const values = [example, ...Object.values(examples ?? {}).map((named) => resolveRef(spec, named).value)];
       for (const match of JSON.stringify(values).matchAll(/"([GV]\.\d{2})"/g)) codes.add(match[1]!);
     }
   }

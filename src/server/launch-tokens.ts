@@ -7,21 +7,37 @@
  * database gives no usable token; yet an idempotent replay of ENTER can rebuild the very
  * same URL from the stored session id, as the spec promises.
  */
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomFillSync } from "node:crypto";
 
-/** Creates session ids, their tokens and launch URLs. */
+/** A session's launch token, the form in which it is stored, and its launch URL. */
+export interface LaunchToken {
+  token: string;
+  /** SHA-256 hex of the token: what is stored and looked up. */
+  tokenHash: string;
+  /** `GAME_BASE_URL/index.html?token=<token>`. */
+  url: string;
+}
+
+/** Creates the launch tokens of sessions. */
 export interface LaunchTokens {
-  /** The launch token of a session id. */
-  tokenFor(sessionId: string): string;
+  /** The launch token of a session id (the same every time for the same id). */
+  issue(sessionId: string): LaunchToken;
   /** SHA-256 hex of a token, the form in which it is stored and looked up. */
   hash(token: string): string;
-  /** `GAME_BASE_URL/index.html?token=<token>`. */
-  urlFor(sessionId: string): string;
 }
+
+// Random bytes are drawn 4 KiB at a time: one system call per 256 session ids.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
 
 /** A new provider session id: 128 random bits as 32 lowercase hex characters (seed 003's form). */
 export function newSessionId(): string {
-  return randomBytes(16).toString("hex");
+  if (poolOffset === pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  poolOffset += 16;
+  return pool.toString("hex", poolOffset - 16, poolOffset);
 }
 
 /**
@@ -32,10 +48,12 @@ export function newSessionId(): string {
 export function launchTokens(secret: Buffer, gameBaseUrl: string): LaunchTokens {
   if (secret.length < 32) throw new Error("the launch token secret must be at least 32 bytes");
   const base = gameBaseUrl.replace(/\/+$/, "");
-  const tokenFor = (sessionId: string) => createHmac("sha256", secret).update(`launch-token:${sessionId}`).digest("base64url");
+  const hash = (token: string) => createHash("sha256").update(token).digest("hex");
   return {
-    tokenFor,
-    hash: (token) => createHash("sha256").update(token).digest("hex"),
-    urlFor: (sessionId) => `${base}/index.html?token=${tokenFor(sessionId)}`,
+    hash,
+    issue(sessionId) {
+      const token = createHmac("sha256", secret).update(`launch-token:${sessionId}`).digest("base64url");
+      return { token, tokenHash: hash(token), url: `${base}/index.html?token=${token}` };
+    },
   };
 }

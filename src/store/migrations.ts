@@ -29,7 +29,6 @@ export const migrations: readonly string[] = [
      uuid         TEXT NOT NULL,
      operation_id TEXT NOT NULL,
      fingerprint  TEXT NOT NULL,
-     request_id   TEXT NOT NULL,
      session_id   TEXT,
      created_at   INTEGER NOT NULL,
      PRIMARY KEY (partner_id, uuid)

@@ -4,7 +4,7 @@
  * derive what they must exercise from this list, so a newly documented status needs a
  * case before the suites pass again.
  */
-import type { OperationFacts } from "../../src/build/spec.js";
+import { resolveRef, type OperationFacts } from "../../src/build/spec.js";
 import { allOperations, bundledSpec } from "../support/contract.js";
 
 /** One documented response. */
@@ -17,15 +17,7 @@ export interface DocumentedResponse {
   dreddName: string;
 }
 
-function deref(node: any): any {
-  while (node && typeof node.$ref === "string") {
-    node = node.$ref
-      .replace(/^#\//, "")
-      .split("/")
-      .reduce((value: any, key: string) => value[key.replace(/~1/g, "/").replace(/~0/g, "~")], bundledSpec);
-  }
-  return node;
-}
+const deref = (node: unknown) => resolveRef(bundledSpec, node);
 
 /** The response object of `operation` under a `responses` key (`200`, `4XX`, `default`), refs resolved; undefined when absent. */
 export function responseObject(operation: OperationFacts, key: number | string): { content?: Record<string, { schema?: unknown }> } | undefined {

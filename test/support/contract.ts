@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { operationFacts, repoRoot, type OpenApiDocument, type OperationFacts } from "../../src/build/spec.js";
+import { operationFacts, repoRoot, resolveRef, type OpenApiDocument, type OperationFacts } from "../../src/build/spec.js";
 
 /** The bundle as written by `npm run bundle`. */
 export const bundledSpec: OpenApiDocument = JSON.parse(readFileSync(join(repoRoot, "dist/openapi.json"), "utf8"));
@@ -12,15 +12,7 @@ export const bundledSpec: OpenApiDocument = JSON.parse(readFileSync(join(repoRoo
 /** Every operation of the bundle. */
 export const allOperations: OperationFacts[] = operationFacts(bundledSpec);
 
-function deref(node: any): any {
-  while (node && typeof node.$ref === "string") {
-    node = node.$ref
-      .replace(/^#\//, "")
-      .split("/")
-      .reduce((value: any, key: string) => value[key.replace(/~1/g, "/").replace(/~0/g, "~")], bundledSpec);
-  }
-  return node;
-}
+const deref = (node: unknown) => resolveRef(bundledSpec, node);
 
 function operationObject(operation: OperationFacts): any {
   return (bundledSpec.paths[operation.path] as any)[operation.method];

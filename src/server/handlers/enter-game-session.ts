@@ -11,6 +11,7 @@ import { idempotencyKey, type ProviderContext } from "./context.js";
 export const enterGameSession: EnterGameSessionHandler<ProviderContext> = async ({ body }, context) => {
   if (body.gametype === "table") return failure("enterGameSession", "G.02", "table games are not available now");
   const sessionId = newSessionId();
+  const launch = context.launchTokens.issue(sessionId);
   const outcome = await context.store.openSession(idempotencyKey(context, "enterGameSession", body), {
     id: sessionId,
     partnerId: context.partner.memberId,
@@ -22,9 +23,10 @@ export const enterGameSession: EnterGameSessionHandler<ProviderContext> = async 
     language: body.player.language,
     partnerSessionId: body.player.session.id,
     playerIp: body.player.session.ip,
-    tokenHash: context.launchTokens.hash(context.launchTokens.tokenFor(sessionId)),
+    tokenHash: launch.tokenHash,
     createdAt: context.now(),
   });
   if (outcome.outcome === "conflict") return failure("enterGameSession", "G.03", `uuid ${body.uuid} was already used with a different body`);
-  return { status: 200, body: { url: context.launchTokens.urlFor(outcome.value.sessionId) } };
+  const url = outcome.outcome === "created" ? launch.url : context.launchTokens.issue(outcome.value.sessionId).url;
+  return { status: 200, body: { url } };
 };

@@ -1,0 +1,75 @@
+/**
+ * Group commit for a synchronous SQLite connection: writes queued during one turn of the
+ * event loop run together in ONE transaction, and every caller is answered only after
+ * that COMMIT. One commit then serves many requests, which is where a per-request
+ * transaction spends most of its time; durability per request is unchanged.
+ *
+ * A write that throws must not take the others down: the group is then rolled back and
+ * each write of it is retried alone, in its own transaction (a rare path: constraint
+ * violations and I/O errors).
+ */
+import type Database from "libsql";
+
+interface Job {
+  work(): unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** Queues synchronous write functions and commits them in groups. */
+export class WriteQueue {
+  private jobs: Job[] = [];
+  private readonly begin;
+  private readonly commit;
+  private readonly rollback;
+
+  constructor(private readonly db: Database.Database) {
+    this.begin = db.prepare("BEGIN IMMEDIATE");
+    this.commit = db.prepare("COMMIT");
+    this.rollback = db.prepare("ROLLBACK");
+  }
+
+  /**
+   * Runs `work` (synchronous statements on the connection) in the next group.
+   *
+   * @returns what `work` returned, once its group is committed
+   * @throws (rejects with) what `work` threw, or the error of its COMMIT
+   */
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.jobs.length === 0) setImmediate(() => this.flush());
+      this.jobs.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  /** Runs `jobs` in one transaction; returns their results, or throws and rolls back. */
+  private transaction(jobs: Job[]): unknown[] {
+    this.begin.run();
+    try {
+      const results = jobs.map((job) => job.work());
+      this.commit.run();
+      return results;
+    } catch (error) {
+      if (this.db.inTransaction) this.rollback.run();
+      throw error;
+    }
+  }
+
+  private flush(): void {
+    const jobs = this.jobs;
+    this.jobs = [];
+    try {
+      const results = this.transaction(jobs);
+      jobs.forEach((job, index) => job.resolve(results[index]));
+    } catch (groupError) {
+      if (jobs.length === 1) return jobs[0]!.reject(groupError);
+      for (const job of jobs) {
+        try {
+          job.resolve(this.transaction([job])[0]);
+        } catch (error) {
+          job.reject(error);
+        }
+      }
+    }
+  }
+}
