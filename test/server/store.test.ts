@@ -71,6 +71,22 @@ describe("openSession", () => {
   });
 });
 
+describe("group commit", () => {
+  it("fails only the write that breaks a constraint, not the others committed with it", async () => {
+    const taken = session({ tokenHash: "same-token-hash" });
+    await store.openSession(key("first"), taken);
+    const clash = session({ tokenHash: "same-token-hash" });
+    const fine = session();
+    const [clashed, ok] = await Promise.allSettled([store.openSession(key("clash"), clash), store.openSession(key("fine"), fine)]);
+    expect(clashed.status).toBe("rejected");
+    expect(ok).toEqual({ status: "fulfilled", value: { outcome: "created", value: { sessionId: fine.id } } });
+    expect(await store.getSession(fine.id)).toBeDefined();
+    expect(await store.getSession(clash.id)).toBeUndefined();
+    // The failed request's key was rolled back with it, so a corrected retry can use it.
+    expect((await store.openSession(key("clash"), session())).outcome).toBe("created");
+  });
+});
+
 describe("closeSessions", () => {
   it("closes all of the player's active sessions, or only those of one game", async () => {
     const a = session({ gameId: "a" });
