@@ -42,9 +42,12 @@ class AccessLog extends LogController {
   }
 }
 
-/** Builds the server; call `listen` on it. Closing it does not close the store. */
+/**
+ * Builds the server; call `listen` on it. Closing it does not close the store. Requests
+ * that arrive while it closes are still served (no undocumented 503).
+ */
 export async function buildServer(dependencies: ServerDependencies): Promise<FastifyInstance> {
-  const app = Fastify({ logger: dependencies.logger, logController: new AccessLog(), bodyLimit: maxRequestBodyBytes, return503OnClosing: true });
+  const app = Fastify({ logger: dependencies.logger, logController: new AccessLog(), bodyLimit: maxRequestBodyBytes, return503OnClosing: false });
   const now = dependencies.now ?? Date.now;
 
   await app.register(contractPlugin, {
