@@ -78,10 +78,17 @@ function authenticate(operationId: OperationId, request: FastifyRequest, partner
   return authenticateKyrenRequest(request.body, (memberId) => partners.get(memberId)?.kyrenToken);
 }
 
-/** preValidation hook: steps 1 (missing Content-Type) and 2, and step 3's unparsable body. */
+/** True when the Content-Type names a charset other than UTF-8 (the only one the spec allows). */
+function otherCharset(contentType: string | undefined): boolean {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1];
+  return charset !== undefined && !/^utf-?8$/i.test(charset);
+}
+
+/** preValidation hook: steps 1 (missing Content-Type, other charset) and 2, and step 3's unparsable body. */
 function checkRequest(operationId: OperationId, partners: PartnerDirectory) {
   return async (request: FastifyRequest) => {
-    if (request.rawBody === undefined) throw new ApiFailure("V.04", `Content-Type must be application/json, not ${request.headers["content-type"] ?? "missing"}`);
+    const contentType = request.headers["content-type"];
+    if (request.rawBody === undefined || otherCharset(contentType)) throw new ApiFailure("V.04", `Content-Type must be application/json (UTF-8), not ${contentType ?? "missing"}`);
     const authentication = authenticate(operationId, request, partners);
     if (!authentication.ok) {
       if (authentication.kind === "unauthenticated") throw new ApiFailure("G.00", authentication.reason);
@@ -93,7 +100,7 @@ function checkRequest(operationId: OperationId, partners: PartnerDirectory) {
 }
 
 /** Maps any error of a contract route to the operation's documented failure. */
-function toFailure(error: Error & { code?: string; validation?: unknown }, operationId: OperationId, request: FastifyRequest) {
+function toFailure(error: Error & { code?: string; validation?: unknown; statusCode?: number }, operationId: OperationId, request: FastifyRequest) {
   if (error instanceof ApiFailure) return failure(operationId, error.code, error.detail);
   if (error.validation) return failure(operationId, "V.02", error.message);
   switch (error.code) {
@@ -103,6 +110,11 @@ function toFailure(error: Error & { code?: string; validation?: unknown }, opera
       return failure(operationId, "V.04", `Content-Type must be application/json, not ${request.headers["content-type"] ?? "missing"}`);
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return failure(operationId, "V.01", "the body does not match its Content-Length");
+  }
+  // Any other client-side failure to deliver the body (e.g. the client aborted): not a server error.
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    request.log.info({ err: error }, "the request body could not be read");
+    return failure(operationId, "V.01", "the request body could not be read");
   }
   request.log.error({ err: error, contractViolation: error instanceof ResponseContractError }, "unexpected error; answering 500 G.01");
   return failure(operationId, "G.01");

@@ -28,6 +28,12 @@ export interface ServerDependencies {
   logger: FastifyServerOptions["logger"];
   /** Current time, epoch milliseconds. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Longest time to receive a whole request, milliseconds (default 10000). A client that
+   * sends less than it announced is then answered 408 by Node and disconnected, instead
+   * of holding the connection forever.
+   */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -47,7 +53,16 @@ class AccessLog extends LogController {
  * that arrive while it closes are still served (no undocumented 503).
  */
 export async function buildServer(dependencies: ServerDependencies): Promise<FastifyInstance> {
-  const app = Fastify({ logger: dependencies.logger, logController: new AccessLog(), bodyLimit: maxRequestBodyBytes, return503OnClosing: false });
+  const requestTimeoutMs = dependencies.requestTimeoutMs ?? 10_000;
+  const app = Fastify({
+    logger: dependencies.logger,
+    logController: new AccessLog(),
+    bodyLimit: maxRequestBodyBytes,
+    return503OnClosing: false,
+    requestTimeout: requestTimeoutMs,
+    // Node enforces requestTimeout only with headersTimeout <= it, checking every connectionsCheckingInterval (30 s by default).
+    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
+  });
   const now = dependencies.now ?? Date.now;
 
   await app.register(contractPlugin, {

@@ -2,6 +2,7 @@
 // to every operation (the provider's three, and the operator receiver's callback) gets
 // its documented status, its catalog code in the operation's own error shape, and
 // exactly `Content-Type: application/json`. Nothing is stored for a rejected request.
+import { createConnection } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maxRequestBodyBytes, operations, type OperationId } from "../../generated/operations.js";
 import { enterBody, postRaw, SANDBOX, withBodyHash, type RawResponse } from "../support/requests.js";
@@ -55,6 +56,7 @@ const badInputs: BadInput[] = [
   { name: "a JSON array instead of an object", send: (b, p) => postRaw(b, p, "[1, 2]"), expect: { status: 400, code: "V.01" } },
   { name: "an empty body", send: (b, p) => postRaw(b, p, ""), expect: { status: 400, code: "V.01" } },
   { name: "Content-Type text/plain", send: (b, p, id) => postRaw(b, p, JSON.stringify(validBodies[id]()), { contentType: "text/plain" }), expect: { status: 415, code: "V.04" } },
+  { name: "a charset other than UTF-8", send: (b, p, id) => postRaw(b, p, JSON.stringify(validBodies[id]()), { contentType: "application/json; charset=latin1" }), expect: { status: 415, code: "V.04" } },
   { name: "no Content-Type and no body", send: (b, p) => postRaw(b, p, undefined, { contentType: null }), expect: { status: 415, code: "V.04" } },
   { name: "a body over the size limit", send: (b, p) => postRaw(b, p, oversized()), expect: { status: 413, code: "V.03" } },
   {
@@ -127,5 +129,24 @@ describe("after all that bad input", () => {
   it("a valid request still works", async () => {
     const response = await postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()));
     expect(response.status).toBe(200);
+  });
+});
+
+describe("a body that never arrives in full", () => {
+  it("is cut off after the request timeout instead of holding the connection", async () => {
+    const quick = await startTestServer({ requestTimeoutMs: 500 });
+    try {
+      const { port } = new URL(quick.baseUrl);
+      const socket = createConnection({ host: "127.0.0.1", port: Number(port) });
+      socket.write(`POST /api/session?MEMB_ID=demo&HASH=${"0".repeat(64)} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"uu`);
+      const started = Date.now();
+      let received = "";
+      socket.on("data", (chunk) => (received += chunk));
+      await new Promise((resolve) => socket.on("close", resolve));
+      expect(received).toMatch(/^HTTP\/1\.1 408/);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await quick.close();
+    }
   });
 });

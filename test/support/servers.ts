@@ -26,7 +26,7 @@ export interface TestServer {
 }
 
 /** Starts the reference server with the sandbox partner (or `partners`) on a fresh in-memory store. */
-export async function startTestServer(options: { partners?: Partner[]; store?: SessionStore; now?: () => number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { partners?: Partner[]; store?: SessionStore; now?: () => number; requestTimeoutMs?: number } = {}): Promise<TestServer> {
   const store = options.store ?? (await openSqliteStore({ location: ":memory:" }));
   await store.migrate();
   const tokens = launchTokens(randomBytes(32), "https://games.luckymonaco.example");
@@ -38,6 +38,7 @@ export async function startTestServer(options: { partners?: Partner[]; store?: S
     launchTokens: tokens,
     logger: false,
     now: options.now,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
   return {
