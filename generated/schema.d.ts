@@ -98,7 +98,7 @@ export interface paths {
          *
          *     **Signing.** Lucky Monaco signs exactly as operators do: `MEMB_ID` is the partner's own id, `HASH` is the HMAC-SHA256 of the raw body with the partner secret, and the body carries `hash`. The receiver must check both before it trusts the body, with a timing-safe comparison, and answer 401 `G.00` when either fails.
          *
-         *     **Answer and delivery.** Answer 200 with `{"error": 0, "description": "Success"}` once the expiry is recorded; the callback is idempotent for the receiver, because the same `sessionId` may arrive more than once. Lucky Monaco treats any other answer as not delivered. It retries after a network error, a timeout of 5 seconds or a 5xx status, up to 3 attempts in all with growing pauses, and does not retry a 4xx.
+         *     **Answer and delivery.** Answer 200 with `{"error": 0, "description": "Success"}` once the expiry is recorded; the callback is idempotent for the receiver, because the same `sessionId` may arrive more than once. Lucky Monaco treats any other answer as not delivered. It retries after a network error, a timeout of 5 seconds or a 5xx status, 1 second and then 10 seconds later (3 attempts in all), and does not retry a 4xx.
          *
          *     **Decision.** Seed 003's example body is not valid JSON (it has no commas) and its hash has a space inside; the example here is the corrected form. Seed 003 also copied the "Game List" error section; the errors here are this catalog's.
          */
@@ -116,7 +116,7 @@ export interface components {
         /**
          * Uuid4
          * Format: uuid
-         * @description Idempotency key: a unique id for each request, a version 4 UUID (RFC 9562) in its 36-character hyphenated form, lower or upper case. Lucky Monaco remembers each `uuid` per partner for at least 24 hours. Repeating a request with the same `uuid` and the same body returns the first response again without a second effect; the same `uuid` with a different body is rejected with `G.03` (HTTP 409). "The same body" ignores key order, white space and the case of `uuid`. A `uuid` is used up only by a request that succeeded: after a 4xx, the corrected request may reuse it.
+         * @description Idempotency key: a unique id for each request, a version 4 UUID (RFC 9562) in its 36-character hyphenated form, lower or upper case. Lucky Monaco remembers each `uuid` per partner for at least 24 hours. Repeating a request with the same `uuid` and the same body returns the first response again without a second effect; the same `uuid` with a different body is rejected with `G.03` (HTTP 409). "The same body" ignores key order, white space, the case of `uuid` and Kyren's credential `token`. A `uuid` is used up only by a request that succeeded: after a 4xx, the corrected request may reuse it.
          * @example 3f1c2a7e-9b4d-4e2f-8a61-5c0d9e7b1a23
          */
         Uuid4: string;

@@ -1,6 +1,8 @@
 /**
  * Session expiry and the session expired callback (spec: operation `sessionExpired`,
- * seed 003). On each sweep it:
+ * seed 003). The reference server has no game client, so it has no activity signal: a
+ * session's last activity is its ENTER (or its close), and "idle" means "that long since
+ * launch". A real provider updates `last_activity_at` from game rounds. On each sweep it:
  *   1. expires the active sessions idle for longer than the idle timeout, queueing a
  *      callback for each partner that has callbacks switched on (same transaction);
  *   2. sends the due callbacks with the typed client (signed like any partner call) and
@@ -79,6 +81,8 @@ export function startSessionExpiry(options: SessionExpiryOptions): SessionExpiry
       const attempt = await deliver(callback);
       await options.store.recordCallbackAttempt(callback.sessionId, attempt, now());
       if (attempt.state !== "delivered") options.log.warn({ sessionId: callback.sessionId, partnerId: callback.partnerId, ...attempt }, "session expired callback not delivered");
+      // Retry when due rather than at the next sweep, so the pauses are the documented ones.
+      if (attempt.state === "pending") setTimeout(() => void sweep(), Math.max(0, attempt.nextAttemptAt - now())).unref();
     }
     await options.store.forgetIdempotencyKeys(at - IDEMPOTENCY_RETENTION_MS);
   }

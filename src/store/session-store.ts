@@ -17,7 +17,7 @@ export interface IdempotencyKey {
   /** The request's `uuid`, lower-cased. */
   uuid: string;
   operationId: OperationId;
-  /** SHA-256 hex of the request body in canonical form (see `requestFingerprint`). */
+  /** SHA-256 hex of the request body in canonical form (see `idempotencyKey` in src/server/handlers/context.ts). */
   fingerprint: string;
 }
 

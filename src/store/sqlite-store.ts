@@ -4,8 +4,8 @@
  * compiles nothing).
  *
  * Writes go through a `WriteQueue`: the writes of one event-loop turn share one
- * transaction (group commit), each in its own savepoint, and a caller is answered only
- * after the COMMIT. Statements are prepared once. The journal is WAL with
+ * transaction (group commit), and a caller is answered only after the COMMIT; if one
+ * write of a group fails, the group is rolled back and each write is retried alone. Statements are prepared once. The journal is WAL with
  * `synchronous=NORMAL` by default: a committed write survives a crash of the server
  * process (kill -9), not necessarily a power failure of the host; `synchronous: "FULL"`
  * covers that too, at a cost per commit. Automatic checkpoints are off on the request

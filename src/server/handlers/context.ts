@@ -24,15 +24,17 @@ export interface ProviderContext {
 /**
  * The idempotency key of a request: its `uuid` (lower-cased) for this partner and
  * operation, with the SHA-256 of the body in canonical JSON (keys sorted, `uuid`
- * lower-cased), so that the same body sent with another key order, white space or uuid
- * case is still "the same body".
+ * lower-cased, Kyren's credential `token` left out), so that the same body sent with
+ * another key order, white space, uuid case or a rotated token is still "the same body"
+ * (spec: `Uuid4`).
  */
-export function idempotencyKey(context: ProviderContext, operationId: OperationId, body: { uuid: string }): IdempotencyKey {
+export function idempotencyKey(context: ProviderContext, operationId: OperationId, body: { uuid: string; token?: string }): IdempotencyKey {
+  const { token: _credential, ...request } = body;
   const uuid = body.uuid.toLowerCase();
   return {
     partnerId: context.partner.memberId,
     uuid,
     operationId,
-    fingerprint: createHash("sha256").update(stringify({ ...body, uuid })!).digest("hex"),
+    fingerprint: createHash("sha256").update(stringify({ ...request, uuid })!).digest("hex"),
   };
 }
