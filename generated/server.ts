@@ -102,6 +102,14 @@ export interface OperationResults {
   sessionExpired: SessionExpiredResult;
 }
 
+/** The catalog codes each operation documents (in its response examples), by operationId: a handler can answer no other. */
+export interface OperationErrorCodes {
+  enterGameSession: "G.00" | "G.01" | "G.02" | "G.03" | "V.01" | "V.02" | "V.03" | "V.04";
+  closeSession: "G.00" | "G.01" | "V.01" | "V.02" | "V.03" | "V.04";
+  closeSessionKyren: "G.00" | "G.01" | "G.03" | "V.01" | "V.02" | "V.03" | "V.04";
+  sessionExpired: "G.00" | "G.01" | "V.01" | "V.02" | "V.03" | "V.04";
+}
+
 /** operationIds served by the provider's server. */
 export const providerOperationIds = ["enterGameSession","closeSession","closeSessionKyren"] as const;
 

@@ -51,6 +51,7 @@ export function renderServer(operations: OperationFacts[]): string {
   const provider = operations.filter((operation) => operation.implementedBy === "provider");
   const operator = operations.filter((operation) => operation.implementedBy === "operator");
   const results = operations.map((operation) => `  ${operation.operationId}: ${pascal(operation.operationId)}Result;`);
+  const codes = operations.map((operation) => `  ${operation.operationId}: ${operation.errorCodes.map((code) => JSON.stringify(code)).join(" | ")};`);
   return `${HEADER}
 import type { operations } from "./schema.js";
 
@@ -63,6 +64,11 @@ ${handlerSet("OperatorHandlers", "The operations an operator serves (`x-implemen
 /** The result union of every operation, by operationId. */
 export interface OperationResults {
 ${results.join("\n")}
+}
+
+/** The catalog codes each operation documents (in its response examples), by operationId: a handler can answer no other. */
+export interface OperationErrorCodes {
+${codes.join("\n")}
 }
 
 /** operationIds served by the provider's server. */

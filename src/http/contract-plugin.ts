@@ -18,7 +18,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import openapiGlue from "fastify-openapi-glue";
 import { maxRequestBodyBytes, operations, type OperationId } from "../../generated/operations.js";
-import type { OperationResults } from "../../generated/server.js";
+import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
 import type { OpenApiDocument } from "../build/spec.js";
 import { authenticateKyrenRequest, authenticateSignedRequest, type Authentication } from "./authenticate.js";
 import { ApiFailure, failure } from "./failures.js";
@@ -42,18 +42,17 @@ declare module "fastify" {
 /** A handler as the plugin calls it: typed input in, a documented result out. */
 type AnyHandler<Context> = (input: { query: unknown; body: unknown }, context: Context) => Promise<OperationResults[OperationId]>;
 
-/** Options of `contractPlugin`. */
-export interface ContractPluginOptions<Context> {
+/**
+ * Options of `contractPlugin`: which side of the contract to serve (`x-implemented-by`)
+ * with that side's generated handler set, so a missing or mistyped handler fails `tsc`.
+ */
+export type ContractPluginOptions<Context> = {
   /** The bundled spec (`dist/openapi.json`). */
   spec: OpenApiDocument;
-  /** Which operations to serve. */
-  side: "provider" | "operator";
-  /** One handler per operationId of that side (see `ProviderHandlers` / `OperatorHandlers` in generated/server.ts). */
-  handlers: object;
   partners: PartnerDirectory;
   /** Builds the handler's context for an authenticated request. */
   context: (request: FastifyRequest, partner: Partner) => Context;
-}
+} & ({ side: "provider"; handlers: ProviderHandlers<Context> } | { side: "operator"; handlers: OperatorHandlers<Context> });
 
 function operationIdOf(request: FastifyRequest): OperationId | undefined {
   return (request.routeOptions.schema as { operationId?: OperationId } | undefined)?.operationId;
@@ -124,7 +123,8 @@ function toFailure(error: Error & { code?: string; validation?: unknown; statusC
  * Serves one side of the contract. Register it in its own encapsulated context: its
  * content-type parser, hooks and error handler apply to the contract routes only.
  */
-export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<unknown>> = async (app: FastifyInstance, options) => {
+// `any`: each caller registers the plugin with its own handler Context.
+export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = async (app: FastifyInstance, options) => {
   app.setValidatorCompiler(requestValidatorCompiler());
   app.setSerializerCompiler(responseSerializerCompiler());
   app.decorateRequest("rawBody", undefined);
@@ -154,7 +154,7 @@ export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<unknown>> 
     return payload;
   });
 
-  const handlers = options.handlers as Record<OperationId, AnyHandler<unknown>>;
+  const handlers = options.handlers as unknown as Record<OperationId, AnyHandler<unknown>>;
   await app.register(openapiGlue, {
     specification: specForSide(options.spec, options.side),
     operationResolver: (operationId: string) => {

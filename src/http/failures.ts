@@ -10,7 +10,7 @@
  */
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { operations, type OperationId } from "../../generated/operations.js";
-import type { OperationResults } from "../../generated/server.js";
+import type { OperationErrorCodes, OperationResults } from "../../generated/server.js";
 
 /** A documented non-200 response of operation `Id`. */
 export type FailureResult<Id extends OperationId> = Exclude<OperationResults[Id], { status: 200 }>;
@@ -43,12 +43,14 @@ const shapeOf: Record<OperationId, keyof typeof shapes> = {
 };
 
 /**
- * The failure response of `operationId` for a catalog `code`.
+ * The failure response of `operationId` for a catalog `code`. The type of `code` allows
+ * only the codes the operation documents (`OperationErrorCodes`), so a handler cannot
+ * answer an undocumented one.
  *
  * @param detail appended to the catalog title in the message (e.g. the offending field)
  * @throws Error when the operation does not document the code's status: a server bug
  */
-export function failure<Id extends OperationId>(operationId: Id, code: ErrorCode, detail?: string): FailureResult<Id> {
+export function failure<Id extends OperationId>(operationId: Id, code: OperationErrorCodes[Id], detail?: string): FailureResult<Id> {
   const { status, title } = errorCatalog[code];
   if (!(operations[operationId].statuses as readonly number[]).includes(status)) {
     throw new Error(`${operationId} does not document status ${status}, so it cannot answer ${code}`);

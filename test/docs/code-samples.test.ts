@@ -69,6 +69,10 @@ describe("TypeScript samples", () => {
       expect(response.status).toBe(401);
       expect(error?.error.code).toBe("G.00");
       expect(child.output()).toContain("session 6fd2d6f3bb8f4c5a9fadf15d81206af2 of player player-1001 expired");
+      const wrongType = await fetch(`http://127.0.0.1:${port}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
+      expect(wrongType.status).toBe(415);
+      const tooLarge = await fetch(`http://127.0.0.1:${port}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(20000) });
+      expect(await tooLarge.json()).toEqual({ error: { code: "V.03", message: "Payload too large" } });
     } finally {
       await child.stop();
     }
