@@ -60,15 +60,24 @@ describe.skipIf(!haveChromium)("docs site, offline in Chromium", () => {
     expect(text).toContain("provider → operator");
   });
 
+  /** Picks a language in the code-sample panel's menu and returns the page text. */
+  async function sampleIn(language: "curl" | "TypeScript"): Promise<string> {
+    await page.getByRole("button", { name: /^(curl|TypeScript)$/ }).first().click();
+    await page.getByRole("menuitem", { name: language, exact: true }).click();
+    return page.evaluate(() => document.body.innerText);
+  }
+
   it.each([
-    ["game-sessions/entergamesession", "Open a game session (ENTER)", "/api/session"],
-    ["game-sessions/closesession", "Close a player's sessions (V4)", "/V4/closesession"],
-    ["kyren-v1/closesessionkyren", "Close a player's sessions (Kyren v1)", "/v1/CloseSession"],
-    ["operator-callbacks/sessionexpired", "Session expired (provider to operator)", "/V4/sessionexpired"],
-  ])("renders the operation %s", async (route, summary, path) => {
+    ["game-sessions/entergamesession", "Open a game session (ENTER)", "/api/session", "createSessionApiClient"],
+    ["game-sessions/closesession", "Close a player's sessions (V4)", "/V4/closesession", "createSessionApiClient"],
+    ["kyren-v1/closesessionkyren", "Close a player's sessions (Kyren v1)", "/v1/CloseSession", "createSessionApiClient"],
+    ["operator-callbacks/sessionexpired", "Session expired (provider to operator)", "/V4/sessionexpired", "authenticateSignedRequest"],
+  ])("renders the operation %s with its curl and TypeScript samples", async (route, summary, path, typescript) => {
     const text = await open(route, summary, route.split("/")[1]!);
     expect(text).toContain(path);
     expect(text).toMatch(/401/);
+    expect(await sampleIn("curl")).toContain("curl -sS -X POST");
+    expect(await sampleIn("TypeScript")).toContain(typescript);
   });
 
   it("renders the error catalog with every code", async () => {
