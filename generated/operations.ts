@@ -11,7 +11,7 @@ export const maxRequestBodyBytes = 16384;
  * (`x-implemented-by`), whether it is signed with `MEMB_ID` + `HASH`, whether its body
  * carries the body `hash`, and its documented statuses.
  */
-export const operations = {
+export const operationsById = {
   enterGameSession: {
     operationId: "enterGameSession",
     method: "post",
@@ -59,12 +59,12 @@ export const operations = {
 } as const;
 
 /** An operationId of the spec. */
-export type OperationId = keyof typeof operations;
+export type OperationId = keyof typeof operationsById;
 
 /** The same operations keyed by path (each path has one operation). */
 export const operationsByPath = {
-  "/api/session": operations.enterGameSession,
-  "/V4/closesession": operations.closeSession,
-  "/v1/CloseSession": operations.closeSessionKyren,
-  "/V4/sessionexpired": operations.sessionExpired,
+  "/api/session": operationsById.enterGameSession,
+  "/V4/closesession": operationsById.closeSession,
+  "/v1/CloseSession": operationsById.closeSessionKyren,
+  "/V4/sessionexpired": operationsById.sessionExpired,
 } as const;

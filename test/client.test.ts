@@ -1,7 +1,7 @@
 // The typed client signs every request so that it matches the published vectors, with
 // no network: a capturing fetch records the exact request the client would send.
 import { describe, expect, it } from "vitest";
-import { operations } from "../generated/operations.js";
+import { operationsById } from "../generated/operations.js";
 import { signingVectors } from "../src/build/spec.js";
 import { createSessionApiClient } from "../src/client.js";
 import { SigningError } from "../src/signing.js";
@@ -26,7 +26,7 @@ function capturingClient(secret: string, answer: { status: number; body: unknown
   return { client, sent };
 }
 
-const pathOf = (operationId: string) => operations[operationId as keyof typeof operations].path;
+const pathOf = (operationId: string) => operationsById[operationId as keyof typeof operationsById].path;
 
 describe("createSessionApiClient", () => {
   const compactVectors = signingVectors().vectors.filter((vector) => !vector.name.includes("escaped"));

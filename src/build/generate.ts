@@ -18,7 +18,7 @@ import openapiTS, { astToString } from "openapi-typescript";
 import { renderErrorCatalog, renderSigningVectors } from "./render-markdown.js";
 import { renderServer } from "./render-server.js";
 import { renderErrorCatalogModule, renderOperations } from "./render-typescript.js";
-import { bundleSpec, errorCatalog, operationFacts, repoRoot, signingVectors } from "./spec.js";
+import { bundleSpec, readErrorCatalog, operationFacts, repoRoot, signingVectors } from "./spec.js";
 
 /**
  * Renders every generated file from the current contract.
@@ -29,7 +29,7 @@ import { bundleSpec, errorCatalog, operationFacts, repoRoot, signingVectors } fr
 export async function renderGenerated(): Promise<Record<string, string>> {
   const spec = bundleSpec();
   const operations = operationFacts(spec);
-  const catalog = errorCatalog(spec);
+  const catalog = readErrorCatalog(spec);
   const maxBody = spec["x-max-request-body-bytes"];
   if (typeof maxBody !== "number") throw new Error("the root of the spec needs x-max-request-body-bytes (a number)");
   const types = astToString(await openapiTS(spec as never, { alphabetize: false, exportType: false, defaultNonNullable: false }));

@@ -19,7 +19,7 @@ function formatObject(value: object): string {
 /** `generated/operations.ts`: every operation with its path, signing needs and statuses. */
 export function renderOperations(operations: OperationFacts[], maxRequestBodyBytes: number): string {
   const entries = operations.map((operation) => `  ${operation.operationId}: ${formatObject(operation)},`);
-  const byPath = operations.map((operation) => `  ${JSON.stringify(operation.path)}: operations.${operation.operationId},`);
+  const byPath = operations.map((operation) => `  ${JSON.stringify(operation.path)}: operationsById.${operation.operationId},`);
   return `${HEADER}
 /** Largest request body, in bytes, that any operation accepts (root \`x-max-request-body-bytes\`). */
 export const maxRequestBodyBytes = ${maxRequestBodyBytes};
@@ -29,12 +29,12 @@ export const maxRequestBodyBytes = ${maxRequestBodyBytes};
  * (\`x-implemented-by\`), whether it is signed with \`MEMB_ID\` + \`HASH\`, whether its body
  * carries the body \`hash\`, and its documented statuses.
  */
-export const operations = {
+export const operationsById = {
 ${entries.join("\n")}
 } as const;
 
 /** An operationId of the spec. */
-export type OperationId = keyof typeof operations;
+export type OperationId = keyof typeof operationsById;
 
 /** The same operations keyed by path (each path has one operation). */
 export const operationsByPath = {

@@ -6,18 +6,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { repoRoot, type OpenApiDocument } from "../spec-document.js";
 
-/** Absolute path of the repository root. */
-export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The subset of an OpenAPI 3.0 document that the build tools read. */
-export interface OpenApiDocument {
-  openapi: string;
-  paths: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, Record<string, unknown>> };
-  [extension: `x-${string}`]: unknown;
-}
+export { repoRoot, type OpenApiDocument } from "../spec-document.js";
 
 /**
  * Bundles `openapi/openapi.yaml` with the repository's Redocly CLI into one JSON
@@ -53,7 +44,7 @@ export interface ErrorCatalogEntry {
  *
  * @throws Error when a code is in the enum but not the catalog, or the other way round
  */
-export function errorCatalog(spec: OpenApiDocument): ErrorCatalogEntry[] {
+export function readErrorCatalog(spec: OpenApiDocument): ErrorCatalogEntry[] {
   const schema = spec.components.schemas.ErrorCode as { enum: string[]; "x-error-catalog": ErrorCatalogEntry[] };
   const catalog = schema["x-error-catalog"];
   const inCatalog = catalog.map((entry) => entry.code);

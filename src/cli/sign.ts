@@ -12,11 +12,11 @@
  * object, nested values in a body that carries `hash`); 1 when --send fails to connect.
  */
 import { parseArgs } from "node:util";
-import { operations, type OperationId } from "../../generated/operations.js";
+import { operationsById, type OperationId } from "../../generated/operations.js";
 import { signRequest, SigningError, type JsonObject } from "../signing.js";
 
 const usage = `usage: sign <operationId> '<JSON body without hash>' [--base-url URL] [--member-id ID] [--secret SECRET] [--send]
-operations: ${Object.keys(operations).join(", ")}`;
+operations: ${Object.keys(operationsById).join(", ")}`;
 
 /** A signed request ready to send. */
 export interface SignedCall {
@@ -30,7 +30,7 @@ export interface SignedCall {
  * @throws Error for an unknown operation; SigningError for a body that cannot be signed
  */
 export function signedCall(operationId: string, fields: JsonObject, options: { baseUrl: string; memberId: string; secret: string }): SignedCall {
-  const operation = operations[operationId as OperationId];
+  const operation = operationsById[operationId as OperationId];
   if (!operation) throw new Error(`unknown operation "${operationId}"`);
   const url = new URL(`${options.baseUrl.replace(/\/+$/, "")}${operation.path}`);
   if (!operation.signedWithHash) return { url: url.href, rawBody: JSON.stringify(fields) };

@@ -17,9 +17,9 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import openapiGlue from "fastify-openapi-glue";
-import { maxRequestBodyBytes, operations, type OperationId } from "../../generated/operations.js";
+import { maxRequestBodyBytes, operationsById, type OperationId } from "../../generated/operations.js";
 import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
-import type { OpenApiDocument } from "../build/spec.js";
+import type { OpenApiDocument } from "../spec-document.js";
 import { authenticateKyrenRequest, authenticateSignedRequest, type Authentication } from "./authenticate.js";
 import { ApiFailure, failure } from "./failures.js";
 import type { Partner, PartnerDirectory } from "./partners.js";
@@ -61,13 +61,13 @@ function operationIdOf(request: FastifyRequest): OperationId | undefined {
 /** The spec with only the paths of one side, so glue registers nothing else. */
 function specForSide(spec: OpenApiDocument, side: "provider" | "operator"): OpenApiDocument {
   const paths = Object.fromEntries(
-    Object.entries(spec.paths).filter(([path]) => Object.values(operations).some((operation) => operation.path === path && operation.implementedBy === side)),
+    Object.entries(spec.paths).filter(([path]) => Object.values(operationsById).some((operation) => operation.path === path && operation.implementedBy === side)),
   );
   return structuredClone({ ...spec, paths });
 }
 
 function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory): Authentication {
-  const operation = operations[operationId];
+  const operation = operationsById[operationId];
   if (operation.signedWithHash) {
     const query = request.query as Record<string, string | undefined>;
     const secretFor = (memberId: string) => partners.get(memberId)?.secret;

@@ -9,7 +9,7 @@
  * the catalog title, then the detail when there is one.
  */
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
-import { operations, type OperationId } from "../../generated/operations.js";
+import { operationsById, type OperationId } from "../../generated/operations.js";
 import type { OperationErrorCodes, OperationResults } from "../../generated/server.js";
 
 /** A documented non-200 response of operation `Id`. */
@@ -52,7 +52,7 @@ const shapeOf: Record<OperationId, keyof typeof shapes> = {
  */
 export function failure<Id extends OperationId>(operationId: Id, code: OperationErrorCodes[Id], detail?: string): FailureResult<Id> {
   const { status, title } = errorCatalog[code];
-  if (!(operations[operationId].statuses as readonly number[]).includes(status)) {
+  if (!(operationsById[operationId].statuses as readonly number[]).includes(status)) {
     throw new Error(`${operationId} does not document status ${status}, so it cannot answer ${code}`);
   }
   const message = detail ? `${title}: ${detail}` : title;

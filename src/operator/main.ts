@@ -3,15 +3,13 @@
  * PORT (3100). It trusts the partners of PARTNERS_FILE, or the sandbox partner `demo`
  * with secret `sandbox-secret`. Point a partner's `callbackUrl` at it to see callbacks.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { repoRoot, type OpenApiDocument } from "../build/spec.js";
+import { loadBundledSpec } from "../spec-document.js";
 import { partnerDirectory } from "../http/partners.js";
 import { loadPartnersFile, sandboxPartner } from "../server/partners-file.js";
 import { buildOperatorReceiver } from "./receiver.js";
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(readFileSync(join(repoRoot, "dist/openapi.json"), "utf8")) as OpenApiDocument;
+  const spec = loadBundledSpec();
   const partners = partnerDirectory(process.env.PARTNERS_FILE ? loadPartnersFile(process.env.PARTNERS_FILE) : [sandboxPartner]);
   const receiver = await buildOperatorReceiver({ spec, partners, logger: { level: process.env.LOG_LEVEL ?? "info" } });
   receiver.app.addHook("onResponse", async (request, reply) => {

@@ -10,7 +10,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { OperatorHandlers, SessionExpiredInput } from "../../generated/server.js";
-import type { OpenApiDocument } from "../build/spec.js";
+import type { OpenApiDocument } from "../spec-document.js";
 import { contractPlugin } from "../http/contract-plugin.js";
 import type { Partner, PartnerDirectory } from "../http/partners.js";
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { maxRequestBodyBytes } from "../../generated/operations.js";
-import type { OpenApiDocument } from "../build/spec.js";
+import type { OpenApiDocument } from "../spec-document.js";
 import { contractPlugin } from "../http/contract-plugin.js";
 import type { PartnerDirectory } from "../http/partners.js";
 import type { SessionStore } from "../store/session-store.js";

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { repoRoot, type OpenApiDocument } from "../build/spec.js";
+import { loadBundledSpec, repoRoot } from "../spec-document.js";
 import { partnerDirectory } from "../http/partners.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import { buildServer, defaultDocsDir } from "./app.js";
@@ -36,11 +36,11 @@ async function main(): Promise<void> {
     warnings.push("PARTNERS_FILE is not set: SANDBOX credentials are active (MEMB_ID=demo, secret sandbox-secret, Kyren secureLogin=demo, token sandbox-token). Never expose this server.");
   }
   const docsDir = defaultDocsDir(repoRoot);
-  const specFile = join(docsDir, "openapi.json");
-  if (!existsSync(specFile)) throw new Error(`${specFile} is missing: run \`npm run docs\` first (npm start does)`);
-  const spec = JSON.parse(readFileSync(specFile, "utf8")) as OpenApiDocument;
+  const spec = loadBundledSpec(join(docsDir, "openapi.json"));
 
-  const store = await openSqliteStore({ location: config.databaseUrl, synchronous: config.sqliteSynchronous });
+  const store = await openSqliteStore({ location: config.databaseUrl, synchronous: config.sqliteSynchronous }).catch((error: Error) => {
+    throw new Error(`DATABASE_URL ${config.databaseUrl}: ${error.message}`);
+  });
   await store.migrate();
   const directory = partnerDirectory(partners);
   const app = await buildServer({

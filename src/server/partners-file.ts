@@ -16,7 +16,11 @@ import { createAjv } from "../ajv.js";
 import { parse } from "yaml";
 import type { Partner } from "../http/partners.js";
 
-/** The sandbox partner of a zero-configuration start. Its credentials are public: never use them outside a sandbox. */
+/**
+ * The sandbox partner of a zero-configuration start. Its credentials are public: never use
+ * them outside a sandbox. They are shorter than a partners file allows (16 characters at
+ * least), so a partners file cannot reuse them by accident.
+ */
 export const sandboxPartner: Partner = {
   memberId: "demo",
   secret: "sandbox-secret",

@@ -5,7 +5,7 @@
  * case before the suites pass again.
  */
 import { resolveRef, type OperationFacts } from "../../src/build/spec.js";
-import { allOperations, bundledSpec } from "../support/contract.js";
+import { allOperations, bundledSpec } from "../support/spec-views.js";
 
 /** One documented response. */
 export interface DocumentedResponse {

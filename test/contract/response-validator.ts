@@ -14,7 +14,7 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { OperationFacts } from "../../src/build/spec.js";
 import { createAjv } from "../../src/ajv.js";
-import { allOperations, bundledSpec } from "../support/contract.js";
+import { allOperations, bundledSpec } from "../support/spec-views.js";
 import { responseObject } from "./documented-responses.js";
 
 /** The class of a violation. */

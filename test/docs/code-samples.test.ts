@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../src/build/spec.js";
 import { createSessionApiClient } from "../../src/client.js";
-import { freePort, startProcess } from "../support/processes.js";
+import { startProcess, withFreePort } from "../support/processes.js";
 import { SANDBOX } from "../support/requests.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../support/servers.js";
 
@@ -55,10 +55,10 @@ describe("TypeScript samples", () => {
   });
 
   it("the session expired receiver accepts a signed callback and refuses a forged one", async () => {
-    const port = await freePort();
-    const child = await startProcess(process.execPath, ["--import", "tsx", join(samples, "TypeScript/V4_sessionexpired/post.ts")], {
-      readyUrl: `http://127.0.0.1:${port}/`,
-      env: { PORT: String(port) },
+    let port = 0;
+    const child = await withFreePort((free) => {
+      port = free;
+      return startProcess(process.execPath, ["--import", "tsx", join(samples, "TypeScript/V4_sessionexpired/post.ts")], { readyUrl: `http://127.0.0.1:${port}/`, env: { PORT: String(port) } });
     });
     try {
       const lucky = createSessionApiClient({ baseUrl: `http://127.0.0.1:${port}`, partnerId: SANDBOX.memberId, secret: SANDBOX.secret });

@@ -3,16 +3,17 @@
 // for every documented status, and reject invalid requests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessionApiClient } from "../../src/client.js";
-import { allOperations, requestExample, responseExamples } from "../support/contract.js";
-import { freePort, startProcess, type RunningProcess } from "../support/processes.js";
+import { allOperations, requestExample, responseExamples } from "../support/spec-views.js";
+import { startProcess, withFreePort, type RunningProcess } from "../support/processes.js";
 
 let prism: RunningProcess;
 let baseUrl: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  prism = await startProcess("node_modules/.bin/prism", ["mock", "--host", "127.0.0.1", "--port", String(port), "dist/openapi.json"], { readyUrl: `${baseUrl}/` });
+  prism = await withFreePort(async (port) => {
+    baseUrl = `http://127.0.0.1:${port}`;
+    return startProcess("node_modules/.bin/prism", ["mock", "--host", "127.0.0.1", "--port", String(port), "dist/openapi.json"], { readyUrl: `${baseUrl}/` });
+  });
 });
 
 afterAll(async () => {

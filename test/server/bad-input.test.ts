@@ -4,7 +4,7 @@
 // exactly `Content-Type: application/json`. Nothing is stored for a rejected request.
 import { createConnection } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { maxRequestBodyBytes, operations, type OperationId } from "../../generated/operations.js";
+import { maxRequestBodyBytes, operationsById, type OperationId } from "../../generated/operations.js";
 import { enterBody, postRaw, SANDBOX, withBodyHash, type RawResponse } from "../support/requests.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../support/servers.js";
 
@@ -49,7 +49,7 @@ interface BadInput {
 }
 
 const oversized = () => JSON.stringify({ secureLogin: "x".repeat(maxRequestBodyBytes) });
-const signedOnly = (operationId: OperationId) => operations[operationId].signedWithHash;
+const signedOnly = (operationId: OperationId) => operationsById[operationId].signedWithHash;
 
 const badInputs: BadInput[] = [
   { name: "broken JSON", send: (b, p) => postRaw(b, p, '{"secureLogin": "player-1001",'), expect: { status: 400, code: "V.01" } },
@@ -104,7 +104,7 @@ const badInputs: BadInput[] = [
   },
 ];
 
-const targets = Object.values(operations).map((operation) => ({ operation, base: () => (operation.implementedBy === "provider" ? server.baseUrl : receiver.baseUrl) }));
+const targets = Object.values(operationsById).map((operation) => ({ operation, base: () => (operation.implementedBy === "provider" ? server.baseUrl : receiver.baseUrl) }));
 
 describe.each(targets.map((target) => [target.operation.operationId, target] as const))("%s", (operationId, target) => {
   const inputs = badInputs.filter((input) => input.appliesTo?.(operationId) ?? true);

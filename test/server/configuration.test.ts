@@ -52,14 +52,20 @@ describe("PARTNERS_FILE", () => {
     expect(() => loadPartnersFile(path)).toThrow(message);
   });
 
-  it("stops the server at start-up with that message and exit status 1", () => {
-    const path = file("bad.yaml", "partners:\n  - memberId: c1\n    secret: short\n");
-    const result = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], {
-      env: { ...process.env, PARTNERS_FILE: path, PORT: "0", DATABASE_URL: join(dir, "never.db") },
-      encoding: "utf8",
-      timeout: 30_000,
-    });
+});
+
+describe("start-up", () => {
+  const start = (env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], { env: { ...process.env, PORT: "0", ...env }, encoding: "utf8", timeout: 30_000 });
+
+  it.each([
+    ["a bad PARTNERS_FILE", () => ({ PARTNERS_FILE: file("bad.yaml", "partners:\n  - memberId: c1\n    secret: short\n"), DATABASE_URL: join(dir, "never.db") }), /PARTNERS_FILE .*bad\.yaml: partners\[0\]\.secret must NOT have fewer than 16 characters/],
+    ["a DATABASE_URL it cannot serve", () => ({ DATABASE_URL: "postgres://db.example/sessions" }), /DATABASE_URL postgres:\/\/db\.example\/sessions: unsupported database URL/],
+    ["an invalid PORT", () => ({ PORT: "99999" }), /invalid configuration: PORT must be <= 65535/],
+  ])("stops at %s with a message naming it and exit status 1", (_name, env, message) => {
+    const result = start(env());
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`session-api server did not start: PARTNERS_FILE ${path}: partners[0].secret must NOT have fewer than 16 characters`);
+    expect(result.stderr).toMatch(/^session-api server did not start: /);
+    expect(result.stderr).toMatch(message);
   });
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../src/build/spec.js";
-import { freePort, startProcess, type RunningProcess } from "./processes.js";
+import { startProcess, withFreePort, type RunningProcess } from "./processes.js";
 
 /** A server child process and where it keeps its data. */
 export interface ChildServer {
@@ -25,12 +25,13 @@ export function removeDataDir(dir: string): void {
 }
 
 /** Starts `src/server/main.ts` with DATABASE_URL in `dataDir` and waits for /health. */
-export async function startChildServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const child = await startProcess(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], {
-    readyUrl: `${baseUrl}/health`,
-    env: { PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: join(dataDir, "sessions.db"), LOG_LEVEL: "warn", ...env },
+export function startChildServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
+  return withFreePort(async (port) => {
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const child = await startProcess(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], {
+      readyUrl: `${baseUrl}/health`,
+      env: { PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: join(dataDir, "sessions.db"), LOG_LEVEL: "warn", ...env },
+    });
+    return { process: child, baseUrl, dataDir };
   });
-  return { process: child, baseUrl, dataDir };
 }

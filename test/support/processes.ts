@@ -18,6 +18,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Starts something on a free port, trying again on another port (up to `attempts` times)
+ * if it fails: another test may take the port between `freePort` and the child's bind.
+ */
+export async function withFreePort<T>(start: (port: number) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
 /** A running child process with its captured output. */
 export interface RunningProcess {
   child: ChildProcess;

@@ -14,7 +14,7 @@ import { launchTokens, type LaunchTokens } from "../../src/server/launch-tokens.
 import { sandboxPartner } from "../../src/server/partners-file.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
 import type { SessionStore } from "../../src/store/session-store.js";
-import { bundledSpec } from "./contract.js";
+import { bundledSpec } from "./spec-views.js";
 
 /** A running reference server. */
 export interface TestServer {
