@@ -9,19 +9,19 @@ import { repoRoot } from "../../src/build/spec.js";
 import { createSessionApiClient } from "../../src/client.js";
 import { startProcess, withFreePort } from "../support/processes.js";
 import { SANDBOX } from "../support/requests.js";
-import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../support/servers.js";
+import { startServerAndReceiver, type TestReceiver, type TestServer } from "../support/servers.js";
 
 const run = promisify(execFile);
 const samples = join(repoRoot, "openapi/code_samples");
 let server: TestServer;
 let receiver: TestReceiver;
 
+let stopBoth: () => Promise<void>;
+
 beforeAll(async () => {
-  [server, receiver] = await Promise.all([startTestServer(), startTestReceiver()]);
+  ({ server, receiver, close: stopBoth } = await startServerAndReceiver());
 });
-afterAll(async () => {
-  await Promise.all([server.close(), receiver.close()]);
-});
+afterAll(() => stopBoth());
 
 const env = () => ({ ...process.env, BASE_URL: server.baseUrl, OPERATOR_URL: receiver.baseUrl });
 

@@ -6,17 +6,17 @@ import { createConnection } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maxRequestBodyBytes, operationsById, type OperationId } from "../../generated/operations.js";
 import { enterBody, postRaw, SANDBOX, withBodyHash, type RawResponse } from "../support/requests.js";
-import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../support/servers.js";
+import { startServerAndReceiver, startTestServer, type TestReceiver, type TestServer } from "../support/servers.js";
 
 let server: TestServer;
 let receiver: TestReceiver;
 
+let stopBoth: () => Promise<void>;
+
 beforeAll(async () => {
-  [server, receiver] = await Promise.all([startTestServer(), startTestReceiver()]);
+  ({ server, receiver, close: stopBoth } = await startServerAndReceiver());
 });
-afterAll(async () => {
-  await Promise.all([server.close(), receiver.close()]);
-});
+afterAll(() => stopBoth());
 
 /** The catalog code in each operation's own error shape (spec: Error catalog). */
 function codeOf(operationId: OperationId, body: any): string | undefined {

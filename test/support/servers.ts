@@ -65,3 +65,9 @@ export async function startTestReceiver(partners: Partner[] = [sandboxPartner]):
   const baseUrl = await receiver.app.listen({ host: "127.0.0.1", port: 0 });
   return { ...receiver, baseUrl, close: () => receiver.app.close() };
 }
+
+/** Both ends at once, for suites that call the provider and the operator receiver. */
+export async function startServerAndReceiver(): Promise<{ server: TestServer; receiver: TestReceiver; close(): Promise<void> }> {
+  const [server, receiver] = await Promise.all([startTestServer(), startTestReceiver()]);
+  return { server, receiver, close: async () => void (await Promise.all([server.close(), receiver.close()])) };
+}
