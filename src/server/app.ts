@@ -77,6 +77,7 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
   app.get("/openapi.json", (_request, reply) => reply.sendFile("openapi.json"));
   app.get("/openapi.yaml", (_request, reply) => reply.type("application/yaml").sendFile("openapi.yaml"));
   app.get("/", (_request, reply) => reply.redirect("/docs/"));
+  app.get("/favicon.ico", (_request, reply) => reply.type("image/svg+xml").sendFile("favicon.svg"));
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ message: `No operation at ${request.method} ${request.url.split("?")[0]}. The API is described at /docs/.` }));
 
   app.get("/health", async (_request, reply) => {

@@ -1,44 +1,31 @@
 // The published docs site (dist/docs/index.html, built by `npm run docs`) opened from disk
-// in headless Chromium with every network request blocked: the four operations, the error
-// catalog and the signing guide must render, which needs Redoc's script to run offline.
-// Screenshots go to test-results/. Without Chromium the test is skipped with a message
-// (set REQUIRE_BROWSER=1, as .ci/run does, to make that a failure instead).
-import { existsSync, mkdirSync } from "node:fs";
+// in headless Chromium with every request outside it refused: the four operations with
+// their code samples, the error catalog, the signing guide and the search must work, which
+// needs Redoc's script to run offline. Screenshots go to test-results/. Without Chromium
+// the suite is skipped with a message (REQUIRE_BROWSER=1, as in .ci/run, makes that a
+// failure). test/docs/offline.test.ts holds the page to sending nothing for 10 s and more.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../src/build/spec.js";
+import { haveChromium, launchChromium, watchedPage, type WatchedPage } from "../support/chromium.js";
 
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(executablePath);
-const missing = `Chromium not found at ${executablePath}: the docs browser test did not run. Install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH.`;
-if (!haveChromium && process.env.REQUIRE_BROWSER === "1") throw new Error(missing);
-if (!haveChromium) console.warn(missing);
-
+const enabled = haveChromium();
 const docsUrl = pathToFileURL(join(repoRoot, "dist/docs/index.html")).href;
 const screenshots = join(repoRoot, "test-results");
 
 let browser: Browser;
+let watched: WatchedPage;
 let page: Page;
-const pageErrors: string[] = [];
-const blocked: string[] = [];
 
 beforeAll(async () => {
-  if (!haveChromium) return;
+  if (!enabled) return;
   mkdirSync(screenshots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on("pageerror", (error) => pageErrors.push(String(error)));
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith("file:")) return route.continue();
-    blocked.push(url);
-    return route.abort("internetdisconnected");
-  });
+  browser = await launchChromium();
+  watched = await watchedPage(browser, "file:");
+  page = watched.page;
 });
 
 afterAll(async () => {
@@ -54,7 +41,7 @@ async function open(route: string, expected: string, screenshot: string): Promis
   return page.evaluate(() => document.body.innerText);
 }
 
-describe.skipIf(!haveChromium)("docs site, offline in Chromium", () => {
+describe.skipIf(!enabled)("docs site, offline in Chromium", () => {
   it("renders the introduction from the prerendered page", async () => {
     const text = await open("", "Lucky Monaco session API (1.0.0)", "home");
     expect(text).toContain("provider → operator");
@@ -92,9 +79,18 @@ describe.skipIf(!haveChromium)("docs site, offline in Chromium", () => {
     expect(vectors).toContain("a12a9e8c0f479704fd2b1e4c7361442f");
   });
 
-  it("ran Redoc's script without errors and without the network", () => {
-    expect(pageErrors).toEqual([]);
-    // Blocked requests (Redoc's optional logo) are listed so a new dependency on the network shows up here.
-    expect(blocked.filter((url) => !url.startsWith("https://cdn.redoc.ly/redoc/logo"))).toEqual([]);
+  it("finds an error code with the search, offline", async () => {
+    await open("", "Lucky Monaco session API (1.0.0)", "search");
+    await page.getByText("Search").first().click();
+    await page.keyboard.type("Duplicate");
+    const hit = page.locator('[data-component-name="Search/SearchItem"]', { hasText: "Error catalog" }).first();
+    await hit.waitFor({ state: "visible", timeout: 10_000 });
+    expect(await hit.innerText()).toContain("request id");
+    await page.keyboard.press("Escape");
+  });
+
+  it("ran Redoc's script without errors and without a single request outside the page", () => {
+    expect(watched.errors).toEqual([]);
+    expect(watched.outside).toEqual([]);
   });
 });
