@@ -3,19 +3,30 @@
  * prescribes (the body `hash` where the operation has one, then `HASH` over the exact
  * bytes) and prints a ready-to-paste curl command, or sends it with `--send`.
  *
- *   --base-url URL    default http://127.0.0.1:3000 (the sandbox of `npm start`)
+ *   --base-url URL    default $BASE_URL, else http://127.0.0.1:3000 (the sandbox of `npm start`)
  *   --member-id ID    MEMB_ID, default demo
  *   --secret SECRET   partner secret, default sandbox-secret
  *   --send            send the request and print the status and the response body
+ *   --help            print the usage and exit 0
  *
- * Exit status 2 with a message on bad arguments (unknown operation, body not a JSON
- * object, nested values in a body that carries `hash`); 1 when --send fails to connect.
+ * Exit status: 0 on success (with --send: a 2xx answer); 1 when --send got a non-2xx
+ * answer or could not connect (the status and body are printed either way); 2 with a
+ * message on bad arguments (unknown operation, body not a JSON object, nested values in
+ * a body that carries `hash`).
  */
 import { parseArgs } from "node:util";
 import { operationsById, type OperationId } from "../../generated/operations.js";
 import { signRequest, SigningError, type JsonObject } from "../signing.js";
 
+const defaultBaseUrl = "http://127.0.0.1:3000";
+
 const usage = `usage: sign <operationId> '<JSON body without hash>' [--base-url URL] [--member-id ID] [--secret SECRET] [--send]
+Signs the body as the spec prescribes and prints a curl command, or sends it (--send).
+  --base-url URL    server to call (default: $BASE_URL, else ${defaultBaseUrl})
+  --member-id ID    MEMB_ID (default: demo, the sandbox partner)
+  --secret SECRET   partner secret (default: sandbox-secret)
+  --send            send it; print the status and the body; exit 1 unless the status is 2xx
+  --help            print this help
 operations: ${Object.keys(operationsById).join(", ")}`;
 
 /** A signed request ready to send. */
@@ -52,15 +63,20 @@ async function main(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        "base-url": { type: "string", default: "http://127.0.0.1:3000" },
+        "base-url": { type: "string", default: process.env.BASE_URL || defaultBaseUrl },
         "member-id": { type: "string", default: "demo" },
         secret: { type: "string", default: "sandbox-secret" },
         send: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
       },
     });
   } catch (error) {
     console.error(`${(error as Error).message}\n${usage}`);
     return 2;
+  }
+  if (parsed.values.help) {
+    console.log(usage);
+    return 0;
   }
   const [operationId, bodyText] = parsed.positionals;
   if (!operationId || bodyText === undefined || parsed.positionals.length > 2) {
@@ -84,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const response = await fetch(call.url, { method: "POST", headers: { "content-type": "application/json" }, body: call.rawBody });
     console.log(`HTTP ${response.status}\n${await response.text()}`);
-    return 0;
+    return response.ok ? 0 : 1;
   } catch (error) {
     console.error(`could not reach ${call.url}: ${(error as Error).cause ?? (error as Error).message}`);
     return 1;

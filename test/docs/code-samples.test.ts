@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => stopBoth());
 
-const env = () => ({ ...process.env, BASE_URL: server.baseUrl, OPERATOR_URL: receiver.baseUrl });
+const env = () => ({ ...process.env, BASE_URL: server.baseUrl, OPERATOR_URL: receiver.baseUrl, NODE_NO_WARNINGS: "1" });
 
 describe("curl samples", () => {
   it("ENTER answers a launch URL", async () => {
@@ -93,6 +93,27 @@ describe("sign CLI", () => {
     const body = JSON.stringify({ uuid: crypto.randomUUID(), gametype: "slot", gameid: "lm_monaco_riches", player: { id: "p1", language: "en", currency: "EUR", session: { id: "s1", ip: "203.0.113.9" } } });
     const { stdout } = await sign("enterGameSession", body, "--base-url", server.baseUrl, "--send");
     expect(stdout).toMatch(/^HTTP 200\n\{"url":"https:\/\/games\.luckymonaco\.example\/index\.html\?token=/);
+  });
+
+  it("--send exits 1 on a non-2xx answer, after printing its status and body", async () => {
+    const failure = await sign("closeSession", '{"secureLogin":"x"}', "--base-url", server.baseUrl, "--secret", "wrong-secret", "--send").then(
+      () => undefined,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stdout).toMatch(/^HTTP 401\n\{"error":\{"code":"G.00"/);
+  });
+
+  it("follows BASE_URL when no --base-url is given, like the curl samples", async () => {
+    const { stdout } = await sign("closeSession", '{"secureLogin":"x"}', "--send");
+    expect(stdout).toBe('HTTP 200\n{"error":0,"description":"Success"}\n');
+  });
+
+  it("prints the usage with --help and exits 0", async () => {
+    const { stdout, stderr } = await sign("--help");
+    expect(stdout).toContain("usage: sign <operationId>");
+    expect(stdout).toContain("$BASE_URL");
+    expect(stderr).not.toContain("Unknown option");
   });
 
   it("refuses bad arguments with exit status 2 and the usage", async () => {
