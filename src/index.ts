@@ -16,5 +16,13 @@ export {
   type SignedRequest,
   type VerificationResult,
 } from "./signing.js";
-export { authenticateKyrenRequest, authenticateSignedRequest, type Authentication, type CredentialLookup, type SignedRequestParts } from "./http/authenticate.js";
+export {
+  authenticateKyrenRequest,
+  authenticateSignedRequest,
+  type Authentication,
+  type KyrenCredentials,
+  type PartnerLookup,
+  type SignedRequestParts,
+  type SigningCredentials,
+} from "./http/authenticate.js";
 export type { components, operations, paths } from "../generated/schema.js";

@@ -1,7 +1,8 @@
 /**
- * The bundled spec as the running servers read it (`dist/openapi.json`, written by
- * `npm run bundle` / `npm run docs`), and where the repository is. Runtime code imports
- * this module; the build tools in src/build/ add the bundling itself.
+ * The bundled spec as the running servers read it, `generated/openapi.json`: the same
+ * bundle, from the same `npm run generate` run, that their types in `generated/` came
+ * from, committed and held to the spec by the drift test. Also where the repository is.
+ * Runtime code imports this module; the code generator (src/codegen/) adds the bundling.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +10,9 @@ import { fileURLToPath } from "node:url";
 
 /** Absolute path of the repository root. */
 export const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+
+/** The committed bundle of the spec, `generated/openapi.json`. */
+export const bundledSpecFile = join(repoRoot, "generated/openapi.json");
 
 /** The subset of an OpenAPI 3.0 document that this package reads. */
 export interface OpenApiDocument {
@@ -21,10 +25,10 @@ export interface OpenApiDocument {
 /**
  * Reads the bundled spec.
  *
- * @param file default `dist/openapi.json` of this repository
- * @throws Error telling to build it first when the file is missing
+ * @param file default `generated/openapi.json` of this repository
+ * @throws Error telling to generate it when the file is missing
  */
-export function loadBundledSpec(file: string = join(repoRoot, "dist/openapi.json")): OpenApiDocument {
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run docs\` (or \`npm run bundle\`) first`);
+export function loadBundledSpec(file: string = bundledSpecFile): OpenApiDocument {
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run generate\``);
   return JSON.parse(readFileSync(file, "utf8")) as OpenApiDocument;
 }

@@ -2,7 +2,7 @@
 // no network: a capturing fetch records the exact request the client would send.
 import { describe, expect, it } from "vitest";
 import { operationsById } from "../generated/operations.js";
-import { signingVectors } from "../src/build/spec.js";
+import { signingVectors } from "../src/codegen/spec.js";
 import { createSessionApiClient } from "../src/client.js";
 import { SigningError } from "../src/signing.js";
 

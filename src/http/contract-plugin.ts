@@ -5,35 +5,33 @@
  * serialization all come from the spec; there is no hand-written route table or request
  * schema.
  *
- * Each request goes through, in order:
- *   1. transport: a body over the spec's limit is 413 `V.03`; a Content-Type other than
- *      application/json is 415 `V.04` (the body is not read);
- *   2. authentication: `MEMB_ID` + `HASH` (+ body `hash`) with timing-safe comparisons,
- *      or Kyren's `secureLogin` + `token`: 401 `G.00`;
- *   3. the body against the spec: 400 `V.01` (not JSON) or `V.02` (schema);
- *   4. the handler, whose result type allows only documented statuses and bodies.
- * Every response is `Content-Type: application/json` exactly, with the operation's own
- * error shape; an unexpected error is 500 `G.01`, never a stack trace.
+ * Requests are checked in the spec's "Order of checks" (openapi/docs/introduction.md):
+ * the body limit and the content-type parser do the transport step (413/415), the
+ * preValidation hook `checkRequest` the signature, the JSON object and the body
+ * credentials (401/400), Fastify's validation the schema (400 `V.02`), and the handler,
+ * whose result type allows only documented statuses and bodies, the operation's rules.
+ * Every response is `Content-Type: application/json` exactly, in the operation's failure
+ * envelope; an unexpected error is 500 `G.01`, never a stack trace.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import openapiGlue from "fastify-openapi-glue";
 import { maxRequestBodyBytes, operationsById, type OperationId } from "../../generated/operations.js";
 import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
+import type { Partner, PartnerDirectory } from "../partners/directory.js";
 import { authenticateKyrenRequest, authenticateSignedRequest, type Authentication } from "./authenticate.js";
 import { ApiFailure, failure } from "./failures.js";
-import type { Partner, PartnerDirectory } from "./partners.js";
 import { requestValidatorCompiler, responseSerializerCompiler, ResponseContractError } from "./schema-compilers.js";
 
-/** Stands in for a body that is not a JSON object; answered with 400 `V.01` after authentication. */
-class MalformedBody {
-  constructor(readonly reason: string) {}
-}
+/** What parsing the body found: a JSON object (which is then `request.body`), or why not. */
+export type BodyParse = { ok: true } | { ok: false; reason: string };
 
 declare module "fastify" {
   interface FastifyRequest {
     /** The body bytes as received, when the Content-Type was application/json. */
     rawBody: Buffer | undefined;
+    /** Whether the body is a JSON object; answered with 400 `V.01` in its turn if not. */
+    bodyParse: BodyParse | undefined;
     /** The authenticated partner, set before validation. */
     partner: Partner | undefined;
   }
@@ -47,7 +45,7 @@ type AnyHandler<Context> = (input: { query: unknown; body: unknown }, context: C
  * with that side's generated handler set, so a missing or mistyped handler fails `tsc`.
  */
 export type ContractPluginOptions<Context> = {
-  /** The bundled spec (`dist/openapi.json`). */
+  /** The bundled spec (`generated/openapi.json`, see `loadBundledSpec`). */
   spec: OpenApiDocument;
   partners: PartnerDirectory;
   /** Builds the handler's context for an authenticated request. */
@@ -66,15 +64,29 @@ function specForSide(spec: OpenApiDocument, side: "provider" | "operator"): Open
   return structuredClone({ ...spec, paths });
 }
 
-function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory): Authentication {
+/** Steps 2 to 4 of the order of checks: the signature, the JSON object, the body credentials. */
+function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory): Authentication<Partner> {
   const operation = operationsById[operationId];
+  const parse = request.bodyParse!;
   if (operation.signedWithHash) {
     const query = request.query as Record<string, string | undefined>;
-    const secretFor = (memberId: string) => partners.get(memberId)?.secret;
-    return authenticateSignedRequest({ rawBody: request.rawBody!, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash }, secretFor);
+    const signed = authenticateSignedRequest({ rawBody: request.rawBody!, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash }, partners.get);
+    return signed.ok && !parse.ok ? { ok: false, kind: "malformed-body", reason: parse.reason } : signed;
   }
-  if (request.body instanceof MalformedBody) return { ok: false, kind: "malformed-body", reason: request.body.reason };
-  return authenticateKyrenRequest(request.body, (memberId) => partners.get(memberId)?.kyrenToken);
+  if (!parse.ok) return { ok: false, kind: "malformed-body", reason: parse.reason };
+  return authenticateKyrenRequest(request.body, partners.get);
+}
+
+/** Parses a body that must be a JSON object; never throws. */
+function parseJsonObject(body: Buffer): { parse: BodyParse; value: object | undefined } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch {
+    return { parse: { ok: false, reason: body.length === 0 ? "the body is empty" : "the body is not valid JSON" }, value: undefined };
+  }
+  if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return { parse: { ok: true }, value: parsed };
+  return { parse: { ok: false, reason: "the body is not a JSON object" }, value: undefined };
 }
 
 /** True when the Content-Type names a charset other than UTF-8 (the only one the spec allows). */
@@ -83,7 +95,7 @@ function otherCharset(contentType: string | undefined): boolean {
   return charset !== undefined && !/^utf-?8$/i.test(charset);
 }
 
-/** preValidation hook: steps 1 (missing Content-Type, other charset) and 2, and step 3's unparsable body. */
+/** preValidation hook: the rest of step 1 (missing Content-Type, other charset), then steps 2 to 4. */
 function checkRequest(operationId: OperationId, partners: PartnerDirectory) {
   return async (request: FastifyRequest) => {
     const contentType = request.headers["content-type"];
@@ -93,8 +105,7 @@ function checkRequest(operationId: OperationId, partners: PartnerDirectory) {
       if (authentication.kind === "unauthenticated") throw new ApiFailure("G.00", authentication.reason);
       throw new ApiFailure(authentication.kind === "malformed-body" ? "V.01" : "V.02", authentication.reason);
     }
-    if (request.body instanceof MalformedBody) throw new ApiFailure("V.01", request.body.reason);
-    request.partner = partners.get(authentication.memberId);
+    request.partner = authentication.partner;
   };
 }
 
@@ -125,21 +136,18 @@ function toFailure(error: Error & { code?: string; validation?: unknown; statusC
  */
 // `any`: each caller registers the plugin with its own handler Context.
 export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = async (app: FastifyInstance, options) => {
-  app.setValidatorCompiler(requestValidatorCompiler());
-  app.setSerializerCompiler(responseSerializerCompiler());
+  app.setValidatorCompiler(requestValidatorCompiler(options.spec));
+  app.setSerializerCompiler(responseSerializerCompiler(options.spec));
   app.decorateRequest("rawBody", undefined);
+  app.decorateRequest("bodyParse", undefined);
   app.decorateRequest("partner", undefined);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit: maxRequestBodyBytes }, (request, body: Buffer, done) => {
     request.rawBody = body;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString("utf8"));
-    } catch {
-      return done(null, new MalformedBody(body.length === 0 ? "the body is empty" : "the body is not valid JSON"));
-    }
-    done(null, typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : new MalformedBody("the body is not a JSON object"));
+    const { parse, value } = parseJsonObject(body);
+    request.bodyParse = parse;
+    done(null, value);
   });
 
   app.setErrorHandler((error: Error & { code?: string; validation?: unknown }, request: FastifyRequest, reply: FastifyReply) => {

@@ -1,7 +1,7 @@
 /**
  * Validation and serialization compilers for the contract routes, both Ajv over the
  * bundled spec's schemas (OpenAPI 3.0 schema objects; `example` and the `x-` keywords
- * are declared as annotations).
+ * are declared as annotations, see `createAjv`).
  *
  * Requests: no type coercion and no removal of unknown properties, so a wrong type or a
  * misspelt field is a 400 and never silently "fixed"; documented defaults are applied.
@@ -14,12 +14,13 @@
 import type { Options } from "ajv";
 import type { FastifySchemaCompiler, FastifySerializerCompiler } from "fastify";
 import { createAjv } from "../ajv.js";
+import type { OpenApiDocument } from "../spec-document.js";
 
-const annotations: Options = { keywords: ["example", "x-error-catalog"], allErrors: false, strict: true };
+const strict: Options = { allErrors: false, strict: true };
 
-/** Fastify validator compiler for request bodies and query strings. */
-export function requestValidatorCompiler(): FastifySchemaCompiler<unknown> {
-  const ajv = createAjv({ ...annotations, coerceTypes: false, removeAdditional: false, useDefaults: true });
+/** Fastify validator compiler for request bodies and query strings of `spec`. */
+export function requestValidatorCompiler(spec: OpenApiDocument): FastifySchemaCompiler<unknown> {
+  const ajv = createAjv({ ...strict, coerceTypes: false, removeAdditional: false, useDefaults: true }, spec.components.schemas);
   return ({ schema }) => ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
 }
 
@@ -28,9 +29,9 @@ export class ResponseContractError extends Error {
   override name = "ResponseContractError";
 }
 
-/** Fastify serializer compiler: validate against the status's schema, then JSON.stringify. */
-export function responseSerializerCompiler(): FastifySerializerCompiler<unknown> {
-  const ajv = createAjv(annotations);
+/** Fastify serializer compiler for the responses of `spec`: validate against the status's schema, then JSON.stringify. */
+export function responseSerializerCompiler(spec: OpenApiDocument): FastifySerializerCompiler<unknown> {
+  const ajv = createAjv(strict, spec.components.schemas);
   return ({ schema, url, httpStatus }) => {
     const validate = ajv.compile(schema as object);
     return (data) => {

@@ -4,8 +4,9 @@
  * with secret `sandbox-secret`. Point a partner's `callbackUrl` at it to see callbacks.
  */
 import { loadBundledSpec } from "../spec-document.js";
-import { partnerDirectory } from "../http/partners.js";
-import { loadPartnersFile, sandboxPartner } from "../server/partners-file.js";
+import { partnerDirectory } from "../partners/directory.js";
+import { loadPartnersFile } from "../partners/partners-file.js";
+import { sandboxPartner } from "../partners/sandbox.js";
 import { buildOperatorReceiver } from "./receiver.js";
 
 async function main(): Promise<void> {

@@ -12,7 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import type { OperatorHandlers, SessionExpiredInput } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import { contractPlugin } from "../http/contract-plugin.js";
-import type { Partner, PartnerDirectory } from "../http/partners.js";
+import type { Partner, PartnerDirectory } from "../partners/directory.js";
 
 /** One session expiry as the receiver recorded it. */
 export interface ReceivedExpiry {

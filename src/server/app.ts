@@ -9,7 +9,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { maxRequestBodyBytes } from "../../generated/operations.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import { contractPlugin } from "../http/contract-plugin.js";
-import type { PartnerDirectory } from "../http/partners.js";
+import type { PartnerDirectory } from "../partners/directory.js";
 import type { SessionStore } from "../store/session-store.js";
 import { providerHandlers } from "./handlers/index.js";
 import type { ProviderContext } from "./handlers/context.js";
@@ -17,7 +17,7 @@ import type { LaunchTokens } from "./launch-tokens.js";
 
 /** What the server is built from. */
 export interface ServerDependencies {
-  /** The bundled spec (`dist/openapi.json`). */
+  /** The bundled spec (`generated/openapi.json`, see `loadBundledSpec`). */
   spec: OpenApiDocument;
   /** Directory of the built docs site (`dist/docs`), which also holds the bundle files. */
   docsDir: string;

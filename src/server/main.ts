@@ -7,12 +7,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { loadBundledSpec, repoRoot } from "../spec-document.js";
-import { partnerDirectory } from "../http/partners.js";
+import { partnerDirectory } from "../partners/directory.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import { buildServer, defaultDocsDir } from "./app.js";
 import { loadConfig, type ServerConfig } from "./config.js";
 import { launchTokens } from "./launch-tokens.js";
-import { loadPartnersFile, sandboxPartner } from "./partners-file.js";
+import { loadPartnersFile } from "../partners/partners-file.js";
+import { sandboxPartner } from "../partners/sandbox.js";
 import { startSessionExpiry } from "./session-expiry.js";
 
 /** LAUNCH_TOKEN_SECRET, or in a sandbox a random secret kept in a file beside the database. */
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     warnings.push("PARTNERS_FILE is not set: SANDBOX credentials are active (MEMB_ID=demo, secret sandbox-secret, Kyren secureLogin=demo, token sandbox-token). Never expose this server.");
   }
   const docsDir = defaultDocsDir(repoRoot);
-  const spec = loadBundledSpec(join(docsDir, "openapi.json"));
+  const spec = loadBundledSpec();
 
   const store = await openSqliteStore({ location: config.databaseUrl, synchronous: config.sqliteSynchronous }).catch((error: Error) => {
     throw new Error(`DATABASE_URL ${config.databaseUrl}: ${error.message}`);

@@ -13,7 +13,7 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import { createSessionApiClient } from "../client.js";
-import type { PartnerDirectory } from "../http/partners.js";
+import type { PartnerDirectory } from "../partners/directory.js";
 import type { CallbackAttempt, PendingCallback, SessionStore } from "../store/session-store.js";
 
 /** Options of `startSessionExpiry`. */

@@ -17,7 +17,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "libsql";
-import { repoRoot } from "../../src/build/spec.js";
+import { repoRoot } from "../../src/codegen/spec.js";
 import { requestSignature } from "../../src/signing.js";
 import { freePort } from "../support/processes.js";
 import { cpuSeconds, killAllNow, startChild, stopAll, stopChild, type Child } from "./children.js";

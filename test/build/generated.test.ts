@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderGenerated } from "../../src/build/generate.js";
-import { repoRoot } from "../../src/build/spec.js";
+import { renderGenerated } from "../../src/codegen/generate.js";
+import { repoRoot } from "../../src/codegen/spec.js";
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

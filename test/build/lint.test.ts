@@ -1,11 +1,10 @@
 // `npm run lint` is clean, and each house rule in redocly.yaml really fires: a copy of
 // the spec is broken in one place per rule and every rule must report its own break.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../src/build/spec.js";
+import { repoRoot } from "../../src/codegen/spec.js";
 
 interface LintReport {
   totals: { errors: number; warnings: number };
@@ -29,7 +28,9 @@ describe("redocly lint", () => {
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   });
 
-  const copy = mkdtempSync(join(tmpdir(), "session-api-lint-"));
+  // Inside the repository, so that the plugin's imports resolve from its node_modules.
+  mkdirSync(join(repoRoot, "test-results"), { recursive: true });
+  const copy = mkdtempSync(join(repoRoot, "test-results", "lint-copy-"));
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
   /** Replaces `from` by `to` in a file of the copy; fails loudly if `from` is not there. */
@@ -42,7 +43,7 @@ describe("redocly lint", () => {
   }
 
   it("fires every house rule on a spec broken once per rule", () => {
-    for (const dir of ["openapi", "generated", "redocly.yaml"]) cpSync(join(repoRoot, dir), join(copy, dir), { recursive: true });
+    for (const dir of ["openapi", "redocly.yaml"]) cpSync(join(repoRoot, dir), join(copy, dir), { recursive: true });
     breakFile("openapi/paths/V4_closesession.yaml", "operationId: closeSession", "operationId: close_session");
     breakFile("openapi/paths/api_session.yaml", "      Hash: []\n", "");
     breakFile("openapi/paths/V4_sessionexpired.yaml", "    - $ref: ../components/parameters/Hash.yaml\n", "");
@@ -50,6 +51,8 @@ describe("redocly lint", () => {
     breakFile("openapi/paths/v1_CloseSession.yaml", "x-implemented-by: provider", "x-implemented-by: someone");
     breakFile("openapi/components/responses/EnterConflict.yaml", /    examples:[\s\S]*$/, "");
     breakFile("openapi/components/responses/KyrenServerError.yaml", "KyrenFailure.yaml", "KyrenResult.yaml");
+    breakFile("openapi/components/schemas/V4Failure.yaml", "code: /error/code", "code: /error/kode");
+    breakFile("openapi/paths/api_session.yaml", "    - G.03\n", "");
     breakFile("openapi/components/schemas/PlayerSession.yaml", /  id:\n    type: string\n    description: >-\n(      .*\n)+/, "  id:\n    type: string\n");
 
     const fired = new Set(lint(copy).problems.map((problem) => problem.ruleId));
@@ -62,6 +65,8 @@ describe("redocly lint", () => {
       "rule/response-has-example",
       "rule/error-response-refs-failure-schema",
       "rule/property-has-description",
+      "session-api/error-envelope",
+      "session-api/error-codes",
     ]) {
       expect(fired, rule).toContain(rule);
     }

@@ -3,7 +3,7 @@
 // (broken-server.ts), must each be reported with the right class. And why it is needed:
 // Dredd alone passes a body of the wrong type.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sandboxPartner } from "../../src/server/partners-file.js";
+import { sandboxPartner } from "../../src/partners/sandbox.js";
 import { primaryCase, type Credentials } from "./cases.js";
 import { defects, startBrokenServer, type BrokenServer, type Defect } from "./broken-server.js";
 import { documentedResponses } from "./documented-responses.js";

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { maxRequestBodyBytes } from "../../generated/operations.js";
-import type { OperationFacts } from "../../src/build/spec.js";
+import type { OperationFacts } from "../../src/codegen/spec.js";
 import { allOperations, requestExample } from "../support/spec-views.js";
 import { signed, signedRaw, type Body, type CaseRequest, type CaseRequests, type Credentials } from "./signed-requests.js";
 

@@ -1,10 +1,10 @@
 /**
- * Every documented response of the bundle (`dist/openapi.json`), one row per operation,
+ * Every documented response of the bundle (`generated/openapi.json`), one row per operation,
  * status and media type, with the name Dredd gives its transaction. The contract suites
  * derive what they must exercise from this list, so a newly documented status needs a
  * case before the suites pass again.
  */
-import { resolveRef, type OperationFacts } from "../../src/build/spec.js";
+import { resolveRef, type OperationFacts } from "../../src/codegen/spec.js";
 import { allOperations, bundledSpec } from "../support/spec-views.js";
 
 /** One documented response. */

@@ -1,5 +1,5 @@
 /**
- * Runs Dredd 14 as a child process on the bundle (`dist/openapi.json`) with the contract
+ * Runs Dredd 14 as a child process on the bundle (`generated/openapi.json`) with the contract
  * hooks (`dredd-hooks.cjs`, under tsx so they can require the TypeScript case table), and
  * reads back what happened: Dredd's xunit report, the hooks' JSON-lines record, the exit
  * code and the console output.
@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../../src/build/spec.js";
+import { repoRoot } from "../../src/codegen/spec.js";
 import type { Credentials } from "./cases.js";
 
 /** One `<testcase>` of Dredd's xunit report; `title` is Dredd's transaction id (`POST (400) /api/session?...`). */
@@ -56,7 +56,7 @@ export interface DreddOptions {
 
 const dreddBin = join(repoRoot, "node_modules/dredd/bin/dredd");
 const hookFile = join(repoRoot, "test/contract/dredd-hooks.cjs");
-const bundle = join(repoRoot, "dist/openapi.json");
+const bundle = join(repoRoot, "generated/openapi.json");
 
 function decodeXml(text: string): string {
   return text

@@ -13,8 +13,8 @@
  *   CONTRACT_OPERATOR_URL   operator base URL for the session expired callback; when
  *                           unset, the local receiver is started, trusting the partner above
  */
-import type { Partner } from "../../src/http/partners.js";
-import { sandboxPartner } from "../../src/server/partners-file.js";
+import type { Partner } from "../../src/partners/directory.js";
+import { sandboxPartner } from "../../src/partners/sandbox.js";
 import { startTestReceiver, startTestServer } from "../support/servers.js";
 import type { Credentials } from "./cases.js";
 

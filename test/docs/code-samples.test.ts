@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../src/build/spec.js";
+import { repoRoot } from "../../src/codegen/spec.js";
 import { createSessionApiClient } from "../../src/client.js";
 import { startProcess, withFreePort } from "../support/processes.js";
 import { SANDBOX } from "../support/requests.js";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../src/build/spec.js";
+import { repoRoot } from "../../src/codegen/spec.js";
 import { haveChromium, launchChromium, scrollThrough, watchedPage } from "../support/chromium.js";
 import { startTestServer, type TestServer } from "../support/servers.js";
 import { allOperations, bundledSpec } from "../support/spec-views.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../src/build/spec.js";
+import { repoRoot } from "../../src/codegen/spec.js";
 import { haveChromium, launchChromium, watchedPage, type WatchedPage } from "../support/chromium.js";
 
 const enabled = haveChromium();

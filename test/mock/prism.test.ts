@@ -12,7 +12,7 @@ let baseUrl: string;
 beforeAll(async () => {
   prism = await withFreePort(async (port) => {
     baseUrl = `http://127.0.0.1:${port}`;
-    return startProcess("node_modules/.bin/prism", ["mock", "--host", "127.0.0.1", "--port", String(port), "dist/openapi.json"], { readyUrl: `${baseUrl}/` });
+    return startProcess("node_modules/.bin/prism", ["mock", "--host", "127.0.0.1", "--port", String(port), "generated/openapi.json"], { readyUrl: `${baseUrl}/` });
   });
 });
 

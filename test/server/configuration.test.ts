@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../src/build/spec.js";
+import { repoRoot } from "../../src/codegen/spec.js";
 import { loadConfig } from "../../src/server/config.js";
-import { loadPartnersFile } from "../../src/server/partners-file.js";
+import { loadPartnersFile } from "../../src/partners/partners-file.js";
 
 const dir = mkdtempSync(join(tmpdir(), "session-api-config-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
 // space, uuid case and Kyren's credential token do not; any other field does.
 import { describe, expect, it } from "vitest";
 import { idempotencyKey, type ProviderContext } from "../../src/server/handlers/context.js";
-import { sandboxPartner } from "../../src/server/partners-file.js";
+import { sandboxPartner } from "../../src/partners/sandbox.js";
 
 const context = { partner: sandboxPartner } as ProviderContext;
 const body = { secureLogin: "demo", token: "sandbox-token", userId: "player-1001", uuid: "0B6C1F7E-2D4A-4C3B-9E8F-7A6D5C4B3A21" };

@@ -4,7 +4,7 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessionApiClient } from "../../src/client.js";
-import { partnerDirectory, type Partner } from "../../src/http/partners.js";
+import { partnerDirectory, type Partner } from "../../src/partners/directory.js";
 import { startSessionExpiry, type SessionExpiry } from "../../src/server/session-expiry.js";
 import { enterBody } from "../support/requests.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../support/servers.js";

@@ -2,7 +2,7 @@
 // and an independent Python implementation of the same guide.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { signingVectors } from "../../src/build/spec.js";
+import { signingVectors } from "../../src/codegen/spec.js";
 import { bodyHash, canonicalString, requestSignature, signRequest, SigningError, verifySignedRequest } from "../../src/signing.js";
 
 const { vectors } = signingVectors();

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../../src/build/spec.js";
+import { repoRoot } from "../../src/codegen/spec.js";
 import { startProcess, withFreePort, type RunningProcess } from "./processes.js";
 
 /** A server child process and where it keeps its data. */

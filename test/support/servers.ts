@@ -6,12 +6,12 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { repoRoot } from "../../src/build/spec.js";
-import { partnerDirectory, type Partner } from "../../src/http/partners.js";
+import { repoRoot } from "../../src/codegen/spec.js";
+import { partnerDirectory, type Partner } from "../../src/partners/directory.js";
 import { buildOperatorReceiver, type OperatorReceiver } from "../../src/operator/receiver.js";
 import { buildServer } from "../../src/server/app.js";
 import { launchTokens, type LaunchTokens } from "../../src/server/launch-tokens.js";
-import { sandboxPartner } from "../../src/server/partners-file.js";
+import { sandboxPartner } from "../../src/partners/sandbox.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
 import type { SessionStore } from "../../src/store/session-store.js";
 import { bundledSpec } from "./spec-views.js";

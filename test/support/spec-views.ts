@@ -1,13 +1,12 @@
 /**
- * Read-only views of the bundled spec (`dist/openapi.json`, built by the global setup)
- * for tests: operations and the documented examples of their requests and responses.
+ * Read-only views of the committed bundle (`generated/openapi.json`) for tests:
+ * operations and the documented examples of their requests and responses.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { operationFacts, repoRoot, resolveRef, type OpenApiDocument, type OperationFacts } from "../../src/build/spec.js";
+import { operationFacts, resolveRef, type OperationFacts } from "../../src/codegen/spec.js";
+import { loadBundledSpec, type OpenApiDocument } from "../../src/spec-document.js";
 
-/** The bundle as written by `npm run bundle`. */
-export const bundledSpec: OpenApiDocument = JSON.parse(readFileSync(join(repoRoot, "dist/openapi.json"), "utf8"));
+/** The bundle the servers serve (`generated/openapi.json`). */
+export const bundledSpec: OpenApiDocument = loadBundledSpec();
 
 /** Every operation of the bundle. */
 export const allOperations: OperationFacts[] = operationFacts(bundledSpec);

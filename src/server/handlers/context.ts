@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import { stringify } from "safe-stable-stringify";
 import type { OperationId } from "../../../generated/operations.js";
-import type { Partner } from "../../http/partners.js";
+import type { Partner } from "../../partners/directory.js";
 import type { IdempotencyKey, SessionStore } from "../../store/session-store.js";
 import type { LaunchTokens } from "../launch-tokens.js";
 

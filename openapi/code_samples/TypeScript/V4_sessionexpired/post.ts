@@ -5,7 +5,7 @@
 import { createServer } from "node:http";
 import { authenticateSignedRequest } from "@luckymonaco/session-api";
 
-const secrets = new Map([["demo", "sandbox-secret"]]); // MEMB_ID -> partner secret
+const partners = new Map([["demo", { secret: "sandbox-secret" }]]); // MEMB_ID -> the partner secret
 const port = Number(process.env.PORT ?? 3100);
 const maxBytes = 16384;
 
@@ -27,7 +27,7 @@ createServer(async (request, response) => {
   else if (!/^application\/json\s*(;|$)/i.test(request.headers["content-type"] ?? "")) answer = failure(415, "V.04", "Unsupported media type");
   else {
     const query = { MEMB_ID: url.searchParams.get("MEMB_ID") ?? undefined, HASH: url.searchParams.get("HASH") ?? undefined };
-    const auth = authenticateSignedRequest({ rawBody, ...query, withBodyHash: true }, (memberId) => secrets.get(memberId));
+    const auth = authenticateSignedRequest({ rawBody, ...query, withBodyHash: true }, (memberId) => partners.get(memberId));
     if (!auth.ok && auth.kind === "unauthenticated") answer = failure(401, "G.00", `Could not authenticate: ${auth.reason}`);
     else if (!auth.ok) answer = failure(400, auth.kind === "malformed-body" ? "V.01" : "V.02", auth.reason);
     else {

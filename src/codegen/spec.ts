@@ -1,6 +1,8 @@
 /**
- * Loads the contract for build tools and tests: the bundle produced by Redocly CLI from
- * `openapi/openapi.yaml`, plus typed views of the parts the generators read.
+ * The contract as the code generator and the tests read it: Redocly's bundle of
+ * `openapi/openapi.yaml`, and typed views of the facts that everything else is derived
+ * from (operations, their error envelope and codes, the error catalog, the vectors).
+ * Every fact here is read from the spec; none is written down a second time.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,7 +14,8 @@ export { repoRoot, type OpenApiDocument } from "../spec-document.js";
 
 /**
  * Bundles `openapi/openapi.yaml` with the repository's Redocly CLI into one JSON
- * document with local refs only (the same bundle `npm run bundle` writes).
+ * document with local refs only. This is the raw bundle: `generate.ts` adds the
+ * generated pages before it writes `generated/openapi.json`.
  *
  * @throws Error with Redocly's output when the description does not bundle
  */
@@ -23,8 +26,12 @@ export function bundleSpec(): OpenApiDocument {
     execFileSync(join(repoRoot, "node_modules/.bin/redocly"), ["bundle", "session-api", "--output", output], {
       cwd: repoRoot,
       stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, REDOCLY_TELEMETRY: "off" },
     });
     return JSON.parse(readFileSync(output, "utf8")) as OpenApiDocument;
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr;
+    throw new Error(`redocly bundle failed${stderr ? `:\n${stderr}` : `: ${(error as Error).message}`}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -54,12 +61,27 @@ export function readErrorCatalog(spec: OpenApiDocument): ErrorCatalogEntry[] {
   return catalog;
 }
 
+/**
+ * Where a failure body carries its catalog code and its message: JSON pointers into the
+ * body, from the `x-error-envelope` of the operation's `*Failure` schema.
+ */
+export interface ErrorEnvelope {
+  /** Name of the failure schema, e.g. `V4Failure`. */
+  schema: string;
+  /** JSON pointer of the code, e.g. `/error/code`. */
+  code: string;
+  /** JSON pointer of the message, e.g. `/error/message`. */
+  message: string;
+}
+
 /** One operation of the spec, with the facts that clients, servers and tests route on. */
 export interface OperationFacts {
   operationId: string;
   method: string;
   path: string;
   summary: string;
+  /** The operation's first tag (its section in the docs). */
+  tag: string;
   implementedBy: "provider" | "operator";
   /** Secured by the `MembId` + `Hash` schemes: the request carries `MEMB_ID` and `HASH`. */
   signedWithHash: boolean;
@@ -67,8 +89,10 @@ export interface OperationFacts {
   bodyHash: boolean;
   /** Documented response statuses, ascending. */
   statuses: number[];
-  /** Error catalog codes that appear in the operation's documented response examples, sorted. */
+  /** The catalog codes the operation may answer (`x-error-codes`), in catalog order. */
   errorCodes: string[];
+  /** Where its failure bodies put the code and the message. */
+  errorEnvelope: ErrorEnvelope;
 }
 
 /** Follows local `$ref`s (`#/components/...`) of the bundle until a non-reference node. */
@@ -81,8 +105,38 @@ export function resolveRef(spec: OpenApiDocument, node: unknown): any {
   return current;
 }
 
-/** Lists the operations of the bundle in document order. */
+/** The name of the component a `$ref` points at (`#/components/schemas/V4Failure` → `V4Failure`). */
+function refName(node: unknown): string | undefined {
+  const ref = (node as { $ref?: unknown } | undefined)?.$ref;
+  return typeof ref === "string" ? ref.split("/").at(-1) : undefined;
+}
+
+/**
+ * The envelope of an operation: every 4xx/5xx response must `$ref` the same `*Failure`
+ * schema, and that schema must carry `x-error-envelope` (the house lint rules check both).
+ *
+ * @throws Error naming the operation when either is not so
+ */
+function errorEnvelopeOf(spec: OpenApiDocument, operationId: string, responses: Record<string, unknown>): ErrorEnvelope {
+  const schemas = new Set(
+    Object.entries(responses)
+      .filter(([status]) => Number(status) >= 400)
+      .map(([, response]) => refName(resolveRef(spec, response).content?.["application/json"]?.schema)),
+  );
+  const [schema, ...others] = [...schemas];
+  if (!schema || others.length > 0) throw new Error(`${operationId}: its error responses must $ref one *Failure schema, not ${[...schemas].join(", ")}`);
+  const envelope = spec.components.schemas[schema]?.["x-error-envelope"] as { code?: string; message?: string } | undefined;
+  if (!envelope?.code || !envelope.message) throw new Error(`${operationId}: schema ${schema} has no x-error-envelope with code and message pointers`);
+  return { schema, code: envelope.code, message: envelope.message };
+}
+
+/**
+ * Lists the operations of the bundle in document order.
+ *
+ * @throws Error when an operation's `x-error-codes` names a code outside the catalog, or its envelope is not declared
+ */
 export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
+  const catalogOrder = readErrorCatalog(spec).map((entry) => entry.code);
   const facts: OperationFacts[] = [];
   for (const [path, pathItem] of Object.entries(spec.paths)) {
     for (const method of ["get", "put", "post", "delete", "patch"]) {
@@ -90,42 +144,33 @@ export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
       if (!operation) continue;
       const requestSchema = resolveRef(spec, operation.requestBody?.content?.["application/json"]?.schema);
       const security = (operation.security ?? []) as Record<string, unknown>[];
+      const codes = (operation["x-error-codes"] ?? []) as string[];
+      const unknown = codes.filter((code) => !catalogOrder.includes(code));
+      if (unknown.length > 0) throw new Error(`${operation.operationId}: x-error-codes names codes outside the catalog: ${unknown.join(", ")}`);
       facts.push({
         operationId: operation.operationId,
         method,
         path,
         summary: operation.summary,
+        tag: operation.tags?.[0] ?? "",
         implementedBy: operation["x-implemented-by"],
         signedWithHash: security.some((requirement) => "MembId" in requirement && "Hash" in requirement),
-        bodyHash: "hash" in requestSchemaProperties(requestSchema),
+        bodyHash: "hash" in ((requestSchema?.properties as Record<string, unknown> | undefined) ?? {}),
         statuses: Object.keys(operation.responses).map(Number).sort((a, b) => a - b),
-        errorCodes: exampleErrorCodes(spec, operation.responses),
+        errorCodes: catalogOrder.filter((code) => codes.includes(code)),
+        errorEnvelope: errorEnvelopeOf(spec, operation.operationId, operation.responses),
       });
     }
   }
   return facts;
 }
 
-/** Codes such as `G.00` found in the examples of a set of responses. */
-function exampleErrorCodes(spec: OpenApiDocument, responses: Record<string, unknown>): string[] {
-  const codes = new Set<string>();
-  for (const response of Object.values(responses)) {
-    const media = resolveRef(spec, response).content as Record<string, { example?: unknown; examples?: Record<string, unknown> }> | undefined;
-    for (const { example, examples } of Object.values(media ?? {})) {
-      const values = [example, ...Object.values(examples ?? {}).map((named) => resolveRef(spec, named).value)];
-      for (const match of JSON.stringify(values).matchAll(/"([GV]\.\d{2})"/g)) codes.add(match[1]!);
-    }
-  }
-  return [...codes].sort();
-}
-
-function requestSchemaProperties(schema: Record<string, unknown> | undefined): Record<string, unknown> {
-  return (schema?.properties as Record<string, unknown> | undefined) ?? {};
-}
+/** Path of the published signing test vectors. */
+export const signingVectorsFile = join(repoRoot, "openapi/docs/signing-test-vectors.json");
 
 /** Reads `openapi/docs/signing-test-vectors.json`. */
 export function signingVectors(): SigningVectorFile {
-  return JSON.parse(readFileSync(join(repoRoot, "openapi/docs/signing-test-vectors.json"), "utf8")) as SigningVectorFile;
+  return JSON.parse(readFileSync(signingVectorsFile, "utf8")) as SigningVectorFile;
 }
 
 /** The published signing test vectors (`openapi/docs/signing-test-vectors.json`). */

@@ -1,6 +1,7 @@
 /**
- * `npm run docs`: builds the offline docs site, `dist/docs/`, from the contract, and skips
- * the build when nothing it is built from has changed since the last one.
+ * `npm run docs`: builds the offline docs site, `dist/docs/`, from the committed bundle
+ * `generated/openapi.json`, and skips the build when nothing it is built from has changed
+ * since the last one.
  *
  *   dist/docs/index.html                 Redoc 3 page (build-docs, script inlined, custom template)
  *   dist/docs/favicon.svg                the site's icon (also served as /favicon.ico)
@@ -13,7 +14,7 @@
  * other origin, and the one asset Redoc loads from a CDN, its logo, is rewritten here to
  * a local file. `test/docs/site.test.ts` holds the page to that in Chromium.
  *
- * Usage: `tsx src/build/docs-site.ts [--force]`. Redocly's own output (banners, timings)
+ * Usage: `tsx src/codegen/docs-site.ts [--force]`. Redocly's own output (banners, timings)
  * is shown only when a step fails.
  */
 import { execFileSync } from "node:child_process";
@@ -21,14 +22,15 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { repoRoot } from "../spec-document.js";
+import { stringify } from "yaml";
+import { bundledSpecFile, loadBundledSpec, repoRoot } from "../spec-document.js";
 
 const outDir = join(repoRoot, "dist/docs");
 const stampFile = join(outDir, ".inputs.sha256");
 const siteAssets = join(repoRoot, "openapi/docs/site");
 
 /** What the site is built from: a change to any of these rebuilds it. */
-const inputs = ["openapi", "generated/docs", "redocly.yaml", "package-lock.json", "src/build/docs-site.ts"];
+const inputs = ["generated/openapi.json", "openapi/docs/site", "openapi/docs/signing-test-vectors.json", "redocly.yaml", "package-lock.json", "src/codegen/docs-site.ts"];
 
 /** Redoc 3 loads its logo from these addresses; the build points them at a local file. */
 const cdnLogos = ["https://cdn.redoc.ly/redoc/logo-mini-full.svg", "https://cdn.redoc.ly/redoc/logo-mini.svg"];
@@ -65,8 +67,7 @@ function run(binary: string, args: string[]): void {
 }
 
 /**
- * Builds `dist/docs/` (and the bundle `dist/openapi.{json,yaml}`) unless the stamp says
- * the inputs are unchanged.
+ * Builds `dist/docs/` unless the stamp says the inputs are unchanged.
  *
  * @param force build even when the inputs are unchanged
  * @returns true when it built, false when the site was up to date
@@ -76,15 +77,14 @@ export function buildDocsSite(force = false): boolean {
   const digest = inputsDigest();
   if (!force && existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest && existsSync(join(outDir, "index.html"))) return false;
   mkdirSync(outDir, { recursive: true });
-  run("redocly", ["bundle", "session-api", "--output", "dist/openapi.json"]);
-  run("redocly", ["bundle", "session-api", "--output", "dist/openapi.yaml"]);
   const page = join(outDir, "index.html");
-  run("redocly", ["build-docs", "session-api", "--inlineBundle", "--template", join(siteAssets, "template.hbs"), "--output", page]);
+  run("redocly", ["build-docs", bundledSpecFile, "--inlineBundle", "--template", join(siteAssets, "template.hbs"), "--output", page]);
   let html = readFileSync(page, "utf8");
   for (const logo of cdnLogos) html = html.replaceAll(logo, "redoc-wordmark.svg");
   writeFileSync(page, html);
   for (const asset of ["favicon.svg", "redoc-wordmark.svg"]) copyFileSync(join(siteAssets, asset), join(outDir, asset));
-  for (const file of ["openapi.json", "openapi.yaml"]) copyFileSync(join(repoRoot, "dist", file), join(outDir, file));
+  copyFileSync(bundledSpecFile, join(outDir, "openapi.json"));
+  writeFileSync(join(outDir, "openapi.yaml"), stringify(loadBundledSpec(), { lineWidth: 0 }));
   copyFileSync(join(repoRoot, "openapi/docs/signing-test-vectors.json"), join(outDir, "signing-test-vectors.json"));
   writeFileSync(stampFile, digest);
   return true;

@@ -1,7 +1,9 @@
 /**
- * Partners (casino operators) as the servers know them. Source: issue "live
- * implementation", PARTNERS_FILE; the credentials are those of the spec's security
- * schemes (`MEMB_ID` + secret) and of Kyren (`secureLogin` + `token`).
+ * Partners (casino operators) as the servers know them, and the directory that finds
+ * them by id. The credentials are those of the spec's security schemes (`MEMB_ID` +
+ * secret) and of Kyren (`secureLogin` + `token`); the callback settings are those of
+ * operation `sessionExpired`. Read from the PARTNERS_FILE (partners-file.ts) or the
+ * sandbox partner (sandbox.ts).
  */
 
 /** One partner and its credentials. */

@@ -1,6 +1,7 @@
 /**
- * Partners of the reference server: the PARTNERS_FILE (YAML or JSON) of a real
- * deployment, or the shipped sandbox partner when there is none.
+ * The PARTNERS_FILE (YAML or JSON) of a real deployment: the partners a server trusts,
+ * read and validated. Both the provider's server and the example operator receiver read
+ * it; without one they use the sandbox partner (sandbox.ts).
  *
  * ```yaml
  * partners:
@@ -12,22 +13,9 @@
  * ```
  */
 import { readFileSync } from "node:fs";
-import { createAjv } from "../ajv.js";
 import { parse } from "yaml";
-import type { Partner } from "../http/partners.js";
-
-/**
- * The sandbox partner of a zero-configuration start. Its credentials are public: never use
- * them outside a sandbox. They are shorter than a partners file allows (16 characters at
- * least), so a partners file cannot reuse them by accident.
- */
-export const sandboxPartner: Partner = {
-  memberId: "demo",
-  secret: "sandbox-secret",
-  kyrenToken: "sandbox-token",
-  callbackUrl: undefined,
-  sessionExpiredCallback: false,
-};
+import { createAjv } from "../ajv.js";
+import type { Partner } from "./directory.js";
 
 const schema = {
   type: "object",

@@ -1,0 +1,124 @@
+/**
+ * The parts of the docs that are data, rendered from the spec so that each fact has one
+ * source: the operations table of the introduction, the error catalog (with the failure
+ * envelope of each operation) and the signing test vectors. `injectPages` puts them into
+ * the bundle that `generate.ts` writes to `generated/openapi.json`; `openapi/` itself only
+ * marks where they go (a tag's `x-generated-page`, the introduction's marker comment), so
+ * it never refers to `generated/`.
+ */
+import { setAtPointer } from "../json-pointer.js";
+import type { ErrorCatalogEntry, OpenApiDocument, OperationFacts, SigningVectorFile } from "./spec.js";
+
+/** The comment in `openapi/docs/introduction.md` that the operations table replaces. */
+export const OPERATIONS_TABLE_MARKER = "<!-- generated: operations table -->";
+
+function cell(text: string): string {
+  return text.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
+}
+
+/** The introduction's table: every operation with its direction, path and signature. */
+export function renderOperationsTable(operations: OperationFacts[]): string {
+  const rows = operations.map((operation) => {
+    const direction = operation.implementedBy === "provider" ? "operator → provider" : "**provider → operator**";
+    const where = operation.implementedBy === "operator" ? " on the operator's server" : "";
+    const signed = operation.signedWithHash ? `\`MEMB_ID\` + \`HASH\`${operation.bodyHash ? ", body `hash`" : ""}` : "credentials in the body";
+    return `| ${cell(operation.summary)}, \`${operation.operationId}\` | ${direction} | \`${operation.method.toUpperCase()} ${operation.path}\`${where} | ${signed} |`;
+  });
+  return ["| Operation | Direction | Path | Signed with |", "|---|---|---|---|", ...rows].join("\n");
+}
+
+/** An example failure body of an envelope, with `V.02` and "…" at its pointers. */
+function envelopeExample(operation: OperationFacts): string {
+  const body = setAtPointer({}, operation.errorEnvelope.code, "V.02");
+  return JSON.stringify(setAtPointer(body, operation.errorEnvelope.message, "…")).replace(/,/g, ", ").replace(/:/g, ": ");
+}
+
+/** The table of failure bodies: one row per envelope, naming the operations that use it. */
+function renderEnvelopes(operations: OperationFacts[]): string {
+  const bySchema = new Map<string, OperationFacts[]>();
+  for (const operation of operations) bySchema.set(operation.errorEnvelope.schema, [...(bySchema.get(operation.errorEnvelope.schema) ?? []), operation]);
+  const rows = [...bySchema.values()].map((group) => `| ${group.map((operation) => `${cell(operation.summary)} (\`${operation.operationId}\`)`).join(", ")} | \`${envelopeExample(group[0]!)}\` |`);
+  return ["| Operations | Failure body |", "|---|---|", ...rows].join("\n");
+}
+
+/**
+ * The "Error catalog" page: how each operation carries a code, then one row per code
+ * with its HTTP status, meaning and retry advice. A code that only some operations may
+ * answer (their `x-error-codes`) names those operations.
+ */
+export function renderErrorCatalog(catalog: ErrorCatalogEntry[], operations: OperationFacts[]): string {
+  const rows = catalog.map((entry) => {
+    const returnedBy = operations.filter((operation) => operation.errorCodes.includes(entry.code));
+    const only = returnedBy.length < operations.length ? ` Only ${returnedBy.map((operation) => `\`${operation.operationId}\``).join(" and ")}.` : "";
+    return `| \`${entry.code}\` | ${entry.status} | **${cell(entry.title)}.** ${cell(entry.meaning)}${only} | ${cell(entry.retry)} |`;
+  });
+  return `Every failure is an HTTP 4xx or 5xx status with a body that carries one code from this
+catalog. The code is the same in every operation; where it sits in the body depends on
+the operation, because each keeps the shape its partners already parse:
+
+${renderEnvelopes(operations)}
+
+Branch on the code, never on the message. Success is always HTTP 200 (with \`error: 0\`
+where the body has an \`error\` field).
+
+| Code | HTTP status | Meaning | Retry? |
+|---|---|---|---|
+${rows.join("\n")}
+`;
+}
+
+/** The "Signing test vectors" page: every vector with its inputs and expected outputs. */
+export function renderSigningVectors(file: SigningVectorFile): string {
+  const sections = file.vectors.map((vector) => {
+    const lines = [
+      `#### \`${vector.name}\``,
+      "",
+      `${vector.description} Operation: \`${vector.operationId}\`. Secret: \`${vector.secret}\`.`,
+      "",
+      "Fields to sign:",
+      "",
+      "```json",
+      JSON.stringify(vector.fields, null, 2),
+      "```",
+      "",
+    ];
+    if (vector.canonicalString === null) {
+      lines.push("No body `hash`: this operation is signed by `HASH` only.", "");
+    } else {
+      lines.push(`- canonical string: \`${vector.canonicalString}\``, `- body \`hash\`: \`${vector.hash}\``);
+    }
+    lines.push(`- \`HASH\`: \`${vector.HASH}\``, "", "Body as sent (these exact bytes, UTF-8):", "", "```json", vector.rawBody, "```", "");
+    return lines.join("\n");
+  });
+  return `${file.description}
+
+The same vectors, as JSON, are [signing-test-vectors.json](signing-test-vectors.json).
+
+${sections.join("\n")}`;
+}
+
+/** The pages a tag can ask for with `x-generated-page`. */
+export type GeneratedPages = Record<"error-catalog" | "signing-test-vectors", string>;
+
+/**
+ * Puts the generated pages into a bundle: each tag's `x-generated-page` becomes its
+ * description (the extension is removed), and the operations table replaces the marker
+ * of `info.description`.
+ *
+ * @returns the same document, changed in place
+ * @throws Error when a tag asks for an unknown page, or the introduction has no marker
+ */
+export function injectPages(spec: OpenApiDocument, pages: GeneratedPages, operationsTable: string): OpenApiDocument {
+  const tags = (spec as { tags?: Array<Record<string, unknown>> }).tags ?? [];
+  for (const tag of tags) {
+    const page = tag["x-generated-page"];
+    if (page === undefined) continue;
+    if (!(typeof page === "string" && page in pages)) throw new Error(`tag ${String(tag.name)}: unknown x-generated-page ${String(page)} (known: ${Object.keys(pages).join(", ")})`);
+    tag.description = pages[page as keyof GeneratedPages];
+    delete tag["x-generated-page"];
+  }
+  const info = (spec as unknown as { info: { description: string } }).info;
+  if (!info.description.includes(OPERATIONS_TABLE_MARKER)) throw new Error(`openapi/docs/introduction.md must hold the marker ${OPERATIONS_TABLE_MARKER}`);
+  info.description = info.description.replace(OPERATIONS_TABLE_MARKER, operationsTable);
+  return spec;
+}
