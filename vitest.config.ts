@@ -1,14 +1,19 @@
 import { defineConfig } from "vitest/config";
 
-// One config for every suite in test/. Suites that start servers pick free ports and
-// stop them in afterAll; none depends on another's state, so files run in parallel.
+// Two tiers (test/README.md): `unit` runs in-process only (signing, codegen and lint,
+// the drift check, types, handlers, stores, the operator receiver) and is the fast loop,
+// `npm run test:unit`; `integration` starts child processes, Chromium, Prism and Dredd.
+// `npm test` runs both. Suites that start servers pick free ports and stop them in
+// afterAll; none depends on another's state, so files run in parallel.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The JSON report feeds the "<N> passed, <M> failed" line of .ci/run.
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { extends: true, test: { name: "integration", include: ["test/integration/**/*.test.ts"], globalSetup: ["test/integration/global-setup.ts"] } },
+    ],
   },
 });

@@ -1,11 +1,13 @@
 /**
  * The reference server as a Fastify instance: the provider's operations from the spec
  * (through the contract plugin and the generated stubs), plus the offline docs site at
- * /docs/, the bundle at /openapi.yaml and /openapi.json, and /health.
+ * /docs/ (built by `npm run docs` into `dist/docs/`), the bundle it serves at
+ * /openapi.json and /openapi.yaml, and /health.
  */
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import { stringify } from "yaml";
 import { maxRequestBodyBytes } from "../../generated/operations.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import { contractPlugin } from "../http/contract-plugin.js";
@@ -19,7 +21,7 @@ import type { LaunchTokens } from "./launch-tokens.js";
 export interface ServerDependencies {
   /** The bundled spec (`generated/openapi.json`, see `loadBundledSpec`). */
   spec: OpenApiDocument;
-  /** Directory of the built docs site (`dist/docs`), which also holds the bundle files. */
+  /** Directory of the built docs site (`dist/docs`). */
   docsDir: string;
   store: SessionStore;
   partners: PartnerDirectory;
@@ -74,8 +76,10 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
   });
 
   await app.register(fastifyStatic, { root: dependencies.docsDir, prefix: "/docs", redirect: true, index: ["index.html"] });
-  app.get("/openapi.json", (_request, reply) => reply.sendFile("openapi.json"));
-  app.get("/openapi.yaml", (_request, reply) => reply.type("application/yaml").sendFile("openapi.yaml"));
+  const bundleJson = JSON.stringify(dependencies.spec, null, 2);
+  const bundleYaml = stringify(dependencies.spec, { lineWidth: 0 });
+  app.get("/openapi.json", (_request, reply) => reply.type("application/json").send(bundleJson));
+  app.get("/openapi.yaml", (_request, reply) => reply.type("application/yaml").send(bundleYaml));
   app.get("/", (_request, reply) => reply.redirect("/docs/"));
   app.get("/favicon.ico", (_request, reply) => reply.type("image/svg+xml").sendFile("favicon.svg"));
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ message: `No operation at ${request.method} ${request.url.split("?")[0]}. The API is described at /docs/.` }));

@@ -1,0 +1,81 @@
+// The docs site sends nothing anywhere (issue "docs phone home"): opened from disk and
+// served at /docs/ by the reference server, each copy is walked through every section
+// (each guide and tag page, each operation: Redoc renders one route at a time, lazily),
+// scrolled to the bottom of each and kept open for at least 10 s, with every request
+// outside its own origin recorded and refused. Not one may have been attempted, and the
+// page shows no error. The 10 s are what make this strict: Redoc's telemetry sends on a timer.
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../../src/codegen/spec.js";
+import { haveChromium, launchChromium, scrollThrough, watchedPage } from "../../support/chromium.js";
+import { startTestServer, type TestServer } from "../../support/servers.js";
+import { allOperations, bundledSpec } from "../../support/spec-views.js";
+
+const STAY_MS = 10_500;
+const enabled = haveChromium();
+let browser: Browser;
+let server: TestServer;
+
+/** Redoc's route of a tag or an operation: the tag name in kebab case, then the lower-case operationId. */
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+const tagOf = (operationId: string) => ((bundledSpec.paths[allOperations.find((op) => op.operationId === operationId)!.path] as any).post.tags as string[])[0]!;
+/** Every section of the site: its route and the heading that shows it has rendered. */
+const sections: { route: string; heading: string }[] = [
+  { route: "", heading: (bundledSpec as any).info.title },
+  ...(bundledSpec as unknown as { tags: { name: string }[] }).tags.map((tag) => ({ route: slug(tag.name), heading: tag.name })),
+  ...allOperations.map((operation) => ({ route: `${slug(tagOf(operation.operationId))}/${operation.operationId.toLowerCase()}`, heading: operation.summary })),
+];
+
+beforeAll(async () => {
+  if (!enabled) return;
+  [browser, server] = await Promise.all([launchChromium(), startTestServer()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Walks `base` through every section, stays at least STAY_MS, and returns what left the origin and the errors. */
+async function visit(base: string, origin: string) {
+  const watched = await watchedPage(browser, origin);
+  const since = Date.now();
+  let steps = 0;
+  const seen: string[] = [];
+  for (const { route, heading } of sections) {
+    await watched.page.goto(`${base}#/${route}`, { waitUntil: "load" });
+    await watched.page.getByRole("heading", { name: heading }).first().waitFor({ state: "visible", timeout: 15_000 });
+    const scrolled = await scrollThrough(watched.page);
+    steps += scrolled.steps;
+    seen.push(scrolled.text);
+  }
+  const left = STAY_MS - (Date.now() - since);
+  if (left > 0) await watched.page.waitForTimeout(left);
+  const favicon = await watched.page.evaluate(() => document.querySelector<HTMLLinkElement>("link[rel=icon]")?.href);
+  await watched.context.close();
+  return { outside: watched.outside, errors: watched.errors, steps, seen: seen.join("\n"), favicon, stayedMs: Date.now() - since };
+}
+
+describe.skipIf(!enabled)("docs site sends nothing outside its origin", () => {
+  it("opened from disk and served at /docs/: every section, scrolled, for at least 10 s each", async () => {
+    const fromDisk = pathToFileURL(join(repoRoot, "dist/docs/index.html")).href;
+    const [disk, served] = await Promise.all([visit(fromDisk, "file:"), visit(`${server.baseUrl}/docs/`, server.baseUrl)]);
+    for (const result of [disk, served]) {
+      expect(result.stayedMs).toBeGreaterThanOrEqual(STAY_MS);
+      expect(result.steps).toBeGreaterThanOrEqual(sections.length);
+      for (const operation of allOperations) expect(result.seen).toContain(operation.summary);
+      expect(result.seen).toContain("Duplicate request id"); // the error catalog rendered
+      expect(result.outside).toEqual([]);
+      expect(result.errors).toEqual([]);
+    }
+    expect(served.favicon).toBe(`${server.baseUrl}/docs/favicon.svg`);
+  }, 90_000);
+
+  it("serves the favicon that browsers ask for at /favicon.ico", async () => {
+    const response = await fetch(`${server.baseUrl}/favicon.ico`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await response.text()).toContain("<svg");
+  });
+});

@@ -1,0 +1,96 @@
+// The published docs site (dist/docs/index.html, built by `npm run docs`) opened from disk
+// in headless Chromium with every request outside it refused: the four operations with
+// their code samples, the error catalog, the signing guide and the search must work, which
+// needs Redoc's script to run offline. Screenshots go to test-results/. Without Chromium
+// the suite is skipped with a message (REQUIRE_BROWSER=1, as in .ci/run, makes that a
+// failure). test/docs/offline.test.ts holds the page to sending nothing for 10 s and more.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../../src/codegen/spec.js";
+import { haveChromium, launchChromium, watchedPage, type WatchedPage } from "../../support/chromium.js";
+
+const enabled = haveChromium();
+const docsUrl = pathToFileURL(join(repoRoot, "dist/docs/index.html")).href;
+const screenshots = join(repoRoot, "test-results");
+
+let browser: Browser;
+let watched: WatchedPage;
+let page: Page;
+
+beforeAll(async () => {
+  if (!enabled) return;
+  mkdirSync(screenshots, { recursive: true });
+  browser = await launchChromium();
+  watched = await watchedPage(browser, "file:");
+  page = watched.page;
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Opens a section of the docs by its route and returns the page text once `expected` shows. */
+async function open(route: string, expected: string, screenshot: string): Promise<string> {
+  await page.goto(`${docsUrl}#/${route}`, { waitUntil: "load" });
+  await page.getByText(expected, { exact: false }).first().waitFor({ state: "visible", timeout: 15_000 });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.screenshot({ path: join(screenshots, `docs-${screenshot}.png`) });
+  return page.evaluate(() => document.body.innerText);
+}
+
+describe.skipIf(!enabled)("docs site, offline in Chromium", () => {
+  it("renders the introduction from the prerendered page", async () => {
+    const text = await open("", "Lucky Monaco session API (1.0.0)", "home");
+    expect(text).toContain("provider → operator");
+  });
+
+  /** Picks a language in the code-sample panel's menu and returns the page text. */
+  async function sampleIn(language: "curl" | "TypeScript"): Promise<string> {
+    await page.getByRole("button", { name: /^(curl|TypeScript)$/ }).first().click();
+    await page.getByRole("menuitem", { name: language, exact: true }).click();
+    return page.evaluate(() => document.body.innerText);
+  }
+
+  it.each([
+    ["game-sessions/entergamesession", "Open a game session (ENTER)", "/api/session", "createSessionApiClient"],
+    ["game-sessions/closesession", "Close a player's sessions (V4)", "/V4/closesession", "createSessionApiClient"],
+    ["kyren-v1/closesessionkyren", "Close a player's sessions (Kyren v1)", "/v1/CloseSession", "createSessionApiClient"],
+    ["operator-callbacks/sessionexpired", "Session expired (provider to operator)", "/V4/sessionexpired", "authenticateSignedRequest"],
+  ])("renders the operation %s with its curl and TypeScript samples", async (route, summary, path, typescript) => {
+    const text = await open(route, summary, route.split("/")[1]!);
+    expect(text).toContain(path);
+    expect(text).toMatch(/401/);
+    expect(await sampleIn("curl")).toContain("curl -sS -X POST");
+    expect(await sampleIn("TypeScript")).toContain(typescript);
+  });
+
+  it("renders the error catalog with every code", async () => {
+    const text = await open("error-catalog", "Duplicate request id", "error-catalog");
+    for (const code of ["G.00", "G.01", "G.02", "G.03", "V.01", "V.02", "V.03", "V.04"]) expect(text).toContain(code);
+  });
+
+  it("renders the signing guide and the test vectors", async () => {
+    const guide = await open("request-signing", "Step 1", "request-signing");
+    expect(guide).toContain("HMAC-SHA256");
+    const vectors = await open("signing-test-vectors", "close-session-all-fields", "signing-test-vectors");
+    expect(vectors).toContain("a12a9e8c0f479704fd2b1e4c7361442f");
+  });
+
+  it("finds an error code with the search, offline", async () => {
+    await open("", "Lucky Monaco session API (1.0.0)", "search");
+    await page.getByText("Search").first().click();
+    await page.keyboard.type("Duplicate");
+    const hit = page.locator('[data-component-name="Search/SearchItem"]', { hasText: "Error catalog" }).first();
+    await hit.waitFor({ state: "visible", timeout: 10_000 });
+    expect(await hit.innerText()).toContain("request id");
+    await page.keyboard.press("Escape");
+  });
+
+  it("ran Redoc's script without errors and without a single request outside the page", () => {
+    expect(watched.errors).toEqual([]);
+    expect(watched.outside).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+// Start-up configuration: environment variables and PARTNERS_FILE are validated, and a
+// bad value stops start-up with a message that names the field.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../../../src/codegen/spec.js";
+import { loadConfig } from "../../../src/server/config.js";
+import { loadPartnersFile } from "../../../src/partners/partners-file.js";
+
+const dir = mkdtempSync(join(tmpdir(), "session-api-config-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe("environment", () => {
+  it("defaults to a sandbox on 127.0.0.1:3000 with ./data/sessions.db", () => {
+    expect(loadConfig({})).toMatchObject({ host: "127.0.0.1", port: 3000, databaseUrl: "./data/sessions.db", partnersFile: undefined, sqliteSynchronous: "NORMAL" });
+  });
+
+  it("names every invalid variable", () => {
+    expect(() => loadConfig({ PORT: "70000", GAME_BASE_URL: "ftp://x", LAUNCH_TOKEN_SECRET: "short" })).toThrow(
+      /PORT must be <= 65535.*GAME_BASE_URL must match pattern.*LAUNCH_TOKEN_SECRET must NOT have fewer than 32 characters/,
+    );
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow("invalid configuration: PORT must be integer");
+  });
+});
+
+describe("PARTNERS_FILE", () => {
+  it("reads YAML, applies defaults, and reads JSON too", () => {
+    const yaml = file("ok.yaml", "partners:\n  - memberId: casino-one\n    secret: casino-one-secret-0001\n    kyrenToken: casino-one-kyren-01\n");
+    expect(loadPartnersFile(yaml)).toEqual([{ memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: "casino-one-kyren-01", callbackUrl: undefined, sessionExpiredCallback: false }]);
+    const json = file("ok.json", JSON.stringify({ partners: [{ memberId: "c2", secret: "c2-secret-000000001", callbackUrl: "https://c2.example/lm", sessionExpiredCallback: true }] }));
+    expect(loadPartnersFile(json)[0]).toMatchObject({ memberId: "c2", callbackUrl: "https://c2.example/lm", sessionExpiredCallback: true });
+  });
+
+  it.each([
+    ["a missing secret", "partners:\n  - memberId: c1\n", "partners[0].secret is required"],
+    ["a short secret", "partners:\n  - memberId: c1\n    secret: short\n", "partners[0].secret must NOT have fewer than 16 characters"],
+    ["callbacks on without a URL", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    sessionExpiredCallback: true\n", "partners[0].callbackUrl is required"],
+    ["a misspelt field", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    kyren_token: x\n", "partners[0].kyren_token is not a known field"],
+    ["a duplicate partner", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n  - memberId: c1\n    secret: c1-secret-00000002\n", "partners[1].memberId c1 is used twice"],
+    ["no partners", "partners: []\n", "partners must NOT have fewer than 1 items"],
+    ["broken YAML", "partners: [\n", "PARTNERS_FILE"],
+  ])("refuses %s, naming the field", (_name, content, message) => {
+    const path = file(`bad-${Math.random()}.yaml`, content);
+    expect(() => loadPartnersFile(path)).toThrow(message);
+  });
+
+});
+
+describe("start-up", () => {
+  const start = (env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], { env: { ...process.env, PORT: "0", ...env }, encoding: "utf8", timeout: 30_000 });
+
+  it.each([
+    ["a bad PARTNERS_FILE", () => ({ PARTNERS_FILE: file("bad.yaml", "partners:\n  - memberId: c1\n    secret: short\n"), DATABASE_URL: join(dir, "never.db") }), /PARTNERS_FILE .*bad\.yaml: partners\[0\]\.secret must NOT have fewer than 16 characters/],
+    ["a DATABASE_URL it cannot serve", () => ({ DATABASE_URL: "postgres://db.example/sessions" }), /DATABASE_URL postgres:\/\/db\.example\/sessions: unsupported database URL/],
+    ["an invalid PORT", () => ({ PORT: "99999" }), /invalid configuration: PORT must be <= 65535/],
+  ])("stops at %s with a message naming it and exit status 1", (_name, env, message) => {
+    const result = start(env());
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^session-api server did not start: /);
+    expect(result.stderr).toMatch(message);
+  });
+});

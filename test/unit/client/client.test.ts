@@ -1,0 +1,69 @@
+// The typed client signs every request so that it matches the published vectors, with
+// no network: a capturing fetch records the exact request the client would send.
+import { describe, expect, it } from "vitest";
+import { operationsById } from "../../../generated/operations.js";
+import { signingVectors } from "../../../src/codegen/spec.js";
+import { createSessionApiClient } from "../../../src/client.js";
+import { SigningError } from "../../../src/signing.js";
+
+interface Captured {
+  url: URL;
+  body: string;
+  contentType: string | null;
+}
+
+function capturingClient(secret: string, answer: { status: number; body: unknown } = { status: 200, body: { error: 0, description: "Success" } }) {
+  const sent: Captured[] = [];
+  const client = createSessionApiClient({
+    baseUrl: "http://provider.test",
+    partnerId: "demo",
+    secret,
+    fetch: async (request) => {
+      sent.push({ url: new URL(request.url), body: await request.text(), contentType: request.headers.get("content-type") });
+      return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { "Content-Type": "application/json" } });
+    },
+  });
+  return { client, sent };
+}
+
+const pathOf = (operationId: string) => operationsById[operationId as keyof typeof operationsById].path;
+
+describe("createSessionApiClient", () => {
+  const compactVectors = signingVectors().vectors.filter((vector) => !vector.name.includes("escaped"));
+
+  it.each(compactVectors.map((vector) => [vector.name, vector] as const))("%s: sends exactly the vector's body bytes and HASH", async (_name, vector) => {
+    const { client, sent } = capturingClient(vector.secret);
+    await client.POST(pathOf(vector.operationId) as "/V4/closesession", { body: vector.fields as never });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body).toBe(vector.rawBody);
+    expect(sent[0]!.url.searchParams.get("MEMB_ID")).toBe("demo");
+    expect(sent[0]!.url.searchParams.get("HASH")).toBe(vector.HASH);
+    expect(sent[0]!.contentType).toBe("application/json");
+  });
+
+  it("adds no MEMB_ID, HASH or hash to Kyren CloseSession, which is authenticated in the body", async () => {
+    const { client, sent } = capturingClient("sandbox-secret");
+    const body = { secureLogin: "demo", token: "sandbox-token", userId: "player-1001", uuid: "0b6c1f7e-2d4a-4c3b-9e8f-7a6d5c4b3a21" };
+    await client.POST("/v1/CloseSession", { body });
+    expect(sent[0]!.url.search).toBe("");
+    expect(JSON.parse(sent[0]!.body)).toEqual(body);
+  });
+
+  it("returns the typed error body and status of a documented failure", async () => {
+    const failure = { errors: { code: "G.00", message: "Could not authenticate: HASH does not match the request body" } };
+    const { client } = capturingClient("sandbox-secret", { status: 401, body: failure });
+    const { data, error, response } = await client.POST("/api/session", {
+      body: { uuid: "3f1c2a7e-9b4d-4e2f-8a61-5c0d9e7b1a23", gametype: "slot", gameid: "g", player: { id: "p", language: "en", currency: "EUR", session: { id: "s", ip: "203.0.113.42" } } },
+    });
+    expect(data).toBeUndefined();
+    expect(response.status).toBe(401);
+    expect(error?.errors.code).toBe("G.00");
+  });
+
+  it("refuses to sign a body with a nested value instead of sending it", async () => {
+    const { client, sent } = capturingClient("sandbox-secret");
+    const body = { secureLogin: "player-1001", extra: { nested: true } } as never;
+    await expect(client.POST("/V4/closesession", { body })).rejects.toThrow(SigningError);
+    expect(sent).toHaveLength(0);
+  });
+});
