@@ -1,21 +1,26 @@
 // The code samples of the docs (openapi/code_samples, wired with x-codeSamples) work as
-// pasted: each runs unchanged against the reference server (or, for the callback, the
-// operator receiver), and so does the `sign` CLI the README shows.
+// pasted: every sample of every operation, enumerated from the spec, runs unchanged. A
+// sample of an operation Lucky Monaco serves calls the reference server; a sample of an
+// operation the operator serves (the callback) is a receiver, which must accept a
+// correctly signed callback and refuse a forged one, except the curl sample, which plays
+// Lucky Monaco and calls the example receiver. A language without a runner here, an
+// operation without an expectation, or a sample file no operation shows fails loudly.
+// The `sign` CLI the README shows is tested here too.
 import { execFile } from "node:child_process";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../../src/codegen/spec.js";
+import type { OperationId } from "../../../generated/operations.js";
 import { createSessionApiClient } from "../../../src/client.js";
+import { repoRoot } from "../../../src/spec-document.js";
 import { startProcess, withFreePort } from "../../support/processes.js";
 import { SANDBOX } from "../../support/requests.js";
 import { startServerAndReceiver, type TestReceiver, type TestServer } from "../../support/servers.js";
+import { codeSamples, orphanSampleFiles, type CodeSample } from "../../support/spec-views.js";
 
 const run = promisify(execFile);
-const samples = join(repoRoot, "openapi/code_samples");
 let server: TestServer;
 let receiver: TestReceiver;
-
 let stopBoth: () => Promise<void>;
 
 beforeAll(async () => {
@@ -23,56 +28,71 @@ beforeAll(async () => {
 });
 afterAll(() => stopBoth());
 
-const env = () => ({ ...process.env, BASE_URL: server.baseUrl, OPERATOR_URL: receiver.baseUrl, NODE_NO_WARNINGS: "1" });
+const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, BASE_URL: server.baseUrl, OPERATOR_URL: receiver.baseUrl, NODE_NO_WARNINGS: "1", ...extra });
 
-describe("curl samples", () => {
-  it("ENTER answers a launch URL", async () => {
-    const { stdout } = await run("bash", [join(samples, "curl/api_session/post.sh")], { env: env() });
-    expect(JSON.parse(stdout).url).toMatch(/^https:\/\/games\.luckymonaco\.example\/index\.html\?token=/);
-  });
+/** How to run a sample file of each `lang` of x-codeSamples. */
+const runners: Record<string, (file: string) => [string, string[]]> = {
+  Shell: (file) => ["bash", [file]],
+  TypeScript: (file) => [process.execPath, ["--import", "tsx", file]],
+};
 
-  it.each(["V4_closesession", "v1_CloseSession"])("%s answers Success", async (path) => {
-    const { stdout } = await run("bash", [join(samples, `curl/${path}/post.sh`)], { env: env() });
-    expect(JSON.parse(stdout)).toEqual({ error: 0, description: "Success" });
-  });
+function runnerOf(sample: CodeSample): [string, string[]] {
+  const runner = runners[sample.lang];
+  if (!runner) throw new Error(`no runner for code samples in ${sample.lang} (${relative(repoRoot, sample.file)}): add one to this test`);
+  return runner(sample.file);
+}
 
-  it("the session expired sample is accepted by the operator receiver", async () => {
-    const { stdout } = await run("bash", [join(samples, "curl/V4_sessionexpired/post.sh")], { env: env() });
-    expect(JSON.parse(stdout)).toEqual({ error: 0, description: "Success" });
-    expect(receiver.received().at(-1)?.body.sessionId).toBe("6fd2d6f3bb8f4c5a9fadf15d81206af2");
+/** What a client sample of each provider operation prints when the call succeeds. */
+const printsOnSuccess: Partial<Record<OperationId, RegExp>> = {
+  enterGameSession: /https:\/\/games\.luckymonaco\.example\/index\.html\?token=/,
+  closeSession: /Success/,
+  closeSessionKyren: /Success/,
+  sessionExpired: /Success/, // the curl sample, answered by the example receiver
+};
+
+/** A receiver sample plays the operator's side: every sample of an operator-implemented operation but the curl one. */
+const isReceiver = (sample: CodeSample) => sample.operation.implementedBy === "operator" && sample.lang !== "Shell";
+const name = (sample: CodeSample) => `${sample.operation.operationId} in ${sample.label}`;
+
+it("shows every file under openapi/code_samples in some operation's x-codeSamples", () => {
+  expect(orphanSampleFiles.map((file) => relative(repoRoot, file))).toEqual([]);
+});
+
+describe.each(codeSamples.filter((sample) => !isReceiver(sample)).map((sample) => [name(sample), sample] as const))("%s", (_name, sample) => {
+  it("succeeds against the sandbox, as pasted", async () => {
+    const expected = printsOnSuccess[sample.operation.operationId as OperationId];
+    if (!expected) throw new Error(`no expected output for ${sample.operation.operationId}: add it to printsOnSuccess`);
+    const [command, args] = runnerOf(sample);
+    const { stdout } = await run(command, args, { env: env(), cwd: repoRoot });
+    expect(stdout).toMatch(expected);
   });
 });
 
-describe("TypeScript samples", () => {
-  const tsx = (file: string, extra: NodeJS.ProcessEnv = {}) => run(process.execPath, ["--import", "tsx", join(samples, file)], { env: { ...env(), ...extra }, cwd: repoRoot });
-
-  it("ENTER prints the launch URL", async () => {
-    expect((await tsx("TypeScript/api_session/post.ts")).stdout).toMatch(/^Redirect the player to https:\/\/games\.luckymonaco\.example\//);
-  });
-
-  it.each(["TypeScript/V4_closesession/post.ts", "TypeScript/v1_CloseSession/post.ts"])("%s prints Success", async (file) => {
-    expect((await tsx(file)).stdout.trim()).toBe("Success");
-  });
-
-  it("the session expired receiver accepts a signed callback and refuses a forged one", async () => {
+describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), sample] as const))("%s (a receiver)", (_name, sample) => {
+  it("accepts a signed callback and refuses a forged one, a wrong media type and an oversized body", async () => {
+    const [command, args] = runnerOf(sample);
     let port = 0;
     const child = await withFreePort((free) => {
       port = free;
-      return startProcess(process.execPath, ["--import", "tsx", join(samples, "TypeScript/V4_sessionexpired/post.ts")], { readyUrl: `http://127.0.0.1:${port}/`, env: { PORT: String(port) } });
+      return startProcess(command, args, { readyUrl: `http://127.0.0.1:${port}/`, env: env({ PORT: String(port) }) });
     });
     try {
-      const lucky = createSessionApiClient({ baseUrl: `http://127.0.0.1:${port}`, partnerId: SANDBOX.memberId, secret: SANDBOX.secret });
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const lucky = createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: SANDBOX.secret });
       const body = { providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "player-1001" };
-      expect((await lucky.POST("/V4/sessionexpired", { body })).response.status).toBe(200);
-      const forged = createSessionApiClient({ baseUrl: `http://127.0.0.1:${port}`, partnerId: SANDBOX.memberId, secret: "guessed-secret" });
+      const accepted = await lucky.POST("/V4/sessionexpired", { body });
+      expect(accepted.response.status).toBe(200);
+      expect(accepted.data).toEqual({ error: 0, description: "Success" });
+      const forged = createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: "guessed-secret" });
       const { error, response } = await forged.POST("/V4/sessionexpired", { body });
       expect(response.status).toBe(401);
       expect(error?.error.code).toBe("G.00");
-      expect(child.output()).toContain("session 6fd2d6f3bb8f4c5a9fadf15d81206af2 of player player-1001 expired");
-      const wrongType = await fetch(`http://127.0.0.1:${port}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
+      expect(child.output()).toContain(body.sessionId);
+      const wrongType = await fetch(`${baseUrl}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
       expect(wrongType.status).toBe(415);
-      const tooLarge = await fetch(`http://127.0.0.1:${port}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(20000) });
-      expect(await tooLarge.json()).toEqual({ error: { code: "V.03", message: "Payload too large" } });
+      const tooLarge = await fetch(`${baseUrl}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(20000) });
+      expect(tooLarge.status).toBe(413);
+      expect((await tooLarge.json()).error.code).toBe("V.03");
     } finally {
       await child.stop();
     }

@@ -11,21 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../../src/codegen/spec.js";
 import { haveChromium, launchChromium, scrollThrough, watchedPage } from "../../support/chromium.js";
 import { startTestServer, type TestServer } from "../../support/servers.js";
-import { allOperations, bundledSpec } from "../../support/spec-views.js";
+import { allOperations, bundledSpec, operationRoute, tagRoute } from "../../support/spec-views.js";
 
 const STAY_MS = 10_500;
 const enabled = haveChromium();
 let browser: Browser;
 let server: TestServer;
 
-/** Redoc's route of a tag or an operation: the tag name in kebab case, then the lower-case operationId. */
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
-const tagOf = (operationId: string) => ((bundledSpec.paths[allOperations.find((op) => op.operationId === operationId)!.path] as any).post.tags as string[])[0]!;
 /** Every section of the site: its route and the heading that shows it has rendered. */
 const sections: { route: string; heading: string }[] = [
   { route: "", heading: (bundledSpec as any).info.title },
-  ...(bundledSpec as unknown as { tags: { name: string }[] }).tags.map((tag) => ({ route: slug(tag.name), heading: tag.name })),
-  ...allOperations.map((operation) => ({ route: `${slug(tagOf(operation.operationId))}/${operation.operationId.toLowerCase()}`, heading: operation.summary })),
+  ...(bundledSpec as unknown as { tags: { name: string }[] }).tags.map((tag) => ({ route: tagRoute(tag.name), heading: tag.name })),
+  ...allOperations.map((operation) => ({ route: operationRoute(operation), heading: operation.summary })),
 ];
 
 beforeAll(async () => {

@@ -10,7 +10,9 @@ import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../../src/codegen/spec.js";
+import { readErrorCatalog } from "../../../src/codegen/spec.js";
 import { haveChromium, launchChromium, watchedPage, type WatchedPage } from "../../support/chromium.js";
+import { allOperations, bundledSpec, codeSamples, operationRoute } from "../../support/spec-views.js";
 
 const enabled = haveChromium();
 const docsUrl = pathToFileURL(join(repoRoot, "dist/docs/index.html")).href;
@@ -48,28 +50,27 @@ describe.skipIf(!enabled)("docs site, offline in Chromium", () => {
   });
 
   /** Picks a language in the code-sample panel's menu and returns the page text. */
-  async function sampleIn(language: "curl" | "TypeScript"): Promise<string> {
-    await page.getByRole("button", { name: /^(curl|TypeScript)$/ }).first().click();
-    await page.getByRole("menuitem", { name: language, exact: true }).click();
+  async function sampleIn(label: string, labels: string[]): Promise<string> {
+    await page.getByRole("button", { name: new RegExp(`^(${labels.map((each) => each.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`) }).first().click();
+    await page.getByRole("menuitem", { name: label, exact: true }).click();
     return page.evaluate(() => document.body.innerText);
   }
 
-  it.each([
-    ["game-sessions/entergamesession", "Open a game session (ENTER)", "/api/session", "createSessionApiClient"],
-    ["game-sessions/closesession", "Close a player's sessions (V4)", "/V4/closesession", "createSessionApiClient"],
-    ["kyren-v1/closesessionkyren", "Close a player's sessions (Kyren v1)", "/v1/CloseSession", "createSessionApiClient"],
-    ["operator-callbacks/sessionexpired", "Session expired (provider to operator)", "/V4/sessionexpired", "authenticateSignedRequest"],
-  ])("renders the operation %s with its curl and TypeScript samples", async (route, summary, path, typescript) => {
-    const text = await open(route, summary, route.split("/")[1]!);
-    expect(text).toContain(path);
-    expect(text).toMatch(/401/);
-    expect(await sampleIn("curl")).toContain("curl -sS -X POST");
-    expect(await sampleIn("TypeScript")).toContain(typescript);
+  it.each(allOperations.map((operation) => [operation.operationId, operation] as const))("renders %s with each of its code samples", async (_id, operation) => {
+    const text = await open(operationRoute(operation), operation.summary, operation.operationId);
+    expect(text).toContain(operation.path);
+    for (const status of operation.statuses) expect(text).toContain(String(status));
+    const samples = codeSamples.filter((sample) => sample.operation === operation);
+    expect(samples.length).toBeGreaterThan(0);
+    for (const sample of samples) {
+      const line = sample.source.split("\n").find((candidate) => candidate.trim().length > 30 && !/^\s*(#|\/\/)/.test(candidate))!;
+      expect(await sampleIn(sample.label, samples.map((each) => each.label)), `${sample.label} sample`).toContain(line.trim());
+    }
   });
 
   it("renders the error catalog with every code", async () => {
     const text = await open("error-catalog", "Duplicate request id", "error-catalog");
-    for (const code of ["G.00", "G.01", "G.02", "G.03", "V.01", "V.02", "V.03", "V.04"]) expect(text).toContain(code);
+    for (const entry of readErrorCatalog(bundledSpec)) expect(text).toContain(entry.code);
   });
 
   it("renders the signing guide and the test vectors", async () => {

@@ -5,6 +5,7 @@
 import { createConnection } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maxRequestBodyBytes, operationsById, type OperationId } from "../../../generated/operations.js";
+import { getAtPointer } from "../../../src/json-pointer.js";
 import { enterBody, postRaw, SANDBOX, withBodyHash, type RawResponse } from "../../support/requests.js";
 import { startServerAndReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
 
@@ -18,12 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => stopBoth());
 
-/** The catalog code in each operation's own error shape (spec: Error catalog). */
-function codeOf(operationId: OperationId, body: any): string | undefined {
-  if (operationId === "enterGameSession") return body?.errors?.code;
-  if (operationId === "closeSessionKyren") return typeof body?.error === "string" ? body.error : undefined;
-  return body?.error?.code;
-}
+/** The catalog code where the operation's failure envelope puts it (spec: `x-error-envelope`). */
+const codeOf = (operationId: OperationId, body: unknown) => getAtPointer(body, operationsById[operationId].errorEnvelope.code);
 
 const validBodies: Record<OperationId, () => Record<string, unknown>> = {
   enterGameSession: () => enterBody(),
