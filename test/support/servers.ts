@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll } from "vitest";
 import { repoRoot } from "../../src/codegen/spec.js";
 import { partnerDirectory, type Partner } from "../../src/partners/directory.js";
 import { buildOperatorReceiver, type OperatorReceiver } from "../../src/operator/receiver.js";
@@ -66,8 +67,23 @@ export async function startTestReceiver(partners: Partner[] = [sandboxPartner]):
   return { ...receiver, baseUrl, close: () => receiver.app.close() };
 }
 
-/** Both ends at once, for suites that call the provider and the operator receiver. */
-export async function startServerAndReceiver(): Promise<{ server: TestServer; receiver: TestReceiver; close(): Promise<void> }> {
-  const [server, receiver] = await Promise.all([startTestServer(), startTestReceiver()]);
-  return { server, receiver, close: async () => void (await Promise.all([server.close(), receiver.close()])) };
+/** Both ends of the contract, as a suite sees them once its `beforeAll` has run. */
+export interface BothEnds {
+  server: TestServer;
+  receiver: TestReceiver;
+}
+
+/**
+ * For suites that call the provider and the operator receiver: starts both (sandbox
+ * partner, in-memory store) in `beforeAll` and stops them in `afterAll`.
+ *
+ * @returns an object whose `server` and `receiver` are set once the suite starts
+ */
+export function useServerAndReceiver(): BothEnds {
+  const ends = {} as BothEnds;
+  beforeAll(async () => {
+    [ends.server, ends.receiver] = await Promise.all([startTestServer(), startTestReceiver()]);
+  });
+  afterAll(async () => void (await Promise.all([ends.server?.close(), ends.receiver?.close()])));
+  return ends;
 }

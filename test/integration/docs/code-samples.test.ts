@@ -9,26 +9,19 @@
 import { execFile } from "node:child_process";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { OperationId } from "../../../generated/operations.js";
 import { createSessionApiClient } from "../../../src/client.js";
 import { repoRoot } from "../../../src/spec-document.js";
 import { startProcess, withFreePort } from "../../support/processes.js";
 import { SANDBOX } from "../../support/requests.js";
-import { startServerAndReceiver, type TestReceiver, type TestServer } from "../../support/servers.js";
+import { useServerAndReceiver } from "../../support/servers.js";
 import { codeSamples, orphanSampleFiles, type CodeSample } from "../../support/spec-views.js";
 
 const run = promisify(execFile);
-let server: TestServer;
-let receiver: TestReceiver;
-let stopBoth: () => Promise<void>;
+const ends = useServerAndReceiver();
 
-beforeAll(async () => {
-  ({ server, receiver, close: stopBoth } = await startServerAndReceiver());
-});
-afterAll(() => stopBoth());
-
-const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, BASE_URL: server.baseUrl, OPERATOR_URL: receiver.baseUrl, NODE_NO_WARNINGS: "1", ...extra });
+const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, BASE_URL: ends.server.baseUrl, OPERATOR_URL: ends.receiver.baseUrl, NODE_NO_WARNINGS: "1", ...extra });
 
 /** How to run a sample file of each `lang` of x-codeSamples. */
 const runners: Record<string, (file: string) => [string, string[]]> = {
@@ -103,7 +96,7 @@ describe("sign CLI", () => {
   const sign = (...args: string[]) => run(process.execPath, [join(repoRoot, "src/cli/session-api-sign.mjs"), ...args], { env: env() });
 
   it("prints a curl command that the server accepts", async () => {
-    const { stdout } = await sign("closeSession", '{"secureLogin":"player-1001","gameId":"lm_monaco_riches","clearHistory":"1"}', "--base-url", server.baseUrl);
+    const { stdout } = await sign("closeSession", '{"secureLogin":"player-1001","gameId":"lm_monaco_riches","clearHistory":"1"}', "--base-url", ends.server.baseUrl);
     expect(stdout).toContain("HASH=5c8ee68477d8cb3dbab368408cf137c5575552398788af9e1e03742c2c0fd0f6"); // vector close-session-all-fields
     const { stdout: answer } = await run("bash", ["-c", stdout]);
     expect(JSON.parse(answer)).toEqual({ error: 0, description: "Success" });
@@ -111,12 +104,12 @@ describe("sign CLI", () => {
 
   it("sends with --send", async () => {
     const body = JSON.stringify({ uuid: crypto.randomUUID(), gametype: "slot", gameid: "lm_monaco_riches", player: { id: "p1", language: "en", currency: "EUR", session: { id: "s1", ip: "203.0.113.9" } } });
-    const { stdout } = await sign("enterGameSession", body, "--base-url", server.baseUrl, "--send");
+    const { stdout } = await sign("enterGameSession", body, "--base-url", ends.server.baseUrl, "--send");
     expect(stdout).toMatch(/^HTTP 200\n\{"url":"https:\/\/games\.luckymonaco\.example\/index\.html\?token=/);
   });
 
   it("--send exits 1 on a non-2xx answer, after printing its status and body", async () => {
-    const failure = await sign("closeSession", '{"secureLogin":"x"}', "--base-url", server.baseUrl, "--secret", "wrong-secret", "--send").then(
+    const failure = await sign("closeSession", '{"secureLogin":"x"}', "--base-url", ends.server.baseUrl, "--secret", "wrong-secret", "--send").then(
       () => undefined,
       (error: { code: number; stdout: string }) => error,
     );

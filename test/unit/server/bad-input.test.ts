@@ -3,21 +3,13 @@
 // its documented status, its catalog code in the operation's own error shape, and
 // exactly `Content-Type: application/json`. Nothing is stored for a rejected request.
 import { createConnection } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { maxRequestBodyBytes, operationsById, type OperationId } from "../../../generated/operations.js";
 import { getAtPointer } from "../../../src/json-pointer.js";
 import { enterBody, postRaw, SANDBOX, withBodyHash, type RawResponse } from "../../support/requests.js";
-import { startServerAndReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
+import { startTestServer, useServerAndReceiver } from "../../support/servers.js";
 
-let server: TestServer;
-let receiver: TestReceiver;
-
-let stopBoth: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ server, receiver, close: stopBoth } = await startServerAndReceiver());
-});
-afterAll(() => stopBoth());
+const ends = useServerAndReceiver();
 
 /** The catalog code where the operation's failure envelope puts it (spec: `x-error-envelope`). */
 const codeOf = (operationId: OperationId, body: unknown) => getAtPointer(body, operationsById[operationId].errorEnvelope.code);
@@ -101,7 +93,7 @@ const badInputs: BadInput[] = [
   },
 ];
 
-const targets = Object.values(operationsById).map((operation) => ({ operation, base: () => (operation.implementedBy === "provider" ? server.baseUrl : receiver.baseUrl) }));
+const targets = Object.values(operationsById).map((operation) => ({ operation, base: () => (operation.implementedBy === "provider" ? ends.server.baseUrl : ends.receiver.baseUrl) }));
 
 describe.each(targets.map((target) => [target.operation.operationId, target] as const))("%s", (operationId, target) => {
   const inputs = badInputs.filter((input) => input.appliesTo?.(operationId) ?? true);
@@ -117,14 +109,14 @@ describe.each(targets.map((target) => [target.operation.operationId, target] as 
 
 describe("after all that bad input", () => {
   it("stored nothing and still serves", async () => {
-    const stale = await server.store.expireIdleSessions(Number.MAX_SAFE_INTEGER, Date.now(), new Set());
+    const stale = await ends.server.store.expireIdleSessions(Number.MAX_SAFE_INTEGER, Date.now(), new Set());
     expect(stale).toEqual([]);
-    expect(await (await fetch(`${server.baseUrl}/health`)).json()).toEqual({ status: "ok" });
-    expect(receiver.received()).toEqual([]);
+    expect(await (await fetch(`${ends.server.baseUrl}/health`)).json()).toEqual({ status: "ok" });
+    expect(ends.receiver.received()).toEqual([]);
   });
 
   it("a valid request still works", async () => {
-    const response = await postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()));
+    const response = await postRaw(ends.server.baseUrl, "/api/session", JSON.stringify(enterBody()));
     expect(response.status).toBe(200);
   });
 });
