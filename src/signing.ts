@@ -20,9 +20,35 @@ export class SigningError extends TypeError {
   override name = "SigningError";
 }
 
-/** Compares two strings by the bytes of their UTF-8 encoding, like `strcmp`. */
+/**
+ * The code points of a string, as its UTF-8 encoding sees them: a lone surrogate (which a
+ * JSON `\ud800` escape can produce) counts as U+FFFD, the character a UTF-8 encoder
+ * writes in its place.
+ */
+function utf8CodePoints(text: string): number[] {
+  const points: number[] = [];
+  for (const character of text) {
+    const point = character.codePointAt(0)!;
+    points.push(point >= 0xd800 && point <= 0xdfff ? 0xfffd : point);
+  }
+  return points;
+}
+
+/**
+ * Compares two strings by the bytes of their UTF-8 encoding, like `strcmp`. UTF-8 keeps
+ * the order of code points (and no encoded code point is a prefix of another), so this
+ * compares code point by code point instead of encoding. It is plain JavaScript, with no
+ * `Buffer` or `TextEncoder`, so the same canonical string is built in Node, in the docs'
+ * signing playground and in the Postman collection's pre-request script, which bundle
+ * `canonicalString` from this file.
+ */
 function byUtf8Bytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  const x = utf8CodePoints(a);
+  const y = utf8CodePoints(b);
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    if (x[i] !== y[i]) return x[i]! - y[i]!;
+  }
+  return x.length - y.length;
 }
 
 function canonicalValue(key: string, value: unknown): string {

@@ -8,6 +8,7 @@
  *   dist/docs/redoc-wordmark.svg         stands in for Redocly's CDN logo in the attribution
  *   dist/docs/openapi.{json,yaml}        the bundle, for download
  *   dist/docs/signing-test-vectors.json  the published vectors
+ *   dist/docs/playground.html            the signing playground (playground/build.ts): offline, self-contained
  *
  * The page makes no request outside the site that serves it (issue "docs phone home"):
  * telemetry is off in redocly.yaml, the template's Content-Security-Policy refuses every
@@ -24,13 +25,18 @@ import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { bundledSpecFile, loadBundledSpec, repoRoot } from "../spec-document.js";
+import { renderPlayground } from "./playground/build.js";
 
 const outDir = join(repoRoot, "dist/docs");
 const stampFile = join(outDir, ".inputs.sha256");
 const siteAssets = join(repoRoot, "openapi/docs/site");
 
 /** What the site is built from: a change to any of these rebuilds it. */
-const inputs = ["generated/openapi.json", "openapi/docs/site", "openapi/docs/signing-test-vectors.json", "redocly.yaml", "package-lock.json", "src/codegen/docs-site.ts"];
+const inputs = [
+  ...["generated/openapi.json", "openapi/docs/site", "openapi/docs/signing-test-vectors.json", "redocly.yaml", "package-lock.json", "src/codegen/docs-site.ts"],
+  // the signing playground's code (its template is in openapi/docs/site)
+  ...["src/codegen/playground", "src/codegen/sandbox-bundle.ts", "src/codegen/request-facts.ts", "src/codegen/spec.ts", "src/signing.ts"],
+];
 
 /** Redoc 3 loads its logo from these addresses; the build points them at a local file. */
 const cdnLogos = ["https://cdn.redoc.ly/redoc/logo-mini-full.svg", "https://cdn.redoc.ly/redoc/logo-mini.svg"];
@@ -73,9 +79,9 @@ function run(binary: string, args: string[]): void {
  * @returns true when it built, false when the site was up to date
  * @throws Error when a step fails (Redocly's output included)
  */
-export function buildDocsSite(force = false): boolean {
+export async function buildDocsSite(force = false): Promise<boolean> {
   const digest = inputsDigest();
-  if (!force && existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest && existsSync(join(outDir, "index.html"))) return false;
+  if (!force && existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest && ["index.html", "playground.html"].every((page) => existsSync(join(outDir, page)))) return false;
   mkdirSync(outDir, { recursive: true });
   const page = join(outDir, "index.html");
   run("redocly", ["build-docs", bundledSpecFile, "--inlineBundle", "--template", join(siteAssets, "template.hbs"), "--output", page]);
@@ -86,6 +92,7 @@ export function buildDocsSite(force = false): boolean {
   copyFileSync(bundledSpecFile, join(outDir, "openapi.json"));
   writeFileSync(join(outDir, "openapi.yaml"), stringify(loadBundledSpec(), { lineWidth: 0 }));
   copyFileSync(join(repoRoot, "openapi/docs/signing-test-vectors.json"), join(outDir, "signing-test-vectors.json"));
+  writeFileSync(join(outDir, "playground.html"), await renderPlayground(loadBundledSpec()));
   writeFileSync(stampFile, digest);
   return true;
 }
@@ -93,7 +100,7 @@ export function buildDocsSite(force = false): boolean {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { force: { type: "boolean", default: false } } });
   try {
-    if (buildDocsSite(values.force)) console.log("docs built: dist/docs/index.html");
+    if (await buildDocsSite(values.force)) console.log("docs built: dist/docs/index.html, dist/docs/playground.html");
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);

@@ -1,5 +1,5 @@
 // V4 close session with the typed client: it adds the body hash and HASH for you.
-import { createSessionApiClient } from "@luckymonaco/session-api";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 
 const client = createSessionApiClient({
   baseUrl: process.env.BASE_URL ?? "http://127.0.0.1:3000",

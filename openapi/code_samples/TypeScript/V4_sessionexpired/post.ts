@@ -3,7 +3,7 @@
 // as received, before trusting the body; then record the expiry (idempotently: the same
 // sessionId may arrive more than once). For a full receiver see src/operator/.
 import { createServer } from "node:http";
-import { authenticateSignedRequest } from "@luckymonaco/session-api";
+import { authenticateSignedRequest } from "@luckymonaco/session-api-client";
 
 const partners = new Map([["demo", { secret: "sandbox-secret" }]]); // MEMB_ID -> the partner secret
 const port = Number(process.env.PORT ?? 3100);

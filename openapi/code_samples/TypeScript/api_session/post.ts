@@ -1,6 +1,6 @@
 // ENTER with the typed client: it signs the request (MEMB_ID and HASH) for you.
 import { randomUUID } from "node:crypto";
-import { createSessionApiClient } from "@luckymonaco/session-api";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 
 const client = createSessionApiClient({
   baseUrl: process.env.BASE_URL ?? "http://127.0.0.1:3000",

@@ -1,7 +1,7 @@
 // Kyren v1 CloseSession with the typed client. Kyren is authenticated by secureLogin and
 // token in the body, so the client adds no signature to this call.
 import { randomUUID } from "node:crypto";
-import { createSessionApiClient } from "@luckymonaco/session-api";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 
 const client = createSessionApiClient({
   baseUrl: process.env.BASE_URL ?? "http://127.0.0.1:3000",
