@@ -63,7 +63,13 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI on `argv` (the arguments after the program name), printing to the
+ * console (stdout: the command or the answer; stderr: problems).
+ *
+ * @returns the exit status (see the file comment)
+ */
+export async function runSignCli(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -119,4 +125,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await runSignCli(process.argv.slice(2));

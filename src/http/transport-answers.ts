@@ -52,25 +52,13 @@ function operationEnvelope(side: Side, path: string, method?: string): ErrorEnve
   return operation?.errorEnvelope;
 }
 
-/** What a parser error means, for the `V.06` message; never the bytes themselves. */
-function framingDetail(code: string | undefined): string {
-  switch (code) {
-    case "HPE_UNEXPECTED_CONTENT_LENGTH":
-      return "Content-Length must not be sent together with Transfer-Encoding";
-    case "HPE_INVALID_CONTENT_LENGTH":
-      return "Content-Length is invalid or sent twice with different values";
-    case "HPE_LF_EXPECTED":
-    case "HPE_CR_EXPECTED":
-    case "HPE_INVALID_HEADER_TOKEN":
-      return "every line of the request head must end with CRLF and hold a valid header";
-    case "HPE_INVALID_TRANSFER_ENCODING":
-    case "HPE_INVALID_CHUNK_SIZE":
-      return "the chunked body is not valid";
-    case "HPE_INVALID_METHOD":
-      return "the method is not a valid HTTP method";
-    default:
-      return "the request is not valid HTTP/1.1";
-  }
+/**
+ * What a parser error means, for the `V.06` message: llhttp's `reason`, a fixed text such
+ * as "Duplicate Content-Length" or "Expected CRLF after version", never the bytes
+ * received (those are in `rawPacket`, which holds `HASH` and is never read here).
+ */
+function framingDetail(reason: unknown): string {
+  return typeof reason === "string" && /^[A-Za-z0-9 ,.'-]{1,120}$/.test(reason) ? reason : "the request is not valid HTTP/1.1";
 }
 
 /** Writes a whole HTTP/1.1 response on a socket that Node's parser gave up on, then closes it. */
@@ -90,7 +78,7 @@ type InFlight = WeakMap<Socket, { method: string; url: string; response: { heade
  * request timeout) answered with a catalog code, as Node would, but in the contract.
  */
 function clientErrorHandler(side: Side, inFlight: InFlight, requestTimeoutMs: number) {
-  return function onClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  return function onClientError(this: FastifyInstance, error: Error & { code?: string; reason?: unknown }, socket: Socket): void {
     if (error.code === "ECONNRESET" || socket.destroyed) return;
     const pending = inFlight.get(socket);
     // As Node does: never write into a response that has begun.
@@ -110,7 +98,7 @@ function clientErrorHandler(side: Side, inFlight: InFlight, requestTimeoutMs: nu
       detail = "the request line and headers are larger than 16 KiB; send only MEMB_ID and HASH in the query";
     } else {
       code = "V.06";
-      detail = framingDetail(error.code);
+      detail = framingDetail(error.reason);
     }
     this.log.debug({ code: error.code, status: errorCatalog[code].status }, "request refused by the HTTP layer");
     const { status, body } = envelopeFailure(code, detail, envelope);
@@ -136,7 +124,13 @@ export function contractServerOptions(options: TransportOptions): { serverOption
     requestTimeout: requestTimeoutMs,
     http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
     clientErrorHandler: clientErrorHandler(options.side, inFlight, requestTimeoutMs),
-    frameworkErrors: (_error, _request, reply) => sendFailure(reply, "V.06", "the URL is not valid (a percent-encoding is broken)"),
+    // A URL Fastify cannot decode is answered before any hook runs, so the body is written here whole.
+    frameworkErrors: (_error, _request, reply) => {
+      const { status, body } = envelopeFailure("V.06", "the URL is not valid (a percent-encoding is broken)");
+      const text = JSON.stringify(body);
+      reply.hijack();
+      reply.raw.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+    },
   };
   return { serverOptions, inFlight };
 }
@@ -149,8 +143,10 @@ function sendFailure(reply: FastifyReply, code: ErrorCode, detail: string, envel
 
 /**
  * Registers the answers to unknown paths (404 `G.05`) and wrong methods (405 `G.06` with
- * `Allow`), and tracks the request in flight on each connection for the 408. Call it
- * before any route is registered, so that it sees every route.
+ * `Allow`), tracks the request in flight on each connection for the 408, and sends every
+ * JSON answer as exactly `Content-Type: application/json` (Fastify would add
+ * `; charset=utf-8`, which the spec does not document). Call it before any route is
+ * registered, so that it sees every route.
  */
 export function registerTransportAnswers(app: FastifyInstance, side: Side, inFlight: InFlight): void {
   /** Methods by exact path, of every route without parameters or wildcards. */
@@ -164,6 +160,10 @@ export function registerTransportAnswers(app: FastifyInstance, side: Side, inFli
   app.addHook("onRequest", (request, reply, done) => {
     inFlight.set(request.raw.socket, { method: request.method, url: request.url, response: reply.raw });
     done();
+  });
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (String(reply.getHeader("content-type") ?? "").startsWith("application/json")) reply.header("content-type", "application/json");
+    done(null, payload);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = pathOf(request.url);

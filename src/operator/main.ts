@@ -34,13 +34,6 @@ async function main(): Promise<void> {
   });
   const warning = sandbox ? "PARTNERS_FILE is not set: trusting the SANDBOX partner demo (secret sandbox-secret)." : timestampWarning(partners);
   if (warning) receiver.app.log.warn(warning);
-  receiver.app.addHook("onResponse", async (request, reply) => {
-    const last = receiver.received().at(-1);
-    // The body's hash is a signature: log only what identifies the expiry.
-    if (reply.statusCode === 200 && last) {
-      request.log.info({ memberId: last.memberId, sessionId: last.body.sessionId, playerId: last.body.playerId, deliveries: last.deliveries }, "session expired recorded");
-    }
-  });
   await receiver.app.listen({ host: process.env.HOST ?? "127.0.0.1", port: Number(process.env.PORT ?? 3100) });
 }
 

@@ -11,7 +11,7 @@
  * receivers. What comes before routing is answered in the contract
  * (`src/http/transport-answers.ts`) and nothing secret is logged (`src/http/access-log.ts`).
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { OperatorHandlers, SessionExpiredInput } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
@@ -58,12 +58,15 @@ export interface OperatorReceiverOptions {
 export async function buildOperatorReceiver(options: OperatorReceiverOptions): Promise<OperatorReceiver> {
   const now = options.now ?? Date.now;
   const received = new Map<string, ReceivedExpiry>();
-  const handlers: OperatorHandlers<{ partner: Partner }> = {
-    async sessionExpired({ body }, { partner }) {
+  const handlers: OperatorHandlers<{ partner: Partner; log: FastifyBaseLogger }> = {
+    async sessionExpired({ body }, { partner, log }) {
       const key = `${partner.memberId}/${body.sessionId}`;
       const seen = received.get(key);
       if (seen) seen.deliveries += 1;
       else received.set(key, { memberId: partner.memberId, body, receivedAt: now(), deliveries: 1 });
+      // Only what identifies the expiry: the body's hash is a signature.
+      const entry = { memberId: partner.memberId, sessionId: body.sessionId, playerId: body.playerId, deliveries: seen?.deliveries ?? 1 };
+      log.info(entry, seen ? "session expired repeated: acknowledged, not recorded again" : "session expired recorded");
       return { status: 200, body: { error: 0, description: "Success" } };
     },
   };
@@ -77,7 +80,7 @@ export async function buildOperatorReceiver(options: OperatorReceiverOptions): P
     partners: options.partners,
     sandbox: options.sandbox,
     freshness: { now, toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
-    context: (_request, partner) => ({ partner }),
+    context: (request, partner) => ({ partner, log: request.log }),
   });
   return { app, received: () => [...received.values()] };
 }
