@@ -4,7 +4,8 @@
  * Sends the bytes, reads until the server closes the connection (or `waitMs` passes) and
  * parses the one response.
  */
-import { createConnection } from "node:net";
+import { createConnection, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 
 /** One HTTP response as read off the socket. */
 export interface RawHttpResponse {
@@ -43,16 +44,17 @@ export function parseRawResponse(data: Buffer): RawHttpResponse {
 }
 
 /**
- * Sends `bytes` to the server of `baseUrl` and reads its answer.
+ * Sends `bytes` to the server of `baseUrl` (http: plain TCP; https: TLS) and reads its answer.
  *
  * @param waitMs how long to wait for the server to close the connection (default 15 s);
  *   then the socket is closed and whatever arrived is parsed
  * @throws Error when nothing that parses as a response arrived
  */
 export function rawExchange(baseUrl: string, bytes: string | Buffer, waitMs = 15_000): Promise<RawHttpResponse> {
-  const { hostname, port } = new URL(baseUrl);
+  const { hostname, port, protocol } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: hostname, port: Number(port) });
+    const socket: Socket =
+      protocol === "https:" ? tlsConnect({ host: hostname, port: Number(port || 443), servername: hostname }) : createConnection({ host: hostname, port: Number(port || 80) });
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(), waitMs);
     socket.on("data", (chunk) => chunks.push(chunk));
