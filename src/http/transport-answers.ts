@@ -7,7 +7,7 @@
  * | What | Status, code | Envelope |
  * |---|---|---|
  * | not valid HTTP (Content-Length with Transfer-Encoding, two Content-Lengths, bare LF, a bad URL) | 400 `V.06` | default |
- * | request line and headers over Node's limit (16 KiB) | 431 `V.05` | default |
+ * | request line and headers over Node's limit (`maxHeaderSize`, 16 KiB by default) | 431 `V.05` | default |
  * | no route has the path | 404 `G.05` | default |
  * | the path exists, the method does not | 405 `G.06` + `Allow` | the path's operation's, else default |
  * | the request did not arrive in full within the request timeout | 408 `G.07` | the in-flight operation's, else default |
@@ -19,7 +19,7 @@
  * Fastify's not-found handler. Nothing here logs a URL, a header or the raw packet (it
  * holds `HASH`).
  */
-import { STATUS_CODES } from "node:http";
+import { maxHeaderSize, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { Server } from "node:http";
 import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from "fastify";
@@ -95,7 +95,7 @@ function clientErrorHandler(side: Side, inFlight: InFlight, requestTimeoutMs: nu
       if (pending) envelope = operationEnvelope(side, pathOf(pending.url), pending.method) ?? defaultErrorEnvelope;
     } else if (error.code === "HPE_HEADER_OVERFLOW") {
       code = "V.05";
-      detail = "the request line and headers are larger than 16 KiB; send only MEMB_ID and HASH in the query";
+      detail = `the request line and headers are larger than ${maxHeaderSize / 1024} KiB; send only MEMB_ID and HASH in the query`;
     } else {
       code = "V.06";
       detail = framingDetail(error.reason);
