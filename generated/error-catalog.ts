@@ -8,14 +8,23 @@ import type { components } from "./schema.js";
 /** A code of the error catalog (`ErrorCode` in the spec). */
 export type ErrorCode = components["schemas"]["ErrorCode"];
 
-/** The error catalog (`x-error-catalog` of `ErrorCode`): HTTP status, title and retry advice per code. */
+/**
+ * The error catalog (`x-error-catalog` of `ErrorCode`): HTTP status, title and retry
+ * advice per code; `scope: "transport"` marks a code answered before any operation is chosen.
+ */
 export const errorCatalog = {
   "G.00": {"status":401,"title":"Could not authenticate","retry":"No. Fix the credentials or the signature first; the same request fails again."},
-  "G.01": {"status":500,"title":"System error","retry":"Yes, with backoff. Retry with the same `uuid` (ENTER, Kyren): a request that did take effect is answered again from the idempotency record. Report constant occurrences to Lucky Monaco technical support."},
+  "G.01": {"status":500,"title":"System error","retry":"Yes, with backoff. Retry with the same `uuid` (ENTER, Kyren, V4 close session) and a new `timestamp`: a request that did take effect is answered again from the idempotency record. Report constant occurrences to Lucky Monaco technical support."},
   "G.02": {"status":400,"title":"Invalid game type","retry":"No, not until the game type is announced as available."},
   "G.03": {"status":409,"title":"Duplicate request id","retry":"No. Send a new request with a new `uuid`."},
+  "G.04": {"status":401,"title":"Request expired","retry":"No, not as is: fix the clock (use NTP), re-sign with the current time and send a new request; a retry of an idempotent request keeps its `uuid`."},
+  "G.05": {"status":404,"title":"Not found","retry":"No. Use a path of the operations listed in the introduction.","scope":"transport"},
+  "G.06": {"status":405,"title":"Method not allowed","retry":"No. Send `POST`.","scope":"transport"},
+  "G.07": {"status":408,"title":"Request timeout","retry":"Yes, at once: send the whole request again (a retry of an idempotent request keeps its `uuid`). Check that `Content-Length` counts the bytes actually sent."},
   "V.01": {"status":400,"title":"Malformed request body","retry":"No. Fix the body."},
   "V.02": {"status":400,"title":"Invalid request","retry":"No. Fix the named field."},
   "V.03": {"status":413,"title":"Payload too large","retry":"No. Bodies of this API are far below the limit; check what is being sent."},
   "V.04": {"status":415,"title":"Unsupported media type","retry":"No. Send `Content-Type: application/json`."},
-} as const satisfies Record<ErrorCode, { status: number; title: string; retry: string }>;
+  "V.05": {"status":431,"title":"Headers too large","retry":"No. Send only `MEMB_ID` and `HASH` in the query and the data in the body.","scope":"transport"},
+  "V.06": {"status":400,"title":"Malformed HTTP request","retry":"No. Fix the HTTP client or the proxy that builds the request.","scope":"transport"},
+} as const satisfies Record<ErrorCode, { status: number; title: string; retry: string; scope?: "transport" }>;

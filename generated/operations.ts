@@ -7,6 +7,13 @@
 export const maxRequestBodyBytes = 16384;
 
 /**
+ * Where the answers that belong to no operation (catalog `scope: transport`: unknown
+ * path, bad framing, headers too large) put the code and the message: the
+ * `x-error-envelope` of the failure schema marked `x-default-error-envelope`.
+ */
+export const defaultErrorEnvelope = {"schema":"V4Failure", "code":"/error/code", "message":"/error/message"} as const;
+
+/**
  * Every operation of the spec, keyed by operationId: method, path, summary, docs tag, who
  * implements it (`x-implemented-by`), whether it is signed with `MEMB_ID` + `HASH`,
  * whether its body carries the body `hash`, its documented statuses, the catalog codes
@@ -23,8 +30,9 @@ export const operationsById = {
     implementedBy: "provider",
     signedWithHash: true,
     bodyHash: false,
-    statuses: [200, 400, 401, 409, 413, 415, 500],
-    errorCodes: ["G.00", "G.01", "G.02", "G.03", "V.01", "V.02", "V.03", "V.04"],
+    timestamp: true,
+    statuses: [200, 400, 401, 408, 409, 413, 415, 500],
+    errorCodes: ["G.00", "G.01", "G.02", "G.03", "G.04", "G.07", "V.01", "V.02", "V.03", "V.04"],
     errorEnvelope: {"schema":"EnterGameSessionFailure", "code":"/errors/code", "message":"/errors/message"},
   },
   closeSession: {
@@ -36,8 +44,9 @@ export const operationsById = {
     implementedBy: "provider",
     signedWithHash: true,
     bodyHash: true,
-    statuses: [200, 400, 401, 413, 415, 500],
-    errorCodes: ["G.00", "G.01", "V.01", "V.02", "V.03", "V.04"],
+    timestamp: true,
+    statuses: [200, 400, 401, 408, 409, 413, 415, 500],
+    errorCodes: ["G.00", "G.01", "G.03", "G.04", "G.07", "V.01", "V.02", "V.03", "V.04"],
     errorEnvelope: {"schema":"V4Failure", "code":"/error/code", "message":"/error/message"},
   },
   closeSessionKyren: {
@@ -49,8 +58,9 @@ export const operationsById = {
     implementedBy: "provider",
     signedWithHash: false,
     bodyHash: false,
-    statuses: [200, 400, 401, 409, 413, 415, 500],
-    errorCodes: ["G.00", "G.01", "G.03", "V.01", "V.02", "V.03", "V.04"],
+    timestamp: true,
+    statuses: [200, 400, 401, 408, 409, 413, 415, 500],
+    errorCodes: ["G.00", "G.01", "G.03", "G.04", "G.07", "V.01", "V.02", "V.03", "V.04"],
     errorEnvelope: {"schema":"KyrenFailure", "code":"/error", "message":"/description"},
   },
   sessionExpired: {
@@ -62,8 +72,9 @@ export const operationsById = {
     implementedBy: "operator",
     signedWithHash: true,
     bodyHash: true,
-    statuses: [200, 400, 401, 413, 415, 500],
-    errorCodes: ["G.00", "G.01", "V.01", "V.02", "V.03", "V.04"],
+    timestamp: true,
+    statuses: [200, 400, 401, 408, 413, 415, 500],
+    errorCodes: ["G.00", "G.01", "G.04", "G.07", "V.01", "V.02", "V.03", "V.04"],
     errorEnvelope: {"schema":"V4Failure", "code":"/error/code", "message":"/error/message"},
   },
 } as const;

@@ -17,9 +17,9 @@ export interface paths {
          * Open a game session (ENTER)
          * @description Creates a game session for a player and returns the launch URL to redirect the player to (seed 004). Called by the operator.
          *
-         *     **Signing.** `MEMB_ID` and `HASH` in the query; ENTER has no body `hash`.
+         *     **Signing.** `MEMB_ID` and `HASH` in the query; ENTER has no body `hash`. Send `timestamp`: a request older than the tolerance is refused with `G.04` (401), so a captured ENTER cannot be replayed for a launch URL later.
          *
-         *     **Idempotency.** `uuid` is the idempotency key. Sending the same `uuid` with the same body again (for example after a timeout) returns the first response and creates no second session. The same `uuid` with a different body is rejected with `G.03` (409).
+         *     **Idempotency.** `uuid` is the idempotency key. Sending the same `uuid` with the same body again (for example after a timeout) returns the first response and creates no second session; the retry may carry a new `timestamp` (and so a new `HASH`). The same `uuid` with a different body is rejected with `G.03` (409).
          *
          *     Requests are checked in the API's **Order of checks** (see the introduction); the rules of ENTER itself come last: 400 `G.02`, then 409 `G.03`.
          *
@@ -45,9 +45,9 @@ export interface paths {
          * Close a player's sessions (V4)
          * @description Terminates the player's active game sessions (seeds 000 and 001), all of them or only those of `gameId`. With `clearHistory` `"1"` the player's unfinished round can no longer be completed, which is what shared terminals need. Called by the operator.
          *
-         *     **Signing.** `MEMB_ID` and `HASH` in the query, and the body `hash`.
+         *     **Signing.** `MEMB_ID` and `HASH` in the query, and the body `hash`; send `timestamp` so that the call cannot be replayed later (401 `G.04`).
          *
-         *     **Idempotency.** Closing is idempotent: a repeat of the call, or a call for a player with no active session, answers success and changes nothing. The call has no `uuid`.
+         *     **Idempotency.** Closing a player with no active session answers success and changes nothing. Send a `uuid` (optional, a decision: see `CloseSessionRequest`): a repeat with the same `uuid` and body is answered from the idempotency record and closes nothing new, even if the player has opened a new session since; the same `uuid` with another body is rejected with `G.03` (409). Without a `uuid` a repeat closes whatever is active at that moment, so a captured close replayed within the `timestamp` tolerance would close the player's next session.
          *
          *     Requests are checked in the API's **Order of checks** (see the introduction).
          *
@@ -77,6 +77,8 @@ export interface paths {
          *
          *     **Idempotency.** `uuid` is the idempotency key, with the same rules as ENTER: the same `uuid` and body return the first response; the same `uuid` with a different body is rejected with `G.03` (409).
          *
+         *     **Freshness.** `timestamp` is checked after the credentials, as for the signed operations (401 `G.04`); here it is not covered by a signature, so it limits replays only together with TLS and the `uuid`.
+         *
          *     **Responses** use the Kyren envelope `{error, description}`; see `KyrenResult` for how its types and its failure form were decided.
          */
         post: operations["closeSessionKyren"];
@@ -101,9 +103,9 @@ export interface paths {
          *
          *     **Optional, off by default.** The callback is sent only to partners who asked Lucky Monaco technical support to switch it on and registered a callback URL.
          *
-         *     **Signing.** Lucky Monaco signs exactly as operators do: `MEMB_ID` is the partner's own id, `HASH` is the HMAC-SHA256 of the raw body with the partner secret, and the body carries `hash`. The receiver must check both before it trusts the body, with a timing-safe comparison, and answer 401 `G.00` when either fails.
+         *     **Signing.** Lucky Monaco signs exactly as operators do: `MEMB_ID` is the partner's own id, `HASH` is the HMAC-SHA256 of the raw body with the partner secret, and the body carries `hash`. The body carries `timestamp`, the time of this attempt. The receiver must check both signatures before it trusts the body, with a timing-safe comparison, and answer 401 `G.00` when either fails; then refuse a `timestamp` further than its tolerance (300 seconds is recommended) from its own clock with 401 `G.04`. See **Request signing**, "Verifying".
          *
-         *     **Answer and delivery.** Answer 200 with `{"error": 0, "description": "Success"}` once the expiry is recorded; the callback is idempotent for the receiver, because the same `sessionId` may arrive more than once. Lucky Monaco treats any other answer as not delivered. It retries after a network error, a timeout of 5 seconds or a 5xx status, 1 second and then 10 seconds later (3 attempts in all), and does not retry a 4xx.
+         *     **Answer and delivery.** Answer 200 with `{"error": 0, "description": "Success"}` once the expiry is recorded; the callback is idempotent for the receiver, because the same `sessionId` may arrive more than once: acknowledge a repeat with 200 without recording it twice. Lucky Monaco treats any other answer as not delivered. It retries after a network error, a timeout of 5 seconds or a 5xx status, 1 second and then 10 seconds later (3 attempts in all), and does not retry a 4xx.
          *
          *     **Decision.** Seed 003's example body is not valid JSON (it has no commas) and its hash has a space inside; the example here is the corrected form. Seed 003 also copied the "Game List" error section; the errors here are this catalog's.
          */
@@ -121,10 +123,17 @@ export interface components {
         /**
          * Uuid4
          * Format: uuid
-         * @description Idempotency key: a unique id for each request, a version 4 UUID (RFC 9562) in its 36-character hyphenated form, lower or upper case. Lucky Monaco remembers each `uuid` per partner for at least 24 hours. Repeating a request with the same `uuid` and the same body returns the first response again without a second effect; the same `uuid` with a different body is rejected with `G.03` (HTTP 409). "The same body" ignores key order, white space, the case of `uuid` and Kyren's credential `token`. A `uuid` is used up only by a request that succeeded: after a 4xx, the corrected request may reuse it.
+         * @description Idempotency key: a unique id for each request, a version 4 UUID (RFC 9562) in its 36-character hyphenated form, lower or upper case. Lucky Monaco remembers each `uuid` per partner for at least 24 hours. Repeating a request with the same `uuid` and the same body returns the first response again without a second effect; the same `uuid` with a different body is rejected with `G.03` (HTTP 409). "The same body" ignores key order, white space, the case of `uuid`, Kyren's credential `token`, and the signing fields `timestamp` and the body `hash`: a retry after a timeout is signed again with the current `timestamp`, so its body differs from the first only there, and it is answered from the idempotency record. A `uuid` is used up only by a request that succeeded: after a 4xx, the corrected request may reuse it. Required by ENTER and Kyren CloseSession, optional in V4 close session.
          * @example 3f1c2a7e-9b4d-4e2f-8a61-5c0d9e7b1a23
          */
         Uuid4: string;
+        /**
+         * Timestamp
+         * Format: int64
+         * @description When the request was signed: Unix time in **seconds** (UTC), written as a plain JSON integer (no fraction, no exponent, no quotes). Optional, but every sender should send it: the receiver refuses a request whose `timestamp` is further than its tolerance (300 seconds by default) from its own clock with 401 `G.04`, so a captured request cannot be replayed later. Lucky Monaco can require it per partner (`G.04` without it), and recommends that partners ask for that. It is part of the signed body: `HASH` covers it, and where the body has a `hash` the canonical string holds it as `timestamp=<the integer in decimal>`, for example `timestamp=1767225600`. A retry after a timeout is signed again with the current time and keeps its `uuid`: the idempotency key ignores `timestamp`. Keep the clock in sync (NTP). See **Request signing**, "Freshness".
+         * @example 1767225600
+         */
+        Timestamp: number;
         /**
          * GameId
          * @description Id of a Lucky Monaco game, as listed in the separately provided "SLOT_SPEC" document.
@@ -180,6 +189,7 @@ export interface components {
          */
         EnterGameSessionRequest: {
             uuid: components["schemas"]["Uuid4"];
+            timestamp?: components["schemas"]["Timestamp"];
             /**
              * @description Kind of game to launch. `table` is part of the contract but table games are "not available now" (seed 004): a request with `table` is answered with `G.02` (HTTP 400) until they are announced.
              * @example slot
@@ -209,10 +219,12 @@ export interface components {
          *     **Decision — one spelling.** The seeds' tables write `G.01` while their examples write `G.1` and `G.0`. This API always sends the two-digit form of the tables (`G.00`, `G.01`, …), because the tables are the normative part of the seeds and fixed-width codes sort and compare as plain strings. Compare codes as whole strings.
          *
          *     **Decision — one meaning per code.** Seeds 000 and 003 copied their error section from a "Game List" page in which `G.01` means "Invalid game type"; seed 004 defines `G.01` as "System error, should be retried". Seed 004 is the page written for this API, so `G.01` is the system error and "Invalid game type" has its own code, `G.02`. The "Could not authenticate" failure shown as `G.0` in seed 004's example is `G.00`.
+         *
+         *     **Scope.** A catalog entry with `scope: transport` is answered by the HTTP layer before any operation is chosen (an unknown path, a wrong method, bad framing, headers that are too large). It belongs to no operation's `x-error-codes`, and its body uses the default error envelope (the failure schema marked `x-default-error-envelope`), except for a wrong method on a known path, which answers in that path's operation's envelope.
          * @example V.02
          * @enum {string}
          */
-        ErrorCode: "G.00" | "G.01" | "G.02" | "G.03" | "V.01" | "V.02" | "V.03" | "V.04";
+        ErrorCode: "G.00" | "G.01" | "G.02" | "G.03" | "G.04" | "G.05" | "G.06" | "G.07" | "V.01" | "V.02" | "V.03" | "V.04" | "V.05" | "V.06";
         /**
          * ErrorDetail
          * @description One failure, as a catalog code and a human-readable message.
@@ -241,6 +253,8 @@ export interface components {
         /**
          * CloseSessionRequest
          * @description Body of V4 close session (seeds 000 and 001). Unknown fields are rejected with `V.02`.
+         *
+         *     **Decision — an optional `uuid`.** Seeds 000 and 001 give the call no request id, and "closing is idempotent" alone does not make a replay harmless: a captured close sent again after the player opened a new session closes that new session. So the call takes an optional `uuid` with the rules of ENTER and Kyren: a repeat with the same `uuid` and body is answered from the idempotency record and closes nothing new; the same `uuid` with another body is refused with 409 `G.03`. It is optional so that integrations built on the seeds keep working; without it a repeat closes whatever is active at that moment. Send it together with `timestamp`.
          */
         CloseSessionRequest: {
             /**
@@ -259,6 +273,8 @@ export interface components {
              * @enum {string}
              */
             clearHistory?: "0" | "1";
+            uuid?: components["schemas"]["Uuid4"];
+            timestamp?: components["schemas"]["Timestamp"];
             hash: components["schemas"]["BodyHash"];
         };
         /**
@@ -296,7 +312,7 @@ export interface components {
         };
         /**
          * V4Failure
-         * @description Failed V4 result, `{"error": {"code": …, "message": …}}` (seeds 000 and 003).
+         * @description Failed V4 result, `{"error": {"code": …, "message": …}}` (seeds 000 and 003). It is also the default envelope: an answer that belongs to no operation (an unknown path, bad HTTP framing, headers too large) has this shape.
          */
         V4Failure: components["schemas"]["V4Result"] & {
             error: components["schemas"]["ErrorDetail"];
@@ -326,6 +342,7 @@ export interface components {
              */
             token: string;
             uuid: components["schemas"]["Uuid4"];
+            timestamp?: components["schemas"]["Timestamp"];
         };
         /**
          * KyrenResult
@@ -389,6 +406,7 @@ export interface components {
              * @example 9b7e4c1d2a
              */
             token?: string | null;
+            timestamp?: components["schemas"]["Timestamp"];
             hash: components["schemas"]["BodyHash"];
         };
     };
@@ -411,8 +429,17 @@ export interface components {
                 "application/json": components["schemas"]["EnterGameSessionFailure"];
             };
         };
-        /** @description The caller could not be authenticated (`G.00`). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
+        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
         EnterUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["EnterGameSessionFailure"];
+            };
+        };
+        /** @description The request did not arrive in full within 10 seconds, for example because the body is shorter than its `Content-Length` (`G.07`). The HTTP layer answers and closes the connection; nothing was done. The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
+        EnterRequestTimeout: {
             headers: {
                 [name: string]: unknown;
             };
@@ -447,7 +474,7 @@ export interface components {
                 "application/json": components["schemas"]["EnterGameSessionFailure"];
             };
         };
-        /** @description Unexpected failure on the receiving side (`G.01`). Retry with backoff; ENTER and Kyren retries reuse the same `uuid`. The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
+        /** @description Unexpected failure on the receiving side (`G.01`). Retry with backoff; a retry keeps its `uuid` and is signed with a new `timestamp`. The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
         EnterServerError: {
             headers: {
                 [name: string]: unknown;
@@ -456,7 +483,7 @@ export interface components {
                 "application/json": components["schemas"]["EnterGameSessionFailure"];
             };
         };
-        /** @description Success. Close session: the player's matching sessions are closed, or there was none to close (the call is idempotent). Session expired: the operator has recorded the expiry. */
+        /** @description Success. Close session: the player's matching sessions are closed, or there was none to close, or the call repeats an earlier one with the same `uuid` and body and is answered from the idempotency record. Session expired: the operator has recorded the expiry (or had recorded it already). */
         V4Ok: {
             headers: {
                 [name: string]: unknown;
@@ -474,8 +501,26 @@ export interface components {
                 "application/json": components["schemas"]["V4Failure"];
             };
         };
-        /** @description The caller could not be authenticated (`G.00`). The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the V4 error shape `{"error": {"code", "message"}}`. */
         V4Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V4Failure"];
+            };
+        };
+        /** @description The request did not arrive in full within 10 seconds, for example because the body is shorter than its `Content-Length` (`G.07`). The HTTP layer answers and closes the connection; nothing was done. The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        V4RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V4Failure"];
+            };
+        };
+        /** @description The `uuid` was already used with a different body (`G.03`). Repeating the same body with the same `uuid` is not a conflict: it is answered from the idempotency record and closes nothing new. The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        V4Conflict: {
             headers: {
                 [name: string]: unknown;
             };
@@ -501,7 +546,7 @@ export interface components {
                 "application/json": components["schemas"]["V4Failure"];
             };
         };
-        /** @description Unexpected failure on the receiving side (`G.01`). Retry with backoff; ENTER and Kyren retries reuse the same `uuid`. The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        /** @description Unexpected failure on the receiving side (`G.01`). Retry with backoff; a retry keeps its `uuid` and is signed with a new `timestamp`. The body has the V4 error shape `{"error": {"code", "message"}}`. */
         V4ServerError: {
             headers: {
                 [name: string]: unknown;
@@ -528,8 +573,17 @@ export interface components {
                 "application/json": components["schemas"]["KyrenFailure"];
             };
         };
-        /** @description The caller could not be authenticated (`G.00`). The body has the Kyren error shape `{"error": "<code>", "description"}`. */
+        /** @description The caller could not be authenticated (`G.00`; an unknown `secureLogin` and a wrong `token` get the same message outside the sandbox), or its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the Kyren error shape `{"error": "<code>", "description"}`. */
         KyrenUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KyrenFailure"];
+            };
+        };
+        /** @description The request did not arrive in full within 10 seconds, for example because the body is shorter than its `Content-Length` (`G.07`). The HTTP layer answers and closes the connection; nothing was done. The body has the Kyren error shape `{"error": "<code>", "description"}`. */
+        KyrenRequestTimeout: {
             headers: {
                 [name: string]: unknown;
             };
@@ -564,7 +618,7 @@ export interface components {
                 "application/json": components["schemas"]["KyrenFailure"];
             };
         };
-        /** @description Unexpected failure on the receiving side (`G.01`). Retry with backoff; ENTER and Kyren retries reuse the same `uuid`. The body has the Kyren error shape `{"error": "<code>", "description"}`. */
+        /** @description Unexpected failure on the receiving side (`G.01`). Retry with backoff; a retry keeps its `uuid` and is signed with a new `timestamp`. The body has the Kyren error shape `{"error": "<code>", "description"}`. */
         KyrenServerError: {
             headers: {
                 [name: string]: unknown;
@@ -583,8 +637,8 @@ export interface components {
          */
         MembId: string;
         /**
-         * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-nested-body`); every other body has its own.
-         * @example 9d7b4efb7de96954306575b02a56388fa2892bbb6b3614fbe245e817219bf0e6
+         * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-with-timestamp`); every other body has its own.
+         * @example a1802008d5cc56d0b9bdb51102d7f3bb6c79c854b400f8b0fc38ecea84f4dba6
          */
         Hash: string;
     };
@@ -605,8 +659,8 @@ export interface operations {
                  */
                 MEMB_ID: components["parameters"]["MembId"];
                 /**
-                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-nested-body`); every other body has its own.
-                 * @example 9d7b4efb7de96954306575b02a56388fa2892bbb6b3614fbe245e817219bf0e6
+                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-with-timestamp`); every other body has its own.
+                 * @example a1802008d5cc56d0b9bdb51102d7f3bb6c79c854b400f8b0fc38ecea84f4dba6
                  */
                 HASH: components["parameters"]["Hash"];
             };
@@ -623,6 +677,7 @@ export interface operations {
             200: components["responses"]["EnterOk"];
             400: components["responses"]["EnterBadRequest"];
             401: components["responses"]["EnterUnauthorized"];
+            408: components["responses"]["EnterRequestTimeout"];
             409: components["responses"]["EnterConflict"];
             413: components["responses"]["EnterPayloadTooLarge"];
             415: components["responses"]["EnterUnsupportedMediaType"];
@@ -640,8 +695,8 @@ export interface operations {
                  */
                 MEMB_ID: components["parameters"]["MembId"];
                 /**
-                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-nested-body`); every other body has its own.
-                 * @example 9d7b4efb7de96954306575b02a56388fa2892bbb6b3614fbe245e817219bf0e6
+                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-with-timestamp`); every other body has its own.
+                 * @example a1802008d5cc56d0b9bdb51102d7f3bb6c79c854b400f8b0fc38ecea84f4dba6
                  */
                 HASH: components["parameters"]["Hash"];
             };
@@ -658,6 +713,8 @@ export interface operations {
             200: components["responses"]["V4Ok"];
             400: components["responses"]["V4BadRequest"];
             401: components["responses"]["V4Unauthorized"];
+            408: components["responses"]["V4RequestTimeout"];
+            409: components["responses"]["V4Conflict"];
             413: components["responses"]["V4PayloadTooLarge"];
             415: components["responses"]["V4UnsupportedMediaType"];
             500: components["responses"]["V4ServerError"];
@@ -679,6 +736,7 @@ export interface operations {
             200: components["responses"]["KyrenOk"];
             400: components["responses"]["KyrenBadRequest"];
             401: components["responses"]["KyrenUnauthorized"];
+            408: components["responses"]["KyrenRequestTimeout"];
             409: components["responses"]["KyrenConflict"];
             413: components["responses"]["KyrenPayloadTooLarge"];
             415: components["responses"]["KyrenUnsupportedMediaType"];
@@ -696,8 +754,8 @@ export interface operations {
                  */
                 MEMB_ID: components["parameters"]["MembId"];
                 /**
-                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-nested-body`); every other body has its own.
-                 * @example 9d7b4efb7de96954306575b02a56388fa2892bbb6b3614fbe245e817219bf0e6
+                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-with-timestamp`); every other body has its own.
+                 * @example a1802008d5cc56d0b9bdb51102d7f3bb6c79c854b400f8b0fc38ecea84f4dba6
                  */
                 HASH: components["parameters"]["Hash"];
             };
@@ -714,6 +772,7 @@ export interface operations {
             200: components["responses"]["V4Ok"];
             400: components["responses"]["V4BadRequest"];
             401: components["responses"]["V4Unauthorized"];
+            408: components["responses"]["V4RequestTimeout"];
             413: components["responses"]["V4PayloadTooLarge"];
             415: components["responses"]["V4UnsupportedMediaType"];
             500: components["responses"]["V4ServerError"];

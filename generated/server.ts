@@ -14,11 +14,12 @@ export interface EnterGameSessionInput {
   body: JsonContent<operations["enterGameSession"]["requestBody"]>;
 }
 
-/** Every response `enterGameSession` documents (200, 400, 401, 409, 413, 415, 500); a handler can return nothing else. */
+/** Every response `enterGameSession` documents (200, 400, 401, 408, 409, 413, 415, 500); a handler can return nothing else. */
 export type EnterGameSessionResult =
   | { status: 200; body: JsonContent<operations["enterGameSession"]["responses"][200]> }
   | { status: 400; body: JsonContent<operations["enterGameSession"]["responses"][400]> }
   | { status: 401; body: JsonContent<operations["enterGameSession"]["responses"][401]> }
+  | { status: 408; body: JsonContent<operations["enterGameSession"]["responses"][408]> }
   | { status: 409; body: JsonContent<operations["enterGameSession"]["responses"][409]> }
   | { status: 413; body: JsonContent<operations["enterGameSession"]["responses"][413]> }
   | { status: 415; body: JsonContent<operations["enterGameSession"]["responses"][415]> }
@@ -33,11 +34,13 @@ export interface CloseSessionInput {
   body: JsonContent<operations["closeSession"]["requestBody"]>;
 }
 
-/** Every response `closeSession` documents (200, 400, 401, 413, 415, 500); a handler can return nothing else. */
+/** Every response `closeSession` documents (200, 400, 401, 408, 409, 413, 415, 500); a handler can return nothing else. */
 export type CloseSessionResult =
   | { status: 200; body: JsonContent<operations["closeSession"]["responses"][200]> }
   | { status: 400; body: JsonContent<operations["closeSession"]["responses"][400]> }
   | { status: 401; body: JsonContent<operations["closeSession"]["responses"][401]> }
+  | { status: 408; body: JsonContent<operations["closeSession"]["responses"][408]> }
+  | { status: 409; body: JsonContent<operations["closeSession"]["responses"][409]> }
   | { status: 413; body: JsonContent<operations["closeSession"]["responses"][413]> }
   | { status: 415; body: JsonContent<operations["closeSession"]["responses"][415]> }
   | { status: 500; body: JsonContent<operations["closeSession"]["responses"][500]> };
@@ -51,11 +54,12 @@ export interface CloseSessionKyrenInput {
   body: JsonContent<operations["closeSessionKyren"]["requestBody"]>;
 }
 
-/** Every response `closeSessionKyren` documents (200, 400, 401, 409, 413, 415, 500); a handler can return nothing else. */
+/** Every response `closeSessionKyren` documents (200, 400, 401, 408, 409, 413, 415, 500); a handler can return nothing else. */
 export type CloseSessionKyrenResult =
   | { status: 200; body: JsonContent<operations["closeSessionKyren"]["responses"][200]> }
   | { status: 400; body: JsonContent<operations["closeSessionKyren"]["responses"][400]> }
   | { status: 401; body: JsonContent<operations["closeSessionKyren"]["responses"][401]> }
+  | { status: 408; body: JsonContent<operations["closeSessionKyren"]["responses"][408]> }
   | { status: 409; body: JsonContent<operations["closeSessionKyren"]["responses"][409]> }
   | { status: 413; body: JsonContent<operations["closeSessionKyren"]["responses"][413]> }
   | { status: 415; body: JsonContent<operations["closeSessionKyren"]["responses"][415]> }
@@ -70,11 +74,12 @@ export interface SessionExpiredInput {
   body: JsonContent<operations["sessionExpired"]["requestBody"]>;
 }
 
-/** Every response `sessionExpired` documents (200, 400, 401, 413, 415, 500); a handler can return nothing else. */
+/** Every response `sessionExpired` documents (200, 400, 401, 408, 413, 415, 500); a handler can return nothing else. */
 export type SessionExpiredResult =
   | { status: 200; body: JsonContent<operations["sessionExpired"]["responses"][200]> }
   | { status: 400; body: JsonContent<operations["sessionExpired"]["responses"][400]> }
   | { status: 401; body: JsonContent<operations["sessionExpired"]["responses"][401]> }
+  | { status: 408; body: JsonContent<operations["sessionExpired"]["responses"][408]> }
   | { status: 413; body: JsonContent<operations["sessionExpired"]["responses"][413]> }
   | { status: 415; body: JsonContent<operations["sessionExpired"]["responses"][415]> }
   | { status: 500; body: JsonContent<operations["sessionExpired"]["responses"][500]> };
@@ -104,10 +109,10 @@ export interface OperationResults {
 
 /** The catalog codes each operation may answer (its `x-error-codes`), by operationId: a handler can answer no other. */
 export interface OperationErrorCodes {
-  enterGameSession: "G.00" | "G.01" | "G.02" | "G.03" | "V.01" | "V.02" | "V.03" | "V.04";
-  closeSession: "G.00" | "G.01" | "V.01" | "V.02" | "V.03" | "V.04";
-  closeSessionKyren: "G.00" | "G.01" | "G.03" | "V.01" | "V.02" | "V.03" | "V.04";
-  sessionExpired: "G.00" | "G.01" | "V.01" | "V.02" | "V.03" | "V.04";
+  enterGameSession: "G.00" | "G.01" | "G.02" | "G.03" | "G.04" | "G.07" | "V.01" | "V.02" | "V.03" | "V.04";
+  closeSession: "G.00" | "G.01" | "G.03" | "G.04" | "G.07" | "V.01" | "V.02" | "V.03" | "V.04";
+  closeSessionKyren: "G.00" | "G.01" | "G.03" | "G.04" | "G.07" | "V.01" | "V.02" | "V.03" | "V.04";
+  sessionExpired: "G.00" | "G.01" | "G.04" | "G.07" | "V.01" | "V.02" | "V.03" | "V.04";
 }
 
 /** operationIds served by the provider's server. */

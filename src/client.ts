@@ -1,7 +1,8 @@
 /**
  * Typed client of the Lucky Monaco session API, built on openapi-fetch over the
  * generated `paths` (`generated/schema.d.ts`). A middleware signs every request, so
- * callers never compute `hash` or `HASH` by hand.
+ * callers never compute `hash` or `HASH` by hand, and puts the current `timestamp` into
+ * every body that takes one unless the caller set it (spec: `Timestamp`).
  *
  * Source: the spec's security requirements (`MembId` + `Hash`) and the "Request
  * signing" section; which operation needs which signature comes from
@@ -38,28 +39,35 @@ export interface SessionApiClientOptions {
   secret: string;
   /** A fetch implementation; defaults to the global fetch. */
   fetch?: (request: Request) => Promise<Response>;
+  /** The clock of `timestamp`, epoch milliseconds; defaults to `Date.now`. */
+  now?: () => number;
 }
 
 /**
- * The signing middleware: for each operation that the spec secures with `MEMB_ID` +
- * `HASH`, it reads the serialised body, adds the body `hash` where the operation has
- * one, serialises once more (compact JSON), computes `HASH` over those bytes and sets
- * both query parameters. Operations without that security (Kyren) pass unchanged.
+ * The signing middleware. For each operation whose body takes `timestamp`, it adds the
+ * current Unix time in seconds (from `now`, epoch milliseconds) as the last field,
+ * unless the body has one. For each operation that the spec secures with `MEMB_ID` +
+ * `HASH`, it then adds the body `hash` where the operation has one, serialises once
+ * (compact JSON), computes `HASH` over those bytes and sets both query parameters.
+ * Kyren's body is only given its `timestamp`.
  *
  * @throws SigningError (from `signRequest`) if a signed body holds a top-level object or array
  */
-export function signingMiddleware(partnerId: string, secret: string): Middleware {
+export function signingMiddleware(partnerId: string, secret: string, now: () => number = Date.now): Middleware {
   return {
     async onRequest({ request, schemaPath }) {
       const operation = operationsByPath[schemaPath as keyof typeof operationsByPath];
-      if (!operation?.signedWithHash) return request;
+      if (!operation || (!operation.signedWithHash && !operation.timestamp)) return request;
       const text = await request.text();
       const fields = (text === "" ? {} : JSON.parse(text)) as JsonObject;
+      if (operation.timestamp && fields.timestamp === undefined) fields.timestamp = Math.floor(now() / 1000);
+      const init = { method: request.method, headers: request.headers, signal: request.signal };
+      if (!operation.signedWithHash) return new Request(request.url, { ...init, body: JSON.stringify(fields) });
       const signed = signRequest(fields, secret, operation.bodyHash);
       const url = new URL(request.url);
       url.searchParams.set("MEMB_ID", partnerId);
       url.searchParams.set("HASH", signed.HASH);
-      return new Request(url, { method: request.method, headers: request.headers, body: signed.rawBody, signal: request.signal });
+      return new Request(url, { ...init, body: signed.rawBody });
     },
   };
 }
@@ -77,6 +85,6 @@ export function signingMiddleware(partnerId: string, secret: string): Middleware
  */
 export function createSessionApiClient(options: SessionApiClientOptions): Client<UnsignedPaths> {
   const client = createClient<UnsignedPaths>({ baseUrl: options.baseUrl, fetch: options.fetch });
-  client.use(signingMiddleware(options.partnerId, options.secret));
+  client.use(signingMiddleware(options.partnerId, options.secret, options.now));
   return client;
 }

@@ -19,7 +19,11 @@ export {
 export {
   authenticateKyrenRequest,
   authenticateSignedRequest,
+  checkFreshness,
+  DEFAULT_TOLERANCE_SECONDS,
   type Authentication,
+  type AuthenticationFailureKind,
+  type FreshnessOptions,
   type KyrenCredentials,
   type PartnerLookup,
   type SignedRequestParts,

@@ -59,10 +59,14 @@ function implementedBy() {
   };
 }
 
-/** The error catalog, `code -> HTTP status`, from ErrorCode.yaml's `x-error-catalog`. */
-const catalogStatus = new Map(
-  parse(readFileSync(new URL("../components/schemas/ErrorCode.yaml", import.meta.url), "utf8"))["x-error-catalog"].map((entry) => [entry.code, entry.status]),
-);
+/** The error catalog, from ErrorCode.yaml's `x-error-catalog`. */
+const catalog = parse(readFileSync(new URL("../components/schemas/ErrorCode.yaml", import.meta.url), "utf8"))["x-error-catalog"];
+
+/** `code -> HTTP status` of the catalog. */
+const catalogStatus = new Map(catalog.map((entry) => [entry.code, entry.status]));
+
+/** Codes answered before any operation is chosen (`scope: transport`): in no operation's x-error-codes. */
+const transportCodes = new Set(catalog.filter((entry) => entry.scope === "transport").map((entry) => entry.code));
 
 /** Follows `$ref`s from `from` (an absolute ref) and returns the node and where it lives. */
 function deref(ctx, node, from) {
@@ -141,9 +145,11 @@ function errorEnvelope() {
 
 /**
  * session-api/error-codes: every operation lists the catalog codes it may answer in
- * `x-error-codes`. Each is in the catalog and its catalog status is documented by the
- * operation; each documented 4xx/5xx status has a code; and every code an error
- * response's examples show is listed and has that response's status.
+ * `x-error-codes`. Each is in the catalog, is not one answered before routing
+ * (`scope: transport`), and its catalog status is documented by the operation; each
+ * documented 4xx/5xx status has a code; and every code an error response's examples
+ * show is listed and has that response's status. A catalog code may be in no operation's
+ * list (the transport ones are in none).
  */
 function errorCodes() {
   return {
@@ -157,6 +163,7 @@ function errorCodes() {
       const statuses = Object.keys(operation.responses ?? {}).map(Number);
       for (const code of codes) {
         if (!catalogStatus.has(code)) ctx.report({ message: `x-error-codes: ${code} is not in the error catalog (ErrorCode.yaml).`, location: at });
+        else if (transportCodes.has(code)) ctx.report({ message: `x-error-codes: ${code} has scope: transport (answered before any operation is chosen), so no operation lists it.`, location: at });
         else if (!statuses.includes(catalogStatus.get(code))) ctx.report({ message: `x-error-codes: ${code} is a ${catalogStatus.get(code)}, which the operation does not document.`, location: at });
       }
       const from = ctx.location.source.absoluteRef;
@@ -175,6 +182,37 @@ function errorCodes() {
   };
 }
 
+/**
+ * session-api/default-error-envelope: exactly one schema is marked
+ * `x-default-error-envelope: true`, and it carries an `x-error-envelope`: the answers
+ * that belong to no operation (catalog `scope: transport`) use it, and the servers and
+ * the error catalog page read it from there.
+ */
+function defaultErrorEnvelope() {
+  const marked = new Map();
+  return {
+    Schema(schema, ctx) {
+      if (schema["x-default-error-envelope"] === undefined) return;
+      const where = `${ctx.location.source.absoluteRef}#${ctx.location.pointer}`;
+      if (schema["x-default-error-envelope"] !== true) {
+        ctx.report({ message: "x-default-error-envelope is either true or absent.", location: ctx.location.child("x-default-error-envelope") });
+      } else if (!schema["x-error-envelope"]?.code || !schema["x-error-envelope"]?.message) {
+        ctx.report({ message: "The default error envelope needs x-error-envelope with code and message pointers.", location: ctx.location.child("x-default-error-envelope") });
+      }
+      if (!marked.has(where)) marked.set(where, ctx.location);
+    },
+    Root: {
+      leave(_root, ctx) {
+        if (marked.size === 1) return;
+        ctx.report({
+          message: `Exactly one failure schema must be marked x-default-error-envelope: true (found ${marked.size}); the answers that belong to no operation use its envelope.`,
+          location: marked.size ? [...marked.values()][1] : ctx.location,
+        });
+      },
+    },
+  };
+}
+
 export default function sessionApiPlugin() {
   return {
     id: "session-api",
@@ -184,6 +222,7 @@ export default function sessionApiPlugin() {
         "implemented-by": implementedBy,
         "error-envelope": errorEnvelope,
         "error-codes": errorCodes,
+        "default-error-envelope": defaultErrorEnvelope,
       },
     },
   };

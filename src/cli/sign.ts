@@ -1,7 +1,10 @@
 /**
  * `npm run -s sign -- <operationId> '<JSON body>'`: signs a request body the way the spec
- * prescribes (the body `hash` where the operation has one, then `HASH` over the exact
- * bytes) and prints a ready-to-paste curl command, or sends it with `--send`.
+ * prescribes (the current `timestamp` unless the body has one, the body `hash` where the
+ * operation has one, then `HASH` over the exact bytes) and prints a ready-to-paste curl
+ * command, or sends it with `--send`. The curl command (with `HASH`) goes to stdout, which
+ * is the tool's result; stderr, its log, never shows the signed URL, the secret or a
+ * body (which may hold a Kyren token).
  *
  *   --base-url URL    default $BASE_URL, else http://127.0.0.1:3000 (the sandbox of `npm start`)
  *   --member-id ID    MEMB_ID, default demo
@@ -12,7 +15,8 @@
  * Exit status: 0 on success (with --send: a 2xx answer); 1 when --send got a non-2xx
  * answer or could not connect (the status and body are printed either way); 2 with a
  * message on bad arguments (unknown operation, body not a JSON object, nested values in
- * a body that carries `hash`).
+ * a body that carries `hash`). The printed command carries a `timestamp` of now, so it
+ * is accepted for the receiver's tolerance (300 s by default); sign again after that.
  */
 import { parseArgs } from "node:util";
 import { operationsById, type OperationId } from "../../generated/operations.js";
@@ -22,6 +26,7 @@ const defaultBaseUrl = "http://127.0.0.1:3000";
 
 const usage = `usage: sign <operationId> '<JSON body without hash>' [--base-url URL] [--member-id ID] [--secret SECRET] [--send]
 Signs the body as the spec prescribes and prints a curl command, or sends it (--send).
+Adds "timestamp" (now, Unix seconds) unless the body has one: the command works for 5 minutes.
   --base-url URL    server to call (default: $BASE_URL, else ${defaultBaseUrl})
   --member-id ID    MEMB_ID (default: demo, the sandbox partner)
   --secret SECRET   partner secret (default: sandbox-secret)
@@ -36,13 +41,15 @@ export interface SignedCall {
 }
 
 /**
- * Builds the signed call of `operationId` with `fields`.
+ * Builds the signed call of `operationId` with `fields`, adding `timestamp` (from `now`,
+ * epoch milliseconds; default `Date.now`) where the operation takes one and `fields` has none.
  *
  * @throws Error for an unknown operation; SigningError for a body that cannot be signed
  */
-export function signedCall(operationId: string, fields: JsonObject, options: { baseUrl: string; memberId: string; secret: string }): SignedCall {
+export function signedCall(operationId: string, fields: JsonObject, options: { baseUrl: string; memberId: string; secret: string; now?: () => number }): SignedCall {
   const operation = operationsById[operationId as OperationId];
   if (!operation) throw new Error(`unknown operation "${operationId}"`);
+  if (operation.timestamp && fields.timestamp === undefined) fields = { ...fields, timestamp: Math.floor((options.now ?? Date.now)() / 1000) };
   const url = new URL(`${options.baseUrl.replace(/\/+$/, "")}${operation.path}`);
   if (!operation.signedWithHash) return { url: url.href, rawBody: JSON.stringify(fields) };
   const signed = signRequest(fields, options.secret, operation.bodyHash);
@@ -56,7 +63,13 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI on `argv` (the arguments after the program name), printing to the
+ * console (stdout: the command or the answer; stderr: problems).
+ *
+ * @returns the exit status (see the file comment)
+ */
+export async function runSignCli(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -89,8 +102,11 @@ async function main(argv: string[]): Promise<number> {
     if (typeof fields !== "object" || fields === null || Array.isArray(fields)) throw new Error("the body must be a JSON object");
     call = signedCall(operationId, fields as JsonObject, { baseUrl: parsed.values["base-url"]!, memberId: parsed.values["member-id"]!, secret: parsed.values.secret! });
   } catch (error) {
-    const kind = error instanceof SyntaxError ? "the body is not valid JSON: " : error instanceof SigningError ? "cannot sign: " : "";
-    console.error(`${kind}${(error as Error).message}\n${usage}`);
+    // A JSON syntax error quotes the body, which may hold a Kyren token: say only where.
+    const position = error instanceof SyntaxError ? /at position (\d+)/.exec(error.message)?.[1] : undefined;
+    const message =
+      error instanceof SyntaxError ? `the body is not valid JSON${position ? ` (at position ${position})` : ""}` : error instanceof SigningError ? `cannot sign: ${error.message}` : (error as Error).message;
+    console.error(`${message}\n${usage}`);
     return 2;
   }
   if (!parsed.values.send) {
@@ -102,9 +118,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(`HTTP ${response.status}\n${await response.text()}`);
     return response.ok ? 0 : 1;
   } catch (error) {
-    console.error(`could not reach ${call.url}: ${(error as Error).cause ?? (error as Error).message}`);
+    // Not the signed URL: its query holds HASH.
+    const { origin, pathname } = new URL(call.url);
+    console.error(`could not reach ${origin}${pathname}: ${(error as Error).cause ?? (error as Error).message}`);
     return 1;
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await runSignCli(process.argv.slice(2));

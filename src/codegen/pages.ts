@@ -7,7 +7,7 @@
  * it never refers to `generated/`.
  */
 import { setAtPointer } from "../json-pointer.js";
-import type { ErrorCatalogEntry, OpenApiDocument, OperationFacts, SigningVectorFile } from "./spec.js";
+import type { ErrorCatalogEntry, ErrorEnvelope, OpenApiDocument, OperationFacts, SigningVectorFile } from "./spec.js";
 
 /** The comment in `openapi/docs/introduction.md` that the operations table replaces. */
 export const OPERATIONS_TABLE_MARKER = "<!-- generated: operations table -->";
@@ -27,36 +27,49 @@ export function renderOperationsTable(operations: OperationFacts[]): string {
   return ["| Operation | Direction | Path | Signed with |", "|---|---|---|---|", ...rows].join("\n");
 }
 
-/** An example failure body of an envelope, with `V.02` and "…" at its pointers. */
-function envelopeExample(operation: OperationFacts): string {
-  const body = setAtPointer({}, operation.errorEnvelope.code, "V.02");
-  return JSON.stringify(setAtPointer(body, operation.errorEnvelope.message, "…")).replace(/,/g, ", ").replace(/:/g, ": ");
-}
-
-/** The table of failure bodies: one row per envelope, naming the operations that use it. */
-function renderEnvelopes(operations: OperationFacts[]): string {
-  const bySchema = new Map<string, OperationFacts[]>();
-  for (const operation of operations) bySchema.set(operation.errorEnvelope.schema, [...(bySchema.get(operation.errorEnvelope.schema) ?? []), operation]);
-  const rows = [...bySchema.values()].map((group) => `| ${group.map((operation) => `${cell(operation.summary)} (\`${operation.operationId}\`)`).join(", ")} | \`${envelopeExample(group[0]!)}\` |`);
-  return ["| Operations | Failure body |", "|---|---|", ...rows].join("\n");
+/** An example failure body of an envelope, with `code` and "…" at its pointers. */
+function envelopeExample(envelope: ErrorEnvelope, code = "V.02"): string {
+  const body = setAtPointer({}, envelope.code, code);
+  return JSON.stringify(setAtPointer(body, envelope.message, "…")).replace(/,/g, ", ").replace(/:/g, ": ");
 }
 
 /**
- * The "Error catalog" page: how each operation carries a code, then one row per code
- * with its HTTP status, meaning and retry advice. A code that only some operations may
- * answer (their `x-error-codes`) names those operations.
+ * The table of failure bodies: one row per envelope, naming the operations that use it,
+ * then the default envelope of the answers that belong to no operation.
  */
-export function renderErrorCatalog(catalog: ErrorCatalogEntry[], operations: OperationFacts[]): string {
+function renderEnvelopes(operations: OperationFacts[], defaultEnvelope: ErrorEnvelope, beforeRouting: ErrorCatalogEntry[]): string {
+  const bySchema = new Map<string, OperationFacts[]>();
+  for (const operation of operations) bySchema.set(operation.errorEnvelope.schema, [...(bySchema.get(operation.errorEnvelope.schema) ?? []), operation]);
+  const rows = [...bySchema.values()].map((group) => `| ${group.map((operation) => `${cell(operation.summary)} (\`${operation.operationId}\`)`).join(", ")} | \`${envelopeExample(group[0]!.errorEnvelope)}\` |`);
+  const codes = beforeRouting.map((entry) => `\`${entry.code}\``).join(", ");
+  const noOperation = `| No operation: the answers given before an operation is chosen (${codes}), except a wrong method on an operation's path, which uses that operation's envelope | \`${envelopeExample(defaultEnvelope, beforeRouting[0]?.code)}\` (\`${defaultEnvelope.schema}\`) |`;
+  return ["| Operations | Failure body |", "|---|---|", ...rows, noOperation].join("\n");
+}
+
+/**
+ * The "Error catalog" page: how each operation carries a code (and the default envelope
+ * of the answers that belong to no operation), then one row per code with its HTTP
+ * status, meaning and retry advice. A code that only some operations may answer (their
+ * `x-error-codes`) names those operations; a code with `scope: transport` says it comes
+ * before routing.
+ */
+export function renderErrorCatalog(catalog: ErrorCatalogEntry[], operations: OperationFacts[], defaultEnvelope: ErrorEnvelope): string {
+  const beforeRouting = catalog.filter((entry) => entry.scope === "transport");
   const rows = catalog.map((entry) => {
     const returnedBy = operations.filter((operation) => operation.errorCodes.includes(entry.code));
-    const only = returnedBy.length < operations.length ? ` Only ${returnedBy.map((operation) => `\`${operation.operationId}\``).join(" and ")}.` : "";
+    const only =
+      entry.scope === "transport"
+        ? " Before routing: answered by the HTTP layer, in no operation's responses."
+        : returnedBy.length < operations.length
+          ? ` Only ${returnedBy.map((operation) => `\`${operation.operationId}\``).join(" and ")}.`
+          : "";
     return `| \`${entry.code}\` | ${entry.status} | **${cell(entry.title)}.** ${cell(entry.meaning)}${only} | ${cell(entry.retry)} |`;
   });
   return `Every failure is an HTTP 4xx or 5xx status with a body that carries one code from this
 catalog. The code is the same in every operation; where it sits in the body depends on
 the operation, because each keeps the shape its partners already parse:
 
-${renderEnvelopes(operations)}
+${renderEnvelopes(operations, defaultEnvelope, beforeRouting)}
 
 Branch on the code, never on the message. Success is always HTTP 200 (with \`error: 0\`
 where the body has an \`error\` field).

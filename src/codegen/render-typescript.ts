@@ -2,7 +2,7 @@
  * Renders the TypeScript modules of `generated/` that are not types: the operation
  * table and the error catalog. Both are read from the bundled spec.
  */
-import type { ErrorCatalogEntry, OperationFacts } from "./spec.js";
+import type { ErrorCatalogEntry, ErrorEnvelope, OperationFacts } from "./spec.js";
 
 /** The first lines of every generated TypeScript file. */
 export const GENERATED_HEADER = `/**
@@ -18,12 +18,19 @@ function formatObject(value: object): string {
 }
 
 /** `generated/operations.ts`: every operation with its path, signing needs, statuses, codes and failure envelope. */
-export function renderOperations(operations: OperationFacts[], maxRequestBodyBytes: number): string {
+export function renderOperations(operations: OperationFacts[], maxRequestBodyBytes: number, defaultErrorEnvelope: ErrorEnvelope): string {
   const entries = operations.map((operation) => `  ${operation.operationId}: ${formatObject(operation)},`);
   const byPath = operations.map((operation) => `  ${JSON.stringify(operation.path)}: operationsById.${operation.operationId},`);
   return `${GENERATED_HEADER}
 /** Largest request body, in bytes, that any operation accepts (root \`x-max-request-body-bytes\`). */
 export const maxRequestBodyBytes = ${maxRequestBodyBytes};
+
+/**
+ * Where the answers that belong to no operation (catalog \`scope: transport\`: unknown
+ * path, bad framing, headers too large) put the code and the message: the
+ * \`x-error-envelope\` of the failure schema marked \`x-default-error-envelope\`.
+ */
+export const defaultErrorEnvelope = ${JSON.stringify(defaultErrorEnvelope).replace(/,"/g, ', "')} as const;
 
 /**
  * Every operation of the spec, keyed by operationId: method, path, summary, docs tag, who
@@ -48,16 +55,19 @@ ${byPath.join("\n")}
 
 /** \`generated/error-catalog.ts\`: the error catalog keyed by code. */
 export function renderErrorCatalogModule(catalog: ErrorCatalogEntry[]): string {
-  const entries = catalog.map((entry) => `  ${JSON.stringify(entry.code)}: ${JSON.stringify({ status: entry.status, title: entry.title, retry: entry.retry })},`);
+  const entries = catalog.map((entry) => `  ${JSON.stringify(entry.code)}: ${JSON.stringify({ status: entry.status, title: entry.title, retry: entry.retry, ...(entry.scope ? { scope: entry.scope } : {}) })},`);
   return `${GENERATED_HEADER}
 import type { components } from "./schema.js";
 
 /** A code of the error catalog (\`ErrorCode\` in the spec). */
 export type ErrorCode = components["schemas"]["ErrorCode"];
 
-/** The error catalog (\`x-error-catalog\` of \`ErrorCode\`): HTTP status, title and retry advice per code. */
+/**
+ * The error catalog (\`x-error-catalog\` of \`ErrorCode\`): HTTP status, title and retry
+ * advice per code; \`scope: "transport"\` marks a code answered before any operation is chosen.
+ */
 export const errorCatalog = {
 ${entries.join("\n")}
-} as const satisfies Record<ErrorCode, { status: number; title: string; retry: string }>;
+} as const satisfies Record<ErrorCode, { status: number; title: string; retry: string; scope?: "transport" }>;
 `;
 }

@@ -44,6 +44,12 @@ export interface ErrorCatalogEntry {
   title: string;
   meaning: string;
   retry: string;
+  /**
+   * `transport`: answered by the HTTP layer before any operation is chosen (unknown path,
+   * wrong method, bad framing, headers too large), so in no operation's `x-error-codes`.
+   * Absent for the codes operations answer.
+   */
+  scope?: "transport";
 }
 
 /**
@@ -87,6 +93,8 @@ export interface OperationFacts {
   signedWithHash: boolean;
   /** The request body schema has a `hash` property: the body carries the body hash. */
   bodyHash: boolean;
+  /** The request body schema has a `timestamp` property: senders put the time of signing there (freshness). */
+  timestamp: boolean;
   /** Documented response statuses, ascending. */
   statuses: number[];
   /** The catalog codes the operation may answer (`x-error-codes`), in catalog order. */
@@ -131,12 +139,31 @@ function errorEnvelopeOf(spec: OpenApiDocument, operationId: string, responses: 
 }
 
 /**
+ * The default error envelope: that of the one failure schema marked
+ * `x-default-error-envelope: true`, which carries the answers that belong to no operation
+ * (catalog entries with `scope: transport`).
+ *
+ * @throws Error when no schema or more than one is marked, or the marked one has no `x-error-envelope`
+ */
+export function readDefaultErrorEnvelope(spec: OpenApiDocument): ErrorEnvelope {
+  const marked = Object.entries(spec.components.schemas).filter(([, schema]) => (schema as Record<string, unknown>)["x-default-error-envelope"] === true);
+  if (marked.length !== 1) throw new Error(`exactly one schema must be marked x-default-error-envelope: true, not ${marked.length} (${marked.map(([name]) => name).join(", ")})`);
+  const [name, schema] = marked[0]!;
+  const envelope = (schema as { "x-error-envelope"?: { code?: string; message?: string } })["x-error-envelope"];
+  if (!envelope?.code || !envelope.message) throw new Error(`schema ${name} is the default error envelope but has no x-error-envelope with code and message pointers`);
+  return { schema: name, code: envelope.code, message: envelope.message };
+}
+
+/**
  * Lists the operations of the bundle in document order.
  *
- * @throws Error when an operation's `x-error-codes` names a code outside the catalog, or its envelope is not declared
+ * @throws Error when an operation's `x-error-codes` names a code outside the catalog or one
+ *   answered before routing (`scope: transport`), or its envelope is not declared
  */
 export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
-  const catalogOrder = readErrorCatalog(spec).map((entry) => entry.code);
+  const catalog = readErrorCatalog(spec);
+  const catalogOrder = catalog.map((entry) => entry.code);
+  const transport = new Set(catalog.filter((entry) => entry.scope === "transport").map((entry) => entry.code));
   const facts: OperationFacts[] = [];
   for (const [path, pathItem] of Object.entries(spec.paths)) {
     for (const method of ["get", "put", "post", "delete", "patch"]) {
@@ -147,6 +174,8 @@ export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
       const codes = (operation["x-error-codes"] ?? []) as string[];
       const unknown = codes.filter((code) => !catalogOrder.includes(code));
       if (unknown.length > 0) throw new Error(`${operation.operationId}: x-error-codes names codes outside the catalog: ${unknown.join(", ")}`);
+      const beforeRouting = codes.filter((code) => transport.has(code));
+      if (beforeRouting.length > 0) throw new Error(`${operation.operationId}: x-error-codes names codes answered before routing (scope: transport): ${beforeRouting.join(", ")}`);
       facts.push({
         operationId: operation.operationId,
         method,
@@ -156,6 +185,7 @@ export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
         implementedBy: operation["x-implemented-by"],
         signedWithHash: security.some((requirement) => "MembId" in requirement && "Hash" in requirement),
         bodyHash: "hash" in ((requestSchema?.properties as Record<string, unknown> | undefined) ?? {}),
+        timestamp: "timestamp" in ((requestSchema?.properties as Record<string, unknown> | undefined) ?? {}),
         statuses: Object.keys(operation.responses).map(Number).sort((a, b) => a - b),
         errorCodes: catalogOrder.filter((code) => codes.includes(code)),
         errorEnvelope: errorEnvelopeOf(spec, operation.operationId, operation.responses),

@@ -1,20 +1,79 @@
 /**
  * Authentication of incoming calls, as the spec's signing guide prescribes ("Verifying
- * (receivers)") and in the spec's "Order of checks": the partner by `MEMB_ID`, `HASH` over
- * the raw bytes, then the body `hash`; or Kyren's `secureLogin` + `token`. Each function
+ * (receivers)") and in step 3 of the spec's "Order of checks": the partner by `MEMB_ID`,
+ * `HASH` over the raw bytes, then the body `hash`; or Kyren's `secureLogin` + `token`;
+ * then freshness, the body's `timestamp` against the receiver's clock. Each function
  * looks the partner up once and returns it. Exported for operators who receive the
  * session expired callback in TypeScript; the reference server and the operator receiver
  * use it too.
+ *
+ * The `reason` of a failure is precise (which check failed). Outside a sandbox, do not
+ * tell the caller the reason of an `unauthenticated` failure: answer every one with the
+ * same message, so that partner ids cannot be probed (issue "Replay-proof signing").
  */
 import { safeEqual, verifySignedRequest } from "../signing.js";
 
 /**
  * What authentication decided: the partner it found, or why not. `kind` maps to the
- * catalog: unauthenticated 401 `G.00`, malformed-body 400 `V.01`, unsignable-body 400 `V.02`.
+ * catalog: unauthenticated 401 `G.00`, expired 401 `G.04` (a `timestamp` outside the
+ * tolerance, or none where one is required), malformed-body 400 `V.01`, unsignable-body
+ * 400 `V.02`.
  */
 export type Authentication<Partner> =
   | { ok: true; memberId: string; partner: Partner }
-  | { ok: false; kind: "unauthenticated" | "malformed-body" | "unsignable-body"; reason: string };
+  | { ok: false; kind: AuthenticationFailureKind; reason: string };
+
+/** Why a request was refused; see `Authentication`. */
+export type AuthenticationFailureKind = "unauthenticated" | "expired" | "malformed-body" | "unsignable-body";
+
+/** The tolerance of the freshness check when none is given, seconds (spec: `Timestamp`). */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/**
+ * How the freshness check is made (spec: `Timestamp`, and the signing guide's
+ * "Verifying (receivers)" step 4).
+ */
+export interface FreshnessOptions {
+  /** The receiver's clock, epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+  /** Largest accepted distance between `timestamp` and now, in either direction, seconds. Default 300. */
+  toleranceSeconds?: number;
+  /**
+   * Refuse a body without `timestamp` (`expired`). Default false. A partner's own
+   * `requireTimestamp`, when it is a boolean, wins over this.
+   */
+  requireTimestamp?: boolean;
+}
+
+/**
+ * The freshness check of a parsed body: a `timestamp` further than the tolerance from
+ * the clock, or none where one is required, is `expired`. A `timestamp` that is not a
+ * number is left to the schema (400 `V.02`).
+ *
+ * @returns the failure, or undefined when the body is fresh enough
+ */
+export function checkFreshness(body: unknown, required: boolean, options: FreshnessOptions = {}): { ok: false; kind: "expired"; reason: string } | undefined {
+  const timestamp = typeof body === "object" && body !== null ? (body as Record<string, unknown>).timestamp : undefined;
+  if (timestamp === undefined || timestamp === null) return required ? { ok: false, kind: "expired", reason: "timestamp is required for this partner" } : undefined;
+  if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) return undefined;
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const skew = Math.floor((options.now ?? Date.now)() / 1000) - timestamp;
+  if (Math.abs(skew) <= tolerance) return undefined;
+  const where = skew > 0 ? "behind" : "ahead of";
+  return { ok: false, kind: "expired", reason: `timestamp ${timestamp} is ${Math.abs(skew)} s ${where} the receiver's clock; the tolerance is ${tolerance} s` };
+}
+
+/** The parsed body when it is a JSON object, or why not. */
+function parseObject(rawBody: Uint8Array): { ok: true; value: object } | { ok: false; kind: "malformed-body"; reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(rawBody).toString("utf8"));
+  } catch {
+    return { ok: false, kind: "malformed-body", reason: rawBody.length === 0 ? "the body is empty" : "the body is not valid JSON" };
+  }
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return { ok: true, value };
+  return { ok: false, kind: "malformed-body", reason: "the body is not a JSON object" };
+}
 
 /** Finds a partner by its id (`MEMB_ID`, or Kyren's `secureLogin`); undefined when unknown. */
 export type PartnerLookup<Partner> = (memberId: string) => Partner | undefined;
@@ -23,12 +82,16 @@ export type PartnerLookup<Partner> = (memberId: string) => Partner | undefined;
 export interface SigningCredentials {
   /** The partner secret that keys `HASH` and the body `hash`. */
   secret: string;
+  /** Whether this partner must send `timestamp`; when absent, the options decide. */
+  requireTimestamp?: boolean | undefined;
 }
 
 /** What Kyren authentication needs to know of a partner: its Kyren token, if Kyren is on. */
 export interface KyrenCredentials {
   /** The partner's Kyren token; Kyren calls are refused when undefined. */
   kyrenToken?: string | undefined;
+  /** Whether this partner must send `timestamp`; when absent, the options decide. */
+  requireTimestamp?: boolean | undefined;
 }
 
 /** The parts of a signed request that authentication reads. */
@@ -44,35 +107,50 @@ export interface SignedRequestParts {
 }
 
 /**
- * Authenticates a request signed with `MEMB_ID` + `HASH` (and the body `hash`).
+ * Authenticates a request signed with `MEMB_ID` + `HASH` (and the body `hash`), then
+ * checks its freshness: the partner, `HASH` over the raw bytes, the JSON object, the
+ * body `hash`, then `timestamp` against `options.now` (signing guide, "Verifying
+ * (receivers)", steps 1 to 4).
  *
  * ```ts
  * const secrets = new Map([["demo", { secret: "sandbox-secret" }]]);
- * const result = authenticateSignedRequest({ rawBody, MEMB_ID, HASH, withBodyHash: true }, (id) => secrets.get(id));
- * if (!result.ok) answer 401 G.00 (or 400 for a malformed body)
+ * const result = authenticateSignedRequest({ rawBody, MEMB_ID, HASH, withBodyHash: true }, (id) => secrets.get(id), { toleranceSeconds: 300 });
+ * if (!result.ok) answer 401 G.00 (unauthenticated, one message for all), 401 G.04 (expired) or 400 (a malformed body)
  * ```
  *
  * @param request the raw parts of the request
  * @param findPartner the partner of a `MEMB_ID` (anything with its `secret`), undefined when unknown
+ * @param options the clock, the tolerance (default 300 s) and whether `timestamp` is required
  * @returns the partner found, or why the request is refused; never throws
  */
-export function authenticateSignedRequest<Partner extends SigningCredentials>(request: SignedRequestParts, findPartner: PartnerLookup<Partner>): Authentication<Partner> {
+export function authenticateSignedRequest<Partner extends SigningCredentials>(
+  request: SignedRequestParts,
+  findPartner: PartnerLookup<Partner>,
+  options: FreshnessOptions = {},
+): Authentication<Partner> {
   if (!request.MEMB_ID) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID is missing" };
   const partner = findPartner(request.MEMB_ID);
   if (partner === undefined) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" };
   const verified = verifySignedRequest(request.rawBody, request.HASH, partner.secret, request.withBodyHash);
-  return verified.ok ? { ok: true, memberId: request.MEMB_ID, partner } : verified;
+  if (!verified.ok) return verified;
+  const body = parseObject(request.rawBody);
+  if (!body.ok) return body;
+  return checkFreshness(body.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: request.MEMB_ID, partner };
 }
 
 /**
  * Authenticates Kyren CloseSession by `secureLogin` (the partner id) and `token` in the
  * parsed body, with a timing-safe comparison of the token.
  *
+ * Then checks freshness as `authenticateSignedRequest` does (Kyren's `timestamp` is not
+ * signed, but it still ends a captured request's use after the tolerance).
+ *
  * @param body the parsed JSON body (any shape)
  * @param findPartner the partner of a `secureLogin` (anything with its `kyrenToken`), undefined when unknown
+ * @param options the clock, the tolerance (default 300 s) and whether `timestamp` is required
  * @returns the partner found, or why the request is refused; never throws
  */
-export function authenticateKyrenRequest<Partner extends KyrenCredentials>(body: unknown, findPartner: PartnerLookup<Partner>): Authentication<Partner> {
+export function authenticateKyrenRequest<Partner extends KyrenCredentials>(body: unknown, findPartner: PartnerLookup<Partner>, options: FreshnessOptions = {}): Authentication<Partner> {
   const { secureLogin, token } = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
   if (typeof secureLogin !== "string" || typeof token !== "string") {
     return { ok: false, kind: "unauthenticated", reason: "secureLogin and token are required strings" };
@@ -81,5 +159,5 @@ export function authenticateKyrenRequest<Partner extends KyrenCredentials>(body:
   if (partner?.kyrenToken === undefined || !safeEqual(partner.kyrenToken, token)) {
     return { ok: false, kind: "unauthenticated", reason: "secureLogin and token do not match a partner" };
   }
-  return { ok: true, memberId: secureLogin, partner };
+  return checkFreshness(body, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: secureLogin, partner };
 }

@@ -6,10 +6,12 @@
  * schema.
  *
  * Requests are checked in the spec's "Order of checks" (openapi/docs/introduction.md):
- * the body limit and the content-type parser do the transport step (413/415), the
- * preValidation hook `checkRequest` the signature, the JSON object and the body
- * credentials (401/400), Fastify's validation the schema (400 `V.02`), and the handler,
- * whose result type allows only documented statuses and bodies, the operation's rules.
+ * step 1 (HTTP) is `transport-answers.ts`; the body limit and the content-type parser do
+ * the transport step (413/415), the preValidation hook `checkRequest` authentication
+ * (the signature, the JSON object, the body credentials, freshness: 401 `G.00`/`G.04`,
+ * 400 `V.01`), Fastify's validation the schema (400 `V.02`), and the handler, whose
+ * result type allows only documented statuses and bodies, the operation's rules.
+ * Outside the sandbox every `G.00` of an operation has one message, whatever failed.
  * Every response is `Content-Type: application/json` exactly, in the operation's failure
  * envelope; an unexpected error is 500 `G.01`, never a stack trace.
  */
@@ -19,7 +21,7 @@ import { maxRequestBodyBytes, operationsById, type OperationId } from "../../gen
 import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
-import { authenticateKyrenRequest, authenticateSignedRequest, type Authentication } from "./authenticate.js";
+import { authenticateKyrenRequest, authenticateSignedRequest, type Authentication, type FreshnessOptions } from "./authenticate.js";
 import { ApiFailure, failure } from "./failures.js";
 import { requestValidatorCompiler, responseSerializerCompiler, ResponseContractError } from "./schema-compilers.js";
 
@@ -48,6 +50,13 @@ export type ContractPluginOptions<Context> = {
   /** The bundled spec (`generated/openapi.json`, see `loadBundledSpec`). */
   spec: OpenApiDocument;
   partners: PartnerDirectory;
+  /**
+   * True for a sandbox (no partners file): a `G.00` names what failed. Otherwise every
+   * `G.00` of an operation has the same message, so that partner ids cannot be probed.
+   */
+  sandbox: boolean;
+  /** The clock and tolerance of the freshness check (`timestamp`); each partner says whether it is required. */
+  freshness: Pick<FreshnessOptions, "now" | "toleranceSeconds">;
   /** Builds the handler's context for an authenticated request. */
   context: (request: FastifyRequest, partner: Partner) => Context;
 } & ({ side: "provider"; handlers: ProviderHandlers<Context> } | { side: "operator"; handlers: OperatorHandlers<Context> });
@@ -64,18 +73,27 @@ function specForSide(spec: OpenApiDocument, side: "provider" | "operator"): Open
   return structuredClone({ ...spec, paths });
 }
 
-/** Steps 2 to 4 of the order of checks: the signature, the JSON object, the body credentials. */
-function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory): Authentication<Partner> {
+/** Step 3 of the order of checks: the signature, the JSON object, the body credentials, freshness. */
+function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory, freshness: FreshnessOptions): Authentication<Partner> {
   const operation = operationsById[operationId];
   const parse = request.bodyParse!;
   if (operation.signedWithHash) {
     const query = request.query as Record<string, string | undefined>;
-    const signed = authenticateSignedRequest({ rawBody: request.rawBody!, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash }, partners.get);
-    return signed.ok && !parse.ok ? { ok: false, kind: "malformed-body", reason: parse.reason } : signed;
+    return authenticateSignedRequest({ rawBody: request.rawBody!, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash }, partners.get, freshness);
   }
   if (!parse.ok) return { ok: false, kind: "malformed-body", reason: parse.reason };
-  return authenticateKyrenRequest(request.body, partners.get);
+  return authenticateKyrenRequest(request.body, partners.get, freshness);
 }
+
+/** The one `G.00` message of an operation outside the sandbox: it names the credentials, not which one failed. */
+function undisclosedReason(operationId: OperationId): string {
+  const operation = operationsById[operationId];
+  if (!operation.signedWithHash) return "secureLogin or token is not valid";
+  return operation.bodyHash ? "MEMB_ID, HASH or the body hash is not valid" : "MEMB_ID or HASH is not valid";
+}
+
+/** The catalog code of each failure kind of authentication. */
+const codeOfKind = { unauthenticated: "G.00", expired: "G.04", "malformed-body": "V.01", "unsignable-body": "V.02" } as const;
 
 /** Parses a body that must be a JSON object; never throws. */
 function parseJsonObject(body: Buffer): { parse: BodyParse; value: object | undefined } {
@@ -95,15 +113,15 @@ function otherCharset(contentType: string | undefined): boolean {
   return charset !== undefined && !/^utf-?8$/i.test(charset);
 }
 
-/** preValidation hook: the rest of step 1 (missing Content-Type, other charset), then steps 2 to 4. */
-function checkRequest(operationId: OperationId, partners: PartnerDirectory) {
+/** preValidation hook: the rest of step 2 (missing Content-Type, other charset), then step 3. */
+function checkRequest(operationId: OperationId, options: Pick<ContractPluginOptions<unknown>, "partners" | "sandbox" | "freshness">) {
   return async (request: FastifyRequest) => {
     const contentType = request.headers["content-type"];
     if (request.rawBody === undefined || otherCharset(contentType)) throw new ApiFailure("V.04", `Content-Type must be application/json (UTF-8), not ${contentType ?? "missing"}`);
-    const authentication = authenticate(operationId, request, partners);
+    const authentication = authenticate(operationId, request, options.partners, options.freshness);
     if (!authentication.ok) {
-      if (authentication.kind === "unauthenticated") throw new ApiFailure("G.00", authentication.reason);
-      throw new ApiFailure(authentication.kind === "malformed-body" ? "V.01" : "V.02", authentication.reason);
+      const hidden = authentication.kind === "unauthenticated" && !options.sandbox;
+      throw new ApiFailure(codeOfKind[authentication.kind], hidden ? undisclosedReason(operationId) : authentication.reason);
     }
     request.partner = authentication.partner;
   };
@@ -170,7 +188,7 @@ export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = as
       const handler = handlers[id];
       if (!handler) throw new Error(`no handler for operation ${operationId}`);
       return {
-        preValidation: checkRequest(id, options.partners),
+        preValidation: checkRequest(id, options),
         handler: async (request: FastifyRequest, reply: FastifyReply) => {
           const result = await handler({ query: request.query, body: request.body }, options.context(request, request.partner!));
           return reply.code(result.status).send(result.body);

@@ -6,7 +6,7 @@
  * is the catalog title, then the detail when there is one.
  */
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
-import { operationsById, type OperationId } from "../../generated/operations.js";
+import { defaultErrorEnvelope, operationsById, type OperationId } from "../../generated/operations.js";
 import type { OperationErrorCodes, OperationResults } from "../../generated/server.js";
 import { setAtPointer } from "../json-pointer.js";
 
@@ -20,11 +20,33 @@ export type FailureResult<Id extends OperationId> = Exclude<OperationResults[Id]
 export class ApiFailure extends Error {
   override name = "ApiFailure";
   constructor(
-    readonly code: ErrorCode,
+    /** A code some operation may answer (never one answered before routing). */
+    readonly code: OperationErrorCodes[OperationId],
     readonly detail?: string,
   ) {
     super(detail ? `${errorCatalog[code].title}: ${detail}` : errorCatalog[code].title);
   }
+}
+
+/** Where a failure body carries the code and the message (JSON pointers, `x-error-envelope`). */
+export interface ErrorEnvelopePointers {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * A failure body in `envelope` for a catalog `code`, with the catalog's status; the
+ * message is the catalog title, then `detail`. No operation is checked: this is also the
+ * answer of the HTTP layer before any operation is chosen (catalog `scope: transport`),
+ * in the default envelope (`defaultErrorEnvelope`, the spec's `x-default-error-envelope`).
+ *
+ * @returns the status of the code and the body
+ */
+export function envelopeFailure(code: ErrorCode, detail?: string, envelope: ErrorEnvelopePointers = defaultErrorEnvelope): { status: number; body: Record<string, unknown> } {
+  const { status, title } = errorCatalog[code];
+  const body = setAtPointer({}, envelope.code, code);
+  setAtPointer(body, envelope.message, detail ? `${title}: ${detail}` : title);
+  return { status, body };
 }
 
 /**
@@ -37,12 +59,10 @@ export class ApiFailure extends Error {
  * @throws Error when the operation does not list the code or document its status: a server bug
  */
 export function failure<Id extends OperationId>(operationId: Id, code: OperationErrorCodes[Id], detail?: string): FailureResult<Id> {
-  const { status, title } = errorCatalog[code];
+  const { status } = errorCatalog[code];
   const operation = operationsById[operationId];
   if (!(operation.errorCodes as readonly string[]).includes(code) || !(operation.statuses as readonly number[]).includes(status)) {
     throw new Error(`${operationId} does not document ${code} (status ${status}), so it cannot answer it`);
   }
-  const body = setAtPointer({}, operation.errorEnvelope.code, code);
-  setAtPointer(body, operation.errorEnvelope.message, detail ? `${title}: ${detail}` : title);
-  return { status, body } as FailureResult<Id>;
+  return envelopeFailure(code, detail, operation.errorEnvelope) as FailureResult<Id>;
 }

@@ -3,15 +3,20 @@
  * seed 003): the example for operators, and the target of the contract tests.
  *
  * It is the same stack as the provider's server, for the other side of the contract:
- * `HASH` and the body `hash` are checked by `authenticateSignedRequest` (exported from
- * this package for operators' own code), the body by the spec, and the handler records
- * each expiry once (the callback is delivered at least once, so repeats are counted,
- * not recorded twice). Unknown fields are accepted, as the spec requires of receivers.
+ * `HASH`, the body `hash` and the freshness of `timestamp` are checked by
+ * `authenticateSignedRequest` (exported from this package for operators' own code), the
+ * body by the spec, and the handler records each expiry once: the callback is delivered
+ * at least once, so a repeat (same partner and `sessionId`) is acknowledged with 200 and
+ * counted, never recorded twice. Unknown fields are accepted, as the spec requires of
+ * receivers. What comes before routing is answered in the contract
+ * (`src/http/transport-answers.ts`) and nothing secret is logged (`src/http/access-log.ts`).
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { OperatorHandlers, SessionExpiredInput } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
 import { contractPlugin } from "../http/contract-plugin.js";
+import { contractServerOptions, registerTransportAnswers } from "../http/transport-answers.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
 
 /** One session expiry as the receiver recorded it. */
@@ -32,19 +37,50 @@ export interface OperatorReceiver {
   received(): ReceivedExpiry[];
 }
 
+/** Options of `buildOperatorReceiver`. */
+export interface OperatorReceiverOptions {
+  /** The bundled spec (`generated/openapi.json`). */
+  spec: OpenApiDocument;
+  /** The partners whose callbacks it trusts (the provider signs with each partner's secret). */
+  partners: PartnerDirectory;
+  /** True when it trusts only the public sandbox partner: a `G.00` then names what failed. */
+  sandbox: boolean;
+  logger: FastifyServerOptions["logger"];
+  /** The receiver's clock, epoch milliseconds (default `Date.now`): freshness and `receivedAt`. */
+  now?: () => number;
+  /** Largest distance of a callback's `timestamp` from `now`, seconds (default 300). */
+  toleranceSeconds?: number;
+  /** Longest time to receive a whole request, milliseconds (default 10000): then 408 `G.07`. */
+  requestTimeoutMs?: number;
+}
+
 /** Builds the receiver; call `app.listen` on it. */
-export async function buildOperatorReceiver(options: { spec: OpenApiDocument; partners: PartnerDirectory; logger: FastifyServerOptions["logger"] }): Promise<OperatorReceiver> {
+export async function buildOperatorReceiver(options: OperatorReceiverOptions): Promise<OperatorReceiver> {
+  const now = options.now ?? Date.now;
   const received = new Map<string, ReceivedExpiry>();
-  const handlers: OperatorHandlers<{ partner: Partner }> = {
-    async sessionExpired({ body }, { partner }) {
+  const handlers: OperatorHandlers<{ partner: Partner; log: FastifyBaseLogger }> = {
+    async sessionExpired({ body }, { partner, log }) {
       const key = `${partner.memberId}/${body.sessionId}`;
       const seen = received.get(key);
       if (seen) seen.deliveries += 1;
-      else received.set(key, { memberId: partner.memberId, body, receivedAt: Date.now(), deliveries: 1 });
+      else received.set(key, { memberId: partner.memberId, body, receivedAt: now(), deliveries: 1 });
+      // Only what identifies the expiry: the body's hash is a signature.
+      const entry = { memberId: partner.memberId, sessionId: body.sessionId, playerId: body.playerId, deliveries: seen?.deliveries ?? 1 };
+      log.info(entry, seen ? "session expired repeated: acknowledged, not recorded again" : "session expired recorded");
       return { status: 200, body: { error: 0, description: "Success" } };
     },
   };
-  const app = Fastify({ logger: options.logger });
-  await app.register(contractPlugin, { spec: options.spec, side: "operator", handlers, partners: options.partners, context: (_request, partner) => ({ partner }) });
+  const { serverOptions, inFlight } = contractServerOptions({ side: "operator", logger: options.logger, requestTimeoutMs: options.requestTimeoutMs });
+  const app = Fastify(serverOptions);
+  registerTransportAnswers(app, "operator", inFlight);
+  await app.register(contractPlugin, {
+    spec: options.spec,
+    side: "operator",
+    handlers,
+    partners: options.partners,
+    sandbox: options.sandbox,
+    freshness: { now, toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
+    context: (request, partner) => ({ partner, log: request.log }),
+  });
   return { app, received: () => [...received.values()] };
 }

@@ -18,6 +18,11 @@ export interface Partner {
   callbackUrl: string | undefined;
   /** Whether session expired callbacks are switched on (off by default, per the spec). */
   sessionExpiredCallback: boolean;
+  /**
+   * Whether every request of this partner must carry `timestamp` (401 `G.04` without it;
+   * spec: `Timestamp`). Default false: integrations built on the seeds send none.
+   */
+  requireTimestamp?: boolean;
 }
 
 /** Looks partners up by id. */

@@ -10,6 +10,7 @@
  *     kyrenToken: "…at least 16 chars…"  # optional: Kyren CloseSession is refused without it
  *     callbackUrl: https://casino-one.example/lm   # base URL; /V4/sessionexpired is appended
  *     sessionExpiredCallback: true     # default false (the spec: off unless asked for)
+ *     requireTimestamp: true           # default false: refuse requests without timestamp (401 G.04)
  * ```
  */
 import { readFileSync } from "node:fs";
@@ -35,6 +36,7 @@ const schema = {
           kyrenToken: { type: "string", minLength: 16 },
           callbackUrl: { type: "string", format: "uri", pattern: "^https?://" },
           sessionExpiredCallback: { type: "boolean", default: false },
+          requireTimestamp: { type: "boolean", default: false },
         },
         if: { properties: { sessionExpiredCallback: { const: true } }, required: ["sessionExpiredCallback"] },
         then: { required: ["callbackUrl"] },
@@ -88,5 +90,6 @@ export function loadPartnersFile(path: string): Partner[] {
     kyrenToken: partner.kyrenToken,
     callbackUrl: partner.callbackUrl,
     sessionExpiredCallback: partner.sessionExpiredCallback ?? false,
+    requireTimestamp: partner.requireTimestamp ?? false,
   }));
 }

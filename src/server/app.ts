@@ -2,15 +2,18 @@
  * The reference server as a Fastify instance: the provider's operations from the spec
  * (through the contract plugin and the generated stubs), plus the offline docs site at
  * /docs/ (built by `npm run docs` into `dist/docs/`), the bundle it serves at
- * /openapi.json and /openapi.yaml, and /health.
+ * /openapi.json and /openapi.yaml, and /health. What comes before routing (framing,
+ * header size, timeouts, unknown paths and methods) is answered in the contract by
+ * `src/http/transport-answers.ts`, and nothing secret is logged (`src/http/access-log.ts`).
  */
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { stringify } from "yaml";
-import { maxRequestBodyBytes } from "../../generated/operations.js";
 import type { OpenApiDocument } from "../spec-document.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
 import { contractPlugin } from "../http/contract-plugin.js";
+import { contractServerOptions, registerTransportAnswers } from "../http/transport-answers.js";
 import type { PartnerDirectory } from "../partners/directory.js";
 import type { SessionStore } from "../store/session-store.js";
 import { providerHandlers } from "./handlers/index.js";
@@ -25,29 +28,25 @@ export interface ServerDependencies {
   docsDir: string;
   store: SessionStore;
   partners: PartnerDirectory;
+  /**
+   * True when the partners are the public sandbox partner (no PARTNERS_FILE, see
+   * main.ts): a `G.00` then names what failed. Otherwise every `G.00` of an operation has
+   * one message, so that partner ids cannot be probed.
+   */
+  sandbox: boolean;
   launchTokens: LaunchTokens;
   /** Fastify logger option; `false` for none. */
   logger: FastifyServerOptions["logger"];
-  /** Current time, epoch milliseconds. Default `Date.now`. */
+  /** Current time, epoch milliseconds. Default `Date.now`. Also the clock of the freshness check. */
   now?: () => number;
+  /** Largest distance of a request's `timestamp` from `now`, seconds (default 300; SIGNATURE_TOLERANCE_SECONDS). */
+  signatureToleranceSeconds?: number;
   /**
    * Longest time to receive a whole request, milliseconds (default 10000). A client that
-   * sends less than it announced is then answered 408 by Node and disconnected, instead
+   * sends less than it announced is then answered 408 `G.07` and disconnected, instead
    * of holding the connection forever.
    */
   requestTimeoutMs?: number;
-}
-
-/**
- * Access log: one line per request when it completes, failures at info (5xx at error),
- * successes at debug; never the body or the query string (which holds HASH).
- */
-class AccessLog extends LogController {
-  override incomingRequest(): void {}
-  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
-    const level = error || reply.statusCode >= 500 ? "error" : reply.statusCode >= 400 ? "info" : "debug";
-    request.log[level]({ method: request.method, path: request.url.split("?")[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request completed");
-  }
 }
 
 /**
@@ -55,16 +54,9 @@ class AccessLog extends LogController {
  * that arrive while it closes are still served (no undocumented 503).
  */
 export async function buildServer(dependencies: ServerDependencies): Promise<FastifyInstance> {
-  const requestTimeoutMs = dependencies.requestTimeoutMs ?? 10_000;
-  const app = Fastify({
-    logger: dependencies.logger,
-    logController: new AccessLog(),
-    bodyLimit: maxRequestBodyBytes,
-    return503OnClosing: false,
-    requestTimeout: requestTimeoutMs,
-    // Node enforces requestTimeout only with headersTimeout <= it, checking every connectionsCheckingInterval (30 s by default).
-    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
-  });
+  const { serverOptions, inFlight } = contractServerOptions({ side: "provider", logger: dependencies.logger, requestTimeoutMs: dependencies.requestTimeoutMs });
+  const app = Fastify(serverOptions);
+  registerTransportAnswers(app, "provider", inFlight);
   const now = dependencies.now ?? Date.now;
 
   await app.register(contractPlugin, {
@@ -72,6 +64,8 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
     side: "provider",
     handlers: providerHandlers,
     partners: dependencies.partners,
+    sandbox: dependencies.sandbox,
+    freshness: { now, toleranceSeconds: dependencies.signatureToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
     context: (request, partner): ProviderContext => ({ partner, store: dependencies.store, launchTokens: dependencies.launchTokens, now, log: request.log }),
   });
 
@@ -82,7 +76,6 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
   app.get("/openapi.yaml", (_request, reply) => reply.type("application/yaml").send(bundleYaml));
   app.get("/", (_request, reply) => reply.redirect("/docs/"));
   app.get("/favicon.ico", (_request, reply) => reply.type("image/svg+xml").sendFile("favicon.svg"));
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ message: `No operation at ${request.method} ${request.url.split("?")[0]}. The API is described at /docs/.` }));
 
   app.get("/health", async (_request, reply) => {
     try {

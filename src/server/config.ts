@@ -14,6 +14,7 @@
  * | PROVIDER_ID | luckymonaco | `providerId` sent in session expired callbacks |
  * | SESSION_IDLE_TIMEOUT_SECONDS | 1800 | a session with no activity for this long expires |
  * | EXPIRY_SWEEP_SECONDS | 30 | how often expiry and callback delivery run |
+ * | SIGNATURE_TOLERANCE_SECONDS | 300 | largest distance of a request's `timestamp` from the server's clock (401 `G.04` beyond) |
  * | LOG_LEVEL | info | pino level |
  */
 import { createAjv } from "../ajv.js";
@@ -30,6 +31,8 @@ export interface ServerConfig {
   providerId: string;
   sessionIdleTimeoutSeconds: number;
   expirySweepSeconds: number;
+  /** Freshness tolerance of `timestamp`, seconds (spec: `Timestamp`, catalog `G.04`). */
+  signatureToleranceSeconds: number;
   logLevel: string;
 }
 
@@ -46,6 +49,7 @@ const schema = {
     PROVIDER_ID: { type: "string", minLength: 1, maxLength: 64, default: "luckymonaco" },
     SESSION_IDLE_TIMEOUT_SECONDS: { type: "number", exclusiveMinimum: 0, default: 1800 },
     EXPIRY_SWEEP_SECONDS: { type: "number", exclusiveMinimum: 0, default: 30 },
+    SIGNATURE_TOLERANCE_SECONDS: { type: "integer", minimum: 1, maximum: 86400, default: 300 },
     LOG_LEVEL: { type: "string", enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], default: "info" },
   },
 } as const;
@@ -75,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     providerId: values.PROVIDER_ID as string,
     sessionIdleTimeoutSeconds: values.SESSION_IDLE_TIMEOUT_SECONDS as number,
     expirySweepSeconds: values.EXPIRY_SWEEP_SECONDS as number,
+    signatureToleranceSeconds: values.SIGNATURE_TOLERANCE_SECONDS as number,
     logLevel: values.LOG_LEVEL as string,
   };
 }

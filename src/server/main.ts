@@ -15,6 +15,7 @@ import { launchTokens } from "./launch-tokens.js";
 import { loadPartnersFile } from "../partners/partners-file.js";
 import { sandboxPartner } from "../partners/sandbox.js";
 import { startSessionExpiry } from "./session-expiry.js";
+import { timestampWarning } from "../partners/timestamp-warning.js";
 
 /** LAUNCH_TOKEN_SECRET, or in a sandbox a random secret kept in a file beside the database. */
 function launchSecret(config: ServerConfig, warnings: string[]): Buffer {
@@ -32,9 +33,13 @@ function launchSecret(config: ServerConfig, warnings: string[]): Buffer {
 async function main(): Promise<void> {
   const config = loadConfig();
   const warnings: string[] = [];
+  const sandbox = !config.partnersFile;
   const partners = config.partnersFile ? loadPartnersFile(config.partnersFile) : [sandboxPartner];
-  if (!config.partnersFile) {
+  if (sandbox) {
     warnings.push("PARTNERS_FILE is not set: SANDBOX credentials are active (MEMB_ID=demo, secret sandbox-secret, Kyren secureLogin=demo, token sandbox-token). Never expose this server.");
+  } else {
+    const warning = timestampWarning(partners);
+    if (warning) warnings.push(warning);
   }
   const docsDir = defaultDocsDir(repoRoot);
   const spec = loadBundledSpec();
@@ -49,8 +54,10 @@ async function main(): Promise<void> {
     docsDir,
     store,
     partners: directory,
+    sandbox,
     launchTokens: launchTokens(launchSecret(config, warnings), config.gameBaseUrl),
     logger: { level: config.logLevel },
+    signatureToleranceSeconds: config.signatureToleranceSeconds,
   });
   for (const warning of warnings) app.log.warn(warning);
 

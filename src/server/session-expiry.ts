@@ -55,7 +55,8 @@ export function startSessionExpiry(options: SessionExpiryOptions): SessionExpiry
   async function deliver(callback: PendingCallback): Promise<CallbackAttempt> {
     const partner = options.partners.get(callback.partnerId);
     if (!partner?.callbackUrl || !partner.sessionExpiredCallback) return { state: "failed", error: "callbacks are switched off for this partner" };
-    const client = createSessionApiClient({ baseUrl: partner.callbackUrl.replace(/\/+$/, ""), partnerId: partner.memberId, secret: partner.secret });
+    // The client adds the attempt's `timestamp` (from the same clock as the sweep) and signs.
+    const client = createSessionApiClient({ baseUrl: partner.callbackUrl.replace(/\/+$/, ""), partnerId: partner.memberId, secret: partner.secret, now });
     const attempt = callback.attempts + 1;
     const retry = (error: string): CallbackAttempt =>
       attempt < maxAttempts ? { state: "pending", nextAttemptAt: now() + retryDelays[attempt - 1]!, error } : { state: "failed", error };

@@ -5,11 +5,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { afterAll, beforeAll } from "vitest";
 import { repoRoot } from "../../src/codegen/spec.js";
 import { partnerDirectory, type Partner } from "../../src/partners/directory.js";
-import { buildOperatorReceiver, type OperatorReceiver } from "../../src/operator/receiver.js";
+import { buildOperatorReceiver, type OperatorReceiver, type OperatorReceiverOptions } from "../../src/operator/receiver.js";
 import { buildServer } from "../../src/server/app.js";
 import { launchTokens, type LaunchTokens } from "../../src/server/launch-tokens.js";
 import { sandboxPartner } from "../../src/partners/sandbox.js";
@@ -26,8 +26,22 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Options of `startTestServer`. */
+export interface TestServerOptions {
+  /** Default: the sandbox partner. */
+  partners?: Partner[];
+  /** Default: true exactly when `partners` is not given (as main.ts: no PARTNERS_FILE). */
+  sandbox?: boolean;
+  store?: SessionStore;
+  now?: () => number;
+  requestTimeoutMs?: number;
+  signatureToleranceSeconds?: number;
+  /** Fastify logger option; default `false`. */
+  logger?: FastifyServerOptions["logger"];
+}
+
 /** Starts the reference server with the sandbox partner (or `partners`) on a fresh in-memory store. */
-export async function startTestServer(options: { partners?: Partner[]; store?: SessionStore; now?: () => number; requestTimeoutMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const store = options.store ?? (await openSqliteStore({ location: ":memory:" }));
   await store.migrate();
   const tokens = launchTokens(randomBytes(32), "https://games.luckymonaco.example");
@@ -36,10 +50,12 @@ export async function startTestServer(options: { partners?: Partner[]; store?: S
     docsDir: join(repoRoot, "dist/docs"),
     store,
     partners: partnerDirectory(options.partners ?? [sandboxPartner]),
+    sandbox: options.sandbox ?? options.partners === undefined,
     launchTokens: tokens,
-    logger: false,
+    logger: options.logger ?? false,
     now: options.now,
     requestTimeoutMs: options.requestTimeoutMs,
+    signatureToleranceSeconds: options.signatureToleranceSeconds,
   });
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
   return {
@@ -60,9 +76,23 @@ export interface TestReceiver extends OperatorReceiver {
   close(): Promise<void>;
 }
 
-/** Starts the example session expired receiver trusting the sandbox partner (or `partners`). */
-export async function startTestReceiver(partners: Partner[] = [sandboxPartner]): Promise<TestReceiver> {
-  const receiver = await buildOperatorReceiver({ spec: bundledSpec, partners: partnerDirectory(partners), logger: false });
+/** Options of `startTestReceiver` beyond its partners. */
+export type TestReceiverOptions = Partial<Pick<OperatorReceiverOptions, "sandbox" | "now" | "toleranceSeconds" | "requestTimeoutMs" | "logger">>;
+
+/**
+ * Starts the example session expired receiver trusting the sandbox partner (or
+ * `partners`); a sandbox exactly when `partners` is not given, unless `options.sandbox`.
+ */
+export async function startTestReceiver(partners?: Partner[], options: TestReceiverOptions = {}): Promise<TestReceiver> {
+  const receiver = await buildOperatorReceiver({
+    spec: bundledSpec,
+    partners: partnerDirectory(partners ?? [sandboxPartner]),
+    sandbox: options.sandbox ?? partners === undefined,
+    logger: options.logger ?? false,
+    now: options.now,
+    toleranceSeconds: options.toleranceSeconds,
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
   const baseUrl = await receiver.app.listen({ host: "127.0.0.1", port: 0 });
   return { ...receiver, baseUrl, close: () => receiver.app.close() };
 }

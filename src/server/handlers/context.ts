@@ -24,12 +24,13 @@ export interface ProviderContext {
 /**
  * The idempotency key of a request: its `uuid` (lower-cased) for this partner and
  * operation, with the SHA-256 of the body in canonical JSON (keys sorted, `uuid`
- * lower-cased, Kyren's credential `token` left out), so that the same body sent with
- * another key order, white space, uuid case or a rotated token is still "the same body"
- * (spec: `Uuid4`).
+ * lower-cased, Kyren's credential `token` and the signing fields `timestamp` and `hash`
+ * left out), so that the same body sent with another key order, white space, uuid case,
+ * a rotated token, or re-signed with a new `timestamp` after a timeout is still "the
+ * same body" (spec: `Uuid4`).
  */
-export function idempotencyKey(context: ProviderContext, operationId: OperationId, body: { uuid: string; token?: string }): IdempotencyKey {
-  const { token: _credential, ...request } = body;
+export function idempotencyKey(context: ProviderContext, operationId: OperationId, body: { uuid: string; token?: string; timestamp?: number; hash?: string }): IdempotencyKey {
+  const { token: _credential, timestamp: _signedAt, hash: _signature, ...request } = body;
   const uuid = body.uuid.toLowerCase();
   return {
     partnerId: context.partner.memberId,

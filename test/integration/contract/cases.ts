@@ -5,13 +5,22 @@
  * suite (`schema.test.ts`) both send exactly these requests.
  *
  * Every request starts from the operation's request example in the bundle, gets a fresh
- * `uuid` (and session id) so the suites can be re-run against a persistent server, takes
- * the target's credentials, is mutated to provoke its status, and is signed LAST with
- * `src/signing.ts`. Statuses are documented per operation in the spec's `responses`.
+ * `uuid` (and session id) so the suites can be re-run against a persistent server and the
+ * current `timestamp` (the examples carry a fixed one, which a receiver refuses as stale),
+ * takes the target's credentials, is mutated to provoke its status, and is signed LAST
+ * with `src/signing.ts`. Statuses are documented per operation in the spec's `responses`.
+ *
+ * A case Dredd cannot send (408: a body that never arrives) carries `dreddSkip`, the
+ * reason; the hooks skip its transaction by name and the schema suite sends it over a
+ * raw socket. `preRoutingCases` are the answers given before any operation is chosen
+ * (catalog `scope: transport`), which no operation documents: the schema suite checks
+ * them against the catalog and the default envelope.
  */
 import { randomUUID } from "node:crypto";
-import { maxRequestBodyBytes } from "../../../generated/operations.js";
+import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
+import { defaultErrorEnvelope, maxRequestBodyBytes } from "../../../generated/operations.js";
 import type { OperationFacts } from "../../../src/codegen/spec.js";
+import { requestHead } from "../../support/raw-http.js";
 import { allOperations, requestExample } from "../../support/spec-views.js";
 import { signed, signedRaw, type Body, type CaseRequest, type CaseRequests, type Credentials } from "./signed-requests.js";
 
@@ -27,6 +36,8 @@ export interface ContractCase {
   side: "provider" | "operator";
   /** True for the one case per operation and status that Dredd's transaction uses. */
   primary: boolean;
+  /** Why Dredd cannot send this case (its transaction is skipped by name); the schema suite still does. */
+  dreddSkip?: string;
   /** Builds fresh requests (new uuids) for the given partner. */
   build(credentials: Credentials): CaseRequests;
 }
@@ -60,6 +71,7 @@ const recipes: Record<string, BodyRecipe> = {
   closeSession: {
     breakSchema: { what: "required secureLogin missing", apply: (body) => delete body.secureLogin },
     oversize: (body, padding) => (body.secureLogin = padding),
+    alter: (body) => (body.secureLogin = `${body.secureLogin}-other`),
   },
   closeSessionKyren: {
     breakSchema: { what: "required uuid missing", apply: (body) => delete body.uuid },
@@ -72,11 +84,15 @@ const recipes: Record<string, BodyRecipe> = {
   },
 };
 
-/** The request example with a fresh uuid / session id and the target's credentials in the body (Kyren). */
+/** The current Unix time in seconds: the `timestamp` of a fresh request. */
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The request example with a fresh uuid / session id, the current timestamp and the target's credentials in the body (Kyren). */
 function freshBody(operation: OperationFacts, credentials: Credentials): Body {
   const { hash: _signedLater, ...body } = requestExample(operation) as Body;
   if ("uuid" in body) body.uuid = randomUUID();
   if ("sessionId" in body) body.sessionId = randomUUID().replaceAll("-", "");
+  if (operation.timestamp) body.timestamp = nowSeconds();
   if (!operation.signedWithHash) {
     body.secureLogin = credentials.memberId;
     body.token = credentials.kyrenToken;
@@ -84,7 +100,7 @@ function freshBody(operation: OperationFacts, credentials: Credentials): Body {
   return body;
 }
 
-type CaseDraft = { what: string; build(credentials: Credentials): CaseRequests };
+type CaseDraft = { what: string; build(credentials: Credentials): CaseRequests; dreddSkip?: string };
 const only = (request: CaseRequest): CaseRequests => ({ setup: [], request });
 const wrong = (secret: string) => `${secret}-not-the-secret`;
 
@@ -107,6 +123,9 @@ function drafts(operation: OperationFacts, recipe: BodyRecipe): Record<number, C
   if (operation.bodyHash) {
     bad401.push({ what: "valid HASH over a body hash keyed with a wrong secret (G.00)", build: (c) => only(signed(operation, fresh(c), c, { bodyHashSecret: wrong(c.secret) })) });
   }
+  if (operation.timestamp) {
+    bad401.push({ what: "correctly signed, timestamp 600 s old (G.04)", build: (c) => only(signed(operation, mutated(c, (body) => (body.timestamp = nowSeconds() - 600)), c)) });
+  }
   const all: Record<number, CaseDraft[]> = {
     200: [
       { what: "the request example with fresh ids, signed", build: (c) => only(signed(operation, fresh(c), c)) },
@@ -121,6 +140,13 @@ function drafts(operation: OperationFacts, recipe: BodyRecipe): Record<number, C
     415: [
       { what: "Content-Type text/plain (V.04)", build: (c) => only(signed(operation, fresh(c), c, { contentType: "text/plain" })) },
       { what: "no Content-Type header (V.04)", build: (c) => only(signed(operation, fresh(c), c, { contentType: null })) },
+    ],
+    408: [
+      {
+        what: "the body stops short of its Content-Length (G.07)",
+        build: (c) => only({ ...signed(operation, fresh(c), c), incompleteBody: true }),
+        dreddSkip: "Dredd cannot send a body shorter than its Content-Length; the schema suite sends it over a raw socket",
+      },
     ],
   };
   const alter = recipe.alter;
@@ -173,6 +199,7 @@ function buildTable(): { cases: ContractCase[]; notDrivable: NotDrivable[] } {
           side: operation.implementedBy,
           primary: index === 0,
           build: draft.build,
+          ...(draft.dreddSkip ? { dreddSkip: draft.dreddSkip } : {}),
         }),
       );
     }
@@ -197,3 +224,49 @@ export function primaryCase(operationId: string, status: number): ContractCase |
 export function notDrivableEntry(operationId: string, status: number): NotDrivable | undefined {
   return notDrivable.find((entry) => entry.operationId === operationId && entry.status === status);
 }
+
+/**
+ * An answer given before any operation is chosen (catalog `scope: transport`): raw
+ * request bytes and the catalog code and failure schema the answer must have.
+ */
+export interface PreRoutingCase {
+  name: string;
+  side: "provider" | "operator";
+  /** The raw HTTP/1.1 request, given the target's credentials. */
+  bytes(credentials: Credentials): string;
+  code: ErrorCode;
+  /** The failure schema of the answer: the default envelope's, or (405) the path's operation's. */
+  schema: string;
+  /** The `Allow` header a 405 must carry. */
+  allow?: string;
+}
+
+function buildPreRoutingCases(): PreRoutingCase[] {
+  const cases: PreRoutingCase[] = [];
+  for (const side of ["provider", "operator"] as const) {
+    const operations = allOperations.filter((operation) => operation.implementedBy === side);
+    const target = (path: string, c: Credentials) => `${path}?MEMB_ID=${encodeURIComponent(c.memberId)}&HASH=${"0".repeat(64)}`;
+    const path = operations[0]!.path;
+    for (const operation of operations) {
+      cases.push({ name: `${side}: GET ${operation.path} (G.06)`, side, bytes: (c) => requestHead("GET", target(operation.path, c)), code: "G.06", schema: operation.errorEnvelope.schema, allow: "POST" });
+    }
+    cases.push(
+      { name: `${side}: an unknown path (G.05)`, side, bytes: (c) => requestHead("POST", target("/no/such/operation", c), { "Content-Length": 0 }), code: "G.05", schema: defaultErrorEnvelope.schema },
+      { name: `${side}: a 100 KB query string (V.05)`, side, bytes: (c) => requestHead("POST", `${target(path, c)}&pad=${"x".repeat(100 * 1024)}`, { "Content-Length": 0 }), code: "V.05", schema: defaultErrorEnvelope.schema },
+      {
+        name: `${side}: Content-Length together with Transfer-Encoding (V.06)`,
+        side,
+        bytes: (c) => requestHead("POST", target(path, c), { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" }) + "0\r\n\r\n",
+        code: "V.06",
+        schema: defaultErrorEnvelope.schema,
+      },
+    );
+  }
+  for (const entry of cases) {
+    if ((errorCatalog[entry.code] as { scope?: string }).scope !== "transport") throw new Error(`${entry.name}: ${entry.code} is not a scope: transport code of the catalog`);
+  }
+  return cases;
+}
+
+/** The answers before routing that the schema suite checks on both sides. */
+export const preRoutingCases: readonly PreRoutingCase[] = buildPreRoutingCases();

@@ -7,8 +7,9 @@
 // the transaction's documented response (cases.ts), send its setup requests, then put the
 // case's signed request (query, headers, body bytes) into the transaction. Nothing touches
 // the request after that, so the signature stays valid. Transactions of the other side,
-// and the responses cases.ts lists as not drivable (the 500s), are skipped explicitly; a
-// transaction without a case fails. Every decision is appended, one JSON line each, to
+// the responses cases.ts lists as not drivable (the 500s) and the cases Dredd cannot send
+// (`dreddSkip`: the 408s, sent by the schema suite over a raw socket) are skipped
+// explicitly, by name, with the reason; a transaction without a case fails. Every decision is appended, one JSON line each, to
 // CONTRACT_HOOKS_RECORD: the test reads it to prove the hooks were loaded and to map
 // transaction names to the ids in Dredd's xunit report. With `--only`, Dredd still runs
 // beforeEach for the transactions it will not send, so those are left alone (a failed
@@ -85,6 +86,10 @@ async function prepare(transaction) {
   if (!contractCase) {
     transaction.fail = `cases.ts has no case for ${operation.operationId} ${status}`;
     return record({ ...entry, action: "fail-no-case" });
+  }
+  if (contractCase.dreddSkip) {
+    transaction.skip = true;
+    return record({ ...entry, action: "skip-dredd", reason: contractCase.dreddSkip });
   }
   const requests = contractCase.build(credentials);
   await sendSetup(baseUrl, requests);

@@ -1,6 +1,8 @@
 /**
- * Sending contract cases over HTTP with fetch, with the body bytes exactly as signed.
+ * Sending contract cases over HTTP with fetch, with the body bytes exactly as signed; a
+ * request whose body must stop short (408) goes over a raw socket instead.
  */
+import { rawExchange } from "../../support/raw-http.js";
 import type { CaseRequest, CaseRequests } from "./cases.js";
 
 /** `<baseUrl><path>?<query>`; `baseUrl` may carry a path prefix. */
@@ -15,6 +17,7 @@ export function requestUrl(baseUrl: string, request: CaseRequest): string {
  * case's headers are all there is); rejects on network errors or after 10 s.
  */
 export function send(baseUrl: string, request: CaseRequest): Promise<Response> {
+  if (request.incompleteBody) return sendIncomplete(baseUrl, request);
   return fetch(requestUrl(baseUrl, request), { method: "POST", headers: request.headers, body: Buffer.from(request.body, "utf8"), signal: AbortSignal.timeout(10_000) });
 }
 
@@ -34,4 +37,19 @@ export async function sendSetup(baseUrl: string, requests: CaseRequests): Promis
     bodies.push(text);
   }
   return bodies;
+}
+
+/**
+ * Sends the head of `request` with the Content-Length of its whole body, then only half
+ * of the body, and waits (up to 30 s) for the server to give up on it: the answer must be
+ * 408 `G.07`. Over plain TCP or TLS, as the base URL says.
+ */
+async function sendIncomplete(baseUrl: string, request: CaseRequest): Promise<Response> {
+  const url = new URL(requestUrl(baseUrl, request));
+  const body = Buffer.from(request.body, "utf8");
+  const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${value}`);
+  const head = [`POST ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, ...headers, `Content-Length: ${body.length}`, "Connection: close"].join("\r\n");
+  const answer = await rawExchange(url.origin, Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body.subarray(0, Math.floor(body.length / 2))]), 30_000);
+  const contentType = answer.headers["content-type"];
+  return new Response(answer.text, { status: answer.status, headers: contentType === undefined ? {} : { "content-type": contentType } });
 }

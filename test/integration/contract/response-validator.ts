@@ -142,3 +142,20 @@ export async function checkFetchResponse(operationId: string, response: Response
   }
   return { status: response.status, contentType, text, violations: validateResponse({ operationId, status: response.status, contentType, body }) };
 }
+
+/**
+ * Validates a body against one component schema of the bundle by name (e.g. the default
+ * failure envelope `V4Failure`), for the answers that belong to no operation.
+ *
+ * @returns the `schema` violations; empty when the body is valid
+ * @throws Error when the bundle has no such schema
+ */
+export function validateAgainstSchema(name: string, body: unknown): Violation[] {
+  if (!(name in bundledSpec.components.schemas)) throw new Error(`no schema ${name} in the bundle`);
+  let validate = compiled.get(`schema ${name}`);
+  if (!validate) {
+    validate = ajv.compile({ $ref: `${SPEC_ID}#/components/schemas/${name}` });
+    compiled.set(`schema ${name}`, validate);
+  }
+  return validate(body) ? [] : validate.errors!.map(schemaViolation);
+}

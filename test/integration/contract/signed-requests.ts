@@ -24,6 +24,8 @@ export interface CaseRequest {
   headers: Record<string, string>;
   /** The body bytes exactly as signed, UTF-8. */
   body: string;
+  /** Announce the whole body in Content-Length but send only its first half, then wait (408). */
+  incompleteBody?: true;
 }
 
 /** What a case sends: `setup` first, in order (each must answer 200), then `request`. */

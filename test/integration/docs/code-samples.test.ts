@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { OperationId } from "../../../generated/operations.js";
 import { createSessionApiClient } from "../../../src/client.js";
+import { signingVectors } from "../../../src/codegen/spec.js";
 import { repoRoot } from "../../../src/spec-document.js";
 import { startProcess, withFreePort } from "../../support/processes.js";
 import { SANDBOX } from "../../support/requests.js";
@@ -81,6 +82,12 @@ describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), samp
       expect(response.status).toBe(401);
       expect(error?.error.code).toBe("G.00");
       expect(child.output()).toContain(body.sessionId);
+      const again = await lucky.POST("/V4/sessionexpired", { body });
+      expect(again.data, "a repeat is acknowledged").toEqual({ error: 0, description: "Success" });
+      expect(child.output().split(body.sessionId).length - 1, "a repeat is not recorded twice").toBe(1);
+      const stale = createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: SANDBOX.secret, now: () => Date.now() - 600_000 });
+      const refused = await stale.POST("/V4/sessionexpired", { body: { ...body, sessionId: "0".repeat(32) } });
+      expect([refused.response.status, refused.error?.error.code]).toEqual([401, "G.04"]);
       const wrongType = await fetch(`${baseUrl}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
       expect(wrongType.status).toBe(415);
       const tooLarge = await fetch(`${baseUrl}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(20000) });
@@ -95,9 +102,18 @@ describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), samp
 describe("sign CLI", () => {
   const sign = (...args: string[]) => run(process.execPath, [join(repoRoot, "src/cli/session-api-sign.mjs"), ...args], { env: env() });
 
-  it("prints a curl command that the server accepts", async () => {
+  it("signs a body with a timestamp exactly as the published vector", async () => {
+    const vector = signingVectors().vectors.find((candidate) => candidate.name === "close-session-with-timestamp")!;
+    const { stdout } = await sign("closeSession", JSON.stringify(vector.fields), "--base-url", ends.server.baseUrl);
+    expect(stdout).toContain(`HASH=${vector.HASH}`);
+    expect(stdout).toContain(vector.rawBody);
+  });
+
+  it("prints a curl command with the current timestamp that the server accepts", async () => {
+    const before = Math.floor(Date.now() / 1000);
     const { stdout } = await sign("closeSession", '{"secureLogin":"player-1001","gameId":"lm_monaco_riches","clearHistory":"1"}', "--base-url", ends.server.baseUrl);
-    expect(stdout).toContain("HASH=5c8ee68477d8cb3dbab368408cf137c5575552398788af9e1e03742c2c0fd0f6"); // vector close-session-all-fields
+    const timestamp = Number(/"timestamp":(\d+)/.exec(stdout)?.[1]);
+    expect(timestamp).toBeGreaterThanOrEqual(before);
     const { stdout: answer } = await run("bash", ["-c", stdout]);
     expect(JSON.parse(answer)).toEqual({ error: 0, description: "Success" });
   });
@@ -115,6 +131,11 @@ describe("sign CLI", () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toMatch(/^HTTP 401\n\{"error":\{"code":"G.00"/);
+    const stale = await sign("closeSession", '{"secureLogin":"x","timestamp":1767225600}', "--base-url", ends.server.baseUrl, "--send").then(
+      () => undefined,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(stale?.stdout).toMatch(/^HTTP 401\n\{"error":\{"code":"G.04"/);
   });
 
   it("follows BASE_URL when no --base-url is given, like the curl samples", async () => {

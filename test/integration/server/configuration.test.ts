@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../../src/codegen/spec.js";
 import { loadConfig } from "../../../src/server/config.js";
 import { loadPartnersFile } from "../../../src/partners/partners-file.js";
+import { makeDataDir, removeDataDir, startChildServer } from "../../support/child-server.js";
 
 const dir = mkdtempSync(join(tmpdir(), "session-api-config-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,6 +24,13 @@ describe("environment", () => {
     expect(loadConfig({})).toMatchObject({ host: "127.0.0.1", port: 3000, databaseUrl: "./data/sessions.db", partnersFile: undefined, sqliteSynchronous: "NORMAL" });
   });
 
+  it("has a freshness tolerance of 300 s unless SIGNATURE_TOLERANCE_SECONDS says otherwise", () => {
+    expect(loadConfig({}).signatureToleranceSeconds).toBe(300);
+    expect(loadConfig({ SIGNATURE_TOLERANCE_SECONDS: "60" }).signatureToleranceSeconds).toBe(60);
+    expect(() => loadConfig({ SIGNATURE_TOLERANCE_SECONDS: "0" })).toThrow("SIGNATURE_TOLERANCE_SECONDS must be >= 1");
+    expect(() => loadConfig({ SIGNATURE_TOLERANCE_SECONDS: "2.5" })).toThrow("SIGNATURE_TOLERANCE_SECONDS must be integer");
+  });
+
   it("names every invalid variable", () => {
     expect(() => loadConfig({ PORT: "70000", GAME_BASE_URL: "ftp://x", LAUNCH_TOKEN_SECRET: "short" })).toThrow(
       /PORT must be <= 65535.*GAME_BASE_URL must match pattern.*LAUNCH_TOKEN_SECRET must NOT have fewer than 32 characters/,
@@ -34,7 +42,9 @@ describe("environment", () => {
 describe("PARTNERS_FILE", () => {
   it("reads YAML, applies defaults, and reads JSON too", () => {
     const yaml = file("ok.yaml", "partners:\n  - memberId: casino-one\n    secret: casino-one-secret-0001\n    kyrenToken: casino-one-kyren-01\n");
-    expect(loadPartnersFile(yaml)).toEqual([{ memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: "casino-one-kyren-01", callbackUrl: undefined, sessionExpiredCallback: false }]);
+    expect(loadPartnersFile(yaml)).toEqual([
+      { memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: "casino-one-kyren-01", callbackUrl: undefined, sessionExpiredCallback: false, requireTimestamp: false },
+    ]);
     const json = file("ok.json", JSON.stringify({ partners: [{ memberId: "c2", secret: "c2-secret-000000001", callbackUrl: "https://c2.example/lm", sessionExpiredCallback: true }] }));
     expect(loadPartnersFile(json)[0]).toMatchObject({ memberId: "c2", callbackUrl: "https://c2.example/lm", sessionExpiredCallback: true });
   });
@@ -44,6 +54,7 @@ describe("PARTNERS_FILE", () => {
     ["a short secret", "partners:\n  - memberId: c1\n    secret: short\n", "partners[0].secret must NOT have fewer than 16 characters"],
     ["callbacks on without a URL", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    sessionExpiredCallback: true\n", "partners[0].callbackUrl is required"],
     ["a misspelt field", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    kyren_token: x\n", "partners[0].kyren_token is not a known field"],
+    ["requireTimestamp that is not a boolean", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    requireTimestamp: yes please\n", "partners[0].requireTimestamp must be boolean"],
     ["a duplicate partner", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n  - memberId: c1\n    secret: c1-secret-00000002\n", "partners[1].memberId c1 is used twice"],
     ["no partners", "partners: []\n", "partners must NOT have fewer than 1 items"],
     ["broken YAML", "partners: [\n", "PARTNERS_FILE"],
@@ -67,5 +78,30 @@ describe("start-up", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^session-api server did not start: /);
     expect(result.stderr).toMatch(message);
+  });
+});
+
+describe("start-up warning about timestamp", () => {
+  const warningLines = (output: string) => output.split("\n").filter((line) => line.includes("requireTimestamp is off"));
+
+  it("logs one warning naming the partners that do not require timestamp, and none in the sandbox", async () => {
+    const partners = file(
+      "timestamps.yaml",
+      "partners:\n  - memberId: lax-one\n    secret: lax-one-secret-00001\n  - memberId: strict-one\n    secret: strict-one-secret-001\n    requireTimestamp: true\n  - memberId: lax-two\n    secret: lax-two-secret-00001\n    requireTimestamp: false\n",
+    );
+    const dataDir = makeDataDir();
+    const configured = await startChildServer(dataDir, { PARTNERS_FILE: partners });
+    const sandbox = await startChildServer(dataDir);
+    try {
+      const [line, ...more] = warningLines(configured.process.output());
+      expect(more).toEqual([]);
+      expect(JSON.parse(line!)).toMatchObject({ level: 40, msg: expect.stringMatching(/for 2 partner\(s\): lax-one, lax-two\./) });
+      expect(line).not.toContain("strict-one");
+      expect(warningLines(sandbox.process.output())).toEqual([]);
+      expect(sandbox.process.output()).toContain("SANDBOX credentials are active");
+    } finally {
+      await Promise.all([configured.process.stop(), sandbox.process.stop()]);
+      removeDataDir(dataDir);
+    }
   });
 });

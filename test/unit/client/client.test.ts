@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { operationsById } from "../../../generated/operations.js";
 import { signingVectors } from "../../../src/codegen/spec.js";
 import { createSessionApiClient } from "../../../src/client.js";
-import { SigningError } from "../../../src/signing.js";
+import { signRequest, SigningError } from "../../../src/signing.js";
 
 interface Captured {
   url: URL;
@@ -12,12 +12,16 @@ interface Captured {
   contentType: string | null;
 }
 
+/** The client's clock in these tests: 2026-01-01T00:00:00.900Z, so `timestamp` is 1767225600. */
+const NOW_MS = 1767225600_900;
+
 function capturingClient(secret: string, answer: { status: number; body: unknown } = { status: 200, body: { error: 0, description: "Success" } }) {
   const sent: Captured[] = [];
   const client = createSessionApiClient({
     baseUrl: "http://provider.test",
     partnerId: "demo",
     secret,
+    now: () => NOW_MS,
     fetch: async (request) => {
       sent.push({ url: new URL(request.url), body: await request.text(), contentType: request.headers.get("content-type") });
       return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { "Content-Type": "application/json" } });
@@ -30,8 +34,15 @@ const pathOf = (operationId: string) => operationsById[operationId as keyof type
 
 describe("createSessionApiClient", () => {
   const compactVectors = signingVectors().vectors.filter((vector) => !vector.name.includes("escaped"));
+  const timestamped = compactVectors.filter((vector) => "timestamp" in vector.fields);
+  const untimed = compactVectors.filter((vector) => !("timestamp" in vector.fields));
 
-  it.each(compactVectors.map((vector) => [vector.name, vector] as const))("%s: sends exactly the vector's body bytes and HASH", async (_name, vector) => {
+  it("has vectors with and without timestamp to check", () => {
+    expect(timestamped.length).toBeGreaterThanOrEqual(3);
+    expect(untimed.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(timestamped.map((vector) => [vector.name, vector] as const))("%s: keeps the given timestamp and sends exactly the vector's body bytes and HASH", async (_name, vector) => {
     const { client, sent } = capturingClient(vector.secret);
     await client.POST(pathOf(vector.operationId) as "/V4/closesession", { body: vector.fields as never });
     expect(sent).toHaveLength(1);
@@ -41,12 +52,31 @@ describe("createSessionApiClient", () => {
     expect(sent[0]!.contentType).toBe("application/json");
   });
 
-  it("adds no MEMB_ID, HASH or hash to Kyren CloseSession, which is authenticated in the body", async () => {
+  it.each(untimed.map((vector) => [vector.name, vector] as const))("%s: adds the current timestamp as the last field, then signs that body", async (_name, vector) => {
+    const { client, sent } = capturingClient(vector.secret);
+    await client.POST(pathOf(vector.operationId) as "/V4/closesession", { body: vector.fields as never });
+    const expected = signRequest({ ...vector.fields, timestamp: 1767225600 }, vector.secret, vector.hash !== null);
+    expect(sent[0]!.body).toBe(expected.rawBody);
+    expect(sent[0]!.url.searchParams.get("HASH")).toBe(expected.HASH);
+    expect(Object.keys(JSON.parse(sent[0]!.body)).filter((key) => key !== "hash").at(-1)).toBe("timestamp");
+  });
+
+  it("adds no MEMB_ID, HASH or hash to Kyren CloseSession, which is authenticated in the body, but adds its timestamp", async () => {
     const { client, sent } = capturingClient("sandbox-secret");
     const body = { secureLogin: "demo", token: "sandbox-token", userId: "player-1001", uuid: "0b6c1f7e-2d4a-4c3b-9e8f-7a6d5c4b3a21" };
     await client.POST("/v1/CloseSession", { body });
     expect(sent[0]!.url.search).toBe("");
-    expect(JSON.parse(sent[0]!.body)).toEqual(body);
+    expect(sent[0]!.body).toBe(JSON.stringify({ ...body, timestamp: 1767225600 }));
+  });
+
+  it("takes the time from Date.now by default", async () => {
+    const sent: string[] = [];
+    const client = createSessionApiClient({ baseUrl: "http://provider.test", partnerId: "demo", secret: "sandbox-secret", fetch: async (request) => (sent.push(await request.text()), new Response("{}")) });
+    const before = Math.floor(Date.now() / 1000);
+    await client.POST("/V4/closesession", { body: { secureLogin: "player-1001" } });
+    const { timestamp } = JSON.parse(sent[0]!) as { timestamp: number };
+    expect(timestamp).toBeGreaterThanOrEqual(before);
+    expect(timestamp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
   });
 
   it("returns the typed error body and status of a documented failure", async () => {

@@ -54,6 +54,7 @@ describe("redocly lint", () => {
     breakFile("openapi/components/schemas/V4Failure.yaml", "code: /error/code", "code: /error/kode");
     breakFile("openapi/paths/api_session.yaml", "    - G.03\n", "");
     breakFile("openapi/components/schemas/PlayerSession.yaml", /  id:\n    type: string\n    description: >-\n(      .*\n)+/, "  id:\n    type: string\n");
+    breakFile("openapi/paths/V4_closesession.yaml", "    - G.00\n", "    - G.00\n    - G.05\n");
 
     const fired = new Set(lint(copy).problems.map((problem) => problem.ruleId));
     for (const rule of [
@@ -70,5 +71,14 @@ describe("redocly lint", () => {
     ]) {
       expect(fired, rule).toContain(rule);
     }
+  });
+
+  it("fires session-api/default-error-envelope when no failure schema, or two, carry the default envelope", () => {
+    for (const dir of ["openapi", "redocly.yaml"]) cpSync(join(repoRoot, dir), join(copy, dir), { recursive: true, force: true });
+    breakFile("openapi/components/schemas/V4Failure.yaml", "x-default-error-envelope: true", "");
+    expect(lint(copy).problems.map((problem) => problem.ruleId)).toContain("session-api/default-error-envelope");
+    breakFile("openapi/components/schemas/V4Failure.yaml", "x-error-envelope:", "x-default-error-envelope: true\nx-error-envelope:");
+    breakFile("openapi/components/schemas/KyrenFailure.yaml", "x-error-envelope:", "x-default-error-envelope: true\nx-error-envelope:");
+    expect(lint(copy).problems.map((problem) => problem.ruleId)).toContain("session-api/default-error-envelope");
   });
 });

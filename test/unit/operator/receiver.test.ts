@@ -1,7 +1,7 @@
 // The example operator receiver of the session expired callback: it verifies HASH and
-// the body hash, records each expiry once (counting repeats), accepts fields it does not
-// know, and answers per the spec.
-import { afterAll, beforeAll, expect, it } from "vitest";
+// the body hash, refuses a stale timestamp, records each expiry once (acknowledging and
+// counting repeats), accepts fields it does not know, and answers per the spec.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessionApiClient } from "../../../src/client.js";
 import { postRaw, SANDBOX, withBodyHash } from "../../support/requests.js";
 import { startTestReceiver, type TestReceiver } from "../../support/servers.js";
@@ -38,4 +38,45 @@ it("refuses a callback whose body was changed after signing", async () => {
   const response = await postRaw(receiver.baseUrl, "/V4/sessionexpired", tampered);
   expect(response).toMatchObject({ status: 401, body: { error: { code: "G.00", message: "Could not authenticate: the body hash does not match the body" } } });
   expect(receiver.received().some((entry) => entry.body.playerId === "player-6666")).toBe(false);
+});
+
+describe("freshness and duplicates (receiver with its own clock)", () => {
+  let clock = Date.UTC(2026, 0, 1);
+  let strictReceiver: TestReceiver;
+  const partner = { memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
+  beforeAll(async () => {
+    strictReceiver = await startTestReceiver([partner], { now: () => clock });
+  });
+  afterAll(() => strictReceiver.close());
+  const sender = (atMs: number) => createSessionApiClient({ baseUrl: strictReceiver.baseUrl, partnerId: partner.memberId, secret: partner.secret, now: () => atMs });
+  const callback = (sessionId: string) => ({ providerId: "luckymonaco", sessionId, playerId: "player-1001" });
+
+  it("refuses a callback whose timestamp is older or newer than 300 s with 401 G.04, and records nothing", async () => {
+    for (const offset of [-301_000, 301_000]) {
+      const { error, response } = await sender(clock + offset).POST("/V4/sessionexpired", { body: callback("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") });
+      expect(response.status).toBe(401);
+      expect(error?.error.code).toBe("G.04");
+    }
+    expect(strictReceiver.received()).toEqual([]);
+  });
+
+  it("acknowledges a duplicate callback, re-signed for its retry, with 200 and records it once", async () => {
+    const body = callback("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+    const first = await sender(clock).POST("/V4/sessionexpired", { body });
+    clock += 11_000;
+    const retry = await sender(clock).POST("/V4/sessionexpired", { body });
+    const replay = await sender(clock - 11_000).POST("/V4/sessionexpired", { body });
+    for (const answer of [first, retry, replay]) expect([answer.response.status, answer.data]).toEqual([200, { error: 0, description: "Success" }]);
+    const recorded = strictReceiver.received().filter((entry) => entry.body.sessionId === body.sessionId);
+    expect(recorded).toEqual([expect.objectContaining({ memberId: "casino-one", deliveries: 3, receivedAt: clock - 11_000 })]);
+  });
+
+  it("answers every G.00 with one message (not the sandbox)", async () => {
+    const wrongSecret = createSessionApiClient({ baseUrl: strictReceiver.baseUrl, partnerId: partner.memberId, secret: "guessed-secret-0000", now: () => clock });
+    const unknown = createSessionApiClient({ baseUrl: strictReceiver.baseUrl, partnerId: "nobody", secret: partner.secret, now: () => clock });
+    const a = await wrongSecret.POST("/V4/sessionexpired", { body: callback("cccccccccccccccccccccccccccccccc") });
+    const b = await unknown.POST("/V4/sessionexpired", { body: callback("cccccccccccccccccccccccccccccccc") });
+    expect(a.error).toEqual({ error: { code: "G.00", message: "Could not authenticate: MEMB_ID, HASH or the body hash is not valid" } });
+    expect(b.error).toEqual(a.error);
+  });
 });

@@ -1,7 +1,7 @@
 // Compile-time checks of the generated server stubs (generated/server.ts), run by the
 // type-check test: a handler that returns a status or a body its operation does not
 // document must fail `tsc`. Each @ts-expect-error fails the build if the error vanishes.
-import type { CloseSessionHandler, EnterGameSessionHandler } from "../../../generated/server.js";
+import type { CloseSessionHandler, EnterGameSessionHandler, SessionExpiredHandler } from "../../../generated/server.js";
 import { failure } from "../../../src/http/failures.js";
 
 export const undocumentedStatus: EnterGameSessionHandler<unknown> = async () =>
@@ -22,8 +22,12 @@ export const unknownCode: CloseSessionHandler<unknown> = async () =>
 
 export const documented: CloseSessionHandler<unknown> = async () => ({ status: 200, body: { error: 0, description: "Success" } });
 
-export const undocumentedCode: CloseSessionHandler<unknown> = async () =>
-  // @ts-expect-error G.03 (duplicate request id) is not a code closeSession documents
-  failure("closeSession", "G.03");
+export const undocumentedCode: SessionExpiredHandler<unknown> = async () =>
+  // @ts-expect-error G.03 (duplicate request id) is not a code sessionExpired documents
+  failure("sessionExpired", "G.03");
+
+export const transportCode: EnterGameSessionHandler<unknown> = async () =>
+  // @ts-expect-error G.05 (not found) is answered before routing, by no operation
+  failure("enterGameSession", "G.05");
 
 export const documentedCode: EnterGameSessionHandler<unknown> = async () => failure("enterGameSession", "G.03", "uuid reused");

@@ -1,5 +1,6 @@
 // What counts as "the same body" for an idempotency key (spec: Uuid4): key order, white
-// space, uuid case and Kyren's credential token do not; any other field does.
+// space, uuid case, Kyren's credential token and the signing fields timestamp and hash do
+// not; any other field does.
 import { describe, expect, it } from "vitest";
 import { idempotencyKey, type ProviderContext } from "../../../src/server/handlers/context.js";
 import { sandboxPartner } from "../../../src/partners/sandbox.js";
@@ -16,6 +17,14 @@ describe("idempotencyKey", () => {
   it("gives the same fingerprint for another key order, uuid case or token", () => {
     const reordered = { uuid: body.uuid.toLowerCase(), userId: body.userId, token: "rotated-token", secureLogin: body.secureLogin };
     expect(key(reordered).fingerprint).toBe(key(body).fingerprint);
+  });
+
+  it("gives the same fingerprint for a retry re-signed with a new timestamp (and so a new body hash)", () => {
+    const close = { secureLogin: "player-1001", uuid: "7d3e5b1a-4c2f-4e8d-9a6b-1f0e2d3c4b5a" };
+    const first = idempotencyKey(context, "closeSession", { ...close, timestamp: 1767225600, hash: "99a97e651f4db23efd65e5caad6c8fa0" });
+    const retry = idempotencyKey(context, "closeSession", { ...close, timestamp: 1767225630, hash: "0123456789abcdef0123456789abcdef" });
+    expect(retry.fingerprint).toBe(first.fingerprint);
+    expect(idempotencyKey(context, "closeSession", close).fingerprint).toBe(first.fingerprint);
   });
 
   it("gives another fingerprint when any other field changes", () => {

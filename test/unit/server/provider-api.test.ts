@@ -161,7 +161,7 @@ describe("the rest of the server", () => {
     expect(parse(await yaml.text())).toEqual(bundledSpec);
   });
 
-  it("does not serve the operator's callback", async () => {
-    expect((await postRaw(server.baseUrl, "/V4/sessionexpired", "{}")).status).toBe(404);
+  it("does not serve the operator's callback: 404 G.05", async () => {
+    expect(await postRaw(server.baseUrl, "/V4/sessionexpired", "{}")).toMatchObject({ status: 404, contentType: "application/json", body: { error: { code: "G.05" } } });
   });
 });

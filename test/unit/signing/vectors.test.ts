@@ -12,7 +12,7 @@ describe("signing test vectors", () => {
   it("has at least 8 vectors covering the cases the guide promises", () => {
     const names = vectors.map((vector) => vector.name);
     expect(vectors.length).toBeGreaterThanOrEqual(8);
-    for (const expected of ["non-ascii", "empty-string", "null-token", "key-order", "enter-nested-body", "other-secret"]) {
+    for (const expected of ["non-ascii", "empty-string", "null-token", "key-order", "enter-nested-body", "other-secret", "close-session-with-timestamp", "enter-with-timestamp", "session-expired-with-timestamp"]) {
       expect(names.some((name) => name.includes(expected)), expected).toBe(true);
     }
   });
@@ -62,6 +62,10 @@ describe("signing rules", () => {
   it("refuses nested values instead of guessing", () => {
     expect(() => canonicalString({ player: { id: "1" } })).toThrow(SigningError);
     expect(() => bodyHash({ list: [1] }, secret)).toThrow(/cannot sign field "list": its value is an array/);
+  });
+
+  it("writes timestamp, an integer, in plain decimal digits in the canonical string", () => {
+    expect(canonicalString({ timestamp: 1767225600, secureLogin: "p" })).toBe("secureLogin=p&timestamp=1767225600");
   });
 
   it("replaces a stale hash instead of signing it", () => {

@@ -1,13 +1,15 @@
 // Session expired is sent BY Lucky Monaco TO your server. A minimal receiver with
 // node:http that answers as the spec says: verify HASH and the body hash over the bytes
-// as received, before trusting the body; then record the expiry (idempotently: the same
-// sessionId may arrive more than once). For a full receiver see src/operator/.
+// as received, and the timestamp against your clock, before trusting the body; then
+// record the expiry once (the same sessionId may arrive more than once: acknowledge a
+// repeat without recording it twice). For a full receiver see src/operator/.
 import { createServer } from "node:http";
 import { authenticateSignedRequest } from "@luckymonaco/session-api-client";
 
 const partners = new Map([["demo", { secret: "sandbox-secret" }]]); // MEMB_ID -> the partner secret
 const port = Number(process.env.PORT ?? 3100);
 const maxBytes = 16384;
+const recorded = new Set<string>(); // MEMB_ID + sessionId of the expiries recorded (use your database)
 
 const failure = (status: number, code: string, message: string) => ({ status, body: { error: { code, message } } });
 
@@ -22,17 +24,25 @@ createServer(async (request, response) => {
   const rawBody = Buffer.concat(chunks);
 
   let answer: { status: number; body: unknown } = { status: 200, body: { error: 0, description: "Success" } };
-  if (request.method !== "POST" || url.pathname !== "/V4/sessionexpired") answer = { status: 404, body: { message: "not found" } };
+  if (url.pathname !== "/V4/sessionexpired") answer = failure(404, "G.05", "Not found");
+  else if (request.method !== "POST") answer = failure(405, "G.06", "Method not allowed");
   else if (size > maxBytes) answer = failure(413, "V.03", "Payload too large");
   else if (!/^application\/json\s*(;|$)/i.test(request.headers["content-type"] ?? "")) answer = failure(415, "V.04", "Unsupported media type");
   else {
     const query = { MEMB_ID: url.searchParams.get("MEMB_ID") ?? undefined, HASH: url.searchParams.get("HASH") ?? undefined };
-    const auth = authenticateSignedRequest({ rawBody, ...query, withBodyHash: true }, (memberId) => partners.get(memberId));
-    if (!auth.ok && auth.kind === "unauthenticated") answer = failure(401, "G.00", `Could not authenticate: ${auth.reason}`);
+    // Steps 1 to 4 of "Verifying (receivers)": partner, HASH, body hash, timestamp within 300 s.
+    const auth = authenticateSignedRequest({ rawBody, ...query, withBodyHash: true }, (memberId) => partners.get(memberId), { toleranceSeconds: 300 });
+    // One message for every G.00, so that nobody can probe which partner ids exist.
+    if (!auth.ok && auth.kind === "unauthenticated") answer = failure(401, "G.00", "Could not authenticate: MEMB_ID, HASH or the body hash is not valid");
+    else if (!auth.ok && auth.kind === "expired") answer = failure(401, "G.04", `Request expired: ${auth.reason}`);
     else if (!auth.ok) answer = failure(400, auth.kind === "malformed-body" ? "V.01" : "V.02", auth.reason);
     else {
       const { sessionId, playerId } = JSON.parse(rawBody.toString("utf8"));
-      console.log(`session ${sessionId} of player ${playerId} expired`); // record it here
+      const key = `${auth.memberId}/${sessionId}`;
+      if (!recorded.has(key)) {
+        recorded.add(key);
+        console.log(`session ${sessionId} of player ${playerId} expired`); // record it here
+      }
     }
   }
   response.writeHead(answer.status, { "Content-Type": "application/json" }).end(JSON.stringify(answer.body));

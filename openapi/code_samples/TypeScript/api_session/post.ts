@@ -1,4 +1,5 @@
-// ENTER with the typed client: it signs the request (MEMB_ID and HASH) for you.
+// ENTER with the typed client: it adds the current timestamp and signs the request
+// (MEMB_ID and HASH) for you.
 import { randomUUID } from "node:crypto";
 import { createSessionApiClient } from "@luckymonaco/session-api-client";
 

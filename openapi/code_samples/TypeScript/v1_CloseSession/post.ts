@@ -1,5 +1,5 @@
 // Kyren v1 CloseSession with the typed client. Kyren is authenticated by secureLogin and
-// token in the body, so the client adds no signature to this call.
+// token in the body, so the client adds no signature to this call, only the timestamp.
 import { randomUUID } from "node:crypto";
 import { createSessionApiClient } from "@luckymonaco/session-api-client";
 

@@ -1,0 +1,175 @@
+/**
+ * The answers given before any operation is chosen, on both sides of the contract (the
+ * provider's server and the operator receiver): step 1 of the spec's "Order of checks"
+ * (openapi/docs/introduction.md). Each is a JSON body with a catalog code and exactly
+ * `Content-Type: application/json`:
+ *
+ * | What | Status, code | Envelope |
+ * |---|---|---|
+ * | not valid HTTP (Content-Length with Transfer-Encoding, two Content-Lengths, bare LF, a bad URL) | 400 `V.06` | default |
+ * | request line and headers over Node's limit (`maxHeaderSize`, 16 KiB by default) | 431 `V.05` | default |
+ * | no route has the path | 404 `G.05` | default |
+ * | the path exists, the method does not | 405 `G.06` + `Allow` | the path's operation's, else default |
+ * | the request did not arrive in full within the request timeout | 408 `G.07` | the in-flight operation's, else default |
+ *
+ * The codes, statuses and envelopes come from the spec (`generated/`): the default
+ * envelope is the schema marked `x-default-error-envelope`. Node answers framing errors,
+ * header overflows and timeouts itself through its `clientError` event, which Fastify's
+ * `clientErrorHandler` option takes over here; unknown paths and methods come through
+ * Fastify's not-found handler. Nothing here logs a URL, a header or the raw packet (it
+ * holds `HASH`).
+ */
+import { maxHeaderSize, STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
+import type { Server } from "node:http";
+import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from "fastify";
+import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
+import { defaultErrorEnvelope, maxRequestBodyBytes, operationsById } from "../../generated/operations.js";
+import { AccessLog, pathOf, withSafeSerializers } from "./access-log.js";
+import { envelopeFailure, type ErrorEnvelopePointers } from "./failures.js";
+
+/** Which side of the contract a server serves (`x-implemented-by`). */
+export type Side = "provider" | "operator";
+
+/** Options of `contractServerOptions`. */
+export interface TransportOptions {
+  /** The side served: decides which operation's envelope a path has. */
+  side: Side;
+  /** Fastify logger option (pino options, or `false`); the request serializer is made safe. */
+  logger: FastifyServerOptions["logger"];
+  /**
+   * Longest time to receive a whole request, headers and body, milliseconds (default
+   * 10000, as the spec's conventions say). Then 408 `G.07` and the connection is closed.
+   */
+  requestTimeoutMs?: number;
+}
+
+/** The failure envelope of the operation of `side` at `method` `path`, if there is one. */
+function operationEnvelope(side: Side, path: string, method?: string): ErrorEnvelopePointers | undefined {
+  const operation = Object.values(operationsById).find(
+    (candidate) => candidate.implementedBy === side && candidate.path === path && (method === undefined || candidate.method === method.toLowerCase()),
+  );
+  return operation?.errorEnvelope;
+}
+
+/**
+ * What a parser error means, for the `V.06` message: llhttp's `reason`, a fixed text such
+ * as "Duplicate Content-Length" or "Expected CRLF after version", never the bytes
+ * received (those are in `rawPacket`, which holds `HASH` and is never read here).
+ */
+function framingDetail(reason: unknown): string {
+  return typeof reason === "string" && /^[A-Za-z0-9 ,.'-]{1,120}$/.test(reason) ? reason : "the request is not valid HTTP/1.1";
+}
+
+/** Writes a whole HTTP/1.1 response on a socket that Node's parser gave up on, then closes it. */
+function writeRawAnswer(socket: Socket, status: number, body: Record<string, unknown>, error: Error): void {
+  const text = JSON.stringify(body);
+  socket.write(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+  socket.destroy(error);
+}
+
+/** The request in flight on each connection, so a timeout answers in its operation's envelope. */
+type InFlight = WeakMap<Socket, { method: string; url: string; response: { headersSent: boolean } }>;
+
+/**
+ * Fastify's `clientErrorHandler`: Node's `clientError` (bad framing, header overflow,
+ * request timeout) answered with a catalog code, as Node would, but in the contract.
+ */
+function clientErrorHandler(side: Side, inFlight: InFlight, requestTimeoutMs: number) {
+  return function onClientError(this: FastifyInstance, error: Error & { code?: string; reason?: unknown }, socket: Socket): void {
+    if (error.code === "ECONNRESET" || socket.destroyed) return;
+    const pending = inFlight.get(socket);
+    // As Node does: never write into a response that has begun.
+    if (!socket.writable || pending?.response.headersSent) {
+      socket.destroy(error);
+      return;
+    }
+    let code: ErrorCode;
+    let detail: string;
+    let envelope: ErrorEnvelopePointers = defaultErrorEnvelope;
+    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      code = "G.07";
+      detail = `the request did not arrive in full within ${requestTimeoutMs / 1000} seconds`;
+      if (pending) envelope = operationEnvelope(side, pathOf(pending.url), pending.method) ?? defaultErrorEnvelope;
+    } else if (error.code === "HPE_HEADER_OVERFLOW") {
+      code = "V.05";
+      detail = `the request line and headers are larger than ${maxHeaderSize / 1024} KiB; send only MEMB_ID and HASH in the query`;
+    } else {
+      code = "V.06";
+      detail = framingDetail(error.reason);
+    }
+    this.log.debug({ code: error.code, status: errorCatalog[code].status }, "request refused by the HTTP layer");
+    const { status, body } = envelopeFailure(code, detail, envelope);
+    writeRawAnswer(socket, status, body, error);
+  };
+}
+
+/**
+ * The Fastify server options of a contract server: the safe access log, the body limit
+ * of the spec, the request timeout (Node enforces it only with headersTimeout <= it,
+ * checking every connectionsCheckingInterval), the contract's answers to Node's client
+ * errors and to a URL Fastify cannot decode. Pass the same `inFlight` to
+ * `registerTransportAnswers`.
+ */
+export function contractServerOptions(options: TransportOptions): { serverOptions: FastifyHttpOptions<Server>; inFlight: InFlight } {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const inFlight: InFlight = new WeakMap();
+  const serverOptions: FastifyHttpOptions<Server> = {
+    logger: withSafeSerializers(options.logger),
+    logController: new AccessLog(),
+    bodyLimit: maxRequestBodyBytes,
+    return503OnClosing: false,
+    requestTimeout: requestTimeoutMs,
+    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
+    clientErrorHandler: clientErrorHandler(options.side, inFlight, requestTimeoutMs),
+    // A URL Fastify cannot decode is answered before any hook runs, so the body is written here whole.
+    frameworkErrors: (_error, _request, reply) => {
+      const { status, body } = envelopeFailure("V.06", "the URL is not valid (a percent-encoding is broken)");
+      const text = JSON.stringify(body);
+      reply.hijack();
+      reply.raw.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+    },
+  };
+  return { serverOptions, inFlight };
+}
+
+/** Sends a catalog failure with exactly `Content-Type: application/json`. */
+function sendFailure(reply: FastifyReply, code: ErrorCode, detail: string, envelope: ErrorEnvelopePointers = defaultErrorEnvelope, headers: Record<string, string> = {}) {
+  const { status, body } = envelopeFailure(code, detail, envelope);
+  return reply.code(status).headers({ ...headers, "content-type": "application/json" }).send(JSON.stringify(body));
+}
+
+/**
+ * Registers the answers to unknown paths (404 `G.05`) and wrong methods (405 `G.06` with
+ * `Allow`), tracks the request in flight on each connection for the 408, and sends every
+ * JSON answer as exactly `Content-Type: application/json` (Fastify would add
+ * `; charset=utf-8`, which the spec does not document). Call it before any route is
+ * registered, so that it sees every route.
+ */
+export function registerTransportAnswers(app: FastifyInstance, side: Side, inFlight: InFlight): void {
+  /** Methods by exact path, of every route without parameters or wildcards. */
+  const methodsByPath = new Map<string, Set<string>>();
+  app.addHook("onRoute", (route) => {
+    if (/[*:]/.test(route.url)) return;
+    const methods = methodsByPath.get(route.url) ?? new Set<string>();
+    for (const method of [route.method].flat()) methods.add(method.toUpperCase());
+    methodsByPath.set(route.url, methods);
+  });
+  app.addHook("onRequest", (request, reply, done) => {
+    inFlight.set(request.raw.socket, { method: request.method, url: request.url, response: reply.raw });
+    done();
+  });
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (String(reply.getHeader("content-type") ?? "").startsWith("application/json")) reply.header("content-type", "application/json");
+    done(null, payload);
+  });
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const path = pathOf(request.url);
+    const methods = methodsByPath.get(path);
+    if (!methods) return sendFailure(reply, "G.05", `no operation has the path ${path}`);
+    const allow = [...methods].sort().join(", ");
+    return sendFailure(reply, "G.06", `${path} takes ${allow}, not ${request.method}`, operationEnvelope(side, path) ?? defaultErrorEnvelope, { allow });
+  });
+}
