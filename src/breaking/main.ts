@@ -1,0 +1,50 @@
+/**
+ * `npm run breaking`: the breaking-change gate (issue 11, item 4; `gate.ts`).
+ *
+ *   npm run -s breaking [-- --baseline FILE] [--current FILE]
+ *
+ * Compares `--current` (default `generated/openapi.json`, the bundle of `openapi/`) with
+ * `--baseline` (default the newest file of `openapi/releases/`), prints every change and
+ * the verdict. Exit status: 0 when it passes, 1 on a breaking change within the released
+ * major version, 2 when it cannot compare (a missing or unreadable bundle, no release yet,
+ * a version that is not `MAJOR.MINOR.PATCH` or went down, a bad option).
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { bundledSpecFile, repoRoot } from "../spec-document.js";
+import { compareContracts, judge } from "./gate.js";
+import { newestRelease, readContract } from "./releases.js";
+import { renderReport } from "./report.js";
+
+const USAGE = `Usage: npm run -s breaking [-- --baseline FILE] [--current FILE]
+  --baseline FILE  the released contract (default: the newest of openapi/releases/)
+  --current FILE   the bundle to check (default: generated/openapi.json)
+Exit status: 0 pass, 1 breaking change without a new major version, 2 cannot compare.`;
+
+async function main(argv: string[]): Promise<number> {
+  let values: { baseline?: string; current?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { baseline: { type: "string" }, current: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    const baseline = values.baseline ? readContract(values.baseline) : newestRelease();
+    if (!baseline) throw new Error(`no released contract in ${join("openapi", "releases")}: cut the first one with \`npm run release\``);
+    const current = readContract(values.current ?? bundledSpecFile);
+    const changes = await compareContracts(baseline.doc, current.doc);
+    const verdict = judge(baseline, current, changes);
+    process.stdout.write(renderReport(baseline, current, changes, verdict, repoRoot));
+    return verdict.pass ? 0 : 1;
+  } catch (error) {
+    console.error(`breaking-change gate: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));
