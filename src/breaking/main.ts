@@ -21,16 +21,30 @@ const USAGE = `Usage: npm run -s breaking [-- --baseline FILE] [--current FILE]
   --current FILE   the bundle to check (default: generated/openapi.json)
 Exit status: 0 pass, 1 breaking change without a new major version, 2 cannot compare.`;
 
-async function main(argv: string[]): Promise<number> {
+/** Where the CLI writes: its report (`out`) and its errors (`err`). */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processOutput: Output = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+/**
+ * Runs the gate as the CLI does.
+ *
+ * @param argv the options (`--baseline FILE`, `--current FILE`, `--help`)
+ * @returns the exit status: 0 pass, 1 breaking change within the released major version, 2 cannot compare
+ */
+export async function runGate(argv: string[], output: Output = processOutput): Promise<number> {
   let values: { baseline?: string; current?: string; help?: boolean };
   try {
     ({ values } = parseArgs({ args: argv, options: { baseline: { type: "string" }, current: { type: "string" }, help: { type: "boolean", short: "h" } } }));
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
+    output.err(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
   if (values.help) {
-    console.log(USAGE);
+    output.out(`${USAGE}\n`);
     return 0;
   }
   try {
@@ -39,12 +53,12 @@ async function main(argv: string[]): Promise<number> {
     const current = readContract(values.current ?? bundledSpecFile);
     const changes = await compareContracts(baseline.doc, current.doc);
     const verdict = judge(baseline, current, changes);
-    process.stdout.write(renderReport(baseline, current, changes, verdict, repoRoot));
+    output.out(renderReport(baseline, current, changes, verdict, repoRoot));
     return verdict.pass ? 0 : 1;
   } catch (error) {
-    console.error(`breaking-change gate: ${(error as Error).message}`);
+    output.err(`breaking-change gate: ${(error as Error).message}\n`);
     return 2;
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await runGate(process.argv.slice(2));
