@@ -87,7 +87,7 @@ export async function addToolChanges(baseline: OpenApiDocument, current: OpenApi
     const pointer = /^(request|response)\.body\./.test(difference.code) ? resolved : literal;
     if (difference.code.startsWith("unclassified.")) {
       // Root extensions (x-tagGroups, x-generated…): documentation, not part of any message.
-      changes.add({ classification: "compatible", rule: difference.code, pointer, message: `document extension ${location} ${difference.action === "add" ? "added" : "changed or removed"}: not part of any message`, source: "openapi-diff" });
+      changes.add({ classification: "compatible", rule: "unclassified", pointer, message: `document extension ${location} changed: not part of any message`, source: "openapi-diff" });
       continue;
     }
     let classification: Classification = difference.type === "breaking" || difference.type === "unclassified" ? "breaking" : "compatible";
