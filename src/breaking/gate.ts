@@ -69,14 +69,32 @@ export interface Verdict {
 }
 
 /**
+ * Compares the current contract with the released one and judges the changes: what
+ * `npm run breaking` and `npm run release` run. The versions are checked first, so a
+ * version that went down fails before the (slower) comparison.
+ *
+ * @throws Error when the current `info.version` is older than the released one, or the bundles cannot be compared
+ */
+export async function checkContracts(baseline: Contract, current: Contract): Promise<{ changes: Change[]; verdict: Verdict }> {
+  assertNotOlder(baseline, current);
+  const changes = await compareContracts(baseline.doc, current.doc);
+  return { changes, verdict: judge(baseline, current, changes) };
+}
+
+function assertNotOlder(baseline: Contract, current: Contract): void {
+  const [was, now] = [baseline.version, current.version];
+  if (compareVersions(now, was) < 0) throw new Error(`info.version ${now.text} is older than the released ${was.text}: versions only go up`);
+}
+
+/**
  * The rule: breaking changes pass only when the major version was raised.
  *
  * @param changes what `compareContracts` found
  * @throws Error when the current `info.version` is older than the released one
  */
 export function judge(baseline: Contract, current: Contract, changes: Change[]): Verdict {
+  assertNotOlder(baseline, current);
   const [was, now] = [baseline.version, current.version];
-  if (compareVersions(now, was) < 0) throw new Error(`info.version ${now.text} is older than the released ${was.text}: versions only go up`);
   const breaking = changes.filter((change) => change.classification === "breaking").length;
   if (breaking === 0) return { pass: true, reason: "no breaking change" };
   if (now.major > was.major) return { pass: true, reason: `${breaking} breaking change(s), allowed by the new major version ${now.text} (released: ${was.text})` };

@@ -9,10 +9,9 @@
  * major version, 2 when it cannot compare (a missing or unreadable bundle, no release yet,
  * a version that is not `MAJOR.MINOR.PATCH` or went down, a bad option).
  */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bundledSpecFile, repoRoot } from "../spec-document.js";
-import { compareContracts, judge } from "./gate.js";
+import { checkContracts } from "./gate.js";
 import { newestRelease, readContract } from "./releases.js";
 import { renderReport } from "./report.js";
 
@@ -49,10 +48,9 @@ export async function runGate(argv: string[], output: Output = processOutput): P
   }
   try {
     const baseline = values.baseline ? readContract(values.baseline) : newestRelease();
-    if (!baseline) throw new Error(`no released contract in ${join("openapi", "releases")}: cut the first one with \`npm run release\``);
+    if (!baseline) throw new Error("no released contract in openapi/releases/: cut the first one with `npm run release`");
     const current = readContract(values.current ?? bundledSpecFile);
-    const changes = await compareContracts(baseline.doc, current.doc);
-    const verdict = judge(baseline, current, changes);
+    const { changes, verdict } = await checkContracts(baseline, current);
     output.out(renderReport(baseline, current, changes, verdict, repoRoot));
     return verdict.pass ? 0 : 1;
   } catch (error) {

@@ -5,15 +5,15 @@
  * the breaking-change gate compares with from then on.
  *
  * It refuses (exit status 1), writing nothing, when the version is not newer than the
- * newest release, when the gate finds a breaking change without a new major version, or
- * when `openapi/CHANGELOG.md` has no `## [<version>] - YYYY-MM-DD` section. Running it again
+ * newest release, when `openapi/CHANGELOG.md` has no `## [<version>] - YYYY-MM-DD` section,
+ * or when the gate finds a breaking change without a new major version. Running it again
  * for a version already released with the same bundle does nothing (exit status 0); a
  * different bundle under a released version is refused: released contracts never change.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { bundledSpecFile, repoRoot } from "../spec-document.js";
-import { compareContracts, judge } from "./gate.js";
+import { checkContracts } from "./gate.js";
 import { compareVersions, newestRelease, readContract, releasesDir } from "./releases.js";
 import { renderReport } from "./report.js";
 
@@ -56,15 +56,14 @@ export async function cutRelease(paths: ReleasePaths = repositoryPaths): Promise
   if (newest && compareVersions(current.version, newest.version) <= 0) {
     throw new ReleaseRefused(`info.version ${version} is not newer than the newest release ${newest.version.text}: raise it in openapi/openapi.yaml`);
   }
-  if (newest) {
-    const changes = await compareContracts(newest.doc, current.doc);
-    const verdict = judge(newest, current, changes);
-    if (!verdict.pass) throw new ReleaseRefused(verdict.reason, renderReport(newest, current, changes, verdict, repoRoot));
-  }
   const changelog = existsSync(paths.changelogFile) ? readFileSync(paths.changelogFile, "utf8") : "";
   const heading = new RegExp(`^## \\[${version.replace(/\./g, "\\.")}\\] - \\d{4}-\\d{2}-\\d{2}$`, "m");
   if (!heading.test(changelog)) {
     throw new ReleaseRefused(`${paths.changelogFile} has no section "## [${version}] - YYYY-MM-DD": move the entries of "## [Unreleased]" under it, dated today`);
+  }
+  if (newest) {
+    const { changes, verdict } = await checkContracts(newest, current);
+    if (!verdict.pass) throw new ReleaseRefused(verdict.reason, renderReport(newest, current, changes, verdict, repoRoot));
   }
   mkdirSync(paths.releasesDir, { recursive: true });
   copyFileSync(paths.bundleFile, file);
