@@ -105,6 +105,7 @@ describe.concurrent("npm run breaking", () => {
     ["a version that is not MAJOR.MINOR.PATCH", () => ["--baseline", write("base.json", copyOfBundle()), "--current", write("v1.json", copyOfBundle("v1"))], "is not a semantic version"],
     ["a bundle that is not JSON", () => ["--current", write("broken.json", "{ not json")], "is not JSON"],
     ["a missing bundle", () => ["--current", join(dir, "missing.json")], "does not exist"],
+    ["no release yet", () => ["--releases", mkdtempSync(join(dir, "no-releases-"))], "no released contract in"],
     ["an unknown option", () => ["--baseline-file", "x"], "Unknown option"],
   ])("cannot compare with %s: exit status 2 and a message", async (_name, args, message) => {
     const run = await gateInProcess(args());
