@@ -5,7 +5,7 @@
  * the breaking-change gate compares with from then on.
  *
  * It refuses (exit status 1), writing nothing, when the version is not newer than the
- * newest release, when `openapi/CHANGELOG.md` has no `## [<version>] - YYYY-MM-DD` section,
+ * newest release, when `openapi/CHANGELOG.md` has no `## <version> - YYYY-MM-DD` section,
  * or when the gate finds a breaking change without a new major version. Running it again
  * for a version already released with the same bundle does nothing (exit status 0); a
  * different bundle under a released version is refused: released contracts never change.
@@ -57,9 +57,9 @@ export async function cutRelease(paths: ReleasePaths = repositoryPaths): Promise
     throw new ReleaseRefused(`info.version ${version} is not newer than the newest release ${newest.version.text}: raise it in openapi/openapi.yaml`);
   }
   const changelog = existsSync(paths.changelogFile) ? readFileSync(paths.changelogFile, "utf8") : "";
-  const heading = new RegExp(`^## \\[${version.replace(/\./g, "\\.")}\\] - \\d{4}-\\d{2}-\\d{2}$`, "m");
+  const heading = new RegExp(`^## ${version.replace(/\./g, "\\.")} - \\d{4}-\\d{2}-\\d{2}$`, "m");
   if (!heading.test(changelog)) {
-    throw new ReleaseRefused(`${paths.changelogFile} has no section "## [${version}] - YYYY-MM-DD": move the entries of "## [Unreleased]" under it, dated today`);
+    throw new ReleaseRefused(`${paths.changelogFile} has no section "## ${version} - YYYY-MM-DD": move the entries of "## Unreleased" under it, dated today`);
   }
   if (newest) {
     const { changes, verdict } = await checkContracts(newest, current);

@@ -23,7 +23,7 @@ beforeEach((context) => {
 
 type Doc = ReturnType<typeof copyOfBundle>;
 const bundle = (doc: Doc) => writeFileSync(paths.bundleFile, `${JSON.stringify(doc, null, 2)}\n`);
-const changelog = (...versions: string[]) => writeFileSync(paths.changelogFile, `# Changelog\n\n## [Unreleased]\n\n${versions.map((version) => `## [${version}] - 2026-11-22\n\n- A change.\n`).join("\n")}`);
+const changelog = (...versions: string[]) => writeFileSync(paths.changelogFile, `## Unreleased\n\n${versions.map((version) => `## ${version} - 2026-11-22\n\n- A change.\n`).join("\n")}`);
 const enter = allOperations.find((operation) => operation.implementedBy === "provider")!;
 
 /** Releases 1.0.0 of the unchanged bundle, as the repository did first. */
@@ -52,7 +52,7 @@ it("releases a compatible change as a new minor version once the changelog has i
   const minor = copyOfBundle("1.1.0");
   addProperty(minor, messageSchema(minor, enter, "request"), "timestamp", { type: "integer" }, false);
   bundle(minor);
-  await expect(cutRelease(paths)).rejects.toThrow('has no section "## [1.1.0] - YYYY-MM-DD"');
+  await expect(cutRelease(paths)).rejects.toThrow('has no section "## 1.1.0 - YYYY-MM-DD"');
   changelog("1.1.0", "1.0.0");
   expect((await cutRelease(paths)).written).toBe(true);
   expect(newestRelease(paths.releasesDir)?.version.text).toBe("1.1.0");
