@@ -106,23 +106,25 @@ export function addErrorStatus(doc: OpenApiDocument, operation: OperationFacts, 
 }
 
 /**
- * The compatible release planned as 1.1.0: an optional `timestamp` in every request, an
- * optional `uuid` in V4 close, new catalog codes, 408 on every operation and 409 on V4
- * close, each with the operations' `x-error-codes`.
+ * A compatible minor release of the kind 1.1.0 was (issue 10): an optional field in every
+ * request and in the callback, another optional field in V4 close, new catalog codes, a new
+ * error status on every operation and one more on V4 close, each listed in the operations'
+ * `x-error-codes`. The names (`traceId`, `reason`, `G.98`, `V.98`, 503, 422) are new to the
+ * bundle, so it applies to any later one.
  */
-export function plannedMinorRelease(doc: OpenApiDocument & { info: { version: string } }, operations: OperationFacts[]): void {
+export function minorReleaseLike(doc: OpenApiDocument & { info: { version: string } }, operations: OperationFacts[]): void {
   doc.info.version = "1.1.0";
-  addCatalogCode(doc, "V.05", 408);
-  addCatalogCode(doc, "G.04", 401);
+  addCatalogCode(doc, "G.98", 503);
+  addCatalogCode(doc, "V.98", 422);
   for (const operation of operations) {
-    addProperty(doc, messageSchema(doc, operation, "request"), "timestamp", { type: "integer", minimum: 0 }, false);
-    addErrorStatus(doc, operation, 408);
-    operationIn(doc, operation)["x-error-codes"].push("V.05", "G.04");
+    addProperty(doc, messageSchema(doc, operation, "request"), "traceId", { type: "string", maxLength: 64 }, false);
+    addErrorStatus(doc, operation, 503);
+    operationIn(doc, operation)["x-error-codes"].push("G.98", "V.98");
   }
   const closeSession = operations.find((operation) => operation.operationId === "closeSession");
   if (!closeSession) throw new Error("closeSession is not in the bundle");
-  addProperty(doc, messageSchema(doc, closeSession, "request"), "uuid", { type: "string", format: "uuid" }, false);
-  addErrorStatus(doc, closeSession, 409);
+  addProperty(doc, messageSchema(doc, closeSession, "request"), "reason", { type: "string", maxLength: 200 }, false);
+  addErrorStatus(doc, closeSession, 422);
 }
 
 /** A schema node somewhere under `components.schemas`, with its JSON pointer (`#/components/schemas/…`). */

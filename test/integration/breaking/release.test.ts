@@ -42,7 +42,7 @@ it("writes the first release as the bundle's exact bytes, and does nothing when 
 it("refuses to change a released contract", async () => {
   await releaseFirst();
   const changed = copyOfBundle("1.0.0");
-  addProperty(changed, messageSchema(changed, enter, "request"), "timestamp", { type: "integer" }, false);
+  addProperty(changed, messageSchema(changed, enter, "request"), "traceId", { type: "string" }, false);
   bundle(changed);
   await expect(cutRelease(paths)).rejects.toThrow(/1\.0\.0 was already released with another bundle.*raise info\.version/);
 });
@@ -50,7 +50,7 @@ it("refuses to change a released contract", async () => {
 it("releases a compatible change as a new minor version once the changelog has its section", async () => {
   await releaseFirst();
   const minor = copyOfBundle("1.1.0");
-  addProperty(minor, messageSchema(minor, enter, "request"), "timestamp", { type: "integer" }, false);
+  addProperty(minor, messageSchema(minor, enter, "request"), "traceId", { type: "string" }, false);
   bundle(minor);
   await expect(cutRelease(paths)).rejects.toThrow('has no section "## 1.1.0 - YYYY-MM-DD"');
   changelog("1.1.0", "1.0.0");
