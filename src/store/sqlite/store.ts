@@ -1,17 +1,18 @@
 /**
  * `SessionStore` on embedded SQLite through `libsql` (the libSQL fork of SQLite with a
  * better-sqlite3 API; its native part ships as a prebuilt registry package, so `npm ci`
- * compiles nothing).
+ * compiles nothing). One process per database file.
  *
  * Writes go through a `WriteQueue`: the writes of one event-loop turn share one
  * transaction (group commit), and a caller is answered only after the COMMIT; if one
- * write of a group fails, the group is rolled back and each write is retried alone. Statements are prepared once. The journal is WAL with
- * `synchronous=NORMAL` by default: a committed write survives a crash of the server
- * process (kill -9), not necessarily a power failure of the host; `synchronous: "FULL"`
- * covers that too, at a cost per commit. Automatic checkpoints are off on the request
- * connection; a worker thread (`wal-checkpointer.cjs`) checkpoints every second, so no
- * request waits for one.
+ * write of a group fails, the group is rolled back and each write is retried alone.
+ * Statements are prepared once. The journal is WAL with `synchronous=NORMAL` by default: a
+ * committed write survives a crash of the server process (kill -9), not necessarily a
+ * power failure of the host; `synchronous: "FULL"` covers that too, at a cost per commit.
+ * Automatic checkpoints are off on the request connection; a worker thread
+ * (`wal-checkpointer.cjs`) checkpoints every second, so no request waits for one.
  */
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +30,7 @@ import type {
   SessionStatus,
   SessionStore,
   StoredSession,
-} from "./session-store.js";
+} from "../session-store.js";
 import { WriteQueue } from "./write-queue.js";
 
 /** Options of `openSqliteStore`. */
@@ -40,6 +41,8 @@ export interface SqliteStoreOptions {
   synchronous?: "NORMAL" | "FULL";
   /** Time between background WAL checkpoints, milliseconds. Default 1000. */
   checkpointIntervalMs?: number;
+  /** Called with errors of the background checkpoints; the store goes on. */
+  onBackgroundError?: (error: Error) => void;
 }
 
 /** `./data/x.db`, `file:./data/x.db` or `file:///abs/x.db` → a path; `:memory:` as is. */
@@ -47,7 +50,7 @@ function databasePath(location: string): string {
   if (location === ":memory:") return location;
   if (location.startsWith("file://")) return fileURLToPath(location);
   if (location.startsWith("file:")) return resolve(location.slice("file:".length));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) throw new Error(`unsupported database URL ${location}: this store takes a file path or a file: URL`);
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(location)) throw new Error(`unsupported database URL ${location}: this store takes a file path or a file: URL`);
   return resolve(location);
 }
 
@@ -61,12 +64,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000`);
-  let checkpointer: Worker | undefined;
-  if (path !== ":memory:") {
-    db.exec("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864");
-    checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 1000 } });
-    checkpointer.unref();
-  }
+  if (path === ":memory:") return new SqliteSessionStore(db, undefined);
+  const onError = options.onBackgroundError ?? (() => undefined);
+  db.exec("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864");
+  const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 1000 } });
+  checkpointer.on("message", (message: { error?: string }) => message.error && onError(new Error(`WAL checkpoint failed: ${message.error}`)));
+  checkpointer.on("error", (error) => onError(error));
+  checkpointer.unref();
   return new SqliteSessionStore(db, checkpointer);
 }
 
@@ -111,9 +115,14 @@ const SQL = {
                    SELECT id, partner_id, player_id, 'pending', 0, ?, ? FROM sessions
                    WHERE status = 'active' AND last_activity_at < ? AND partner_id IN (SELECT value FROM json_each(?))`,
   expire: "UPDATE sessions SET status = 'expired', ended_at = ? WHERE status = 'active' AND last_activity_at < ? RETURNING id, partner_id, player_id",
-  dueCallbacks: "SELECT session_id, partner_id, player_id, attempts FROM callbacks WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
-  recordAttempt: `UPDATE callbacks SET state = ?, attempts = attempts + 1, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?, updated_at = ?
-                  WHERE session_id = ?`,
+  claimCallbacks: `UPDATE callbacks SET leased_until = ?, lease = ?
+                   WHERE session_id IN (SELECT session_id FROM callbacks
+                                        WHERE state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
+                                        ORDER BY next_attempt_at LIMIT ?)
+                   RETURNING session_id, partner_id, player_id, attempts, next_attempt_at`,
+  recordAttempt: `UPDATE callbacks SET state = ?, attempts = attempts + 1, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?, updated_at = ?,
+                                       leased_until = NULL, lease = NULL
+                  WHERE session_id = ? AND lease = ?`,
   forgetKeys: "DELETE FROM idempotency_keys WHERE created_at < ?",
   sessionById: "SELECT * FROM sessions WHERE id = ?",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = ?",
@@ -142,6 +151,7 @@ class SqliteSessionStore implements SessionStore {
 
   async migrate(): Promise<void> {
     const applied = Number((this.db.prepare("PRAGMA user_version").get() as Row).user_version);
+    if (applied > migrations.length) throw new Error(`the database has schema version ${applied}, newer than this server knows (${migrations.length}): upgrade the server`);
     for (let version = applied; version < migrations.length; version++) {
       this.db.exec(`BEGIN IMMEDIATE; ${migrations[version]}; PRAGMA user_version = ${version + 1}; COMMIT;`);
     }
@@ -196,14 +206,22 @@ class SqliteSessionStore implements SessionStore {
     });
   }
 
-  async dueCallbacks(at: number, limit: number): Promise<PendingCallback[]> {
-    const rows = this.statement(SQL.dueCallbacks).all(at, limit) as Row[];
-    return rows.map((row) => ({ sessionId: row.session_id as string, partnerId: row.partner_id as string, playerId: row.player_id as string, attempts: Number(row.attempts) }));
+  claimDueCallbacks(at: number, limit: number, leaseMs: number): Promise<PendingCallback[]> {
+    const lease = randomUUID();
+    return this.write(() => {
+      const rows = this.statement(SQL.claimCallbacks).all(at + leaseMs, lease, at, at, limit) as Row[];
+      return rows
+        .sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at))
+        .map((row) => ({ sessionId: row.session_id as string, partnerId: row.partner_id as string, playerId: row.player_id as string, attempts: Number(row.attempts), lease }));
+    });
   }
 
-  async recordCallbackAttempt(sessionId: string, attempt: CallbackAttempt, at: number): Promise<void> {
-    await this.write(() =>
-      this.statement(SQL.recordAttempt).run(attempt.state, attempt.state === "pending" ? attempt.nextAttemptAt : null, attempt.state === "delivered" ? null : attempt.error, at, sessionId),
+  recordCallbackAttempt(callback: Pick<PendingCallback, "sessionId" | "lease">, attempt: CallbackAttempt, at: number): Promise<boolean> {
+    return this.write(
+      () =>
+        this.statement(SQL.recordAttempt).run(
+          attempt.state, attempt.state === "pending" ? attempt.nextAttemptAt : null, attempt.state === "delivered" ? null : attempt.error, at, callback.sessionId, callback.lease,
+        ).changes === 1,
     );
   }
 
