@@ -10,7 +10,8 @@
  * committed write survives a crash of the server process (kill -9), not necessarily a
  * power failure of the host; `synchronous: "FULL"` covers that too, at a cost per commit.
  * Automatic checkpoints are off on the request connection; a worker thread
- * (`wal-checkpointer.cjs`) checkpoints every second, so no request waits for one.
+ * (`wal-checkpointer.cjs`) checkpoints in the background, and `WalLimit` keeps the log
+ * bounded under sustained load and lets it shrink when load stops (see wal-limit.ts).
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -19,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "libsql";
 import { migrations } from "./migrations.js";
+import { WalLimit, walLimitDefaults, WANT, WORKING, type CheckpointerFlags, type WalLimitOptions } from "./wal-limit.js";
 import type {
   CallbackAttempt,
   CloseFilter,
@@ -39,8 +41,10 @@ export interface SqliteStoreOptions {
   location: string;
   /** SQLite `synchronous` setting; see the module comment. Default `NORMAL`. */
   synchronous?: "NORMAL" | "FULL";
-  /** Time between background WAL checkpoints, milliseconds. Default 1000. */
+  /** Time between background WAL checkpoints, milliseconds. Default 200. */
   checkpointIntervalMs?: number;
+  /** The WAL bound (see wal-limit.ts). */
+  walLimit?: WalLimitOptions;
   /** Called with errors of the background checkpoints; the store goes on. */
   onBackgroundError?: (error: Error) => void;
 }
@@ -64,14 +68,22 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000`);
-  if (path === ":memory:") return new SqliteSessionStore(db, undefined);
+  if (path === ":memory:") return new SqliteSessionStore(db, undefined, undefined);
   const onError = options.onBackgroundError ?? (() => undefined);
-  db.exec("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864");
-  const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 1000 } });
+  db.exec("PRAGMA wal_autocheckpoint = 0");
+  const flags: CheckpointerFlags = new Int32Array(new SharedArrayBuffer(8));
+  let walLimit: WalLimit;
+  try {
+    walLimit = new WalLimit(db, `${path}-wal`, flags, { ...walLimitDefaults, ...options.walLimit }, onError);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 200, flags, want: WANT, working: WORKING } });
   checkpointer.on("message", (message: { error?: string }) => message.error && onError(new Error(`WAL checkpoint failed: ${message.error}`)));
   checkpointer.on("error", (error) => onError(error));
   checkpointer.unref();
-  return new SqliteSessionStore(db, checkpointer);
+  return new SqliteSessionStore(db, checkpointer, walLimit);
 }
 
 type Row = Record<string, unknown>;
@@ -135,6 +147,7 @@ class SqliteSessionStore implements SessionStore {
   constructor(
     private readonly db: Database.Database,
     private readonly checkpointer: Worker | undefined,
+    private readonly walLimit: WalLimit | undefined,
   ) {}
 
   /** The prepared statement of `sql`, prepared on first use (after the migrations). */
@@ -145,7 +158,7 @@ class SqliteSessionStore implements SessionStore {
   }
 
   private write<T>(work: () => T): Promise<T> {
-    this.writes ??= new WriteQueue(this.db);
+    this.writes ??= new WriteQueue(this.db, this.walLimit ? () => this.walLimit!.afterCommit() : undefined);
     return this.writes.run(work);
   }
 
@@ -245,6 +258,7 @@ class SqliteSessionStore implements SessionStore {
 
   async close(): Promise<void> {
     await this.write(() => undefined); // let the writes already queued commit first
+    this.walLimit?.stop();
     if (this.checkpointer) {
       const stopped = new Promise((resolve) => this.checkpointer!.once("exit", resolve));
       this.checkpointer.postMessage("stop");

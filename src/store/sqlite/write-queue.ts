@@ -23,7 +23,14 @@ export class WriteQueue {
   private readonly commit;
   private readonly rollback;
 
-  constructor(private readonly db: Database.Database) {
+  /**
+   * @param afterCommit called after each group, outside any transaction (the WAL limit
+   *   looks at the log's size there); it must not throw, and errors it throws are ignored
+   */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly afterCommit: () => void = () => undefined,
+  ) {
     this.begin = db.prepare("BEGIN IMMEDIATE");
     this.commit = db.prepare("COMMIT");
     this.rollback = db.prepare("ROLLBACK");
@@ -58,18 +65,26 @@ export class WriteQueue {
   private flush(): void {
     const jobs = this.jobs;
     this.jobs = [];
+    let results: unknown[] | undefined;
     try {
-      const results = this.transaction(jobs);
-      jobs.forEach((job, index) => job.resolve(results[index]));
+      results = this.transaction(jobs);
     } catch (groupError) {
-      if (jobs.length === 1) return jobs[0]!.reject(groupError);
-      for (const job of jobs) {
-        try {
-          job.resolve(this.transaction([job])[0]);
-        } catch (error) {
-          job.reject(error);
+      if (jobs.length === 1) jobs[0]!.reject(groupError);
+      else {
+        for (const job of jobs) {
+          try {
+            job.resolve(this.transaction([job])[0]);
+          } catch (error) {
+            job.reject(error);
+          }
         }
       }
     }
+    try {
+      this.afterCommit();
+    } catch {
+      // The hook reports its own failures; a commit that happened must still be answered.
+    }
+    if (results) jobs.forEach((job, index) => job.resolve(results[index]));
   }
 }
