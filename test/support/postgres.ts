@@ -43,6 +43,8 @@ export interface TestDatabase {
    * tests of credentials.
    */
   createOwner(): Promise<{ user: string; password: string; url: string }>;
+  /** Whether the server refuses the `createOwner` role with a wrong password (not so under `trust` for all). */
+  checksPasswords(): Promise<boolean>;
   /** Loses the database: refuses new connections and terminates the open ones. */
   suspend(): Promise<void>;
   /** Lets connections in again. */
@@ -103,6 +105,17 @@ export async function createTestDatabase(prefix = "test"): Promise<TestDatabase>
       });
       roles.push(user);
       return { user, password, url: withDatabase(url, name, { user, password }) };
+    },
+    async checksPasswords() {
+      if (roles.length === 0) throw new Error("call createOwner() first");
+      const client = new pg.Client({ connectionString: withDatabase(url, name, { user: roles[0]!, password: "wrong-password" }), connectionTimeoutMillis: 5000 });
+      try {
+        await client.connect();
+        await client.end();
+        return false;
+      } catch {
+        return true;
+      }
     },
     suspend: () =>
       onServer(async (client) => {

@@ -261,6 +261,7 @@ class SqliteSessionStore implements SessionStore {
     this.walLimit?.stop();
     if (this.checkpointer) {
       const stopped = new Promise((resolve) => this.checkpointer!.once("exit", resolve));
+      this.checkpointer.ref(); // else a process with nothing else to do exits before the worker does
       this.checkpointer.postMessage("stop");
       await stopped;
     }
