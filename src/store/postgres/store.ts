@@ -4,7 +4,8 @@
  * machine").
  *
  * Every write is ONE statement (data-modifying CTEs), so it is atomic without an explicit
- * transaction and costs one round trip; the caller is answered after its COMMIT.
+ * transaction and costs one round trip; the caller is answered after its COMMIT. ENTERs of
+ * one event-loop turn share one statement (group commit, open-session-batch.ts).
  * - Idempotency: `INSERT … ON CONFLICT DO NOTHING` on the key's primary key. A concurrent
  *   insert of the same key, on any instance, waits for the first to commit and then finds
  *   it, so exactly one request takes effect; the others replay or conflict. The session
@@ -36,6 +37,7 @@ import type {
   StoredSession,
 } from "../session-store.js";
 import { migratePostgres } from "./migrations.js";
+import { OpenSessionBatch } from "./open-session-batch.js";
 
 /** Options of `openPostgresStore`. */
 export interface PostgresStoreOptions {
@@ -161,7 +163,11 @@ const SQL = {
 const RETRYABLE = new Set(["40P01", "40001"]);
 
 class PostgresSessionStore implements SessionStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly openBatch: OpenSessionBatch;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.openBatch = new OpenSessionBatch({ pool, single: (key, session) => this.openSessionAlone(key, session), existing: (key) => this.storedKey(key) as Promise<Idempotent<{ sessionId: string }> | undefined> });
+  }
 
   /** Runs the named statement, again (up to 3 times in all) if it lost a deadlock or serialization check. */
   private async query(name: keyof typeof SQL, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
@@ -187,7 +193,12 @@ class PostgresSessionStore implements SessionStore {
       : { outcome: "conflict" };
   }
 
-  async openSession(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
+  openSession(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
+    return this.openBatch.open(key, session);
+  }
+
+  /** `openSession` in a statement of its own. */
+  private async openSessionAlone(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
     for (;;) {
       const result = await this.query("openSession", [
         key.partnerId, key.uuid, key.operationId, key.fingerprint, session.id, session.createdAt,
