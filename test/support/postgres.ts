@@ -8,9 +8,9 @@
  * importing this module fails, and so does every file that needs PostgreSQL. A server
  * that is named but cannot be reached fails the tests in either case.
  */
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { describePostgresError } from "../../src/store/postgres/errors.js";
+import { createDatabase, type TestDatabase } from "./postgres-databases.js";
+
+export { withDatabase, type TestDatabase } from "./postgres-databases.js";
 
 /** The server's URL, or undefined when the PostgreSQL tests are skipped. */
 export const postgresUrl: string | undefined = process.env.TEST_DATABASE_URL || undefined;
@@ -31,104 +31,16 @@ if (!postgresUrl && process.env.REQUIRE_POSTGRES === "1") {
 export const skipPostgres = postgresUrl === undefined;
 if (skipPostgres) console.warn(`PostgreSQL tests skipped: TEST_DATABASE_URL is not set. To run them, ${howToStartPostgres}`);
 
-/** A fresh database of the test server; always `drop()` it. */
-export interface TestDatabase {
-  name: string;
-  /** Its URL, as the superuser of TEST_DATABASE_URL. */
-  url: string;
-  /** Runs SQL in it (as the superuser), for arranging and checking what the API cannot. */
-  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
-  /**
-   * Creates a login role with a password that owns this database (dropped with it), for
-   * tests of credentials.
-   */
-  createOwner(): Promise<{ user: string; password: string; url: string }>;
-  /** Whether the server refuses the `createOwner` role with a wrong password (not so under `trust` for all). */
-  checksPasswords(): Promise<boolean>;
-  /** Loses the database: refuses new connections and terminates the open ones. */
-  suspend(): Promise<void>;
-  /** Lets connections in again. */
-  resume(): Promise<void>;
-  /** Drops the database (and the role of `createOwner`). */
-  drop(): Promise<void>;
-}
-
-/** `url` with another database, and optionally other credentials. */
-export function withDatabase(url: string, database: string, credentials?: { user: string; password: string }): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  if (credentials) {
-    parsed.username = encodeURIComponent(credentials.user);
-    parsed.password = encodeURIComponent(credentials.password);
-  }
-  return parsed.toString();
-}
-
-/** Runs statements on the server's own database (TEST_DATABASE_URL) with a short-lived connection. */
-async function onServer(statements: (client: pg.Client) => Promise<void>): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(`cannot reach the PostgreSQL of TEST_DATABASE_URL: ${describePostgresError(error)}. To ${howToStartPostgres}`);
-  }
-  try {
-    await statements(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
- * Creates a database named `<prefix>_<random>`.
+ * A fresh database on the server of TEST_DATABASE_URL, named `<prefix>_<random>`.
  *
  * @throws Error when TEST_DATABASE_URL is not set or its server cannot be reached
  */
 export async function createTestDatabase(prefix = "test"): Promise<TestDatabase> {
   if (!postgresUrl) throw new Error(`TEST_DATABASE_URL is not set. To ${howToStartPostgres}`);
-  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
-  await onServer(async (client) => void (await client.query(`CREATE DATABASE ${name}`)));
-  const url = withDatabase(postgresUrl, name);
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  pool.on("error", () => undefined); // suspend() terminates its idle connections
-  const roles: string[] = [];
-  return {
-    name,
-    url,
-    query: (text, values) => pool.query(text, values),
-    async createOwner() {
-      const user = `${name}_owner`;
-      const password = `pw-${randomBytes(12).toString("hex")}`;
-      await onServer(async (client) => {
-        await client.query(`CREATE ROLE ${user} LOGIN PASSWORD '${password}'`);
-        await client.query(`ALTER DATABASE ${name} OWNER TO ${user}`);
-      });
-      roles.push(user);
-      return { user, password, url: withDatabase(url, name, { user, password }) };
-    },
-    async checksPasswords() {
-      if (roles.length === 0) throw new Error("call createOwner() first");
-      const client = new pg.Client({ connectionString: withDatabase(url, name, { user: roles[0]!, password: "wrong-password" }), connectionTimeoutMillis: 5000 });
-      try {
-        await client.connect();
-        await client.end();
-        return false;
-      } catch {
-        return true;
-      }
-    },
-    suspend: () =>
-      onServer(async (client) => {
-        await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-        await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [name]);
-      }),
-    resume: () => onServer(async (client) => void (await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`))),
-    async drop() {
-      await pool.end();
-      await onServer(async (client) => {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        for (const role of roles) await client.query(`DROP ROLE IF EXISTS ${role}`);
-      });
-    },
-  };
+  try {
+    return await createDatabase(postgresUrl, prefix);
+  } catch (error) {
+    throw new Error(`TEST_DATABASE_URL: ${(error as Error).message}. To ${howToStartPostgres}`);
+  }
 }
