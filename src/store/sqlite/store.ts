@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "libsql";
 import { migrations } from "./migrations.js";
-import { WalLimit, walLimitDefaults, WANT, WORKING, type CheckpointerFlags, type WalLimitOptions } from "./wal-limit.js";
+import { WalLimit, walLimits, type WalLimitOptions } from "./wal-limit.js";
 import type {
   CallbackAttempt,
   CloseFilter,
@@ -61,28 +61,23 @@ function databasePath(location: string): string {
 /**
  * Opens (and creates) the database; call `migrate()` before use.
  *
- * @throws Error when the location is not a file path or `file:` URL, or cannot be opened
+ * @throws Error when the location is not a file path or `file:` URL, or cannot be opened,
+ *   or the WAL limits are out of order
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SessionStore> {
   const path = databasePath(options.location);
+  const limits = walLimits(options.walLimit);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000`);
   if (path === ":memory:") return new SqliteSessionStore(db, undefined, undefined);
   const onError = options.onBackgroundError ?? (() => undefined);
   db.exec("PRAGMA wal_autocheckpoint = 0");
-  const flags: CheckpointerFlags = new Int32Array(new SharedArrayBuffer(8));
-  let walLimit: WalLimit;
-  try {
-    walLimit = new WalLimit(db, `${path}-wal`, flags, { ...walLimitDefaults, ...options.walLimit }, onError);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 200, flags, want: WANT, working: WORKING } });
+  const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 200 } });
   checkpointer.on("message", (message: { error?: string }) => message.error && onError(new Error(`WAL checkpoint failed: ${message.error}`)));
   checkpointer.on("error", (error) => onError(error));
   checkpointer.unref();
+  const walLimit = new WalLimit(db, `${path}-wal`, checkpointer, limits, onError);
   return new SqliteSessionStore(db, checkpointer, walLimit);
 }
 
@@ -258,7 +253,6 @@ class SqliteSessionStore implements SessionStore {
 
   async close(): Promise<void> {
     await this.write(() => undefined); // let the writes already queued commit first
-    this.walLimit?.stop();
     if (this.checkpointer) {
       const stopped = new Promise((resolve) => this.checkpointer!.once("exit", resolve));
       this.checkpointer.ref(); // else a process with nothing else to do exits before the worker does
