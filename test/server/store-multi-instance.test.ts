@@ -31,7 +31,7 @@ async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<b
 const health = async (server: ChildServer) => (await fetch(`${server.baseUrl}/health`)).status;
 
 describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => {
-  const dataDir = makeDataDir();
+  let dataDir: string;
   let database: TestDatabase;
   let password: string;
   let receiver: TestReceiver;
@@ -43,6 +43,7 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
   const count = async (sql: string, values: unknown[]) => Number((await database.query(sql, values)).rows[0].count);
 
   beforeAll(async () => {
+    dataDir = makeDataDir();
     [database, receiver] = await Promise.all([createTestDatabase("multi"), startTestReceiver([{ ...callbackPartner, sessionExpiredCallback: false }])]);
     const owner = await database.createOwner();
     password = owner.password;
@@ -55,7 +56,7 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
   afterAll(async () => {
     await Promise.all([a?.process.stop(), b?.process.stop(), receiver?.close()]);
     await database?.drop();
-    removeDataDir(dataDir);
+    if (dataDir) removeDataDir(dataDir);
   });
 
   it("settles concurrent ENTERs with one uuid and one body, spread over both, to one session and one URL", async () => {

@@ -12,6 +12,7 @@ export interface PostgresMigration {
   sql: string;
 }
 
+/** Every migration, in version order (1, 2, …). */
 export const postgresMigrations: readonly PostgresMigration[] = [
   {
     version: 1,
