@@ -6,7 +6,7 @@
  * line on stderr, `session-api server did not start: …`, and exit status 1.
  */
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { loadBundledSpec, repoRoot } from "../spec-document.js";
@@ -24,20 +24,28 @@ import { startSessionExpiry } from "./session-expiry.js";
  * instances that start together agree: the file appears whole or not at all (link of a
  * complete temporary file), and the loser reads the winner's.
  *
- * @throws Error when the file cannot be created or read, or holds fewer than 32 characters
+ * @throws Error naming LAUNCH_TOKEN_SECRET_FILE when the file cannot be created or read,
+ *   or holds fewer than 32 characters
  */
 function readOrCreateSecretFile(file: string): Buffer {
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, randomBytes(32).toString("hex"), { mode: 0o600 });
+  let secret: string;
   try {
-    linkSync(temporary, file);
+    if (!existsSync(file)) {
+      mkdirSync(dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, randomBytes(32).toString("hex"), { mode: 0o600 });
+      try {
+        linkSync(temporary, file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      } finally {
+        unlinkSync(temporary);
+      }
+    }
+    secret = readFileSync(file, "utf8").trim();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  } finally {
-    unlinkSync(temporary);
+    throw new Error(`LAUNCH_TOKEN_SECRET_FILE ${file}: ${(error as Error).message}`);
   }
-  const secret = readFileSync(file, "utf8").trim();
   if (secret.length < 32) throw new Error(`LAUNCH_TOKEN_SECRET_FILE ${file} holds fewer than 32 characters`);
   return Buffer.from(secret, "utf8");
 }
