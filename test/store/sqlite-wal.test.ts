@@ -24,7 +24,7 @@ function walSize(file: string): number {
 
 it("keeps the log near its restart size while writes go on, and empties it once they stop", async () => {
   const file = join(dir, "sessions.db");
-  const store = await openSqliteStore({ location: file, checkpointIntervalMs: 20, walLimit: { restartBytes, journalSizeLimitBytes } });
+  const store = await openSqliteStore({ location: file, checkpointIntervalMs: 20, idleTruncateMs: 100, walLimit: { restartBytes, journalSizeLimitBytes } });
   await store.migrate();
   let largest = 0;
   let largestGroup = 0; // the most one group added to the file

@@ -41,8 +41,13 @@ export interface SqliteStoreOptions {
   location: string;
   /** SQLite `synchronous` setting; see the module comment. Default `NORMAL`. */
   synchronous?: "NORMAL" | "FULL";
-  /** Time between background WAL checkpoints, milliseconds. Default 200. */
+  /**
+   * Time between background WAL checkpoints, milliseconds. Default 50: the less they leave
+   * behind, the shorter the writes wait when the WAL limit makes the log restart.
+   */
   checkpointIntervalMs?: number;
+  /** The worker empties the log once it has been idle (no writes) this long, milliseconds. Default 1000. */
+  idleTruncateMs?: number;
   /** The WAL bound (see wal-limit.ts). */
   walLimit?: WalLimitOptions;
   /** Called with errors of the background checkpoints; the store goes on. */
@@ -73,7 +78,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   if (path === ":memory:") return new SqliteSessionStore(db, undefined, undefined);
   const onError = options.onBackgroundError ?? (() => undefined);
   db.exec("PRAGMA wal_autocheckpoint = 0");
-  const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 200 } });
+  const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 50, idleMs: options.idleTruncateMs ?? 1000 } });
   checkpointer.on("message", (message: { error?: string }) => message.error && onError(new Error(`WAL checkpoint failed: ${message.error}`)));
   checkpointer.on("error", (error) => onError(error));
   checkpointer.unref();

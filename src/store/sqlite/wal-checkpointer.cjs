@@ -2,7 +2,7 @@
 // connection, so that the request thread, whose automatic checkpoints are off, never runs
 // one (see wal-limit.ts).
 // - Every `workerData.intervalMs`: a PASSIVE checkpoint (it never blocks the writer). Once
-//   the log is fully copied and did not change over a whole interval (no writes), a
+//   the log is fully copied and has not changed for `workerData.idleMs` (no writes), a
 //   TRUNCATE checkpoint empties the file: the log shrinks back when load stops.
 // - On `{ checkpoint: id }` (the writer holds its writes meanwhile): one PASSIVE
 //   checkpoint, answered `{ checkpointed: id, complete, failed? }`; with no write going on
@@ -19,7 +19,8 @@ db.exec("PRAGMA busy_timeout = 100"); // TRUNCATE waits this long at most for th
 const passive = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
 const truncate = db.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
 const walFile = `${workerData.file}-wal`;
-let idleLog = -1; // frames in the log when the last periodic checkpoint found it fully copied
+let idleLog = -1; // frames in the log when a periodic checkpoint first found it fully copied
+let idleSince = 0; // when that was, ms
 
 function walSize() {
   try {
@@ -37,12 +38,14 @@ function checkpoint() {
 
 function tick() {
   const { complete, log } = checkpoint();
-  if (complete && log === idleLog && walSize() > 0) {
+  if (!complete) {
+    idleLog = -1;
+  } else if (log !== idleLog) {
+    [idleLog, idleSince] = [log, Date.now()];
+  } else if (Date.now() - idleSince >= workerData.idleMs && walSize() > 0) {
     truncate.get();
     idleLog = -1;
-    return;
   }
-  idleLog = complete ? log : -1;
 }
 
 const timer = setInterval(() => {

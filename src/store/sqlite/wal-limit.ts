@@ -14,7 +14,7 @@
  * restarts the log from its beginning, and SQLite truncates the file to
  * `journal_size_limit`. So the file never grows past `restartBytes` plus one group. Writes
  * wait only for that checkpoint (it copies the frames since the worker's last one, which
- * runs every 200 ms); durability is unchanged, a checkpoint copies committed pages.
+ * runs every 50 ms); durability is unchanged, a checkpoint copies committed pages.
  *
  * When writes stop, the worker truncates the log to zero bytes (`wal-checkpointer.cjs`).
  */
