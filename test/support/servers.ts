@@ -13,7 +13,7 @@ import { buildOperatorReceiver, type OperatorReceiver, type OperatorReceiverOpti
 import { buildServer } from "../../src/server/app.js";
 import { launchTokens, type LaunchTokens } from "../../src/server/launch-tokens.js";
 import { sandboxPartner } from "../../src/partners/sandbox.js";
-import { openSqliteStore } from "../../src/store/sqlite-store.js";
+import { openSqliteStore } from "../../src/store/sqlite/store.js";
 import type { SessionStore } from "../../src/store/session-store.js";
 import { bundledSpec } from "./spec-views.js";
 

@@ -7,6 +7,9 @@
  * A write that throws must not take the others down: the group is then rolled back and
  * each write of it is retried alone, in its own transaction (a rare path: constraint
  * violations and I/O errors).
+ *
+ * After each group, the `afterCommit` hook may hand back a promise: the next groups wait
+ * for it (the WAL limit checkpoints meanwhile), while writes keep being queued.
  */
 import type Database from "libsql";
 
@@ -19,11 +22,21 @@ interface Job {
 /** Queues synchronous write functions and commits them in groups. */
 export class WriteQueue {
   private jobs: Job[] = [];
+  /** Set while the next groups wait (see `afterCommit`). */
+  private held: Promise<void> | undefined;
   private readonly begin;
   private readonly commit;
   private readonly rollback;
 
-  constructor(private readonly db: Database.Database) {
+  /**
+   * @param afterCommit called after each group, outside any transaction (the WAL limit
+   *   looks at the log's size there); a promise it returns holds the next groups until it
+   *   settles. It must not throw; errors it throws are ignored.
+   */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly afterCommit: () => Promise<void> | void = () => undefined,
+  ) {
     this.begin = db.prepare("BEGIN IMMEDIATE");
     this.commit = db.prepare("COMMIT");
     this.rollback = db.prepare("ROLLBACK");
@@ -37,7 +50,7 @@ export class WriteQueue {
    */
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.jobs.length === 0) setImmediate(() => this.flush());
+      if (this.jobs.length === 0 && !this.held) setImmediate(() => this.flush());
       this.jobs.push({ work, resolve: resolve as (value: unknown) => void, reject });
     });
   }
@@ -56,20 +69,37 @@ export class WriteQueue {
   }
 
   private flush(): void {
+    if (this.held || this.jobs.length === 0) return;
     const jobs = this.jobs;
     this.jobs = [];
+    let results: unknown[] | undefined;
     try {
-      const results = this.transaction(jobs);
-      jobs.forEach((job, index) => job.resolve(results[index]));
+      results = this.transaction(jobs);
     } catch (groupError) {
-      if (jobs.length === 1) return jobs[0]!.reject(groupError);
-      for (const job of jobs) {
-        try {
-          job.resolve(this.transaction([job])[0]);
-        } catch (error) {
-          job.reject(error);
+      if (jobs.length === 1) jobs[0]!.reject(groupError);
+      else {
+        for (const job of jobs) {
+          try {
+            job.resolve(this.transaction([job])[0]);
+          } catch (error) {
+            job.reject(error);
+          }
         }
       }
     }
+    try {
+      const hold = this.afterCommit();
+      if (hold) {
+        this.held = hold
+          .catch(() => undefined)
+          .then(() => {
+            this.held = undefined;
+            this.flush();
+          });
+      }
+    } catch {
+      // The hook reports its own failures; a commit that happened must still be answered.
+    }
+    if (results) jobs.forEach((job, index) => job.resolve(results[index]));
   }
 }

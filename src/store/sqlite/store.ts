@@ -1,23 +1,26 @@
 /**
  * `SessionStore` on embedded SQLite through `libsql` (the libSQL fork of SQLite with a
  * better-sqlite3 API; its native part ships as a prebuilt registry package, so `npm ci`
- * compiles nothing).
+ * compiles nothing). One process per database file.
  *
  * Writes go through a `WriteQueue`: the writes of one event-loop turn share one
  * transaction (group commit), and a caller is answered only after the COMMIT; if one
- * write of a group fails, the group is rolled back and each write is retried alone. Statements are prepared once. The journal is WAL with
- * `synchronous=NORMAL` by default: a committed write survives a crash of the server
- * process (kill -9), not necessarily a power failure of the host; `synchronous: "FULL"`
- * covers that too, at a cost per commit. Automatic checkpoints are off on the request
- * connection; a worker thread (`wal-checkpointer.cjs`) checkpoints every second, so no
- * request waits for one.
+ * write of a group fails, the group is rolled back and each write is retried alone.
+ * Statements are prepared once. The journal is WAL with `synchronous=NORMAL` by default: a
+ * committed write survives a crash of the server process (kill -9), not necessarily a
+ * power failure of the host; `synchronous: "FULL"` covers that too, at a cost per commit.
+ * Automatic checkpoints are off on the request connection; a worker thread
+ * (`wal-checkpointer.cjs`) checkpoints in the background, and `WalLimit` keeps the log
+ * bounded under sustained load and lets it shrink when load stops (see wal-limit.ts).
  */
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "libsql";
 import { migrations } from "./migrations.js";
+import { WalLimit, walLimits, type WalLimitOptions } from "./wal-limit.js";
 import type {
   CallbackAttempt,
   CloseFilter,
@@ -29,7 +32,7 @@ import type {
   SessionStatus,
   SessionStore,
   StoredSession,
-} from "./session-store.js";
+} from "../session-store.js";
 import { WriteQueue } from "./write-queue.js";
 
 /** Options of `openSqliteStore`. */
@@ -38,8 +41,17 @@ export interface SqliteStoreOptions {
   location: string;
   /** SQLite `synchronous` setting; see the module comment. Default `NORMAL`. */
   synchronous?: "NORMAL" | "FULL";
-  /** Time between background WAL checkpoints, milliseconds. Default 1000. */
+  /**
+   * Time between background WAL checkpoints, milliseconds. Default 50: the less they leave
+   * behind, the shorter the writes wait when the WAL limit makes the log restart.
+   */
   checkpointIntervalMs?: number;
+  /** The worker empties the log once it has been idle (no writes) this long, milliseconds. Default 1000. */
+  idleTruncateMs?: number;
+  /** The WAL bound (see wal-limit.ts). */
+  walLimit?: WalLimitOptions;
+  /** Called with errors of the background checkpoints; the store goes on. */
+  onBackgroundError?: (error: Error) => void;
 }
 
 /** `./data/x.db`, `file:./data/x.db` or `file:///abs/x.db` → a path; `:memory:` as is. */
@@ -47,27 +59,31 @@ function databasePath(location: string): string {
   if (location === ":memory:") return location;
   if (location.startsWith("file://")) return fileURLToPath(location);
   if (location.startsWith("file:")) return resolve(location.slice("file:".length));
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) throw new Error(`unsupported database URL ${location}: this store takes a file path or a file: URL`);
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(location)) throw new Error(`unsupported database URL ${location}: this store takes a file path or a file: URL`);
   return resolve(location);
 }
 
 /**
  * Opens (and creates) the database; call `migrate()` before use.
  *
- * @throws Error when the location is not a file path or `file:` URL, or cannot be opened
+ * @throws Error when the location is not a file path or `file:` URL, or cannot be opened,
+ *   or the WAL limits are out of order
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SessionStore> {
   const path = databasePath(options.location);
+  const limits = walLimits(options.walLimit);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000`);
-  let checkpointer: Worker | undefined;
-  if (path !== ":memory:") {
-    db.exec("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864");
-    checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 1000 } });
-    checkpointer.unref();
-  }
-  return new SqliteSessionStore(db, checkpointer);
+  if (path === ":memory:") return new SqliteSessionStore(db, undefined, undefined);
+  const onError = options.onBackgroundError ?? (() => undefined);
+  db.exec("PRAGMA wal_autocheckpoint = 0");
+  const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 50, idleMs: options.idleTruncateMs ?? 1000 } });
+  checkpointer.on("message", (message: { error?: string }) => message.error && onError(new Error(`WAL checkpoint failed: ${message.error}`)));
+  checkpointer.on("error", (error) => onError(error));
+  checkpointer.unref();
+  const walLimit = new WalLimit(db, `${path}-wal`, checkpointer, limits, onError);
+  return new SqliteSessionStore(db, checkpointer, walLimit);
 }
 
 type Row = Record<string, unknown>;
@@ -111,9 +127,14 @@ const SQL = {
                    SELECT id, partner_id, player_id, 'pending', 0, ?, ? FROM sessions
                    WHERE status = 'active' AND last_activity_at < ? AND partner_id IN (SELECT value FROM json_each(?))`,
   expire: "UPDATE sessions SET status = 'expired', ended_at = ? WHERE status = 'active' AND last_activity_at < ? RETURNING id, partner_id, player_id",
-  dueCallbacks: "SELECT session_id, partner_id, player_id, attempts FROM callbacks WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
-  recordAttempt: `UPDATE callbacks SET state = ?, attempts = attempts + 1, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?, updated_at = ?
-                  WHERE session_id = ?`,
+  claimCallbacks: `UPDATE callbacks SET leased_until = ?, lease = ?
+                   WHERE session_id IN (SELECT session_id FROM callbacks
+                                        WHERE state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
+                                        ORDER BY next_attempt_at LIMIT ?)
+                   RETURNING session_id, partner_id, player_id, attempts, next_attempt_at`,
+  recordAttempt: `UPDATE callbacks SET state = ?, attempts = attempts + 1, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?, updated_at = ?,
+                                       leased_until = NULL, lease = NULL
+                  WHERE session_id = ? AND lease = ?`,
   forgetKeys: "DELETE FROM idempotency_keys WHERE created_at < ?",
   sessionById: "SELECT * FROM sessions WHERE id = ?",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = ?",
@@ -126,6 +147,7 @@ class SqliteSessionStore implements SessionStore {
   constructor(
     private readonly db: Database.Database,
     private readonly checkpointer: Worker | undefined,
+    private readonly walLimit: WalLimit | undefined,
   ) {}
 
   /** The prepared statement of `sql`, prepared on first use (after the migrations). */
@@ -136,12 +158,13 @@ class SqliteSessionStore implements SessionStore {
   }
 
   private write<T>(work: () => T): Promise<T> {
-    this.writes ??= new WriteQueue(this.db);
+    this.writes ??= new WriteQueue(this.db, this.walLimit ? () => this.walLimit!.afterCommit() : undefined);
     return this.writes.run(work);
   }
 
   async migrate(): Promise<void> {
     const applied = Number((this.db.prepare("PRAGMA user_version").get() as Row).user_version);
+    if (applied > migrations.length) throw new Error(`the database has schema version ${applied}, newer than this server knows (${migrations.length}): upgrade the server`);
     for (let version = applied; version < migrations.length; version++) {
       this.db.exec(`BEGIN IMMEDIATE; ${migrations[version]}; PRAGMA user_version = ${version + 1}; COMMIT;`);
     }
@@ -196,14 +219,22 @@ class SqliteSessionStore implements SessionStore {
     });
   }
 
-  async dueCallbacks(at: number, limit: number): Promise<PendingCallback[]> {
-    const rows = this.statement(SQL.dueCallbacks).all(at, limit) as Row[];
-    return rows.map((row) => ({ sessionId: row.session_id as string, partnerId: row.partner_id as string, playerId: row.player_id as string, attempts: Number(row.attempts) }));
+  claimDueCallbacks(at: number, limit: number, leaseMs: number): Promise<PendingCallback[]> {
+    const lease = randomUUID();
+    return this.write(() => {
+      const rows = this.statement(SQL.claimCallbacks).all(at + leaseMs, lease, at, at, limit) as Row[];
+      return rows
+        .sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at))
+        .map((row) => ({ sessionId: row.session_id as string, partnerId: row.partner_id as string, playerId: row.player_id as string, attempts: Number(row.attempts), lease }));
+    });
   }
 
-  async recordCallbackAttempt(sessionId: string, attempt: CallbackAttempt, at: number): Promise<void> {
-    await this.write(() =>
-      this.statement(SQL.recordAttempt).run(attempt.state, attempt.state === "pending" ? attempt.nextAttemptAt : null, attempt.state === "delivered" ? null : attempt.error, at, sessionId),
+  recordCallbackAttempt(callback: Pick<PendingCallback, "sessionId" | "lease">, attempt: CallbackAttempt, at: number): Promise<boolean> {
+    return this.write(
+      () =>
+        this.statement(SQL.recordAttempt).run(
+          attempt.state, attempt.state === "pending" ? attempt.nextAttemptAt : null, attempt.state === "delivered" ? null : attempt.error, at, callback.sessionId, callback.lease,
+        ).changes === 1,
     );
   }
 
@@ -229,6 +260,7 @@ class SqliteSessionStore implements SessionStore {
     await this.write(() => undefined); // let the writes already queued commit first
     if (this.checkpointer) {
       const stopped = new Promise((resolve) => this.checkpointer!.once("exit", resolve));
+      this.checkpointer.ref(); // else a process with nothing else to do exits before the worker does
       this.checkpointer.postMessage("stop");
       await stopped;
     }

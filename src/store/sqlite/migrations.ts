@@ -46,4 +46,7 @@ export const migrations: readonly string[] = [
      updated_at      INTEGER NOT NULL
    );
    CREATE INDEX callbacks_due ON callbacks (state, next_attempt_at);`,
+  // 2: the delivery lease of a callback (claimDueCallbacks), as in the PostgreSQL store.
+  `ALTER TABLE callbacks ADD COLUMN leased_until INTEGER;
+   ALTER TABLE callbacks ADD COLUMN lease TEXT;`,
 ];
