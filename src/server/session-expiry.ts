@@ -77,7 +77,7 @@ export function startSessionExpiry(options: SessionExpiryOptions): SessionExpiry
         body: { providerId: options.providerId, sessionId: callback.sessionId, playerId: callback.playerId },
         signal: abort.signal,
       });
-      if (response.status === 200 && data?.error === 0) return { state: "delivered" };
+      if (response.status === 200 && data?.error === 0) return { state: "delivered", status: 200 };
       const error = `HTTP ${response.status}`;
       return response.status >= 500 ? retry(error) : { state: "failed", error };
     } catch (error) {
@@ -94,7 +94,7 @@ export function startSessionExpiry(options: SessionExpiryOptions): SessionExpiry
     if (expired.length > 0) options.log.info({ expired: expired.length }, "expired idle sessions");
     for (let sent = 0; sent < CALLBACKS_PER_SWEEP; sent++) {
       // One at a time, so that each claim's lease covers one attempt only.
-      const [callback] = await options.store.claimDueCallbacks(now(), 1, leaseMs);
+      const [callback] = await options.store.claimDueCallbacks({ at: now(), leaseMs, others: 1 });
       if (!callback) break;
       const attempt = await deliver(callback);
       if (!(await options.store.recordCallbackAttempt(callback, attempt, now()))) {
