@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import type { Registry } from "prom-client";
 import { afterAll, beforeAll } from "vitest";
 import { repoRoot } from "../../src/codegen/spec.js";
 import { partnerDirectory, type Partner } from "../../src/partners/directory.js";
@@ -38,6 +39,8 @@ export interface TestServerOptions {
   signatureToleranceSeconds?: number;
   /** Fastify logger option; default `false`. */
   logger?: FastifyServerOptions["logger"];
+  /** Served at /metrics when given. */
+  metrics?: Registry;
 }
 
 /** Starts the reference server with the sandbox partner (or `partners`) on a fresh in-memory store. */
@@ -56,6 +59,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     now: options.now,
     requestTimeoutMs: options.requestTimeoutMs,
     signatureToleranceSeconds: options.signatureToleranceSeconds,
+    metrics: options.metrics,
   });
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
   return {
