@@ -84,6 +84,11 @@ export interface CallbackDelivery {
 
 /** Most callbacks of unconfigured partners claimed at once (they are given up without a request). */
 const UNCONFIGURED_BATCH = 50;
+/**
+ * How often claims also look for callbacks of unconfigured partners, milliseconds: that
+ * search cannot use the per-partner index, so it is not made on every claim.
+ */
+const UNCONFIGURED_EVERY_MS = 1000;
 
 type Deliverable = Partner & { callbackUrl: string };
 const deliverable = (partner: Partner | undefined): partner is Deliverable => Boolean(partner?.sessionExpiredCallback && partner.callbackUrl);
@@ -103,6 +108,7 @@ export function startCallbackDelivery(options: CallbackDeliveryOptions): Callbac
   const inFlightByPartner = new Map<string, number>();
   const attempts = new Set<Promise<void>>();
   let rotation = 0;
+  let unconfiguredDueAt = 0;
   let stopped = false;
   let claiming: Promise<number> | undefined;
   let again = false;
@@ -185,7 +191,12 @@ export function startCallbackDelivery(options: CallbackDeliveryOptions): Callbac
       free -= slots;
     }
     rotation = (rotation + 1) % Math.max(1, configured.length);
-    const claimed = await options.store.claimDueCallbacks({ at, leaseMs, perPartner, others: Math.min(free, UNCONFIGURED_BATCH) });
+    let others = 0;
+    if (at >= unconfiguredDueAt) {
+      others = Math.min(free, UNCONFIGURED_BATCH);
+      unconfiguredDueAt = at + UNCONFIGURED_EVERY_MS;
+    }
+    const claimed = await options.store.claimDueCallbacks({ at, leaseMs, perPartner, others });
     for (const callback of claimed) start(callback);
     return claimed.length;
   }
@@ -229,6 +240,7 @@ export function startCallbackDelivery(options: CallbackDeliveryOptions): Callbac
   return {
     wake,
     async drain() {
+      unconfiguredDueAt = 0; // the first claim looks for everything due
       for (;;) {
         while (claiming) await claiming;
         const started = await serialised(claimOnce);

@@ -133,15 +133,19 @@ const SQL = {
                    SELECT id, partner_id, player_id, ${sqliteUuidV4}, ?, 'pending', 0, ?, ? FROM sessions
                    WHERE status = 'active' AND last_activity_at < ? AND partner_id IN (SELECT value FROM json_each(?))`,
   expire: "UPDATE sessions SET status = 'expired', ended_at = ? WHERE status = 'active' AND last_activity_at < ? RETURNING id, partner_id, player_id",
-  /** Due callbacks of one partner (bound: at, at, partner, limit); index callbacks_due_by_partner. */
-  claimPartner: `SELECT session_id FROM callbacks
-                 WHERE partner_id = ? AND state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
-                 ORDER BY next_attempt_at LIMIT ?`,
-  /** Due callbacks of the partners not in a JSON list (bound: list, at, at, limit). */
-  claimOthers: `SELECT session_id FROM callbacks
-                WHERE partner_id NOT IN (SELECT value FROM json_each(?)) AND state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
-                ORDER BY next_attempt_at LIMIT ?`,
-  lease: `UPDATE callbacks SET leased_until = ?, lease = ? WHERE session_id IN (SELECT value FROM json_each(?)) RETURNING ${claimedColumns}`,
+  /** Leases the due callbacks of one partner (bound: leased until, lease, partner, at, at, limit); index callbacks_due_by_partner. */
+  claimPartner: `UPDATE callbacks SET leased_until = ?, lease = ?
+                 WHERE session_id IN (SELECT session_id FROM callbacks
+                                      WHERE partner_id = ? AND state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
+                                      ORDER BY next_attempt_at LIMIT ?)
+                 RETURNING ${claimedColumns}`,
+  /** Leases the due callbacks of the partners not in a JSON list (bound: leased until, lease, list, at, at, limit). */
+  claimOthers: `UPDATE callbacks SET leased_until = ?, lease = ?
+                WHERE session_id IN (SELECT session_id FROM callbacks
+                                     WHERE partner_id NOT IN (SELECT value FROM json_each(?)) AND state = 'pending' AND next_attempt_at <= ?
+                                       AND (leased_until IS NULL OR leased_until <= ?)
+                                     ORDER BY next_attempt_at LIMIT ?)
+                RETURNING ${claimedColumns}`,
   recordAttempt: `UPDATE callbacks SET state = ?, attempts = attempts + 1, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?, last_status = ?,
                                        delivered_at = COALESCE(?, delivered_at), updated_at = ?, leased_until = NULL, lease = NULL
                   WHERE session_id = ? AND lease = ?`,
@@ -240,13 +244,13 @@ class SqliteSessionStore implements SessionStore {
     const lease = randomUUID();
     const { at } = claim;
     return this.write(() => {
-      const picked: Row[] = [];
+      const until = at + claim.leaseMs;
+      const rows: Row[] = [];
       for (const [partnerId, limit] of claim.perPartner ?? []) {
-        if (limit > 0) picked.push(...(this.statement(SQL.claimPartner).all(partnerId, at, at, limit) as Row[]));
+        if (limit > 0) rows.push(...(this.statement(SQL.claimPartner).all(until, lease, partnerId, at, at, limit) as Row[]));
       }
-      if ((claim.others ?? 0) > 0) picked.push(...(this.statement(SQL.claimOthers).all(JSON.stringify([...(claim.perPartner?.keys() ?? [])]), at, at, claim.others) as Row[]));
-      if (picked.length === 0) return [];
-      const rows = this.statement(SQL.lease).all(at + claim.leaseMs, lease, JSON.stringify(picked.map((row) => row.session_id))) as Row[];
+      const listed = JSON.stringify([...(claim.perPartner?.keys() ?? [])]);
+      if ((claim.others ?? 0) > 0) rows.push(...(this.statement(SQL.claimOthers).all(until, lease, listed, at, at, claim.others) as Row[]));
       return byDueTime(rows).map((row) => toPendingCallback(row, lease));
     });
   }
