@@ -233,7 +233,7 @@ export interface components {
             code: components["schemas"]["ErrorCode"];
             /**
              * @description Human-readable explanation in English. It starts with the catalog title and, for validation failures, names the offending field. Do not parse it; branch on `code`.
-             * @example Invalid request: body/player/currency must match pattern "^[A-Z]{3}$"
+             * @example Invalid request: body.player.currency must match ^[A-Z]{3}$
              */
             message: string;
         };
