@@ -12,11 +12,18 @@
  * need no secret (an MD5 or SHA-256 of the body alone) would let anyone learn that a
  * `MEMB_ID` exists, so they are tried only when the caller asks for them (the sandbox).
  *
- * Cost: it runs only on the failure path, on a body of at most 16 KiB, with a fixed
- * number of hashes (one per candidate of each entry, about 25 at most).
+ * Cost: it runs only on the failure path, with a fixed number of hashes (one per
+ * candidate of each entry, about 25 at most). A wrong `HASH` can be sent by anyone who
+ * knows a partner id, so it is diagnosed only for bodies up to `DIAGNOSED_HASH_BODY_BYTES`
+ * (every request of this API is far smaller): that bounds what a caller without the
+ * secret can make the server do. A wrong body `hash` comes with a valid `HASH`, so only
+ * from a holder of the secret; it is diagnosed for any body the server accepts (16 KiB).
  */
 import { createHash, createHmac } from "node:crypto";
 import { canonicalEntries, requestSignature, safeEqual, type JsonObject } from "../signing.js";
+
+/** Largest body whose wrong `HASH` is diagnosed, bytes: a few times the largest real request of this API. */
+export const DIAGNOSED_HASH_BODY_BYTES = 4096;
 
 /** Which signature a diagnosis is about: the `HASH` query parameter or the body `hash` field. */
 export type DiagnosedSignature = "HASH" | "hash";
@@ -49,6 +56,10 @@ export interface DiagnosisInput {
   /** The parsed body when it is a JSON object, else undefined. */
   body: JsonObject | undefined;
   secret: string;
+  /** The canonical entries of the body (computed once), or undefined when it cannot be signed (not an object, or a nested value). */
+  entries(): Array<[string, string]> | undefined;
+  /** The correct canonical string of the body (computed once), or undefined when it cannot be signed. */
+  canonical(): string | undefined;
 }
 
 /** One usual mistake: what it produces from the input, and the hint that names it. */
@@ -111,17 +122,27 @@ const formEncoded = (text: string) => new URLSearchParams([["", text]]).toString
 const phpUrlencode = (text: string) => formEncoded(text).replace(/\*/g, "%2A");
 
 /** Canonical-string entries sorted by the UTF-8 bytes of the key (the rule's order). */
-const byKeyBytes = (entries: Array<[string, string]>) => entries.sort(([a], [b]) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")));
+const byKeyBytes = (entries: Array<[string, string]>) =>
+  entries
+    .map((entry) => [Buffer.from(entry[0], "utf8"), entry] as const)
+    .sort(([a], [b]) => Buffer.compare(a, b))
+    .map(([, entry]) => entry);
 const joined = (entries: Array<[string, string]>, encode: (text: string) => string = (text) => text) => entries.map(([key, value]) => `${encode(key)}=${encode(value)}`).join("&");
 
-/** The canonical entries of the body, or undefined when the body cannot be signed (not an object, or a nested value). */
-function entriesOf(input: DiagnosisInput): Array<[string, string]> | undefined {
-  if (input.body === undefined) return undefined;
+/** The canonical entries of a body, or undefined when it cannot be signed (not an object, or a nested value). */
+function entriesOf(body: JsonObject | undefined): Array<[string, string]> | undefined {
+  if (body === undefined) return undefined;
   try {
-    return canonicalEntries(input.body);
+    return canonicalEntries(body);
   } catch {
     return undefined;
   }
+}
+
+/** Computes `make()` once, on first use. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 /** A body-hash mistake made in the canonical string: MD5 of the mistaken canonical string followed by the secret. */
@@ -131,9 +152,9 @@ function canonicalMistake(id: string, hint: string, build: (entries: Array<[stri
     needsSecret: true,
     hint,
     recompute: (input) => {
-      const entries = entriesOf(input);
+      const entries = input.entries();
       const canonical = entries && build(entries, input);
-      return [canonical === undefined || canonical === joined(entries!) ? undefined : md5(canonical + input.secret)];
+      return [canonical === undefined || canonical === input.canonical() ? undefined : md5(canonical + input.secret)];
     },
   };
 }
@@ -197,8 +218,8 @@ export const hashMistakes: readonly SignatureMistake[] = [
     needsSecret: true,
     hint: "HASH is an HMAC of the canonical string: HASH covers the body bytes as sent; the canonical string is only for the body hash",
     recompute: (input) => {
-      const entries = entriesOf(input);
-      return [entries && hmac("sha256", input.secret, joined(entries))];
+      const canonical = input.canonical();
+      return [canonical === undefined ? undefined : hmac("sha256", input.secret, canonical)];
     },
   },
   { id: "md5-body", needsSecret: false, hint: "HASH is an MD5 of the body: use HMAC-SHA256 of the body bytes, keyed with the secret", recompute: (input) => [md5(input.rawBody)] },
@@ -212,8 +233,8 @@ export const bodyHashMistakes: readonly SignatureMistake[] = [
     needsSecret: true,
     hint: "the body hash is upper-case hex: send the 32 lower-case hex characters",
     recompute: (input) => {
-      const entries = entriesOf(input);
-      return [entries && md5(joined(entries) + input.secret)];
+      const canonical = input.canonical();
+      return [canonical === undefined ? undefined : md5(canonical + input.secret)];
     },
   },
   canonicalMistake("url-encoded", "the body hash was computed over a URL-encoded canonical string: write keys and values as they are, with no URL-encoding", (entries) => joined(entries, encodeURIComponent)),
@@ -239,8 +260,8 @@ export const bodyHashMistakes: readonly SignatureMistake[] = [
     needsSecret: true,
     hint: "the body hash was computed without the secret: append the secret to the canonical string, with no separator",
     recompute: (input) => {
-      const entries = entriesOf(input);
-      return [entries && md5(joined(entries))];
+      const canonical = input.canonical();
+      return [canonical === undefined ? undefined : md5(canonical)];
     },
   },
   {
@@ -248,8 +269,8 @@ export const bodyHashMistakes: readonly SignatureMistake[] = [
     needsSecret: true,
     hint: "the body hash was computed with the secret in front: append the secret to the end of the canonical string",
     recompute: (input) => {
-      const entries = entriesOf(input);
-      return [entries && md5(input.secret + joined(entries))];
+      const canonical = input.canonical();
+      return [canonical === undefined ? undefined : md5(input.secret + canonical)];
     },
   },
   {
@@ -257,8 +278,8 @@ export const bodyHashMistakes: readonly SignatureMistake[] = [
     needsSecret: true,
     hint: "the body hash is a SHA-256: use MD5 of the canonical string followed by the secret",
     recompute: (input) => {
-      const entries = entriesOf(input);
-      return [entries && sha256(joined(entries) + input.secret)];
+      const canonical = input.canonical();
+      return [canonical === undefined ? undefined : sha256(canonical + input.secret)];
     },
   },
   {
@@ -266,8 +287,8 @@ export const bodyHashMistakes: readonly SignatureMistake[] = [
     needsSecret: true,
     hint: "the body hash is an HMAC-SHA256: use a plain MD5 of the canonical string followed by the secret",
     recompute: (input) => {
-      const entries = entriesOf(input);
-      return [entries && hmac("sha256", input.secret, joined(entries))];
+      const canonical = input.canonical();
+      return [canonical === undefined ? undefined : hmac("sha256", input.secret, canonical)];
     },
   },
   {
@@ -275,8 +296,8 @@ export const bodyHashMistakes: readonly SignatureMistake[] = [
     needsSecret: true,
     hint: "the body hash is an HMAC-MD5: use a plain MD5 of the canonical string followed by the secret",
     recompute: (input) => {
-      const entries = entriesOf(input);
-      return [entries && hmac("md5", input.secret, joined(entries))];
+      const canonical = input.canonical();
+      return [canonical === undefined ? undefined : hmac("md5", input.secret, canonical)];
     },
   },
 ];
@@ -338,16 +359,27 @@ export interface DiagnosisRequest {
  */
 export function diagnoseSignature(request: DiagnosisRequest, scope: DiagnosisScope = "with-secret"): SignatureDiagnosis | undefined {
   const rawBody = Buffer.from(request.rawBody);
-  const text = rawBody.toString("utf8");
-  const input: DiagnosisInput = { rawBody, text, body: parseObject(text), secret: request.secret };
   if (!safeEqual(requestSignature(rawBody, request.secret), request.HASH)) {
-    const found = firstMistake(hashMistakes, input, request.HASH, scope);
+    const found = rawBody.length <= DIAGNOSED_HASH_BODY_BYTES ? firstMistake(hashMistakes, diagnosisInput(rawBody, request.secret), request.HASH, scope) : undefined;
     return { signature: "HASH", mistake: found?.id, hint: found?.hint, canonicalString: undefined };
   }
+  const input = diagnosisInput(rawBody, request.secret);
   const received = input.body?.hash;
-  const entries = entriesOf(input);
-  if (!request.withBodyHash || typeof received !== "string" || entries === undefined) return undefined;
-  if (safeEqual(md5(joined(entries) + request.secret), received)) return undefined;
+  const expected = input.canonical();
+  if (!request.withBodyHash || typeof received !== "string" || expected === undefined) return undefined;
+  if (safeEqual(md5(expected + request.secret), received)) return undefined;
   const found = firstMistake(bodyHashMistakes, input, received, scope);
-  return { signature: "hash", mistake: found?.id, hint: found?.hint, canonicalString: joined(entries) };
+  return { signature: "hash", mistake: found?.id, hint: found?.hint, canonicalString: expected };
+}
+
+/** What the mistakes read of a request: the bytes, the text, the parsed body, and its canonical string once it is needed. */
+function diagnosisInput(rawBody: Buffer, secret: string): DiagnosisInput {
+  const text = rawBody.toString("utf8");
+  const body = parseObject(text);
+  const entries = once(() => entriesOf(body));
+  const canonical = once(() => {
+    const signed = entries();
+    return signed && joined(signed);
+  });
+  return { rawBody, text, body, secret, entries, canonical };
 }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateSignedRequest } from "../../../src/http/authenticate.js";
-import { bodyHashMistakes, hashMistakes } from "../../../src/http/signature-diagnosis.js";
+import { bodyHashMistakes, DIAGNOSED_HASH_BODY_BYTES, hashMistakes } from "../../../src/http/signature-diagnosis.js";
 import type { Partner } from "../../../src/partners/directory.js";
 import { bodyHash, canonicalString, requestSignature } from "../../../src/signing.js";
 import { bundledSpec } from "../../support/spec-views.js";
@@ -176,7 +176,16 @@ describe("HASH mistakes", () => {
     expect((await send(production, "nobody-here", { rawBody: productionRaw, HASH: random.HASH })).text).toBe((await send(production, casino.memberId, { rawBody: productionRaw, HASH: random.HASH })).text);
   });
 
-  it("diagnoses ENTER (no body hash) and the operator receiver's callback the same way", async () => {
+  it(`does not diagnose the HASH of a body over ${DIAGNOSED_HASH_BODY_BYTES} bytes: a caller without the secret gets a bounded amount of work`, async () => {
+    const padding = "x".repeat(DIAGNOSED_HASH_BODY_BYTES);
+    const upper = hashCase(SANDBOX_SECRET, (raw) => ({ rawBody: raw, HASH: requestSignature(raw, SANDBOX_SECRET).toUpperCase() }), { note: padding });
+    expect((await send(sandbox, "demo", upper)).message).toBe("Could not authenticate: HASH does not match the request body");
+    const small = hashCase(SANDBOX_SECRET, (raw) => ({ rawBody: raw, HASH: requestSignature(raw, SANDBOX_SECRET).toUpperCase() }), { note: padding.slice(0, DIAGNOSED_HASH_BODY_BYTES - 300) });
+    expect(Buffer.byteLength(small.rawBody)).toBeLessThanOrEqual(DIAGNOSED_HASH_BODY_BYTES);
+    expect((await send(sandbox, "demo", small)).message).toBe(`Could not authenticate: ${hintOf(hashMistakes, "upper-case-hex")}`);
+  });
+
+  it("diagnoses ENTER (no body hash) the same way", async () => {
     const raw = JSON.stringify({ uuid: crypto.randomUUID(), gametype: "slot", gameid: "lm_monaco_riches", player: { id: "p", language: "en", currency: "EUR", session: { id: "s", ip: "203.0.113.9" } }, timestamp: now() });
     const response = await fetch(`${sandbox.baseUrl}/api/session?MEMB_ID=demo&HASH=${requestSignature(`${raw}\n`, SANDBOX_SECRET)}`, { method: "POST", headers: { "content-type": "application/json" }, body: raw });
     expect(await response.json()).toEqual({ errors: { code: "G.00", message: `Could not authenticate: ${hintOf(hashMistakes, "trailing-newline-signed")}` } });
@@ -213,7 +222,7 @@ describe("body hash mistakes", () => {
   });
 });
 
-it("shows the canonical string to the caller but writes it to no log line (it may hold a player's token)", async () => {
+it("on the operator receiver too: shows the canonical string to the caller but writes it to no log line (it may hold a player's token)", async () => {
   const lines: string[] = [];
   const logged = await startTestReceiver(undefined, { logger: { level: "trace", stream: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) } });
   try {
