@@ -117,8 +117,9 @@ function spacedSeparators(value: unknown): string {
   return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${spacedSeparators(item)}`).join(", ")}}`;
 }
 
-/** `application/x-www-form-urlencoded` as URLSearchParams, Java's URLEncoder and PHP's `urlencode` write it (space as `+`). */
+/** `application/x-www-form-urlencoded` as URLSearchParams and Java's URLEncoder write it (space as `+`). */
 const formEncoded = (text: string) => new URLSearchParams([["", text]]).toString().slice(1);
+/** The same as PHP's `urlencode` and `http_build_query` write it: `*` encoded too. */
 const phpUrlencode = (text: string) => formEncoded(text).replace(/\*/g, "%2A");
 
 /** Canonical-string entries sorted by the UTF-8 bytes of the key (the rule's order). */
@@ -155,6 +156,19 @@ function canonicalMistake(id: string, hint: string, build: (entries: Array<[stri
       const entries = input.entries();
       const canonical = entries && build(entries, input);
       return [canonical === undefined || canonical === input.canonical() ? undefined : md5(canonical + input.secret)];
+    },
+  };
+}
+
+/** A mistake in the digest of the correct canonical string (the secret, the algorithm, the case). */
+function digestMistake(id: string, hint: string, digest: (canonical: string, secret: string) => string): SignatureMistake {
+  return {
+    id,
+    needsSecret: true,
+    hint,
+    recompute: (input) => {
+      const canonical = input.canonical();
+      return [canonical === undefined ? undefined : digest(canonical, input.secret)];
     },
   };
 }
@@ -213,30 +227,16 @@ export const hashMistakes: readonly SignatureMistake[] = [
     hint: "HASH is an HMAC keyed with the hex-decoded secret: use the secret's UTF-8 bytes as the key",
     recompute: (input) => [/^(?:[0-9a-fA-F]{2})+$/.test(input.secret) ? hmac("sha256", Buffer.from(input.secret, "hex"), input.rawBody) : undefined],
   },
-  {
-    id: "hmac-of-canonical-string",
-    needsSecret: true,
-    hint: "HASH is an HMAC of the canonical string: HASH covers the body bytes as sent; the canonical string is only for the body hash",
-    recompute: (input) => {
-      const canonical = input.canonical();
-      return [canonical === undefined ? undefined : hmac("sha256", input.secret, canonical)];
-    },
-  },
+  digestMistake("hmac-of-canonical-string", "HASH is an HMAC of the canonical string: HASH covers the body bytes as sent; the canonical string is only for the body hash", (canonical, secret) => hmac("sha256", secret, canonical)),
+
   { id: "md5-body", needsSecret: false, hint: "HASH is an MD5 of the body: use HMAC-SHA256 of the body bytes, keyed with the secret", recompute: (input) => [md5(input.rawBody)] },
   { id: "sha256-body", needsSecret: false, hint: "HASH is a plain SHA-256 of the body: use HMAC-SHA256 of the body bytes, keyed with the secret", recompute: (input) => [sha256(input.rawBody)] },
 ];
 
 /** The usual mistakes with the body `hash`, tried in this order, as `hashMistakes`. */
 export const bodyHashMistakes: readonly SignatureMistake[] = [
-  {
-    id: "upper-case-hex",
-    needsSecret: true,
-    hint: "the body hash is upper-case hex: send the 32 lower-case hex characters",
-    recompute: (input) => {
-      const canonical = input.canonical();
-      return [canonical === undefined ? undefined : md5(canonical + input.secret)];
-    },
-  },
+  digestMistake("upper-case-hex", "the body hash is upper-case hex: send the 32 lower-case hex characters", (canonical, secret) => md5(canonical + secret)),
+
   canonicalMistake("url-encoded", "the body hash was computed over a URL-encoded canonical string: write keys and values as they are, with no URL-encoding", (entries) => joined(entries, encodeURIComponent)),
   canonicalMistake("form-encoded", "the body hash was computed over a form-encoded canonical string (+ for spaces): write keys and values as they are, with no URL-encoding", (entries) => joined(entries, formEncoded)),
   canonicalMistake("form-encoded-php", "the body hash was computed over a form-encoded canonical string (PHP http_build_query or urlencode): write keys and values as they are, with no URL-encoding", (entries) => joined(entries, phpUrlencode)),
@@ -255,51 +255,16 @@ export const bodyHashMistakes: readonly SignatureMistake[] = [
   canonicalMistake("json-quoted-strings", "the body hash was computed with string values in JSON quotes: write strings as they are, without quotes or escapes", (entries, input) =>
     joined(entries.map(([key, value]): [string, string] => (typeof input.body![key] === "string" ? [key, JSON.stringify(value)] : [key, value]))),
   ),
-  {
-    id: "secret-not-appended",
-    needsSecret: true,
-    hint: "the body hash was computed without the secret: append the secret to the canonical string, with no separator",
-    recompute: (input) => {
-      const canonical = input.canonical();
-      return [canonical === undefined ? undefined : md5(canonical)];
-    },
-  },
-  {
-    id: "secret-prepended",
-    needsSecret: true,
-    hint: "the body hash was computed with the secret in front: append the secret to the end of the canonical string",
-    recompute: (input) => {
-      const canonical = input.canonical();
-      return [canonical === undefined ? undefined : md5(input.secret + canonical)];
-    },
-  },
-  {
-    id: "sha256",
-    needsSecret: true,
-    hint: "the body hash is a SHA-256: use MD5 of the canonical string followed by the secret",
-    recompute: (input) => {
-      const canonical = input.canonical();
-      return [canonical === undefined ? undefined : sha256(canonical + input.secret)];
-    },
-  },
-  {
-    id: "hmac-sha256",
-    needsSecret: true,
-    hint: "the body hash is an HMAC-SHA256: use a plain MD5 of the canonical string followed by the secret",
-    recompute: (input) => {
-      const canonical = input.canonical();
-      return [canonical === undefined ? undefined : hmac("sha256", input.secret, canonical)];
-    },
-  },
-  {
-    id: "hmac-md5",
-    needsSecret: true,
-    hint: "the body hash is an HMAC-MD5: use a plain MD5 of the canonical string followed by the secret",
-    recompute: (input) => {
-      const canonical = input.canonical();
-      return [canonical === undefined ? undefined : hmac("md5", input.secret, canonical)];
-    },
-  },
+  digestMistake("secret-not-appended", "the body hash was computed without the secret: append the secret to the canonical string, with no separator", (canonical) => md5(canonical)),
+
+  digestMistake("secret-prepended", "the body hash was computed with the secret in front: append the secret to the end of the canonical string", (canonical, secret) => md5(secret + canonical)),
+
+  digestMistake("sha256", "the body hash is a SHA-256: use MD5 of the canonical string followed by the secret", (canonical, secret) => sha256(canonical + secret)),
+
+  digestMistake("hmac-sha256", "the body hash is an HMAC-SHA256: use a plain MD5 of the canonical string followed by the secret", (canonical, secret) => hmac("sha256", secret, canonical)),
+
+  digestMistake("hmac-md5", "the body hash is an HMAC-MD5: use a plain MD5 of the canonical string followed by the secret", (canonical, secret) => hmac("md5", secret, canonical)),
+
 ];
 
 /** A received value in a comparable form: hex ignores case; base64 ignores padding, and `+` read as a space from the query string. */
