@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { signingVectors, type SigningVector } from "../../../src/codegen/spec.js";
-import { missingTool } from "../../support/sample-languages.js";
+import { missingTool, quickJvm } from "../../support/sample-languages.js";
 import { allOperations, codeSamples, type CodeSample } from "../../support/spec-views.js";
 
 const { vectors } = signingVectors();
@@ -79,8 +79,8 @@ const harnesses: Record<string, (samples: CodeSample[]) => Promise<Map<string, M
     const classes = samples.map((sample) => /^(?:final\s+)?class\s+(\w+)/m.exec(readFileSync(sample.file, "utf8"))?.[1] ?? "");
     const out = mkdtempSync(join(tmpdir(), "java-samples-"));
     try {
-      await promisify(execFile)("javac", ["-d", out, here("SigningVectors.java"), ...samples.map((sample) => sample.file)]);
-      const output = await runHarness("java", ["-cp", out, "SigningVectors", String(NOW), ...classes]);
+      await promisify(execFile)("javac", [...quickJvm.map((option) => `-J${option}`), "-d", out, here("SigningVectors.java"), ...samples.map((sample) => sample.file)]);
+      const output = await runHarness("java", [...quickJvm, "-cp", out, "SigningVectors", String(NOW), ...classes]);
       return new Map(samples.map((sample, index) => {
         const lines = output.split("\n").filter((line) => line.startsWith(`${classes[index]}\t`)).map((line) => line.slice(classes[index]!.length + 1));
         return [sample.file, parseRows(lines.join("\n"))] as const;
