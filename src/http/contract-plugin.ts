@@ -18,14 +18,14 @@
  * Every response is `Content-Type: application/json` exactly, in the operation's failure
  * envelope; an unexpected error is 500 `G.01`, never a stack trace.
  */
+import type { ErrorObject } from "ajv";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import openapiGlue from "fastify-openapi-glue";
+import { errorCatalog } from "../../generated/error-catalog.js";
 import { maxRequestBodyBytes, operationsById, type OperationId } from "../../generated/operations.js";
 import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
-import type { ErrorObject } from "ajv";
-import { errorCatalog } from "../../generated/error-catalog.js";
 import { authenticateKyrenRequest, authenticateSignedRequest, type Authentication, type FreshnessOptions } from "./authenticate.js";
 import { ApiFailure, failure } from "./failures.js";
 import { clip, messageMaxLength } from "./message-limit.js";
