@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCatalog } from "../../../generated/error-catalog.js";
 import { defaultErrorEnvelope } from "../../../generated/operations.js";
 import { getAtPointer } from "../../../src/json-pointer.js";
-import { rawExchange } from "../../support/raw-http.js";
+import { rawExchange } from "../../../src/contract/raw-http.js";
 import { bundledSpec } from "../../support/spec-views.js";
-import { contractCases, notDrivable, notDrivableEntry, preRoutingCases, primaryCase, type ContractCase } from "./cases.js";
-import { documentedResponses } from "./documented-responses.js";
-import { send, sendSetup } from "./http.js";
-import { checkFetchResponse, validateAgainstSchema } from "./response-validator.js";
-import { baseUrlFor, resolveTarget, type ContractTarget } from "./target.js";
+import { contractCases, notDrivable, notDrivableEntry, preRoutingCases, primaryCase, type ContractCase } from "../../../src/contract/cases.js";
+import { documentedResponses } from "../../../src/contract/documented-responses.js";
+import { send, sendSetup } from "../../../src/contract/http.js";
+import { checkFetchResponse, validateAgainstSchema } from "../../../src/contract/response-validator.js";
+import { baseUrlFor, resolveTarget, type ContractTarget } from "../../../src/contract/target.js";
 
 let target: ContractTarget | undefined;
 

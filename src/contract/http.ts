@@ -2,7 +2,7 @@
  * Sending contract cases over HTTP with fetch, with the body bytes exactly as signed; a
  * request whose body must stop short (408) goes over a raw socket instead.
  */
-import { rawExchange } from "../../support/raw-http.js";
+import { rawExchange } from "./raw-http.js";
 import type { CaseRequest, CaseRequests } from "./cases.js";
 
 /** `<baseUrl><path>?<query>`; `baseUrl` may carry a path prefix. */

@@ -12,9 +12,9 @@
  * the `x-` extensions are annotations.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
-import type { OperationFacts } from "../../../src/codegen/spec.js";
-import { createAjv } from "../../../src/ajv.js";
-import { allOperations, bundledSpec } from "../../support/spec-views.js";
+import type { OperationFacts } from "../codegen/spec.js";
+import { createAjv } from "../ajv.js";
+import { allOperations, bundledSpec } from "./bundle.js";
 import { responseObject } from "./documented-responses.js";
 
 /** The class of a violation. */

@@ -17,11 +17,11 @@
  * them against the catalog and the default envelope.
  */
 import { randomUUID } from "node:crypto";
-import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
-import { defaultErrorEnvelope, maxRequestBodyBytes } from "../../../generated/operations.js";
-import type { OperationFacts } from "../../../src/codegen/spec.js";
-import { requestHead } from "../../support/raw-http.js";
-import { allOperations, requestExample } from "../../support/spec-views.js";
+import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
+import { defaultErrorEnvelope, maxRequestBodyBytes } from "../../generated/operations.js";
+import type { OperationFacts } from "../codegen/spec.js";
+import { requestHead } from "./raw-http.js";
+import { allOperations, requestExample } from "./bundle.js";
 import { signed, signedRaw, type Body, type CaseRequest, type CaseRequests, type Credentials } from "./signed-requests.js";
 
 export type { CaseRequest, CaseRequests, Credentials } from "./signed-requests.js";

@@ -4,8 +4,8 @@
  * to 3), always as the last step after any mutation. Kyren bodies carry their
  * credentials inside and are only serialised.
  */
-import type { OperationFacts } from "../../../src/codegen/spec.js";
-import { bodyHash, requestSignature, signRequest, type JsonObject } from "../../../src/signing.js";
+import type { OperationFacts } from "../codegen/spec.js";
+import { bodyHash, requestSignature, signRequest, type JsonObject } from "../signing.js";
 
 /** A request body as the cases build and mutate it. */
 export type Body = Record<string, any>;
