@@ -1,7 +1,9 @@
 /**
- * Sending contract cases over HTTP with fetch, with the body bytes exactly as signed; a
- * request whose body must stop short (408) goes over a raw socket instead.
+ * Sending contract cases over HTTP, with the body bytes exactly as signed; a request
+ * whose body must stop short (408) goes over a raw socket instead.
  */
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { rawExchange } from "./raw-http.js";
 import type { CaseRequest, CaseRequests } from "./cases.js";
 
@@ -12,13 +14,57 @@ export function requestUrl(baseUrl: string, request: CaseRequest): string {
   return url.toString();
 }
 
+/** Keep-alive agents: one connection pool per protocol for the whole run. */
+const agents = { "http:": new HttpAgent({ keepAlive: true }), "https:": new HttpsAgent({ keepAlive: true }) };
+
 /**
- * POSTs one request, the body as bytes (so fetch adds no Content-Type of its own: the
- * case's headers are all there is); rejects on network errors or after 10 s.
+ * Sends one request (POST unless `request.method` says otherwise) with node:http (about
+ * twice the rate of fetch here), the body bytes exactly as given and only the case's
+ * headers (plus `Host`, `Content-Length` and `Connection`); rejects on network errors
+ * or when no complete answer arrives within `timeoutMs` (default 10 s).
+ *
+ * @returns the answer as a fetch `Response`
  */
-export function send(baseUrl: string, request: CaseRequest): Promise<Response> {
+export function send(baseUrl: string, request: CaseRequest, timeoutMs = 10_000): Promise<Response> {
   if (request.incompleteBody) return sendIncomplete(baseUrl, request);
-  return fetch(requestUrl(baseUrl, request), { method: "POST", headers: request.headers, body: Buffer.from(request.body, "utf8"), signal: AbortSignal.timeout(10_000) });
+  const url = new URL(requestUrl(baseUrl, request));
+  const body = Buffer.from(request.body, "utf8");
+  const method = request.method ?? "POST";
+  const withBody = body.length > 0 || method === "POST";
+  const protocol = url.protocol === "https:" ? "https:" : "http:";
+  return new Promise((resolve, reject) => {
+    const outgoing = (protocol === "https:" ? httpsRequest : httpRequest)(
+      url,
+      { method, agent: agents[protocol], headers: { ...request.headers, ...(withBody ? { "Content-Length": String(body.length) } : {}) } },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("error", reject);
+        incoming.on("end", () => {
+          clearTimeout(timer);
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
+          }
+          const status = incoming.statusCode ?? 0;
+          const noBody = status === 204 || status === 205 || status === 304;
+          resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, headers }));
+        });
+      },
+    );
+    const timer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    outgoing.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    outgoing.end(withBody ? body : undefined);
+  });
+}
+
+/** Closes the idle keep-alive connections (call at the end of a run so the process can exit). */
+export function closeConnections(): void {
+  agents["http:"].destroy();
+  agents["https:"].destroy();
 }
 
 /**
