@@ -61,7 +61,9 @@ export async function runContractCli(env: NodeJS.ProcessEnv = process.env, out =
     const { generated } = result;
     out(`Generated: ${generated.requests} requests (${generated.probes} cases) in ${generated.seconds.toFixed(1)} s: ${Math.round(generated.rate)} requests/s`);
     if (result.failed) {
-      out(`Reproduce: each failure above prints a bash script (set CONTRACT_SECRET and, for Kyren, CONTRACT_KYREN_TOKEN; a local run's scripts target npm start / npm run operator, the sandbox partner: CONTRACT_SECRET=sandbox-secret CONTRACT_KYREN_TOKEN=sandbox-token), or run CONTRACT_SEED=${config.seed} CONTRACT_CASES=${config.cases} npm run contract`);
+      const local = target.started.provider === "local" || target.started.operator === "local";
+      const sandbox = local ? "; the local targets stopped with this run, so for them the scripts call npm start (BASE_URL) and npm run operator (OPERATOR_URL), whose sandbox partner has the secret and token of README.md" : "";
+      out(`Reproduce: paste a failure's bash script with CONTRACT_SECRET (and, for Kyren, CONTRACT_KYREN_TOKEN) set${sandbox}; or run CONTRACT_SEED=${config.seed} CONTRACT_CASES=${config.cases} npm run contract`);
     }
     const html = join(config.reportDir, "report.html");
     const junit = join(config.reportDir, "junit.xml");

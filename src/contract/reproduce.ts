@@ -136,6 +136,7 @@ function ansiC(text: string): string {
 export function rawReproduction(bytes: string, baseUrl: string): string {
   const url = new URL(baseUrl);
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  const client = url.protocol === "https:" ? `openssl s_client -quiet -connect ${url.hostname}:${port}` : `nc -q 15 ${url.hostname} ${port}`;
-  return `printf '%s' ${ansiC(bytes)} | ${client}`;
+  if (url.protocol === "https:") return `printf '%s' ${ansiC(bytes)} | openssl s_client -quiet -connect ${url.hostname}:${port}`;
+  // bash's own TCP client: no nc needed.
+  return `{ printf '%s' ${ansiC(bytes)} >&3; timeout 15 cat <&3; } 3<>/dev/tcp/${url.hostname}/${port}`;
 }

@@ -32,7 +32,7 @@ export interface RequestSigning {
   bodyHash?: { key: SigningKey; canonical: string; value: string };
   /** The `timestamp` the body carries, for a reproduction that may refresh it. */
   timestamp?: number;
-  /** Kyren: the token the body carries (the partner's, or a wrong one that starts with it). */
+  /** Kyren: the partner's token, when the body's `token` is it or a wrong one that starts with it. */
   kyrenToken?: string;
 }
 
@@ -112,7 +112,8 @@ export function signed(operation: OperationFacts, body: Body, credentials: Crede
   const headers: Record<string, string> = contentType === null ? {} : { "Content-Type": contentType };
   const signing = bodyFacts(body);
   if (!operation.signedWithHash) {
-    if (typeof body.token === "string") signing.kyrenToken = body.token;
+    // The partner's token (a wrong one starts with it), for a reproduction that prints neither.
+    if (typeof body.token === "string" && body.token.startsWith(credentials.kyrenToken)) signing.kyrenToken = credentials.kyrenToken;
     return { path: operation.path, query: {}, headers, body: padded(JSON.stringify(body), options.padToBytes), signing };
   }
   const { hash: _replaced, ...fields } = body;

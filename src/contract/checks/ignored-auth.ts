@@ -8,8 +8,10 @@
  */
 import type { ErrorCode } from "../../../generated/error-catalog.js";
 import type { OperationFacts } from "../../codegen/spec.js";
-import { bodyCredentialFields, nowSeconds, roleFields } from "../generate/body-roles.js";
+import { bodyCredentialFields, nowSeconds, refusalOf, refusals, roleFields } from "../generate/body-roles.js";
 import { derivedSeed, validBodies } from "../generate/request-bodies.js";
+import { flatten, type Schema } from "../generate/schema-arbitrary.js";
+import { requestSchema } from "../bundle.js";
 import type { Probe } from "../probe.js";
 import { signed, tampered, wrongSecret, type Body, type CaseRequest, type Credentials } from "../signed-requests.js";
 import { generatedOperations, type GenerationContext } from "./context.js";
@@ -24,10 +26,16 @@ export interface AuthBreak {
   request(operation: OperationFacts, body: Body, credentials: Credentials): CaseRequest;
 }
 
-/** The first top-level string field that is data (not signing, freshness, credentials or the idempotency key): what a man in the middle changes. */
+/**
+ * The top-level string field a man in the middle changes: data (not signing, freshness,
+ * credentials or the idempotency key), preferably free text (no enum), so that the
+ * changed body is still valid and only the signature can tell.
+ */
 function dataField(operation: OperationFacts, body: Body): string | undefined {
   const roles = roleFields(operation);
-  return Object.keys(body).find((key) => typeof body[key] === "string" && !roles.has(key) && key !== "uuid");
+  const properties = (flatten(requestSchema(operation), operation.operationId).properties ?? {}) as Record<string, Schema>;
+  const candidates = Object.keys(body).filter((key) => typeof body[key] === "string" && !roles.has(key) && key !== "uuid");
+  return candidates.find((key) => !properties[key] || !flatten(properties[key]!, key).enum) ?? candidates[0];
 }
 
 const withTimestamp = (body: Body, offset: number): Body => ({ ...body, timestamp: nowSeconds() + offset });
@@ -71,7 +79,9 @@ export function authBreaks(operation: OperationFacts, body: Body): AuthBreak[] {
 /** ignored_auth: at least one probe per break and operation, `cases` in all per operation. */
 export function ignoredAuthProbes(context: GenerationContext): Probe[] {
   return generatedOperations().flatMap((operation) => {
-    const bodies = validBodies(operation, context.credentials, Math.max(context.cases, 16), derivedSeed(context.seed, "ignored_auth", operation.operationId));
+    // Bodies the operation accepts, so that an implementation ignoring a break answers 2xx, plainly.
+    const refused = refusals(operation);
+    const bodies = validBodies(operation, context.credentials, Math.max(context.cases, 16) * 2, derivedSeed(context.seed, "ignored_auth", operation.operationId)).filter((body) => !refusalOf(body, refused));
     const count = Math.max(context.cases, authBreaks(operation, bodies[0]!).length);
     return bodies.slice(0, count).map((body, index): Probe => {
       const breaks = authBreaks(operation, body);
