@@ -38,3 +38,10 @@ export function requestExample(operation: OperationFacts): Record<string, unknow
   const media = operationObject(operation).requestBody.content["application/json"];
   return structuredClone(deref(Object.values(media.examples)[0]).value);
 }
+
+/** The values of the documented examples of one response, in document order. */
+export function responseExamples(operation: OperationFacts, status: number): unknown[] {
+  const media = deref(operationObject(operation).responses[String(status)]).content["application/json"];
+  if (media.example !== undefined) return [media.example];
+  return Object.values(media.examples ?? {}).map((example) => deref(example).value);
+}

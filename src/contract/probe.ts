@@ -104,12 +104,12 @@ export interface BaseUrls {
   operator: string;
 }
 
-async function answerOf(step: Step, baseUrl: string): Promise<Answer> {
+async function answerOf(step: Step, baseUrl: string, timeoutMs?: number): Promise<Answer> {
   if (step.raw !== undefined) {
-    const raw = await rawExchange(baseUrl, step.raw);
+    const raw = await rawExchange(baseUrl, step.raw, timeoutMs);
     return { status: raw.status, headers: raw.headers, text: raw.text, json: raw.json };
   }
-  const response = await send(baseUrl, step.request!);
+  const response = await send(baseUrl, step.request!, timeoutMs);
   const text = await response.text();
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
@@ -146,6 +146,23 @@ function expectationFindings(probe: Probe, step: Step, answer: Answer, exchanges
 }
 
 /**
+ * Sends one step to `baseUrl` and records the exchange (the answer, or the network error
+ * or time-out instead); never throws.
+ *
+ * @param timeoutMs how long to wait for a whole answer (default 10 s; raw requests: 15 s)
+ */
+export async function sendStep(step: Step, baseUrl: string, timeoutMs?: number): Promise<Exchange> {
+  const sentAt = Date.now();
+  const started = performance.now();
+  try {
+    const answer = await answerOf(step, baseUrl, timeoutMs);
+    return { step, baseUrl, sentAt, ms: performance.now() - started, answer };
+  } catch (error) {
+    return { step, baseUrl, sentAt, ms: performance.now() - started, error: String((error as Error).message ?? error) };
+  }
+}
+
+/**
  * Runs a probe: sends its steps in order and checks each answer. A step whose request
  * fails on the network ends the probe with a finding under the probe's check.
  *
@@ -156,19 +173,13 @@ export async function runProbe(probe: Probe, baseUrls: BaseUrls): Promise<ProbeR
   const exchanges: Exchange[] = [];
   const findings: Finding[] = [];
   for (const step of probe.steps) {
-    const baseUrl = baseUrls[step.side];
-    const sentAt = Date.now();
-    const started = performance.now();
-    let answer: Answer;
-    try {
-      answer = await answerOf(step, baseUrl);
-    } catch (error) {
-      exchanges.push({ step, baseUrl, sentAt, ms: performance.now() - started, error: String((error as Error).message ?? error) });
-      findings.push({ check: probe.check, message: `no answer: ${(error as Error).message}` });
+    const exchange = await sendStep(step, baseUrls[step.side]);
+    exchanges.push(exchange);
+    if (!exchange.answer) {
+      findings.push({ check: probe.check, message: `no answer: ${exchange.error}` });
       return { probe, findings, exchanges };
     }
-    exchanges.push({ step, baseUrl, sentAt, ms: performance.now() - started, answer });
-    findings.push(...conformanceFindings(step, answer), ...expectationFindings(probe, step, answer, exchanges));
+    findings.push(...conformanceFindings(step, exchange.answer), ...expectationFindings(probe, step, exchange.answer, exchanges));
   }
   if (probe.verify && findings.length === 0) findings.push(...(await probe.verify(exchanges)));
   return { probe, findings, exchanges };

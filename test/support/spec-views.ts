@@ -7,18 +7,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OperationFacts } from "../../src/codegen/spec.js";
-import { allOperations, bundledSpec, deref, operationObject } from "../../src/contract/bundle.js";
+import { allOperations, bundledSpec, operationObject } from "../../src/contract/bundle.js";
 import { repoRoot } from "../../src/spec-document.js";
 
 // The bundle, its operations and their request examples: one reader, shared with the contract tester.
-export { allOperations, bundledSpec, requestExample } from "../../src/contract/bundle.js";
-
-/** The values of the documented examples of one response, in document order. */
-export function responseExamples(operation: OperationFacts, status: number): unknown[] {
-  const media = deref(operationObject(operation).responses[String(status)]).content["application/json"];
-  if (media.example !== undefined) return [media.example];
-  return Object.values(media.examples ?? {}).map((example) => deref(example).value);
-}
+export { allOperations, bundledSpec, requestExample, responseExamples } from "../../src/contract/bundle.js";
 
 /** One code sample of an operation (`x-codeSamples`), with the file it was `$ref`'d from. */
 export interface CodeSample {
