@@ -106,7 +106,7 @@ export async function runCertification(options: CertificationOptions): Promise<C
       const problems = envelopeProblems(operation, answer);
       cases.push({
         suite: "envelope",
-        name: `${name} → ${answer.status}: ${operation.errorEnvelope.schema} envelope, a catalog code of status ${answer.status}`,
+        name: `the ${answer.status} answer to "${name}": ${operation.errorEnvelope.schema} envelope, a code of status ${answer.status}`,
         outcome: problems.length ? "failed" : "passed",
         ...(problems.length ? { message: problems.join("; ") } : {}),
         details: show(exchange),

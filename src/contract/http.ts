@@ -17,16 +17,27 @@ export function requestUrl(baseUrl: string, request: CaseRequest): string {
 /** Keep-alive agents: one connection pool per protocol for the whole run. */
 const agents = { "http:": new HttpAgent({ keepAlive: true }), "https:": new HttpsAgent({ keepAlive: true }) };
 
+/** An answer as read off the connection: status, headers (lower-case names, repeats joined with ", ") and body bytes. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
 /**
  * Sends one request (POST unless `request.method` says otherwise) with node:http (about
  * twice the rate of fetch here), the body bytes exactly as given and only the case's
  * headers (plus `Host`, `Content-Length` and `Connection`); rejects on network errors
- * or when no complete answer arrives within `timeoutMs` (default 10 s).
- *
- * @returns the answer as a fetch `Response`
+ * or when no complete answer arrives within `timeoutMs` (default 10 s). A request whose
+ * body must stop short goes over a raw socket (`sendIncomplete`).
  */
-export function send(baseUrl: string, request: CaseRequest, timeoutMs = 10_000): Promise<Response> {
-  if (request.incompleteBody) return sendIncomplete(baseUrl, request);
+export async function exchange(baseUrl: string, request: CaseRequest, timeoutMs = 10_000): Promise<HttpAnswer> {
+  if (request.incompleteBody) {
+    const response = await sendIncomplete(baseUrl, request);
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
+  }
   const url = new URL(requestUrl(baseUrl, request));
   const body = Buffer.from(request.body, "utf8");
   const method = request.method ?? "POST";
@@ -42,13 +53,9 @@ export function send(baseUrl: string, request: CaseRequest, timeoutMs = 10_000):
         incoming.on("error", reject);
         incoming.on("end", () => {
           clearTimeout(timer);
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(incoming.headers)) {
-            for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
-          }
-          const status = incoming.statusCode ?? 0;
-          const noBody = status === 204 || status === 205 || status === 304;
-          resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, headers }));
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+          resolve({ status: incoming.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
         });
       },
     );
@@ -59,6 +66,13 @@ export function send(baseUrl: string, request: CaseRequest, timeoutMs = 10_000):
     });
     outgoing.end(withBody ? body : undefined);
   });
+}
+
+/** `exchange`, the answer as a fetch `Response` (for `checkFetchResponse`). */
+export async function send(baseUrl: string, request: CaseRequest, timeoutMs = 10_000): Promise<Response> {
+  const answer = await exchange(baseUrl, request, timeoutMs);
+  const noBody = answer.status === 204 || answer.status === 205 || answer.status === 304;
+  return new Response(noBody ? null : new Uint8Array(answer.body), { status: answer.status, headers: answer.headers });
 }
 
 /** Closes the idle keep-alive connections (call at the end of a run so the process can exit). */

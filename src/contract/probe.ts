@@ -8,7 +8,7 @@ import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { getAtPointer } from "../json-pointer.js";
 import { operationById } from "./bundle.js";
 import { conformanceFindings, type Answer } from "./conformance.js";
-import { send } from "./http.js";
+import { exchange } from "./http.js";
 import { rawExchange } from "./raw-http.js";
 import type { CaseRequest } from "./signed-requests.js";
 
@@ -109,17 +109,15 @@ async function answerOf(step: Step, baseUrl: string, timeoutMs?: number): Promis
     const raw = await rawExchange(baseUrl, step.raw, timeoutMs);
     return { status: raw.status, headers: raw.headers, text: raw.text, json: raw.json };
   }
-  const response = await send(baseUrl, step.request!, timeoutMs);
-  const text = await response.text();
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = value));
+  const { status, headers, body } = await exchange(baseUrl, step.request!, timeoutMs);
+  const text = body.toString("utf8");
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers, text, json };
+  return { status, headers, text, json };
 }
 
 /** The step's own expectation, checked under the probe's check. */

@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { errorCatalog } from "../../../generated/error-catalog.js";
 import { refusalOf, refusals } from "../generate/body-roles.js";
-import { invalidBodies } from "../generate/invalid-bodies.js";
+import { invalidBody } from "../generate/invalid-bodies.js";
 import { bodyArbitrary, derivedSeed, validBodies } from "../generate/request-bodies.js";
 import { withRoles } from "../generate/body-roles.js";
 import type { Probe } from "../probe.js";
@@ -44,8 +44,7 @@ export function negativeProbes(context: GenerationContext): Probe[] {
   return generatedOperations().flatMap((operation) => {
     const draws = fc.sample(fc.tuple(bodyArbitrary(operation), fc.nat()), { seed: derivedSeed(context.seed, "negative", operation.operationId), numRuns: Math.max(context.cases, 1) });
     return draws.slice(0, context.cases).map(([drawn, pick], index): Probe => {
-      const candidates = invalidBodies(operation, withRoles(operation, drawn, context.credentials));
-      const invalid = candidates[pick % candidates.length]!;
+      const invalid = invalidBody(operation, withRoles(operation, drawn, context.credentials), pick);
       const request = invalid.raw !== undefined ? signedRaw(operation, invalid.raw, context.credentials) : signed(operation, invalid.body!, context.credentials);
       return {
         check: "negative_data_rejection",

@@ -82,13 +82,13 @@ function without(body: Body, path: string[]): Body {
   return copy;
 }
 
-/**
- * Every single-defect variant of a valid body (role fields set), each checked with Ajv
- * to be invalid; plus the bodies that are not a JSON object.
- */
-export function invalidBodies(operation: OperationFacts, body: Body): InvalidBody[] {
+/** A variant not built yet: building every variant of every body would cost more than sending them. */
+type Variant = { what: string; code: ErrorCode; make(): Body };
+
+/** The single-defect variants of a valid body, not built yet (some may turn out valid: callers check). */
+function variants(operation: OperationFacts, body: Body): Variant[] {
   const roles = roleFields(operation);
-  const found: InvalidBody[] = [];
+  const found: Variant[] = [];
   const walk = (schema: Schema, value: unknown, path: string[]) => {
     const node = flatten(schema, `${operation.operationId} request/${path.join("/")}`);
     const where = `/${path.join("/")}`;
@@ -96,27 +96,52 @@ export function invalidBodies(operation: OperationFacts, body: Body): InvalidBod
     if (path.length > 0 && !(top !== undefined && roles.has(top) && top !== "timestamp")) {
       for (const wrong of wrongTypes(node)) {
         if (top === "timestamp" && typeof wrong === "number") continue;
-        found.push({ what: `${where}: ${JSON.stringify(wrong)}, not of type ${node.type ?? "anyOf"}`, body: withValue(body, path, wrong), code: "V.02" });
+        found.push({ what: `${where}: ${JSON.stringify(wrong)}, not of type ${node.type ?? "anyOf"}`, make: () => withValue(body, path, wrong), code: "V.02" });
       }
       if (top !== "timestamp" && (node.type === "string" || node.anyOf)) {
-        for (const bad of badStrings(node)) found.push({ what: `${where}: ${bad.what}`, body: withValue(body, path, bad.value), code: "V.02" });
+        for (const bad of badStrings(node)) found.push({ what: `${where}: ${bad.what}`, make: () => withValue(body, path, bad.value), code: "V.02" });
       }
     }
     if (node.type !== "object" || typeof value !== "object" || value === null) return;
     const properties = (node.properties ?? {}) as Record<string, Schema>;
     for (const name of (node.required ?? []) as string[]) {
       if (path.length === 0 && roles.has(name)) continue;
-      found.push({ what: `${where === "/" ? "" : where}/${name}: required, missing`, body: without(body, [...path, name]), code: "V.02" });
+      found.push({ what: `${where === "/" ? "" : where}/${name}: required, missing`, make: () => without(body, [...path, name]), code: "V.02" });
     }
     if (node.additionalProperties === false) {
-      found.push({ what: `${where === "/" ? "" : where}/unexpectedField: not documented (additionalProperties: false)`, body: withValue(body, [...path, "unexpectedField"], "x"), code: "V.02" });
+      found.push({ what: `${where === "/" ? "" : where}/unexpectedField: not documented (additionalProperties: false)`, make: () => withValue(body, [...path, "unexpectedField"], "x"), code: "V.02" });
     }
     for (const [name, property] of Object.entries(properties)) {
       if (name in (value as Body)) walk(property, (value as Body)[name], [...path, name]);
     }
   };
   walk(requestSchema(operation), body, []);
-  const provenInvalid = found.filter((entry) => !isValidBody(operation, entry.body));
-  const notObjects = ["[]", '"text"', "42", "null", "true"].map((raw): InvalidBody => ({ what: `the body is ${raw}, not a JSON object`, raw, code: "V.01" }));
-  return [...provenInvalid, ...notObjects];
+  return found;
+}
+
+/** The bodies that are not a JSON object at all (400 `V.01`). */
+const notObjects: InvalidBody[] = ["[]", '"text"', "42", "null", "true"].map((raw) => ({ what: `the body is ${raw}, not a JSON object`, raw, code: "V.01" }));
+
+/**
+ * Every single-defect variant of a valid body (role fields set), each checked with Ajv
+ * to be invalid; plus the bodies that are not a JSON object.
+ */
+export function invalidBodies(operation: OperationFacts, body: Body): InvalidBody[] {
+  const built = variants(operation, body).map((variant) => ({ what: variant.what, code: variant.code, body: variant.make() }));
+  return [...built.filter((entry) => !isValidBody(operation, entry.body)), ...notObjects];
+}
+
+/**
+ * One invalid variant of a valid body, the `pick`-th (modulo their number), or the next
+ * one that Ajv confirms invalid: what `invalidBodies` would give at that place, built alone.
+ */
+export function invalidBody(operation: OperationFacts, body: Body, pick: number): InvalidBody {
+  const all: Array<Variant & { raw?: string }> = [...variants(operation, body), ...notObjects.map((entry) => ({ what: entry.what, code: entry.code, raw: entry.raw, make: () => ({}) }))];
+  for (let offset = 0; offset < all.length; offset++) {
+    const variant = all[(pick + offset) % all.length]!;
+    if (variant.raw !== undefined) return { what: variant.what, code: variant.code, raw: variant.raw };
+    const built = variant.make();
+    if (!isValidBody(operation, built)) return { what: variant.what, code: variant.code, body: built };
+  }
+  throw new Error(`no invalid variant of a ${operation.operationId} body`);
 }
