@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { categories } from "../../../src/certify/checks.js";
+import { runCertifyCli } from "../../../src/certify/cli.js";
 import { runCertification } from "../../../src/certify/run.js";
 import { sandboxPartner } from "../../../src/partners/sandbox.js";
 import { repoRoot } from "../../../src/spec-document.js";
@@ -104,10 +105,12 @@ describe("npm run -s certify", () => {
     expect(readFileSync(join(reportDir, "junit.xml"), "utf8")).toMatch(/<testsuite name="signature security"[^>]*failures="0"/);
   });
 
-  it("exits 1 for a receiver that skips the HASH check, showing the failed exchange", async () => {
+  it("exits 1 for a receiver that skips the HASH check, showing the failed exchange (in-process: the same function the bin runs)", async () => {
     const broken = await startBrokenReceiver("skips-hash", receiver.baseUrl, partner);
     try {
-      const result = await certifyCli(["--url", broken.baseUrl, "--member-id", partner.memberId, "--secret", partner.secret, "--report-dir", reportDir]);
+      const lines: string[] = [];
+      const code = await runCertifyCli(["--url", broken.baseUrl, "--member-id", partner.memberId, "--secret", partner.secret, "--report-dir", reportDir], {}, (line) => lines.push(line));
+      const result = { code, stdout: lines.join("\n") };
       expect(result.code, result.stdout).toBe(1);
       expect(result.stdout).toMatch(/✗ signature security +\d+ passed, \d+ FAILED/);
       expect(result.stdout).toMatch(/✗ HASH keyed with a wrong secret: 401 G\.00: expected 401 G\.00, got 200/);
@@ -119,9 +122,11 @@ describe("npm run -s certify", () => {
     }
   });
 
-  it("exits 2 without the required arguments", async () => {
-    const result = await certifyCli(["--url", receiver.baseUrl]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("--member-id, --secret (or CERTIFY_SECRET) required");
+  it("exits 2 without the required arguments, or with a URL that is not http(s)", async () => {
+    const errors: string[] = [];
+    expect(await runCertifyCli(["--url", receiver.baseUrl], {}, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(errors.join("\n")).toContain("--member-id, --secret (or CERTIFY_SECRET) required");
+    expect(await runCertifyCli(["--url", "ftp://casino.example", "--member-id", "x", "--secret", "y"], {}, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(errors.join("\n")).toContain("--url must be an http(s) URL");
   });
 });

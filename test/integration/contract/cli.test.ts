@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runContractCli } from "../../../src/contract/cli.js";
 import { sandboxPartner } from "../../../src/partners/sandbox.js";
 import { repoRoot } from "../../../src/spec-document.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
@@ -91,9 +92,11 @@ describe("npm run contract against a provider that ignores signatures", () => {
     expect(html).toContain("HASH keyed with a wrong secret");
   });
 
-  it("exits 2 naming a bad variable", async () => {
-    const bad = await contractCli({ CONTRACT_CASES: "many", CONTRACT_REPORT_DIR: reportDir });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("CONTRACT_CASES must be an integer");
+  it("exits 2 naming a bad variable (in-process: the same function the bin runs)", async () => {
+    const errors: string[] = [];
+    expect(await runContractCli({ CONTRACT_CASES: "many" }, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(errors.join("\n")).toContain("CONTRACT_CASES must be an integer");
+    expect(await runContractCli({ CONTRACT_BASE_URL: "http://127.0.0.1:9" }, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(errors.join("\n")).toContain("CONTRACT_MEMBER_ID, CONTRACT_SECRET must be set");
   });
 });
