@@ -9,7 +9,7 @@ import { getAtPointer } from "../json-pointer.js";
 import { operationById } from "./bundle.js";
 import { conformanceFindings, type Answer } from "./conformance.js";
 import { exchange } from "./http.js";
-import { rawExchange } from "./raw-http.js";
+import { jsonOrUndefined, rawExchange } from "./raw-http.js";
 import type { CaseRequest } from "./signed-requests.js";
 
 /** The checks of the tester (Schemathesis' names where one exists). */
@@ -111,13 +111,7 @@ async function answerOf(step: Step, baseUrl: string, timeoutMs?: number): Promis
   }
   const { status, headers, body } = await exchange(baseUrl, step.request!, timeoutMs);
   const text = body.toString("utf8");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status, headers, text, json };
+  return { status, headers, text, json: jsonOrUndefined(text) };
 }
 
 /** The step's own expectation, checked under the probe's check. */

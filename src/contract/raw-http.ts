@@ -17,6 +17,15 @@ export interface RawHttpResponse {
   json: any;
 }
 
+/** `text` parsed as JSON, or undefined when it is not JSON. */
+export function jsonOrUndefined(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses the first response of `data`. @throws Error when there is no status line */
 export function parseRawResponse(data: Buffer): RawHttpResponse {
   const end = data.indexOf("\r\n\r\n");
@@ -34,13 +43,7 @@ export function parseRawResponse(data: Buffer): RawHttpResponse {
   let body = end < 0 ? Buffer.alloc(0) : data.subarray(end + 4);
   if (headers["content-length"] !== undefined) body = body.subarray(0, Number(headers["content-length"]));
   const text = body.toString("utf8");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: Number(match[1]), headers, text, json };
+  return { status: Number(match[1]), headers, text, json: jsonOrUndefined(text) };
 }
 
 /**

@@ -1,7 +1,6 @@
 /**
- * Deliberately broken providers built from the reference server: a node:http proxy in
- * front of it that breaks one rule of the contract on the way in or out. Each defect is
- * one small function; everything else is the real server's answer.
+ * Deliberately broken providers built from the reference server: a proxy
+ * (`test/support/defect-proxy.ts`) in front of it that breaks one rule of the contract.
  *
  *   codes-contradict-statuses   a 400 answer goes out as 401, its body (V.02, V.01, …) unchanged
  *   ignores-signatures          every request is re-signed with the partner secret before the
@@ -10,31 +9,18 @@
  *                               second session with another launch URL, a conflict is accepted
  */
 import { randomUUID } from "node:crypto";
-import { createServer, request, type Server } from "node:http";
-import { bodyHash, requestSignature } from "../../../src/signing.js";
 import { operationsByPath } from "../../../generated/operations.js";
 import type { Credentials } from "../../../src/contract/signed-requests.js";
+import { bodyHash, requestSignature } from "../../../src/signing.js";
+import { startDefectProxy, type DefectProxy, type ProxiedRequest, type ProxyDefect as Defect } from "../../support/defect-proxy.js";
 
-/** A request on its way to the server. */
-interface Forwarded {
-  path: string;
-  query: URLSearchParams;
-  body: Buffer;
-}
-
-/** A defect: changes the request before the server, or the status after. */
-interface Defect {
-  request?(forwarded: Forwarded, credentials: Credentials): void;
-  status?(status: number): number;
-}
-
-/** Re-signs a request body (body `hash` where the operation has one, then `HASH`) with the partner's credentials. */
-function resign(forwarded: Forwarded, credentials: Credentials, change: (body: Record<string, unknown>) => void = () => {}): void {
-  const operation = operationsByPath[forwarded.path as keyof typeof operationsByPath];
+/** Re-signs a request body (body `hash` where the operation has one, then `HASH`) after `change`. */
+function resign(proxied: ProxiedRequest, credentials: Credentials, change: (body: Record<string, unknown>) => void): void {
+  const operation = operationsByPath[proxied.path as keyof typeof operationsByPath];
   if (!operation) return;
   let body: Record<string, unknown>;
   try {
-    body = JSON.parse(forwarded.body.toString("utf8"));
+    body = JSON.parse(proxied.body.toString("utf8"));
   } catch {
     return;
   }
@@ -44,68 +30,31 @@ function resign(forwarded: Forwarded, credentials: Credentials, change: (body: R
     const { hash: _old, ...fields } = body;
     body = { ...fields, hash: bodyHash(fields, credentials.secret) };
   }
-  forwarded.body = Buffer.from(JSON.stringify(body));
+  proxied.body = Buffer.from(JSON.stringify(body));
   if (operation.signedWithHash) {
-    forwarded.query.set("MEMB_ID", credentials.memberId);
-    forwarded.query.set("HASH", requestSignature(forwarded.body, credentials.secret));
+    proxied.query.set("MEMB_ID", credentials.memberId);
+    proxied.query.set("HASH", requestSignature(proxied.body, credentials.secret));
   }
 }
 
-export const defects = {
-  "codes-contradict-statuses": { status: (status: number) => (status === 400 ? 401 : status) },
-  "ignores-signatures": {
-    request(forwarded: Forwarded, credentials: Credentials) {
-      if (!forwarded.query.has("HASH")) return;
-      forwarded.query.set("MEMB_ID", credentials.memberId);
-      forwarded.query.set("HASH", requestSignature(forwarded.body, credentials.secret));
+const defects = {
+  "codes-contradict-statuses": (): Defect => ({ status: (status) => (status === 400 ? 401 : status) }),
+  "ignores-signatures": (credentials: Credentials): Defect => ({
+    request(proxied) {
+      if (!proxied.query.has("HASH")) return;
+      proxied.query.set("MEMB_ID", credentials.memberId);
+      proxied.query.set("HASH", requestSignature(proxied.body, credentials.secret));
     },
-  },
-  "ignores-idempotency": {
-    request: (forwarded: Forwarded, credentials: Credentials) => resign(forwarded, credentials, (body) => "uuid" in body && (body.uuid = randomUUID())),
-  },
-} satisfies Record<string, Defect>;
+  }),
+  "ignores-idempotency": (credentials: Credentials): Defect => ({
+    request: (proxied) => resign(proxied, credentials, (body) => "uuid" in body && (body.uuid = randomUUID())),
+  }),
+};
 
 /** A defect's name. */
 export type ProxyDefect = keyof typeof defects;
 
-/** A running broken proxy. */
-export interface BrokenProxy {
-  baseUrl: string;
-  close(): Promise<void>;
-}
-
-/**
- * Starts a proxy with `defect` in front of `targetUrl` (the reference server) on
- * 127.0.0.1 and a port the OS picks.
- */
-export async function startBrokenProxy(defect: ProxyDefect, targetUrl: string, credentials: Credentials): Promise<BrokenProxy> {
-  const broken: Defect = defects[defect];
-  const target = new URL(targetUrl);
-  const server: Server = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-    incoming.on("end", () => {
-      const url = new URL(incoming.url ?? "/", "http://proxy");
-      const forwarded: Forwarded = { path: url.pathname, query: url.searchParams, body: Buffer.concat(chunks) };
-      broken.request?.(forwarded, credentials);
-      const query = forwarded.query.toString();
-      const headers = { ...incoming.headers, host: target.host, "content-length": String(forwarded.body.length) };
-      const upstream = request({ host: target.hostname, port: target.port, method: incoming.method, path: `${forwarded.path}${query ? `?${query}` : ""}`, headers }, (answer) => {
-        outgoing.writeHead(broken.status?.(answer.statusCode ?? 502) ?? answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      });
-      upstream.on("error", (error) => outgoing.writeHead(502, { "content-type": "text/plain" }).end(String(error)));
-      upstream.end(forwarded.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+/** Starts the reference server at `targetUrl` behind `defect`, for the partner `credentials`. */
+export function startBrokenProxy(defect: ProxyDefect, targetUrl: string, credentials: Credentials): Promise<DefectProxy> {
+  return startDefectProxy(targetUrl, defects[defect](credentials));
 }

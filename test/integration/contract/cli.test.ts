@@ -13,7 +13,8 @@ import { runContractCli } from "../../../src/contract/cli.js";
 import { sandboxPartner } from "../../../src/partners/sandbox.js";
 import { repoRoot } from "../../../src/spec-document.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
-import { startBrokenProxy, type BrokenProxy } from "./broken-server-proxies.js";
+import type { DefectProxy as BrokenProxy } from "../../support/defect-proxy.js";
+import { startBrokenProxy } from "./broken-server-proxies.js";
 
 const run = promisify(execFile);
 const credentials = { memberId: sandboxPartner.memberId, secret: sandboxPartner.secret, kyrenToken: sandboxPartner.kyrenToken! };
