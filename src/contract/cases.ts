@@ -22,6 +22,7 @@ import { defaultErrorEnvelope, maxRequestBodyBytes } from "../../generated/opera
 import type { OperationFacts } from "../codegen/spec.js";
 import { requestHead } from "./raw-http.js";
 import { allOperations, requestExample } from "./bundle.js";
+import { nowSeconds, withRoles } from "./generate/body-roles.js";
 import { signed, signedRaw, wrongSecret, type Body, type CaseRequest, type CaseRequests, type Credentials } from "./signed-requests.js";
 
 export type { CaseRequest, CaseRequests, Credentials } from "./signed-requests.js";
@@ -84,19 +85,10 @@ const recipes: Record<string, BodyRecipe> = {
   },
 };
 
-/** The current Unix time in seconds: the `timestamp` of a fresh request. */
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-/** The request example with a fresh uuid / session id, the current timestamp and the target's credentials in the body (Kyren). */
+/** The request example with its role fields set (`withRoles`: fresh uuid, current timestamp, Kyren credentials) and a fresh session id. */
 function freshBody(operation: OperationFacts, credentials: Credentials): Body {
-  const { hash: _signedLater, ...body } = requestExample(operation) as Body;
-  if ("uuid" in body) body.uuid = randomUUID();
+  const body = withRoles(operation, requestExample(operation) as Body, credentials);
   if ("sessionId" in body) body.sessionId = randomUUID().replaceAll("-", "");
-  if (operation.timestamp) body.timestamp = nowSeconds();
-  if (!operation.signedWithHash) {
-    body.secureLogin = credentials.memberId;
-    body.token = credentials.kyrenToken;
-  }
   return body;
 }
 

@@ -12,8 +12,9 @@
  * $CONTRACT_SECRET, never printed), the rate of the generated requests, and writes
  * `report.html` and `junit.xml` to the report folder.
  *
- * Exit status: 0 when every check passed; 1 when one failed; 2 for a configuration error
- * (a bad variable, a remote target without its credentials, a target that cannot be reached).
+ * Exit status: 0 when every check passed; 1 when one failed (a target that does not
+ * answer fails every check it is sent); 2 for a configuration error (a bad variable, a
+ * remote target without its credentials).
  */
 import { join } from "node:path";
 import { contractConfig } from "./config.js";

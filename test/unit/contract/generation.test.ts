@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { refusals, roleFields } from "../../../src/contract/generate/body-roles.js";
 import { invalidBodies } from "../../../src/contract/generate/invalid-bodies.js";
 import { isValidBody, validBodies } from "../../../src/contract/generate/request-bodies.js";
-import { schemaArbitrary } from "../../../src/contract/generate/schema-arbitrary.js";
+import { flatten, schemaArbitrary } from "../../../src/contract/generate/schema-arbitrary.js";
+import { requestSchema } from "../../../src/contract/bundle.js";
 import { validateRequestBody } from "../../../src/contract/response-validator.js";
 import { allOperations } from "../../support/spec-views.js";
 
@@ -28,9 +29,18 @@ describe.each(allOperations.map((operation) => [operation.operationId, operation
     expect(validBodies(operation, credentials, 60, 8).map(withoutFreshFields)).not.toEqual(bodies.map(withoutFreshFields));
   });
 
-  it("reaches the length limits of string fields", () => {
-    const lengths = bodies.flatMap((body) => Object.values(body).filter((value): value is string => typeof value === "string").map((value) => [...value].length));
-    expect(Math.max(...lengths)).toBeGreaterThanOrEqual(32);
+  it("reaches both length limits of every free-text field, with characters beyond ASCII", () => {
+    const properties = flatten(requestSchema(operation), operation.operationId).properties as Record<string, Record<string, unknown>>;
+    const roles = roleFields(operation);
+    const freeText = Object.entries(properties)
+      .map(([name, schema]) => [name, flatten(schema, name)] as const)
+      .filter(([name, schema]) => !roles.has(name) && schema.type === "string" && !schema.pattern && !schema.enum && !schema.format && schema.maxLength !== undefined);
+    for (const [name, schema] of freeText) {
+      const lengths = bodies.filter((body) => typeof body[name] === "string").map((body) => [...(body[name] as string)].length);
+      expect(lengths, name).toContain(schema.maxLength);
+      expect(lengths, name).toContain(schema.minLength ?? 0);
+      expect(bodies.some((body) => /[^\x00-\x7f]/.test(String(body[name] ?? ""))), name).toBe(true);
+    }
   });
 
   it("breaks a valid body in many ways, each invalid against the schema (or not an object: V.01) and leaving the role fields alone", () => {
