@@ -14,6 +14,7 @@ import { getAtPointer } from "../json-pointer.js";
 import { mapConcurrently } from "../contract/pool.js";
 import { sendStep, type Exchange } from "../contract/probe.js";
 import type { Report, ReportCase } from "../contract/report/model.js";
+import { redactCases } from "../contract/report/redact.js";
 import type { ReproductionContext } from "../contract/reproduce.js";
 import type { Credentials } from "../contract/signed-requests.js";
 import { exchangeText } from "../contract/summarize.js";
@@ -119,5 +120,5 @@ export async function runCertification(options: CertificationOptions): Promise<C
     `mandatory: every check; warnings (answers slower than ${SLOW_ANSWER_MS / 1000} s) do not fail`,
     `the reproductions read the partner secret from $${context.secretVariable}`,
   ];
-  return { report: { title: "Lucky Monaco session expired callback: operator certification", summary, cases }, failed: cases.some((entry) => entry.outcome === "failed") };
+  return { report: { title: "Lucky Monaco session expired callback: operator certification", summary, cases: redactCases(cases, [options.credentials.secret]) }, failed: cases.some((entry) => entry.outcome === "failed") };
 }

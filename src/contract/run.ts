@@ -16,6 +16,7 @@ import type { CheckGroup } from "./config.js";
 import { mapConcurrently } from "./pool.js";
 import { runProbe, type Exchange, type Probe, type ProbeResult } from "./probe.js";
 import type { Report, ReportCase } from "./report/model.js";
+import { redactCases } from "./report/redact.js";
 import type { ReproductionContext } from "./reproduce.js";
 import { probeReportCases } from "./summarize.js";
 import type { ContractTarget } from "./target.js";
@@ -98,7 +99,8 @@ export async function runContract(options: ContractRunOptions): Promise<Contract
   const seconds = (performance.now() - started) / 1000;
   const requests = generated.reduce((sum, result) => sum + result.exchanges.length, 0);
   const results = [...documented, ...generated];
-  const cases = [...dreddCases, ...probeReportCases(results, reproductionContexts(target))];
+  const { secret, kyrenToken } = target.credentials;
+  const cases = redactCases([...dreddCases, ...probeReportCases(results, reproductionContexts(target))], [secret, kyrenToken]);
   const figures: GeneratedFigures = { probes: generated.length, requests, seconds, rate: seconds > 0 ? requests / seconds : 0 };
   const summary = [
     `provider: ${target.providerUrl} (${target.started.provider}); operator: ${target.operatorUrl} (${target.started.operator}); partner ${target.credentials.memberId}`,

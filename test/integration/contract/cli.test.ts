@@ -67,7 +67,9 @@ describe("npm run contract against a provider that ignores signatures", () => {
     expect(cli.stdout).toContain("CONTRACT_SEED=77 CONTRACT_CASES=4 npm run contract");
   });
 
-  it("prints no signature, secret or token", () => {
+  it("prints no signature, secret, Kyren token or launch token", () => {
+    expect(cli.stdout).toContain("token=<launch token sha256:");
+    expect(cli.stdout).not.toMatch(/token=[A-Za-z0-9_-]{40,}/);
     expect(cli.stdout).not.toMatch(/HASH=[0-9a-f]{64}/);
     expect(cli.stdout).not.toContain(credentials.secret);
     expect(cli.stdout).not.toContain(credentials.kyrenToken);
