@@ -54,7 +54,7 @@ export function probeReportCases(results: readonly ProbeResult[], contexts: Repr
     }
   }
   return [...groups.values()].map((group): ReportCase => {
-    const label = oneByOne.has(group.check) ? group.name : `${group.name}: ${group.total} request${group.total === 1 ? "" : "s"}`;
+    const label = oneByOne.has(group.check) ? group.name : `${group.name}: ${group.total} case${group.total === 1 ? "" : "s"}`;
     if (group.failed.length === 0) return { suite: group.check, name: label, outcome: "passed", seconds: group.seconds };
     const first = group.failed[0]!.findings.find((finding) => finding.check === group.check)!;
     const shown = group.failed.slice(0, SHOWN_FAILURES).map((result) => failureText(result, contexts));
