@@ -8,10 +8,9 @@
  */
 import fc from "fast-check";
 import { errorCatalog } from "../../../generated/error-catalog.js";
-import { refusalOf, refusals } from "../generate/body-roles.js";
+import { refusalOf, refusals, withRoles } from "../generate/body-roles.js";
 import { invalidBody } from "../generate/invalid-bodies.js";
 import { bodyArbitrary, derivedSeed, validBodies } from "../generate/request-bodies.js";
-import { withRoles } from "../generate/body-roles.js";
 import type { Probe } from "../probe.js";
 import { signed, signedRaw } from "../signed-requests.js";
 import { generatedOperations, type GenerationContext } from "./context.js";

@@ -9,9 +9,9 @@
 import type { ErrorCode } from "../../../generated/error-catalog.js";
 import type { OperationFacts } from "../../codegen/spec.js";
 import { bodyCredentialFields, nowSeconds, refusalOf, refusals, roleFields } from "../generate/body-roles.js";
+import { requestSchema } from "../bundle.js";
 import { derivedSeed, validBodies } from "../generate/request-bodies.js";
 import { flatten, type Schema } from "../generate/schema-arbitrary.js";
-import { requestSchema } from "../bundle.js";
 import type { Probe } from "../probe.js";
 import { signed, tampered, wrongSecret, type Body, type CaseRequest, type Credentials } from "../signed-requests.js";
 import { generatedOperations, type GenerationContext } from "./context.js";

@@ -6,10 +6,9 @@
  * (`x-default-error-envelope`), on both sides. Source: the spec's "Order of checks", step 1.
  */
 import fc from "fast-check";
-import { bundledSpec } from "../bundle.js";
+import { allOperations, bundledSpec } from "../bundle.js";
 import { derivedSeed } from "../generate/request-bodies.js";
 import type { Probe } from "../probe.js";
-import { allOperations } from "../bundle.js";
 import { sequencesFor, type GenerationContext } from "./context.js";
 
 /** The methods probed on every path (HEAD has no body to check; TRACE and CONNECT are refused by HTTP stacks themselves). */

@@ -14,9 +14,8 @@
  * property: value → catalog code), which the spec documents next to the field.
  */
 import { randomUUID } from "node:crypto";
-import type { ErrorCode } from "../../../generated/error-catalog.js";
+import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
 import type { OperationFacts } from "../../codegen/spec.js";
-import { errorCatalog } from "../../../generated/error-catalog.js";
 import { getAtPointer } from "../../json-pointer.js";
 import { requestSchema } from "../bundle.js";
 import type { Body, Credentials } from "../signed-requests.js";
