@@ -6,28 +6,53 @@
  * |---|---|---|
  * | HOST | 127.0.0.1 | interface to listen on |
  * | PORT | 3000 | TCP port (0 picks a free one) |
- * | DATABASE_URL | ./data/sessions.db | SQLite file path or `file:` URL |
- * | SQLITE_SYNCHRONOUS | NORMAL | NORMAL (survives a process crash) or FULL (also a power failure, slower) |
+ * | DATABASE_URL | ./data/sessions.db | where sessions are stored (below) |
+ * | DATABASE_POOL_SIZE | 10 | PostgreSQL only: connections per instance |
+ * | SQLITE_SYNCHRONOUS | NORMAL | SQLite only: NORMAL (survives a process crash) or FULL (also a power failure, slower) |
  * | PARTNERS_FILE | (sandbox partner) | YAML or JSON file of partners, see partners-file.ts |
  * | GAME_BASE_URL | https://games.luckymonaco.example | base of the launch URLs |
- * | LAUNCH_TOKEN_SECRET | (sandbox: a file next to the database) | at least 32 characters; keys the launch tokens |
+ * | LAUNCH_TOKEN_SECRET | (see below) | at least 32 characters; keys the launch tokens |
+ * | LAUNCH_TOKEN_SECRET_FILE | ./data/launch-token.secret | without LAUNCH_TOKEN_SECRET: a file holding the secret, created with a random one if missing |
  * | PROVIDER_ID | luckymonaco | `providerId` sent in session expired callbacks |
  * | SESSION_IDLE_TIMEOUT_SECONDS | 1800 | a session with no activity for this long expires |
  * | EXPIRY_SWEEP_SECONDS | 30 | how often expiry and callback delivery run |
  * | SIGNATURE_TOLERANCE_SECONDS | 300 | largest distance of a request's `timestamp` from the server's clock (401 `G.04` beyond) |
  * | LOG_LEVEL | info | pino level |
+ *
+ * `DATABASE_URL` picks the store (src/store/open-store.ts):
+ * - SQLite, the zero-configuration default: a file path (relative to the working
+ *   directory), a `file:` URL, or `:memory:` (nothing kept). One instance per file.
+ * - PostgreSQL: `postgres://user:password@host:port/database` (or `postgresql://`; other
+ *   libpq parameters such as `?sslmode=require` are understood). Several instances may
+ *   share one database and behave as one service. The password never appears in a log
+ *   line or an error message.
+ * - Any other scheme stops start-up with a message naming it.
+ *
+ * The launch-token secret does not depend on the database. `LAUNCH_TOKEN_SECRET` is used
+ * when set (production). Otherwise the secret is read from `LAUNCH_TOKEN_SECRET_FILE`,
+ * created with 32 random bytes if missing, with a warning (the sandbox). On PostgreSQL,
+ * all instances must use the same secret, or each would issue URLs the others cannot
+ * replay: so there the server refuses to start without `LAUNCH_TOKEN_SECRET`, unless
+ * `LAUNCH_TOKEN_SECRET_FILE` is set explicitly (to a file that every instance shares).
  */
 import { createAjv } from "../ajv.js";
+import { defaultDatabaseUrl } from "../store/database-url.js";
 
-/** The validated configuration. */
+/** Where the sandbox keeps its generated launch-token secret when LAUNCH_TOKEN_SECRET_FILE is not set. */
+export const defaultLaunchTokenSecretFile = "./data/launch-token.secret";
+
+/** The validated configuration (see the table above). */
 export interface ServerConfig {
   host: string;
   port: number;
   databaseUrl: string;
+  databasePoolSize: number;
   sqliteSynchronous: "NORMAL" | "FULL";
   partnersFile: string | undefined;
   gameBaseUrl: string;
   launchTokenSecret: string | undefined;
+  /** Set only when LAUNCH_TOKEN_SECRET_FILE is given (the default applies otherwise). */
+  launchTokenSecretFile: string | undefined;
   providerId: string;
   sessionIdleTimeoutSeconds: number;
   expirySweepSeconds: number;
@@ -41,11 +66,13 @@ const schema = {
   properties: {
     HOST: { type: "string", minLength: 1, default: "127.0.0.1" },
     PORT: { type: "integer", minimum: 0, maximum: 65535, default: 3000 },
-    DATABASE_URL: { type: "string", minLength: 1, default: "./data/sessions.db" },
+    DATABASE_URL: { type: "string", minLength: 1, default: defaultDatabaseUrl },
+    DATABASE_POOL_SIZE: { type: "integer", minimum: 1, maximum: 1000, default: 10 },
     SQLITE_SYNCHRONOUS: { type: "string", enum: ["NORMAL", "FULL"], default: "NORMAL" },
     PARTNERS_FILE: { type: "string", minLength: 1 },
     GAME_BASE_URL: { type: "string", format: "uri", pattern: "^https?://", default: "https://games.luckymonaco.example" },
     LAUNCH_TOKEN_SECRET: { type: "string", minLength: 32 },
+    LAUNCH_TOKEN_SECRET_FILE: { type: "string", minLength: 1 },
     PROVIDER_ID: { type: "string", minLength: 1, maxLength: 64, default: "luckymonaco" },
     SESSION_IDLE_TIMEOUT_SECONDS: { type: "number", exclusiveMinimum: 0, default: 1800 },
     EXPIRY_SWEEP_SECONDS: { type: "number", exclusiveMinimum: 0, default: 30 },
@@ -72,10 +99,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: values.HOST as string,
     port: values.PORT as number,
     databaseUrl: values.DATABASE_URL as string,
+    databasePoolSize: values.DATABASE_POOL_SIZE as number,
     sqliteSynchronous: values.SQLITE_SYNCHRONOUS as "NORMAL" | "FULL",
     partnersFile: values.PARTNERS_FILE as string | undefined,
     gameBaseUrl: values.GAME_BASE_URL as string,
     launchTokenSecret: values.LAUNCH_TOKEN_SECRET as string | undefined,
+    launchTokenSecretFile: values.LAUNCH_TOKEN_SECRET_FILE as string | undefined,
     providerId: values.PROVIDER_ID as string,
     sessionIdleTimeoutSeconds: values.SESSION_IDLE_TIMEOUT_SECONDS as number,
     expirySweepSeconds: values.EXPIRY_SWEEP_SECONDS as number,

@@ -1,33 +1,75 @@
 /**
- * `npm start`: the reference game-session server on embedded SQLite. With no
- * configuration it is a sandbox (partner `demo`, secret `sandbox-secret`, Kyren token
- * `sandbox-token`) and says so in its log. See config.ts for the variables.
+ * `npm start`: the reference game-session server, on SQLite (the default) or PostgreSQL,
+ * as `DATABASE_URL` says; it applies the store's migrations first. With no configuration
+ * it is a sandbox (partner `demo`, secret `sandbox-secret`, Kyren token `sandbox-token`)
+ * and says so in its log. See config.ts for the variables. Any start-up failure is one
+ * line on stderr, `session-api server did not start: …`, and exit status 1.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import type { FastifyInstance } from "fastify";
 import { loadBundledSpec, repoRoot } from "../spec-document.js";
 import { partnerDirectory } from "../partners/directory.js";
-import { openSqliteStore } from "../store/sqlite-store.js";
+import { databaseTarget } from "../store/database-url.js";
+import { describeStoreError, openStore } from "../store/open-store.js";
 import { buildServer, defaultDocsDir } from "./app.js";
-import { loadConfig, type ServerConfig } from "./config.js";
+import { defaultLaunchTokenSecretFile, loadConfig, type ServerConfig } from "./config.js";
 import { launchTokens } from "./launch-tokens.js";
 import { loadPartnersFile } from "../partners/partners-file.js";
 import { sandboxPartner } from "../partners/sandbox.js";
 import { startSessionExpiry } from "./session-expiry.js";
 import { timestampWarning } from "../partners/timestamp-warning.js";
 
-/** LAUNCH_TOKEN_SECRET, or in a sandbox a random secret kept in a file beside the database. */
-function launchSecret(config: ServerConfig, warnings: string[]): Buffer {
-  if (config.launchTokenSecret) return Buffer.from(config.launchTokenSecret, "utf8");
-  if (config.databaseUrl === ":memory:") return randomBytes(32);
-  const file = join(dirname(resolve(config.databaseUrl.replace(/^file:/, ""))), "launch-token.secret");
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+/**
+ * Reads the secret file, creating it first with a random secret if it is missing. Two
+ * instances that start together agree: the file appears whole or not at all (link of a
+ * complete temporary file), and the loser reads the winner's.
+ *
+ * @throws Error naming LAUNCH_TOKEN_SECRET_FILE when the file cannot be created or read,
+ *   or holds fewer than 32 characters
+ */
+function readOrCreateSecretFile(file: string): Buffer {
+  let secret: string;
+  try {
+    if (!existsSync(file)) {
+      mkdirSync(dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, randomBytes(32).toString("hex"), { mode: 0o600 });
+      try {
+        linkSync(temporary, file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      } finally {
+        unlinkSync(temporary);
+      }
+    }
+    secret = readFileSync(file, "utf8").trim();
+  } catch (error) {
+    throw new Error(`LAUNCH_TOKEN_SECRET_FILE ${file}: ${(error as Error).message}`);
   }
-  warnings.push(`LAUNCH_TOKEN_SECRET is not set: launch tokens are keyed with ${file}; set it in production`);
-  return Buffer.from(readFileSync(file, "utf8").trim(), "utf8");
+  if (secret.length < 32) throw new Error(`LAUNCH_TOKEN_SECRET_FILE ${file} holds fewer than 32 characters`);
+  return Buffer.from(secret, "utf8");
+}
+
+/**
+ * LAUNCH_TOKEN_SECRET, or the secret of LAUNCH_TOKEN_SECRET_FILE (see config.ts); on
+ * PostgreSQL the file only when set explicitly, since all instances must share the secret.
+ *
+ * @throws Error on PostgreSQL with neither variable set, or when the file is unusable
+ */
+function launchSecret(config: ServerConfig, storeKind: "sqlite" | "postgres", sandbox: boolean, warnings: string[]): Buffer {
+  if (config.launchTokenSecret) return Buffer.from(config.launchTokenSecret, "utf8");
+  if (storeKind === "postgres" && !config.launchTokenSecretFile) {
+    throw new Error(
+      "LAUNCH_TOKEN_SECRET is required with a PostgreSQL DATABASE_URL: every instance must key launch tokens with the same secret (or set LAUNCH_TOKEN_SECRET_FILE to a file that all instances share)",
+    );
+  }
+  const file = resolve(config.launchTokenSecretFile ?? defaultLaunchTokenSecretFile);
+  const secret = readOrCreateSecretFile(file);
+  // In the sandbox its own warning says the server is not for production; one line is enough.
+  if (!sandbox) warnings.push(`LAUNCH_TOKEN_SECRET is not set: launch tokens are keyed with ${file}; set it in production`);
+  return secret;
 }
 
 async function main(): Promise<void> {
@@ -44,10 +86,31 @@ async function main(): Promise<void> {
   const docsDir = defaultDocsDir(repoRoot);
   const spec = loadBundledSpec();
 
-  const store = await openSqliteStore({ location: config.databaseUrl, synchronous: config.sqliteSynchronous }).catch((error: Error) => {
-    throw new Error(`DATABASE_URL ${config.databaseUrl}: ${error.message}`);
+  let storeKind: "sqlite" | "postgres";
+  try {
+    storeKind = databaseTarget(config.databaseUrl).kind;
+  } catch (error) {
+    throw new Error(describeStoreError(config.databaseUrl, error));
+  }
+  const secret = launchSecret(config, storeKind, sandbox, warnings);
+
+  let logger: FastifyInstance["log"] | undefined;
+  const store = await openStore(config.databaseUrl, {
+    sqlite: { synchronous: config.sqliteSynchronous },
+    postgres: { poolSize: config.databasePoolSize },
+    // A dropped idle connection or a failed background checkpoint: logged, never fatal.
+    onBackgroundError: (error) => {
+      const line = describeStoreError(config.databaseUrl, error);
+      if (logger) logger.warn(line);
+      else console.warn(line);
+    },
   });
-  await store.migrate();
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw new Error(`${describeStoreError(config.databaseUrl, error)} (migration failed)`);
+  }
   const directory = partnerDirectory(partners);
   const app = await buildServer({
     spec,
@@ -55,10 +118,11 @@ async function main(): Promise<void> {
     store,
     partners: directory,
     sandbox,
-    launchTokens: launchTokens(launchSecret(config, warnings), config.gameBaseUrl),
+    launchTokens: launchTokens(secret, config.gameBaseUrl),
     logger: { level: config.logLevel },
     signatureToleranceSeconds: config.signatureToleranceSeconds,
   });
+  logger = app.log;
   for (const warning of warnings) app.log.warn(warning);
 
   const expiry = startSessionExpiry({

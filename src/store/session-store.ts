@@ -1,7 +1,16 @@
 /**
  * The storage interface of the reference server. Handlers and the expiry job talk to
- * this interface only, so another database (PostgreSQL next) is one new implementation
- * of it. Times are epoch milliseconds (UTC); ids are strings.
+ * this interface only; `openStore` (open-store.ts) picks the implementation from
+ * `DATABASE_URL`: SQLite (`sqlite/`) or PostgreSQL (`postgres/`). Both pass the same
+ * conformance suite (test/server/store.test.ts). Times are epoch milliseconds (UTC); ids
+ * are strings.
+ *
+ * Several server instances may share one PostgreSQL database: every operation below is
+ * then safe to run concurrently from all of them (issue "Storage that outgrows one
+ * machine"). Expiry ends each session once, and a callback is delivered by one instance at
+ * a time: `claimDueCallbacks` hands it out with a lease that the other instances respect
+ * until it runs out (so the work of an instance that dies is picked up by the others).
+ * Lease times are the callers' clocks, which must agree to well within a lease.
  *
  * Idempotency (spec: `Uuid4`, operations enterGameSession and closeSessionKyren): a
  * request's `uuid` is remembered with a fingerprint of its body. The first request with
@@ -74,10 +83,12 @@ export interface ExpiredSession {
   playerId: string;
 }
 
-/** A session expired callback waiting to be (re)sent. */
+/** A session expired callback waiting to be (re)sent, claimed by one caller under a lease. */
 export interface PendingCallback extends ExpiredSession {
   /** Attempts made so far. */
   attempts: number;
+  /** Token of the claim: only its holder may record the attempt, and only until the lease runs out. */
+  lease: string;
 }
 
 /** Result of one delivery attempt of a callback. */
@@ -88,7 +99,12 @@ export type CallbackAttempt =
 
 /** The storage operations of the reference server. */
 export interface SessionStore {
-  /** Creates the tables or brings them up to date. Safe to call on every start. */
+  /**
+   * Creates the tables or brings them up to date (`npm run migrate`; the server also runs
+   * it on start). Safe to call on every start, and from several instances at once.
+   *
+   * @throws Error when the database's schema is newer than this code knows
+   */
   migrate(): Promise<void>;
   /** ENTER: stores `session` at most once per key; a replay returns the session id stored first. */
   openSession(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>>;
@@ -101,10 +117,20 @@ export interface SessionStore {
    * is in `callbackPartners`, queues a session expired callback due at `at`.
    */
   expireIdleSessions(idleBefore: number, at: number, callbackPartners: ReadonlySet<string>): Promise<ExpiredSession[]>;
-  /** Callbacks due at `at`, oldest first, at most `limit`. */
-  dueCallbacks(at: number, limit: number): Promise<PendingCallback[]>;
-  /** Records the outcome of one delivery attempt. */
-  recordCallbackAttempt(sessionId: string, attempt: CallbackAttempt, at: number): Promise<void>;
+  /**
+   * Claims up to `limit` callbacks due at `at` (oldest first) that no one else holds a
+   * live lease on, leasing them until `at + leaseMs`. Concurrent callers, also on other
+   * instances, never get the same callback while its lease runs; an expired lease (its
+   * holder died or overran) makes the callback claimable again.
+   */
+  claimDueCallbacks(at: number, limit: number, leaseMs: number): Promise<PendingCallback[]>;
+  /**
+   * Records the outcome of one delivery attempt and releases the lease.
+   *
+   * @returns false, recording nothing, when `callback.lease` is no longer the callback's
+   *   lease (it ran out and another caller claimed the callback)
+   */
+  recordCallbackAttempt(callback: Pick<PendingCallback, "sessionId" | "lease">, attempt: CallbackAttempt, at: number): Promise<boolean>;
   /** Forgets idempotency keys created before `before` (they are kept at least 24 hours). */
   forgetIdempotencyKeys(before: number): Promise<number>;
   /** One session by id, or undefined. */
@@ -113,6 +139,6 @@ export interface SessionStore {
   findSessionByTokenHash(tokenHash: string): Promise<StoredSession | undefined>;
   /** Cheap liveness query for the health check. */
   ping(): Promise<void>;
-  /** Releases the connection. */
+  /** Lets the writes already queued finish, then releases the connections. */
   close(): Promise<void>;
 }

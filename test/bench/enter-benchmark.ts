@@ -1,34 +1,44 @@
 /**
- * `npm run bench`: ENTER throughput of the reference server against a bare Fastify route.
- * A report, not a test: exits 0 when a target is missed, non-zero only when a server did
- * not start (2) or most requests failed (1).
+ * `npm run bench`: ENTER throughput of the reference server on SQLite (and, with
+ * `--store postgres`, on PostgreSQL) against a bare Fastify route, plus the peak size of
+ * SQLite's write-ahead log. A report, not a test: exits 0 when a target is missed, non-zero
+ * only when a server did not start (2) or most requests failed (1).
  *
- *   tsx test/bench/enter-benchmark.ts [--duration 10] [--connections 50] [--warmup 3] [--cpu-prof DIR]
+ *   tsx test/bench/enter-benchmark.ts [--duration 10] [--connections 50] [--warmup 3]
+ *     [--store sqlite|postgres] [--database-url postgres://…] [--cpu-prof DIR]
  *
- * Both servers run as child processes on free loopback ports (the reference server on a
- * fresh SQLite file in a temp dir, LOG_LEVEL=warn); autocannon loads one after the other.
+ * Each server runs as a child process on a free loopback port, alone while it is loaded
+ * (LOG_LEVEL=warn): the bare route, the reference server on a fresh SQLite file in a temp
+ * dir, then with `--store postgres` the reference server on a fresh database that the
+ * benchmark creates on the PostgreSQL server of `--database-url` (default
+ * TEST_DATABASE_URL; its user must be allowed to create databases) and drops afterwards.
  * Every ENTER is valid and new: its own random `uuid`, signed with the sandbox secret; the
- * bare route gets the same requests. `--cpu-prof DIR` profiles the reference server. Other
- * server variables (e.g. SQLITE_SYNCHRONOUS=FULL) pass through from the environment.
+ * bare route gets the same requests. `--cpu-prof DIR` profiles the reference servers.
+ * Other server variables (e.g. SQLITE_SYNCHRONOUS=FULL, DATABASE_POOL_SIZE) pass through
+ * from the environment.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import Database from "libsql";
 import { repoRoot } from "../../src/codegen/spec.js";
 import { requestSignature } from "../../src/signing.js";
+import { createDatabase, type TestDatabase } from "../support/postgres-databases.js";
 import { freePort } from "../support/processes.js";
 import { cpuSeconds, killAllNow, startChild, stopAll, stopChild, type Child } from "./children.js";
 import { runLoad, type BuiltRequest, type LoadShape } from "./load.js";
 import { printReport, type Measured } from "./report.js";
+import { countSqliteSessions, sampleFileSize, waitForSize } from "./sqlite-wal.js";
+import { backendCpuSeconds, countPostgresSessions } from "./postgres-cpu.js";
 
-const usage = "usage: tsx test/bench/enter-benchmark.ts [--duration S] [--connections N] [--warmup S] [--cpu-prof DIR]";
+const usage = "usage: tsx test/bench/enter-benchmark.ts [--duration S] [--connections N] [--warmup S] [--store sqlite|postgres] [--database-url URL] [--cpu-prof DIR]";
 const options = {
   duration: { type: "string", default: "10" },
   connections: { type: "string", default: "50" },
   warmup: { type: "string", default: "3" },
+  store: { type: "string", default: "sqlite" },
+  "database-url": { type: "string" },
   "cpu-prof": { type: "string" },
   help: { type: "boolean", default: false },
 } as const;
@@ -61,25 +71,56 @@ function enterRequest(): BuiltRequest {
   return { path: `/api/session?MEMB_ID=demo&HASH=${requestSignature(body, "sandbox-secret")}`, body };
 }
 
-/** Warms `child` up, then measures it, with the CPU both sides used during the measured run. */
-async function measure(label: string, child: Child, baseUrl: string, shape: LoadShape, warmup: number): Promise<Measured & { warmOk: number }> {
+/** What a measured server row adds to `Measured`: the 200s of its warm-up, for the session count. */
+type Row = Measured & { warmOk: number };
+
+/**
+ * Warms `child` up, then measures it, with the CPU both sides (and `databaseCpu`, if given:
+ * the database server's processes) used during the measured run.
+ */
+async function measure(label: string, child: Child, baseUrl: string, shape: LoadShape, warmup: number, databaseCpu?: () => Promise<number | undefined>): Promise<Row> {
   process.stderr.write(`${label}: ${warmup} s warm-up, then ${shape.duration} s at ${shape.connections} connections\n`);
   const warm = await runLoad(baseUrl, { ...shape, duration: warmup }, enterRequest);
-  const [server0, client0, start] = [cpuSeconds(child), process.cpuUsage(), performance.now()];
+  const [server0, database0, client0, start] = [cpuSeconds(child), await databaseCpu?.(), process.cpuUsage(), performance.now()];
   const run = await runLoad(baseUrl, shape, enterRequest);
-  const [server1, client1, end] = [cpuSeconds(child), process.cpuUsage(client0), performance.now()];
-  const serverCpu = server0 === undefined || server1 === undefined ? undefined : server1 - server0;
-  return { label, run, serverCpu, clientCpu: (client1.user + client1.system) / 1e6, wall: (end - start) / 1000, warmOk: warm.statusCodes["200"] ?? 0 };
+  const [server1, database1, client1, end] = [cpuSeconds(child), await databaseCpu?.(), process.cpuUsage(client0), performance.now()];
+  const difference = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : after - before);
+  return {
+    label,
+    run,
+    serverCpu: difference(server0, server1),
+    databaseCpu: difference(database0, database1),
+    clientCpu: (client1.user + client1.system) / 1e6,
+    wall: (end - start) / 1000,
+    warmOk: warm.statusCodes["200"] ?? 0,
+  };
 }
 
-/** Rows in the `sessions` table of the (stopped) reference server's database. */
-async function countSessions(databaseFile: string): Promise<number> {
-  const db = new Database(databaseFile);
-  try {
-    return Number((db.prepare("SELECT count(*) AS n FROM sessions").get() as { n: number }).n);
-  } finally {
-    db.close();
+/** Starts the reference server with `env` on a free port. */
+async function startReference(label: string, env: NodeJS.ProcessEnv, profileDir: string | undefined): Promise<{ child: Child; baseUrl: string }> {
+  const port = await freePort();
+  const child = await startChild(label, "src/server/main.ts", {
+    cwd: repoRoot,
+    env: { HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", PARTNERS_FILE: "", ...env },
+    readyUrl: `http://127.0.0.1:${port}/health`,
+    nodeArgs: profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [],
+  });
+  return { child, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+/** Prints the session count of a row and whether most of its ENTERs failed; returns false then. */
+function checkRow(row: Row, sessions: number): boolean {
+  const answered200 = row.warmOk + (row.run.statusCodes["200"] ?? 0);
+  console.log(`${row.label}: sessions stored: ${sessions} for ${answered200} answers 200 (incl. warm-up; requests in flight at the end may add a few)`);
+  if (sessions < answered200) console.log(`WARNING: ${row.label}: fewer sessions than 200 answers: some ENTERs were replays, or a 200 was not stored`);
+  const sent = row.run.responses + row.run.failures;
+  const bad = row.run.non2xx + row.run.failures;
+  if (bad > 0) console.log(`WARNING: ${row.label}: ${bad} of ${sent} ENTERs got no 2xx (${((100 * bad) / Math.max(sent, 1)).toFixed(2)} %): its figures are suspect`);
+  if (sent === 0 || bad * 2 > sent) {
+    console.error(`FAILED: most ENTERs of ${row.label} failed; this is a benchmark of errors`);
+    return false;
   }
+  return true;
 }
 
 /** Runs the benchmark and prints the report; resolves to the exit code. */
@@ -91,51 +132,59 @@ async function main(): Promise<number> {
   }
   const shape = { duration: positive("duration", flags.duration), connections: Math.round(positive("connections", flags.connections)) };
   const warmup = positive("warmup", flags.warmup);
+  if (flags.store !== "sqlite" && flags.store !== "postgres") throw new Error(`--store must be sqlite or postgres, not ${flags.store}\n${usage}`);
+  const postgresServer = flags.store === "postgres" ? (flags["database-url"] ?? process.env.TEST_DATABASE_URL) : undefined;
+  if (flags.store === "postgres" && !postgresServer) throw new Error(`--store postgres needs --database-url or TEST_DATABASE_URL (a PostgreSQL server where it may create a database)\n${usage}`);
   const profileDir = flags["cpu-prof"] === undefined ? undefined : resolve(flags["cpu-prof"]);
   if (!existsSync(join(repoRoot, "dist/docs/openapi.json"))) throw new Error("dist/docs/openapi.json is missing: run `npm run docs` first");
 
   const loadBefore = loadavg()[0]!;
   const dir = mkdtempSync(join(tmpdir(), "enter-bench-"));
+  let database: TestDatabase | undefined;
   process.once("exit", () => {
     killAllNow();
     rmSync(dir, { recursive: true, force: true });
   });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => process.exit(130));
 
-  const databaseFile = join(dir, "sessions.db");
-  const [realPort, barePort] = [await freePort(), await freePort()];
-  const real = await startChild("reference server", "src/server/main.ts", {
-    cwd: repoRoot,
-    env: { HOST: "127.0.0.1", PORT: String(realPort), DATABASE_URL: databaseFile, LOG_LEVEL: "warn", PARTNERS_FILE: "" },
-    readyUrl: `http://127.0.0.1:${realPort}/health`,
-    nodeArgs: profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [],
-  });
+  const barePort = await freePort();
   const bareChild = await startChild("bare Fastify", "test/bench/bare-fastify.ts", {
     cwd: repoRoot,
     env: { HOST: "127.0.0.1", PORT: String(barePort), LOG_LEVEL: "warn" },
     readyUrl: `http://127.0.0.1:${barePort}/health`,
   });
-
   const bare = await measure("bare Fastify route", bareChild, `http://127.0.0.1:${barePort}`, shape, warmup);
-  const ref = await measure("reference server ENTER", real, `http://127.0.0.1:${realPort}`, shape, warmup);
-  await stopChild(real);
-  const sessions = await countSessions(databaseFile);
-  await stopAll();
+  await stopChild(bareChild);
 
-  printReport(shape, warmup, bare, ref, loadBefore);
-  const answered200 = ref.warmOk + (ref.run.statusCodes["200"] ?? 0);
-  console.log(`sessions stored: ${sessions} for ${answered200} answers 200 (incl. warm-up; requests in flight at the end may add a few)`);
-  if (sessions < answered200) console.log("WARNING: fewer sessions than 200 answers: some ENTERs were replays, not new sessions");
-  if (profileDir) console.log(`CPU profile of the reference server written to ${profileDir}`);
+  const databaseFile = join(dir, "sessions.db");
+  const sqlite = await startReference("ENTER on SQLite", { DATABASE_URL: databaseFile, LAUNCH_TOKEN_SECRET_FILE: join(dir, "launch-token.secret") }, profileDir);
+  const wal = sampleFileSize(`${databaseFile}-wal`, 100);
+  const sqliteRow = await measure("ENTER on SQLite", sqlite.child, sqlite.baseUrl, shape, warmup);
+  const walPeak = wal.stop();
+  const walAfter = await waitForSize(`${databaseFile}-wal`, 0, 10_000);
+  await stopChild(sqlite.child);
+  const rows: { row: Row; sessions: number }[] = [{ row: sqliteRow, sessions: await countSqliteSessions(databaseFile) }];
 
-  const sent = ref.run.responses + ref.run.failures;
-  const bad = ref.run.non2xx + ref.run.failures;
-  if (bad > 0) console.log(`WARNING: ${bad} of ${sent} ENTERs got no 2xx (${((100 * bad) / Math.max(sent, 1)).toFixed(2)} %): the figures above are suspect`);
-  if (sent === 0 || bad * 2 > sent) {
-    console.error("FAILED: most ENTERs of the reference server failed; this is a benchmark of errors");
-    return 1;
+  try {
+    if (postgresServer) {
+      database = await createDatabase(postgresServer, "bench");
+      const postgres = await startReference("ENTER on PostgreSQL", { DATABASE_URL: database.url, LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex") }, profileDir);
+      const postgresRow = await measure("ENTER on PostgreSQL", postgres.child, postgres.baseUrl, shape, warmup, () => backendCpuSeconds(database!));
+      await stopChild(postgres.child);
+      rows.push({ row: postgresRow, sessions: await countPostgresSessions(database) });
+    }
+  } finally {
+    await stopAll();
+    await database?.drop();
   }
-  return 0;
+
+  printReport(shape, warmup, bare, rows.map(({ row }) => row), loadBefore);
+  console.log(
+    `SQLite WAL: peak ${(walPeak / 2 ** 20).toFixed(1)} MiB under load (target <= 256 MiB: ${walPeak <= 256 * 2 ** 20 ? "met" : "MISSED"}); ` +
+      (walAfter.reached ? `0 bytes ${(walAfter.ms / 1000).toFixed(1)} s after the load stopped` : `still ${(walAfter.size / 2 ** 20).toFixed(1)} MiB 10 s after the load stopped`),
+  );
+  if (profileDir) console.log(`CPU profiles of the reference servers written to ${profileDir}`);
+  return rows.map(({ row, sessions }) => checkRow(row, sessions)).every(Boolean) ? 0 : 1;
 }
 
 main().then(

@@ -24,13 +24,16 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Starts `src/server/main.ts` with DATABASE_URL in `dataDir` and waits for /health. */
+/**
+ * Starts `src/server/main.ts` with DATABASE_URL (a SQLite file) and the launch-token secret
+ * file in `dataDir`, and waits for /health; `env` overrides (e.g. a PostgreSQL DATABASE_URL).
+ */
 export function startChildServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
   return withFreePort(async (port) => {
     const baseUrl = `http://127.0.0.1:${port}`;
     const child = await startProcess(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], {
       readyUrl: `${baseUrl}/health`,
-      env: { PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: join(dataDir, "sessions.db"), LOG_LEVEL: "warn", ...env },
+      env: { PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: join(dataDir, "sessions.db"), LAUNCH_TOKEN_SECRET_FILE: join(dataDir, "launch-token.secret"), LOG_LEVEL: "warn", ...env },
     });
     return { process: child, baseUrl, dataDir };
   });

@@ -71,7 +71,7 @@ describe("start-up", () => {
 
   it.each([
     ["a bad PARTNERS_FILE", () => ({ PARTNERS_FILE: file("bad.yaml", "partners:\n  - memberId: c1\n    secret: short\n"), DATABASE_URL: join(dir, "never.db") }), /PARTNERS_FILE .*bad\.yaml: partners\[0\]\.secret must NOT have fewer than 16 characters/],
-    ["a DATABASE_URL it cannot serve", () => ({ DATABASE_URL: "postgres://db.example/sessions" }), /DATABASE_URL postgres:\/\/db\.example\/sessions: unsupported database URL/],
+    ["a DATABASE_URL it cannot serve", () => ({ DATABASE_URL: "mysql://db.example/sessions" }), /DATABASE_URL mysql:\/\/db\.example\/sessions: unsupported database URL scheme "mysql:"/],
     ["an invalid PORT", () => ({ PORT: "99999" }), /invalid configuration: PORT must be <= 65535/],
   ])("stops at %s with a message naming it and exit status 1", (_name, env, message) => {
     const result = start(env());

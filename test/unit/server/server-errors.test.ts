@@ -1,7 +1,7 @@
 // An unexpected failure inside a handler is a documented 500 `G.01` in the operation's own
 // error shape, with exactly `Content-Type: application/json`; never a stack trace.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openSqliteStore } from "../../../src/store/sqlite-store.js";
+import { openSqliteStore } from "../../../src/store/sqlite/store.js";
 import { enterBody, postRaw, SANDBOX } from "../../support/requests.js";
 import { startTestServer, type TestServer } from "../../support/servers.js";
 

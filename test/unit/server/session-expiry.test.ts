@@ -96,7 +96,7 @@ describe("session expiry", () => {
     clock += 60_000;
     await expiry.sweep();
     expect(flaky.calls).toBe(3);
-    expect((await server.store.dueCallbacks(clock, 10)).map((callback) => callback.sessionId)).not.toContain(retried!.id);
+    expect((await server.store.claimDueCallbacks(clock, 10, 0)).map((callback) => callback.sessionId)).not.toContain(retried!.id);
 
     flaky.statuses = [400];
     flaky.calls = 0;

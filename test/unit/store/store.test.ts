@@ -1,13 +1,77 @@
-// The SQLite SessionStore: idempotency outcomes, close semantics, expiry with callbacks,
-// and migrations that can run again.
+// The SessionStore contract, run against both implementations (SQLite and PostgreSQL):
+// idempotency, concurrency (also between two instances on one database), close
+// semantics, expiry with callbacks, callback leases, durability and migrations. The
+// PostgreSQL cases need TEST_DATABASE_URL (see test/support/postgres.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openSqliteStore } from "../../../src/store/sqlite-store.js";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openStore } from "../../../src/store/open-store.js";
 import type { IdempotencyKey, NewSession, SessionStore } from "../../../src/store/session-store.js";
+import { createTestDatabase, skipPostgres, type TestDatabase } from "../../support/postgres.js";
 
-let store: SessionStore;
+/** One store implementation under test: a database for the file, and stores ("instances") on it. */
+interface Backend {
+  name: string;
+  skip: boolean;
+  setup(): Promise<void>;
+  /** A fresh database for one test (an emptied one on PostgreSQL); returns its URL. */
+  freshDatabase(): Promise<string>;
+  /** Sets the recorded schema version of the database at `url`, as a newer server would. */
+  setSchemaVersion(url: string, version: number): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+const sqliteBackend = (): Backend => {
+  let dir = "";
+  let count = 0;
+  return {
+    name: "SQLite",
+    skip: false,
+    async setup() {
+      dir = mkdtempSync(join(tmpdir(), "session-store-"));
+    },
+    async freshDatabase() {
+      return join(dir, `store-${++count}.db`);
+    },
+    async setSchemaVersion(url, version) {
+      const store = await openStore(url);
+      await store.close();
+      const { default: Database } = await import("libsql");
+      const db = new Database(url);
+      db.exec(`PRAGMA user_version = ${version}`);
+      db.close();
+    },
+    async teardown() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+const postgresBackend = (): Backend => {
+  let database: TestDatabase | undefined;
+  return {
+    name: "PostgreSQL",
+    skip: skipPostgres,
+    async setup() {
+      database = await createTestDatabase("store");
+    },
+    async freshDatabase() {
+      await database!.query("DROP TABLE IF EXISTS callbacks, idempotency_keys, sessions, schema_migrations");
+      return database!.url;
+    },
+    async setSchemaVersion(url, version) {
+      const store = await openStore(url);
+      await store.migrate();
+      await store.close();
+      await database!.query("INSERT INTO schema_migrations (version, description) VALUES ($1, 'from the future')", [version]);
+    },
+    async teardown() {
+      await database?.drop();
+    },
+  };
+};
+
 let counter = 0;
 
 function session(overrides: Partial<NewSession> = {}): NewSession {
@@ -30,148 +94,286 @@ function session(overrides: Partial<NewSession> = {}): NewSession {
 }
 
 const key = (uuid: string, fingerprint = "f1", operationId: IdempotencyKey["operationId"] = "enterGameSession"): IdempotencyKey => ({ partnerId: "demo", uuid, operationId, fingerprint });
+const everything = (playerId = "player-1001") => ({ partnerId: "demo", playerId, gameId: undefined, clearHistory: false });
 
-beforeEach(async () => {
-  store = await openSqliteStore({ location: ":memory:" });
-  await store.migrate();
+describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (backend) => {
+  let url: string;
+  let store: SessionStore;
+  /** Stores opened by a test besides `store`: other instances on the same database. */
+  let others: SessionStore[] = [];
+  const another = async () => {
+    const opened = await openStore(url);
+    await opened.migrate();
+    others.push(opened);
+    return opened;
+  };
+
+  describe.skipIf(backend.skip)("contract", () => {
+    beforeAll(() => backend.setup());
+    afterAll(() => backend.teardown());
+    beforeEach(async () => {
+      url = await backend.freshDatabase();
+      store = await openStore(url);
+      await store.migrate();
+    });
+    afterEach(async () => {
+      await Promise.all([store, ...others].map((opened) => opened.close()));
+      others = [];
+    });
+
+    describe("idempotency", () => {
+      it("stores every field of a new session as active", async () => {
+        const created = session();
+        expect(await store.openSession(key("u1"), created)).toEqual({ outcome: "created", value: { sessionId: created.id } });
+        expect(await store.getSession(created.id)).toEqual({ ...created, status: "active", lastActivityAt: 1000, historyCleared: false, endedAt: undefined });
+        expect(await store.findSessionByTokenHash(created.tokenHash)).toMatchObject({ id: created.id });
+        expect(await store.findSessionByTokenHash("no-such-hash")).toBeUndefined();
+      });
+
+      it("replays the first session for the same key and fingerprint, without a second session", async () => {
+        const first = session();
+        await store.openSession(key("u1"), first);
+        const second = session();
+        expect(await store.openSession(key("u1"), second)).toEqual({ outcome: "replayed", value: { sessionId: first.id } });
+        expect(await store.getSession(second.id)).toBeUndefined();
+      });
+
+      it("reports a conflict for the same key with another fingerprint or operation", async () => {
+        await store.openSession(key("u1"), session());
+        expect(await store.openSession(key("u1", "f2"), session())).toEqual({ outcome: "conflict" });
+        expect(await store.closeSessionsOnce(key("u1", "f1", "closeSessionKyren"), { ...everything("p"), clearHistory: false }, 2)).toEqual({ outcome: "conflict" });
+      });
+
+      it("keeps keys per partner", async () => {
+        await store.openSession(key("u1"), session());
+        expect((await store.openSession({ ...key("u1"), partnerId: "other" }, session({ partnerId: "other" }))).outcome).toBe("created");
+      });
+
+      it("fails only the write that breaks a constraint, not the others sent with it, and frees its key", async () => {
+        const taken = session({ tokenHash: "same-token-hash" });
+        await store.openSession(key("first"), taken);
+        const clash = session({ tokenHash: "same-token-hash" });
+        const fine = session();
+        const [clashed, ok] = await Promise.allSettled([store.openSession(key("clash"), clash), store.openSession(key("fine"), fine)]);
+        expect(clashed.status).toBe("rejected");
+        expect(ok).toEqual({ status: "fulfilled", value: { outcome: "created", value: { sessionId: fine.id } } });
+        expect(await store.getSession(fine.id)).toBeDefined();
+        expect(await store.getSession(clash.id)).toBeUndefined();
+        // The failed request's key was rolled back with it, so a corrected retry can use it.
+        expect((await store.openSession(key("clash"), session())).outcome).toBe("created");
+      });
+
+      it("forgets old idempotency keys only", async () => {
+        await store.openSession(key("old"), session({ createdAt: 1 }));
+        await store.openSession(key("new"), session({ createdAt: 5000 }));
+        expect(await store.forgetIdempotencyKeys(1000)).toBe(1);
+        expect((await store.openSession(key("new", "other"), session())).outcome).toBe("conflict");
+        expect((await store.openSession(key("old", "other"), session())).outcome).toBe("created");
+      });
+    });
+
+    describe("concurrency, also between two instances on one database", () => {
+      it("settles concurrent requests with one key and one body to one session", async () => {
+        const second = await another();
+        const results = await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 ? second : store).openSession(key("race"), session())));
+        expect(results.filter((result) => result.outcome === "created")).toHaveLength(1);
+        const ids = new Set(results.map((result) => (result.outcome === "conflict" ? "conflict" : result.value.sessionId)));
+        expect(ids.size).toBe(1);
+        expect(await second.getSession([...ids][0]!)).toMatchObject({ status: "active" });
+      });
+
+      it("lets exactly one of concurrent requests with one key and different bodies take effect", async () => {
+        const second = await another();
+        const results = await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 ? second : store).openSession(key("race", `body-${index}`), session())));
+        expect(results.filter((result) => result.outcome === "created")).toHaveLength(1);
+        expect(results.filter((result) => result.outcome === "conflict")).toHaveLength(19);
+      });
+
+      it("closes on one instance a session opened on another", async () => {
+        const second = await another();
+        const opened = session();
+        await store.openSession(key("a"), opened);
+        expect(await second.closeSessions(everything(), 50)).toBe(1);
+        expect(await store.getSession(opened.id)).toMatchObject({ status: "closed", endedAt: 50 });
+      });
+
+      it("closes at most once per Kyren key under concurrent calls", async () => {
+        const second = await another();
+        await store.openSession(key("e1"), session());
+        const results = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 ? second : store).closeSessionsOnce(key("k1", "f", "closeSessionKyren"), everything(), 10)));
+        expect(results.filter((result) => result.outcome === "created")).toHaveLength(1);
+        expect(results.filter((result) => result.outcome === "replayed")).toHaveLength(9);
+      });
+
+      it("expires each idle session once, and queues its callback once, when instances sweep together", async () => {
+        const second = await another();
+        const idle = Array.from({ length: 30 }, (_, index) => session({ createdAt: 100, playerId: `idle-${index}` }));
+        for (const [index, created] of idle.entries()) await store.openSession(key(`idle-${index}`), created);
+        const sweeps = await Promise.all(Array.from({ length: 6 }, (_, index) => (index % 2 ? second : store).expireIdleSessions(500, 1000, new Set(["demo"]))));
+        const expired = sweeps.flat().map((entry) => entry.sessionId);
+        expect(expired.sort()).toEqual(idle.map((created) => created.id).sort());
+        const claimed = await store.claimDueCallbacks(1000, 100, 60_000);
+        expect(claimed.map((callback) => callback.sessionId).sort()).toEqual(idle.map((created) => created.id).sort());
+      });
+
+      it("never hands one callback to two concurrent claims", async () => {
+        const second = await another();
+        const idle = Array.from({ length: 20 }, (_, index) => session({ createdAt: 100, playerId: `cb-${index}` }));
+        for (const [index, created] of idle.entries()) await store.openSession(key(`cb-${index}`), created);
+        await store.expireIdleSessions(500, 1000, new Set(["demo"]));
+        const claims = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 ? second : store).claimDueCallbacks(1000, 3, 60_000)));
+        const claimedIds = claims.flat().map((callback) => callback.sessionId);
+        expect(new Set(claimedIds).size).toBe(claimedIds.length);
+        expect(claimedIds.sort()).toEqual(idle.map((created) => created.id).sort());
+      });
+    });
+
+    describe("close", () => {
+      it("closes all of the player's active sessions, or only those of one game", async () => {
+        const a = session({ gameId: "a" });
+        const b = session({ gameId: "b" });
+        const other = session({ playerId: "someone-else" });
+        for (const [index, created] of [a, b, other].entries()) await store.openSession(key(`k${index}`), created);
+        expect(await store.closeSessions({ ...everything(), gameId: "a" }, 50)).toBe(1);
+        expect((await store.getSession(a.id))?.status).toBe("closed");
+        expect((await store.getSession(b.id))?.status).toBe("active");
+        expect(await store.closeSessions(everything(), 60)).toBe(1);
+        expect(await store.getSession(b.id)).toMatchObject({ status: "closed", endedAt: 60, lastActivityAt: 60 });
+        expect((await store.getSession(other.id))?.status).toBe("active");
+      });
+
+      it("records clearHistory, also on sessions closed before, and is idempotent", async () => {
+        const a = session();
+        await store.openSession(key("k"), a);
+        await store.closeSessions(everything(), 5);
+        expect((await store.getSession(a.id))?.historyCleared).toBe(false);
+        expect(await store.closeSessions({ ...everything(), clearHistory: true }, 6)).toBe(0);
+        expect(await store.getSession(a.id)).toMatchObject({ status: "closed", historyCleared: true, endedAt: 5 });
+        const b = session();
+        await store.openSession(key("k2"), b);
+        expect(await store.closeSessions({ ...everything(), clearHistory: true }, 7)).toBe(1);
+        expect(await store.getSession(b.id)).toMatchObject({ status: "closed", historyCleared: true, endedAt: 7 });
+      });
+
+      it("closes at most once per Kyren key", async () => {
+        const first = session();
+        await store.openSession(key("e1"), first);
+        expect(await store.closeSessionsOnce(key("k1", "f", "closeSessionKyren"), everything(), 10)).toEqual({ outcome: "created", value: undefined });
+        expect((await store.getSession(first.id))?.status).toBe("closed");
+        const later = session();
+        await store.openSession(key("e2"), later);
+        expect(await store.closeSessionsOnce(key("k1", "f", "closeSessionKyren"), everything(), 20)).toEqual({ outcome: "replayed", value: undefined });
+        expect((await store.getSession(later.id))?.status).toBe("active");
+      });
+    });
+
+    describe("expiry and callbacks", () => {
+      it("expires idle sessions and queues callbacks only for partners that want them", async () => {
+        const idle = session({ createdAt: 100 });
+        const fresh = session({ createdAt: 900 });
+        const otherPartner = session({ createdAt: 100, partnerId: "quiet" });
+        for (const [index, created] of [idle, fresh, otherPartner].entries()) await store.openSession({ ...key(`x${index}`), partnerId: created.partnerId }, created);
+        const expired = await store.expireIdleSessions(500, 1000, new Set(["demo"]));
+        expect(expired.map((entry) => entry.sessionId).sort()).toEqual([idle.id, otherPartner.id].sort());
+        expect(await store.getSession(idle.id)).toMatchObject({ status: "expired", endedAt: 1000 });
+        expect((await store.getSession(fresh.id))?.status).toBe("active");
+        expect(await store.claimDueCallbacks(1000, 10, 100)).toEqual([{ sessionId: idle.id, partnerId: "demo", playerId: "player-1001", attempts: 0, lease: expect.any(String) }]);
+        expect(await store.expireIdleSessions(500, 1001, new Set(["demo"]))).toEqual([]);
+      });
+
+      it("reschedules, delivers and gives up on callbacks", async () => {
+        const retried = session({ createdAt: 1 });
+        const refused = session({ createdAt: 1, playerId: "refused" });
+        await store.openSession(key("c"), retried);
+        await store.openSession(key("d"), refused);
+        await store.expireIdleSessions(10, 20, new Set(["demo"]));
+        const claimed = await store.claimDueCallbacks(20, 10, 100);
+        expect(claimed.map((callback) => callback.attempts)).toEqual([0, 0]);
+        const [first, second] = [claimed.find((callback) => callback.sessionId === retried.id)!, claimed.find((callback) => callback.sessionId === refused.id)!];
+        expect(await store.recordCallbackAttempt(first, { state: "pending", nextAttemptAt: 100, error: "HTTP 503" }, 21)).toBe(true);
+        expect(await store.recordCallbackAttempt(second, { state: "failed", error: "HTTP 400" }, 21)).toBe(true);
+        expect(await store.claimDueCallbacks(99, 10, 100)).toEqual([]);
+        const again = await store.claimDueCallbacks(100, 10, 100);
+        expect(again).toMatchObject([{ sessionId: retried.id, attempts: 1 }]);
+        expect(await store.recordCallbackAttempt(again[0]!, { state: "delivered" }, 101)).toBe(true);
+        expect(await store.claimDueCallbacks(10_000, 10, 100)).toEqual([]);
+      });
+
+      it("hands a callback to another claimant once its lease ran out, and ignores the late holder", async () => {
+        const second = await another();
+        const idle = session({ createdAt: 1 });
+        await store.openSession(key("lease"), idle);
+        await store.expireIdleSessions(10, 20, new Set(["demo"]));
+        const [held] = await store.claimDueCallbacks(20, 10, 1000);
+        expect(held?.sessionId).toBe(idle.id);
+        expect(await second.claimDueCallbacks(1019, 10, 1000)).toEqual([]);
+        const [taken] = await second.claimDueCallbacks(1020, 10, 1000);
+        expect(taken).toMatchObject({ sessionId: idle.id, attempts: 0 });
+        expect(taken!.lease).not.toBe(held!.lease);
+        // The first holder comes back late: its attempt is not recorded over the new holder's.
+        expect(await store.recordCallbackAttempt(held!, { state: "delivered" }, 1500)).toBe(false);
+        expect(await second.recordCallbackAttempt(taken!, { state: "pending", nextAttemptAt: 3000, error: "HTTP 502" }, 1500)).toBe(true);
+        expect(await store.claimDueCallbacks(3000, 10, 1000)).toMatchObject([{ sessionId: idle.id, attempts: 1 }]);
+      });
+    });
+
+    describe("durability and migrations", () => {
+      it("keeps what it acknowledged for a store opened later on the same database", async () => {
+        const created = session();
+        await store.openSession(key("m"), created);
+        await store.closeSessionsOnce(key("k", "f", "closeSessionKyren"), everything("nobody"), 3);
+        await store.close();
+        store = await openStore(url);
+        await store.migrate(); // again: a no-op
+        expect((await store.getSession(created.id))?.id).toBe(created.id);
+        expect((await store.openSession(key("m"), session())).outcome).toBe("replayed");
+        expect((await store.closeSessionsOnce(key("k", "f", "closeSessionKyren"), everything("nobody"), 4)).outcome).toBe("replayed");
+      });
+
+      it("migrates a new database from two instances at once", async () => {
+        const fresh = await backend.freshDatabase();
+        const [a, b] = await Promise.all([openStore(fresh), openStore(fresh)]);
+        others.push(a, b);
+        await Promise.all([a.migrate(), b.migrate()]);
+        const created = session();
+        expect((await a.openSession(key("after-migrate"), created)).outcome).toBe("created");
+        expect((await b.getSession(created.id))?.id).toBe(created.id);
+      });
+
+      it("refuses a database whose schema is newer than the code", async () => {
+        await backend.setSchemaVersion(url, 99);
+        const newer = await openStore(url);
+        others.push(newer);
+        await expect(newer.migrate()).rejects.toThrow(/schema version 99, newer than this server knows/);
+      });
+    });
+  });
 });
-afterEach(() => store.close());
 
-describe("openSession", () => {
-  it("stores every field of a new session as active", async () => {
-    const created = session();
-    expect(await store.openSession(key("u1"), created)).toEqual({ outcome: "created", value: { sessionId: created.id } });
-    expect(await store.getSession(created.id)).toEqual({ ...created, status: "active", lastActivityAt: 1000, historyCleared: false, endedAt: undefined });
+describe("openStore", () => {
+  it("creates a SQLite file and its directory from a path or a file: URL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "session-store-"));
+    try {
+      for (const location of [join(dir, "nested", "a.db"), `file:${join(dir, "b.db")}`]) {
+        const store = await openStore(location);
+        await store.migrate();
+        await store.openSession(key("f"), session());
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
-  it("replays the first session for the same key and fingerprint, without a second session", async () => {
-    const first = session();
-    await store.openSession(key("u1"), first);
-    const second = session();
-    expect(await store.openSession(key("u1"), second)).toEqual({ outcome: "replayed", value: { sessionId: first.id } });
-    expect(await store.getSession(second.id)).toBeUndefined();
-  });
-
-  it("reports a conflict for the same key with another fingerprint or operation", async () => {
-    await store.openSession(key("u1"), session());
-    expect(await store.openSession(key("u1", "f2"), session())).toEqual({ outcome: "conflict" });
-    expect(await store.closeSessionsOnce(key("u1", "f1", "closeSessionKyren"), { partnerId: "demo", playerId: "p", gameId: undefined, clearHistory: false }, 2)).toEqual({ outcome: "conflict" });
-  });
-
-  it("keeps keys per partner", async () => {
-    await store.openSession(key("u1"), session());
-    expect((await store.openSession({ ...key("u1"), partnerId: "other" }, session({ partnerId: "other" }))).outcome).toBe("created");
-  });
-
-  it("settles concurrent requests with one key to one session", async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, () => store.openSession(key("race"), session())));
-    expect(results.filter((result) => result.outcome === "created")).toHaveLength(1);
-    const ids = new Set(results.map((result) => (result.outcome === "conflict" ? "conflict" : result.value.sessionId)));
-    expect(ids.size).toBe(1);
-  });
-});
-
-describe("group commit", () => {
-  it("fails only the write that breaks a constraint, not the others committed with it", async () => {
-    const taken = session({ tokenHash: "same-token-hash" });
-    await store.openSession(key("first"), taken);
-    const clash = session({ tokenHash: "same-token-hash" });
-    const fine = session();
-    const [clashed, ok] = await Promise.allSettled([store.openSession(key("clash"), clash), store.openSession(key("fine"), fine)]);
-    expect(clashed.status).toBe("rejected");
-    expect(ok).toEqual({ status: "fulfilled", value: { outcome: "created", value: { sessionId: fine.id } } });
-    expect(await store.getSession(fine.id)).toBeDefined();
-    expect(await store.getSession(clash.id)).toBeUndefined();
-    // The failed request's key was rolled back with it, so a corrected retry can use it.
-    expect((await store.openSession(key("clash"), session())).outcome).toBe("created");
-  });
-});
-
-describe("closeSessions", () => {
-  it("closes all of the player's active sessions, or only those of one game", async () => {
-    const a = session({ gameId: "a" });
-    const b = session({ gameId: "b" });
-    const other = session({ playerId: "someone-else" });
-    for (const [index, created] of [a, b, other].entries()) await store.openSession(key(`k${index}`), created);
-    expect(await store.closeSessions({ partnerId: "demo", playerId: "player-1001", gameId: "a", clearHistory: false }, 50)).toBe(1);
-    expect((await store.getSession(a.id))?.status).toBe("closed");
-    expect((await store.getSession(b.id))?.status).toBe("active");
-    expect(await store.closeSessions({ partnerId: "demo", playerId: "player-1001", gameId: undefined, clearHistory: false }, 60)).toBe(1);
-    expect((await store.getSession(b.id))).toMatchObject({ status: "closed", endedAt: 60 });
-    expect((await store.getSession(other.id))?.status).toBe("active");
-  });
-
-  it("records clearHistory, also on sessions closed before, and is idempotent", async () => {
-    const a = session();
-    await store.openSession(key("k"), a);
-    await store.closeSessions({ partnerId: "demo", playerId: "player-1001", gameId: undefined, clearHistory: false }, 5);
-    expect((await store.getSession(a.id))?.historyCleared).toBe(false);
-    expect(await store.closeSessions({ partnerId: "demo", playerId: "player-1001", gameId: undefined, clearHistory: true }, 6)).toBe(0);
-    expect((await store.getSession(a.id))).toMatchObject({ status: "closed", historyCleared: true, endedAt: 5 });
-  });
-
-  it("closes at most once per Kyren key", async () => {
-    const filter = { partnerId: "demo", playerId: "player-1001", gameId: undefined, clearHistory: false };
-    const first = session();
-    await store.openSession(key("e1"), first);
-    expect(await store.closeSessionsOnce(key("k1", "f", "closeSessionKyren"), filter, 10)).toEqual({ outcome: "created", value: undefined });
-    const later = session();
-    await store.openSession(key("e2"), later);
-    expect(await store.closeSessionsOnce(key("k1", "f", "closeSessionKyren"), filter, 20)).toEqual({ outcome: "replayed", value: undefined });
-    expect((await store.getSession(later.id))?.status).toBe("active");
-  });
-});
-
-describe("expiry and callbacks", () => {
-  it("expires idle sessions and queues callbacks only for partners that want them", async () => {
-    const idle = session({ createdAt: 100 });
-    const fresh = session({ createdAt: 900 });
-    const otherPartner = session({ createdAt: 100, partnerId: "quiet" });
-    for (const [index, created] of [idle, fresh, otherPartner].entries()) await store.openSession({ ...key(`x${index}`), partnerId: created.partnerId }, created);
-    const expired = await store.expireIdleSessions(500, 1000, new Set(["demo"]));
-    expect(expired.map((entry) => entry.sessionId).sort()).toEqual([idle.id, otherPartner.id].sort());
-    expect((await store.getSession(fresh.id))?.status).toBe("active");
-    expect(await store.dueCallbacks(1000, 10)).toEqual([{ sessionId: idle.id, partnerId: "demo", playerId: "player-1001", attempts: 0 }]);
-    expect(await store.expireIdleSessions(500, 1001, new Set(["demo"]))).toEqual([]);
-  });
-
-  it("reschedules, delivers and gives up on callbacks", async () => {
-    const idle = session({ createdAt: 1 });
-    await store.openSession(key("c"), idle);
-    await store.expireIdleSessions(10, 20, new Set(["demo"]));
-    await store.recordCallbackAttempt(idle.id, { state: "pending", nextAttemptAt: 100, error: "HTTP 503" }, 21);
-    expect(await store.dueCallbacks(99, 10)).toEqual([]);
-    expect(await store.dueCallbacks(100, 10)).toMatchObject([{ sessionId: idle.id, attempts: 1 }]);
-    await store.recordCallbackAttempt(idle.id, { state: "delivered" }, 101);
-    expect(await store.dueCallbacks(1000, 10)).toEqual([]);
-  });
-
-  it("forgets old idempotency keys only", async () => {
-    await store.openSession(key("old"), session({ createdAt: 1 }));
-    await store.openSession(key("new"), session({ createdAt: 5000 }));
-    expect(await store.forgetIdempotencyKeys(1000)).toBe(1);
-    expect((await store.openSession(key("new", "other"), session())).outcome).toBe("conflict");
-  });
-});
-
-describe("files and migrations", () => {
-  const dir = mkdtempSync(join(tmpdir(), "session-store-"));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it("creates the file and its directory, and migrates again without harm", async () => {
-    const location = join(dir, "nested", "sessions.db");
-    const first = await openSqliteStore({ location });
-    await first.migrate();
-    const created = session();
-    await first.openSession(key("m"), created);
-    await first.close();
-    const second = await openSqliteStore({ location });
-    await second.migrate();
-    expect((await second.getSession(created.id))?.id).toBe(created.id);
-    await second.close();
-  });
-
-  it("refuses a database URL it cannot serve, with a clear message", async () => {
-    await expect(openSqliteStore({ location: "postgres://db.example/sessions" })).rejects.toThrow(/unsupported database URL postgres:\/\/db.example\/sessions/);
+  it.each([
+    ["mysql://app:hunter2-secret@db.example/sessions", /^DATABASE_URL mysql:\/\/app:\*\*\*@db\.example\/sessions: unsupported database URL scheme "mysql:"/],
+    ["redis://:hunter2-secret@cache.example:6379", /^DATABASE_URL redis:\/\/:\*\*\*@cache\.example:6379: unsupported database URL scheme "redis:"/],
+  ])("refuses %s naming the scheme, with the password masked", async (databaseUrl, message) => {
+    const failure = await openStore(databaseUrl).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failure?.message).toMatch(message);
+    expect(failure?.message).not.toContain("hunter2");
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * Schema migrations of the PostgreSQL store, applied in order by `migratePostgres`. The
+ * table `schema_migrations` records each applied version; add new migrations at the end,
+ * never edit an applied one. Times are epoch milliseconds (`bigint`), like the SQLite store.
+ */
+import type pg from "pg";
+
+/** One schema change. */
+export interface PostgresMigration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** Every migration, in version order (1, 2, …). */
+export const postgresMigrations: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    description: "sessions, idempotency keys, session expired callbacks with a delivery lease",
+    sql: `
+      CREATE TABLE sessions (
+        id                 text PRIMARY KEY,
+        partner_id         text NOT NULL,
+        player_id          text NOT NULL,
+        player_nickname    text,
+        game_id            text NOT NULL,
+        game_type          text NOT NULL CHECK (game_type IN ('slot', 'table')),
+        currency           text NOT NULL,
+        language           text NOT NULL,
+        partner_session_id text NOT NULL,
+        player_ip          text NOT NULL,
+        token_hash         text NOT NULL UNIQUE,
+        status             text NOT NULL CHECK (status IN ('active', 'closed', 'expired')),
+        history_cleared    boolean NOT NULL DEFAULT false,
+        created_at         bigint NOT NULL,
+        last_activity_at   bigint NOT NULL,
+        ended_at           bigint
+      );
+      CREATE INDEX sessions_by_player ON sessions (partner_id, player_id, status);
+      CREATE INDEX sessions_active_by_idleness ON sessions (last_activity_at) WHERE status = 'active';
+
+      CREATE TABLE idempotency_keys (
+        partner_id   text NOT NULL,
+        uuid         text NOT NULL,
+        operation_id text NOT NULL,
+        fingerprint  text NOT NULL,
+        session_id   text,
+        created_at   bigint NOT NULL,
+        PRIMARY KEY (partner_id, uuid)
+      );
+      CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+
+      CREATE TABLE callbacks (
+        session_id      text PRIMARY KEY REFERENCES sessions (id),
+        partner_id      text NOT NULL,
+        player_id       text NOT NULL,
+        state           text NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts        integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint NOT NULL,
+        last_error      text,
+        updated_at      bigint NOT NULL,
+        -- The delivery lease: the instance that claimed the callback owns it until then.
+        leased_until    bigint,
+        lease           text
+      );
+      CREATE INDEX callbacks_due ON callbacks (next_attempt_at) WHERE state = 'pending';`,
+  },
+];
+
+/** Key of the advisory lock that serialises migrations of concurrent starts ("session-api migrate"). */
+const MIGRATION_LOCK_KEY = 0x5e5510a;
+
+/**
+ * Applies the migrations not yet recorded in `schema_migrations`, all in ONE transaction
+ * that first takes a transaction-scoped advisory lock: instances that start together wait
+ * for each other, and the later ones find nothing left to do.
+ *
+ * @throws Error when the database has a schema version newer than this code knows, or a
+ *   migration fails (nothing is applied then)
+ */
+export async function migratePostgres(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+                          version     integer PRIMARY KEY,
+                          description text NOT NULL,
+                          applied_at  timestamptz NOT NULL DEFAULT now())`);
+    const applied = Number((await client.query("SELECT coalesce(max(version), 0) AS version FROM schema_migrations")).rows[0].version);
+    const known = postgresMigrations.at(-1)?.version ?? 0;
+    if (applied > known) throw new Error(`the database has schema version ${applied}, newer than this server knows (${known}): upgrade the server`);
+    for (const migration of postgresMigrations.filter((candidate) => candidate.version > applied)) {
+      await client.query(migration.sql);
+      await client.query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)", [migration.version, migration.description]);
+    }
+    await client.query("COMMIT");
+    client.release();
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    client.release(true); // the connection may be broken: do not return it to the pool
+    throw error;
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * `SessionStore` on PostgreSQL through `pg` (node-postgres, pure JavaScript), for
+ * deployments of several instances on one database (issue "Storage that outgrows one
+ * machine").
+ *
+ * Every write is ONE statement (data-modifying CTEs), so it is atomic without an explicit
+ * transaction and costs one round trip; the caller is answered after its COMMIT. ENTERs of
+ * one event-loop turn share one statement (group commit, open-session-batch.ts).
+ * - Idempotency: `INSERT … ON CONFLICT DO NOTHING` on the key's primary key. A concurrent
+ *   insert of the same key, on any instance, waits for the first to commit and then finds
+ *   it, so exactly one request takes effect; the others replay or conflict. The session
+ *   and its key are inserted in the same statement: neither exists without the other.
+ * - Expiry: `UPDATE … WHERE status = 'active'` over rows locked `FOR UPDATE SKIP LOCKED`;
+ *   a session ends once, and its callback is queued in the same statement.
+ * - Callbacks: claimed with `FOR UPDATE SKIP LOCKED` and a lease (`leased_until`, `lease`).
+ * - A statement that loses a deadlock or a serialization check (SQLSTATE 40P01, 40001) is
+ *   retried, up to 3 times: it was rolled back whole.
+ *
+ * Faults: the pool's idle-connection errors (the server restarted, the network dropped)
+ * are reported to `onBackgroundError` and never crash the process; a request during an
+ * outage fails (the API answers 500 `G.01`), and the pool reconnects on its own once the
+ * database is back. Connecting gives up after `connectTimeoutMs`, a statement after
+ * `statementTimeoutMs`, so nothing hangs.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import type {
+  CallbackAttempt,
+  CloseFilter,
+  ExpiredSession,
+  Idempotent,
+  IdempotencyKey,
+  NewSession,
+  PendingCallback,
+  SessionStatus,
+  SessionStore,
+  StoredSession,
+} from "../session-store.js";
+import { migratePostgres } from "./migrations.js";
+import { OpenSessionBatch } from "./open-session-batch.js";
+
+/** Options of `openPostgresStore`. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (or `postgresql://`). */
+  url: string;
+  /** Connections in the pool. Default 10. */
+  poolSize?: number;
+  /** Give up connecting after this long, milliseconds. Default 5000. */
+  connectTimeoutMs?: number;
+  /** Server-side `statement_timeout`, milliseconds; the client gives up 5 s later. Default 10000. */
+  statementTimeoutMs?: number;
+  /** Called with errors of idle pooled connections (which are then discarded). */
+  onBackgroundError?: (error: Error) => void;
+}
+
+/**
+ * Creates the pool and checks that the database answers; call `migrate()` before use.
+ *
+ * @throws the driver's error when the database cannot be reached or refuses the
+ *   credentials (describe it with `describePostgresError`)
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<SessionStore> {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 5000,
+    application_name: "session-api",
+  });
+  pool.on("error", (error) => options.onBackgroundError?.(error));
+  try {
+    await pool.query("SELECT 1");
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return new PostgresSessionStore(pool);
+}
+
+type Row = Record<string, unknown>;
+
+function toSession(row: Row): StoredSession {
+  return {
+    id: row.id as string,
+    partnerId: row.partner_id as string,
+    playerId: row.player_id as string,
+    playerNickname: (row.player_nickname as string | null) ?? undefined,
+    gameId: row.game_id as string,
+    gameType: row.game_type as "slot" | "table",
+    currency: row.currency as string,
+    language: row.language as string,
+    partnerSessionId: row.partner_session_id as string,
+    playerIp: row.player_ip as string,
+    tokenHash: row.token_hash as string,
+    createdAt: Number(row.created_at),
+    status: row.status as SessionStatus,
+    lastActivityAt: Number(row.last_activity_at),
+    historyCleared: row.history_cleared as boolean,
+    endedAt: row.ended_at === null ? undefined : Number(row.ended_at),
+  };
+}
+
+/** The sessions a close call ends, with the filter in $1 partner, $2 player, $3 game (or NULL). */
+const CLOSE_MATCH = "partner_id = $1 AND player_id = $2 AND ($3::text IS NULL OR game_id = $3)";
+/** Clears history on the ended matching sessions and closes the active ones, if `key` holds a row ($4 clearHistory, $5 at). */
+const CLOSE_CTES = `
+  cleared AS (UPDATE sessions SET history_cleared = true
+              WHERE $4 AND ${CLOSE_MATCH} AND status <> 'active' AND EXISTS (SELECT FROM key)),
+  closed AS (UPDATE sessions SET status = 'closed', ended_at = $5, last_activity_at = $5, history_cleared = history_cleared OR $4
+             WHERE ${CLOSE_MATCH} AND status = 'active' AND EXISTS (SELECT FROM key) RETURNING 1)`;
+
+/** Statements by name: each is prepared once per connection. */
+const SQL = {
+  openSession: `
+    WITH key AS (
+      INSERT INTO idempotency_keys (partner_id, uuid, operation_id, fingerprint, session_id, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (partner_id, uuid) DO NOTHING RETURNING 1
+    ), created AS (
+      INSERT INTO sessions (id, partner_id, player_id, player_nickname, game_id, game_type, currency, language,
+                            partner_session_id, player_ip, token_hash, status, created_at, last_activity_at)
+      SELECT $5, $1, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'active', $6, $6 FROM key RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM created)::int AS created`,
+  readKey: "SELECT operation_id, fingerprint, session_id FROM idempotency_keys WHERE partner_id = $1 AND uuid = $2",
+  closeSessions: `WITH key AS (SELECT 1), ${CLOSE_CTES} SELECT (SELECT count(*) FROM closed)::int AS closed`,
+  closeSessionsOnce: `
+    WITH key AS (
+      INSERT INTO idempotency_keys (partner_id, uuid, operation_id, fingerprint, session_id, created_at)
+      VALUES ($1, $6, $7, $8, NULL, $5) ON CONFLICT (partner_id, uuid) DO NOTHING RETURNING 1
+    ), ${CLOSE_CTES}
+    SELECT (SELECT count(*) FROM key)::int AS created`,
+  expire: `
+    WITH expired AS (
+      UPDATE sessions SET status = 'expired', ended_at = $1
+      WHERE status = 'active' AND id IN (SELECT id FROM sessions WHERE status = 'active' AND last_activity_at < $2 FOR UPDATE SKIP LOCKED)
+      RETURNING id, partner_id, player_id
+    ), queued AS (
+      INSERT INTO callbacks (session_id, partner_id, player_id, state, attempts, next_attempt_at, updated_at)
+      SELECT id, partner_id, player_id, 'pending', 0, $1, $1 FROM expired WHERE partner_id = ANY ($3::text[])
+    )
+    SELECT id, partner_id, player_id FROM expired`,
+  claimCallbacks: `
+    UPDATE callbacks SET leased_until = $1::bigint + $3::bigint, lease = $4
+    WHERE session_id IN (SELECT session_id FROM callbacks
+                         WHERE state = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+                         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+    RETURNING session_id, partner_id, player_id, attempts, next_attempt_at`,
+  recordAttempt: `
+    UPDATE callbacks SET state = $1, attempts = attempts + 1, next_attempt_at = COALESCE($2, next_attempt_at), last_error = $3,
+                         updated_at = $4, leased_until = NULL, lease = NULL
+    WHERE session_id = $5 AND lease = $6`,
+  forgetKeys: "DELETE FROM idempotency_keys WHERE created_at < $1",
+  sessionById: "SELECT * FROM sessions WHERE id = $1",
+  sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = $1",
+  ping: "SELECT 1",
+} as const;
+
+/** SQLSTATEs after which a single statement is simply run again: it was rolled back whole. */
+const RETRYABLE = new Set(["40P01", "40001"]);
+
+class PostgresSessionStore implements SessionStore {
+  private readonly openBatch: OpenSessionBatch;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.openBatch = new OpenSessionBatch({ pool, single: (key, session) => this.openSessionAlone(key, session), existing: (key) => this.storedKey(key) as Promise<Idempotent<{ sessionId: string }> | undefined> });
+  }
+
+  /** Runs the named statement, again (up to 3 times in all) if it lost a deadlock or serialization check. */
+  private async query(name: keyof typeof SQL, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.pool.query<Row>({ name, text: SQL[name], values });
+      } catch (error) {
+        if (attempt >= 3 || !RETRYABLE.has((error as { code?: string }).code ?? "")) throw error;
+      }
+    }
+  }
+
+  migrate(): Promise<void> {
+    return migratePostgres(this.pool);
+  }
+
+  /** Classifies a key that was there already (the insert did nothing); undefined if it vanished meanwhile. */
+  private async storedKey(key: IdempotencyKey): Promise<Idempotent<{ sessionId: string | null }> | undefined> {
+    const stored = (await this.query("readKey", [key.partnerId, key.uuid])).rows[0];
+    if (!stored) return undefined;
+    return stored.operation_id === key.operationId && stored.fingerprint === key.fingerprint
+      ? { outcome: "replayed", value: { sessionId: stored.session_id as string | null } }
+      : { outcome: "conflict" };
+  }
+
+  openSession(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
+    return this.openBatch.open(key, session);
+  }
+
+  /** `openSession` in a statement of its own. */
+  private async openSessionAlone(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
+    for (;;) {
+      const result = await this.query("openSession", [
+        key.partnerId, key.uuid, key.operationId, key.fingerprint, session.id, session.createdAt,
+        session.playerId, session.playerNickname ?? null, session.gameId, session.gameType, session.currency, session.language,
+        session.partnerSessionId, session.playerIp, session.tokenHash,
+      ]);
+      if (result.rows[0]!.created === 1) return { outcome: "created", value: { sessionId: session.id } };
+      // The key existed; read it. If it was forgotten in between (older than 48 h), try again.
+      const stored = await this.storedKey(key);
+      if (stored) return stored as Idempotent<{ sessionId: string }>;
+    }
+  }
+
+  async closeSessions(filter: CloseFilter, at: number): Promise<number> {
+    const result = await this.query("closeSessions", [filter.partnerId, filter.playerId, filter.gameId ?? null, filter.clearHistory, at]);
+    return result.rows[0]!.closed as number;
+  }
+
+  async closeSessionsOnce(key: IdempotencyKey, filter: CloseFilter, at: number): Promise<Idempotent<undefined>> {
+    for (;;) {
+      const result = await this.query("closeSessionsOnce", [filter.partnerId, filter.playerId, filter.gameId ?? null, filter.clearHistory, at, key.uuid, key.operationId, key.fingerprint]);
+      if (result.rows[0]!.created === 1) return { outcome: "created", value: undefined };
+      const stored = await this.storedKey(key);
+      if (stored) return stored.outcome === "conflict" ? stored : { outcome: stored.outcome, value: undefined };
+    }
+  }
+
+  async expireIdleSessions(idleBefore: number, at: number, callbackPartners: ReadonlySet<string>): Promise<ExpiredSession[]> {
+    const result = await this.query("expire", [at, idleBefore, [...callbackPartners]]);
+    return result.rows.map((row) => ({ sessionId: row.id as string, partnerId: row.partner_id as string, playerId: row.player_id as string }));
+  }
+
+  async claimDueCallbacks(at: number, limit: number, leaseMs: number): Promise<PendingCallback[]> {
+    const lease = randomUUID();
+    const result = await this.query("claimCallbacks", [at, limit, leaseMs, lease]);
+    return result.rows
+      .sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at))
+      .map((row) => ({ sessionId: row.session_id as string, partnerId: row.partner_id as string, playerId: row.player_id as string, attempts: Number(row.attempts), lease }));
+  }
+
+  async recordCallbackAttempt(callback: Pick<PendingCallback, "sessionId" | "lease">, attempt: CallbackAttempt, at: number): Promise<boolean> {
+    const result = await this.query("recordAttempt", [
+      attempt.state, attempt.state === "pending" ? attempt.nextAttemptAt : null, attempt.state === "delivered" ? null : attempt.error, at, callback.sessionId, callback.lease,
+    ]);
+    return result.rowCount === 1;
+  }
+
+  async forgetIdempotencyKeys(before: number): Promise<number> {
+    return (await this.query("forgetKeys", [before])).rowCount ?? 0;
+  }
+
+  async getSession(id: string): Promise<StoredSession | undefined> {
+    const row = (await this.query("sessionById", [id])).rows[0];
+    return row ? toSession(row) : undefined;
+  }
+
+  async findSessionByTokenHash(tokenHash: string): Promise<StoredSession | undefined> {
+    const row = (await this.query("sessionByTokenHash", [tokenHash])).rows[0];
+    return row ? toSession(row) : undefined;
+  }
+
+  async ping(): Promise<void> {
+    await this.query("ping");
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,73 @@
+// Worker thread of the SQLite store: checkpoints the WAL of `workerData.file` with its own
+// connection, so that the request thread, whose automatic checkpoints are off, never runs
+// one (see wal-limit.ts).
+// - Every `workerData.intervalMs`: a PASSIVE checkpoint (it never blocks the writer). Once
+//   the log is fully copied and has not changed for `workerData.idleMs` (no writes), a
+//   TRUNCATE checkpoint empties the file: the log shrinks back when load stops.
+// - On `{ checkpoint: id }` (the writer holds its writes meanwhile): one PASSIVE
+//   checkpoint, answered `{ checkpointed: id, complete, failed? }`; with no write going on
+//   it copies every frame, so the writer's next group restarts the log.
+// Errors of the periodic checkpoints are posted as `{ error }`. Plain CommonJS so it runs
+// in a worker thread without a TypeScript loader.
+"use strict";
+const { statSync } = require("node:fs");
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require("libsql");
+
+const db = new Database(workerData.file);
+db.exec("PRAGMA busy_timeout = 100"); // TRUNCATE waits this long at most for the writer
+const passive = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+const truncate = db.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+const walFile = `${workerData.file}-wal`;
+let idleLog = -1; // frames in the log when a periodic checkpoint first found it fully copied
+let idleSince = 0; // when that was, ms
+
+function walSize() {
+  try {
+    return statSync(walFile).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** One PASSIVE checkpoint: whether it copied every frame, and the frames in the log. */
+function checkpoint() {
+  const result = passive.get();
+  return { complete: Number(result.busy) === 0 && Number(result.log) === Number(result.checkpointed), log: Number(result.log) };
+}
+
+function tick() {
+  const { complete, log } = checkpoint();
+  if (!complete) {
+    idleLog = -1;
+  } else if (log !== idleLog) {
+    [idleLog, idleSince] = [log, Date.now()];
+  } else if (Date.now() - idleSince >= workerData.idleMs && walSize() > 0) {
+    truncate.get();
+    idleLog = -1;
+  }
+}
+
+const timer = setInterval(() => {
+  try {
+    tick();
+  } catch (error) {
+    parentPort.postMessage({ error: String(error) });
+  }
+}, workerData.intervalMs);
+
+parentPort.on("message", (message) => {
+  if (message === "stop") {
+    clearInterval(timer);
+    db.close();
+    parentPort.close();
+    return;
+  }
+  if (message && typeof message.checkpoint === "number") {
+    try {
+      parentPort.postMessage({ checkpointed: message.checkpoint, complete: checkpoint().complete });
+    } catch (error) {
+      parentPort.postMessage({ checkpointed: message.checkpoint, complete: false, failed: String(error) });
+    }
+  }
+});
