@@ -233,7 +233,7 @@ export interface components {
             code: components["schemas"]["ErrorCode"];
             /**
              * @description Human-readable explanation in English. It starts with the catalog title and, for validation failures, names the offending field. Do not parse it; branch on `code`.
-             * @example Invalid request: body/player/currency must match pattern "^[A-Z]{3}$"
+             * @example Invalid request: body.player.currency must match ^[A-Z]{3}$
              */
             message: string;
         };
@@ -429,7 +429,7 @@ export interface components {
                 "application/json": components["schemas"]["EnterGameSessionFailure"];
             };
         };
-        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
+        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why, unless the signature is one of the usual mistakes made with the partner's own secret, which is named: see **Request signing**, "If you get 401 G.00"), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
         EnterUnauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -501,7 +501,7 @@ export interface components {
                 "application/json": components["schemas"]["V4Failure"];
             };
         };
-        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why, unless the signature is one of the usual mistakes made with the partner's own secret, which is named: see **Request signing**, "If you get 401 G.00"), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the V4 error shape `{"error": {"code", "message"}}`. */
         V4Unauthorized: {
             headers: {
                 [name: string]: unknown;
