@@ -7,6 +7,10 @@ import { defineConfig } from "vitest/config";
 // afterAll; none depends on another's state, so files run in parallel.
 export default defineConfig({
   test: {
+    // Vitest's default is one worker per CPU minus one: a single worker on this 2-core
+    // machine, so every file would wait for the previous one. Most integration time is
+    // waiting (child processes, Chromium, PostgreSQL), so four workers overlap it.
+    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The JSON report feeds the "<N> passed, <M> failed" line of .ci/run.

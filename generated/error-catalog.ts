@@ -22,7 +22,7 @@ export const errorCatalog = {
   "G.06": {"status":405,"title":"Method not allowed","retry":"No. Send `POST`.","scope":"transport"},
   "G.07": {"status":408,"title":"Request timeout","retry":"Yes, at once: send the whole request again (a retry of an idempotent request keeps its `uuid`). Check that `Content-Length` counts the bytes actually sent."},
   "V.01": {"status":400,"title":"Malformed request body","retry":"No. Fix the body."},
-  "V.02": {"status":400,"title":"Invalid request","retry":"No. Fix the named field."},
+  "V.02": {"status":400,"title":"Invalid request","retry":"No. Fix the named fields."},
   "V.03": {"status":413,"title":"Payload too large","retry":"No. Bodies of this API are far below the limit; check what is being sent."},
   "V.04": {"status":415,"title":"Unsupported media type","retry":"No. Send `Content-Type: application/json`."},
   "V.05": {"status":431,"title":"Headers too large","retry":"No. Send only `MEMB_ID` and `HASH` in the query and the data in the body.","scope":"transport"},

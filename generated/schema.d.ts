@@ -235,7 +235,7 @@ export interface components {
             code: components["schemas"]["ErrorCode"];
             /**
              * @description Human-readable explanation in English. It starts with the catalog title and, for validation failures, names the offending field. Do not parse it; branch on `code`.
-             * @example Invalid request: body/player/currency must match pattern "^[A-Z]{3}$"
+             * @example Invalid request: body.player.currency must match ^[A-Z]{3}$
              */
             message: string;
         };
@@ -415,8 +415,7 @@ export interface components {
              */
             callbackId?: string;
             /**
-             * Format: date-time
-             * @description When the callback was first created (the session expired), in RFC 3339 UTC with second precision and a `Z`: `2026-11-21T23:59:00Z`. The same on every attempt; `timestamp` is the time of the attempt, so `timestamp` minus `createdAt` is how long the callback has been retried. Optional (sent since 1.2.0) and part of the body `hash` as written. A string rather than epoch seconds: a number in a signed body is where implementations disagree (`1.0` versus `1`, exponents), a fixed-format string is signed byte for byte.
+             * @description When the callback was first created (the session expired), in RFC 3339 UTC with second precision and a `Z`: `2026-11-21T23:59:00Z`. The same on every attempt; `timestamp` is the time of the attempt, so `timestamp` minus `createdAt` is how long the callback has been retried. Optional (sent since 1.2.0) and part of the body `hash` as written. A string rather than epoch seconds: a number in a signed body is where implementations disagree (`1.0` versus `1`, exponents), a fixed-format string is signed byte for byte. (No `format: date-time`, which also allows fractions and offsets: the pattern is the exact form sent.)
              * @example 2025-12-31T23:59:00Z
              */
             createdAt?: string;
@@ -443,7 +442,7 @@ export interface components {
                 "application/json": components["schemas"]["EnterGameSessionFailure"];
             };
         };
-        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
+        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why, unless the signature is one of the usual mistakes made with the partner's own secret, which is named: see **Request signing**, "If you get 401 G.00"), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
         EnterUnauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -515,7 +514,7 @@ export interface components {
                 "application/json": components["schemas"]["V4Failure"];
             };
         };
-        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why, unless the signature is one of the usual mistakes made with the partner's own secret, which is named: see **Request signing**, "If you get 401 G.00"), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the V4 error shape `{"error": {"code", "message"}}`. */
         V4Unauthorized: {
             headers: {
                 [name: string]: unknown;

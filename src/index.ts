@@ -26,8 +26,10 @@ export {
   type FreshnessOptions,
   type KyrenCredentials,
   type PartnerLookup,
+  type SignedRequestOptions,
   type SignedRequestParts,
   type SigningCredentials,
 } from "./http/authenticate.js";
 export { sessionExpiredDedupeKey, type DedupedCallbackBody } from "./operator/callback-dedupe.js";
+export type { DiagnosisScope, SignatureDiagnosis } from "./http/signature-diagnosis.js";
 export type { components, operations, paths } from "../generated/schema.js";

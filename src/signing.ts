@@ -58,6 +58,25 @@ function canonicalValue(key: string, value: unknown): string {
 }
 
 /**
+ * The fields of the canonical string of a body, in its order (signing guide, step 1.1
+ * to 1.3): every top-level field except `hash` whose value is present and not null,
+ * sorted by key in ascending UTF-8 byte order, each as `[key, value]` with the value
+ * written as the canonical string writes it (strings as they are, numbers and booleans
+ * in their JSON form). For code that builds variants of the canonical string (the
+ * server's signature diagnosis); signers call `canonicalString`.
+ *
+ * @param fields the decoded top-level body fields (with or without `hash`)
+ * @returns `[key, written value]` pairs in canonical order
+ * @throws SigningError if a value is an object or an array
+ */
+export function canonicalEntries(fields: JsonObject): Array<[key: string, value: string]> {
+  return Object.keys(fields)
+    .filter((key) => key !== "hash" && fields[key] !== undefined && fields[key] !== null)
+    .sort(byUtf8Bytes)
+    .map((key) => [key, canonicalValue(key, fields[key])]);
+}
+
+/**
  * Builds the canonical string of a body (signing guide, step 1.1 to 1.3): every
  * top-level field except `hash` whose value is present and not null, sorted by key in
  * ascending UTF-8 byte order, written `key=value` and joined with `&`. Strings are
@@ -68,10 +87,8 @@ function canonicalValue(key: string, value: unknown): string {
  * @throws SigningError if a value is an object or an array
  */
 export function canonicalString(fields: JsonObject): string {
-  return Object.keys(fields)
-    .filter((key) => key !== "hash" && fields[key] !== undefined && fields[key] !== null)
-    .sort(byUtf8Bytes)
-    .map((key) => `${key}=${canonicalValue(key, fields[key])}`)
+  return canonicalEntries(fields)
+    .map(([key, value]) => `${key}=${value}`)
     .join("&");
 }
 

@@ -12,16 +12,18 @@
  * same message, so that partner ids cannot be probed (issue "Replay-proof signing").
  */
 import { safeEqual, verifySignedRequest } from "../signing.js";
+import { diagnoseSignature, type DiagnosisScope, type SignatureDiagnosis } from "./signature-diagnosis.js";
 
 /**
  * What authentication decided: the partner it found, or why not. `kind` maps to the
  * catalog: unauthenticated 401 `G.00`, expired 401 `G.04` (a `timestamp` outside the
  * tolerance, or none where one is required), malformed-body 400 `V.01`, unsignable-body
- * 400 `V.02`.
+ * 400 `V.02`. A wrong `HASH` or body `hash` of a known partner carries a `diagnosis`:
+ * the usual signing mistake that reproduces it, if any (see `signature-diagnosis.ts`).
  */
 export type Authentication<Partner> =
   | { ok: true; memberId: string; partner: Partner }
-  | { ok: false; kind: AuthenticationFailureKind; reason: string };
+  | { ok: false; kind: AuthenticationFailureKind; reason: string; diagnosis?: SignatureDiagnosis };
 
 /** Why a request was refused; see `Authentication`. */
 export type AuthenticationFailureKind = "unauthenticated" | "expired" | "malformed-body" | "unsignable-body";
@@ -106,33 +108,52 @@ export interface SignedRequestParts {
   withBodyHash: boolean;
 }
 
+/** Options of `authenticateSignedRequest`: freshness, and the diagnosis of a wrong signature. */
+export interface SignedRequestOptions extends FreshnessOptions {
+  /**
+   * Which usual signing mistakes to look for when `HASH` or the body `hash` of a known
+   * partner does not match: `with-secret` (default; a recognised mistake proves that the
+   * caller holds the secret, so its hint may be shown in production), `all` (also an MD5
+   * or SHA-256 of the body alone, which needs no secret: sandbox only, since naming it
+   * would reveal that the partner exists), or `false` (none).
+   */
+  diagnose?: DiagnosisScope | false;
+}
+
 /**
  * Authenticates a request signed with `MEMB_ID` + `HASH` (and the body `hash`), then
  * checks its freshness: the partner, `HASH` over the raw bytes, the JSON object, the
  * body `hash`, then `timestamp` against `options.now` (signing guide, "Verifying
- * (receivers)", steps 1 to 4).
+ * (receivers)", steps 1 to 4). When `HASH` or the body `hash` of a known partner does not
+ * match, the failure carries a `diagnosis` (unless `options.diagnose` is false): its
+ * `hint` names the usual mistake that reproduces the value received, if one does; it
+ * never holds the expected signature.
  *
  * ```ts
  * const secrets = new Map([["demo", { secret: "sandbox-secret" }]]);
  * const result = authenticateSignedRequest({ rawBody, MEMB_ID, HASH, withBodyHash: true }, (id) => secrets.get(id), { toleranceSeconds: 300 });
- * if (!result.ok) answer 401 G.00 (unauthenticated, one message for all), 401 G.04 (expired) or 400 (a malformed body)
+ * if (!result.ok) answer 401 G.00 (unauthenticated, one message for all, or result.diagnosis?.hint), 401 G.04 (expired) or 400 (a malformed body)
  * ```
  *
  * @param request the raw parts of the request
  * @param findPartner the partner of a `MEMB_ID` (anything with its `secret`), undefined when unknown
- * @param options the clock, the tolerance (default 300 s) and whether `timestamp` is required
+ * @param options the clock, the tolerance (default 300 s), whether `timestamp` is required, and the diagnosis scope
  * @returns the partner found, or why the request is refused; never throws
  */
 export function authenticateSignedRequest<Partner extends SigningCredentials>(
   request: SignedRequestParts,
   findPartner: PartnerLookup<Partner>,
-  options: FreshnessOptions = {},
+  options: SignedRequestOptions = {},
 ): Authentication<Partner> {
   if (!request.MEMB_ID) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID is missing" };
   const partner = findPartner(request.MEMB_ID);
   if (partner === undefined) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" };
   const verified = verifySignedRequest(request.rawBody, request.HASH, partner.secret, request.withBodyHash);
-  if (!verified.ok) return verified;
+  if (!verified.ok) {
+    const scope = options.diagnose ?? "with-secret";
+    const diagnosis = verified.kind === "unauthenticated" && request.HASH && scope ? diagnoseSignature({ ...request, HASH: request.HASH, secret: partner.secret }, scope) : undefined;
+    return diagnosis ? { ...verified, diagnosis } : verified;
+  }
   const body = parseObject(request.rawBody);
   if (!body.ok) return body;
   return checkFreshness(body.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: request.MEMB_ID, partner };

@@ -9,21 +9,29 @@
  * step 1 (HTTP) is `transport-answers.ts`; the body limit and the content-type parser do
  * the transport step (413/415), the preValidation hook `checkRequest` authentication
  * (the signature, the JSON object, the body credentials, freshness: 401 `G.00`/`G.04`,
- * 400 `V.01`), Fastify's validation the schema (400 `V.02`), and the handler, whose
- * result type allows only documented statuses and bodies, the operation's rules.
- * Outside the sandbox every `G.00` of an operation has one message, whatever failed.
+ * 400 `V.01`), Fastify's validation the schema (400 `V.02`, naming every offending field:
+ * `validation-message.ts`), and the handler, whose result type allows only documented
+ * statuses and bodies, the operation's rules. Outside the sandbox every `G.00` of an
+ * operation has one message, whatever failed, unless the signature is one of the usual
+ * mistakes made with the partner's own secret, which is named
+ * (`signature-diagnosis.ts`). No message is longer than its schema allows.
  * Every response is `Content-Type: application/json` exactly, in the operation's failure
  * envelope; an unexpected error is 500 `G.01`, never a stack trace.
  */
+import type { ErrorObject } from "ajv";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import openapiGlue from "fastify-openapi-glue";
+import { errorCatalog } from "../../generated/error-catalog.js";
 import { maxRequestBodyBytes, operationsById, type OperationId } from "../../generated/operations.js";
 import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
 import { authenticateKyrenRequest, authenticateSignedRequest, type Authentication, type FreshnessOptions } from "./authenticate.js";
 import { ApiFailure, failure } from "./failures.js";
+import { clip, messageMaxLength } from "./message-limit.js";
 import { requestValidatorCompiler, responseSerializerCompiler, ResponseContractError } from "./schema-compilers.js";
+import type { SignatureDiagnosis } from "./signature-diagnosis.js";
+import { validationDetail } from "./validation-message.js";
 
 /** What parsing the body found: a JSON object (which is then `request.body`), or why not. */
 export type BodyParse = { ok: true } | { ok: false; reason: string };
@@ -73,13 +81,18 @@ function specForSide(spec: OpenApiDocument, side: "provider" | "operator"): Open
   return structuredClone({ ...spec, paths });
 }
 
-/** Step 3 of the order of checks: the signature, the JSON object, the body credentials, freshness. */
-function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory, freshness: FreshnessOptions): Authentication<Partner> {
+/**
+ * Step 3 of the order of checks: the signature, the JSON object, the body credentials,
+ * freshness. A wrong signature of a known partner is diagnosed (`signature-diagnosis.ts`);
+ * in the sandbox also against the mistakes that need no secret.
+ */
+function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory, freshness: FreshnessOptions, sandbox: boolean): Authentication<Partner> {
   const operation = operationsById[operationId];
   const parse = request.bodyParse!;
   if (operation.signedWithHash) {
     const query = request.query as Record<string, string | undefined>;
-    return authenticateSignedRequest({ rawBody: request.rawBody!, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash }, partners.get, freshness);
+    const parts = { rawBody: request.rawBody!, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash };
+    return authenticateSignedRequest(parts, partners.get, { ...freshness, diagnose: sandbox ? "all" : "with-secret" });
   }
   if (!parse.ok) return { ok: false, kind: "malformed-body", reason: parse.reason };
   return authenticateKyrenRequest(request.body, partners.get, freshness);
@@ -90,6 +103,24 @@ function undisclosedReason(operationId: OperationId): string {
   const operation = operationsById[operationId];
   if (!operation.signedWithHash) return "secureLogin or token is not valid";
   return operation.bodyHash ? "MEMB_ID, HASH or the body hash is not valid" : "MEMB_ID or HASH is not valid";
+}
+
+/** How much of a canonical string a sandbox `G.00` shows, in characters. */
+const SHOWN_CANONICAL_LENGTH = 400;
+
+/**
+ * The detail of a `G.00`. A recognised signing mistake is named everywhere: only a caller
+ * holding the secret can make it. Otherwise the sandbox names the failed check and
+ * production answers every failure of the operation alike (no probing of partner ids).
+ * The sandbox, whose secret is public, adds the canonical string of a body whose `hash`
+ * is wrong. Never the expected `HASH` or `hash`. (Failure messages are answered, not
+ * logged: the canonical string may hold a player's `token`.)
+ */
+function unauthenticatedDetail(operationId: OperationId, reason: string, diagnosis: SignatureDiagnosis | undefined, sandbox: boolean): string {
+  if (!sandbox) return diagnosis?.hint ?? undisclosedReason(operationId);
+  const detail = diagnosis?.hint ?? reason;
+  if (diagnosis?.canonicalString === undefined) return detail;
+  return `${detail}; the canonical string of this body is "${clip(diagnosis.canonicalString, SHOWN_CANONICAL_LENGTH)}"`;
 }
 
 /** The catalog code of each failure kind of authentication. */
@@ -118,19 +149,22 @@ function checkRequest(operationId: OperationId, options: Pick<ContractPluginOpti
   return async (request: FastifyRequest) => {
     const contentType = request.headers["content-type"];
     if (request.rawBody === undefined || otherCharset(contentType)) throw new ApiFailure("V.04", `Content-Type must be application/json (UTF-8), not ${contentType ?? "missing"}`);
-    const authentication = authenticate(operationId, request, options.partners, options.freshness);
+    const authentication = authenticate(operationId, request, options.partners, options.freshness, options.sandbox);
     if (!authentication.ok) {
-      const hidden = authentication.kind === "unauthenticated" && !options.sandbox;
-      throw new ApiFailure(codeOfKind[authentication.kind], hidden ? undisclosedReason(operationId) : authentication.reason);
+      const { kind, reason, diagnosis } = authentication;
+      throw new ApiFailure(codeOfKind[kind], kind === "unauthenticated" ? unauthenticatedDetail(operationId, reason, diagnosis, options.sandbox) : reason);
     }
     request.partner = authentication.partner;
   };
 }
 
-/** Maps any error of a contract route to the operation's documented failure. */
-function toFailure(error: Error & { code?: string; validation?: unknown; statusCode?: number }, operationId: OperationId, request: FastifyRequest) {
-  if (error instanceof ApiFailure) return failure(operationId, error.code, error.detail);
-  if (error.validation) return failure(operationId, "V.02", error.message);
+/** A route error as Fastify reports it: a validation error carries Ajv's errors and where they were found. */
+type RouteError = Error & { code?: string; validation?: ErrorObject[]; validationContext?: string; statusCode?: number };
+
+/** Maps any error of a contract route to the operation's documented failure; `fit` cuts a detail to the message's `maxLength`. */
+function toFailure(error: RouteError, operationId: OperationId, request: FastifyRequest, fit: (code: keyof typeof errorCatalog, detail: string | undefined) => string | undefined) {
+  if (error instanceof ApiFailure) return failure(operationId, error.code, fit(error.code, error.detail));
+  if (error.validation) return failure(operationId, "V.02", fit("V.02", validationDetail(error.validation, error.validationContext ?? "body")));
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return failure(operationId, "V.03", `the body is larger than ${maxRequestBodyBytes} bytes`);
@@ -168,9 +202,12 @@ export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = as
     done(null, value);
   });
 
-  app.setErrorHandler((error: Error & { code?: string; validation?: unknown }, request: FastifyRequest, reply: FastifyReply) => {
+  // The longest message each operation's failure envelope allows (its schema's maxLength).
+  const messageLimits = new Map(Object.values(operationsById).map((operation) => [operation.operationId, messageMaxLength(options.spec, operation.errorEnvelope)]));
+  app.setErrorHandler((error: RouteError, request: FastifyRequest, reply: FastifyReply) => {
     const operationId = operationIdOf(request)!;
-    const { status, body } = toFailure(error, operationId, request);
+    const fit = (code: keyof typeof errorCatalog, detail: string | undefined) => detail && clip(detail, messageLimits.get(operationId)! - errorCatalog[code].title.length - 2);
+    const { status, body } = toFailure(error, operationId, request, fit);
     return reply.code(status).send(body);
   });
 

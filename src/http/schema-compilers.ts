@@ -5,6 +5,10 @@
  *
  * Requests: no type coercion and no removal of unknown properties, so a wrong type or a
  * misspelt field is a 400 and never silently "fixed"; documented defaults are applied.
+ * Every violation is collected (`allErrors`, so that the 400 `V.02` message names each
+ * offending field; `validation-message.ts`), with the schema of each error (`verbose`,
+ * for the titles of `anyOf` branches). `allErrors` changes what is reported, not what is
+ * accepted; its cost stays linear in the body, which is at most 16 KiB.
  *
  * Responses: every body is validated against its status's schema before it is sent, so
  * the server can never send a body outside the spec; a mismatch is a server bug and
@@ -20,7 +24,7 @@ const strict: Options = { allErrors: false, strict: true };
 
 /** Fastify validator compiler for request bodies and query strings of `spec`. */
 export function requestValidatorCompiler(spec: OpenApiDocument): FastifySchemaCompiler<unknown> {
-  const ajv = createAjv({ ...strict, coerceTypes: false, removeAdditional: false, useDefaults: true }, spec.components.schemas);
+  const ajv = createAjv({ ...strict, allErrors: true, verbose: true, coerceTypes: false, removeAdditional: false, useDefaults: true }, spec.components.schemas);
   return ({ schema }) => ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
 }
 

@@ -6,33 +6,12 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { operationFacts, resolveRef, type OperationFacts } from "../../src/codegen/spec.js";
-import { loadBundledSpec, repoRoot, type OpenApiDocument } from "../../src/spec-document.js";
+import type { OperationFacts } from "../../src/codegen/spec.js";
+import { allOperations, bundledSpec, operationObject } from "../../src/contract/bundle.js";
+import { repoRoot } from "../../src/spec-document.js";
 
-/** The bundle the servers serve (`generated/openapi.json`). */
-export const bundledSpec: OpenApiDocument = loadBundledSpec();
-
-/** Every operation of the bundle. */
-export const allOperations: OperationFacts[] = operationFacts(bundledSpec);
-
-const deref = (node: unknown) => resolveRef(bundledSpec, node);
-
-function operationObject(operation: OperationFacts): any {
-  return (bundledSpec.paths[operation.path] as any)[operation.method];
-}
-
-/** The values of the documented examples of one response, in document order. */
-export function responseExamples(operation: OperationFacts, status: number): unknown[] {
-  const media = deref(operationObject(operation).responses[String(status)]).content["application/json"];
-  if (media.example !== undefined) return [media.example];
-  return Object.values(media.examples ?? {}).map((example) => deref(example).value);
-}
-
-/** The value of the first documented request example of an operation. */
-export function requestExample(operation: OperationFacts): Record<string, unknown> {
-  const media = operationObject(operation).requestBody.content["application/json"];
-  return structuredClone(deref(Object.values(media.examples)[0]).value);
-}
+// The bundle, its operations and their request examples: one reader, shared with the contract tester.
+export { allOperations, bundledSpec, requestExample, responseExamples } from "../../src/contract/bundle.js";
 
 /** One code sample of an operation (`x-codeSamples`), with the file it was `$ref`'d from. */
 export interface CodeSample {

@@ -4,12 +4,12 @@
 // Dredd alone passes a body of the wrong type.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxPartner } from "../../../src/partners/sandbox.js";
-import { primaryCase, type Credentials } from "./cases.js";
+import { primaryCase, type Credentials } from "../../../src/contract/cases.js";
 import { defects, startBrokenServer, type BrokenServer, type Defect } from "./broken-server.js";
-import { documentedResponses } from "./documented-responses.js";
-import { runDredd, type DreddRun } from "./dredd-runner.js";
-import { send } from "./http.js";
-import { checkFetchResponse, type ViolationKind } from "./response-validator.js";
+import { documentedResponses } from "../../../src/contract/documented-responses.js";
+import { runDredd, type DreddRun } from "../../../src/contract/dredd-runner.js";
+import { send } from "../../../src/contract/http.js";
+import { checkFetchResponse, type ViolationKind } from "../../../src/contract/response-validator.js";
 
 // The broken server checks nothing, so any credentials do.
 const credentials: Credentials = { memberId: sandboxPartner.memberId, secret: sandboxPartner.secret, kyrenToken: sandboxPartner.kyrenToken! };

@@ -4,10 +4,10 @@
 // of the bundle: Dredd passed it, or, for the not-drivable 500s and the 408s it cannot
 // send (the schema suite covers those), skipped it explicitly.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notDrivableEntry, primaryCase } from "./cases.js";
-import { documentedResponses } from "./documented-responses.js";
-import { runDredd, type DreddRun } from "./dredd-runner.js";
-import { baseUrlFor, resolveTarget, type ContractTarget } from "./target.js";
+import { notDrivableEntry, primaryCase } from "../../../src/contract/cases.js";
+import { documentedResponses } from "../../../src/contract/documented-responses.js";
+import { runDredd, type DreddRun } from "../../../src/contract/dredd-runner.js";
+import { baseUrlFor, resolveTarget, type ContractTarget } from "../../../src/contract/target.js";
 
 const sides = ["provider", "operator"] as const;
 const expected = documentedResponses();

@@ -1,21 +1,19 @@
-// Every case of cases.ts sent to the targets (target.ts) with fetch (a body that stops
-// short: over a raw socket): the response must have the case's status and break nothing
-// in the bundle (status documented, Content-Type exactly application/json, body valid
-// against the full schema), which Dredd alone does not check; an idempotent replay must
-// repeat the first response. The table itself must cover every documented response. The
-// answers before routing, which no operation documents, are checked against the error
-// catalog and the default envelope.
+// Every case of cases.ts sent to the targets (target.ts) as the contract tester's
+// documented_responses probes (a body that stops short: over a raw socket): the response
+// must have the case's status and break nothing in the bundle (status documented,
+// Content-Type exactly application/json, body valid against the full schema, its code's
+// catalog status the answer's status), which Dredd alone does not check; an idempotent
+// replay must repeat the first response. The table itself must cover every documented
+// response. The answers before routing, which no operation documents, are held to the
+// error catalog and the default envelope.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorCatalog } from "../../../generated/error-catalog.js";
 import { defaultErrorEnvelope } from "../../../generated/operations.js";
-import { getAtPointer } from "../../../src/json-pointer.js";
-import { rawExchange } from "../../support/raw-http.js";
+import { contractCases, notDrivable, notDrivableEntry, preRoutingCases, primaryCase } from "../../../src/contract/cases.js";
+import { caseProbe, documentedProbes } from "../../../src/contract/checks/documented.js";
+import { documentedResponses } from "../../../src/contract/documented-responses.js";
+import { runProbe, type Probe } from "../../../src/contract/probe.js";
+import { resolveTarget, type ContractTarget } from "../../../src/contract/target.js";
 import { bundledSpec } from "../../support/spec-views.js";
-import { contractCases, notDrivable, notDrivableEntry, preRoutingCases, primaryCase, type ContractCase } from "./cases.js";
-import { documentedResponses } from "./documented-responses.js";
-import { send, sendSetup } from "./http.js";
-import { checkFetchResponse, validateAgainstSchema } from "./response-validator.js";
-import { baseUrlFor, resolveTarget, type ContractTarget } from "./target.js";
 
 let target: ContractTarget | undefined;
 
@@ -59,19 +57,17 @@ describe("the case table", () => {
   });
 });
 
-async function runCase(contractCase: ContractCase) {
-  const baseUrl = baseUrlFor(target!, contractCase.side);
-  const requests = contractCase.build(target!.credentials);
-  const setupBodies = await sendSetup(baseUrl, requests);
-  const checked = await checkFetchResponse(contractCase.operationId, await send(baseUrl, requests.request));
-  expect({ status: checked.status, violations: checked.violations }, checked.text).toEqual({ status: contractCase.status, violations: [] });
-  if (requests.replaysSetup) expect(JSON.parse(checked.text), "an idempotent replay repeats the first response").toEqual(JSON.parse(setupBodies.at(-1)!));
+/** Runs a probe against the targets; its findings must be none. */
+async function passes(probe: Probe) {
+  const result = await runProbe(probe, { provider: target!.providerUrl, operator: target!.operatorUrl });
+  const last = result.exchanges.at(-1)?.answer;
+  expect(result.findings, last?.text).toEqual([]);
 }
 
-describe("responses of the target, validated against the full schema", () => {
-  it.each(contractCases.filter((entry) => entry.status !== 408).map((entry) => [entry.name, entry] as const))("%s", (_name, contractCase) => runCase(contractCase));
+describe("responses of the target, validated against the full schema and the catalog", () => {
+  it.each(contractCases.filter((entry) => entry.status !== 408).map((entry) => [entry.name, entry] as const))("%s", (_name, contractCase) => passes(caseProbe(contractCase, target!.credentials)));
   // Each waits for the target's request timeout (10 s on a deployment): side by side.
-  it.concurrent.each(contractCases.filter((entry) => entry.status === 408).map((entry) => [entry.name, entry] as const))("%s", (_name, contractCase) => runCase(contractCase), 40_000);
+  it.concurrent.each(contractCases.filter((entry) => entry.status === 408).map((entry) => [entry.name, entry] as const))("%s", (_name, contractCase) => passes(caseProbe(contractCase, target!.credentials)), 40_000);
 });
 
 describe("answers before routing, against the error catalog and the default envelope", () => {
@@ -79,15 +75,13 @@ describe("answers before routing, against the error catalog and the default enve
     expect(bundledSpec.components.schemas[defaultErrorEnvelope.schema]?.["x-default-error-envelope"]).toBe(true);
   });
 
-  it.each(preRoutingCases.map((entry) => [entry.name, entry] as const))("%s", async (_name, entry) => {
-    const answer = await rawExchange(baseUrlFor(target!, entry.side), entry.bytes(target!.credentials));
-    const envelope = bundledSpec.components.schemas[entry.schema]!["x-error-envelope"] as { code: string };
-    expect({ status: answer.status, contentType: answer.headers["content-type"], code: getAtPointer(answer.json, envelope.code) }, answer.text).toEqual({
-      status: errorCatalog[entry.code].status,
-      contentType: "application/json",
-      code: entry.code,
-    });
-    expect(validateAgainstSchema(entry.schema, answer.json)).toEqual([]);
-    if (entry.allow) expect(answer.headers.allow).toBe(entry.allow);
+  const probes = documentedProbes({ memberId: "", secret: "", kyrenToken: "" }).filter((probe) => probe.steps.some((step) => step.raw !== undefined));
+  it("has one probe per answer before routing", () => {
+    expect(probes.map((probe) => probe.title)).toEqual(preRoutingCases.map((entry) => entry.name));
+  });
+
+  it.each(preRoutingCases.map((entry) => [entry.name] as const))("%s", async (name) => {
+    const probe = documentedProbes(target!.credentials).find((candidate) => candidate.title === name)!;
+    await passes(probe);
   });
 });

@@ -1,11 +1,15 @@
 // The code samples of the docs (openapi/code_samples, wired with x-codeSamples) work as
-// pasted: every sample of every operation, enumerated from the spec, runs unchanged. A
-// sample of an operation Lucky Monaco serves calls the reference server; a sample of an
-// operation the operator serves (the callback) is a receiver, which must accept a
-// correctly signed callback and refuse a forged one, except the curl sample, which plays
-// Lucky Monaco and calls the example receiver. A language without a runner here, an
-// operation without an expectation, or a sample file no operation shows fails loudly.
-// The `sign` CLI the README shows is tested here too.
+// pasted: every sample of every operation, enumerated from the spec, runs unchanged, in
+// curl, TypeScript, PHP, Java and Python (runners: test/support/sample-languages.ts;
+// without php, java or python3 their samples are skipped with a message, or fail when
+// REQUIRE_SAMPLE_LANGUAGES=1). A sample of an operation Lucky Monaco serves calls the
+// reference server; a sample of an operation the operator serves (the callback) is a
+// receiver, which must accept a correctly signed callback and refuse a forged one, except
+// the curl sample, which plays Lucky Monaco and calls the example receiver. The samples
+// run concurrently (`java post.java` compiles on every start). A language without a
+// runner, an operation without an expectation, or a sample file no operation shows fails
+// loudly. Each language's signer against the vectors: test/integration/samples/. The
+// `sign` CLI the README shows is tested here too.
 import { execFile } from "node:child_process";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -15,7 +19,8 @@ import { createSessionApiClient } from "../../../src/client.js";
 import { signingVectors } from "../../../src/codegen/spec.js";
 import { repoRoot } from "../../../src/spec-document.js";
 import { startProcess, withFreePort } from "../../support/processes.js";
-import { SANDBOX } from "../../support/requests.js";
+import { postRaw, SANDBOX } from "../../support/requests.js";
+import { missingTool, sampleLanguages } from "../../support/sample-languages.js";
 import { useServerAndReceiver } from "../../support/servers.js";
 import { codeSamples, orphanSampleFiles, type CodeSample } from "../../support/spec-views.js";
 
@@ -24,16 +29,9 @@ const ends = useServerAndReceiver();
 
 const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, BASE_URL: ends.server.baseUrl, OPERATOR_URL: ends.receiver.baseUrl, NODE_NO_WARNINGS: "1", ...extra });
 
-/** How to run a sample file of each `lang` of x-codeSamples. */
-const runners: Record<string, (file: string) => [string, string[]]> = {
-  Shell: (file) => ["bash", [file]],
-  TypeScript: (file) => [process.execPath, ["--import", "tsx", file]],
-};
-
-function runnerOf(sample: CodeSample): [string, string[]] {
-  const runner = runners[sample.lang];
-  if (!runner) throw new Error(`no runner for code samples in ${sample.lang} (${relative(repoRoot, sample.file)}): add one to this test`);
-  return runner(sample.file);
+/** The command and arguments that run a sample as pasted, or the message of its missing tool (a skip). */
+function runnerOf(sample: CodeSample): [string, string[]] | string {
+  return missingTool(sample.lang) ?? sampleLanguages[sample.lang]!.run(sample.file);
 }
 
 /** What a client sample of each provider operation prints when the call succeeds. */
@@ -53,22 +51,24 @@ it("shows every file under openapi/code_samples in some operation's x-codeSample
 });
 
 describe.each(codeSamples.filter((sample) => !isReceiver(sample)).map((sample) => [name(sample), sample] as const))("%s", (_name, sample) => {
-  it("succeeds against the sandbox, as pasted", async () => {
+  it.concurrent("succeeds against the sandbox, as pasted", async ({ expect, skip }) => {
     const expected = printsOnSuccess[sample.operation.operationId as OperationId];
     if (!expected) throw new Error(`no expected output for ${sample.operation.operationId}: add it to printsOnSuccess`);
-    const [command, args] = runnerOf(sample);
-    const { stdout } = await run(command, args, { env: env(), cwd: repoRoot });
+    const runner = runnerOf(sample);
+    if (typeof runner === "string") return skip(runner);
+    const { stdout } = await run(...runner, { env: env(), cwd: repoRoot });
     expect(stdout).toMatch(expected);
   });
 });
 
 describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), sample] as const))("%s (a receiver)", (_name, sample) => {
-  it("accepts a signed callback and refuses a forged one, a wrong media type and an oversized body", async () => {
-    const [command, args] = runnerOf(sample);
+  it.concurrent("accepts a signed callback once, and refuses a forged or stale one, a body that is not an object, a wrong media type and an oversized body", async ({ expect, skip }) => {
+    const runner = runnerOf(sample);
+    if (typeof runner === "string") return skip(runner);
     let port = 0;
     const child = await withFreePort((free) => {
       port = free;
-      return startProcess(command, args, { readyUrl: `http://127.0.0.1:${port}/`, env: env({ PORT: String(port) }) });
+      return startProcess(...runner, { readyUrl: `http://127.0.0.1:${port}/`, env: env({ PORT: String(port) }) });
     });
     try {
       const baseUrl = `http://127.0.0.1:${port}`;
@@ -81,18 +81,24 @@ describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), samp
       const { error, response } = await forged.POST("/V4/sessionexpired", { body });
       expect(response.status).toBe(401);
       expect(error?.error.code).toBe("G.00");
-      expect(child.output()).toContain(body.sessionId);
+      await expect.poll(() => child.output(), { timeout: 5000 }).toContain(body.sessionId);
       const again = await lucky.POST("/V4/sessionexpired", { body });
       expect(again.data, "a repeat is acknowledged").toEqual({ error: 0, description: "Success" });
+      const unknownField = await lucky.POST("/V4/sessionexpired", { body: { ...body, sessionId: "f".repeat(32), idleSeconds: 1800, final: true } as typeof body });
+      expect(unknownField.data, "unknown fields are ignored (and signed)").toEqual({ error: 0, description: "Success" });
+      await expect.poll(() => child.output(), { timeout: 5000 }).toContain("f".repeat(32));
       expect(child.output().split(body.sessionId).length - 1, "a repeat is not recorded twice").toBe(1);
       const stale = createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: SANDBOX.secret, now: () => Date.now() - 600_000 });
       const refused = await stale.POST("/V4/sessionexpired", { body: { ...body, sessionId: "0".repeat(32) } });
       expect([refused.response.status, refused.error?.error.code]).toEqual([401, "G.04"]);
+      const notAnObject = await postRaw(baseUrl, "/V4/sessionexpired", "[1,2]");
+      expect([notAnObject.status, notAnObject.body?.error?.code], "a correctly signed body that is not a JSON object").toEqual([400, "V.01"]);
       const wrongType = await fetch(`${baseUrl}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
       expect(wrongType.status).toBe(415);
       const tooLarge = await fetch(`${baseUrl}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(20000) });
       expect(tooLarge.status).toBe(413);
       expect((await tooLarge.json()).error.code).toBe("V.03");
+      expect(child.output(), "no log line holds HASH").not.toMatch(/HASH=[0-9a-f]{64}/);
     } finally {
       await child.stop();
     }

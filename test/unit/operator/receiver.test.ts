@@ -54,7 +54,9 @@ it("refuses a callback whose body was changed after signing", async () => {
   const body = withBodyHash(expiry);
   const tampered = JSON.stringify({ ...body, playerId: "player-6666" });
   const response = await postRaw(receiver.baseUrl, "/V4/sessionexpired", tampered);
-  expect(response).toMatchObject({ status: 401, body: { error: { code: "G.00", message: "Could not authenticate: the body hash does not match the body" } } });
+  // A sandbox receiver: the message names the failed check and shows the canonical string of the body received.
+  const canonical = "playerId=player-6666&providerId=luckymonaco&sessionId=0123456789abcdef0123456789abcdef";
+  expect(response).toMatchObject({ status: 401, body: { error: { code: "G.00", message: `Could not authenticate: the body hash does not match the body; the canonical string of this body is "${canonical}"` } } });
   expect(receiver.received().some((entry) => entry.body.playerId === "player-6666")).toBe(false);
 });
 

@@ -53,7 +53,7 @@ it("ends an attempt to a receiver that never answers at its deadline, under forc
     sender.send(partner(hole.url) as Partner & { callbackUrl: string }, { sessionId: "a".repeat(32), partnerId: "casino-gc", playerId: "p", callbackId: crypto.randomUUID(), createdAt: Date.now(), attempts: 0, lease: "l" }),
   );
   await sender.close();
-  expect(hole.accepted()).toBe(accepted + 1); // it did connect: the wait was for the answer
+  expect(hole.accepted()).toBeGreaterThan(accepted); // it did connect: the wait was for the answer
   expect(collections).toBeGreaterThan(5);
   expect(result).toEqual({ outcome: "retry", kind: "timeout", error: `timeout: no answer within ${TIMEOUT_MS} ms` });
 }, 20_000);

@@ -2,6 +2,8 @@
 // delivery (issue 9): attempts and results by partner and outcome, attempt latency, the
 // outbox by state and the oldest pending age; no session id, callback id or signature in
 // any label.
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSessionApiClient } from "../../../src/client.js";
 import type { Partner } from "../../../src/partners/directory.js";
@@ -10,12 +12,19 @@ import { openSqliteStore } from "../../../src/store/sqlite/store.js";
 import { startCallbackLoops } from "../../support/callback-loops.js";
 import { startScriptedReceiver, type StandIn } from "../../support/callback-receivers.js";
 import { enterBody } from "../../support/requests.js";
-import { startTestServer, type TestServer } from "../../support/servers.js";
+import { bundledSpec } from "../../support/spec-views.js";
+import { buildServer } from "../../../src/server/app.js";
+import { launchTokens } from "../../../src/server/launch-tokens.js";
+import { partnerDirectory } from "../../../src/partners/directory.js";
+import { repoRoot } from "../../../src/spec-document.js";
+import type { FastifyInstance } from "fastify";
+import type { SessionStore } from "../../../src/store/session-store.js";
 
 const ok: Partner = { memberId: "casino-ok", secret: "casino-ok-secret-00001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
 const gone: Partner = { memberId: "casino-gone", secret: "casino-gone-secret-001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
 let clock = Date.UTC(2026, 10, 22, 12);
-let server: TestServer;
+/** The reference server with /metrics (the test helpers' servers have none). */
+let server: { app: FastifyInstance; baseUrl: string; store: SessionStore };
 let metrics: DeliveryMetrics;
 let okReceiver: StandIn;
 let goneReceiver: StandIn;
@@ -24,9 +33,24 @@ beforeAll(async () => {
   const store = await openSqliteStore({ location: ":memory:" });
   metrics = createDeliveryMetrics(() => store.callbackStats(), () => clock);
   [okReceiver, goneReceiver] = await Promise.all([startScriptedReceiver(), startScriptedReceiver([410, 503])]);
-  server = await startTestServer({ partners: [ok, gone], store, metrics: metrics.registry, now: () => clock });
+  await store.migrate();
+  const app = await buildServer({
+    spec: bundledSpec,
+    docsDir: join(repoRoot, "dist/docs"),
+    store,
+    partners: partnerDirectory([ok, gone]),
+    sandbox: false,
+    launchTokens: launchTokens(randomBytes(32), "https://games.luckymonaco.example"),
+    logger: false,
+    now: () => clock,
+    metrics: metrics.registry,
+  });
+  server = { app, baseUrl: await app.listen({ host: "127.0.0.1", port: 0 }), store };
 });
-afterAll(async () => void (await Promise.all([server.close(), okReceiver.close(), goneReceiver.close()])));
+afterAll(async () => {
+  await server.app.close();
+  await Promise.all([server.store.close(), okReceiver.close(), goneReceiver.close()]);
+});
 
 it("counts attempts, results, latency and the outbox, with partners as the only ids in labels", async () => {
   const ids: string[] = [];

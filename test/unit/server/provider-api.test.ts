@@ -116,7 +116,7 @@ describe("V4 close session (closeSession)", () => {
     const badHash = await postRaw(server.baseUrl, "/V4/closesession", JSON.stringify({ ...broken, hash: "0".repeat(32) }));
     expect(badHash).toMatchObject({ status: 401, body: { error: { code: "G.00" } } });
     const goodHash = await postRaw(server.baseUrl, "/V4/closesession", JSON.stringify(withBodyHash(broken)));
-    expect(goodHash).toMatchObject({ status: 400, body: { error: { code: "V.02", message: "Invalid request: body/clearHistory must be string" } } });
+    expect(goodHash).toMatchObject({ status: 400, body: { error: { code: "V.02", message: 'Invalid request: body.clearHistory must be a string and must be one of "0", "1"' } } });
   });
 });
 

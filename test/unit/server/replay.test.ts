@@ -160,7 +160,7 @@ describe("freshness in the order of checks", () => {
   it("leaves a timestamp that is not an integer to the schema (400 V.02)", async () => {
     for (const timestamp of [String(Math.floor(clock / 1000)), Math.floor(clock / 1000) + 0.5]) {
       const sent = await send(signedAt("closeSession", { secureLogin: "p", timestamp }, casino, clock));
-      expect([sent.status, sent.json.error.code, sent.json.error.message]).toEqual([400, "V.02", expect.stringMatching(/^Invalid request: body\/timestamp must be integer/)]);
+      expect([sent.status, sent.json.error.code, sent.json.error.message]).toEqual([400, "V.02", expect.stringMatching(/^Invalid request: body\.timestamp must be an integer/)]);
     }
   });
 });

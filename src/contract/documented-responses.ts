@@ -4,8 +4,8 @@
  * derive what they must exercise from this list, so a newly documented status needs a
  * case before the suites pass again.
  */
-import { resolveRef, type OperationFacts } from "../../../src/codegen/spec.js";
-import { allOperations, bundledSpec } from "../../support/spec-views.js";
+import type { OperationFacts } from "../codegen/spec.js";
+import { allOperations, deref, operationObject } from "./bundle.js";
 
 /** One documented response. */
 export interface DocumentedResponse {
@@ -17,11 +17,9 @@ export interface DocumentedResponse {
   dreddName: string;
 }
 
-const deref = (node: unknown) => resolveRef(bundledSpec, node);
-
 /** The response object of `operation` under a `responses` key (`200`, `4XX`, `default`), refs resolved; undefined when absent. */
 export function responseObject(operation: OperationFacts, key: number | string): { content?: Record<string, { schema?: unknown }> } | undefined {
-  return deref((bundledSpec.paths[operation.path] as any)[operation.method].responses[String(key)]);
+  return deref(operationObject(operation).responses[String(key)]);
 }
 
 /**

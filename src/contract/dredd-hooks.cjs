@@ -1,6 +1,6 @@
 // Dredd hooks of the contract suite (CommonJS: Dredd loads hook files with require, and
 // the package is "type": "module"). Run Dredd under tsx so the TypeScript case table loads:
-//   node --import tsx node_modules/dredd/bin/dredd dist/openapi.json <url> --hookfiles test/contract/dredd-hooks.cjs
+//   node --import tsx node_modules/dredd/bin/dredd dist/openapi.json <url> --hookfiles src/contract/dredd-hooks.cjs
 // `dredd-runner.ts` does that and sets the configuration below.
 //
 // For each transaction, ONE beforeEach hook does everything, in order: find the case of

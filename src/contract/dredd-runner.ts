@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../../../src/codegen/spec.js";
+import { repoRoot } from "../spec-document.js";
 import type { Credentials } from "./cases.js";
 
 /** One `<testcase>` of Dredd's xunit report; `title` is Dredd's transaction id (`POST (400) /api/session?...`). */
@@ -55,7 +55,7 @@ export interface DreddOptions {
 }
 
 const dreddBin = join(repoRoot, "node_modules/dredd/bin/dredd");
-const hookFile = join(repoRoot, "test/integration/contract/dredd-hooks.cjs");
+const hookFile = join(repoRoot, "src/contract/dredd-hooks.cjs");
 const bundle = join(repoRoot, "generated/openapi.json");
 
 function decodeXml(text: string): string {

@@ -17,12 +17,13 @@
  * them against the catalog and the default envelope.
  */
 import { randomUUID } from "node:crypto";
-import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
-import { defaultErrorEnvelope, maxRequestBodyBytes } from "../../../generated/operations.js";
-import type { OperationFacts } from "../../../src/codegen/spec.js";
-import { requestHead } from "../../support/raw-http.js";
-import { allOperations, requestExample } from "../../support/spec-views.js";
-import { signed, signedRaw, type Body, type CaseRequest, type CaseRequests, type Credentials } from "./signed-requests.js";
+import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
+import { defaultErrorEnvelope, maxRequestBodyBytes } from "../../generated/operations.js";
+import type { OperationFacts } from "../codegen/spec.js";
+import { requestHead } from "./raw-http.js";
+import { allOperations, requestExample } from "./bundle.js";
+import { nowSeconds, withRoles } from "./generate/body-roles.js";
+import { signed, signedRaw, wrongSecret, type Body, type CaseRequest, type CaseRequests, type Credentials } from "./signed-requests.js";
 
 export type { CaseRequest, CaseRequests, Credentials } from "./signed-requests.js";
 
@@ -84,25 +85,15 @@ const recipes: Record<string, BodyRecipe> = {
   },
 };
 
-/** The current Unix time in seconds: the `timestamp` of a fresh request. */
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-/** The request example with a fresh uuid / session id, the current timestamp and the target's credentials in the body (Kyren). */
+/** The request example with its role fields set (`withRoles`: fresh uuid, current timestamp, Kyren credentials) and a fresh session id. */
 function freshBody(operation: OperationFacts, credentials: Credentials): Body {
-  const { hash: _signedLater, ...body } = requestExample(operation) as Body;
-  if ("uuid" in body) body.uuid = randomUUID();
+  const body = withRoles(operation, requestExample(operation) as Body, credentials);
   if ("sessionId" in body) body.sessionId = randomUUID().replaceAll("-", "");
-  if (operation.timestamp) body.timestamp = nowSeconds();
-  if (!operation.signedWithHash) {
-    body.secureLogin = credentials.memberId;
-    body.token = credentials.kyrenToken;
-  }
   return body;
 }
 
 type CaseDraft = { what: string; build(credentials: Credentials): CaseRequests; dreddSkip?: string };
 const only = (request: CaseRequest): CaseRequests => ({ setup: [], request });
-const wrong = (secret: string) => `${secret}-not-the-secret`;
 
 /** The ways to cause each status; the first draft of a status is the primary case. */
 function drafts(operation: OperationFacts, recipe: BodyRecipe): Record<number, CaseDraft[]> {
@@ -118,10 +109,10 @@ function drafts(operation: OperationFacts, recipe: BodyRecipe): Record<number, C
     ...(recipe.otherBadRequests ?? []).map((bad): CaseDraft => ({ what: bad.what, build: (c) => only(signed(operation, mutated(c, bad.apply), c)) })),
   ];
   const bad401: CaseDraft[] = operation.signedWithHash
-    ? [{ what: "HASH keyed with a wrong secret (G.00)", build: (c) => only(signed(operation, fresh(c), c, { hashSecret: wrong(c.secret) })) }]
-    : [{ what: "wrong Kyren token (G.00)", build: (c) => only(signed(operation, mutated(c, (body) => (body.token = wrong(c.kyrenToken))), c)) }];
+    ? [{ what: "HASH keyed with a wrong secret (G.00)", build: (c) => only(signed(operation, fresh(c), c, { wrongHashSecret: true })) }]
+    : [{ what: "wrong Kyren token (G.00)", build: (c) => only(signed(operation, mutated(c, (body) => (body.token = wrongSecret(c.kyrenToken))), c)) }];
   if (operation.bodyHash) {
-    bad401.push({ what: "valid HASH over a body hash keyed with a wrong secret (G.00)", build: (c) => only(signed(operation, fresh(c), c, { bodyHashSecret: wrong(c.secret) })) });
+    bad401.push({ what: "valid HASH over a body hash keyed with a wrong secret (G.00)", build: (c) => only(signed(operation, fresh(c), c, { wrongBodyHashSecret: true })) });
   }
   if (operation.timestamp) {
     bad401.push({ what: "correctly signed, timestamp 600 s old (G.04)", build: (c) => only(signed(operation, mutated(c, (body) => (body.timestamp = nowSeconds() - 600)), c)) });
@@ -239,6 +230,8 @@ export interface PreRoutingCase {
   schema: string;
   /** The `Allow` header a 405 must carry. */
   allow?: string;
+  /** For a 405: the operation of the path, whose envelope the answer has. */
+  operationId?: string;
 }
 
 function buildPreRoutingCases(): PreRoutingCase[] {
@@ -248,7 +241,7 @@ function buildPreRoutingCases(): PreRoutingCase[] {
     const target = (path: string, c: Credentials) => `${path}?MEMB_ID=${encodeURIComponent(c.memberId)}&HASH=${"0".repeat(64)}`;
     const path = operations[0]!.path;
     for (const operation of operations) {
-      cases.push({ name: `${side}: GET ${operation.path} (G.06)`, side, bytes: (c) => requestHead("GET", target(operation.path, c)), code: "G.06", schema: operation.errorEnvelope.schema, allow: "POST" });
+      cases.push({ name: `${side}: GET ${operation.path} (G.06)`, side, bytes: (c) => requestHead("GET", target(operation.path, c)), code: "G.06", schema: operation.errorEnvelope.schema, allow: "POST", operationId: operation.operationId });
     }
     cases.push(
       { name: `${side}: an unknown path (G.05)`, side, bytes: (c) => requestHead("POST", target("/no/such/operation", c), { "Content-Length": 0 }), code: "G.05", schema: defaultErrorEnvelope.schema },

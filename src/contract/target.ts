@@ -1,8 +1,8 @@
 /**
  * Which implementation the contract suites talk to, and with which partner credentials.
  *
- * By default both targets run in-process: the reference server (`startTestServer`) and
- * the operator receiver (`startTestReceiver`), trusting one partner (the sandbox partner
+ * By default both targets run in-process (`local-target.ts`, loaded only then): the
+ * reference server and the operator receiver, trusting one partner (the sandbox partner
  * `demo` / `sandbox-secret` / `sandbox-token`). A provider's CI points the suites at a
  * live implementation instead:
  *
@@ -13,10 +13,10 @@
  *   CONTRACT_OPERATOR_URL   operator base URL for the session expired callback; when
  *                           unset, the local receiver is started, trusting the partner above
  */
-import type { Partner } from "../../../src/partners/directory.js";
-import { sandboxPartner } from "../../../src/partners/sandbox.js";
-import { startTestReceiver, startTestServer } from "../../support/servers.js";
-import type { Credentials } from "./cases.js";
+import type { Partner } from "../partners/directory.js";
+import { sandboxPartner } from "../partners/sandbox.js";
+import type { StoreInspector } from "./local-target.js";
+import type { Credentials } from "./signed-requests.js";
 
 /** The targets of one contract run. Always `close()` it (stops what it started). */
 export interface ContractTarget {
@@ -28,6 +28,8 @@ export interface ContractTarget {
   credentials: Credentials;
   /** Which targets this process started (`local`) or was given (`remote`). */
   started: { provider: "local" | "remote"; operator: "local" | "remote" };
+  /** The local provider's store, for what a remote run cannot observe; undefined for a remote provider. */
+  inspector?: StoreInspector;
   close(): Promise<void>;
 }
 
@@ -67,19 +69,23 @@ export async function resolveTarget(env: NodeJS.ProcessEnv = process.env): Promi
   const partner: Partner = { ...sandboxPartner, memberId: credentials.memberId, secret: credentials.secret, kyrenToken: credentials.kyrenToken };
   const stops: Array<() => Promise<void>> = [];
   try {
+    const local = env.CONTRACT_BASE_URL && env.CONTRACT_OPERATOR_URL ? undefined : await import("./local-target.js");
     let providerUrl = env.CONTRACT_BASE_URL;
+    let inspector: StoreInspector | undefined;
     if (!providerUrl) {
-      const server = await startTestServer({ partners: [partner], requestTimeoutMs: LOCAL_REQUEST_TIMEOUT_MS });
+      const server = await local!.startLocalProvider({ partners: [partner], requestTimeoutMs: LOCAL_REQUEST_TIMEOUT_MS });
       stops.push(() => server.close());
       providerUrl = server.baseUrl;
+      inspector = local!.storeInspector(server);
     }
     let operatorUrl = env.CONTRACT_OPERATOR_URL;
     if (!operatorUrl) {
-      const receiver = await startTestReceiver([partner], { requestTimeoutMs: LOCAL_REQUEST_TIMEOUT_MS });
+      const receiver = await local!.startLocalReceiver([partner], { requestTimeoutMs: LOCAL_REQUEST_TIMEOUT_MS });
       stops.push(() => receiver.close());
       operatorUrl = receiver.baseUrl;
     }
     return {
+      ...(inspector ? { inspector } : {}),
       providerUrl: withoutTrailingSlash(providerUrl),
       operatorUrl: withoutTrailingSlash(operatorUrl),
       credentials,

@@ -1,0 +1,132 @@
+// The operator certification kit: the project's receiver (src/operator/) passes every
+// category; each deliberately broken receiver (broken-receivers.ts) fails exactly the
+// category its defect belongs to. The CLI exits 0 / 1 / 2, prints a line per category and
+// the failing exchange, writes HTML and JUnit reports with every request and answer,
+// and prints no signature or secret.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { categories } from "../../../src/certify/checks.js";
+import { runCertifyCli } from "../../../src/certify/cli.js";
+import { runCertification } from "../../../src/certify/run.js";
+import { sandboxPartner } from "../../../src/partners/sandbox.js";
+import { repoRoot } from "../../../src/spec-document.js";
+import { startTestReceiver, type TestReceiver } from "../../support/servers.js";
+import { startBrokenReceiver, type ReceiverDefect } from "./broken-receivers.js";
+
+const run = promisify(execFile);
+const partner = { ...sandboxPartner, memberId: "casino-7", secret: "casino-7 secret, not the sandbox's" };
+const credentials = { memberId: partner.memberId, secret: partner.secret, kyrenToken: "" };
+
+let receiver: TestReceiver;
+let reportDir: string;
+
+beforeAll(async () => {
+  receiver = await startTestReceiver([partner]);
+  reportDir = mkdtempSync(join(tmpdir(), "certify-"));
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  rmSync(reportDir, { recursive: true, force: true });
+});
+
+async function failedCategories(url: string): Promise<string[]> {
+  const result = await runCertification({ url, credentials });
+  return [...new Set(result.report.cases.filter((entry) => entry.outcome === "failed").map((entry) => `${entry.suite}`))].sort();
+}
+
+describe("certification of the project's receiver", () => {
+  it("passes every category, and every category has checks", async () => {
+    const result = await runCertification({ url: `${receiver.baseUrl}/`, credentials });
+    expect(result.report.cases.filter((entry) => entry.outcome === "failed").map((entry) => `${entry.suite}: ${entry.name}: ${entry.message}\n${entry.details}`)).toEqual([]);
+    expect(result.failed).toBe(false);
+    expect([...new Set(result.report.cases.map((entry) => entry.suite))]).toEqual([...categories]);
+    // The repeated callback was recorded once and acknowledged each time.
+    expect(receiver.received().some((entry) => entry.deliveries >= 2)).toBe(true);
+  });
+});
+
+const expectations: Array<[ReceiverDefect, string]> = [
+  ["skips-hash", "signature security"],
+  ["skips-body-hash", "signature security"],
+  ["wrong-envelope", "envelope"],
+  ["rejects-unknown-fields", "robustness"],
+  ["refuses-duplicates", "idempotency"],
+];
+
+describe("certification of broken receivers", () => {
+  it.each(expectations)("%s fails %s, and only that", async (defect, category) => {
+    const broken = await startBrokenReceiver(defect, receiver.baseUrl, partner);
+    try {
+      expect(await failedCategories(broken.baseUrl)).toEqual([category]);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it("names the failed check of a receiver that skips the HASH check", async () => {
+    const broken = await startBrokenReceiver("skips-hash", receiver.baseUrl, partner);
+    try {
+      const result = await runCertification({ url: broken.baseUrl, credentials });
+      const failed = result.report.cases.filter((entry) => entry.outcome === "failed").map((entry) => entry.name);
+      expect(failed).toEqual(expect.arrayContaining(["HASH keyed with a wrong secret: 401 G.00", "an unknown MEMB_ID (HASH keyed with the partner secret): 401 G.00"]));
+      expect(failed).not.toContain("body hash keyed with a wrong secret: 401 G.00");
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
+/** Runs the certify CLI; never rejects. */
+async function certifyCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(repoRoot, "src/certify/cli.ts"), ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("npm run -s certify", () => {
+  it("exits 0 for the project's receiver, with a line per category and reports of every exchange", async () => {
+    const result = await certifyCli(["--url", receiver.baseUrl, "--member-id", partner.memberId, "--report-dir", reportDir], { CERTIFY_SECRET: partner.secret });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    for (const category of categories) expect(result.stdout).toMatch(new RegExp(`✓ ${category} +\\d+ passed`));
+    expect(result.stdout).toContain("CERTIFIED");
+    const html = readFileSync(join(reportDir, "report.html"), "utf8");
+    expect(html.match(/curl -sS -i -X POST/g)!.length).toBeGreaterThanOrEqual(20);
+    expect(html).not.toContain(partner.secret);
+    expect(html).not.toMatch(/HASH=[0-9a-f]{64}/);
+    expect(readFileSync(join(reportDir, "junit.xml"), "utf8")).toMatch(/<testsuite name="signature security"[^>]*failures="0"/);
+  });
+
+  it("exits 1 for a receiver that skips the HASH check, showing the failed exchange (in-process: the same function the bin runs)", async () => {
+    const broken = await startBrokenReceiver("skips-hash", receiver.baseUrl, partner);
+    try {
+      const lines: string[] = [];
+      const code = await runCertifyCli(["--url", broken.baseUrl, "--member-id", partner.memberId, "--secret", partner.secret, "--report-dir", reportDir], {}, (line) => lines.push(line));
+      const result = { code, stdout: lines.join("\n") };
+      expect(result.code, result.stdout).toBe(1);
+      expect(result.stdout).toMatch(/✗ signature security +\d+ passed, \d+ FAILED/);
+      expect(result.stdout).toMatch(/✗ HASH keyed with a wrong secret: 401 G\.00: expected 401 G\.00, got 200/);
+      expect(result.stdout).toContain(`-hmac "$CERTIFY_SECRET-not-the-secret"`);
+      expect(result.stdout).toContain("NOT CERTIFIED");
+      expect(result.stdout).not.toContain(partner.secret);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it("exits 2 without the required arguments, or with a URL that is not http(s)", async () => {
+    const errors: string[] = [];
+    expect(await runCertifyCli(["--url", receiver.baseUrl], {}, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(errors.join("\n")).toContain("--member-id, --secret (or CERTIFY_SECRET) required");
+    expect(await runCertifyCli(["--url", "ftp://casino.example", "--member-id", "x", "--secret", "y"], {}, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(errors.join("\n")).toContain("--url must be an http(s) URL");
+  });
+});
