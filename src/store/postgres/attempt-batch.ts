@@ -1,14 +1,14 @@
 /**
- * Group commit of delivery attempts on PostgreSQL: the `recordCallbackAttempt` calls of
- * one event-loop turn go to the database as ONE multi-row UPDATE (one round trip, one
- * commit) instead of one each, so that bookkeeping keeps up with thousands of callbacks
- * per second (issue 9, "Throughput"). Each caller is answered after that commit, with
- * whether its lease still held; durability per attempt is unchanged. If the statement
- * fails, each attempt of the batch is recorded alone, so one bad row fails alone.
+ * Group commit of delivery attempts on PostgreSQL (turn-batch.ts): the
+ * `recordCallbackAttempt` calls of one event-loop turn go to the database as ONE multi-row
+ * UPDATE instead of one each, so that bookkeeping keeps up with thousands of callbacks per
+ * second (issue 9, "Throughput"). Each caller is answered after that commit, with whether
+ * its lease still held; durability per attempt is unchanged.
  */
 import type pg from "pg";
 import { attemptValues } from "../callback-rows.js";
 import type { CallbackAttempt, PendingCallback } from "../session-store.js";
+import { TurnBatch } from "./turn-batch.js";
 
 /** Most attempts in one statement; more in one turn make several statements. */
 const MAX_BATCH = 1000;
@@ -24,24 +24,29 @@ const BATCH_SQL = `
   RETURNING u.session_id, u.lease`;
 
 type Callback = Pick<PendingCallback, "sessionId" | "lease">;
-
-interface Call {
-  callback: Callback;
-  attempt: CallbackAttempt;
-  at: number;
-  resolve(recorded: boolean): void;
-  reject(error: unknown): void;
-}
+type Input = { callback: Callback; attempt: CallbackAttempt; at: number };
 
 /** Collects attempts and records those of one turn together. */
 export class AttemptBatch {
-  private calls: Call[] = [];
+  private readonly batch: TurnBatch<Input, boolean>;
 
   /** @param single records one attempt on its own (the fallback when a batch fails) */
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly single: (callback: Callback, attempt: CallbackAttempt, at: number) => Promise<boolean>,
-  ) {}
+  constructor(pool: pg.Pool, single: (callback: Callback, attempt: CallbackAttempt, at: number) => Promise<boolean>) {
+    this.batch = new TurnBatch({
+      maxBatch: MAX_BATCH,
+      single: ({ callback, attempt, at }) => single(callback, attempt, at),
+      async many(inputs) {
+        const columns: unknown[][] = Array.from({ length: 8 }, () => []);
+        for (const { callback, attempt, at } of inputs) {
+          const [state, next, error, status, deliveredAt] = attemptValues(attempt, at);
+          [state, callback.sessionId, next, error, status, deliveredAt, at, callback.lease].forEach((value, index) => columns[index]!.push(value));
+        }
+        const result = await pool.query<{ session_id: string; lease: string }>({ name: "recordAttemptBatch", text: BATCH_SQL, values: columns });
+        const recorded = new Set(result.rows.map((row) => `${row.session_id} ${row.lease}`));
+        return inputs.map(async ({ callback }) => recorded.has(`${callback.sessionId} ${callback.lease}`));
+      },
+    });
+  }
 
   /**
    * Records `attempt` in the next batch.
@@ -50,41 +55,6 @@ export class AttemptBatch {
    * @throws (rejects with) the database's error for this attempt
    */
   record(callback: Callback, attempt: CallbackAttempt, at: number): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      if (this.calls.length === 0) setImmediate(() => this.flush());
-      this.calls.push({ callback, attempt, at, resolve, reject });
-    });
-  }
-
-  private flush(): void {
-    const calls = this.calls;
-    this.calls = [];
-    for (let start = 0; start < calls.length; start += MAX_BATCH) void this.send(calls.slice(start, start + MAX_BATCH));
-  }
-
-  private async send(calls: Call[]): Promise<void> {
-    if (calls.length === 1) return this.alone(calls[0]!);
-    let recorded: Set<string>;
-    try {
-      const columns: unknown[][] = Array.from({ length: 8 }, () => []);
-      for (const { callback, attempt, at } of calls) {
-        const [state, next, error, status, deliveredAt] = attemptValues(attempt, at);
-        [state, callback.sessionId, next, error, status, deliveredAt, at, callback.lease].forEach((value, index) => columns[index]!.push(value));
-      }
-      const result = await this.pool.query<{ session_id: string; lease: string }>({ name: "recordAttemptBatch", text: BATCH_SQL, values: columns });
-      recorded = new Set(result.rows.map((row) => `${row.session_id} ${row.lease}`));
-    } catch {
-      await Promise.all(calls.map((call) => this.alone(call)));
-      return;
-    }
-    for (const call of calls) call.resolve(recorded.has(`${call.callback.sessionId} ${call.callback.lease}`));
-  }
-
-  private async alone(call: Call): Promise<void> {
-    try {
-      call.resolve(await this.single(call.callback, call.attempt, call.at));
-    } catch (error) {
-      call.reject(error);
-    }
+    return this.batch.run({ callback, attempt, at });
   }
 }
