@@ -30,6 +30,6 @@ export {
   type SignedRequestParts,
   type SigningCredentials,
 } from "./http/authenticate.js";
-export { sessionExpiredDedupeKey, type DedupedCallbackBody } from "./operator/callback-dedupe.js";
+export { sessionExpiredDedupeKey, type DedupedCallbackBody } from "./callback-dedupe.js";
 export type { DiagnosisScope, SignatureDiagnosis } from "./http/signature-diagnosis.js";
 export type { components, operations, paths } from "../generated/schema.js";

@@ -19,7 +19,7 @@ import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
 import { contractPlugin } from "../http/contract-plugin.js";
 import { contractServerOptions, registerTransportAnswers } from "../http/transport-answers.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
-import { sessionExpiredDedupeKey } from "./callback-dedupe.js";
+import { sessionExpiredDedupeKey } from "../callback-dedupe.js";
 
 /** One session expiry as the receiver recorded it. */
 export interface ReceivedExpiry {
