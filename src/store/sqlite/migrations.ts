@@ -8,7 +8,7 @@
  * 8–b), from SQLite's `randomblob` (its CSPRNG). Evaluated once per row.
  */
 export const sqliteUuidV4 = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
-  substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+  substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
 
 export const migrations: readonly string[] = [
   `CREATE TABLE sessions (
