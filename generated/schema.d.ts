@@ -105,7 +105,9 @@ export interface paths {
          *
          *     **Signing.** Lucky Monaco signs exactly as operators do: `MEMB_ID` is the partner's own id, `HASH` is the HMAC-SHA256 of the raw body with the partner secret, and the body carries `hash`. The body carries `timestamp`, the time of this attempt. The receiver must check both signatures before it trusts the body, with a timing-safe comparison, and answer 401 `G.00` when either fails; then refuse a `timestamp` further than its tolerance (300 seconds is recommended) from its own clock with 401 `G.04`. See **Request signing**, "Verifying".
          *
-         *     **Answer and delivery.** Answer 200 with `{"error": 0, "description": "Success"}` once the expiry is recorded; the callback is idempotent for the receiver, because the same `sessionId` may arrive more than once: acknowledge a repeat with 200 without recording it twice. Lucky Monaco treats any other answer as not delivered. It retries after a network error, a timeout of 5 seconds or a 5xx status, 1 second and then 10 seconds later (3 attempts in all), and does not retry a 4xx.
+         *     **Answer and delivery.** Answer 200 with `{"error": 0, "description": "Success"}` once the expiry is recorded. Lucky Monaco treats any other answer as not delivered. Every callback is kept in Lucky Monaco's outbox until it is delivered: it is retried after a 5xx, 408 or 429 status, a timeout (5 seconds by default), a network error or any other answer that is not the success body, with growing pauses: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h and 12 h (11 attempts over about 35 hours), each pause varied by up to ±20 % so that retries do not arrive in lockstep. After a 429 or 503 with `Retry-After`, the next attempt waits at least that long. A 4xx other than 408 and 429 is not retried. A callback still not delivered after its last attempt is kept as failed and can be sent again by Lucky Monaco support once your receiver is fixed. While your receiver keeps failing, Lucky Monaco sends one attempt every few seconds until it answers again, then the waiting callbacks at once.
+         *
+         *     **Duplicates.** Delivery is at least once: the same callback may arrive more than once (a retry after a lost answer, a redelivery). Acknowledge a repeat of a `callbackId` you already recorded with 200 and do not record it twice; without `callbackId` (from senders before 1.2.0), dedupe on `MEMB_ID` + `sessionId`. Each callback carries `callbackId`, the same on every attempt, and `createdAt`, when it was first created; `timestamp` is the time of the attempt.
          *
          *     **Decision.** Seed 003's example body is not valid JSON (it has no commas) and its hash has a space inside; the example here is the corrected form. Seed 003 also copied the "Game List" error section; the errors here are this catalog's.
          */
@@ -406,6 +408,17 @@ export interface components {
              * @example 9b7e4c1d2a
              */
             token?: string | null;
+            /**
+             * Format: uuid
+             * @description The id of this callback: a UUID v4 in lowercase, created with the callback when the session expired, and the **same on every attempt** (retries and redeliveries) of it. Receivers dedupe on it: acknowledge a repeat of a `callbackId` already recorded (for the same `MEMB_ID`) with 200 and do not record it twice. Sent since 1.2.0; optional, so a receiver that does not know it ignores it, and without it dedupe on `MEMB_ID` + `sessionId`. It is part of the body `hash` as written. A string, not a number, so that every implementation signs the same text (see **Request signing**).
+             * @example 3f0c8a52-9d4e-4b7a-8c61-2e5f9a0b7d13
+             */
+            callbackId?: string;
+            /**
+             * @description When the callback was first created (the session expired), in RFC 3339 UTC with second precision and a `Z`: `2026-11-21T23:59:00Z`. The same on every attempt; `timestamp` is the time of the attempt, so `timestamp` minus `createdAt` is how long the callback has been retried. Optional (sent since 1.2.0) and part of the body `hash` as written. A string rather than epoch seconds: a number in a signed body is where implementations disagree (`1.0` versus `1`, exponents), a fixed-format string is signed byte for byte. (No `format: date-time`, which also allows fractions and offsets: the pattern is the exact form sent.)
+             * @example 2025-12-31T23:59:00Z
+             */
+            createdAt?: string;
             timestamp?: components["schemas"]["Timestamp"];
             hash: components["schemas"]["BodyHash"];
         };

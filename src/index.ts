@@ -1,7 +1,7 @@
 /**
  * Public entry point of `@luckymonaco/session-api`: the typed, signing client, the
  * signing functions, the receiver-side authentication helpers (for operators who receive
- * the session expired callback) and the generated types of the spec.
+ * the session expired callback, and its dedupe rule) and the generated types of the spec.
  */
 export { createSessionApiClient, signingMiddleware, type SessionApiClientOptions, type UnsignedPaths } from "./client.js";
 export {
@@ -30,5 +30,6 @@ export {
   type SignedRequestParts,
   type SigningCredentials,
 } from "./http/authenticate.js";
+export { sessionExpiredDedupeKey, type DedupedCallbackBody } from "./callback-dedupe.js";
 export type { DiagnosisScope, SignatureDiagnosis } from "./http/signature-diagnosis.js";
 export type { components, operations, paths } from "../generated/schema.js";

@@ -5,9 +5,10 @@
  * It is the same stack as the provider's server, for the other side of the contract:
  * `HASH`, the body `hash` and the freshness of `timestamp` are checked by
  * `authenticateSignedRequest` (exported from this package for operators' own code), the
- * body by the spec, and the handler records each expiry once: the callback is delivered
- * at least once, so a repeat (same partner and `sessionId`) is acknowledged with 200 and
- * counted, never recorded twice. Unknown fields are accepted, as the spec requires of
+ * body by the spec, and the handler records each callback once: it is delivered at least
+ * once, so a repeat (the same partner and `callbackId`, or `sessionId` when the body has
+ * no `callbackId`: `sessionExpiredDedupeKey`) is acknowledged with 200 and counted, never
+ * recorded twice. Unknown fields are accepted, as the spec requires of
  * receivers. What comes before routing is answered in the contract
  * (`src/http/transport-answers.ts`) and nothing secret is logged (`src/http/access-log.ts`).
  */
@@ -18,6 +19,7 @@ import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
 import { contractPlugin } from "../http/contract-plugin.js";
 import { contractServerOptions, registerTransportAnswers } from "../http/transport-answers.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
+import { sessionExpiredDedupeKey } from "../callback-dedupe.js";
 
 /** One session expiry as the receiver recorded it. */
 export interface ReceivedExpiry {
@@ -26,7 +28,7 @@ export interface ReceivedExpiry {
   body: SessionExpiredInput["body"];
   /** When it first arrived, epoch milliseconds. */
   receivedAt: number;
-  /** How many times it arrived. */
+  /** How many times it arrived (the same `callbackId`, or `sessionId` without one). */
   deliveries: number;
 }
 
@@ -60,12 +62,12 @@ export async function buildOperatorReceiver(options: OperatorReceiverOptions): P
   const received = new Map<string, ReceivedExpiry>();
   const handlers: OperatorHandlers<{ partner: Partner; log: FastifyBaseLogger }> = {
     async sessionExpired({ body }, { partner, log }) {
-      const key = `${partner.memberId}/${body.sessionId}`;
+      const key = sessionExpiredDedupeKey(partner.memberId, body);
       const seen = received.get(key);
       if (seen) seen.deliveries += 1;
       else received.set(key, { memberId: partner.memberId, body, receivedAt: now(), deliveries: 1 });
       // Only what identifies the expiry: the body's hash is a signature.
-      const entry = { memberId: partner.memberId, sessionId: body.sessionId, playerId: body.playerId, deliveries: seen?.deliveries ?? 1 };
+      const entry = { memberId: partner.memberId, sessionId: body.sessionId, callbackId: body.callbackId, playerId: body.playerId, deliveries: seen?.deliveries ?? 1 };
       log.info(entry, seen ? "session expired repeated: acknowledged, not recorded again" : "session expired recorded");
       return { status: 200, body: { error: 0, description: "Success" } };
     },

@@ -2,13 +2,15 @@
  * The reference server as a Fastify instance: the provider's operations from the spec
  * (through the contract plugin and the generated stubs), plus the offline docs site at
  * /docs/ (built by `npm run docs` into `dist/docs/`), the bundle it serves at
- * /openapi.json and /openapi.yaml, and /health. What comes before routing (framing,
+ * /openapi.json and /openapi.yaml, /health (with the callback outbox's counts) and the
+ * Prometheus metrics at /metrics. What comes before routing (framing,
  * header size, timeouts, unknown paths and methods) is answered in the contract by
  * `src/http/transport-answers.ts`, and nothing secret is logged (`src/http/access-log.ts`).
  */
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { Registry } from "prom-client";
 import { stringify } from "yaml";
 import type { OpenApiDocument } from "../spec-document.js";
 import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
@@ -41,6 +43,8 @@ export interface ServerDependencies {
   now?: () => number;
   /** Largest distance of a request's `timestamp` from `now`, seconds (default 300; SIGNATURE_TOLERANCE_SECONDS). */
   signatureToleranceSeconds?: number;
+  /** Prometheus registry served at `/metrics` (delivery/metrics.ts); no `/metrics` without it. */
+  metrics?: Registry;
   /**
    * Longest time to receive a whole request, milliseconds (default 10000). A client that
    * sends less than it announced is then answered 408 `G.07` and disconnected, instead
@@ -77,15 +81,25 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
   app.get("/", (_request, reply) => reply.redirect("/docs/"));
   app.get("/favicon.ico", (_request, reply) => reply.type("image/svg+xml").sendFile("favicon.svg"));
 
+  // Liveness plus the outbox of the session expired callback (issue 9): 503 when the database does not answer.
   app.get("/health", async (_request, reply) => {
     try {
       await dependencies.store.ping();
-      return { status: "ok" };
+      const stats = await dependencies.store.callbackStats();
+      const sum = (counts: ReadonlyMap<string, number>) => [...counts.values()].reduce((total, count) => total + count, 0);
+      const oldest = stats.oldestPendingCreatedAt;
+      return {
+        status: "ok",
+        callbacks: { pending: sum(stats.pendingByPartner), failed: sum(stats.failedByPartner), oldestPendingAgeSeconds: oldest === undefined ? 0 : Math.max(0, Math.floor((now() - oldest) / 1000)) },
+      };
     } catch (error) {
       app.log.error({ err: error }, "health check failed");
       return reply.code(503).send({ status: "unavailable" });
     }
   });
+
+  const registry = dependencies.metrics;
+  if (registry) app.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
   return app;
 }

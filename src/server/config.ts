@@ -15,7 +15,14 @@
  * | LAUNCH_TOKEN_SECRET_FILE | ./data/launch-token.secret | without LAUNCH_TOKEN_SECRET: a file holding the secret, created with a random one if missing |
  * | PROVIDER_ID | luckymonaco | `providerId` sent in session expired callbacks |
  * | SESSION_IDLE_TIMEOUT_SECONDS | 1800 | a session with no activity for this long expires |
- * | EXPIRY_SWEEP_SECONDS | 30 | how often expiry and callback delivery run |
+ * | EXPIRY_SWEEP_SECONDS | 30 | how often the expiry loop looks for idle sessions (delivery runs on its own) |
+ * | CALLBACK_RETRY_SCHEDULE | 5,30,120,600,1800,3600,10800,21600,43200,43200 | pauses between attempts of a session expired callback, seconds (±20 % jitter); given up after the last (src/server/delivery/retry-policy.ts) |
+ * | CALLBACK_TIMEOUT_MS | 5000 | hard deadline of one attempt (connect, send, answer) |
+ * | CALLBACK_CONCURRENCY | 64 | most attempts at once per instance |
+ * | CALLBACK_PARTNER_CONCURRENCY | 8 | most attempts at once to one partner, per instance (at most CALLBACK_CONCURRENCY) |
+ * | CALLBACK_BREAKER_THRESHOLD | 5 | consecutive failed attempts that open a partner's circuit breaker |
+ * | CALLBACK_BREAKER_COOLDOWN_SECONDS | 5 | how long an open breaker waits before one probe (src/server/delivery/circuit-breaker.ts) |
+ * | CALLBACK_LEASE_MARGIN_SECONDS | 10 | a claimed callback's lease is CALLBACK_TIMEOUT_MS plus this: how soon another instance takes over the callbacks of one that died |
  * | SIGNATURE_TOLERANCE_SECONDS | 300 | largest distance of a request's `timestamp` from the server's clock (401 `G.04` beyond) |
  * | LOG_LEVEL | info | pino level |
  *
@@ -36,6 +43,7 @@
  * `LAUNCH_TOKEN_SECRET_FILE` is set explicitly (to a file that every instance shares).
  */
 import { createAjv } from "../ajv.js";
+import { defaultRetrySchedule, parseRetrySchedule } from "./delivery/retry-policy.js";
 import { defaultDatabaseUrl } from "../store/database-url.js";
 
 /** Where the sandbox keeps its generated launch-token secret when LAUNCH_TOKEN_SECRET_FILE is not set. */
@@ -56,6 +64,15 @@ export interface ServerConfig {
   providerId: string;
   sessionIdleTimeoutSeconds: number;
   expirySweepSeconds: number;
+  /** Pauses between callback attempts, seconds. */
+  callbackRetrySchedule: number[];
+  /** Deadline of one callback attempt, milliseconds. */
+  callbackTimeoutMs: number;
+  callbackConcurrency: number;
+  callbackPartnerConcurrency: number;
+  callbackBreakerThreshold: number;
+  callbackBreakerCooldownSeconds: number;
+  callbackLeaseMarginSeconds: number;
   /** Freshness tolerance of `timestamp`, seconds (spec: `Timestamp`, catalog `G.04`). */
   signatureToleranceSeconds: number;
   logLevel: string;
@@ -76,6 +93,13 @@ const schema = {
     PROVIDER_ID: { type: "string", minLength: 1, maxLength: 64, default: "luckymonaco" },
     SESSION_IDLE_TIMEOUT_SECONDS: { type: "number", exclusiveMinimum: 0, default: 1800 },
     EXPIRY_SWEEP_SECONDS: { type: "number", exclusiveMinimum: 0, default: 30 },
+    CALLBACK_RETRY_SCHEDULE: { type: "string", default: defaultRetrySchedule.join(",") },
+    CALLBACK_TIMEOUT_MS: { type: "integer", minimum: 100, maximum: 120_000, default: 5000 },
+    CALLBACK_CONCURRENCY: { type: "integer", minimum: 1, maximum: 4096, default: 64 },
+    CALLBACK_PARTNER_CONCURRENCY: { type: "integer", minimum: 1, maximum: 4096, default: 8 },
+    CALLBACK_BREAKER_THRESHOLD: { type: "integer", minimum: 1, maximum: 1000, default: 5 },
+    CALLBACK_BREAKER_COOLDOWN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 5 },
+    CALLBACK_LEASE_MARGIN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 10 },
     SIGNATURE_TOLERANCE_SECONDS: { type: "integer", minimum: 1, maximum: 86400, default: 300 },
     LOG_LEVEL: { type: "string", enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], default: "info" },
   },
@@ -86,7 +110,8 @@ const validate = createAjv({ coerceTypes: true, useDefaults: true, allErrors: tr
 /**
  * Reads the configuration from `env`.
  *
- * @throws Error listing every invalid variable, e.g. "PORT must be <= 65535"
+ * @throws Error listing every invalid variable, e.g. "PORT must be <= 65535", or naming
+ *   the bad entry of CALLBACK_RETRY_SCHEDULE
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const names = Object.keys(schema.properties);
@@ -94,6 +119,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (!validate(values)) {
     const problems = validate.errors!.map((error) => `${error.instancePath.slice(1)} ${error.message}`);
     throw new Error(`invalid configuration: ${problems.join("; ")}`);
+  }
+  let callbackRetrySchedule: number[];
+  try {
+    callbackRetrySchedule = parseRetrySchedule(values.CALLBACK_RETRY_SCHEDULE as string);
+  } catch (error) {
+    throw new Error(`invalid configuration: ${(error as Error).message}`);
+  }
+  if ((values.CALLBACK_PARTNER_CONCURRENCY as number) > (values.CALLBACK_CONCURRENCY as number)) {
+    throw new Error(`invalid configuration: CALLBACK_PARTNER_CONCURRENCY (${values.CALLBACK_PARTNER_CONCURRENCY}) must be <= CALLBACK_CONCURRENCY (${values.CALLBACK_CONCURRENCY})`);
   }
   return {
     host: values.HOST as string,
@@ -108,6 +142,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     providerId: values.PROVIDER_ID as string,
     sessionIdleTimeoutSeconds: values.SESSION_IDLE_TIMEOUT_SECONDS as number,
     expirySweepSeconds: values.EXPIRY_SWEEP_SECONDS as number,
+    callbackRetrySchedule,
+    callbackTimeoutMs: values.CALLBACK_TIMEOUT_MS as number,
+    callbackConcurrency: values.CALLBACK_CONCURRENCY as number,
+    callbackPartnerConcurrency: values.CALLBACK_PARTNER_CONCURRENCY as number,
+    callbackBreakerThreshold: values.CALLBACK_BREAKER_THRESHOLD as number,
+    callbackBreakerCooldownSeconds: values.CALLBACK_BREAKER_COOLDOWN_SECONDS as number,
+    callbackLeaseMarginSeconds: values.CALLBACK_LEASE_MARGIN_SECONDS as number,
     signatureToleranceSeconds: values.SIGNATURE_TOLERANCE_SECONDS as number,
     logLevel: values.LOG_LEVEL as string,
   };

@@ -18,7 +18,9 @@ import { defaultLaunchTokenSecretFile, loadConfig, type ServerConfig } from "./c
 import { launchTokens } from "./launch-tokens.js";
 import { loadPartnersFile } from "../partners/partners-file.js";
 import { sandboxPartner } from "../partners/sandbox.js";
-import { startSessionExpiry } from "./session-expiry.js";
+import { startCallbackDelivery } from "./delivery/dispatcher.js";
+import { createDeliveryMetrics } from "./delivery/metrics.js";
+import { startExpiry } from "./expiry.js";
 import { timestampWarning } from "../partners/timestamp-warning.js";
 
 /**
@@ -112,6 +114,7 @@ async function main(): Promise<void> {
     throw new Error(`${describeStoreError(config.databaseUrl, error)} (migration failed)`);
   }
   const directory = partnerDirectory(partners);
+  const metrics = createDeliveryMetrics(() => store.callbackStats());
   const app = await buildServer({
     spec,
     docsDir,
@@ -121,20 +124,37 @@ async function main(): Promise<void> {
     launchTokens: launchTokens(secret, config.gameBaseUrl),
     logger: { level: config.logLevel },
     signatureToleranceSeconds: config.signatureToleranceSeconds,
+    metrics: metrics.registry,
   });
   logger = app.log;
   for (const warning of warnings) app.log.warn(warning);
 
-  const expiry = startSessionExpiry({
+  // Two loops: expiry never waits on delivery (issue 9).
+  const delivery = startCallbackDelivery({
     store,
     partners: directory,
     log: app.log,
     providerId: config.providerId,
+    retrySchedule: config.callbackRetrySchedule,
+    attemptTimeoutMs: config.callbackTimeoutMs,
+    concurrency: config.callbackConcurrency,
+    partnerConcurrency: config.callbackPartnerConcurrency,
+    breakerThreshold: config.callbackBreakerThreshold,
+    breakerCooldownMs: config.callbackBreakerCooldownSeconds * 1000,
+    leaseMarginMs: config.callbackLeaseMarginSeconds * 1000,
+    metrics,
+  });
+  const expiry = startExpiry({
+    store,
+    partners: directory,
+    log: app.log,
     idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
     sweepIntervalMs: config.expirySweepSeconds * 1000,
+    onQueued: delivery.wake,
   });
   app.addHook("onClose", async () => {
     await expiry.stop();
+    await delivery.stop();
     await store.close();
   });
 

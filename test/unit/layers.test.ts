@@ -14,6 +14,7 @@ const forbidden: Array<{ from: string; mustNotImport: string[]; why: string; exc
   { from: "src/codegen/", mustNotImport: ["generated/", "src/server/", "src/http/", "src/store/", "src/operator/"], why: "the generator must run with generated/ deleted" },
   { from: "src/breaking/", mustNotImport: ["generated/", "src/server/", "src/http/", "src/store/", "src/operator/", "src/client.ts"], why: "the breaking-change gate compares bundles as data; it is a build tool, not a runtime layer" },
   { from: "src/signing.ts", mustNotImport: ["src/"], why: "the signing rule stands alone (it ships in the client package)" },
+  { from: "src/callback-dedupe.ts", mustNotImport: ["src/"], why: "the receivers' dedupe rule stands alone (it ships in the client package)" },
   { from: "src/client.ts", mustNotImport: ["src/server/", "src/store/", "src/http/", "src/operator/"], why: "the client ships to partners" },
   {
     from: "src/contract/",

@@ -14,6 +14,7 @@
  */
 import type pg from "pg";
 import type { Idempotent, IdempotencyKey, NewSession } from "../session-store.js";
+import { TurnBatch } from "./turn-batch.js";
 
 /** Most calls in one statement; more in one turn make several statements. */
 const MAX_BATCH = 500;
@@ -42,13 +43,6 @@ const BATCH_SQL = `
   )
   SELECT id FROM created`;
 
-interface Call {
-  key: IdempotencyKey;
-  session: NewSession;
-  resolve(outcome: Idempotent<{ sessionId: string }>): void;
-  reject(error: unknown): void;
-}
-
 /** What the batch needs from the store: the pool, and the single-call paths. */
 export interface OpenSessionPaths {
   pool: pg.Pool;
@@ -58,11 +52,34 @@ export interface OpenSessionPaths {
   existing(key: IdempotencyKey): Promise<Idempotent<{ sessionId: string }> | undefined>;
 }
 
+type Input = { key: IdempotencyKey; session: NewSession };
+
 /** Collects `openSession` calls and sends those of one turn together. */
 export class OpenSessionBatch {
-  private calls: Call[] = [];
+  private readonly batch: TurnBatch<Input, Idempotent<{ sessionId: string }>>;
 
-  constructor(private readonly paths: OpenSessionPaths) {}
+  constructor(paths: OpenSessionPaths) {
+    this.batch = new TurnBatch({
+      maxBatch: MAX_BATCH,
+      single: ({ key, session }) => paths.single(key, session),
+      async many(inputs) {
+        const columns = COLUMNS.map(() => [] as unknown[]);
+        for (const { key, session } of inputs) {
+          const row = [
+            key.partnerId, key.uuid, key.operationId, key.fingerprint, session.id, session.createdAt, session.playerId, session.playerNickname ?? null,
+            session.gameId, session.gameType, session.currency, session.language, session.partnerSessionId, session.playerIp, session.tokenHash,
+          ];
+          row.forEach((value, index) => columns[index]!.push(value));
+        }
+        const result = await paths.pool.query<{ id: string }>({ name: "openSessionBatch", text: BATCH_SQL, values: columns });
+        const created = new Set(result.rows.map((row) => row.id));
+        // A key already there (a replay, a conflict, a duplicate inside the batch) is classified like a single call.
+        return inputs.map(async ({ key, session }) =>
+          created.has(session.id) ? { outcome: "created" as const, value: { sessionId: session.id } } : ((await paths.existing(key)) ?? (await paths.single(key, session))),
+        );
+      },
+    });
+  }
 
   /**
    * ENTER's write, in the next batch.
@@ -71,53 +88,6 @@ export class OpenSessionBatch {
    * @throws (rejects with) the database's error for this call
    */
   open(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
-    return new Promise((resolve, reject) => {
-      if (this.calls.length === 0) setImmediate(() => this.flush());
-      this.calls.push({ key, session, resolve, reject });
-    });
-  }
-
-  private flush(): void {
-    const calls = this.calls;
-    this.calls = [];
-    for (let start = 0; start < calls.length; start += MAX_BATCH) void this.send(calls.slice(start, start + MAX_BATCH));
-  }
-
-  private async send(calls: Call[]): Promise<void> {
-    if (calls.length === 1) return this.alone(calls[0]!);
-    let created: Set<string>;
-    try {
-      const columns = COLUMNS.map(() => [] as unknown[]);
-      for (const { key, session } of calls) {
-        const row = [
-          key.partnerId, key.uuid, key.operationId, key.fingerprint, session.id, session.createdAt, session.playerId, session.playerNickname ?? null,
-          session.gameId, session.gameType, session.currency, session.language, session.partnerSessionId, session.playerIp, session.tokenHash,
-        ];
-        row.forEach((value, index) => columns[index]!.push(value));
-      }
-      const result = await this.paths.pool.query<{ id: string }>({ name: "openSessionBatch", text: BATCH_SQL, values: columns });
-      created = new Set(result.rows.map((row) => row.id));
-    } catch {
-      await Promise.all(calls.map((call) => this.alone(call)));
-      return;
-    }
-    await Promise.all(
-      calls.map(async (call) => {
-        if (created.has(call.session.id)) return call.resolve({ outcome: "created", value: { sessionId: call.session.id } });
-        try {
-          call.resolve((await this.paths.existing(call.key)) ?? (await this.paths.single(call.key, call.session)));
-        } catch (error) {
-          call.reject(error);
-        }
-      }),
-    );
-  }
-
-  private async alone(call: Call): Promise<void> {
-    try {
-      call.resolve(await this.paths.single(call.key, call.session));
-    } catch (error) {
-      call.reject(error);
-    }
+    return this.batch.run({ key, session });
   }
 }

@@ -12,7 +12,9 @@
  *   and its key are inserted in the same statement: neither exists without the other.
  * - Expiry: `UPDATE … WHERE status = 'active'` over rows locked `FOR UPDATE SKIP LOCKED`;
  *   a session ends once, and its callback is queued in the same statement.
- * - Callbacks: claimed with `FOR UPDATE SKIP LOCKED` and a lease (`leased_until`, `lease`).
+ * - Callbacks (the outbox): claimed per partner with `FOR UPDATE SKIP LOCKED` and a lease
+ *   (`leased_until`, `lease`), in one statement for all partners; the attempts of one
+ *   event-loop turn are recorded in one multi-row UPDATE (attempt-batch.ts).
  * - A statement that loses a deadlock or a serialization check (SQLSTATE 40P01, 40001) is
  *   retried, up to 3 times: it was rolled back whole.
  *
@@ -24,18 +26,25 @@
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { attemptValues, byDueTime, claimedColumns, toCallbackStats, toPendingCallback, toStoredCallback } from "../callback-rows.js";
 import type {
   CallbackAttempt,
+  CallbackClaim,
+  CallbackFilter,
+  CallbackStats,
   CloseFilter,
   ExpiredSession,
   Idempotent,
   IdempotencyKey,
   NewSession,
   PendingCallback,
+  RedeliveryTarget,
   SessionStatus,
   SessionStore,
+  StoredCallback,
   StoredSession,
 } from "../session-store.js";
+import { AttemptBatch } from "./attempt-batch.js";
 import { migratePostgres } from "./migrations.js";
 import { OpenSessionBatch } from "./open-session-batch.js";
 
@@ -139,20 +148,41 @@ const SQL = {
       WHERE status = 'active' AND id IN (SELECT id FROM sessions WHERE status = 'active' AND last_activity_at < $2 FOR UPDATE SKIP LOCKED)
       RETURNING id, partner_id, player_id
     ), queued AS (
-      INSERT INTO callbacks (session_id, partner_id, player_id, state, attempts, next_attempt_at, updated_at)
-      SELECT id, partner_id, player_id, 'pending', 0, $1, $1 FROM expired WHERE partner_id = ANY ($3::text[])
+      INSERT INTO callbacks (session_id, partner_id, player_id, callback_id, created_at, state, attempts, next_attempt_at, updated_at)
+      SELECT id, partner_id, player_id, gen_random_uuid()::text, $1, 'pending', 0, $1, $1 FROM expired WHERE partner_id = ANY ($3::text[])
     )
     SELECT id, partner_id, player_id FROM expired`,
+  /** $1 at, $2 lease ms, $3 partners, $4 their limits, $5 limit of the partners not listed, $6 lease token. */
   claimCallbacks: `
-    UPDATE callbacks SET leased_until = $1::bigint + $3::bigint, lease = $4
-    WHERE session_id IN (SELECT session_id FROM callbacks
-                         WHERE state = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
-                         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-    RETURNING session_id, partner_id, player_id, attempts, next_attempt_at`,
+    WITH quota AS (SELECT * FROM unnest($3::text[], $4::int[]) AS q(partner_id, slots)),
+    listed AS (
+      SELECT due.session_id FROM quota CROSS JOIN LATERAL (
+        SELECT session_id FROM callbacks c
+        WHERE c.partner_id = quota.partner_id AND c.state = 'pending' AND c.next_attempt_at <= $1 AND (c.leased_until IS NULL OR c.leased_until <= $1)
+        ORDER BY c.next_attempt_at LIMIT quota.slots FOR UPDATE SKIP LOCKED) due
+    ), unlisted AS (
+      SELECT session_id FROM callbacks
+      WHERE partner_id <> ALL ($3::text[]) AND state = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+      ORDER BY next_attempt_at LIMIT $5 FOR UPDATE SKIP LOCKED
+    )
+    UPDATE callbacks SET leased_until = $1::bigint + $2::bigint, lease = $6
+    WHERE session_id IN (SELECT session_id FROM listed UNION ALL SELECT session_id FROM unlisted)
+    RETURNING ${claimedColumns}`,
   recordAttempt: `
-    UPDATE callbacks SET state = $1, attempts = attempts + 1, next_attempt_at = COALESCE($2, next_attempt_at), last_error = $3,
-                         updated_at = $4, leased_until = NULL, lease = NULL
-    WHERE session_id = $5 AND lease = $6`,
+    UPDATE callbacks SET state = $1, attempts = attempts + 1, next_attempt_at = coalesce($2, next_attempt_at), last_error = $3, last_status = $4,
+                         delivered_at = coalesce($5, delivered_at), updated_at = $6, leased_until = NULL, lease = NULL
+    WHERE session_id = $7 AND lease = $8`,
+  listCallbacks: `
+    SELECT * FROM callbacks WHERE ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR state = $2)
+    ORDER BY created_at, session_id LIMIT $3`,
+  redeliverSessions: `
+    UPDATE callbacks SET state = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1
+    WHERE session_id = ANY ($2::text[]) RETURNING session_id`,
+  redeliverFailed: `
+    UPDATE callbacks SET state = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1
+    WHERE partner_id = $2 AND state = 'failed' RETURNING session_id`,
+  countCallbacks: "SELECT partner_id, state, count(*)::int AS count FROM callbacks WHERE state IN ('pending', 'failed') GROUP BY partner_id, state",
+  oldestPending: "SELECT min(created_at) AS oldest FROM callbacks WHERE state = 'pending'",
   forgetKeys: "DELETE FROM idempotency_keys WHERE created_at < $1",
   sessionById: "SELECT * FROM sessions WHERE id = $1",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = $1",
@@ -164,8 +194,13 @@ const RETRYABLE = new Set(["40P01", "40001"]);
 
 class PostgresSessionStore implements SessionStore {
   private readonly openBatch: OpenSessionBatch;
+  private readonly attempts: AttemptBatch;
 
   constructor(private readonly pool: pg.Pool) {
+    this.attempts = new AttemptBatch(pool, async (callback, attempt, at) => {
+      const result = await this.query("recordAttempt", [...attemptValues(attempt, at), at, callback.sessionId, callback.lease]);
+      return result.rowCount === 1;
+    });
     this.openBatch = new OpenSessionBatch({ pool, single: (key, session) => this.openSessionAlone(key, session), existing: (key) => this.storedKey(key) as Promise<Idempotent<{ sessionId: string }> | undefined> });
   }
 
@@ -231,19 +266,33 @@ class PostgresSessionStore implements SessionStore {
     return result.rows.map((row) => ({ sessionId: row.id as string, partnerId: row.partner_id as string, playerId: row.player_id as string }));
   }
 
-  async claimDueCallbacks(at: number, limit: number, leaseMs: number): Promise<PendingCallback[]> {
+  async claimDueCallbacks(claim: CallbackClaim): Promise<PendingCallback[]> {
     const lease = randomUUID();
-    const result = await this.query("claimCallbacks", [at, limit, leaseMs, lease]);
-    return result.rows
-      .sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at))
-      .map((row) => ({ sessionId: row.session_id as string, partnerId: row.partner_id as string, playerId: row.player_id as string, attempts: Number(row.attempts), lease }));
+    const perPartner = [...(claim.perPartner ?? [])];
+    if (!perPartner.some(([, limit]) => limit > 0) && (claim.others ?? 0) <= 0) return [];
+    // Partners with limit 0 are listed too: `others` leaves every listed partner out.
+    const names = perPartner.map(([partnerId]) => partnerId);
+    const limits = perPartner.map(([, limit]) => Math.max(0, Math.floor(limit)));
+    const result = await this.query("claimCallbacks", [claim.at, claim.leaseMs, names, limits, claim.others ?? 0, lease]);
+    return byDueTime(result.rows).map((row) => toPendingCallback(row, lease));
   }
 
-  async recordCallbackAttempt(callback: Pick<PendingCallback, "sessionId" | "lease">, attempt: CallbackAttempt, at: number): Promise<boolean> {
-    const result = await this.query("recordAttempt", [
-      attempt.state, attempt.state === "pending" ? attempt.nextAttemptAt : null, attempt.state === "delivered" ? null : attempt.error, at, callback.sessionId, callback.lease,
-    ]);
-    return result.rowCount === 1;
+  recordCallbackAttempt(callback: Pick<PendingCallback, "sessionId" | "lease">, attempt: CallbackAttempt, at: number): Promise<boolean> {
+    return this.attempts.record(callback, attempt, at);
+  }
+
+  async listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]> {
+    return (await this.query("listCallbacks", [filter.partnerId ?? null, filter.state ?? null, filter.limit])).rows.map(toStoredCallback);
+  }
+
+  async redeliverCallbacks(target: RedeliveryTarget, at: number): Promise<string[]> {
+    const result = "sessionIds" in target ? await this.query("redeliverSessions", [at, [...target.sessionIds]]) : await this.query("redeliverFailed", [at, target.partnerId]);
+    return result.rows.map((row) => row.session_id as string);
+  }
+
+  async callbackStats(): Promise<CallbackStats> {
+    const [counts, oldest] = await Promise.all([this.query("countCallbacks"), this.query("oldestPending")]);
+    return toCallbackStats(counts.rows, oldest.rows[0]?.oldest);
   }
 
   async forgetIdempotencyKeys(before: number): Promise<number> {

@@ -2,6 +2,14 @@
  * Schema migrations of the SQLite store, applied in order. `PRAGMA user_version` holds
  * the number of migrations applied; add new ones at the end, never edit an applied one.
  */
+
+/**
+ * SQL that makes a random UUID v4 in lowercase (RFC 9562 layout: version nibble 4, variant
+ * 8–b), from SQLite's `randomblob` (its CSPRNG). Evaluated once per row.
+ */
+export const sqliteUuidV4 = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+  substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+
 export const migrations: readonly string[] = [
   `CREATE TABLE sessions (
      id                 TEXT PRIMARY KEY,
@@ -49,4 +57,17 @@ export const migrations: readonly string[] = [
   // 2: the delivery lease of a callback (claimDueCallbacks), as in the PostgreSQL store.
   `ALTER TABLE callbacks ADD COLUMN leased_until INTEGER;
    ALTER TABLE callbacks ADD COLUMN lease TEXT;`,
+  // 3: the outbox of issue 9: a stable callback id, the first-created time, the last
+  // answer's status and the delivery time; indexes for claims per partner, the list and
+  // the age of the oldest pending callback. Rows queued before get an id now.
+  `ALTER TABLE callbacks ADD COLUMN callback_id TEXT;
+   ALTER TABLE callbacks ADD COLUMN created_at INTEGER;
+   ALTER TABLE callbacks ADD COLUMN last_status INTEGER;
+   ALTER TABLE callbacks ADD COLUMN delivered_at INTEGER;
+   UPDATE callbacks SET callback_id = ${sqliteUuidV4},
+                        created_at = COALESCE((SELECT ended_at FROM sessions WHERE sessions.id = callbacks.session_id), updated_at),
+                        delivered_at = CASE WHEN state = 'delivered' THEN updated_at END;
+   CREATE UNIQUE INDEX callbacks_by_callback_id ON callbacks (callback_id);
+   CREATE INDEX callbacks_due_by_partner ON callbacks (partner_id, state, next_attempt_at);
+   CREATE INDEX callbacks_by_age ON callbacks (state, created_at);`,
 ];

@@ -19,18 +19,24 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "libsql";
-import { migrations } from "./migrations.js";
+import { attemptValues, byDueTime, claimedColumns, toCallbackStats, toPendingCallback, toStoredCallback } from "../callback-rows.js";
+import { migrations, sqliteUuidV4 } from "./migrations.js";
 import { WalLimit, walLimits, type WalLimitOptions } from "./wal-limit.js";
 import type {
   CallbackAttempt,
+  CallbackClaim,
+  CallbackFilter,
+  CallbackStats,
   CloseFilter,
   ExpiredSession,
   Idempotent,
   IdempotencyKey,
   NewSession,
   PendingCallback,
+  RedeliveryTarget,
   SessionStatus,
   SessionStore,
+  StoredCallback,
   StoredSession,
 } from "../session-store.js";
 import { WriteQueue } from "./write-queue.js";
@@ -123,18 +129,33 @@ const SQL = {
   clearHistory: `UPDATE sessions SET history_cleared = 1 WHERE ${CLOSE_MATCH} AND status <> 'active'`,
   close: `UPDATE sessions SET status = 'closed', ended_at = ?, last_activity_at = ?, history_cleared = MAX(history_cleared, ?)
           WHERE ${CLOSE_MATCH} AND status = 'active'`,
-  queueCallbacks: `INSERT INTO callbacks (session_id, partner_id, player_id, state, attempts, next_attempt_at, updated_at)
-                   SELECT id, partner_id, player_id, 'pending', 0, ?, ? FROM sessions
+  queueCallbacks: `INSERT INTO callbacks (session_id, partner_id, player_id, callback_id, created_at, state, attempts, next_attempt_at, updated_at)
+                   SELECT id, partner_id, player_id, ${sqliteUuidV4}, ?, 'pending', 0, ?, ? FROM sessions
                    WHERE status = 'active' AND last_activity_at < ? AND partner_id IN (SELECT value FROM json_each(?))`,
   expire: "UPDATE sessions SET status = 'expired', ended_at = ? WHERE status = 'active' AND last_activity_at < ? RETURNING id, partner_id, player_id",
-  claimCallbacks: `UPDATE callbacks SET leased_until = ?, lease = ?
-                   WHERE session_id IN (SELECT session_id FROM callbacks
-                                        WHERE state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
-                                        ORDER BY next_attempt_at LIMIT ?)
-                   RETURNING session_id, partner_id, player_id, attempts, next_attempt_at`,
-  recordAttempt: `UPDATE callbacks SET state = ?, attempts = attempts + 1, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?, updated_at = ?,
-                                       leased_until = NULL, lease = NULL
+  /** Leases the due callbacks of one partner (bound: leased until, lease, partner, at, at, limit); index callbacks_due_by_partner. */
+  claimPartner: `UPDATE callbacks SET leased_until = ?, lease = ?
+                 WHERE session_id IN (SELECT session_id FROM callbacks
+                                      WHERE partner_id = ? AND state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
+                                      ORDER BY next_attempt_at LIMIT ?)
+                 RETURNING ${claimedColumns}`,
+  /** Leases the due callbacks of the partners not in a JSON list (bound: leased until, lease, list, at, at, limit). */
+  claimOthers: `UPDATE callbacks SET leased_until = ?, lease = ?
+                WHERE session_id IN (SELECT session_id FROM callbacks
+                                     WHERE partner_id NOT IN (SELECT value FROM json_each(?)) AND state = 'pending' AND next_attempt_at <= ?
+                                       AND (leased_until IS NULL OR leased_until <= ?)
+                                     ORDER BY next_attempt_at LIMIT ?)
+                RETURNING ${claimedColumns}`,
+  recordAttempt: `UPDATE callbacks SET state = ?, attempts = attempts + 1, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?, last_status = ?,
+                                       delivered_at = COALESCE(?, delivered_at), updated_at = ?, leased_until = NULL, lease = NULL
                   WHERE session_id = ? AND lease = ?`,
+  listCallbacks: `SELECT * FROM callbacks WHERE (? IS NULL OR partner_id = ?) AND (? IS NULL OR state = ?) ORDER BY created_at, session_id LIMIT ?`,
+  redeliverSessions: `UPDATE callbacks SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
+                      WHERE session_id IN (SELECT value FROM json_each(?)) RETURNING session_id`,
+  redeliverFailed: `UPDATE callbacks SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
+                    WHERE partner_id = ? AND state = 'failed' RETURNING session_id`,
+  countCallbacks: "SELECT partner_id, state, count(*) AS count FROM callbacks WHERE state IN ('pending', 'failed') GROUP BY partner_id, state",
+  oldestPending: "SELECT min(created_at) AS oldest FROM callbacks WHERE state = 'pending'",
   forgetKeys: "DELETE FROM idempotency_keys WHERE created_at < ?",
   sessionById: "SELECT * FROM sessions WHERE id = ?",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = ?",
@@ -213,29 +234,46 @@ class SqliteSessionStore implements SessionStore {
 
   expireIdleSessions(idleBefore: number, at: number, callbackPartners: ReadonlySet<string>): Promise<ExpiredSession[]> {
     return this.write(() => {
-      this.statement(SQL.queueCallbacks).run(at, at, idleBefore, JSON.stringify([...callbackPartners]));
+      this.statement(SQL.queueCallbacks).run(at, at, at, idleBefore, JSON.stringify([...callbackPartners]));
       const rows = this.statement(SQL.expire).all(at, idleBefore) as Row[];
       return rows.map((row) => ({ sessionId: row.id as string, partnerId: row.partner_id as string, playerId: row.player_id as string }));
     });
   }
 
-  claimDueCallbacks(at: number, limit: number, leaseMs: number): Promise<PendingCallback[]> {
+  claimDueCallbacks(claim: CallbackClaim): Promise<PendingCallback[]> {
     const lease = randomUUID();
+    const { at } = claim;
     return this.write(() => {
-      const rows = this.statement(SQL.claimCallbacks).all(at + leaseMs, lease, at, at, limit) as Row[];
-      return rows
-        .sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at))
-        .map((row) => ({ sessionId: row.session_id as string, partnerId: row.partner_id as string, playerId: row.player_id as string, attempts: Number(row.attempts), lease }));
+      const until = at + claim.leaseMs;
+      const rows: Row[] = [];
+      for (const [partnerId, limit] of claim.perPartner ?? []) {
+        if (limit > 0) rows.push(...(this.statement(SQL.claimPartner).all(until, lease, partnerId, at, at, limit) as Row[]));
+      }
+      const listed = JSON.stringify([...(claim.perPartner?.keys() ?? [])]);
+      if ((claim.others ?? 0) > 0) rows.push(...(this.statement(SQL.claimOthers).all(until, lease, listed, at, at, claim.others) as Row[]));
+      return byDueTime(rows).map((row) => toPendingCallback(row, lease));
     });
   }
 
   recordCallbackAttempt(callback: Pick<PendingCallback, "sessionId" | "lease">, attempt: CallbackAttempt, at: number): Promise<boolean> {
-    return this.write(
-      () =>
-        this.statement(SQL.recordAttempt).run(
-          attempt.state, attempt.state === "pending" ? attempt.nextAttemptAt : null, attempt.state === "delivered" ? null : attempt.error, at, callback.sessionId, callback.lease,
-        ).changes === 1,
-    );
+    return this.write(() => this.statement(SQL.recordAttempt).run(...attemptValues(attempt, at), at, callback.sessionId, callback.lease).changes === 1);
+  }
+
+  async listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]> {
+    const partner = filter.partnerId ?? null;
+    const state = filter.state ?? null;
+    return (this.statement(SQL.listCallbacks).all(partner, partner, state, state, filter.limit) as Row[]).map(toStoredCallback);
+  }
+
+  redeliverCallbacks(target: RedeliveryTarget, at: number): Promise<string[]> {
+    return this.write(() => {
+      const rows = "sessionIds" in target ? this.statement(SQL.redeliverSessions).all(at, at, JSON.stringify(target.sessionIds)) : this.statement(SQL.redeliverFailed).all(at, at, target.partnerId);
+      return (rows as Row[]).map((row) => row.session_id as string);
+    });
+  }
+
+  async callbackStats(): Promise<CallbackStats> {
+    return toCallbackStats(this.statement(SQL.countCallbacks).all() as Row[], (this.statement(SQL.oldestPending).get() as Row).oldest);
   }
 
   forgetIdempotencyKeys(before: number): Promise<number> {

@@ -1,7 +1,9 @@
 // Two server processes on one PostgreSQL database behave as one service (issue "Storage
 // that outgrows one machine"): one uuid spread over both settles to one session and one
 // URL (or one winner and 409 G.03), a session opened on one closes on the other, their
-// sweeps deliver each session expired callback once, both answer 500 G.01 and report
+// sweeps deliver each session expired callback once, one takes over the callbacks of the
+// other when that one is killed (kill -9) during delivery (issue 9: the repeat carries the
+// same callback id and the receiver records it once), both answer 500 G.01 and report
 // unhealthy while the database is lost and recover by themselves, and after kill -9 of one
 // the other replays its acknowledged ENTERs. The database password is never logged.
 import { randomBytes } from "node:crypto";
@@ -14,9 +16,12 @@ import { makeDataDir, removeDataDir, startChildServer, type ChildServer } from "
 import { createTestDatabase, skipPostgres, type TestDatabase } from "../../support/postgres.js";
 import { enterBody, postRaw } from "../../support/requests.js";
 import { startTestReceiver, type TestReceiver } from "../../support/servers.js";
+import { startGate, type Gate } from "../../support/callback-receivers.js";
 
 const mainPartner: Partner = { memberId: "casino-main", secret: "casino-main-secret-0001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: false };
 const callbackPartner: Partner = { memberId: "casino-cb", secret: "casino-cb-secret-00001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
+/** Its receiver is behind a gate that can hold the attempts in flight. */
+const slowPartner: Partner = { memberId: "casino-slow", secret: "casino-slow-secret-0001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
 
 /** Polls `check` every 50 ms until it holds or `ms` pass; returns whether it held. */
 async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<boolean> {
@@ -35,6 +40,8 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
   let database: TestDatabase;
   let password: string;
   let receiver: TestReceiver;
+  let gate: Gate;
+  let env: NodeJS.ProcessEnv;
   let a: ChildServer;
   let b: ChildServer;
   /** ENTER with exactly these bytes, signed for `partner`. */
@@ -44,17 +51,28 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
 
   beforeAll(async () => {
     dataDir = makeDataDir();
-    [database, receiver] = await Promise.all([createTestDatabase("multi"), startTestReceiver([{ ...callbackPartner, sessionExpiredCallback: false }])]);
+    [database, receiver] = await Promise.all([createTestDatabase("multi"), startTestReceiver([{ ...callbackPartner, sessionExpiredCallback: false }, { ...slowPartner, sessionExpiredCallback: false }])]);
+    gate = await startGate(receiver.baseUrl);
     const owner = await database.createOwner();
     password = owner.password;
     const partnersFile = join(dataDir, "partners.json");
-    writeFileSync(partnersFile, JSON.stringify({ partners: [mainPartner, { ...callbackPartner, callbackUrl: receiver.baseUrl }] }));
-    const env = { DATABASE_URL: owner.url, LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex"), PARTNERS_FILE: partnersFile, EXPIRY_SWEEP_SECONDS: "0.2", LOG_LEVEL: "info" };
+    writeFileSync(partnersFile, JSON.stringify({ partners: [mainPartner, { ...callbackPartner, callbackUrl: receiver.baseUrl }, { ...slowPartner, callbackUrl: gate.url }] }));
+    env = {
+      DATABASE_URL: owner.url,
+      LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex"),
+      PARTNERS_FILE: partnersFile,
+      EXPIRY_SWEEP_SECONDS: "0.2",
+      LOG_LEVEL: "info",
+      // A lease of 3 s: how soon an instance takes over the callbacks of one that died.
+      CALLBACK_TIMEOUT_MS: "2000",
+      CALLBACK_LEASE_MARGIN_SECONDS: "1",
+      CALLBACK_PARTNER_CONCURRENCY: "1",
+    };
     [a, b] = await Promise.all([startChildServer(dataDir, env), startChildServer(dataDir, env)]);
   });
 
   afterAll(async () => {
-    await Promise.all([a?.process.stop(), b?.process.stop(), receiver?.close()]);
+    await Promise.all([a?.process.stop(), b?.process.stop(), receiver?.close(), gate?.close()]);
     await database?.drop();
     if (dataDir) removeDataDir(dataDir);
   });
@@ -97,6 +115,28 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
     expect(received).toHaveLength(24);
     expect(received.every((callback) => callback.deliveries === 1)).toBe(true);
     expect(await count("SELECT count(*) FROM sessions WHERE partner_id = $1 AND status = 'expired'", [callbackPartner.memberId])).toBe(24);
+  });
+
+  it("takes over the callbacks of an instance killed during delivery; the repeat carries the same callback id and is recorded once", async () => {
+    gate.hold = true;
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, index) => enter(a, enterBody({ player: { ...enterBody().player, id: `slow-${index}` } }), slowPartner)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+    await database.query("UPDATE sessions SET last_activity_at = 0 WHERE partner_id = $1", [slowPartner.memberId]);
+    // One attempt in flight per instance (CALLBACK_PARTNER_CONCURRENCY=1), both held: kill -9 one.
+    expect(await eventually(async () => gate.held() === 2)).toBe(true);
+    process.kill(-b.process.child.pid!, "SIGKILL");
+    await new Promise((resolve) => b.process.child.once("exit", resolve));
+    gate.release();
+    const delivered = async () => (await count("SELECT count(*) FROM callbacks WHERE partner_id = $1 AND state = 'delivered'", [slowPartner.memberId])) === 6;
+    expect(await eventually(delivered)).toBe(true);
+    const received = receiver.received().filter((entry) => entry.memberId === slowPartner.memberId);
+    expect(received).toHaveLength(6);
+    const repeated = received.filter((entry) => entry.deliveries > 1);
+    expect(repeated).toHaveLength(1); // the killed instance's attempt, sent again by the other
+    const attempts = gate.seen.filter((request) => request.body.sessionId === repeated[0]!.body.sessionId);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.body.callbackId).toBe(attempts[0]!.body.callbackId);
+    b = await startChildServer(dataDir, env);
   });
 
   it("answers 500 G.01 and reports unhealthy while the database is lost, and recovers by itself", async () => {

@@ -10,10 +10,10 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runSignCli } from "../../../src/cli/sign.js";
 import { createSessionApiClient } from "../../../src/client.js";
-import { partnerDirectory, type Partner } from "../../../src/partners/directory.js";
-import { startSessionExpiry } from "../../../src/server/session-expiry.js";
+import type { Partner } from "../../../src/partners/directory.js";
 import { requestSignature, signRequest } from "../../../src/signing.js";
 import { rawExchange, requestHead } from "../../support/raw-http.js";
+import { startCallbackLoops } from "../../support/callback-loops.js";
 import { enterBody } from "../../support/requests.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
 
@@ -63,8 +63,8 @@ beforeAll(async () => {
 
   // Expiry: a delivered callback (casino-one) and one that cannot be delivered (casino-gone).
   clock += 31 * 60_000;
-  const expiry = startSessionExpiry({ store: server.store, partners: partnerDirectory([casino, gone]), log: server.app.log, providerId: "luckymonaco", idleTimeoutMs: 30 * 60_000, sweepIntervalMs: 3_600_000, retryDelaysMs: [], now: () => clock });
-  await expiry.sweep();
+  const expiry = startCallbackLoops({ store: server.store, partners: [casino, gone], log: server.app.log, idleTimeoutMs: 30 * 60_000, retrySchedule: [0.001], attemptTimeoutMs: 500, now: () => clock });
+  await expiry.sweepAndDeliver();
   await expiry.stop();
   for (const { body } of receiver.received()) {
     keep(body.hash);

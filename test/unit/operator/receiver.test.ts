@@ -3,6 +3,7 @@
 // counting repeats), accepts fields it does not know, and answers per the spec.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessionApiClient } from "../../../src/client.js";
+import { sessionExpiredDedupeKey } from "../../../src/index.js";
 import { postRaw, SANDBOX, withBodyHash } from "../../support/requests.js";
 import { startTestReceiver, type TestReceiver } from "../../support/servers.js";
 
@@ -23,6 +24,23 @@ it("records a signed callback once and counts repeated deliveries", async () => 
   }
   const [recorded] = receiver.received();
   expect(recorded).toMatchObject({ memberId: "demo", deliveries: 2, body: { ...expiry, hash: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+});
+
+it("dedupes by callbackId: a repeat of one id is recorded once, another id is recorded, a body without one falls back to sessionId", async () => {
+  const lucky = createSessionApiClient({ baseUrl: receiver.baseUrl, partnerId: SANDBOX.memberId, secret: SANDBOX.secret });
+  const base = { ...expiry, sessionId: "11112222333344445555666677778888", createdAt: "2026-11-21T23:59:00Z" };
+  const first = { ...base, callbackId: "0f0e0d0c-0b0a-4908-8706-050403020100" };
+  const other = { ...base, callbackId: "aaaaaaaa-bbbb-4ccc-9ddd-eeeeeeeeeeee" };
+  for (const body of [first, first, other, base, base]) expect((await lucky.POST("/V4/sessionexpired", { body })).data).toEqual({ error: 0, description: "Success" });
+  const recorded = receiver.received().filter((entry) => entry.body.sessionId === base.sessionId);
+  expect(recorded.map((entry) => [entry.body.callbackId, entry.deliveries])).toEqual([
+    [first.callbackId, 2],
+    [other.callbackId, 1],
+    [undefined, 2],
+  ]);
+  expect(sessionExpiredDedupeKey("demo", first)).toBe(`demo callback ${first.callbackId}`);
+  expect(sessionExpiredDedupeKey("demo", base)).toBe(`demo session ${base.sessionId}`);
+  expect(sessionExpiredDedupeKey("other", first)).not.toBe(sessionExpiredDedupeKey("demo", first));
 });
 
 it("accepts fields it does not know, as long as they are signed", async () => {

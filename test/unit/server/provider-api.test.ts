@@ -152,7 +152,7 @@ describe("Kyren CloseSession (closeSessionKyren)", () => {
 
 describe("the rest of the server", () => {
   it("answers /health and the bundle it serves (the docs at /docs/: test/integration/docs)", async () => {
-    expect(await (await fetch(`${server.baseUrl}/health`)).json()).toEqual({ status: "ok" });
+    expect(await (await fetch(`${server.baseUrl}/health`)).json()).toEqual({ status: "ok", callbacks: { pending: 0, failed: 0, oldestPendingAgeSeconds: 0 } });
     const json = await fetch(`${server.baseUrl}/openapi.json`);
     expect(json.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await json.json()).toEqual(bundledSpec);

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operationsById, type OperationId } from "../../../generated/operations.js";
 import { signedCall } from "../../../src/cli/sign.js";
 import { getAtPointer } from "../../../src/json-pointer.js";
-import { partnerDirectory, type Partner } from "../../../src/partners/directory.js";
-import { startSessionExpiry, type SessionExpiry } from "../../../src/server/session-expiry.js";
+import type { Partner } from "../../../src/partners/directory.js";
 import { signRequest, type JsonObject } from "../../../src/signing.js";
+import { startCallbackLoops, type CallbackLoops } from "../../support/callback-loops.js";
 import { enterBody } from "../../support/requests.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
 
@@ -33,13 +33,13 @@ const strict: Partner = { memberId: "casino-strict", secret: "casino-strict-secr
 
 let server: TestServer;
 let receiver: TestReceiver;
-let expiry: SessionExpiry;
+let expiry: CallbackLoops;
 
 beforeAll(async () => {
   receiver = await startTestReceiver([casino], { now });
   casino.callbackUrl = receiver.baseUrl;
   server = await startTestServer({ partners: [casino, strict], now, signatureToleranceSeconds: TOLERANCE_S });
-  expiry = startSessionExpiry({ store: server.store, partners: partnerDirectory([casino, strict]), log: server.app.log, providerId: "luckymonaco", idleTimeoutMs: IDLE_MS, sweepIntervalMs: 3_600_000, now });
+  expiry = startCallbackLoops({ store: server.store, partners: [casino, strict], log: server.app.log, idleTimeoutMs: IDLE_MS, now });
 });
 afterAll(async () => {
   await expiry?.stop();
@@ -123,7 +123,7 @@ describe.each(providerOperations.map((operation) => [operation.operationId, oper
     const late = await send(call);
     expect([late.status, codeOf(operationId, late)]).toEqual([401, "G.04"]);
     clock = signedAtMs + 49 * 3600_000;
-    await expiry.sweep(); // forgets idempotency keys older than 48 h
+    await expiry.sweepAndDeliver(); // forgets idempotency keys older than 48 h
     const afterRetention = await send(call);
     expect([afterRetention.status, codeOf(operationId, afterRetention)]).toEqual([401, "G.04"]);
   });
@@ -197,7 +197,7 @@ describe("a replayed V4 close after the player came back (the review's attack)",
     expect((await server.store.getSession(secondSession.id))?.status).toBe("active");
 
     clock += IDLE_MS + 1000;
-    await expiry.sweep();
+    await expiry.sweepAndDeliver();
     expect((await server.store.getSession(secondSession.id))?.status).toBe("expired");
     const callbacks = receiver.received().filter((entry) => entry.body.playerId === player);
     expect(callbacks).toEqual([expect.objectContaining({ memberId: "casino-one", deliveries: 1, body: expect.objectContaining({ sessionId: secondSession.id, timestamp: Math.floor(clock / 1000) }) })]);

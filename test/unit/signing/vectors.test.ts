@@ -12,7 +12,7 @@ describe("signing test vectors", () => {
   it("has at least 8 vectors covering the cases the guide promises", () => {
     const names = vectors.map((vector) => vector.name);
     expect(vectors.length).toBeGreaterThanOrEqual(8);
-    for (const expected of ["non-ascii", "empty-string", "null-token", "key-order", "enter-nested-body", "other-secret", "close-session-with-timestamp", "enter-with-timestamp", "session-expired-with-timestamp"]) {
+    for (const expected of ["non-ascii", "empty-string", "null-token", "key-order", "enter-nested-body", "other-secret", "close-session-with-timestamp", "enter-with-timestamp", "session-expired-with-timestamp", "session-expired-with-callback-id"]) {
       expect(names.some((name) => name.includes(expected)), expected).toBe(true);
     }
   });

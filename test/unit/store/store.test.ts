@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../../../src/store/open-store.js";
+import { postgresMigrations } from "../../../src/store/postgres/migrations.js";
 import type { IdempotencyKey, NewSession, SessionStore } from "../../../src/store/session-store.js";
+import { migrations as sqliteMigrations } from "../../../src/store/sqlite/migrations.js";
 import { createTestDatabase, skipPostgres, type TestDatabase } from "../../support/postgres.js";
 
 /** One store implementation under test: a database for the file, and stores ("instances") on it. */
@@ -17,6 +19,8 @@ interface Backend {
   setup(): Promise<void>;
   /** A fresh database for one test (an emptied one on PostgreSQL); returns its URL. */
   freshDatabase(): Promise<string>;
+  /** A fresh database with the schema of before the outbox migration (issue 9) and `rows` (SQL) in it; returns its URL. */
+  databaseBeforeOutbox(rows: string): Promise<string>;
   /** Sets the recorded schema version of the database at `url`, as a newer server would. */
   setSchemaVersion(url: string, version: number): Promise<void>;
   teardown(): Promise<void>;
@@ -33,6 +37,14 @@ const sqliteBackend = (): Backend => {
     },
     async freshDatabase() {
       return join(dir, `store-${++count}.db`);
+    },
+    async databaseBeforeOutbox(rows) {
+      const url = join(dir, `store-${++count}.db`);
+      const { default: Database } = await import("libsql");
+      const db = new Database(url);
+      db.exec(`${sqliteMigrations[0]}; ${sqliteMigrations[1]}; PRAGMA user_version = 2; ${rows}`);
+      db.close();
+      return url;
     },
     async setSchemaVersion(url, version) {
       const store = await openStore(url);
@@ -59,6 +71,14 @@ const postgresBackend = (): Backend => {
     async freshDatabase() {
       await database!.query("DROP TABLE IF EXISTS callbacks, idempotency_keys, sessions, schema_migrations");
       return database!.url;
+    },
+    async databaseBeforeOutbox(rows) {
+      const url = await this.freshDatabase();
+      await database!.query(postgresMigrations[0]!.sql);
+      await database!.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+      await database!.query("INSERT INTO schema_migrations (version, description) VALUES (1, 'before the outbox')");
+      await database!.query(rows);
+      return url;
     },
     async setSchemaVersion(url, version) {
       const store = await openStore(url);
@@ -92,6 +112,12 @@ function session(overrides: Partial<NewSession> = {}): NewSession {
     ...overrides,
   };
 }
+
+/** A lowercase UUID v4 (RFC 9562: version 4, variant 10xx). */
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Claims up to `limit` due callbacks of any partner at `at`, leased for `leaseMs`. */
+const claim = (on: SessionStore, at: number, limit: number, leaseMs: number) => on.claimDueCallbacks({ at, leaseMs, others: limit });
 
 const key = (uuid: string, fingerprint = "f1", operationId: IdempotencyKey["operationId"] = "enterGameSession"): IdempotencyKey => ({ partnerId: "demo", uuid, operationId, fingerprint });
 const everything = (playerId = "player-1001") => ({ partnerId: "demo", playerId, gameId: undefined, clearHistory: false });
@@ -212,7 +238,7 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         const sweeps = await Promise.all(Array.from({ length: 6 }, (_, index) => (index % 2 ? second : store).expireIdleSessions(500, 1000, new Set(["demo"]))));
         const expired = sweeps.flat().map((entry) => entry.sessionId);
         expect(expired.sort()).toEqual(idle.map((created) => created.id).sort());
-        const claimed = await store.claimDueCallbacks(1000, 100, 60_000);
+        const claimed = await claim(store, 1000, 100, 60_000);
         expect(claimed.map((callback) => callback.sessionId).sort()).toEqual(idle.map((created) => created.id).sort());
       });
 
@@ -221,7 +247,7 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         const idle = Array.from({ length: 20 }, (_, index) => session({ createdAt: 100, playerId: `cb-${index}` }));
         for (const [index, created] of idle.entries()) await store.openSession(key(`cb-${index}`), created);
         await store.expireIdleSessions(500, 1000, new Set(["demo"]));
-        const claims = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 ? second : store).claimDueCallbacks(1000, 3, 60_000)));
+        const claims = await Promise.all(Array.from({ length: 10 }, (_, index) => claim(index % 2 ? second : store, 1000, 3, 60_000)));
         const claimedIds = claims.flat().map((callback) => callback.sessionId);
         expect(new Set(claimedIds).size).toBe(claimedIds.length);
         expect(claimedIds.sort()).toEqual(idle.map((created) => created.id).sort());
@@ -277,7 +303,9 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         expect(expired.map((entry) => entry.sessionId).sort()).toEqual([idle.id, otherPartner.id].sort());
         expect(await store.getSession(idle.id)).toMatchObject({ status: "expired", endedAt: 1000 });
         expect((await store.getSession(fresh.id))?.status).toBe("active");
-        expect(await store.claimDueCallbacks(1000, 10, 100)).toEqual([{ sessionId: idle.id, partnerId: "demo", playerId: "player-1001", attempts: 0, lease: expect.any(String) }]);
+        expect(await claim(store, 1000, 10, 100)).toEqual([
+          { sessionId: idle.id, partnerId: "demo", playerId: "player-1001", callbackId: expect.stringMatching(UUID_V4), createdAt: 1000, attempts: 0, lease: expect.any(String) },
+        ]);
         expect(await store.expireIdleSessions(500, 1001, new Set(["demo"]))).toEqual([]);
       });
 
@@ -287,16 +315,16 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         await store.openSession(key("c"), retried);
         await store.openSession(key("d"), refused);
         await store.expireIdleSessions(10, 20, new Set(["demo"]));
-        const claimed = await store.claimDueCallbacks(20, 10, 100);
+        const claimed = await claim(store, 20, 10, 100);
         expect(claimed.map((callback) => callback.attempts)).toEqual([0, 0]);
         const [first, second] = [claimed.find((callback) => callback.sessionId === retried.id)!, claimed.find((callback) => callback.sessionId === refused.id)!];
         expect(await store.recordCallbackAttempt(first, { state: "pending", nextAttemptAt: 100, error: "HTTP 503" }, 21)).toBe(true);
         expect(await store.recordCallbackAttempt(second, { state: "failed", error: "HTTP 400" }, 21)).toBe(true);
-        expect(await store.claimDueCallbacks(99, 10, 100)).toEqual([]);
-        const again = await store.claimDueCallbacks(100, 10, 100);
+        expect(await claim(store, 99, 10, 100)).toEqual([]);
+        const again = await claim(store, 100, 10, 100);
         expect(again).toMatchObject([{ sessionId: retried.id, attempts: 1 }]);
-        expect(await store.recordCallbackAttempt(again[0]!, { state: "delivered" }, 101)).toBe(true);
-        expect(await store.claimDueCallbacks(10_000, 10, 100)).toEqual([]);
+        expect(await store.recordCallbackAttempt(again[0]!, { state: "delivered", status: 200 }, 101)).toBe(true);
+        expect(await claim(store, 10_000, 10, 100)).toEqual([]);
       });
 
       it("hands a callback to another claimant once its lease ran out, and ignores the late holder", async () => {
@@ -304,16 +332,130 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         const idle = session({ createdAt: 1 });
         await store.openSession(key("lease"), idle);
         await store.expireIdleSessions(10, 20, new Set(["demo"]));
-        const [held] = await store.claimDueCallbacks(20, 10, 1000);
+        const [held] = await claim(store, 20, 10, 1000);
         expect(held?.sessionId).toBe(idle.id);
-        expect(await second.claimDueCallbacks(1019, 10, 1000)).toEqual([]);
-        const [taken] = await second.claimDueCallbacks(1020, 10, 1000);
+        expect(await claim(second, 1019, 10, 1000)).toEqual([]);
+        const [taken] = await claim(second, 1020, 10, 1000);
         expect(taken).toMatchObject({ sessionId: idle.id, attempts: 0 });
         expect(taken!.lease).not.toBe(held!.lease);
         // The first holder comes back late: its attempt is not recorded over the new holder's.
-        expect(await store.recordCallbackAttempt(held!, { state: "delivered" }, 1500)).toBe(false);
+        expect(await store.recordCallbackAttempt(held!, { state: "delivered", status: 200 }, 1500)).toBe(false);
         expect(await second.recordCallbackAttempt(taken!, { state: "pending", nextAttemptAt: 3000, error: "HTTP 502" }, 1500)).toBe(true);
-        expect(await store.claimDueCallbacks(3000, 10, 1000)).toMatchObject([{ sessionId: idle.id, attempts: 1 }]);
+        expect(await claim(store, 3000, 10, 1000)).toMatchObject([{ sessionId: idle.id, attempts: 1 }]);
+      });
+    });
+
+    describe("the callback outbox", () => {
+      /** Opens `count` sessions of each partner, all idle at 1000, and expires them at `at`. */
+      async function expireMany(partners: Record<string, number>, at = 2000): Promise<string[]> {
+        const ids: string[] = [];
+        for (const [partnerId, count] of Object.entries(partners)) {
+          for (let index = 0; index < count; index++) {
+            const created = session({ partnerId, createdAt: 1000, playerId: `${partnerId}-${index}` });
+            await store.openSession({ ...key(`${partnerId}-${index}`), partnerId }, created);
+            ids.push(created.id);
+          }
+        }
+        await store.expireIdleSessions(1500, at, new Set(Object.keys(partners)));
+        return ids;
+      }
+
+      it("gives each callback its own UUID v4 and creation time, the same on every claim", async () => {
+        await expireMany({ demo: 3 });
+        const first = await claim(store, 2000, 10, 100);
+        expect(first.map((callback) => callback.callbackId)).toEqual([expect.stringMatching(UUID_V4), expect.stringMatching(UUID_V4), expect.stringMatching(UUID_V4)]);
+        expect(new Set(first.map((callback) => callback.callbackId)).size).toBe(3);
+        expect(first.every((callback) => callback.createdAt === 2000)).toBe(true);
+        for (const callback of first) expect(await store.recordCallbackAttempt(callback, { state: "pending", nextAttemptAt: 3000, error: "HTTP 503", status: 503 }, 2100)).toBe(true);
+        const again = await claim(store, 3000, 10, 100);
+        expect(again.map(({ sessionId, callbackId, createdAt }) => ({ sessionId, callbackId, createdAt })).sort((a, b) => a.sessionId.localeCompare(b.sessionId))).toEqual(
+          first.map(({ sessionId, callbackId, createdAt }) => ({ sessionId, callbackId, createdAt })).sort((a, b) => a.sessionId.localeCompare(b.sessionId)),
+        );
+      });
+
+      it("claims at most each partner's limit, and of the others only partners not listed", async () => {
+        await expireMany({ a: 5, b: 5, c: 2 });
+        const claimed = await store.claimDueCallbacks({ at: 2000, leaseMs: 100, perPartner: new Map([["a", 2], ["b", 0]]), others: 10 });
+        const count = (partnerId: string) => claimed.filter((callback) => callback.partnerId === partnerId).length;
+        expect([count("a"), count("b"), count("c")]).toEqual([2, 0, 2]);
+        expect(await store.claimDueCallbacks({ at: 2000, leaseMs: 100, perPartner: new Map([["b", 3]]) })).toHaveLength(3);
+        expect(await store.claimDueCallbacks({ at: 2000, leaseMs: 100 })).toEqual([]);
+      });
+
+      it("never hands one callback to two concurrent per-partner claims of two instances", async () => {
+        const second = await another();
+        await expireMany({ a: 20, b: 20 });
+        const limits = new Map([["a", 3], ["b", 2]]);
+        const claims = await Promise.all(Array.from({ length: 12 }, (_, index) => (index % 2 ? second : store).claimDueCallbacks({ at: 2000, leaseMs: 60_000, perPartner: limits })));
+        const ids = claims.flat().map((callback) => callback.sessionId);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(claims.every((batch) => batch.filter((callback) => callback.partnerId === "a").length <= 3 && batch.filter((callback) => callback.partnerId === "b").length <= 2)).toBe(true);
+        expect(ids).toHaveLength(40);
+      });
+
+      it("records the status, error and delivery time of each attempt and lists the outbox by partner and state", async () => {
+        const [delivered, failed, retried] = await expireMany({ demo: 3 });
+        const claimed = await claim(store, 2000, 10, 100);
+        const of = (id: string) => claimed.find((callback) => callback.sessionId === id)!;
+        // Recorded together: one group (SQLite) or one statement (PostgreSQL).
+        expect(
+          await Promise.all([
+            store.recordCallbackAttempt(of(delivered!), { state: "delivered", status: 200 }, 2010),
+            store.recordCallbackAttempt(of(failed!), { state: "failed", error: "HTTP 400", status: 400 }, 2011),
+            store.recordCallbackAttempt(of(retried!), { state: "pending", nextAttemptAt: 9000, error: "timeout: no answer within 5000 ms" }, 2012),
+            store.recordCallbackAttempt({ sessionId: retried!, lease: "not-the-lease" }, { state: "delivered", status: 200 }, 2013),
+          ]),
+        ).toEqual([true, true, true, false]);
+        const listed = await store.listCallbacks({ limit: 10 });
+        const row = (id: string) => listed.find((callback) => callback.sessionId === id);
+        expect(row(delivered!)).toMatchObject({ state: "delivered", attempts: 1, lastStatus: 200, lastError: undefined, deliveredAt: 2010, updatedAt: 2010, leasedUntil: undefined, createdAt: 2000 });
+        expect(row(failed!)).toMatchObject({ state: "failed", attempts: 1, lastStatus: 400, lastError: "HTTP 400", deliveredAt: undefined });
+        expect(row(retried!)).toMatchObject({ state: "pending", attempts: 1, lastStatus: undefined, lastError: "timeout: no answer within 5000 ms", nextAttemptAt: 9000 });
+        expect((await store.listCallbacks({ state: "failed", limit: 10 })).map((callback) => callback.sessionId)).toEqual([failed]);
+        expect(await store.listCallbacks({ partnerId: "nobody", limit: 10 })).toEqual([]);
+        expect(await store.listCallbacks({ limit: 2 })).toHaveLength(2);
+      });
+
+      it("counts pending and failed callbacks by partner, and knows the oldest pending one", async () => {
+        expect(await store.callbackStats()).toEqual({ pendingByPartner: new Map(), failedByPartner: new Map(), oldestPendingCreatedAt: undefined });
+        await expireMany({ a: 2 }, 2000);
+        await expireMany({ b: 3 }, 2500);
+        const [gone] = (await claim(store, 2500, 10, 100)).filter((callback) => callback.partnerId === "b");
+        await store.recordCallbackAttempt(gone!, { state: "failed", error: "HTTP 404", status: 404 }, 2600);
+        expect(await store.callbackStats()).toEqual({ pendingByPartner: new Map([["a", 2], ["b", 2]]), failedByPartner: new Map([["b", 1]]), oldestPendingCreatedAt: 2000 });
+      });
+
+      it("re-queues a partner's dead letters, or callbacks by session, with the whole schedule again and the same id", async () => {
+        const ids = await expireMany({ a: 3, b: 1 });
+        const claimed = await claim(store, 2000, 10, 100);
+        for (const callback of claimed) await store.recordCallbackAttempt(callback, { state: "failed", error: "HTTP 410", status: 410 }, 2100);
+        expect(await claim(store, 99_999, 10, 100)).toEqual([]);
+
+        expect((await store.redeliverCallbacks({ partnerId: "a", state: "failed" }, 5000)).sort()).toEqual(ids.slice(0, 3).sort());
+        expect(await store.redeliverCallbacks({ sessionIds: [ids[3]!, "0".repeat(32)] }, 6000)).toEqual([ids[3]]);
+        expect(await claim(store, 4999, 10, 100)).toEqual([]);
+        const again = await claim(store, 6000, 10, 100);
+        expect(again).toHaveLength(4);
+        for (const callback of again) {
+          expect(callback.attempts).toBe(0);
+          expect(callback.callbackId).toBe(claimed.find((before) => before.sessionId === callback.sessionId)!.callbackId);
+        }
+        const listed = await store.listCallbacks({ partnerId: "a", limit: 10 });
+        expect(listed.every((callback) => callback.state === "pending" && callback.lastError === "HTTP 410" && callback.nextAttemptAt === 5000)).toBe(true);
+      });
+
+      it("gives the callbacks queued before the outbox migration an id and their creation time", async () => {
+        const id = "a".repeat(32);
+        const old = await backend.databaseBeforeOutbox(`
+          INSERT INTO sessions (id, partner_id, player_id, game_id, game_type, currency, language, partner_session_id, player_ip, token_hash, status, created_at, last_activity_at, ended_at)
+          VALUES ('${id}', 'demo', 'p', 'g', 'slot', 'EUR', 'en', 'op', '203.0.113.1', 'old-token-hash', 'expired', 1, 1, 20);
+          INSERT INTO callbacks (session_id, partner_id, player_id, state, attempts, next_attempt_at, updated_at) VALUES ('${id}', 'demo', 'p', 'pending', 1, 30, 25);`);
+        const migrated = await openStore(old);
+        others.push(migrated);
+        await migrated.migrate();
+        const [callback] = await claim(migrated, 30, 10, 100);
+        expect(callback).toMatchObject({ sessionId: id, callbackId: expect.stringMatching(UUID_V4), createdAt: 20, attempts: 1 });
+        expect(await migrated.listCallbacks({ limit: 10 })).toMatchObject([{ sessionId: id, lastStatus: undefined, deliveredAt: undefined }]);
       });
     });
 

@@ -1,15 +1,15 @@
 // Session expired is sent BY Lucky Monaco TO your server. A minimal receiver with
 // node:http that answers as the spec says: verify HASH and the body hash over the bytes
 // as received, and the timestamp against your clock, before trusting the body; then
-// record the expiry once (the same sessionId may arrive more than once: acknowledge a
-// repeat without recording it twice). For a full receiver see src/operator/.
+// record each callback once (it may arrive more than once: acknowledge a repeat of a
+// callbackId without recording it twice). For a full receiver see src/operator/.
 import { createServer } from "node:http";
-import { authenticateSignedRequest } from "@luckymonaco/session-api-client";
+import { authenticateSignedRequest, sessionExpiredDedupeKey } from "@luckymonaco/session-api-client";
 
 const partners = new Map([["demo", { secret: "sandbox-secret" }]]); // MEMB_ID -> the partner secret
 const port = Number(process.env.PORT ?? 3100);
 const maxBytes = 16384;
-const recorded = new Set<string>(); // MEMB_ID + sessionId of the expiries recorded (use your database)
+const recorded = new Set<string>(); // dedupe keys of the callbacks recorded (use your database)
 
 const failure = (status: number, code: string, message: string) => ({ status, body: { error: { code, message } } });
 
@@ -37,8 +37,9 @@ createServer(async (request, response) => {
     else if (!auth.ok && auth.kind === "expired") answer = failure(401, "G.04", `Request expired: ${auth.reason}`);
     else if (!auth.ok) answer = failure(400, auth.kind === "malformed-body" ? "V.01" : "V.02", auth.reason);
     else {
-      const { sessionId, playerId } = JSON.parse(rawBody.toString("utf8"));
-      const key = `${auth.memberId}/${sessionId}`;
+      const body = JSON.parse(rawBody.toString("utf8"));
+      const { sessionId, playerId } = body;
+      const key = sessionExpiredDedupeKey(auth.memberId, body); // MEMB_ID + callbackId (or sessionId without one)
       if (!recorded.has(key)) {
         recorded.add(key);
         console.log(`session ${sessionId} of player ${playerId} expired`); // record it here

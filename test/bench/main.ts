@@ -1,0 +1,12 @@
+/**
+ * `npm run bench [-- flags]`: the ENTER benchmark (enter-benchmark.ts), or with
+ * `--callbacks` the session expired callback benchmark (callback-benchmark.ts). Each
+ * prints its own `--help`.
+ */
+const index = process.argv.indexOf("--callbacks");
+if (index >= 0) {
+  process.argv.splice(index, 1);
+  await import("./callback-benchmark.js");
+} else {
+  await import("./enter-benchmark.js");
+}

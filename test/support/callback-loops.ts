@@ -1,0 +1,67 @@
+/**
+ * The expiry loop and the callback delivery loop of the reference server, in-process, for
+ * tests: `sweepAndDeliver()` runs one sweep and then delivers every callback due (waiting
+ * for their attempts), so a test can use a fake clock. Always `stop()` them.
+ */
+import type { FastifyBaseLogger } from "fastify";
+import { partnerDirectory, type Partner } from "../../src/partners/directory.js";
+import { startCallbackDelivery, type CallbackDelivery, type CallbackDeliveryOptions } from "../../src/server/delivery/dispatcher.js";
+import { startExpiry, type Expiry } from "../../src/server/expiry.js";
+import type { ExpiredSession, SessionStore } from "../../src/store/session-store.js";
+
+/** Both loops. */
+export interface CallbackLoops {
+  expiry: Expiry;
+  delivery: CallbackDelivery;
+  /** One expiry sweep, then every due callback delivered (or retried, or given up). */
+  sweepAndDeliver(): Promise<ExpiredSession[]>;
+  stop(): Promise<void>;
+}
+
+/** What a test sets; the delivery options it leaves out take small test values. */
+export interface CallbackLoopOptions extends Partial<Omit<CallbackDeliveryOptions, "store" | "partners" | "log" | "now">> {
+  store: SessionStore;
+  partners: readonly Partner[];
+  log: FastifyBaseLogger;
+  now: () => number;
+  idleTimeoutMs: number;
+}
+
+/**
+ * Starts both loops with timers that never fire on their own during a test (a sweep an
+ * hour; a delivery poll a minute): the test drives them. Jitter is off (`random` 0.5).
+ */
+export function startCallbackLoops(options: CallbackLoopOptions): CallbackLoops {
+  const { store, partners, log, now, idleTimeoutMs, ...delivery } = options;
+  const directory = partnerDirectory(partners);
+  const loops = startCallbackDelivery({
+    providerId: "luckymonaco",
+    retrySchedule: [1, 5],
+    attemptTimeoutMs: 2000,
+    concurrency: 16,
+    partnerConcurrency: 4,
+    breakerThreshold: 100,
+    breakerCooldownMs: 1000,
+    pollIntervalMs: 60_000,
+    random: () => 0.5,
+    ...delivery,
+    store,
+    partners: directory,
+    log,
+    now,
+  });
+  const expiry = startExpiry({ store, partners: directory, log, idleTimeoutMs, sweepIntervalMs: 3_600_000, now });
+  return {
+    expiry,
+    delivery: loops,
+    async sweepAndDeliver() {
+      const expired = await expiry.sweep();
+      await loops.drain();
+      return expired;
+    },
+    async stop() {
+      await expiry.stop();
+      await loops.stop();
+    },
+  };
+}
