@@ -41,9 +41,11 @@ export interface WatchedPage {
  * Opens a new page in its own context. Requests to `origin` (`file:` for a page opened
  * from disk, or `http://127.0.0.1:PORT`) and `data:` URLs go through; every other request
  * is recorded in `outside` and aborted. CSP violations are recorded there too.
+ *
+ * @param viewport the page size in CSS pixels (default 1400 × 1000)
  */
-export async function watchedPage(browser: Browser, origin: string): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+export async function watchedPage(browser: Browser, origin: string, viewport = { width: 1400, height: 1000 }): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport });
   const watched: WatchedPage = { page: undefined as unknown as Page, context, outside: [], errors: [] };
   const local = (url: string) => url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:");
   context.on("request", (request) => {
@@ -66,21 +68,20 @@ export async function watchedPage(browser: Browser, origin: string): Promise<Wat
 
 /**
  * Scrolls the page from top to bottom, one viewport at a time, pausing on each so that
- * lazily rendered content renders; returns the page text seen on the way (Redoc also
- * unmounts what is far off screen, so the text at the end alone would miss some).
+ * lazily rendered content renders (and so that anything it would load, it loads).
+ *
+ * @returns the number of steps it took
  */
-export async function scrollThrough(page: Page): Promise<{ steps: number; text: string }> {
+export async function scrollThrough(page: Page): Promise<number> {
   await page.evaluate(() => (document.scrollingElement ?? document.documentElement).scrollTo(0, 0));
-  const seen = new Set<string>();
   for (let steps = 1; ; steps++) {
-    const { moved, text } = await page.evaluate(() => {
+    const moved = await page.evaluate(() => {
       const scroller = document.scrollingElement ?? document.documentElement;
       const before = scroller.scrollTop;
       scroller.scrollBy(0, window.innerHeight * 0.9);
-      return { moved: scroller.scrollTop !== before, text: document.body.innerText };
+      return scroller.scrollTop !== before;
     });
-    seen.add(text);
-    await page.waitForTimeout(100);
-    if (!moved || steps >= 200) return { steps, text: [...seen].join("\n") };
+    await page.waitForTimeout(60);
+    if (!moved || steps >= 200) return steps;
   }
 }

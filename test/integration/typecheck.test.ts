@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { repoRoot } from "../../../src/codegen/spec.js";
+import { repoRoot } from "../../src/codegen/spec.js";
 
 it("type-checks the project and the TypeScript code samples", () => {
   let output = "";
