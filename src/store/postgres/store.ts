@@ -27,6 +27,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { attemptValues, byDueTime, claimedColumns, toCallbackStats, toPendingCallback, toStoredCallback } from "../callback-rows.js";
+import { toStoredSession } from "../session-rows.js";
 import type {
   CallbackAttempt,
   CallbackClaim,
@@ -39,7 +40,6 @@ import type {
   NewSession,
   PendingCallback,
   RedeliveryTarget,
-  SessionStatus,
   SessionStore,
   StoredCallback,
   StoredSession,
@@ -92,26 +92,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
 type Row = Record<string, unknown>;
 
-function toSession(row: Row): StoredSession {
-  return {
-    id: row.id as string,
-    partnerId: row.partner_id as string,
-    playerId: row.player_id as string,
-    playerNickname: (row.player_nickname as string | null) ?? undefined,
-    gameId: row.game_id as string,
-    gameType: row.game_type as "slot" | "table",
-    currency: row.currency as string,
-    language: row.language as string,
-    partnerSessionId: row.partner_session_id as string,
-    playerIp: row.player_ip as string,
-    tokenHash: row.token_hash as string,
-    createdAt: Number(row.created_at),
-    status: row.status as SessionStatus,
-    lastActivityAt: Number(row.last_activity_at),
-    historyCleared: row.history_cleared as boolean,
-    endedAt: row.ended_at === null ? undefined : Number(row.ended_at),
-  };
-}
 
 /** The sessions a close call ends, with the filter in $1 partner, $2 player, $3 game (or NULL). */
 const CLOSE_MATCH = "partner_id = $1 AND player_id = $2 AND ($3::text IS NULL OR game_id = $3)";
@@ -301,12 +281,12 @@ class PostgresSessionStore implements SessionStore {
 
   async getSession(id: string): Promise<StoredSession | undefined> {
     const row = (await this.query("sessionById", [id])).rows[0];
-    return row ? toSession(row) : undefined;
+    return row ? toStoredSession(row) : undefined;
   }
 
   async findSessionByTokenHash(tokenHash: string): Promise<StoredSession | undefined> {
     const row = (await this.query("sessionByTokenHash", [tokenHash])).rows[0];
-    return row ? toSession(row) : undefined;
+    return row ? toStoredSession(row) : undefined;
   }
 
   async ping(): Promise<void> {

@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "libsql";
 import { attemptValues, byDueTime, claimedColumns, toCallbackStats, toPendingCallback, toStoredCallback } from "../callback-rows.js";
+import { toStoredSession } from "../session-rows.js";
 import { migrations, sqliteUuidV4 } from "./migrations.js";
 import { WalLimit, walLimits, type WalLimitOptions } from "./wal-limit.js";
 import type {
@@ -34,7 +35,6 @@ import type {
   NewSession,
   PendingCallback,
   RedeliveryTarget,
-  SessionStatus,
   SessionStore,
   StoredCallback,
   StoredSession,
@@ -94,26 +94,6 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
 
 type Row = Record<string, unknown>;
 
-function toSession(row: Row): StoredSession {
-  return {
-    id: row.id as string,
-    partnerId: row.partner_id as string,
-    playerId: row.player_id as string,
-    playerNickname: (row.player_nickname as string | null) ?? undefined,
-    gameId: row.game_id as string,
-    gameType: row.game_type as "slot" | "table",
-    currency: row.currency as string,
-    language: row.language as string,
-    partnerSessionId: row.partner_session_id as string,
-    playerIp: row.player_ip as string,
-    tokenHash: row.token_hash as string,
-    createdAt: Number(row.created_at),
-    status: row.status as SessionStatus,
-    lastActivityAt: Number(row.last_activity_at),
-    historyCleared: Number(row.history_cleared) === 1,
-    endedAt: row.ended_at === null ? undefined : Number(row.ended_at),
-  };
-}
 
 /** SQL that matches the sessions a close call ends (bound by `closeArgs`). */
 const CLOSE_MATCH = "partner_id = ? AND player_id = ? AND (? IS NULL OR game_id = ?)";
@@ -282,12 +262,12 @@ class SqliteSessionStore implements SessionStore {
 
   async getSession(id: string): Promise<StoredSession | undefined> {
     const row = this.statement(SQL.sessionById).get(id) as Row | undefined;
-    return row ? toSession(row) : undefined;
+    return row ? toStoredSession(row) : undefined;
   }
 
   async findSessionByTokenHash(tokenHash: string): Promise<StoredSession | undefined> {
     const row = this.statement(SQL.sessionByTokenHash).get(tokenHash) as Row | undefined;
-    return row ? toSession(row) : undefined;
+    return row ? toStoredSession(row) : undefined;
   }
 
   async ping(): Promise<void> {
