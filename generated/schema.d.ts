@@ -73,7 +73,7 @@ export interface paths {
          * Close a player's sessions (Kyren v1)
          * @description The close session call of the sister Kyren v1 API: terminates the player's active sessions, all of them or only those of `gameId`. It is meant for exceptional cases, not for players who are playing normally: unfinished rounds are normally completed when the player reconnects, or closed automatically. Called by the operator.
          *
-         *     **Authentication.** In the body: `secureLogin` is the Kyren partner id and `token` the partner's token. The call has no `MEMB_ID`, no `HASH` and no body `hash`, as Kyren integrations have always sent it; it relies on TLS and the token. An unknown partner or a wrong token is rejected with `G.00` (401). In the API's **Order of checks** (see the introduction) the credentials come before the schema: a body without valid credentials is 401 `G.00` even if other fields are also wrong.
+         *     **Authentication.** In the body: `secureLogin` is the Kyren partner id and `token` the partner's token. The call is not signed (no `MEMB_ID`, `HASH` or body `hash`), so that Kyren integrations work as they are; it relies on TLS and the token. An unknown partner or a wrong token is rejected with `G.00` (401). In the API's **Order of checks** (see the introduction) the credentials come before the schema: a body without valid credentials is 401 `G.00` even if other fields are also wrong.
          *
          *     **Idempotency.** `uuid` is the idempotency key, with the same rules as ENTER: the same `uuid` and body return the first response; the same `uuid` with a different body is rejected with `G.03` (409).
          *
