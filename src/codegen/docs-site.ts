@@ -17,7 +17,8 @@
  * The page makes no request outside the site that serves it (issue "docs phone home"):
  * telemetry is off in redocly.yaml, the template's Content-Security-Policy refuses every
  * other origin, and the one asset Redoc loads from a CDN, its logo, is rewritten here to
- * a local file. `test/docs/site.test.ts` holds the page to that in Chromium.
+ * a local file. `test/integration/docs/site.test.ts` and `offline.test.ts` hold the page to
+ * that in Chromium.
  *
  * Usage: `tsx src/codegen/docs-site.ts [--force]`. Redocly's own output (banners, timings)
  * is shown only when a step fails.
