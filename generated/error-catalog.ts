@@ -14,7 +14,7 @@ export type ErrorCode = components["schemas"]["ErrorCode"];
  */
 export const errorCatalog = {
   "G.00": {"status":401,"title":"Could not authenticate","retry":"No. Fix the credentials or the signature first; the same request fails again."},
-  "G.01": {"status":500,"title":"System error","retry":"Yes, with backoff. Retry with the same `uuid` (ENTER, Kyren, V4 close session) and a new `timestamp`: a request that did take effect is answered again from the idempotency record. Report constant occurrences to Lucky Monaco technical support."},
+  "G.01": {"status":500,"title":"System error","retry":"Yes, with backoff. Retry with the same `uuid` (ENTER, Kyren, V4 close session) and a new `timestamp`: a request that did take effect is answered again from the idempotency record. Report constant occurrences to Lucky Monaco technical support. A receiver's `G.01` answer to the session expired callback is retried by Lucky Monaco on its retry schedule."},
   "G.02": {"status":400,"title":"Invalid game type","retry":"No, not until the game type is announced as available."},
   "G.03": {"status":409,"title":"Duplicate request id","retry":"No. Send a new request with a new `uuid`."},
   "G.04": {"status":401,"title":"Request expired","retry":"No, not as is: fix the clock (use NTP), re-sign with the current time and send a new request; a retry of an idempotent request keeps its `uuid`."},

@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Open a game session (ENTER)
-         * @description Creates a game session for a player and returns the launch URL to redirect the player to (seed 004). Called by the operator.
+         * @description Creates a game session for a player and returns the launch URL to redirect the player to. Called by the operator. The launch URL opens the game while its session is active; see the 200 response.
          *
          *     **Signing.** `MEMB_ID` and `HASH` in the query; ENTER has no body `hash`. Send `timestamp`: a request older than the tolerance is refused with `G.04` (401), so a captured ENTER cannot be replayed for a launch URL later.
          *
@@ -43,15 +43,15 @@ export interface paths {
         put?: never;
         /**
          * Close a player's sessions (V4)
-         * @description Terminates the player's active game sessions (seeds 000 and 001), all of them or only those of `gameId`. With `clearHistory` `"1"` the player's unfinished round can no longer be completed, which is what shared terminals need. Called by the operator.
+         * @description Terminates the player's active game sessions, all of them or only those of `gameId`. With `clearHistory` `"1"` the player's unfinished round can no longer be completed, which is what shared terminals need. Called by the operator.
          *
          *     **Signing.** `MEMB_ID` and `HASH` in the query, and the body `hash`; send `timestamp` so that the call cannot be replayed later (401 `G.04`).
          *
-         *     **Idempotency.** Closing a player with no active session answers success and changes nothing. Send a `uuid` (optional, a decision: see `CloseSessionRequest`): a repeat with the same `uuid` and body is answered from the idempotency record and closes nothing new, even if the player has opened a new session since; the same `uuid` with another body is rejected with `G.03` (409). Without a `uuid` a repeat closes whatever is active at that moment, so a captured close replayed within the `timestamp` tolerance would close the player's next session.
+         *     **Idempotency.** Closing a player with no active session answers success and changes nothing. Send a `uuid` (optional, but recommended: see `CloseSessionRequest`): a repeat with the same `uuid` and body is answered from the idempotency record and closes nothing new, even if the player has opened a new session since; the same `uuid` with another body is rejected with `G.03` (409). Without a `uuid` a repeat closes whatever is active at that moment, so a captured close replayed within the `timestamp` tolerance would close the player's next session.
          *
          *     Requests are checked in the API's **Order of checks** (see the introduction).
          *
-         *     The seeds' URL examples use the partner id in `MEMB_ID`; see `MEMB_ID` and `secureLogin` for how the seeds' conflict about them is resolved.
+         *     `MEMB_ID` is your partner id and `secureLogin` the player's id, never the other way round: the signature needs the partner id to find your secret, and `secureLogin` is the only field that says whose sessions to close.
          */
         post: operations["closeSession"];
         delete?: never;
@@ -71,15 +71,15 @@ export interface paths {
         put?: never;
         /**
          * Close a player's sessions (Kyren v1)
-         * @description The close session call of the sister Kyren v1 API (seed 002): terminates the player's active sessions, all of them or only those of `gameId`. It is meant for exceptional cases, not for players who are playing normally: unfinished rounds are normally completed when the player reconnects, or closed automatically. Called by the operator.
+         * @description The close session call of the sister Kyren v1 API: terminates the player's active sessions, all of them or only those of `gameId`. It is meant for exceptional cases, not for players who are playing normally: unfinished rounds are normally completed when the player reconnects, or closed automatically. Called by the operator.
          *
-         *     **Authentication.** In the body: `secureLogin` is the Kyren partner id and `token` the partner's token. The call has no `MEMB_ID`, no `HASH` and no body `hash`, as in seed 002; it relies on TLS and the token. An unknown partner or a wrong token is rejected with `G.00` (401). In the API's **Order of checks** (see the introduction) the credentials come before the schema: a body without valid credentials is 401 `G.00` even if other fields are also wrong.
+         *     **Authentication.** In the body: `secureLogin` is the Kyren partner id and `token` the partner's token. The call is not signed (no `MEMB_ID`, `HASH` or body `hash`), so that Kyren integrations work as they are; it relies on TLS and the token. An unknown partner or a wrong token is rejected with `G.00` (401). In the API's **Order of checks** (see the introduction) the credentials come before the schema: a body without valid credentials is 401 `G.00` even if other fields are also wrong.
          *
          *     **Idempotency.** `uuid` is the idempotency key, with the same rules as ENTER: the same `uuid` and body return the first response; the same `uuid` with a different body is rejected with `G.03` (409).
          *
          *     **Freshness.** `timestamp` is checked after the credentials, as for the signed operations (401 `G.04`); here it is not covered by a signature, so it limits replays only together with TLS and the `uuid`.
          *
-         *     **Responses** use the Kyren envelope `{error, description}`; see `KyrenResult` for how its types and its failure form were decided.
+         *     **Responses** use the Kyren envelope `{error, description}`: `error` is the number `0` on success and a catalog code string on failure (see `KyrenResult`).
          */
         post: operations["closeSessionKyren"];
         delete?: never;
@@ -99,17 +99,17 @@ export interface paths {
         put?: never;
         /**
          * Session expired (provider to operator)
-         * @description **Direction: Lucky Monaco → operator.** Lucky Monaco calls this on the **operator's** server to say that a player's game session has expired on the Lucky Monaco side, after long inactivity (30 minutes by default, set per deployment) or because the game was closed (seed 003). The operator implements it; Lucky Monaco is the client.
+         * @description **Direction: Lucky Monaco → operator.** Lucky Monaco calls this on the **operator's** server to say that a player's game session has expired on the Lucky Monaco side, after long inactivity (30 minutes without activity by default, set per deployment) or because the player closed the game. It is not sent for sessions that you closed yourself with close session (V4 or Kyren). The operator implements it; Lucky Monaco is the client.
          *
          *     **Optional, off by default.** The callback is sent only to partners who asked Lucky Monaco technical support to switch it on and registered a callback URL.
          *
          *     **Signing.** Lucky Monaco signs exactly as operators do: `MEMB_ID` is the partner's own id, `HASH` is the HMAC-SHA256 of the raw body with the partner secret, and the body carries `hash`. The body carries `timestamp`, the time of this attempt. The receiver must check both signatures before it trusts the body, with a timing-safe comparison, and answer 401 `G.00` when either fails; then refuse a `timestamp` further than its tolerance (300 seconds is recommended) from its own clock with 401 `G.04`. See **Request signing**, "Verifying".
          *
-         *     **Answer and delivery.** Answer 200 with `{"error": 0, "description": "Success"}` once the expiry is recorded. Lucky Monaco treats any other answer as not delivered. Every callback is kept in Lucky Monaco's outbox until it is delivered: it is retried after a 5xx, 408 or 429 status, a timeout (5 seconds by default), a network error or any other answer that is not the success body, with growing pauses: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h and 12 h (11 attempts over about 35 hours), each pause varied by up to ±20 % so that retries do not arrive in lockstep. After a 429 or 503 with `Retry-After`, the next attempt waits at least that long. A 4xx other than 408 and 429 is not retried. A callback still not delivered after its last attempt is kept as failed and can be sent again by Lucky Monaco support once your receiver is fixed. While your receiver keeps failing, Lucky Monaco sends one attempt every few seconds until it answers again, then the waiting callbacks at once.
+         *     **Answer and delivery.** Answer 200 with `{"error": 0, "description": "Success"}` once the expiry is recorded, within 5 seconds: Lucky Monaco waits 5 seconds for each attempt (by default, set per deployment) and treats a later answer, or any other answer, as not delivered. Record the expiry and answer; do slow work afterwards. Every callback is kept in Lucky Monaco's outbox until it is delivered: it is retried after a 5xx, 408 or 429 status, a timeout, a network error or any other answer that is not the success body, with growing pauses: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h and 12 h (11 attempts over about 35 hours), each pause varied by up to ±20 % so that retries do not arrive in lockstep. After a 429 or 503 with `Retry-After`, the next attempt waits at least that long. A 4xx other than 408 and 429 is not retried. A callback still not delivered after its last attempt is kept as failed and can be sent again by Lucky Monaco support once your receiver is fixed. While your receiver keeps failing, Lucky Monaco sends one attempt every few seconds until it answers again, then the waiting callbacks at once.
          *
          *     **Duplicates.** Delivery is at least once: the same callback may arrive more than once (a retry after a lost answer, a redelivery). Acknowledge a repeat of a `callbackId` you already recorded with 200 and do not record it twice; without `callbackId` (from senders before 1.2.0), dedupe on `MEMB_ID` + `sessionId`. Each callback carries `callbackId`, the same on every attempt, and `createdAt`, when it was first created; `timestamp` is the time of the attempt.
          *
-         *     **Decision.** Seed 003's example body is not valid JSON (it has no commas) and its hash has a space inside; the example here is the corrected form. Seed 003 also copied the "Game List" error section; the errors here are this catalog's.
+         *     **Errors.** Answer failures in the V4 envelope `{"error": {"code", "message"}}` with a code from the **Error catalog**, as close session does. Before the callback is switched on, check your receiver with the certification kit (**Go-live checklist**).
          */
         post: operations["sessionExpired"];
         delete?: never;
@@ -132,7 +132,7 @@ export interface components {
         /**
          * Timestamp
          * Format: int64
-         * @description When the request was signed: Unix time in **seconds** (UTC), written as a plain JSON integer (no fraction, no exponent, no quotes). Optional, but every sender should send it: the receiver refuses a request whose `timestamp` is further than its tolerance (300 seconds by default) from its own clock with 401 `G.04`, so a captured request cannot be replayed later. Lucky Monaco can require it per partner (`G.04` without it), and recommends that partners ask for that. It is part of the signed body: `HASH` covers it, and where the body has a `hash` the canonical string holds it as `timestamp=<the integer in decimal>`, for example `timestamp=1767225600`. A retry after a timeout is signed again with the current time and keeps its `uuid`: the idempotency key ignores `timestamp`. Keep the clock in sync (NTP). See **Request signing**, "Freshness".
+         * @description When the request was signed: Unix time in **seconds** (UTC), written as a plain JSON integer (no fraction, no exponent, no quotes). Optional, but every sender should send it: the receiver refuses a request whose `timestamp` is further than its tolerance (300 seconds by default) from its own clock with 401 `G.04`, so a captured request cannot be replayed later. Lucky Monaco can require it on your requests (`G.04` without it), and recommends that you ask for that; it always sends it on the session expired callback. It is part of the signed body: `HASH` covers it, and where the body has a `hash` the canonical string holds it as `timestamp=<the integer in decimal>`, for example `timestamp=1767225600`. A retry after a timeout is signed again with the current time and keeps its `uuid` (a callback keeps its `callbackId`): the idempotency key ignores `timestamp`. Keep the clock in sync (NTP). See **Request signing**, "Step 0".
          * @example 1767225600
          */
         Timestamp: number;
@@ -144,7 +144,7 @@ export interface components {
         GameId: string;
         /**
          * PlayerSession
-         * @description The player's session on the operator's side (seed 004, `player.session`).
+         * @description The player's session on the operator's side (`player.session`).
          */
         PlayerSession: {
             /**
@@ -160,7 +160,7 @@ export interface components {
         };
         /**
          * Player
-         * @description The player who enters the game (seed 004, `player`).
+         * @description The player who enters the game (`player`).
          */
         Player: {
             /**
@@ -169,7 +169,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description The name the game shows for the player. Optional: seed 004 lists it without saying it is required, and a game can run without it; when absent the game shows no name.
+             * @description The name the game shows for the player. Optional, because a game can run without it; when absent the game shows no name.
              * @example LuckyLuca
              */
             nickname?: string;
@@ -187,40 +187,38 @@ export interface components {
         };
         /**
          * EnterGameSessionRequest
-         * @description Body of ENTER (seed 004). Every field is required except `player.nickname`: seed 004 gives no required column, and a launch cannot work without any of the others. Unknown fields are rejected with `V.02` so that a misspelt field name (say `gameId` for `gameid`) fails loudly instead of being ignored. ENTER has no body `hash`; it is signed by the `HASH` query parameter alone.
+         * @description Body of ENTER. Every field is required except `player.nickname` (and `timestamp`, which every request should still carry): a launch cannot work without any of the others. Unknown fields are rejected with `V.02` so that a misspelt field name (say `gameId` for `gameid`) fails loudly instead of being ignored. ENTER has no body `hash`; it is signed by the `HASH` query parameter alone.
          */
         EnterGameSessionRequest: {
             uuid: components["schemas"]["Uuid4"];
             timestamp?: components["schemas"]["Timestamp"];
             /**
-             * @description Kind of game to launch. `table` is part of the contract but table games are "not available now" (seed 004): a request with `table` is answered with `G.02` (HTTP 400) until they are announced.
+             * @description Kind of game to launch. `table` is part of the contract so that it stays stable when table games arrive, but table games are not available now: a request with `table` is answered with `G.02` (HTTP 400) until they are announced.
              * @example slot
              * @enum {string}
              */
             gametype: "slot" | "table";
-            /** @description Id of the game to launch, from the SLOT_SPEC document. The field is spelt `gameid`, in lower case, as in seed 004. */
+            /** @description Id of the game to launch, from the SLOT_SPEC document. In ENTER the field is spelt `gameid`, in lower case (the close calls spell it `gameId`); `gameId` here is an unknown field and refused with `V.02`. */
             gameid: components["schemas"]["GameId"];
             player: components["schemas"]["Player"];
         };
         /**
          * EnterGameSessionSuccess
-         * @description Successful ENTER response (seed 004).
+         * @description Successful ENTER response, with the launch URL of the new game session.
          */
         EnterGameSessionSuccess: {
             /**
              * Format: uri
-             * @description Launch URL of the new game session. Redirect the player's browser to it as it is; do not parse or rebuild it. Its query carries an opaque, single-session token.
+             * @description Launch URL of the new game session. Redirect the player's browser to it at once and as it is; do not parse, rebuild, store or share it: its query carries an opaque token that opens this one session, for whoever holds the URL. It opens the game while the session is active (until it is closed or expires after the idle timeout, 30 minutes by default); see the 200 response of ENTER.
              * @example https://games.luckymonaco.example/index.html?token=q8Zs1mC4v0pXyJ2kLr7uT9wEaB3nD6fH5gK1oP0iU2w
              */
             url: string;
         };
         /**
          * ErrorCode
-         * @description Code from the error catalog: a category letter, a dot and two digits. `G` marks a generic failure and `V` a failed validation of the input (the categories of seeds 000, 003 and 004). The full catalog, with the HTTP status, the meaning and whether a retry can help, is in the **Error catalog** section.
+         * @description Code from the error catalog: a category letter, a dot and two digits. `G` marks a generic failure and `V` a failed validation of the input. The full catalog, with the HTTP status, the meaning and whether a retry can help, is in the **Error catalog** section.
          *
-         *     **Decision — one spelling.** The seeds' tables write `G.01` while their examples write `G.1` and `G.0`. This API always sends the two-digit form of the tables (`G.00`, `G.01`, …), because the tables are the normative part of the seeds and fixed-width codes sort and compare as plain strings. Compare codes as whole strings.
-         *
-         *     **Decision — one meaning per code.** Seeds 000 and 003 copied their error section from a "Game List" page in which `G.01` means "Invalid game type"; seed 004 defines `G.01` as "System error, should be retried". Seed 004 is the page written for this API, so `G.01` is the system error and "Invalid game type" has its own code, `G.02`. The "Could not authenticate" failure shown as `G.0` in seed 004's example is `G.00`.
+         *     **Always two digits** (`G.00`, `G.01`, …, never `G.0` or `G.1`), so that codes sort and compare as plain strings: compare them as whole strings. **One meaning per code**, in every operation: `G.01` is always the system error (retry it), and an unavailable game type has its own code, `G.02`. A code never changes its meaning and is never reused.
          *
          *     **Scope.** A catalog entry with `scope: transport` is answered by the HTTP layer before any operation is chosen (an unknown path, a wrong method, bad framing, headers that are too large). It belongs to no operation's `x-error-codes`, and its body uses the default error envelope (the failure schema marked `x-default-error-envelope`), except for a wrong method on a known path, which answers in that path's operation's envelope.
          * @example V.02
@@ -241,7 +239,7 @@ export interface components {
         };
         /**
          * EnterGameSessionFailure
-         * @description Failed ENTER response. ENTER keeps the shape of seed 004, with the plural key `errors` holding one error object, because partners already parse it; the close session and callback operations use the singular `error` of their own seeds.
+         * @description Failed ENTER response: the plural key `errors` holding one error object, `{"errors": {"code", "message"}}`. ENTER keeps this shape because partners already parse it; close session and the callback use the singular `error` (`V4Failure`), and the code inside is from the same catalog.
          */
         EnterGameSessionFailure: {
             errors: components["schemas"]["ErrorDetail"];
@@ -254,22 +252,20 @@ export interface components {
         BodyHash: string;
         /**
          * CloseSessionRequest
-         * @description Body of V4 close session (seeds 000 and 001). Unknown fields are rejected with `V.02`.
+         * @description Body of V4 close session. Unknown fields are rejected with `V.02`.
          *
-         *     **Decision — an optional `uuid`.** Seeds 000 and 001 give the call no request id, and "closing is idempotent" alone does not make a replay harmless: a captured close sent again after the player opened a new session closes that new session. So the call takes an optional `uuid` with the rules of ENTER and Kyren: a repeat with the same `uuid` and body is answered from the idempotency record and closes nothing new; the same `uuid` with another body is refused with 409 `G.03`. It is optional so that integrations built on the seeds keep working; without it a repeat closes whatever is active at that moment. Send it together with `timestamp`.
+         *     **Send a `uuid`.** Closing is idempotent, yet a close sent again after the player opened a new session would close that new session. With a `uuid` (the rules of ENTER and Kyren), a repeat with the same `uuid` and body is answered from the idempotency record and closes nothing new; the same `uuid` with another body is refused with 409 `G.03`. It is optional so that integrations without it keep working; without it a repeat closes whatever is active at that moment. Send it together with `timestamp`.
          */
         CloseSessionRequest: {
             /**
-             * @description The player whose sessions are closed: the player id the partner sent as `player.id` in ENTER.
-             *
-             *     **Decision.** Seed 000 calls `secureLogin` the "user name for authentication in the Casino Game API service", and seed 001 sends `MEMB_ID=<securelogin>`, yet the method closes "the player's" sessions and has no other player field. Read as the partner's login, the call could not say whose sessions to close. So `secureLogin` is the player's login and the partner is identified by `MEMB_ID` (the partner id, as in seed 000) and authenticated by `HASH`.
+             * @description The player whose sessions are closed: the player id you sent as `player.id` in ENTER. It is the player's login, never your partner id: the partner is named by `MEMB_ID` and authenticated by `HASH`, and this is the only field that says whose sessions to close.
              * @example player-1001
              */
             secureLogin: string;
             /** @description Optional. When present, only the player's sessions of this game are closed; when absent, all of the player's active sessions are closed. */
             gameId?: components["schemas"]["GameId"];
             /**
-             * @description Whether the player's unfinished game round may still be completed. `"1"`: the history is removed and the last round cannot be completed any more (for shared terminals, so that the next person cannot finish it). `"0"` (default): the last round can be completed when the player comes back. It is a string, as in the seeds; the numbers `0` and `1` are rejected with `V.02`.
+             * @description Whether the player's unfinished game round may still be completed. `"1"`: the history is removed and the last round cannot be completed any more (for shared terminals, so that the next person cannot finish it). `"0"` (default): the last round can be completed when the player comes back. It is a string: the numbers `0` and `1` are rejected with `V.02`.
              * @default 0
              * @example 1
              * @enum {string}
@@ -288,7 +284,7 @@ export interface components {
         SuccessCode: 0;
         /**
          * V4Result
-         * @description Result envelope of the V4 operations (close session and the session expired callback), seeds 000 and 003. `error` is either the number `0` (success, with `description`) or an error object (failure). A parser can branch on `typeof error === "number"`; HTTP status 200 always carries `0` and every 4xx and 5xx carries the object.
+         * @description Result envelope of the V4 operations (close session and the session expired callback). `error` is either the number `0` (success, with `description`) or an error object (failure). A parser can branch on `typeof error === "number"`; HTTP status 200 always carries `0` and every 4xx and 5xx carries the object.
          */
         V4Result: {
             /** @description `0` on success; an error object with `code` and `message` on failure. */
@@ -301,7 +297,7 @@ export interface components {
         };
         /**
          * V4Success
-         * @description Successful V4 result, `{"error": 0, "description": "Success"}` (seeds 000, 001, 003).
+         * @description Successful V4 result, `{"error": 0, "description": "Success"}`.
          */
         V4Success: components["schemas"]["V4Result"] & {
             error: components["schemas"]["SuccessCode"];
@@ -314,18 +310,18 @@ export interface components {
         };
         /**
          * V4Failure
-         * @description Failed V4 result, `{"error": {"code": …, "message": …}}` (seeds 000 and 003). It is also the default envelope: an answer that belongs to no operation (an unknown path, bad HTTP framing, headers too large) has this shape.
+         * @description Failed V4 result, `{"error": {"code": …, "message": …}}`. It is also the default envelope: an answer that belongs to no operation (an unknown path, bad HTTP framing, headers too large) has this shape.
          */
         V4Failure: components["schemas"]["V4Result"] & {
             error: components["schemas"]["ErrorDetail"];
         };
         /**
          * KyrenCloseSessionRequest
-         * @description Body of Kyren CloseSession (seed 002). The call is authenticated by `secureLogin` and `token` in the body; it has no `MEMB_ID`, `HASH` or body `hash`. Unknown fields are rejected with `V.02`.
+         * @description Body of Kyren CloseSession. The call is authenticated by `secureLogin` and `token` in the body; it has no `MEMB_ID`, `HASH` or body `hash`. Unknown fields are rejected with `V.02`.
          */
         KyrenCloseSessionRequest: {
             /**
-             * @description The partner id in the Kyren API service (seed 002: "partner Id for authentication"). Unlike V4 close session, here `secureLogin` is the partner and `userId` is the player.
+             * @description Your partner id in the Kyren API, which authenticates the call together with `token`. Unlike V4 close session, here `secureLogin` is the partner and `userId` is the player: Kyren has no `MEMB_ID`, so the body names the partner.
              * @example demo
              */
             secureLogin: string;
@@ -337,9 +333,7 @@ export interface components {
              */
             userId: string;
             /**
-             * @description The partner's token from the Kyren Authenticate response.
-             *
-             *     **Gap.** Authenticate is not one of the operations described here, and seed 002 does not describe it. Until it is, Lucky Monaco issues each Kyren partner a long-lived token together with its partner id, and the partner sends it here unchanged. The sandbox token is `sandbox-token`.
+             * @description Your Kyren partner token. Lucky Monaco issues it together with your Kyren partner id at onboarding; send it here unchanged. The sandbox token is `sandbox-token`.
              * @example sandbox-token
              */
             token: string;
@@ -348,11 +342,7 @@ export interface components {
         };
         /**
          * KyrenResult
-         * @description Result envelope of Kyren CloseSession (seed 002). `error` is the number `0` on success and a catalog code string on failure; `description` is a short text in both cases.
-         *
-         *     **Decision — types.** Seed 002 types `error` as string while its example sends the number `0`, and types `description` as "decimal" while it holds the text `Success`. Success keeps the number `0` of the example, which is what partners' parsers already test for; a failure carries the catalog code as a string, so that one catalog serves every operation. `description` is a string.
-         *
-         *     **Decision — failure form.** Seed 002 documents no failure body. A failure keeps the same two flat fields, `{"error": "<code>", "description": "<message>"}`, so a Kyren parser needs no second shape: `error === 0` is success, anything else is a code from the catalog.
+         * @description Result envelope of Kyren CloseSession: `{"error": 0, "description": "Success"}` on success, `{"error": "<code>", "description": "<message>"}` on failure. `error` is the number `0` on success, as Kyren parsers test it (`error === 0`), and a catalog code string on failure, so that one catalog serves every operation; `description` is a short text in both cases. A failure keeps the same two flat fields, so one parser reads both: `error === 0` is success, anything else is a code from the catalog.
          */
         KyrenResult: {
             /** @description `0` on success; a catalog code such as `G.00` on failure. */
@@ -365,7 +355,7 @@ export interface components {
         };
         /**
          * KyrenSuccess
-         * @description Successful Kyren result, `{"error": 0, "description": "Success"}` (seed 002).
+         * @description Successful Kyren result, `{"error": 0, "description": "Success"}`.
          */
         KyrenSuccess: components["schemas"]["KyrenResult"] & {
             error: components["schemas"]["SuccessCode"];
@@ -385,7 +375,7 @@ export interface components {
         };
         /**
          * SessionExpiredRequest
-         * @description Body of the session expired callback (seed 003). Receivers must ignore fields they do not know, so that Lucky Monaco can add fields later without breaking them; unknown fields are still part of the body `hash`, which covers every top-level field.
+         * @description Body of the session expired callback. Receivers must ignore fields they do not know, so that Lucky Monaco can add fields later without breaking them; unknown fields are still part of the body `hash`, which covers every top-level field.
          */
         SessionExpiredRequest: {
             /**
@@ -394,7 +384,7 @@ export interface components {
              */
             providerId: string;
             /**
-             * @description The expired game session's id on the Lucky Monaco side: 32 lowercase hex characters, as in seed 003's example.
+             * @description The expired game session's id on the Lucky Monaco side: 32 lowercase hex characters.
              * @example 6fd2d6f3bb8f4c5a9fadf15d81206af2
              */
             sessionId: string;
@@ -404,7 +394,7 @@ export interface components {
              */
             playerId: string;
             /**
-             * @description Optional. "Token of the player from Authenticate response" (seed 003). ENTER carries no such token, so Lucky Monaco sends this field only for partners whose integration registers a player token by other means. When it is present it is part of the body `hash`; when it is absent or null it is left out of the hash.
+             * @description Optional: the player's token, sent only for partners whose integration registers a player token with Lucky Monaco by other means (ENTER carries none), so most callbacks do not have it; a receiver must cope with its absence. When it is present it is part of the body `hash`; when it is absent or null it is left out of the hash.
              * @example 9b7e4c1d2a
              */
             token?: string | null;
@@ -415,7 +405,7 @@ export interface components {
              */
             callbackId?: string;
             /**
-             * @description When the callback was first created (the session expired), in RFC 3339 UTC with second precision and a `Z`: `2026-11-21T23:59:00Z`. The same on every attempt; `timestamp` is the time of the attempt, so `timestamp` minus `createdAt` is how long the callback has been retried. Optional (sent since 1.2.0) and part of the body `hash` as written. A string rather than epoch seconds: a number in a signed body is where implementations disagree (`1.0` versus `1`, exponents), a fixed-format string is signed byte for byte. (No `format: date-time`, which also allows fractions and offsets: the pattern is the exact form sent.)
+             * @description When the callback was first created (the session expired), in RFC 3339 UTC with second precision and a `Z`: `2026-11-21T23:59:00Z`. The same on every attempt; `timestamp` is the time of the attempt, so `timestamp` minus `createdAt` is how long the callback has been retried. Optional (sent since 1.2.0) and part of the body `hash` as written. A string rather than epoch seconds: a number in a signed body is where implementations disagree (`1.0` versus `1`, exponents), a fixed-format string is signed byte for byte. The pattern is the exact form sent: no fractions of a second, no offsets other than `Z`.
              * @example 2025-12-31T23:59:00Z
              */
             createdAt?: string;
@@ -424,7 +414,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Game session created. Redirect the player to `url`. */
+        /** @description Game session created: redirect the player to `url` at once. The URL opens the game while its session is active, until the session is closed (close session, V4 or Kyren) or expires after the idle timeout (30 minutes without activity by default, set per deployment; a launch URL that is never opened expires that long after ENTER). A repeat of this ENTER with the same `uuid` and body returns the same `url` while the idempotency record lasts (at least 24 hours), and creates no second session; for a new launch after the session ended, send a new ENTER with a new `uuid`. */
         EnterOk: {
             headers: {
                 [name: string]: unknown;
@@ -442,7 +432,7 @@ export interface components {
                 "application/json": components["schemas"]["EnterGameSessionFailure"];
             };
         };
-        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why, unless the signature is one of the usual mistakes made with the partner's own secret, which is named: see **Request signing**, "If you get 401 G.00"), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
+        /** @description Lucky Monaco could not authenticate the request (`G.00`): `MEMB_ID` or `HASH` is missing, the partner is unknown, or a signature does not match. Outside the sandbox the message does not say which, unless the signature is one of the usual mistakes made with your own secret, which is named (see **Request signing**, "If you get 401 G.00"). Or the request is correctly signed but its `timestamp` is too far from Lucky Monaco's clock, or missing while your partner account requires it (`G.04`). Do not repeat it unchanged. The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
         EnterUnauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -487,7 +477,7 @@ export interface components {
                 "application/json": components["schemas"]["EnterGameSessionFailure"];
             };
         };
-        /** @description Unexpected failure on the receiving side (`G.01`). Retry with backoff; a retry keeps its `uuid` and is signed with a new `timestamp`. The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
+        /** @description Unexpected failure at Lucky Monaco (`G.01`); the request may or may not have taken effect. Retry with backoff, with the same `uuid` and signed again with a new `timestamp`: if it did take effect, the retry is answered from the idempotency record (**Getting started**, "Timeouts and retries"). The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
         EnterServerError: {
             headers: {
                 [name: string]: unknown;
@@ -496,8 +486,8 @@ export interface components {
                 "application/json": components["schemas"]["EnterGameSessionFailure"];
             };
         };
-        /** @description Success. Close session: the player's matching sessions are closed, or there was none to close, or the call repeats an earlier one with the same `uuid` and body and is answered from the idempotency record. Session expired: the operator has recorded the expiry (or had recorded it already). */
-        V4Ok: {
+        /** @description The player's matching sessions are closed, or there was none to close, or the call repeats an earlier one with the same `uuid` and body and is answered from the idempotency record (closing nothing new). */
+        V4CloseOk: {
             headers: {
                 [name: string]: unknown;
             };
@@ -506,7 +496,7 @@ export interface components {
             };
         };
         /** @description The request body is malformed (`V.01`) or does not match the schema (`V.02`). The body has the V4 error shape `{"error": {"code", "message"}}`. */
-        V4BadRequest: {
+        V4CloseBadRequest: {
             headers: {
                 [name: string]: unknown;
             };
@@ -514,8 +504,8 @@ export interface components {
                 "application/json": components["schemas"]["V4Failure"];
             };
         };
-        /** @description The caller could not be authenticated (`G.00`; outside the sandbox the message does not say why, unless the signature is one of the usual mistakes made with the partner's own secret, which is named: see **Request signing**, "If you get 401 G.00"), or the request is correctly signed but its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the V4 error shape `{"error": {"code", "message"}}`. */
-        V4Unauthorized: {
+        /** @description Lucky Monaco could not authenticate the request (`G.00`): `MEMB_ID` or `HASH` is missing, the partner is unknown, or a signature does not match. Outside the sandbox the message does not say which, unless the signature is one of the usual mistakes made with your own secret, which is named (see **Request signing**, "If you get 401 G.00"). Or the request is correctly signed but its `timestamp` is too far from Lucky Monaco's clock, or missing while your partner account requires it (`G.04`). Do not repeat it unchanged. The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        V4CloseUnauthorized: {
             headers: {
                 [name: string]: unknown;
             };
@@ -559,8 +549,8 @@ export interface components {
                 "application/json": components["schemas"]["V4Failure"];
             };
         };
-        /** @description Unexpected failure on the receiving side (`G.01`). Retry with backoff; a retry keeps its `uuid` and is signed with a new `timestamp`. The body has the V4 error shape `{"error": {"code", "message"}}`. */
-        V4ServerError: {
+        /** @description Unexpected failure at Lucky Monaco (`G.01`); the request may or may not have taken effect. Retry with backoff, with the same `uuid` and signed again with a new `timestamp`: if it did take effect, the retry is answered from the idempotency record (**Getting started**, "Timeouts and retries"). The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        V4CloseServerError: {
             headers: {
                 [name: string]: unknown;
             };
@@ -586,7 +576,7 @@ export interface components {
                 "application/json": components["schemas"]["KyrenFailure"];
             };
         };
-        /** @description The caller could not be authenticated (`G.00`; an unknown `secureLogin` and a wrong `token` get the same message outside the sandbox), or its `timestamp` is too far from the receiver's clock, or missing for a partner that requires it (`G.04`). The body has the Kyren error shape `{"error": "<code>", "description"}`. */
+        /** @description The caller could not be authenticated (`G.00`; an unknown `secureLogin` and a wrong `token` get the same message outside the sandbox), or its `timestamp` is too far from Lucky Monaco's clock, or missing for a partner that requires it (`G.04`). The body has the Kyren error shape `{"error": "<code>", "description"}`. */
         KyrenUnauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -631,7 +621,7 @@ export interface components {
                 "application/json": components["schemas"]["KyrenFailure"];
             };
         };
-        /** @description Unexpected failure on the receiving side (`G.01`). Retry with backoff; a retry keeps its `uuid` and is signed with a new `timestamp`. The body has the Kyren error shape `{"error": "<code>", "description"}`. */
+        /** @description Unexpected failure at Lucky Monaco (`G.01`); the request may or may not have taken effect. Retry with backoff, with the same `uuid` and signed again with a new `timestamp`: if it did take effect, the retry is answered from the idempotency record (**Getting started**, "Timeouts and retries"). The body has the Kyren error shape `{"error": "<code>", "description"}`. */
         KyrenServerError: {
             headers: {
                 [name: string]: unknown;
@@ -640,17 +630,51 @@ export interface components {
                 "application/json": components["schemas"]["KyrenFailure"];
             };
         };
+        /** @description Your answer once you have recorded the expiry, or had recorded this `callbackId` already (a repeat): the callback is delivered and Lucky Monaco sends it no more. Any other answer, or none within 5 seconds, counts as not delivered. */
+        SessionExpiredOk: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V4Success"];
+            };
+        };
+        /** @description Your answer when the callback's body is malformed (`V.01`) or does not match the schema (`V.02`), after both signatures were checked. Fields you do not know are not an error: accept them. Lucky Monaco does not retry a 400; the callback is kept as failed. The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        SessionExpiredBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V4Failure"];
+            };
+        };
+        /** @description Your answer when the callback could not be authenticated (`G.00`: an unknown `MEMB_ID`, a wrong `HASH` or a wrong body `hash`; give every one of them the same message, so that nobody can probe your partner ids), or when its `timestamp` is further from your clock than your tolerance (`G.04`). Lucky Monaco does not retry a 401: the callback is kept as failed until the cause (usually a wrong secret or clock) is fixed and Lucky Monaco support sends it again. The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        SessionExpiredUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V4Failure"];
+            };
+        };
+        /** @description Your answer on an unexpected failure of your receiver (`G.01`). Lucky Monaco retries the callback on its retry schedule, with the same `callbackId` and a new `timestamp` (see the operation's description). The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        SessionExpiredServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V4Failure"];
+            };
+        };
     };
     parameters: {
         /**
-         * @description The partner id (member id) that Lucky Monaco assigned at onboarding. It names the partner whose secret signs the request.
-         *
-         *     **Decision.** Seed 001 writes `MEMB_ID=<securelogin>` where seed 000 writes `MEMB_ID=<Partner ID>`. `MEMB_ID` is always the partner id; a player's login never goes here. The sandbox partner id is `demo`.
+         * @description Your partner id (member id), assigned by Lucky Monaco at onboarding; the sandbox partner id is `demo`. It is always the partner id, never a player's login: the signature needs it to find your secret. Lucky Monaco sends your own partner id here too when it calls you.
          * @example demo
          */
         MembId: string;
         /**
-         * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-with-timestamp`); every other body has its own.
+         * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example shows the form only: every body has its own `HASH`, and each operation's request example gives the `HASH` of that example in its description.
          * @example a1802008d5cc56d0b9bdb51102d7f3bb6c79c854b400f8b0fc38ecea84f4dba6
          */
         Hash: string;
@@ -665,14 +689,12 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description The partner id (member id) that Lucky Monaco assigned at onboarding. It names the partner whose secret signs the request.
-                 *
-                 *     **Decision.** Seed 001 writes `MEMB_ID=<securelogin>` where seed 000 writes `MEMB_ID=<Partner ID>`. `MEMB_ID` is always the partner id; a player's login never goes here. The sandbox partner id is `demo`.
+                 * @description Your partner id (member id), assigned by Lucky Monaco at onboarding; the sandbox partner id is `demo`. It is always the partner id, never a player's login: the signature needs it to find your secret. Lucky Monaco sends your own partner id here too when it calls you.
                  * @example demo
                  */
                 MEMB_ID: components["parameters"]["MembId"];
                 /**
-                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-with-timestamp`); every other body has its own.
+                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example shows the form only: every body has its own `HASH`, and each operation's request example gives the `HASH` of that example in its description.
                  * @example a1802008d5cc56d0b9bdb51102d7f3bb6c79c854b400f8b0fc38ecea84f4dba6
                  */
                 HASH: components["parameters"]["Hash"];
@@ -701,14 +723,12 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description The partner id (member id) that Lucky Monaco assigned at onboarding. It names the partner whose secret signs the request.
-                 *
-                 *     **Decision.** Seed 001 writes `MEMB_ID=<securelogin>` where seed 000 writes `MEMB_ID=<Partner ID>`. `MEMB_ID` is always the partner id; a player's login never goes here. The sandbox partner id is `demo`.
+                 * @description Your partner id (member id), assigned by Lucky Monaco at onboarding; the sandbox partner id is `demo`. It is always the partner id, never a player's login: the signature needs it to find your secret. Lucky Monaco sends your own partner id here too when it calls you.
                  * @example demo
                  */
                 MEMB_ID: components["parameters"]["MembId"];
                 /**
-                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-with-timestamp`); every other body has its own.
+                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example shows the form only: every body has its own `HASH`, and each operation's request example gives the `HASH` of that example in its description.
                  * @example a1802008d5cc56d0b9bdb51102d7f3bb6c79c854b400f8b0fc38ecea84f4dba6
                  */
                 HASH: components["parameters"]["Hash"];
@@ -723,14 +743,14 @@ export interface operations {
             };
         };
         responses: {
-            200: components["responses"]["V4Ok"];
-            400: components["responses"]["V4BadRequest"];
-            401: components["responses"]["V4Unauthorized"];
+            200: components["responses"]["V4CloseOk"];
+            400: components["responses"]["V4CloseBadRequest"];
+            401: components["responses"]["V4CloseUnauthorized"];
             408: components["responses"]["V4RequestTimeout"];
             409: components["responses"]["V4Conflict"];
             413: components["responses"]["V4PayloadTooLarge"];
             415: components["responses"]["V4UnsupportedMediaType"];
-            500: components["responses"]["V4ServerError"];
+            500: components["responses"]["V4CloseServerError"];
         };
     };
     closeSessionKyren: {
@@ -760,14 +780,12 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description The partner id (member id) that Lucky Monaco assigned at onboarding. It names the partner whose secret signs the request.
-                 *
-                 *     **Decision.** Seed 001 writes `MEMB_ID=<securelogin>` where seed 000 writes `MEMB_ID=<Partner ID>`. `MEMB_ID` is always the partner id; a player's login never goes here. The sandbox partner id is `demo`.
+                 * @description Your partner id (member id), assigned by Lucky Monaco at onboarding; the sandbox partner id is `demo`. It is always the partner id, never a player's login: the signature needs it to find your secret. Lucky Monaco sends your own partner id here too when it calls you.
                  * @example demo
                  */
                 MEMB_ID: components["parameters"]["MembId"];
                 /**
-                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example is the `HASH` of ENTER's request example (vector `enter-with-timestamp`); every other body has its own.
+                 * @description Request signature: the lowercase hex HMAC-SHA256 of the exact bytes of the request body as sent, keyed with the partner secret encoded as UTF-8 (64 hex characters). Compute it last, after the body `hash` (where the operation has one) is in the body and the body is serialised. A request whose `HASH` is missing or does not match is rejected with `G.00` (HTTP 401). See **Request signing** for the steps and the test vectors. The example shows the form only: every body has its own `HASH`, and each operation's request example gives the `HASH` of that example in its description.
                  * @example a1802008d5cc56d0b9bdb51102d7f3bb6c79c854b400f8b0fc38ecea84f4dba6
                  */
                 HASH: components["parameters"]["Hash"];
@@ -782,13 +800,13 @@ export interface operations {
             };
         };
         responses: {
-            200: components["responses"]["V4Ok"];
-            400: components["responses"]["V4BadRequest"];
-            401: components["responses"]["V4Unauthorized"];
+            200: components["responses"]["SessionExpiredOk"];
+            400: components["responses"]["SessionExpiredBadRequest"];
+            401: components["responses"]["SessionExpiredUnauthorized"];
             408: components["responses"]["V4RequestTimeout"];
             413: components["responses"]["V4PayloadTooLarge"];
             415: components["responses"]["V4UnsupportedMediaType"];
-            500: components["responses"]["V4ServerError"];
+            500: components["responses"]["SessionExpiredServerError"];
         };
     };
 }

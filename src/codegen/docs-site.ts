@@ -4,8 +4,12 @@
  * since the last one.
  *
  *   dist/docs/index.html                 Redoc 3 page (build-docs, script inlined, custom template)
- *   dist/docs/favicon.svg                the site's icon (also served as /favicon.ico)
- *   dist/docs/redoc-wordmark.svg         stands in for Redocly's CDN logo in the attribution
+ *   dist/docs/*.svg                      every SVG of openapi/docs/site/: the site's icon,
+ *                                        favicon.svg (also served as /favicon.ico); the
+ *                                        logo that stands in for Redocly's CDN one in the
+ *                                        attribution, redoc-wordmark.svg; the guides' images,
+ *                                        such as integration-flow.svg (linked relatively, so
+ *                                        they load at /docs/ and from disk alike)
  *   dist/docs/openapi.{json,yaml}        the bundle, for download
  *   dist/docs/signing-test-vectors.json  the published vectors
  *   dist/docs/playground.html            the signing playground (playground/build.ts): offline, self-contained
@@ -13,7 +17,8 @@
  * The page makes no request outside the site that serves it (issue "docs phone home"):
  * telemetry is off in redocly.yaml, the template's Content-Security-Policy refuses every
  * other origin, and the one asset Redoc loads from a CDN, its logo, is rewritten here to
- * a local file. `test/docs/site.test.ts` holds the page to that in Chromium.
+ * a local file. `test/integration/docs/site.test.ts` and `offline.test.ts` hold the page to
+ * that in Chromium.
  *
  * Usage: `tsx src/codegen/docs-site.ts [--force]`. Redocly's own output (banners, timings)
  * is shown only when a step fails.
@@ -47,6 +52,13 @@ function filesUnder(path: string): string[] {
   return readdirSync(path)
     .sort()
     .flatMap((name) => filesUnder(join(path, name)));
+}
+
+/** The images of openapi/docs/site/ (file names) that the build copies into dist/docs/; the stamp covers the whole folder. */
+export function siteImages(): string[] {
+  return readdirSync(siteAssets)
+    .filter((name) => name.endsWith(".svg"))
+    .sort();
 }
 
 /** SHA-256 over the relative path and the bytes of every input file. */
@@ -88,7 +100,7 @@ export async function buildDocsSite(force = false): Promise<boolean> {
   let html = readFileSync(page, "utf8");
   for (const logo of cdnLogos) html = html.replaceAll(logo, "redoc-wordmark.svg");
   writeFileSync(page, html);
-  for (const asset of ["favicon.svg", "redoc-wordmark.svg"]) copyFileSync(join(siteAssets, asset), join(outDir, asset));
+  for (const asset of siteImages()) copyFileSync(join(siteAssets, asset), join(outDir, asset));
   copyFileSync(bundledSpecFile, join(outDir, "openapi.json"));
   writeFileSync(join(outDir, "openapi.yaml"), stringify(loadBundledSpec(), { lineWidth: 0 }));
   copyFileSync(join(repoRoot, "openapi/docs/signing-test-vectors.json"), join(outDir, "signing-test-vectors.json"));

@@ -47,6 +47,15 @@ function renderEnvelopes(operations: OperationFacts[], defaultEnvelope: ErrorEnv
 }
 
 /**
+ * An error code as inline code that never breaks across lines: Redoc lets inline code
+ * break anywhere (`G.0` / `0` in a narrow column), and its sanitiser keeps a `style`
+ * attribute, so the page needs no stylesheet of its own.
+ */
+export function unbreakableCode(code: string): string {
+  return `<code style="white-space: nowrap">${code}</code>`;
+}
+
+/**
  * The "Error catalog" page: how each operation carries a code (and the default envelope
  * of the answers that belong to no operation), then one row per code with its HTTP
  * status, meaning and retry advice. A code that only some operations may answer (their
@@ -63,7 +72,7 @@ export function renderErrorCatalog(catalog: ErrorCatalogEntry[], operations: Ope
         : returnedBy.length < operations.length
           ? ` Only ${returnedBy.map((operation) => `\`${operation.operationId}\``).join(" and ")}.`
           : "";
-    return `| \`${entry.code}\` | ${entry.status} | **${cell(entry.title)}.** ${cell(entry.meaning)}${only} | ${cell(entry.retry)} |`;
+    return `| ${unbreakableCode(entry.code)} | ${entry.status} | **${cell(entry.title)}.** ${cell(entry.meaning)}${only} | ${cell(entry.retry)} |`;
   });
   return `Every failure is an HTTP 4xx or 5xx status with a body that carries one code from this
 catalog. The code is the same in every operation; where it sits in the body depends on
@@ -84,7 +93,8 @@ ${rows.join("\n")}
 export function renderSigningVectors(file: SigningVectorFile): string {
   const sections = file.vectors.map((vector) => {
     const lines = [
-      `#### \`${vector.name}\``,
+      // No code span in a heading: Redoc's side menu drops it and everything after it.
+      `#### ${vector.name}`,
       "",
       `${vector.description} Operation: \`${vector.operationId}\`. Secret: \`${vector.secret}\`.`,
       "",
@@ -110,16 +120,44 @@ The same vectors, as JSON, are [signing-test-vectors.json](signing-test-vectors.
 ${sections.join("\n")}`;
 }
 
+/**
+ * The comment a guide page puts where an operation's code sample goes, e.g.
+ * `<!-- generated: code sample enterGameSession curl -->`: the operationId, then the
+ * sample's `label` in its `x-codeSamples`. The sample itself stays in one place, the file
+ * under `openapi/code_samples/` that the samples test runs.
+ */
+export const CODE_SAMPLE_MARKER = /<!-- generated: code sample (\S+) (\S+) -->/g;
+
+/** Fence languages of the samples' `lang` where the lower-cased name is not one. */
+const fenceLanguages: Record<string, string> = { Shell: "sh" };
+
+/**
+ * Replaces every code sample marker of `markdown` by a fenced block with the sample's
+ * source, read from the operations' `x-codeSamples` in `spec`.
+ *
+ * @throws Error naming the marker when no operation has that operationId or no sample of it has that label
+ */
+export function renderCodeSampleMarkers(markdown: string, spec: OpenApiDocument): string {
+  const operations = Object.values(spec.paths as Record<string, Record<string, { operationId?: string; "x-codeSamples"?: Array<{ lang: string; label: string; source: string }> }>>).flatMap((item) => Object.values(item));
+  return markdown.replace(CODE_SAMPLE_MARKER, (marker, operationId: string, label: string) => {
+    const operation = operations.find((candidate) => candidate.operationId === operationId);
+    const sample = operation?.["x-codeSamples"]?.find((candidate) => candidate.label === label);
+    if (!sample) throw new Error(`${marker}: ${operation ? `${operationId} has no code sample labelled ${label}` : `no operation ${operationId}`}`);
+    return ["```" + (fenceLanguages[sample.lang] ?? sample.lang.toLowerCase()), sample.source.replace(/\n$/, ""), "```"].join("\n");
+  });
+}
+
 /** The pages a tag can ask for with `x-generated-page`. */
 export type GeneratedPages = Record<"error-catalog" | "signing-test-vectors", string>;
 
 /**
  * Puts the generated pages into a bundle: each tag's `x-generated-page` becomes its
- * description (the extension is removed), and the operations table replaces the marker
- * of `info.description`.
+ * description (the extension is removed), the operations table replaces the marker of
+ * `info.description`, and each code sample marker of a tag's description or the
+ * introduction is replaced by that sample (`renderCodeSampleMarkers`).
  *
  * @returns the same document, changed in place
- * @throws Error when a tag asks for an unknown page, or the introduction has no marker
+ * @throws Error when a tag asks for an unknown page, the introduction has no marker, or a code sample marker names no sample
  */
 export function injectPages(spec: OpenApiDocument, pages: GeneratedPages, operationsTable: string): OpenApiDocument {
   const tags = (spec as { tags?: Array<Record<string, unknown>> }).tags ?? [];
@@ -132,6 +170,7 @@ export function injectPages(spec: OpenApiDocument, pages: GeneratedPages, operat
   }
   const info = (spec as unknown as { info: { description: string } }).info;
   if (!info.description.includes(OPERATIONS_TABLE_MARKER)) throw new Error(`openapi/docs/introduction.md must hold the marker ${OPERATIONS_TABLE_MARKER}`);
-  info.description = info.description.replace(OPERATIONS_TABLE_MARKER, operationsTable);
+  info.description = renderCodeSampleMarkers(info.description.replace(OPERATIONS_TABLE_MARKER, operationsTable), spec);
+  for (const tag of tags) if (typeof tag.description === "string") tag.description = renderCodeSampleMarkers(tag.description, spec);
   return spec;
 }

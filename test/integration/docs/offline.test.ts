@@ -4,6 +4,8 @@
 // scrolled to the bottom of each and kept open for at least 10 s, with every request
 // outside its own origin recorded and refused. Not one may have been attempted, and the
 // page shows no error. The 10 s are what make this strict: Redoc's telemetry sends on a timer.
+// Every image a section shows (the getting-started guide's flow diagram, Redoc's logo)
+// must have loaded, from the site itself.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
@@ -41,9 +43,12 @@ async function visit(base: string, origin: string) {
   const since = Date.now();
   let steps = 0;
   const seen: string[] = [];
+  const images = new Map<string, number>();
   for (const { route, heading } of sections) {
     await watched.page.goto(`${base}#/${route}`, { waitUntil: "load" });
     await watched.page.getByRole("heading", { name: heading }).first().waitFor({ state: "visible", timeout: 15_000 });
+    await watched.page.waitForFunction(() => Array.from(document.images).every((image) => image.complete), undefined, { timeout: 15_000 });
+    for (const image of await watched.page.evaluate(() => Array.from(document.images).map((each) => ({ src: each.currentSrc, width: each.naturalWidth })))) images.set(image.src, image.width);
     seen.push(await watched.page.evaluate(() => document.body.innerText)); // what the section rendered
     steps += await scrollThrough(watched.page);
   }
@@ -51,7 +56,7 @@ async function visit(base: string, origin: string) {
   if (left > 0) await watched.page.waitForTimeout(left);
   const favicon = await watched.page.evaluate(() => document.querySelector<HTMLLinkElement>("link[rel=icon]")?.href);
   await watched.context.close();
-  return { outside: watched.outside, errors: watched.errors, steps, seen: seen.join("\n"), favicon, stayedMs: Date.now() - since };
+  return { outside: watched.outside, errors: watched.errors, steps, seen: seen.join("\n"), favicon, images, stayedMs: Date.now() - since };
 }
 
 describe.skipIf(!enabled)("docs site sends nothing outside its origin", () => {
@@ -63,10 +68,14 @@ describe.skipIf(!enabled)("docs site sends nothing outside its origin", () => {
       expect(result.steps).toBeGreaterThanOrEqual(sections.length);
       for (const operation of allOperations) expect(result.seen).toContain(operation.summary);
       expect(result.seen).toContain("Duplicate request id"); // the error catalog rendered
+      expect([...result.images.keys()].filter((src) => src.endsWith("/integration-flow.svg"))).toHaveLength(1); // the getting-started guide's diagram
+      expect([...result.images].filter(([, width]) => width === 0).map(([src]) => src)).toEqual([]);
       expect(result.outside).toEqual([]);
       expect(result.errors).toEqual([]);
     }
     expect(served.favicon).toBe(`${server.baseUrl}/docs/favicon.svg`);
+    expect(served.images.get(`${server.baseUrl}/docs/integration-flow.svg`)).toBeGreaterThan(0);
+    expect(disk.images.get(pathToFileURL(join(repoRoot, "dist/docs/integration-flow.svg")).href)).toBeGreaterThan(0);
   }, 90_000);
 
   it("serves the favicon that browsers ask for at /favicon.ico", async () => {

@@ -268,7 +268,7 @@ describe("authenticateSignedRequest (exported for operators' receivers)", () => 
 
 it("is explained for partners in the signing guide: each hint's wording is in its 'If you get 401 G.00' section", () => {
   const guide = readFileSync(join(repoRoot, "openapi/docs/signing.md"), "utf8");
-  const section = guide.slice(guide.indexOf("### If you get 401 `G.00`"), guide.indexOf("### Shell one-liners"));
+  const section = guide.slice(guide.indexOf("### If you get 401 G.00"), guide.indexOf("### Shell one-liners"));
   const wordings = [...hashMistakes, ...bodyHashMistakes].map((mistake) => /^HASH covers other bytes than those sent \((.*)\): /.exec(mistake.hint)?.[1] ?? mistake.hint.slice(0, mistake.hint.indexOf(": ")));
   expect(wordings.filter((wording) => !section.includes(wording))).toEqual([]);
 });
