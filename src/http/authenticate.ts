@@ -11,6 +11,7 @@
  * tell the caller the reason of an `unauthenticated` failure: answer every one with the
  * same message, so that partner ids cannot be probed (issue "Replay-proof signing").
  */
+import { randomBytes } from "node:crypto";
 import { safeEqual, verifySignedRequest } from "../signing.js";
 import { diagnoseSignature, type DiagnosisScope, type SignatureDiagnosis } from "./signature-diagnosis.js";
 
@@ -127,7 +128,9 @@ export interface SignedRequestOptions extends FreshnessOptions {
  * (receivers)", steps 1 to 4). When `HASH` or the body `hash` of a known partner does not
  * match, the failure carries a `diagnosis` (unless `options.diagnose` is false): its
  * `hint` names the usual mistake that reproduces the value received, if one does; it
- * never holds the expected signature.
+ * never holds the expected signature. An unknown `MEMB_ID` goes through the same checks
+ * against a decoy secret, so that the time to refuse it does not reveal which partner
+ * ids exist.
  *
  * ```ts
  * const secrets = new Map([["demo", { secret: "sandbox-secret" }]]);
@@ -147,16 +150,34 @@ export function authenticateSignedRequest<Partner extends SigningCredentials>(
 ): Authentication<Partner> {
   if (!request.MEMB_ID) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID is missing" };
   const partner = findPartner(request.MEMB_ID);
-  if (partner === undefined) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" };
-  const verified = verifySignedRequest(request.rawBody, request.HASH, partner.secret, request.withBodyHash);
-  if (!verified.ok) {
-    const scope = options.diagnose ?? "with-secret";
-    const diagnosis = verified.kind === "unauthenticated" && request.HASH && scope ? diagnoseSignature({ ...request, HASH: request.HASH, secret: partner.secret }, scope) : undefined;
-    return diagnosis ? { ...verified, diagnosis } : verified;
+  if (partner === undefined) {
+    // The work of a wrong signature, against a secret nobody holds, and its result dropped:
+    // an unknown MEMB_ID then takes as long to refuse as a known one with a wrong HASH,
+    // so the answer's timing does not tell which partner ids exist either.
+    checkSignature(request, DECOY_SECRET, options);
+    return { ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" };
   }
+  const verified = checkSignature(request, partner.secret, options);
+  if (!verified.ok) return verified;
   const body = parseObject(request.rawBody);
   if (!body.ok) return body;
   return checkFreshness(body.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: request.MEMB_ID, partner };
+}
+
+/** A random secret for the requests of unknown partners (see `authenticateSignedRequest`); never a partner's. */
+const DECOY_SECRET = randomBytes(32).toString("hex");
+
+/**
+ * `HASH` and the body `hash` against `secret`, with the diagnosis of a wrong signature.
+ *
+ * @returns ok, or the failure (with its `diagnosis` when the options allow one)
+ */
+function checkSignature(request: SignedRequestParts, secret: string, options: SignedRequestOptions): { ok: true } | Extract<Authentication<never>, { ok: false }> {
+  const verified = verifySignedRequest(request.rawBody, request.HASH, secret, request.withBodyHash);
+  if (verified.ok) return verified;
+  const scope = options.diagnose ?? "with-secret";
+  const diagnosis = verified.kind === "unauthenticated" && request.HASH && scope ? diagnoseSignature({ ...request, HASH: request.HASH, secret }, scope) : undefined;
+  return diagnosis ? { ...verified, diagnosis } : verified;
 }
 
 /**
