@@ -22,6 +22,7 @@
  * | CALLBACK_PARTNER_CONCURRENCY | 8 | most attempts at once to one partner, per instance (at most CALLBACK_CONCURRENCY) |
  * | CALLBACK_BREAKER_THRESHOLD | 5 | consecutive failed attempts that open a partner's circuit breaker |
  * | CALLBACK_BREAKER_COOLDOWN_SECONDS | 5 | how long an open breaker waits before one probe (src/server/delivery/circuit-breaker.ts) |
+ * | CALLBACK_RETENTION_DAYS | 30 | a delivered callback is deleted this long after its delivery (0: kept forever); pending and failed ones are never deleted |
  * | CALLBACK_LEASE_MARGIN_SECONDS | 10 | a claimed callback's lease is CALLBACK_TIMEOUT_MS plus this: how soon another instance takes over the callbacks of one that died |
  * | SIGNATURE_TOLERANCE_SECONDS | 300 | largest distance of a request's `timestamp` from the server's clock (401 `G.04` beyond) |
  * | LOG_LEVEL | info | pino level |
@@ -73,6 +74,8 @@ export interface ServerConfig {
   callbackBreakerThreshold: number;
   callbackBreakerCooldownSeconds: number;
   callbackLeaseMarginSeconds: number;
+  /** How long a delivered callback is kept, days (0: forever). */
+  callbackRetentionDays: number;
   /** Freshness tolerance of `timestamp`, seconds (spec: `Timestamp`, catalog `G.04`). */
   signatureToleranceSeconds: number;
   logLevel: string;
@@ -100,6 +103,7 @@ const schema = {
     CALLBACK_BREAKER_THRESHOLD: { type: "integer", minimum: 1, maximum: 1000, default: 5 },
     CALLBACK_BREAKER_COOLDOWN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 5 },
     CALLBACK_LEASE_MARGIN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 10 },
+    CALLBACK_RETENTION_DAYS: { type: "number", minimum: 0, maximum: 3650, default: 30 },
     SIGNATURE_TOLERANCE_SECONDS: { type: "integer", minimum: 1, maximum: 86400, default: 300 },
     LOG_LEVEL: { type: "string", enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], default: "info" },
   },
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     callbackBreakerThreshold: values.CALLBACK_BREAKER_THRESHOLD as number,
     callbackBreakerCooldownSeconds: values.CALLBACK_BREAKER_COOLDOWN_SECONDS as number,
     callbackLeaseMarginSeconds: values.CALLBACK_LEASE_MARGIN_SECONDS as number,
+    callbackRetentionDays: values.CALLBACK_RETENTION_DAYS as number,
     signatureToleranceSeconds: values.SIGNATURE_TOLERANCE_SECONDS as number,
     logLevel: values.LOG_LEVEL as string,
   };

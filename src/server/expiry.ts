@@ -7,7 +7,9 @@
  *      transaction, writes a callback into the outbox for each one whose partner has
  *      callbacks switched on (store: `expireIdleSessions`);
  *   2. tells the delivery loop (`onQueued`), which sends them on its own (delivery/);
- *   3. forgets idempotency keys older than 48 hours (the spec promises at least 24).
+ *   3. forgets idempotency keys older than 48 hours (the spec promises at least 24);
+ *   4. deletes callbacks delivered longer ago than the retention (`CALLBACK_RETENTION_DAYS`),
+ *      at most `FORGET_BATCH` per sweep; pending and failed ones (dead letters) stay.
  * It never waits on a delivery: a stuck receiver cannot hold up expiry (issue 9).
  * Sweeps do not overlap; a failed sweep is logged and the next one runs on time.
  */
@@ -24,6 +26,8 @@ export interface ExpiryOptions {
   idleTimeoutMs: number;
   /** Time between sweeps, milliseconds (`EXPIRY_SWEEP_SECONDS`). */
   sweepIntervalMs: number;
+  /** How long a delivered callback is kept, milliseconds (`CALLBACK_RETENTION_DAYS`); 0 keeps them forever. Default 0. */
+  callbackRetentionMs?: number;
   /** Called after a sweep queued callbacks (the delivery loop's `wake`). */
   onQueued?: () => void;
   /** Clock, epoch milliseconds. Default `Date.now`. */
@@ -41,6 +45,9 @@ export interface Expiry {
 /** How long idempotency keys are kept, milliseconds (the spec promises at least 24 hours). */
 const IDEMPOTENCY_RETENTION_MS = 48 * 3600 * 1000;
 
+/** Most delivered callbacks deleted by one sweep, so that one sweep's write stays short. */
+const FORGET_BATCH = 10_000;
+
 /** Starts the periodic sweep. */
 export function startExpiry(options: ExpiryOptions): Expiry {
   const now = options.now ?? Date.now;
@@ -56,6 +63,10 @@ export function startExpiry(options: ExpiryOptions): Expiry {
       if (queued > 0) options.onQueued?.();
     }
     await options.store.forgetIdempotencyKeys(at - IDEMPOTENCY_RETENTION_MS);
+    if (options.callbackRetentionMs) {
+      const forgotten = await options.store.forgetDeliveredCallbacks(at - options.callbackRetentionMs, FORGET_BATCH);
+      if (forgotten > 0) options.log.info({ forgotten }, "deleted delivered callbacks past their retention");
+    }
     return expired;
   }
 

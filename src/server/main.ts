@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     log: app.log,
     idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
     sweepIntervalMs: config.expirySweepSeconds * 1000,
+    callbackRetentionMs: config.callbackRetentionDays * 86_400_000,
     onQueued: delivery.wake,
   });
   app.addHook("onClose", async () => {

@@ -221,6 +221,13 @@ export interface SessionStore {
   redeliverCallbacks(target: RedeliveryTarget, at: number): Promise<string[]>;
   /** Pending and failed counts and the oldest pending callback (`/health`, `/metrics`). */
   callbackStats(): Promise<CallbackStats>;
+  /**
+   * Deletes at most `limit` callbacks delivered before `before` (epoch ms), oldest first.
+   * Pending and failed callbacks (the dead letters) are never deleted.
+   *
+   * @returns how many were deleted (fewer than `limit`: none older is left)
+   */
+  forgetDeliveredCallbacks(before: number, limit: number): Promise<number>;
   /** Forgets idempotency keys created before `before` (they are kept at least 24 hours). */
   forgetIdempotencyKeys(before: number): Promise<number>;
   /** One session by id, or undefined. */

@@ -79,6 +79,11 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX callbacks_pending_by_age ON callbacks (created_at) WHERE state = 'pending';
       CREATE INDEX callbacks_by_partner_state ON callbacks (partner_id, state, created_at);`,
   },
+  {
+    version: 3,
+    description: "the retention of delivered callbacks (CALLBACK_RETENTION_DAYS)",
+    sql: `CREATE INDEX callbacks_delivered_by_time ON callbacks (delivered_at) WHERE state = 'delivered';`,
+  },
 ];
 
 /** Key of the advisory lock that serialises migrations of concurrent starts ("session-api migrate"). */

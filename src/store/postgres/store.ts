@@ -164,6 +164,9 @@ const SQL = {
   countCallbacks: "SELECT partner_id, state, count(*)::int AS count FROM callbacks WHERE state IN ('pending', 'failed') GROUP BY partner_id, state",
   oldestPending: "SELECT min(created_at) AS oldest FROM callbacks WHERE state = 'pending'",
   forgetKeys: "DELETE FROM idempotency_keys WHERE created_at < $1",
+  forgetDelivered: `
+    DELETE FROM callbacks WHERE session_id IN (
+      SELECT session_id FROM callbacks WHERE state = 'delivered' AND delivered_at < $1 ORDER BY delivered_at LIMIT $2)`,
   sessionById: "SELECT * FROM sessions WHERE id = $1",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = $1",
   ping: "SELECT 1",
@@ -273,6 +276,10 @@ class PostgresSessionStore implements SessionStore {
   async callbackStats(): Promise<CallbackStats> {
     const [counts, oldest] = await Promise.all([this.query("countCallbacks"), this.query("oldestPending")]);
     return toCallbackStats(counts.rows, oldest.rows[0]?.oldest);
+  }
+
+  async forgetDeliveredCallbacks(before: number, limit: number): Promise<number> {
+    return (await this.query("forgetDelivered", [before, limit])).rowCount ?? 0;
   }
 
   async forgetIdempotencyKeys(before: number): Promise<number> {

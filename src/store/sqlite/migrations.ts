@@ -70,4 +70,6 @@ export const migrations: readonly string[] = [
    CREATE UNIQUE INDEX callbacks_by_callback_id ON callbacks (callback_id);
    CREATE INDEX callbacks_due_by_partner ON callbacks (partner_id, state, next_attempt_at);
    CREATE INDEX callbacks_by_age ON callbacks (state, created_at);`,
+  // 4: the retention of delivered callbacks (forgetDeliveredCallbacks, CALLBACK_RETENTION_DAYS).
+  `CREATE INDEX callbacks_delivered_by_time ON callbacks (delivered_at) WHERE state = 'delivered';`,
 ];

@@ -137,6 +137,8 @@ const SQL = {
   countCallbacks: "SELECT partner_id, state, count(*) AS count FROM callbacks WHERE state IN ('pending', 'failed') GROUP BY partner_id, state",
   oldestPending: "SELECT min(created_at) AS oldest FROM callbacks WHERE state = 'pending'",
   forgetKeys: "DELETE FROM idempotency_keys WHERE created_at < ?",
+  forgetDelivered: `DELETE FROM callbacks WHERE session_id IN (
+                      SELECT session_id FROM callbacks WHERE state = 'delivered' AND delivered_at < ? ORDER BY delivered_at LIMIT ?)`,
   sessionById: "SELECT * FROM sessions WHERE id = ?",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = ?",
 } as const;
@@ -254,6 +256,10 @@ class SqliteSessionStore implements SessionStore {
 
   async callbackStats(): Promise<CallbackStats> {
     return toCallbackStats(this.statement(SQL.countCallbacks).all() as Row[], (this.statement(SQL.oldestPending).get() as Row).oldest);
+  }
+
+  forgetDeliveredCallbacks(before: number, limit: number): Promise<number> {
+    return this.write(() => this.statement(SQL.forgetDelivered).run(before, limit).changes);
   }
 
   forgetIdempotencyKeys(before: number): Promise<number> {

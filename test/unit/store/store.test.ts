@@ -416,6 +416,23 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         expect(await store.listCallbacks({ limit: 2 })).toHaveLength(2);
       });
 
+      it("deletes delivered callbacks past their retention, oldest first and at most the limit, never pending or failed ones", async () => {
+        const [early, late, failed, pending] = await expireMany({ demo: 4 });
+        const claimed = await claim(store, 2000, 10, 100);
+        const of = (id: string) => claimed.find((callback) => callback.sessionId === id)!;
+        await store.recordCallbackAttempt(of(early!), { state: "delivered", status: 200 }, 3000);
+        await store.recordCallbackAttempt(of(late!), { state: "delivered", status: 200 }, 4000);
+        await store.recordCallbackAttempt(of(failed!), { state: "failed", error: "HTTP 400", status: 400 }, 1000);
+        await store.recordCallbackAttempt(of(pending!), { state: "pending", nextAttemptAt: 9000, error: "HTTP 503" }, 1000);
+        const remaining = async () => (await store.listCallbacks({ limit: 10 })).map((callback) => callback.sessionId).sort();
+        expect(await store.forgetDeliveredCallbacks(3000, 10)).toBe(0);
+        expect(await store.forgetDeliveredCallbacks(10_000, 1)).toBe(1);
+        expect(await remaining()).toEqual([late, failed, pending].sort());
+        expect(await store.forgetDeliveredCallbacks(10_000, 10)).toBe(1);
+        expect(await remaining()).toEqual([failed, pending].sort());
+        expect(await store.callbackStats()).toEqual({ pendingByPartner: new Map([["demo", 1]]), failedByPartner: new Map([["demo", 1]]), oldestPendingCreatedAt: 2000 });
+      });
+
       it("counts pending and failed callbacks by partner, and knows the oldest pending one", async () => {
         expect(await store.callbackStats()).toEqual({ pendingByPartner: new Map(), failedByPartner: new Map(), oldestPendingCreatedAt: undefined });
         await expireMany({ a: 2 }, 2000);
