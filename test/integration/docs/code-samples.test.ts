@@ -88,6 +88,11 @@ describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), samp
       expect(unknownField.data, "unknown fields are ignored (and signed)").toEqual({ error: 0, description: "Success" });
       await expect.poll(() => child.output(), { timeout: 5000 }).toContain("f".repeat(32));
       expect(child.output().split(body.sessionId).length - 1, "a repeat is not recorded twice").toBe(1);
+      // A callback as Lucky Monaco sends it now, with callbackId and createdAt: accepted, and its repeat recorded once.
+      const identified = { ...body, sessionId: "a".repeat(32), callbackId: "0b0a0c2e-2f4e-4c1a-9d3b-7e6f5a4b3c2d", createdAt: "2026-11-21T23:59:00Z" };
+      for (let attempt = 0; attempt < 2; attempt++) expect((await lucky.POST("/V4/sessionexpired", { body: identified })).data).toEqual({ error: 0, description: "Success" });
+      await expect.poll(() => child.output(), { timeout: 5000 }).toContain(identified.sessionId);
+      expect(child.output().split(identified.sessionId).length - 1, "a repeat with its callbackId is not recorded twice").toBe(1);
       const stale = createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: SANDBOX.secret, now: () => Date.now() - 600_000 });
       const refused = await stale.POST("/V4/sessionexpired", { body: { ...body, sessionId: "0".repeat(32) } });
       expect([refused.response.status, refused.error?.error.code]).toEqual([401, "G.04"]);

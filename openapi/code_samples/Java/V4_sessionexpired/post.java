@@ -54,7 +54,7 @@ class SessionExpiredReceiver {
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(env("PORT", "3100"));
         Map<String, String> partners = Map.of(env("MEMB_ID", "demo"), env("SECRET", "sandbox-secret")); // MEMB_ID -> the partner secret
-        Set<String> recorded = new HashSet<>(); // MEMB_ID/sessionId of the expiries recorded: use your database
+        Set<String> recorded = new HashSet<>(); // dedupe keys (MEMB_ID with callbackId, or sessionId) of the callbacks recorded: use your database
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", exchange -> {
             try {
@@ -86,8 +86,10 @@ class SessionExpiredReceiver {
         for (String name : List.of("providerId", "sessionId", "playerId")) {
             if (!(body.get(name) instanceof String value) || value.isEmpty()) throw new Refusal(400, "V.02", "Invalid request: body." + name + " must be a non-empty string");
         }
-        // Unknown fields are ignored; a repeat is acknowledged, not recorded again.
-        if (!recorded.add(memberId + "/" + body.get("sessionId"))) return null;
+        // Unknown fields are ignored; a repeat is acknowledged, not recorded again. The dedupe
+        // key is callbackId (the same on every attempt), or sessionId when there is none.
+        String key = body.get("callbackId") instanceof String callbackId ? memberId + "/callback/" + callbackId : memberId + "/session/" + body.get("sessionId");
+        if (!recorded.add(key)) return null;
         return "session " + body.get("sessionId") + " of player " + body.get("playerId") + " expired"; // record it here
     }
 

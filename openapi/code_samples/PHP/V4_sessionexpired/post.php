@@ -93,7 +93,7 @@ function verify_callback(string $rawBody, ?string $receivedHash, ?string $secret
 
 /**
  * Answers one request: [status, body]. $partners maps MEMB_ID to the secret; $recorded
- * holds "MEMB_ID/sessionId" of the expiries recorded so far.
+ * holds the dedupe keys (MEMB_ID with callbackId, or sessionId) of the callbacks recorded so far.
  */
 function handle_callback(string $method, string $target, string $contentType, int $length, string $rawBody, array $partners, array &$recorded): array
 {
@@ -123,8 +123,9 @@ function handle_callback(string $method, string $target, string $contentType, in
             return $failure(400, 'V.02', "Invalid request: body.$name must be a non-empty string");
         }
     }
-    // Unknown fields are ignored; a repeat is acknowledged, not recorded again.
-    $key = "$memberId/{$fields['sessionId']}";
+    // Unknown fields are ignored; a repeat is acknowledged, not recorded again. The dedupe
+    // key is callbackId (the same on every attempt), or sessionId when there is none.
+    $key = is_string($fields['callbackId'] ?? null) ? "$memberId/callback/{$fields['callbackId']}" : "$memberId/session/{$fields['sessionId']}";
     if (!isset($recorded[$key])) {
         $recorded[$key] = true;
         fwrite(STDOUT, "session {$fields['sessionId']} of player {$fields['playerId']} expired\n"); // record it here

@@ -80,7 +80,7 @@ def verify_callback(raw_body: bytes, received_hash, secret, now: int):
 
 
 class Receiver(BaseHTTPRequestHandler):
-    recorded = set()  # (MEMB_ID, sessionId) of the expiries recorded: use your database
+    recorded = set()  # dedupe keys (MEMB_ID with callbackId, or sessionId) of the callbacks recorded: use your database
     lock = threading.Lock()
     timeout = 10  # seconds to receive a request
 
@@ -106,9 +106,12 @@ class Receiver(BaseHTTPRequestHandler):
         for field in ("providerId", "sessionId", "playerId"):
             if not isinstance(body.get(field), str) or not body[field]:
                 return self.answer(400, "V.02", f"Invalid request: body.{field} must be a non-empty string")
-        with self.lock:  # unknown fields are ignored; a repeat is acknowledged, not recorded again
-            first = (member_id, body["sessionId"]) not in self.recorded
-            self.recorded.add((member_id, body["sessionId"]))
+        # Unknown fields are ignored; a repeat is acknowledged, not recorded again. The dedupe
+        # key is callbackId (the same on every attempt), or sessionId when there is none.
+        key = (member_id, "callback", body["callbackId"]) if isinstance(body.get("callbackId"), str) else (member_id, "session", body["sessionId"])
+        with self.lock:
+            first = key not in self.recorded
+            self.recorded.add(key)
         if first:
             print(f"session {body['sessionId']} of player {body['playerId']} expired", flush=True)  # record it here
         self.send_json(200, {"error": 0, "description": "Success"})
