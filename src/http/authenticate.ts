@@ -101,10 +101,10 @@ export interface KyrenCredentials {
 export interface SignedRequestParts {
   /** The body bytes exactly as received. */
   rawBody: Uint8Array;
-  /** The `MEMB_ID` query parameter, if any. */
-  MEMB_ID: string | undefined;
-  /** The `HASH` query parameter, if any. */
-  HASH: string | undefined;
+  /** The `MEMB_ID` query parameter, if any; a list when it was given more than once (refused). */
+  MEMB_ID: string | readonly string[] | undefined;
+  /** The `HASH` query parameter, if any; a list when it was given more than once (refused). */
+  HASH: string | readonly string[] | undefined;
   /** True when the operation's body carries `hash` (closeSession, sessionExpired). */
   withBodyHash: boolean;
 }
@@ -148,20 +148,25 @@ export function authenticateSignedRequest<Partner extends SigningCredentials>(
   findPartner: PartnerLookup<Partner>,
   options: SignedRequestOptions = {},
 ): Authentication<Partner> {
-  if (!request.MEMB_ID) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID is missing" };
-  const partner = findPartner(request.MEMB_ID);
+  // A query parameter given twice reaches here as a list (Fastify, Express): not a signature.
+  for (const name of ["MEMB_ID", "HASH"] as const) {
+    if (request[name] !== undefined && typeof request[name] !== "string") return { ok: false, kind: "unauthenticated", reason: `${name} is given more than once` };
+  }
+  const signed = request as SignedRequestParts & { MEMB_ID: string | undefined; HASH: string | undefined };
+  if (!signed.MEMB_ID) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID is missing" };
+  const partner = findPartner(signed.MEMB_ID);
   if (partner === undefined) {
     // The work of a wrong signature, against a secret nobody holds, and its result dropped:
     // an unknown MEMB_ID then takes as long to refuse as a known one with a wrong HASH,
     // so the answer's timing does not tell which partner ids exist either.
-    checkSignature(request, DECOY_SECRET, options);
+    checkSignature(signed, DECOY_SECRET, options);
     return { ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" };
   }
-  const verified = checkSignature(request, partner.secret, options);
+  const verified = checkSignature(signed, partner.secret, options);
   if (!verified.ok) return verified;
   const body = parseObject(request.rawBody);
   if (!body.ok) return body;
-  return checkFreshness(body.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: request.MEMB_ID, partner };
+  return checkFreshness(body.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: signed.MEMB_ID, partner };
 }
 
 /** A random secret for the requests of unknown partners (see `authenticateSignedRequest`); never a partner's. */
@@ -172,7 +177,7 @@ const DECOY_SECRET = randomBytes(32).toString("hex");
  *
  * @returns ok, or the failure (with its `diagnosis` when the options allow one)
  */
-function checkSignature(request: SignedRequestParts, secret: string, options: SignedRequestOptions): { ok: true } | Extract<Authentication<never>, { ok: false }> {
+function checkSignature(request: SignedRequestParts & { HASH: string | undefined }, secret: string, options: SignedRequestOptions): { ok: true } | Extract<Authentication<never>, { ok: false }> {
   const verified = verifySignedRequest(request.rawBody, request.HASH, secret, request.withBodyHash);
   if (verified.ok) return verified;
   const scope = options.diagnose ?? "with-secret";

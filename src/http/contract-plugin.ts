@@ -90,7 +90,7 @@ function authenticate(operationId: OperationId, request: FastifyRequest, partner
   const operation = operationsById[operationId];
   const parse = request.bodyParse!;
   if (operation.signedWithHash) {
-    const query = request.query as Record<string, string | undefined>;
+    const query = request.query as Record<string, string | string[] | undefined>;
     const parts = { rawBody: request.rawBody!, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash };
     return authenticateSignedRequest(parts, partners.get, { ...freshness, diagnose: sandbox ? "all" : "with-secret" });
   }
@@ -169,7 +169,7 @@ function toFailure(error: RouteError, operationId: OperationId, request: Fastify
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return failure(operationId, "V.03", `the body is larger than ${maxRequestBodyBytes} bytes`);
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return failure(operationId, "V.04", `Content-Type must be application/json, not ${request.headers["content-type"] ?? "missing"}`);
+      return failure(operationId, "V.04", fit("V.04", `Content-Type must be application/json, not ${request.headers["content-type"] ?? "missing"}`));
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return failure(operationId, "V.01", "the body does not match its Content-Length");
   }

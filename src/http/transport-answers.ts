@@ -27,6 +27,10 @@ import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { defaultErrorEnvelope, maxRequestBodyBytes, operationsById } from "../../generated/operations.js";
 import { AccessLog, pathOf, withSafeSerializers } from "./access-log.js";
 import { envelopeFailure, type ErrorEnvelopePointers } from "./failures.js";
+import { clip } from "./message-limit.js";
+
+/** How much of an unknown path a 404 `G.05` message quotes, characters. */
+const SHOWN_PATH_LENGTH = 200;
 
 /** Which side of the contract a server serves (`x-implemented-by`). */
 export type Side = "provider" | "operator";
@@ -168,7 +172,8 @@ export function registerTransportAnswers(app: FastifyInstance, side: Side, inFli
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = pathOf(request.url);
     const methods = methodsByPath.get(path);
-    if (!methods) return sendFailure(reply, "G.05", `no operation has the path ${path}`);
+    // An unknown path is quoted cut to SHOWN_PATH_LENGTH: it may be 16 KB, a message at most 1000 characters.
+    if (!methods) return sendFailure(reply, "G.05", `no operation has the path ${clip(path, SHOWN_PATH_LENGTH)}`);
     const allow = [...methods].sort().join(", ");
     return sendFailure(reply, "G.06", `${path} takes ${allow}, not ${request.method}`, operationEnvelope(side, path) ?? defaultErrorEnvelope, { allow });
   });

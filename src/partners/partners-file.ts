@@ -14,7 +14,7 @@
  * ```
  */
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { parse, type YAMLError } from "yaml";
 import { createAjv } from "../ajv.js";
 import type { Partner } from "./directory.js";
 
@@ -60,11 +60,21 @@ function fieldName(instancePath: string, missing?: string): string {
  * @throws Error naming the file and each bad field, e.g. `partners[1].secret must NOT have fewer than 16 characters`
  */
 export function loadPartnersFile(path: string): Partner[] {
-  let document: unknown;
+  let text: string;
   try {
-    document = parse(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
   } catch (error) {
     throw new Error(`PARTNERS_FILE ${path}: ${(error as Error).message}`);
+  }
+  let document: unknown;
+  try {
+    document = parse(text, { prettyErrors: false });
+  } catch (error) {
+    // Where, never what: the YAML library quotes the offending line, which may hold a secret.
+    const { code, pos } = error as YAMLError;
+    const before = pos ? text.slice(0, pos[0]).split("\n") : undefined;
+    const where = before ? ` at line ${before.length}, column ${before.at(-1)!.length + 1}` : "";
+    throw new Error(`PARTNERS_FILE ${path}: not valid YAML or JSON (${code ?? "parse error"}${where}; the line is not shown, as it may hold a secret)`);
   }
   if (!validate(document)) {
     const problems = validate.errors!

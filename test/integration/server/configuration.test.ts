@@ -63,6 +63,17 @@ describe("PARTNERS_FILE", () => {
     expect(() => loadPartnersFile(path)).toThrow(message);
   });
 
+  it("says where a YAML error is, in one line, without quoting the line: it may hold a secret", () => {
+    const path = file("leaky.yaml", "partners:\n  - memberId: c1\n    secret: super: secret-value-123\n");
+    expect(() => loadPartnersFile(path)).toThrow(/^PARTNERS_FILE .*leaky\.yaml: not valid YAML or JSON \(\w+ at line 3, column 13; the line is not shown/);
+    try {
+      loadPartnersFile(path);
+    } catch (error) {
+      expect((error as Error).message).not.toContain("secret-value-123");
+      expect((error as Error).message).not.toContain("\n");
+    }
+  });
+
 });
 
 describe("start-up", () => {

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
 import { defaultErrorEnvelope, operationsById } from "../../../generated/operations.js";
 import { getAtPointer, setAtPointer } from "../../../src/json-pointer.js";
+import { messageMaxLength } from "../../../src/http/message-limit.js";
 import { rawExchange, requestHead, type RawHttpResponse } from "../../support/raw-http.js";
+import { bundledSpec } from "../../support/spec-views.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
 
 const REQUEST_TIMEOUT_MS = 500;
@@ -53,6 +55,12 @@ describe.each(sides.map((entry) => [entry.side, entry] as const))("the %s side",
   it("an unknown path is 404 G.05 in the default envelope", async () => {
     const response = await rawExchange(base(), requestHead("POST", `/no/such/operation?MEMB_ID=demo&HASH=${HASH}`, { "Content-Length": 0 }));
     expectAnswer(response, "G.05", defaultErrorEnvelope);
+  });
+
+  it("an unknown path of 3,000 characters is 404 G.05 with a message within the envelope's maxLength", async () => {
+    const response = await rawExchange(base(), requestHead("POST", `/${"x".repeat(3000)}`, { "Content-Length": 0 }));
+    expectAnswer(response, "G.05", defaultErrorEnvelope);
+    expect(String(getAtPointer(response.json, defaultErrorEnvelope.message)).length).toBeLessThanOrEqual(messageMaxLength(bundledSpec, defaultErrorEnvelope));
   });
 
   it("a path of the other side is 404 G.05 too", async () => {

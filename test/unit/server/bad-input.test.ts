@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { maxRequestBodyBytes, operationsById, type OperationId } from "../../../generated/operations.js";
 import { getAtPointer } from "../../../src/json-pointer.js";
+import { requestSignature } from "../../../src/signing.js";
 import { enterBody, postRaw, SANDBOX, withBodyHash, type RawResponse } from "../../support/requests.js";
 import { useServerAndReceiver } from "../../support/servers.js";
 
@@ -85,6 +86,27 @@ const badInputs: BadInput[] = [
       return postRaw(b, p, raw, { query: signedOnly(id) ? { MEMB_ID: "nobody" } : {} });
     },
     expect: { status: 401, code: "G.00" },
+  },
+  ...(["MEMB_ID", "HASH"] as const).map(
+    (name): BadInput => ({
+      name: `${name} given twice`,
+      appliesTo: signedOnly,
+      send: async (baseUrl, path, id) => {
+        const raw = JSON.stringify(validBodies[id]());
+        const url = new URL(path, baseUrl);
+        url.searchParams.append("MEMB_ID", SANDBOX.memberId);
+        url.searchParams.append("HASH", requestSignature(raw, SANDBOX.secret));
+        url.searchParams.append(name, url.searchParams.get(name)!);
+        const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: raw });
+        return { status: response.status, contentType: response.headers.get("content-type"), body: await response.json() };
+      },
+      expect: { status: 401, code: "G.00" },
+    }),
+  ),
+  {
+    name: "a Content-Type of 2,000 characters",
+    send: (b, p, id) => postRaw(b, p, JSON.stringify(validBodies[id]()), { contentType: `text/${"x".repeat(2000)}` }),
+    expect: { status: 415, code: "V.04" },
   },
   {
     name: "a HASH made with another secret (Kyren: a wrong token)",
