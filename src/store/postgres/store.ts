@@ -164,9 +164,14 @@ const SQL = {
   countCallbacks: "SELECT partner_id, state, count(*)::int AS count FROM callbacks WHERE state IN ('pending', 'failed') GROUP BY partner_id, state",
   oldestPending: "SELECT min(created_at) AS oldest FROM callbacks WHERE state = 'pending'",
   forgetKeys: "DELETE FROM idempotency_keys WHERE created_at < $1",
+  // The rows are chosen and locked once (a MATERIALIZED CTE: a `LIMIT … FOR UPDATE` subquery
+  // under IN may be re-run by the plan and pick more); rows locked by a redelivery are
+  // skipped, and `state = 'delivered'` is checked again on delete, so a callback re-queued
+  // meanwhile stays.
   forgetDelivered: `
-    DELETE FROM callbacks WHERE session_id IN (
-      SELECT session_id FROM callbacks WHERE state = 'delivered' AND delivered_at < $1 ORDER BY delivered_at LIMIT $2)`,
+    WITH doomed AS MATERIALIZED (
+      SELECT session_id FROM callbacks WHERE state = 'delivered' AND delivered_at < $1 ORDER BY delivered_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+    DELETE FROM callbacks USING doomed WHERE callbacks.session_id = doomed.session_id AND callbacks.state = 'delivered'`,
   sessionById: "SELECT * FROM sessions WHERE id = $1",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = $1",
   ping: "SELECT 1",

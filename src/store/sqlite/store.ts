@@ -137,7 +137,7 @@ const SQL = {
   countCallbacks: "SELECT partner_id, state, count(*) AS count FROM callbacks WHERE state IN ('pending', 'failed') GROUP BY partner_id, state",
   oldestPending: "SELECT min(created_at) AS oldest FROM callbacks WHERE state = 'pending'",
   forgetKeys: "DELETE FROM idempotency_keys WHERE created_at < ?",
-  forgetDelivered: `DELETE FROM callbacks WHERE session_id IN (
+  forgetDelivered: `DELETE FROM callbacks WHERE state = 'delivered' AND session_id IN (
                       SELECT session_id FROM callbacks WHERE state = 'delivered' AND delivered_at < ? ORDER BY delivered_at LIMIT ?)`,
   sessionById: "SELECT * FROM sessions WHERE id = ?",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = ?",
