@@ -13,6 +13,7 @@
  * | `session_expired_callback_circuit_open` | gauge | partner | 1 while the partner's circuit breaker is open or half-open (this instance) |
  * | `session_expired_callback_outbox` | gauge | partner, state | callbacks in the outbox (whole database): `pending`, `failed` |
  * | `session_expired_callback_oldest_pending_age_seconds` | gauge | | age of the oldest pending callback (0 when none) |
+ * | `session_expired_callback_outbox_readable` | gauge | | 1 when the scrape read the outbox; 0 when the database did not answer (the outbox gauge is then absent and the age is NaN: alert on this one) |
  *
  * plus prom-client's default process metrics (CPU, memory, event-loop lag), prefixed `session_api_`.
  */
@@ -33,7 +34,8 @@ export interface DeliveryMetrics {
 
 /**
  * Creates a registry with the delivery metrics. The outbox gauges read `stats()` (the
- * store's counts) on each scrape; a failing read leaves them out of that scrape.
+ * store's counts) on each scrape; a failing read sets `…_outbox_readable` to 0, leaves
+ * the outbox gauge empty and the oldest pending age NaN for that scrape.
  *
  * @param now clock of the oldest pending age, epoch milliseconds
  */
@@ -51,9 +53,18 @@ export function createDeliveryMetrics(stats: () => Promise<CallbackStats>, now: 
   });
   const inFlight = new Gauge({ name: "session_expired_callback_in_flight", help: "Delivery attempts running in this instance.", registers: [registry] });
   const circuit = new Gauge({ name: "session_expired_callback_circuit_open", help: "1 while the partner's circuit breaker is open or half-open in this instance.", labelNames: ["partner"], registers: [registry] });
-  // The outbox gauges are read once per scrape, for both.
+  // The outbox gauges are read once per scrape, for all three. When the store does not
+  // answer, `…_outbox_readable` is 0, the outbox gauge is empty and the age is NaN (unknown).
   let reading: Promise<CallbackStats | undefined> | undefined;
   const read = () => (reading ??= stats().catch(() => undefined).finally(() => setImmediate(() => (reading = undefined))));
+  new Gauge({
+    name: "session_expired_callback_outbox_readable",
+    help: "1 when this scrape could read the outbox from the database, 0 when it could not (the outbox gauges are then absent).",
+    registers: [registry],
+    async collect() {
+      this.set((await read()) ? 1 : 0);
+    },
+  });
   new Gauge({
     name: "session_expired_callback_outbox",
     help: "Callbacks in the outbox by partner and state (pending, failed).",
@@ -74,7 +85,8 @@ export function createDeliveryMetrics(stats: () => Promise<CallbackStats>, now: 
     registers: [registry],
     async collect() {
       const counts = await read();
-      this.set(counts?.oldestPendingCreatedAt === undefined ? 0 : Math.max(0, (now() - counts.oldestPendingCreatedAt) / 1000));
+      if (!counts) return this.set(Number.NaN); // unknown, not "no pending callback"
+      this.set(counts.oldestPendingCreatedAt === undefined ? 0 : Math.max(0, (now() - counts.oldestPendingCreatedAt) / 1000));
     },
   });
   return {

@@ -95,3 +95,20 @@ it("counts attempts, results, latency and the outbox, with partners as the only 
 
   expect(await (await fetch(`${server.baseUrl}/health`)).json()).toEqual({ status: "ok", callbacks: { pending: 1, failed: 1, oldestPendingAgeSeconds: 90 } });
 });
+
+it("says the outbox is unreadable, with no counts and an unknown age, while the database does not answer", async () => {
+  let up = true;
+  const metrics = createDeliveryMetrics(async () => {
+    if (!up) throw new Error("connection refused");
+    return { pendingByPartner: new Map([["casino-one", 2]]), failedByPartner: new Map(), oldestPendingCreatedAt: 1_000 };
+  }, () => 31_000);
+  const scrape = async () => (await metrics.registry.metrics()).split("\n").filter((line) => line.startsWith("session_expired_callback_o"));
+  expect(await scrape()).toEqual([
+    "session_expired_callback_outbox_readable 1",
+    'session_expired_callback_outbox{partner="casino-one",state="pending"} 2',
+    "session_expired_callback_oldest_pending_age_seconds 30",
+  ]);
+  up = false;
+  await new Promise((resolve) => setImmediate(resolve)); // the next scrape reads again
+  expect(await scrape()).toEqual(["session_expired_callback_outbox_readable 0", "session_expired_callback_oldest_pending_age_seconds Nan"]);
+});
