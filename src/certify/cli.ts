@@ -32,7 +32,7 @@ Plays Lucky Monaco against POST <url>/V4/sessionexpired and reports pass or fail
   --member-id ID      your partner id (MEMB_ID)
   --secret SECRET     your partner secret (default: $CERTIFY_SECRET)
   --report-dir DIR    report.html and junit.xml (default: test-results/certify)
-  --timeout SECONDS   wait this long for each answer (default: 5, as Lucky Monaco does)
+  --timeout SECONDS   wait this long for each answer, at most 600 (default: 5, as Lucky Monaco does)
 Exit status 0: every mandatory check passed (warnings are listed, not counted); 1: a check failed; 2: bad arguments.`;
 
 /**
@@ -70,8 +70,8 @@ export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv = pro
     return 2;
   }
   const timeout = values.timeout === undefined ? 5 : Number(values.timeout);
-  if (!(timeout > 0)) {
-    err(`certify: --timeout must be a number of seconds above 0, not ${JSON.stringify(values.timeout)}`);
+  if (!(timeout > 0 && timeout <= 600)) {
+    err(`certify: --timeout must be a number of seconds above 0, at most 600, not ${JSON.stringify(values.timeout)}`);
     return 2;
   }
   out(`Certifying ${url.href.replace(/\/+$/, "")}/V4/sessionexpired as partner ${values["member-id"]}`);

@@ -95,7 +95,8 @@ const schema = {
     LAUNCH_TOKEN_SECRET_FILE: { type: "string", minLength: 1 },
     PROVIDER_ID: { type: "string", minLength: 1, maxLength: 64, default: "luckymonaco" },
     SESSION_IDLE_TIMEOUT_SECONDS: { type: "number", exclusiveMinimum: 0, default: 1800 },
-    EXPIRY_SWEEP_SECONDS: { type: "number", exclusiveMinimum: 0, default: 30 },
+    // At most a day: a timer of more than 2^31 - 1 ms fires at once, in a loop.
+    EXPIRY_SWEEP_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 86400, default: 30 },
     CALLBACK_RETRY_SCHEDULE: { type: "string", default: defaultRetrySchedule.join(",") },
     CALLBACK_TIMEOUT_MS: { type: "integer", minimum: 100, maximum: 120_000, default: 5000 },
     CALLBACK_CONCURRENCY: { type: "integer", minimum: 1, maximum: 4096, default: 64 },

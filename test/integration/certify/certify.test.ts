@@ -122,11 +122,15 @@ describe("npm run -s certify", () => {
     }
   });
 
-  it("exits 2 without the required arguments, or with a URL that is not http(s)", async () => {
+  it("exits 2 without the required arguments, with a URL that is not http(s), or a timeout outside (0, 600] s", async () => {
     const errors: string[] = [];
     expect(await runCertifyCli(["--url", receiver.baseUrl], {}, () => {}, (line) => errors.push(line))).toBe(2);
     expect(errors.join("\n")).toContain("--member-id, --secret (or CERTIFY_SECRET) required");
     expect(await runCertifyCli(["--url", "ftp://casino.example", "--member-id", "x", "--secret", "y"], {}, () => {}, (line) => errors.push(line))).toBe(2);
     expect(errors.join("\n")).toContain("--url must be an http(s) URL");
+    for (const timeout of ["0", "Infinity", "601", "soon"]) {
+      expect(await runCertifyCli(["--url", receiver.baseUrl, "--member-id", "x", "--secret", "y", "--timeout", timeout], {}, () => {}, (line) => errors.push(line)), timeout).toBe(2);
+    }
+    expect(errors.join("\n")).toContain('--timeout must be a number of seconds above 0, at most 600, not "Infinity"');
   });
 });

@@ -31,6 +31,11 @@ describe("environment", () => {
     expect(() => loadConfig({ SIGNATURE_TOLERANCE_SECONDS: "2.5" })).toThrow("SIGNATURE_TOLERANCE_SECONDS must be integer");
   });
 
+  it("refuses an EXPIRY_SWEEP_SECONDS over a day, which a timer cannot hold (it would fire at once, in a loop)", () => {
+    expect(loadConfig({ EXPIRY_SWEEP_SECONDS: "86400" }).expirySweepSeconds).toBe(86400);
+    expect(() => loadConfig({ EXPIRY_SWEEP_SECONDS: "3000000" })).toThrow("EXPIRY_SWEEP_SECONDS must be <= 86400");
+  });
+
   it("names every invalid variable", () => {
     expect(() => loadConfig({ PORT: "70000", GAME_BASE_URL: "ftp://x", LAUNCH_TOKEN_SECRET: "short" })).toThrow(
       /PORT must be <= 65535.*GAME_BASE_URL must match pattern.*LAUNCH_TOKEN_SECRET must NOT have fewer than 32 characters/,
