@@ -2,26 +2,40 @@
  * `npm run operator`: the example session expired receiver on HOST (127.0.0.1) and
  * PORT (3100). It trusts the partners of PARTNERS_FILE, or the sandbox partner `demo`
  * with secret `sandbox-secret`. Point a partner's `callbackUrl` at it to see callbacks.
- * SIGNATURE_TOLERANCE_SECONDS (default 300) is the freshness tolerance of `timestamp`;
- * LOG_LEVEL the pino level. Nothing secret is logged (no HASH, no body hash).
+ * SIGNATURE_TOLERANCE_SECONDS (default 300, 1 to 86400) is the freshness tolerance of
+ * `timestamp`; LOG_LEVEL the pino level. A bad value stops start-up with one line naming
+ * it. Nothing secret is logged (no HASH, no body hash).
  */
 import { loadBundledSpec } from "../spec-document.js";
 import { partnerDirectory } from "../partners/directory.js";
 import { loadPartnersFile } from "../partners/partners-file.js";
 import { sandboxPartner } from "../partners/sandbox.js";
 import { timestampWarning } from "../partners/timestamp-warning.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
 import { buildOperatorReceiver } from "./receiver.js";
 
-/** A positive whole number of seconds from the environment, or the default. @throws Error naming the variable */
-function seconds(name: string, fallback: number): number {
+/** A whole number from the environment in [min, max], or the default. @throws Error naming the variable */
+function wholeNumber(name: string, fallback: number, min: number, max: number): number {
   const text = process.env[name];
   if (text === undefined || text === "") return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of seconds >= 1, not ${text}`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not ${text}`);
   return value;
 }
 
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+/** LOG_LEVEL, one of pino's levels (default info). @throws Error naming the variable */
+function logLevel(): string {
+  const level = process.env.LOG_LEVEL || "info";
+  if (!LOG_LEVELS.includes(level)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not ${level}`);
+  return level;
+}
+
 async function main(): Promise<void> {
+  const port = wholeNumber("PORT", 3100, 0, 65535);
+  const level = logLevel();
+  const toleranceSeconds = wholeNumber("SIGNATURE_TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS, 1, 86400);
   const spec = loadBundledSpec();
   const sandbox = !process.env.PARTNERS_FILE;
   const partners = sandbox ? [sandboxPartner] : loadPartnersFile(process.env.PARTNERS_FILE!);
@@ -29,12 +43,12 @@ async function main(): Promise<void> {
     spec,
     partners: partnerDirectory(partners),
     sandbox,
-    logger: { level: process.env.LOG_LEVEL ?? "info" },
-    toleranceSeconds: seconds("SIGNATURE_TOLERANCE_SECONDS", 300),
+    logger: { level },
+    toleranceSeconds,
   });
   const warning = sandbox ? "PARTNERS_FILE is not set: trusting the SANDBOX partner demo (secret sandbox-secret)." : timestampWarning(partners);
   if (warning) receiver.app.log.warn(warning);
-  await receiver.app.listen({ host: process.env.HOST ?? "127.0.0.1", port: Number(process.env.PORT ?? 3100) });
+  await receiver.app.listen({ host: process.env.HOST || "127.0.0.1", port });
 }
 
 main().catch((error: unknown) => {

@@ -44,6 +44,7 @@
  * `LAUNCH_TOKEN_SECRET_FILE` is set explicitly (to a file that every instance shares).
  */
 import { createAjv } from "../ajv.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
 import { defaultRetrySchedule, parseRetrySchedule } from "./delivery/retry-policy.js";
 import { defaultDatabaseUrl } from "../store/database-url.js";
 
@@ -105,7 +106,7 @@ const schema = {
     CALLBACK_BREAKER_COOLDOWN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 5 },
     CALLBACK_LEASE_MARGIN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 10 },
     CALLBACK_RETENTION_DAYS: { type: "number", minimum: 0, maximum: 3650, default: 30 },
-    SIGNATURE_TOLERANCE_SECONDS: { type: "integer", minimum: 1, maximum: 86400, default: 300 },
+    SIGNATURE_TOLERANCE_SECONDS: { type: "integer", minimum: 1, maximum: 86400, default: DEFAULT_TOLERANCE_SECONDS },
     LOG_LEVEL: { type: "string", enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], default: "info" },
   },
 } as const;

@@ -95,6 +95,16 @@ describe("start-up", () => {
     expect(result.stderr).toMatch(/^session-api server did not start: /);
     expect(result.stderr).toMatch(message);
   });
+
+  it.each([
+    ["PORT", { PORT: "abc" }, "PORT must be a whole number from 0 to 65535, not abc"],
+    ["LOG_LEVEL", { LOG_LEVEL: "loud" }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not loud"],
+    ["SIGNATURE_TOLERANCE_SECONDS", { SIGNATURE_TOLERANCE_SECONDS: "0" }, "SIGNATURE_TOLERANCE_SECONDS must be a whole number from 1 to 86400, not 0"],
+  ])("npm run operator stops at a bad %s with one line naming it and exit status 1", (_name, env, message) => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/operator/main.ts")], { env: { ...process.env, PORT: "0", ...env }, encoding: "utf8", timeout: 30_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`operator receiver did not start: ${message}\n`);
+  });
 });
 
 describe("start-up warning about timestamp", () => {
