@@ -405,7 +405,8 @@ export interface components {
              */
             callbackId?: string;
             /**
-             * @description When the callback was first created (the session expired), in RFC 3339 UTC with second precision and a `Z`: `2026-11-21T23:59:00Z`. The same on every attempt; `timestamp` is the time of the attempt, so `timestamp` minus `createdAt` is how long the callback has been retried. Optional (sent since 1.2.0) and part of the body `hash` as written. A string rather than epoch seconds: a number in a signed body is where implementations disagree (`1.0` versus `1`, exponents), a fixed-format string is signed byte for byte. The pattern is the exact form sent: no fractions of a second, no offsets other than `Z`.
+             * Format: date-time
+             * @description When the callback was first created (the session expired), in RFC 3339 UTC with second precision and a `Z`: `2026-11-21T23:59:00Z`. The same on every attempt; `timestamp` is the time of the attempt, so `timestamp` minus `createdAt` is how long the callback has been retried. Optional (sent since 1.2.0) and part of the body `hash` as written. A string rather than epoch seconds: a number in a signed body is where implementations disagree (`1.0` versus `1`, exponents), a fixed-format string is signed byte for byte. The pattern is the exact form sent: no fractions of a second, no offsets other than `Z`, and a real date and time (`format: date-time`).
              * @example 2025-12-31T23:59:00Z
              */
             createdAt?: string;

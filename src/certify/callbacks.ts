@@ -30,15 +30,17 @@ const drawOne = <Value>(arbitrary: fc.Arbitrary<Value>) => fc.sample(arbitrary, 
 export const isFreeText = (schema: Schema) => schema.type === "string" && !schema.pattern && !schema.enum && !schema.format;
 
 /**
- * A new callback: the documented example with the current `timestamp` and fresh draws
- * for the fields with a `pattern` (ids).
+ * A new callback: the documented example with the current `timestamp`, fresh draws for
+ * the fields with a `pattern` (ids), and the current time, to the second, in the
+ * `date-time` fields (`createdAt`): what Lucky Monaco sends for a callback created now.
  *
  * @throws Error when the result is not valid against the schema (the example is wrong)
  */
 export function freshCallback(operation: OperationFacts, credentials: Credentials): Body {
   const body = withRoles(operation, requestExample(operation) as Body, credentials);
   for (const [name, schema] of Object.entries(bodyProperties(operation))) {
-    if (schema.type === "string" && schema.pattern && name in body) body[name] = drawOne(schemaArbitrary(schema));
+    if (schema.type === "string" && schema.format === "date-time" && name in body) body[name] = `${new Date().toISOString().slice(0, 19)}Z`;
+    else if (schema.type === "string" && schema.pattern && name in body) body[name] = drawOne(schemaArbitrary(schema));
   }
   if (!isValidBody(operation, body)) throw new Error(`the ${operation.operationId} example with fresh ids is not valid against its schema: ${JSON.stringify(body)}`);
   return body;

@@ -6,9 +6,12 @@
  * is the tool's result; stderr, its log, never shows the signed URL, the secret or a
  * body (which may hold a Kyren token).
  *
- *   --base-url URL    default $BASE_URL, else http://127.0.0.1:3000 (the sandbox of `npm start`)
- *   --member-id ID    MEMB_ID, default demo
- *   --secret SECRET   partner secret, default sandbox-secret
+ *   --base-url URL    default $BASE_URL, else http://127.0.0.1:3000 (the sandbox of `npm start`);
+ *                     for the operation operators implement (sessionExpired): $OPERATOR_URL,
+ *                     else http://127.0.0.1:3100 (`npm run operator`)
+ *   --member-id ID    MEMB_ID, default $MEMB_ID, else demo
+ *   --secret SECRET   partner secret, default $SECRET, else sandbox-secret (the variable keeps
+ *                     it out of the shell history)
  *   --send            send the request and print the status and the response body
  *   --help            print the usage and exit 0
  *
@@ -23,13 +26,21 @@ import { operationsById, type OperationId } from "../../generated/operations.js"
 import { signRequest, SigningError, type JsonObject } from "../signing.js";
 
 const defaultBaseUrl = "http://127.0.0.1:3000";
+const defaultOperatorUrl = "http://127.0.0.1:3100";
+
+/** Where an operation is sent by default: the provider's server, or the operator's receiver (`x-implemented-by`). */
+function defaultUrlOf(operationId: string): string {
+  const operatorSide = operationsById[operationId as OperationId]?.implementedBy === "operator";
+  return operatorSide ? process.env.OPERATOR_URL || defaultOperatorUrl : process.env.BASE_URL || defaultBaseUrl;
+}
 
 const usage = `usage: sign <operationId> '<JSON body without hash>' [--base-url URL] [--member-id ID] [--secret SECRET] [--send]
 Signs the body as the spec prescribes and prints a curl command, or sends it (--send).
 Adds "timestamp" (now, Unix seconds) unless the body has one: the command works for 5 minutes.
-  --base-url URL    server to call (default: $BASE_URL, else ${defaultBaseUrl})
-  --member-id ID    MEMB_ID (default: demo, the sandbox partner)
-  --secret SECRET   partner secret (default: sandbox-secret)
+  --base-url URL    server to call (default: $BASE_URL, else ${defaultBaseUrl};
+                    for sessionExpired, the operator's receiver: $OPERATOR_URL, else ${defaultOperatorUrl})
+  --member-id ID    MEMB_ID (default: $MEMB_ID, else demo, the sandbox partner)
+  --secret SECRET   partner secret (default: $SECRET, else sandbox-secret)
   --send            send it; print the status and the body; exit 1 unless the status is 2xx
   --help            print this help
 operations: ${Object.keys(operationsById).join(", ")}`;
@@ -76,9 +87,9 @@ export async function runSignCli(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        "base-url": { type: "string", default: process.env.BASE_URL || defaultBaseUrl },
-        "member-id": { type: "string", default: "demo" },
-        secret: { type: "string", default: "sandbox-secret" },
+        "base-url": { type: "string" },
+        "member-id": { type: "string", default: process.env.MEMB_ID || "demo" },
+        secret: { type: "string", default: process.env.SECRET || "sandbox-secret" },
         send: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
@@ -100,7 +111,7 @@ export async function runSignCli(argv: string[]): Promise<number> {
   try {
     const fields = JSON.parse(bodyText) as unknown;
     if (typeof fields !== "object" || fields === null || Array.isArray(fields)) throw new Error("the body must be a JSON object");
-    call = signedCall(operationId, fields as JsonObject, { baseUrl: parsed.values["base-url"]!, memberId: parsed.values["member-id"]!, secret: parsed.values.secret! });
+    call = signedCall(operationId, fields as JsonObject, { baseUrl: parsed.values["base-url"] ?? defaultUrlOf(operationId), memberId: parsed.values["member-id"]!, secret: parsed.values.secret! });
   } catch (error) {
     // A JSON syntax error quotes the body, which may hold a Kyren token: say only where.
     const position = error instanceof SyntaxError ? /at position (\d+)/.exec(error.message)?.[1] : undefined;

@@ -3,7 +3,7 @@
  * 3.0 Schema Objects): `type` object / string / integer / number / boolean, `properties`,
  * `required` (optional properties come and go), `additionalProperties` (extra scalar
  * fields where it is not `false`), `enum`, `minLength` / `maxLength` (Unicode code
- * points, as Ajv counts them), `pattern`, `format` (uuid, ipv4, ipv6, int64), `minimum`
+ * points, as Ajv counts them), `pattern`, `format` (uuid, ipv4, ipv6, date-time, int64), `minimum`
  * / `maximum`, `nullable`, `allOf`, `anyOf`, `$ref`. Lengths are drawn at both limits as
  * well as in between, strings mix ASCII with any Unicode code point.
  *
@@ -73,6 +73,14 @@ const codePoints = (text: string) => [...text].length;
 function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   const min = schema.minLength ?? 0;
   const max = schema.maxLength ?? Math.max(min, 64);
+  if (schema.format === "date-time") {
+    // Real instants only (a pattern alone draws 31 June), in the pattern's form when it has one.
+    const pattern = schema.pattern === undefined ? undefined : new RegExp(schema.pattern, "u");
+    return fc
+      .date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true })
+      .map((date) => `${date.toISOString().slice(0, 19)}Z`)
+      .filter((text) => (pattern?.test(text) ?? true) && codePoints(text) >= min && codePoints(text) <= max);
+  }
   if (schema.pattern) {
     const pattern = new RegExp(schema.pattern, "u");
     return fc.stringMatching(pattern).filter((text) => codePoints(text) >= min && codePoints(text) <= max);

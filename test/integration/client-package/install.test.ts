@@ -109,7 +109,7 @@ describe("installed in an empty project", () => {
     expect(stdout).toBe("200 { error: 0, description: 'Success' }\n");
   });
 
-  it("runs the package README's callback receiver: a signed callback is accepted, a forged one refused", async () => {
+  it("runs the package README's callback receiver: a signed callback is accepted; a forged one, an unknown partner (same answer) and a stale one refused", async () => {
     const packageReadme = readFileSync(join(scratch, "node_modules", packageName, "README.md"), "utf8");
     writeFileSync(join(scratch, "receiver.mjs"), snippet(packageReadme, "authenticateSignedRequest"));
     let port = 0;
@@ -126,6 +126,10 @@ describe("installed in an empty project", () => {
       const forged = await createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: "guessed-secret" }).POST("/V4/sessionexpired", { body });
       expect(forged.response.status).toBe(401);
       expect(forged.error?.error.code).toBe("G.00");
+      const stranger = await createSessionApiClient({ baseUrl, partnerId: "nobody", secret: SANDBOX.secret }).POST("/V4/sessionexpired", { body });
+      expect(stranger.error, "an unknown MEMB_ID gets the same answer as a wrong HASH").toEqual(forged.error);
+      const stale = await createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: SANDBOX.secret, now: () => Date.now() - 600_000 }).POST("/V4/sessionexpired", { body });
+      expect([stale.response.status, stale.error?.error.code]).toEqual([401, "G.04"]);
     } finally {
       await receiver.stop();
     }

@@ -15,6 +15,7 @@ import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { OperationId } from "../../../generated/operations.js";
+import { runCertification } from "../../../src/certify/run.js";
 import { createSessionApiClient } from "../../../src/client.js";
 import { signingVectors } from "../../../src/codegen/spec.js";
 import { repoRoot } from "../../../src/spec-document.js";
@@ -62,7 +63,7 @@ describe.each(codeSamples.filter((sample) => !isReceiver(sample)).map((sample) =
 });
 
 describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), sample] as const))("%s (a receiver)", (_name, sample) => {
-  it.concurrent("accepts a signed callback once, and refuses a forged or stale one, a body that is not an object, a wrong media type and an oversized body", async ({ expect, skip }) => {
+  it.concurrent("accepts a signed callback once, refuses a forged or stale one, a body that is not an object, a wrong media type and an oversized body, and passes the certification kit", async ({ expect, skip }) => {
     const runner = runnerOf(sample);
     if (typeof runner === "string") return skip(runner);
     let port = 0;
@@ -104,6 +105,9 @@ describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), samp
       expect(tooLarge.status).toBe(413);
       expect((await tooLarge.json()).error.code).toBe("V.03");
       expect(child.output(), "no log line holds HASH").not.toMatch(/HASH=[0-9a-f]{64}/);
+      // What the go-live checklist asks of a receiver: the docs' own samples pass it.
+      const certification = await runCertification({ url: baseUrl, credentials: { memberId: SANDBOX.memberId, secret: SANDBOX.secret, kyrenToken: "" } });
+      expect(certification.report.cases.filter((entry) => entry.outcome === "failed").map((entry) => `${entry.suite}: ${entry.name}: ${entry.message}`), "the certification kit passes").toEqual([]);
     } finally {
       await child.stop();
     }
@@ -133,6 +137,13 @@ describe("sign CLI", () => {
     const body = JSON.stringify({ uuid: crypto.randomUUID(), gametype: "slot", gameid: "lm_monaco_riches", player: { id: "p1", language: "en", currency: "EUR", session: { id: "s1", ip: "203.0.113.9" } } });
     const { stdout } = await sign("enterGameSession", body, "--base-url", ends.server.baseUrl, "--send");
     expect(stdout).toMatch(/^HTTP 200\n\{"url":"https:\/\/games\.luckymonaco\.example\/index\.html\?token=/);
+  });
+
+  it("sends each operation to its side by default: BASE_URL for the provider's, OPERATOR_URL for the callback", async () => {
+    const enter = await sign("enterGameSession", JSON.stringify({ uuid: crypto.randomUUID(), gametype: "slot", gameid: "lm_monaco_riches", player: { id: "p1", language: "en", currency: "EUR", session: { id: "s1", ip: "203.0.113.9" } } }), "--send");
+    expect(enter.stdout).toMatch(/^HTTP 200\n\{"url":/);
+    const callback = await sign("sessionExpired", JSON.stringify({ providerId: "luckymonaco", sessionId: "c".repeat(32), playerId: "player-1001" }), "--send");
+    expect(callback.stdout).toBe('HTTP 200\n{"error":0,"description":"Success"}\n');
   });
 
   it("--send exits 1 on a non-2xx answer, after printing its status and body", async () => {

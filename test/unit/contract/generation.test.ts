@@ -1,6 +1,7 @@
 // The request generators of the contract tester: valid bodies are valid and seeded,
 // invalid ones are invalid and each names its defect, documented refusals are read from
 // the spec, and a schema keyword the generator does not handle fails loudly.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { refusals, roleFields } from "../../../src/contract/generate/body-roles.js";
 import { invalidBodies } from "../../../src/contract/generate/invalid-bodies.js";
@@ -67,6 +68,12 @@ describe("documented refusals (x-refused-values)", () => {
 describe("the schema arbitrary", () => {
   it("fails loudly on a keyword it does not handle", () => {
     expect(() => schemaArbitrary({ type: "array", items: { type: "string" } }, "#/test")).toThrow(/keyword "items" at #\/test/);
-    expect(() => schemaArbitrary({ type: "string", format: "date-time" }, "#/test")).toThrow(/format "date-time"/);
+    expect(() => schemaArbitrary({ type: "string", format: "hostname" }, "#/test")).toThrow(/format "hostname"/);
+  });
+
+  it("draws date-time values that are real instants, in the pattern's form", () => {
+    const schema = { type: "string", format: "date-time", pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$", minLength: 20, maxLength: 20 };
+    const drawn = fc.sample(schemaArbitrary(schema, "#/test") as fc.Arbitrary<string>, { seed: 1, numRuns: 500 });
+    for (const text of drawn) expect(`${new Date(text).toISOString().slice(0, 19)}Z`, text).toBe(text); // 31 June would come back as 1 July
   });
 });

@@ -38,11 +38,13 @@ createServer(async (request, response) => {
     else if (!auth.ok) answer = failure(400, auth.kind === "malformed-body" ? "V.01" : "V.02", auth.reason);
     else {
       const body = JSON.parse(rawBody.toString("utf8"));
-      const { sessionId, playerId } = body;
+      const missing = ["providerId", "sessionId", "playerId"].find((name) => typeof body[name] !== "string" || body[name] === "");
       const key = sessionExpiredDedupeKey(auth.memberId, body); // MEMB_ID + callbackId (or sessionId without one)
-      if (!recorded.has(key)) {
+      if (missing) answer = failure(400, "V.02", `Invalid request: body.${missing} must be a non-empty string`);
+      // Unknown fields are ignored (they are signed too). A repeat is acknowledged, not recorded again.
+      else if (!recorded.has(key)) {
         recorded.add(key);
-        console.log(`session ${sessionId} of player ${playerId} expired`); // record it here
+        console.log(`session ${body.sessionId} of player ${body.playerId} expired`); // record it here
       }
     }
   }
