@@ -20,7 +20,7 @@ export const errorCatalog = {
   "G.04": {"status":401,"title":"Request expired","retry":"No, not as is: fix the clock (use NTP), re-sign with the current time and send a new request; a retry of an idempotent request keeps its `uuid`."},
   "G.05": {"status":404,"title":"Not found","retry":"No. Use a path of the operations listed in the introduction.","scope":"transport"},
   "G.06": {"status":405,"title":"Method not allowed","retry":"No. Send `POST`.","scope":"transport"},
-  "G.07": {"status":408,"title":"Request timeout","retry":"Yes, at once: send the whole request again (a retry of an idempotent request keeps its `uuid`). Check that `Content-Length` counts the bytes actually sent."},
+  "G.07": {"status":408,"title":"Request timeout","retry":"Yes, with backoff, as after a network error: send the whole request again (a retry of an idempotent request keeps its `uuid`). Check that `Content-Length` counts the bytes actually sent."},
   "V.01": {"status":400,"title":"Malformed request body","retry":"No. Fix the body."},
   "V.02": {"status":400,"title":"Invalid request","retry":"No. Fix the named fields."},
   "V.03": {"status":413,"title":"Payload too large","retry":"No. Bodies of this API are far below the limit; check what is being sent."},

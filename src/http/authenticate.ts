@@ -60,10 +60,12 @@ export function checkFreshness(body: unknown, required: boolean, options: Freshn
   if (timestamp === undefined || timestamp === null) return required ? { ok: false, kind: "expired", reason: "timestamp is required for this partner" } : undefined;
   if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) return undefined;
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  const skew = Math.floor((options.now ?? Date.now)() / 1000) - timestamp;
+  const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
+  const skew = nowSeconds - timestamp;
   if (Math.abs(skew) <= tolerance) return undefined;
   const where = skew > 0 ? "behind" : "ahead of";
-  return { ok: false, kind: "expired", reason: `timestamp ${timestamp} is ${Math.abs(skew)} s ${where} the receiver's clock; the tolerance is ${tolerance} s` };
+  const milliseconds = Math.abs(nowSeconds - timestamp / 1000) <= tolerance ? " (it looks like milliseconds: send Unix time in seconds)" : "";
+  return { ok: false, kind: "expired", reason: `timestamp ${timestamp} is ${Math.abs(skew)} s ${where} the receiver's clock; the tolerance is ${tolerance} s${milliseconds}` };
 }
 
 /** The parsed body when it is a JSON object, or why not. */

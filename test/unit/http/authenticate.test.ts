@@ -25,6 +25,13 @@ describe("authenticateSignedRequest", () => {
     }
   });
 
+  it("says so when a refused timestamp is in milliseconds", () => {
+    const result = authenticateSignedRequest(request(expiry(NOW_MS - 5000)), find, { now: () => NOW_MS });
+    expect(result).toMatchObject({ ok: false, kind: "expired", reason: expect.stringMatching(/ahead of the receiver's clock; the tolerance is 300 s \(it looks like milliseconds: send Unix time in seconds\)$/) });
+    const plain = authenticateSignedRequest(request(expiry(NOW_S - 301)), find, { now: () => NOW_MS });
+    expect(plain).toMatchObject({ ok: false, reason: expect.not.stringContaining("milliseconds") });
+  });
+
   it("refuses a timestamp beyond the tolerance as expired, saying how far off and which way", () => {
     expect(authenticateSignedRequest(request(expiry(NOW_S - 301)), find, { now: () => NOW_MS })).toEqual({
       ok: false,
