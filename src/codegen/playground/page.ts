@@ -46,9 +46,14 @@ function describe(operation: PlaygroundOperation): string {
   return `Signed with the body hash, then MEMB_ID and HASH over the body bytes.${side}`;
 }
 
-/** Puts the operation's example into the body, in the form the mode expects. */
+/**
+ * Puts the operation's example into the body, in the form the mode expects, with the
+ * current `timestamp` where the example has one: the documented one is long past the
+ * receiver's tolerance, so its curl command would be refused with 401 G.04.
+ */
 function fillExample(operation: PlaygroundOperation): void {
-  body.value = mode() === "fields" ? JSON.stringify(operation.example, null, 2) : JSON.stringify(operation.example);
+  const example = "timestamp" in operation.example ? { ...operation.example, timestamp: Math.floor(Date.now() / 1000) } : operation.example;
+  body.value = mode() === "fields" ? JSON.stringify(example, null, 2) : JSON.stringify(example);
 }
 
 let latest = 0;

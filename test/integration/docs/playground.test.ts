@@ -127,13 +127,12 @@ describe.skipIf(!enabled)("signing playground, offline in Chromium", () => {
 
   it.each(operations.map((operation) => [operation.operationId, operation] as const))("gives a curl command for %s that the other side accepts", async (_id, operation) => {
     const baseUrl = operation.implementedBy === "operator" ? ends.receiver.baseUrl : ends.server.baseUrl;
-    // A fresh uuid, and the current timestamp: the example's fixed one is older than the tolerance.
-    const example = {
-      ...operation.example,
-      ...("uuid" in operation.example ? { uuid: crypto.randomUUID() } : {}),
-      ...("timestamp" in operation.example ? { timestamp: Math.floor(Date.now() / 1000) } : {}),
-    };
-    const shown = await sign({ operationId: operation.operationId, mode: "fields", body: JSON.stringify(example, null, 2), baseUrl });
+    // The example as the page shows it, untouched: it carries the current timestamp.
+    await page.selectOption("#operation", operation.operationId);
+    await page.check('input[name="mode"][value="fields"]');
+    const shownBody = JSON.parse(await page.inputValue("#body")) as { timestamp?: number };
+    if ("timestamp" in operation.example) expect(Math.abs(shownBody.timestamp! - Date.now() / 1000)).toBeLessThan(60);
+    const shown = await sign({ operationId: operation.operationId, mode: "fields", body: JSON.stringify(shownBody, null, 2), baseUrl });
     expect(shown.error).toBeUndefined();
     expect(shown.curl).toMatch(/^curl -sS -X POST '/);
     const { stdout } = await run("bash", ["-c", `${shown.curl} -w '\\n%{http_code}'`]);
