@@ -4,8 +4,9 @@
  * the tarball's absolute path, `dist/packages/luckymonaco-session-api-client-<version>.tgz`.
  *
  * 1. `tsc -p packages/session-api-client/tsconfig.build.json` compiles the package entry
- *    (`src/index.ts` here) and what it imports, `src/client.ts`, `src/signing.ts`,
- *    `src/http/authenticate.ts` and `generated/operations.ts`, to ESM JavaScript and
+ *    (`src/index.ts` here) and what it imports (`src/client.ts`, `src/signing.ts`,
+ *    `src/callback-dedupe.ts`, `src/http/authenticate.ts`, `src/http/signature-diagnosis.ts`,
+ *    `generated/operations.ts`, …: whatever `src/index.ts` reaches), to ESM JavaScript and
  *    `.d.ts` under `dist/packages/session-api-client/lib/` (the repository's layout, so the
  *    compiled relative imports hold). There is one copy of the code: the build reads it.
  * 2. `generated/schema.d.ts` (the `paths` types) is copied beside it: tsc never emits a

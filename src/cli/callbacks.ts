@@ -27,6 +27,7 @@ import { defaultDatabaseUrl } from "../store/database-url.js";
 import { describeStoreError, openStore } from "../store/open-store.js";
 import { callbackStates, type CallbackState, type SessionStore, type StoredCallback } from "../store/session-store.js";
 
+/** The CLI's usage text, printed by `--help` and with every argument error (exit status 2). */
 export const usage = `usage: npm run -s callbacks -- list [--partner ID] [--state pending|failed|delivered] [--limit N]
        npm run -s callbacks -- redeliver <sessionId…>
        npm run -s callbacks -- redeliver --partner ID --failed

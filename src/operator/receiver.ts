@@ -56,7 +56,14 @@ export interface OperatorReceiverOptions {
   requestTimeoutMs?: number;
 }
 
-/** Builds the receiver; call `app.listen` on it. */
+/**
+ * Builds the example receiver of the session expired callback (operation `sessionExpired`,
+ * `x-implemented-by: operator`) on the contract plugin: the spec's order of checks,
+ * authentication with `options.partners`, freshness, schema validation, and the dedupe
+ * rule (`sessionExpiredDedupeKey`). Call `app.listen` on it.
+ *
+ * @throws what registering the contract plugin throws (fastify-openapi-glue on a bundle it cannot route)
+ */
 export async function buildOperatorReceiver(options: OperatorReceiverOptions): Promise<OperatorReceiver> {
   const now = options.now ?? Date.now;
   const received = new Map<string, ReceivedExpiry>();

@@ -48,7 +48,13 @@ const IDEMPOTENCY_RETENTION_MS = 48 * 3600 * 1000;
 /** Most delivered callbacks deleted by one sweep, so that one sweep's write stays short. */
 const FORGET_BATCH = 10_000;
 
-/** Starts the periodic sweep. */
+/**
+ * Starts the periodic sweep (see the file comment), one every `options.sweepIntervalMs`;
+ * the timer does not keep the process alive. Never throws: a failed sweep is logged and
+ * the next one runs on time.
+ *
+ * @returns the loop: `sweep()` runs one now, `stop()` ends the timer and waits for a sweep in progress
+ */
 export function startExpiry(options: ExpiryOptions): Expiry {
   const now = options.now ?? Date.now;
   let running: Promise<ExpiredSession[]> | undefined;

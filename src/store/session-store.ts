@@ -2,7 +2,7 @@
  * The storage interface of the reference server. Handlers and the expiry job talk to
  * this interface only; `openStore` (open-store.ts) picks the implementation from
  * `DATABASE_URL`: SQLite (`sqlite/`) or PostgreSQL (`postgres/`). Both pass the same
- * conformance suite (test/server/store.test.ts). Times are epoch milliseconds (UTC); ids
+ * conformance suite (test/unit/store/store.test.ts). Times are epoch milliseconds (UTC); ids
  * are strings.
  *
  * Several server instances may share one PostgreSQL database: every operation below is
@@ -15,9 +15,11 @@
  * The `callbacks` table is the outbox of the session expired callback (issue 9): one row
  * per callback, written in the transaction that expires its session, with a stable
  * `callback_id` (UUID v4) and `created_at`; `pending` until delivered or given up
- * (`failed`, the dead letter). No row is ever deleted.
+ * (`failed`, the dead letter). Pending and failed rows are never deleted; delivered ones
+ * are deleted after their retention (`forgetDeliveredCallbacks`, CALLBACK_RETENTION_DAYS).
  *
- * Idempotency (spec: `Uuid4`, operations enterGameSession and closeSessionKyren): a
+ * Idempotency (spec: `Uuid4`, operations enterGameSession, closeSessionKyren, and
+ * closeSession when it carries a `uuid`): a
  * request's `uuid` is remembered with a fingerprint of its body. The first request with
  * a key takes effect; a repeat with the same fingerprint is replayed; a repeat with a
  * different fingerprint is a conflict (409 `G.03`). A key is used up only by a request
@@ -183,9 +185,9 @@ export interface SessionStore {
   migrate(): Promise<void>;
   /** ENTER: stores `session` at most once per key; a replay returns the session id stored first. */
   openSession(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>>;
-  /** V4 close session: ends the matching active sessions; returns how many. Idempotent by nature. */
+  /** V4 close session without a `uuid`: ends the matching active sessions; returns how many. Idempotent by nature. */
   closeSessions(filter: CloseFilter, at: number): Promise<number>;
-  /** Kyren CloseSession: the same, at most once per key. */
+  /** Kyren CloseSession, and V4 close session with a `uuid`: the same, at most once per key (a replay closes nothing new). */
   closeSessionsOnce(key: IdempotencyKey, filter: CloseFilter, at: number): Promise<Idempotent<undefined>>;
   /**
    * Ends the active sessions idle since before `idleBefore` and, for those whose partner

@@ -96,7 +96,15 @@ const deliverable = (partner: Partner | undefined): partner is Deliverable => Bo
 const outcomeLabel = (result: SendResult): AttemptOutcome =>
   result.outcome === "delivered" ? "delivered" : result.outcome === "rejected" ? "rejected" : result.kind === "status" ? "http_error" : result.kind === "timeout" ? "timeout" : "network_error";
 
-/** Starts the loop. */
+/**
+ * Starts the delivery loop (see the file comment): it claims due callbacks from the
+ * outbox, sends each with the sender's deadline, and records each outcome under the retry
+ * schedule, within the per-instance and per-partner concurrency limits and the partners'
+ * circuit breakers (operation `sessionExpired`). Never throws: a store error is logged and
+ * the loop tries again on its next tick.
+ *
+ * @returns the loop: `wake()` claims now (after a sweep queued callbacks), `stop()` waits for the attempts in flight
+ */
 export function startCallbackDelivery(options: CallbackDeliveryOptions): CallbackDelivery {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;

@@ -10,6 +10,11 @@
 export const sqliteUuidV4 = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
   substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
 
+/**
+ * The SQLite schema, one SQL script per version: entry N - 1 takes the database from
+ * version N - 1 to N (`PRAGMA user_version`). Append only; never edit an applied entry.
+ * Applied by `SessionStore.migrate()` (`npm run migrate`, and the server on start).
+ */
 export const migrations: readonly string[] = [
   `CREATE TABLE sessions (
      id                 TEXT PRIMARY KEY,
