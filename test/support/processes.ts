@@ -76,7 +76,7 @@ export async function startProcess(command: string, args: string[], options: { r
   };
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode} before it was ready:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${command} exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${output}`);
     try {
       await fetch(options.readyUrl, { signal: AbortSignal.timeout(1000) });
       return running;

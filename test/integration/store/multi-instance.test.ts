@@ -15,6 +15,7 @@ import type { Partner } from "../../../src/partners/directory.js";
 import { makeDataDir, removeDataDir, startChildServer, type ChildServer } from "../../support/child-server.js";
 import { createTestDatabase, skipPostgres, type TestDatabase } from "../../support/postgres.js";
 import { enterBody, postRaw } from "../../support/requests.js";
+import { eventually } from "../../support/eventually.js";
 import { startTestReceiver, type TestReceiver } from "../../support/servers.js";
 import { startGate, type Gate } from "../../support/callback-receivers.js";
 
@@ -23,15 +24,6 @@ const callbackPartner: Partner = { memberId: "casino-cb", secret: "casino-cb-sec
 /** Its receiver is behind a gate that can hold the attempts in flight. */
 const slowPartner: Partner = { memberId: "casino-slow", secret: "casino-slow-secret-0001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
 
-/** Polls `check` every 50 ms until it holds or `ms` pass; returns whether it held. */
-async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const health = async (server: ChildServer) => (await fetch(`${server.baseUrl}/health`)).status;
 

@@ -9,6 +9,7 @@ import type { Partner } from "../../../src/partners/directory.js";
 import { startCallbackLoops, type CallbackLoops } from "../../support/callback-loops.js";
 import { startBlackHole, type BlackHole } from "../../support/callback-receivers.js";
 import { enterBody } from "../../support/requests.js";
+import { eventually } from "../../support/eventually.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
 
 const healthy: Partner = { memberId: "casino-a", secret: "casino-a-secret-00001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
@@ -38,14 +39,6 @@ async function enter(partner: Partner, count: number): Promise<void> {
   await Promise.all(Array.from({ length: count }, () => client.POST("/api/session", { body: enterBody() as never })));
 }
 
-async function eventually(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return check();
-}
 
 it("delivers all of a healthy partner's callbacks while another partner's receiver hangs, and expiry goes on", async () => {
   loops = startCallbackLoops({
@@ -132,9 +125,12 @@ it("leaves a dead partner one probe per cool-down once its breaker opens", async
   await enter(blackHoled, 10);
   await loops.expiry.sweep();
   loops.delivery.wake();
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const attempts = async () => (await server.store.listCallbacks({ partnerId: "casino-b", limit: 100 })).reduce((total, callback) => total + callback.attempts, 0);
+  // Three failed attempts opened the breaker; then nothing more during the 60 s cool-down,
+  // although the retry schedule makes every callback due again within a millisecond.
+  expect(await eventually(async () => (await attempts()) >= 3, 10_000, 20)).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // about 30 poll intervals in which a closed breaker would have sent more
+  expect(await attempts()).toBe(3);
   const listed = await server.store.listCallbacks({ partnerId: "casino-b", limit: 100 });
-  // Three failed attempts opened the breaker; nothing was attempted during the cool-down.
-  expect(listed.reduce((total, callback) => total + callback.attempts, 0)).toBe(3);
   expect(listed.every((callback) => callback.state === "pending")).toBe(true);
 });
