@@ -17,8 +17,9 @@ export const defaultErrorEnvelope = {"schema":"V4Failure", "code":"/error/code",
  * Every operation of the spec, keyed by operationId: method, path, summary, docs tag, who
  * implements it (`x-implemented-by`), whether it is signed with `MEMB_ID` + `HASH`,
  * whether its body carries the body `hash`, its documented statuses, the catalog codes
- * it may answer (`x-error-codes`) and where its failure body puts the code and the
- * message (`x-error-envelope` of its failure schema, JSON pointers).
+ * it may answer (`x-error-codes`), where its failure body puts the code and the
+ * message (`x-error-envelope` of its failure schema, JSON pointers), and the values its
+ * request schema allows that it refuses, with their code (`x-refused-values`).
  */
 export const operationsById = {
   enterGameSession: {
@@ -34,6 +35,7 @@ export const operationsById = {
     statuses: [200, 400, 401, 408, 409, 413, 415, 500],
     errorCodes: ["G.00", "G.01", "G.02", "G.03", "G.04", "G.07", "V.01", "V.02", "V.03", "V.04"],
     errorEnvelope: {"schema":"EnterGameSessionFailure", "code":"/errors/code", "message":"/errors/message"},
+    refusedValues: [{"pointer":"/gametype", "value":"table", "code":"G.02"}],
   },
   closeSession: {
     operationId: "closeSession",
@@ -48,6 +50,7 @@ export const operationsById = {
     statuses: [200, 400, 401, 408, 409, 413, 415, 500],
     errorCodes: ["G.00", "G.01", "G.03", "G.04", "G.07", "V.01", "V.02", "V.03", "V.04"],
     errorEnvelope: {"schema":"V4Failure", "code":"/error/code", "message":"/error/message"},
+    refusedValues: [],
   },
   closeSessionKyren: {
     operationId: "closeSessionKyren",
@@ -62,6 +65,7 @@ export const operationsById = {
     statuses: [200, 400, 401, 408, 409, 413, 415, 500],
     errorCodes: ["G.00", "G.01", "G.03", "G.04", "G.07", "V.01", "V.02", "V.03", "V.04"],
     errorEnvelope: {"schema":"KyrenFailure", "code":"/error", "message":"/description"},
+    refusedValues: [],
   },
   sessionExpired: {
     operationId: "sessionExpired",
@@ -76,6 +80,7 @@ export const operationsById = {
     statuses: [200, 400, 401, 408, 413, 415, 500],
     errorCodes: ["G.00", "G.01", "G.04", "G.07", "V.01", "V.02", "V.03", "V.04"],
     errorEnvelope: {"schema":"V4Failure", "code":"/error/code", "message":"/error/message"},
+    refusedValues: [],
   },
 } as const;
 

@@ -36,8 +36,9 @@ export const defaultErrorEnvelope = ${JSON.stringify(defaultErrorEnvelope).repla
  * Every operation of the spec, keyed by operationId: method, path, summary, docs tag, who
  * implements it (\`x-implemented-by\`), whether it is signed with \`MEMB_ID\` + \`HASH\`,
  * whether its body carries the body \`hash\`, its documented statuses, the catalog codes
- * it may answer (\`x-error-codes\`) and where its failure body puts the code and the
- * message (\`x-error-envelope\` of its failure schema, JSON pointers).
+ * it may answer (\`x-error-codes\`), where its failure body puts the code and the
+ * message (\`x-error-envelope\` of its failure schema, JSON pointers), and the values its
+ * request schema allows that it refuses, with their code (\`x-refused-values\`).
  */
 export const operationsById = {
 ${entries.join("\n")}

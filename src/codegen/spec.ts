@@ -101,6 +101,38 @@ export interface OperationFacts {
   errorCodes: string[];
   /** Where its failure bodies put the code and the message. */
   errorEnvelope: ErrorEnvelope;
+  /**
+   * Values its request schema allows that the operation refuses (`x-refused-values` on a
+   * property, at any depth): where (a JSON pointer into the body), the value, and the
+   * catalog code of the answer. ENTER's `gametype: table` is `G.02`.
+   */
+  refusedValues: RefusedValue[];
+}
+
+/** One entry of an operation's `refusedValues`. */
+export interface RefusedValue {
+  pointer: string;
+  value: string;
+  code: string;
+}
+
+/**
+ * The `x-refused-values` of a request schema, walking `$ref`, `allOf` and `properties`.
+ *
+ * @throws Error when one names a code that is not in the operation's `x-error-codes`
+ */
+function refusedValuesOf(spec: OpenApiDocument, operationId: string, schema: unknown, errorCodes: string[], pointer = ""): RefusedValue[] {
+  const node = resolveRef(spec, schema) as Record<string, any> | undefined;
+  if (!node || typeof node !== "object") return [];
+  const own = Object.entries((node["x-refused-values"] ?? {}) as Record<string, string>).map(([value, code]) => {
+    if (!errorCodes.includes(code)) throw new Error(`${operationId}: x-refused-values at ${pointer || "/"} names ${code}, which is not in its x-error-codes`);
+    return { pointer, value, code };
+  });
+  const parts = ((node.allOf ?? []) as unknown[]).flatMap((part) => refusedValuesOf(spec, operationId, part, errorCodes, pointer));
+  const nested = Object.entries((node.properties ?? {}) as Record<string, unknown>).flatMap(([name, property]) =>
+    refusedValuesOf(spec, operationId, property, errorCodes, `${pointer}/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`),
+  );
+  return [...own, ...parts, ...nested];
 }
 
 /** Follows local `$ref`s (`#/components/...`) of the bundle until a non-reference node. */
@@ -189,6 +221,7 @@ export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
         statuses: Object.keys(operation.responses).map(Number).sort((a, b) => a - b),
         errorCodes: catalogOrder.filter((code) => codes.includes(code)),
         errorEnvelope: errorEnvelopeOf(spec, operation.operationId, operation.responses),
+        refusedValues: refusedValuesOf(spec, operation.operationId, requestSchema, codes),
       });
     }
   }

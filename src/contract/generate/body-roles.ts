@@ -17,9 +17,7 @@ import { randomUUID } from "node:crypto";
 import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
 import type { OperationFacts } from "../../codegen/spec.js";
 import { getAtPointer } from "../../json-pointer.js";
-import { requestSchema } from "../bundle.js";
 import type { Body, Credentials } from "../signed-requests.js";
-import { flatten, type Schema } from "./schema-arbitrary.js";
 
 /** The body fields of an operation without `MEMB_ID` + `HASH` that carry the partner's credentials. */
 export function bodyCredentialFields(operation: OperationFacts): string[] {
@@ -61,22 +59,17 @@ export interface Refusal {
 }
 
 /**
- * The `x-refused-values` of an operation's request schema, at any depth.
+ * The `x-refused-values` of an operation's request schema, at any depth, as the codegen
+ * reads them (`OperationFacts.refusedValues`, which also checks that each code is one of
+ * the operation's `x-error-codes`).
  *
- * @throws Error when a refusal names a code outside the catalog or outside the operation's `x-error-codes`
+ * @throws Error when a refusal names a code outside the catalog
  */
 export function refusals(operation: OperationFacts): Refusal[] {
-  const found: Refusal[] = [];
-  const walk = (schema: Schema, pointer: string) => {
-    const node = flatten(schema, `${operation.operationId} request${pointer}`);
-    for (const [value, code] of Object.entries((node["x-refused-values"] ?? {}) as Record<string, string>)) {
-      if (!(code in errorCatalog) || !operation.errorCodes.includes(code)) throw new Error(`${operation.operationId}${pointer}: x-refused-values names ${code}, not one of its x-error-codes`);
-      found.push({ pointer, value, code: code as ErrorCode });
-    }
-    for (const [name, property] of Object.entries((node.properties ?? {}) as Record<string, Schema>)) walk(property, `${pointer}/${name}`);
-  };
-  walk(requestSchema(operation), "");
-  return found;
+  return operation.refusedValues.map(({ pointer, value, code }) => {
+    if (!(code in errorCatalog)) throw new Error(`${operation.operationId}${pointer}: x-refused-values names ${code}, which is not in the catalog`);
+    return { pointer, value, code: code as ErrorCode };
+  });
 }
 
 /** The refusal a body hits (the first, in schema order), or undefined when the operation must accept it. */

@@ -2,14 +2,17 @@ import type { EnterGameSessionHandler } from "../../../generated/server.js";
 import { failure } from "../../http/failures.js";
 import { newSessionId } from "../launch-tokens.js";
 import { idempotencyKey, type ProviderContext } from "./context.js";
+import { refusedValueIn } from "./refused-values.js";
 
 /**
  * ENTER (operationId `enterGameSession`, seed 004): creates a game session and answers
- * its launch URL. Table games are refused with `G.02`; a `uuid` reused with another body
+ * its launch URL. The values the spec refuses (`x-refused-values`: `gametype` `table`) get
+ * their code (`G.02`); a `uuid` reused with another body
  * is refused with `G.03`; a `uuid` reused with the same body replays the first URL.
  */
 export const enterGameSession: EnterGameSessionHandler<ProviderContext> = async ({ body }, context) => {
-  if (body.gametype === "table") return failure("enterGameSession", "G.02", "table games are not available now");
+  const refused = refusedValueIn("enterGameSession", body);
+  if (refused) return failure("enterGameSession", refused.code, refused.detail);
   const sessionId = newSessionId();
   const launch = context.launchTokens.issue(sessionId);
   const outcome = await context.store.openSession(idempotencyKey(context, "enterGameSession", body), {

@@ -81,7 +81,7 @@ describe("ENTER (enterGameSession)", () => {
     const body = enterBody({ gametype: "table" });
     const { error, response } = await enter(body);
     expect(response.status).toBe(400);
-    expect(error?.errors.code).toBe("G.02");
+    expect(error?.errors).toEqual({ code: "G.02", message: 'Invalid game type: gametype "table" is not available now' });
     expect((await enter({ ...body, gametype: "slot" })).response.status).toBe(200);
   });
 });
