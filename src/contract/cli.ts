@@ -17,7 +17,7 @@
  * remote target without its credentials).
  */
 import { join } from "node:path";
-import { contractConfig } from "./config.js";
+import { checkGroups, contractConfig } from "./config.js";
 import { closeConnections } from "./http.js";
 import { bySuite, countOutcomes } from "./report/model.js";
 import { writeHtml } from "./report/html.js";
@@ -25,15 +25,43 @@ import { writeJunit } from "./report/junit.js";
 import { runContract } from "./run.js";
 import { resolveTarget } from "./target.js";
 
+/** What `--help` prints: the CLI is configured by environment variables only (README, "Contract tests"). */
+export const usage = `usage: [CONTRACT_… variables] npm run contract    (bin: session-api-contract)
+Tests an implementation of the session API from outside, against the bundle; takes no arguments.
+  CONTRACT_BASE_URL       the provider to test; unset: the reference server, started in-process
+  CONTRACT_OPERATOR_URL   the operator receiver to test; unset: the example receiver, in-process
+  CONTRACT_MEMBER_ID, CONTRACT_SECRET, CONTRACT_KYREN_TOKEN
+                          the test partner (required with a remote target)
+  CONTRACT_SEED           seed of the generated requests (default: random, printed)
+  CONTRACT_CASES          generated requests per operation and check (default 100)
+  CONTRACT_REPORT_DIR     where report.html and junit.xml go (default test-results/contract)
+  CONTRACT_CHECKS         comma-separated checks (default all: ${checkGroups.join(", ")})
+Exit status: 0 every check passed, 1 one failed, 2 a configuration error.`;
+
 /** Failure details printed to the console, characters; the HTML report has them all. */
 const CONSOLE_DETAILS = 12_000;
 
 /**
- * Runs the CLI with `env`, printing to `out` (stdout) and `err` (stderr).
+ * Runs the CLI with `env`, printing to `out` (stdout) and `err` (stderr). `--help` (or
+ * `-h`) prints the usage and returns 0; any other argument prints it and returns 2.
  *
+ * @param argv the arguments after the program name
  * @returns the exit status (see the file comment)
  */
-export async function runContractCli(env: NodeJS.ProcessEnv = process.env, out = (line: string) => console.log(line), err = (line: string) => console.error(line)): Promise<number> {
+export async function runContractCli(
+  env: NodeJS.ProcessEnv = process.env,
+  out = (line: string) => console.log(line),
+  err = (line: string) => console.error(line),
+  argv: readonly string[] = [],
+): Promise<number> {
+  if (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) {
+    out(usage);
+    return 0;
+  }
+  if (argv.length > 0) {
+    err(`contract: unexpected argument ${JSON.stringify(argv[0])}: configure it with CONTRACT_… variables\n${usage}`);
+    return 2;
+  }
   let config;
   let target;
   try {
@@ -79,4 +107,4 @@ export async function runContractCli(env: NodeJS.ProcessEnv = process.env, out =
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await runContractCli();
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await runContractCli(process.env, undefined, undefined, process.argv.slice(2));

@@ -102,4 +102,13 @@ describe("npm run contract against a provider that ignores signatures", () => {
     expect(await runContractCli({ CONTRACT_BASE_URL: "http://127.0.0.1:9" }, () => {}, (line) => errors.push(line))).toBe(2);
     expect(errors.join("\n")).toContain("CONTRACT_MEMBER_ID, CONTRACT_SECRET must be set");
   });
+
+  it("prints its usage for --help and exits 0, and exits 2 for an argument, without testing anything", async () => {
+    const lines: string[] = [];
+    expect(await runContractCli({}, (line) => lines.push(line), (line) => lines.push(line), ["--help"])).toBe(0);
+    expect(lines.join("\n")).toMatch(/^usage: .*npm run contract[\s\S]*CONTRACT_CHECKS/);
+    expect(await runContractCli({}, (line) => lines.push(line), (line) => lines.push(line), ["--url", "http://x"])).toBe(2);
+    expect(lines.join("\n")).toContain('contract: unexpected argument "--url"');
+    expect(lines.join("\n")).not.toContain("Contract tests:");
+  });
 });
