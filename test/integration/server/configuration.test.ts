@@ -1,7 +1,7 @@
 // Start-up configuration: environment variables and PARTNERS_FILE are validated, and a
 // bad value stops start-up with a message that names the field.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -104,6 +104,26 @@ describe("start-up", () => {
     const result = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/operator/main.ts")], { env: { ...process.env, PORT: "0", ...env }, encoding: "utf8", timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(`operator receiver did not start: ${message}\n`);
+  });
+});
+
+describe("npm run migrate", () => {
+  const migrate = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/store/migrate-command.ts"), ...args], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 30_000 });
+
+  it("migrates the SQLite file DATABASE_URL names, and again with nothing to do", () => {
+    const database = join(dir, "migrated", "sessions.db");
+    for (let run = 0; run < 2; run++) {
+      const result = migrate([], { DATABASE_URL: database });
+      expect([result.status, result.stdout], result.stderr).toEqual([0, `DATABASE_URL ${database}: schema up to date\n`]);
+    }
+    expect(existsSync(database)).toBe(true);
+  });
+
+  it("prints its usage for --help, refuses an argument with status 2, and a bad DATABASE_URL with status 1", () => {
+    expect(migrate(["--help"])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^usage: \[DATABASE_URL=…\] npm run migrate/) });
+    expect(migrate(["now"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^unexpected argument "now"\nusage:/) });
+    expect(migrate([], { DATABASE_URL: "mysql://db.example/sessions" })).toMatchObject({ status: 1, stderr: expect.stringMatching(/^migrate failed: .*unsupported database URL scheme "mysql:"/) });
   });
 });
 
