@@ -41,6 +41,41 @@ export interface SessionApiClientOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** The clock of `timestamp`, epoch milliseconds; defaults to `Date.now`. */
   now?: () => number;
+  /**
+   * Gives up on a request after this many milliseconds, from sending it to the end of the
+   * answer's body: the call rejects with a `DOMException` named `TimeoutError`. Default
+   * 10000, the timeout the docs recommend (**Getting started**, "Timeouts and retries");
+   * 0 waits for ever. Retry a timed-out ENTER or close with the same `uuid`.
+   */
+  timeoutMs?: number;
+}
+
+/** The client's default request timeout, milliseconds (the docs' recommendation). */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Statuses whose responses have no body (the Fetch standard's null body statuses). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * `fetchImpl` with a deadline over the whole exchange, headers and body. The timer is an
+ * `AbortController` plus a `setTimeout` cleared at the end, not `AbortSignal.timeout`,
+ * which Node 20 can garbage-collect before it fires. The body is read within the
+ * deadline and handed on as a new `Response`.
+ *
+ * @param timeoutMs milliseconds; the returned function rejects with a `DOMException` named `TimeoutError` after them
+ */
+export function fetchWithTimeout(fetchImpl: (request: Request) => Promise<Response>, timeoutMs: number): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException(`no complete answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+    try {
+      const response = await fetchImpl(new Request(request, { signal: AbortSignal.any([request.signal, controller.signal]) }));
+      const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 /**
@@ -81,10 +116,13 @@ export function signingMiddleware(partnerId: string, secret: string, now: () => 
  * ```
  *
  * `data` is the typed 200 body; `error` is the typed error body of any documented 4xx
- * or 5xx status, and `response.status` tells which. Network failures reject.
+ * or 5xx status, and `response.status` tells which. Network failures reject, and so does
+ * a request without a complete answer within `timeoutMs` (default 10 s: `TimeoutError`).
  */
 export function createSessionApiClient(options: SessionApiClientOptions): Client<UnsignedPaths> {
-  const client = createClient<UnsignedPaths>({ baseUrl: options.baseUrl, fetch: options.fetch });
+  const fetchImpl = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const client = createClient<UnsignedPaths>({ baseUrl: options.baseUrl, fetch: timeoutMs > 0 ? fetchWithTimeout(fetchImpl, timeoutMs) : fetchImpl });
   client.use(signingMiddleware(options.partnerId, options.secret, options.now));
   return client;
 }

@@ -97,3 +97,26 @@ describe("createSessionApiClient", () => {
     expect(sent).toHaveLength(0);
   });
 });
+
+describe("request timeout", () => {
+  it("rejects with TimeoutError when a server accepts the connection and never answers, and succeeds otherwise", async () => {
+    const { startBlackHole } = await import("../../support/callback-receivers.js");
+    const hole = await startBlackHole();
+    try {
+      const client = createSessionApiClient({ baseUrl: hole.url, partnerId: "demo", secret: "sandbox-secret", timeoutMs: 200 });
+      const error = await client.POST("/V4/closesession", { body: { secureLogin: "player-1001" } }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(DOMException);
+      expect((error as DOMException).name).toBe("TimeoutError");
+      expect(hole.accepted()).toBe(1);
+    } finally {
+      await hole.close();
+    }
+    const { client, sent } = capturingClient("sandbox-secret");
+    const { data } = await client.POST("/V4/closesession", { body: { secureLogin: "player-1001" } });
+    expect(data).toEqual({ error: 0, description: "Success" });
+    expect(sent).toHaveLength(1);
+  });
+});
