@@ -77,6 +77,10 @@ export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv = pro
   out(`Certifying ${url.href.replace(/\/+$/, "")}/V4/sessionexpired as partner ${values["member-id"]}`);
   try {
     const result = await runCertification({ url: url.href, credentials: { memberId: values["member-id"]!, secret: secret!, kyrenToken: "" }, timeoutMs: timeout * 1000 });
+    const happy = result.report.cases.filter((entry) => entry.suite === "happy path");
+    if (happy.length > 0 && happy.every((entry) => entry.outcome === "failed" && /got 401 G\.00/.test(entry.message ?? ""))) {
+      out(`! Every correctly signed callback was refused with 401 G.00: does the receiver know MEMB_ID ${values["member-id"]} with this secret? Most failures below follow from that.`);
+    }
     for (const [category, cases] of bySuite(result.report.cases)) {
       const counts = countOutcomes(cases);
       out(`${counts.failed ? "✗" : "✓"} ${category.padEnd(20)} ${counts.passed + counts.warning} passed${counts.failed ? `, ${counts.failed} FAILED` : ""}${counts.warning ? `, ${counts.warning} warnings` : ""}`);

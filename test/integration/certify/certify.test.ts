@@ -122,6 +122,16 @@ describe("npm run -s certify", () => {
     }
   });
 
+  it("says so first when every correctly signed callback gets 401 G.00: the wrong partner or secret", async () => {
+    const lines: string[] = [];
+    const code = await runCertifyCli(["--url", receiver.baseUrl, "--member-id", partner.memberId, "--secret", "not-the-partner-secret", "--report-dir", reportDir], {}, (line) => lines.push(line));
+    expect(code).toBe(1);
+    expect(lines[1]).toBe(`! Every correctly signed callback was refused with 401 G.00: does the receiver know MEMB_ID ${partner.memberId} with this secret? Most failures below follow from that.`);
+    lines.length = 0;
+    await runCertifyCli(["--url", receiver.baseUrl, "--member-id", partner.memberId, "--secret", partner.secret, "--report-dir", reportDir], {}, (line) => lines.push(line));
+    expect(lines.join("\n")).not.toContain("! Every correctly signed callback");
+  });
+
   it("exits 2 without the required arguments, with a URL that is not http(s), or a timeout outside (0, 600] s", async () => {
     const errors: string[] = [];
     expect(await runCertifyCli(["--url", receiver.baseUrl], {}, () => {}, (line) => errors.push(line))).toBe(2);
