@@ -21,6 +21,7 @@ import type { SessionStore } from "../store/session-store.js";
 import { providerHandlers } from "./handlers/index.js";
 import type { ProviderContext } from "./handlers/context.js";
 import type { LaunchTokens } from "./launch-tokens.js";
+import { PROBE_DEADLINE_MS, withDeadline } from "./deadline.js";
 
 /** What the server is built from. */
 export interface ServerDependencies {
@@ -81,11 +82,15 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
   app.get("/", (_request, reply) => reply.redirect("/docs/"));
   app.get("/favicon.ico", (_request, reply) => reply.type("image/svg+xml").sendFile("favicon.svg"));
 
-  // Liveness plus the outbox of the session expired callback (issue 9): 503 when the database does not answer.
+  // Liveness plus the outbox of the session expired callback (issue 9): 503 when the database
+  // does not answer within PROBE_DEADLINE_MS (a probe must not wait out a hung database).
   app.get("/health", async (_request, reply) => {
     try {
-      await dependencies.store.ping();
-      const stats = await dependencies.store.callbackStats();
+      const stats = await withDeadline(
+        dependencies.store.ping().then(() => dependencies.store.callbackStats()),
+        PROBE_DEADLINE_MS,
+        "the database",
+      );
       const sum = (counts: ReadonlyMap<string, number>) => [...counts.values()].reduce((total, count) => total + count, 0);
       const oldest = stats.oldestPendingCreatedAt;
       return {

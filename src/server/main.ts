@@ -22,6 +22,7 @@ import { startCallbackDelivery } from "./delivery/dispatcher.js";
 import { createDeliveryMetrics } from "./delivery/metrics.js";
 import { startExpiry } from "./expiry.js";
 import { timestampWarning } from "../partners/timestamp-warning.js";
+import { PROBE_DEADLINE_MS, withDeadline } from "./deadline.js";
 
 /**
  * Reads the secret file, creating it first with a random secret if it is missing. Two
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
     throw new Error(`${describeStoreError(config.databaseUrl, error)} (migration failed)`);
   }
   const directory = partnerDirectory(partners);
-  const metrics = createDeliveryMetrics(() => store.callbackStats());
+  const metrics = createDeliveryMetrics(() => withDeadline(store.callbackStats(), PROBE_DEADLINE_MS, "the database"));
   const app = await buildServer({
     spec,
     docsDir,

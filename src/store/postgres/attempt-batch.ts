@@ -9,6 +9,7 @@ import type pg from "pg";
 import { attemptValues } from "../callback-rows.js";
 import type { CallbackAttempt, PendingCallback } from "../session-store.js";
 import { TurnBatch } from "./turn-batch.js";
+import { isRowError } from "./errors.js";
 
 /** Most attempts in one statement; more in one turn make several statements. */
 const MAX_BATCH = 1000;
@@ -33,6 +34,7 @@ export class AttemptBatch {
   /** @param single records one attempt on its own (the fallback when a batch fails) */
   constructor(pool: pg.Pool, single: (callback: Callback, attempt: CallbackAttempt, at: number) => Promise<boolean>) {
     this.batch = new TurnBatch({
+      retryAlone: isRowError,
       maxBatch: MAX_BATCH,
       single: ({ callback, attempt, at }) => single(callback, attempt, at),
       async many(inputs) {

@@ -37,10 +37,24 @@ export function describePostgresError(error: unknown): string {
     case "ENETUNREACH":
       return `${where} is unreachable (${first.code})`;
     case "ECONNRESET":
-      return `${where} closed the connection`;
+      return `${where} closed the connection before answering (is the host and port of DATABASE_URL a PostgreSQL server?)`;
   }
   const message = failure.message ?? String(error);
   if (/timeout/i.test(message) && /connect/i.test(message)) return "no answer from the server in time (host unreachable, or PostgreSQL overloaded)";
   if (/SASL|client password must be a string/i.test(message)) return "the server asks for a password and DATABASE_URL gives none";
+  if (/Connection terminated unexpectedly/i.test(message)) return "the server closed the connection before answering (is the host and port of DATABASE_URL a PostgreSQL server?)";
   return message;
+}
+
+/**
+ * Whether a failed batch statement should be retried call by call: only when a row of it
+ * broke a rule of the data (SQLSTATE class 22, data exception, or 23, integrity constraint
+ * violation), so that the one bad row fails alone, or it lost a deadlock or serialization
+ * check again and again (class 40), which calls alone avoid. Not for a connection that failed, a
+ * timeout or a database that is down: every call would fail again, each after its own
+ * timeout, and the answers would come late (turn-batch.ts).
+ */
+export function isRowError(error: unknown): boolean {
+  const code = (error as DriverError | undefined)?.code;
+  return typeof code === "string" && /^(22|23|40)[0-9A-Z]{3}$/.test(code);
 }

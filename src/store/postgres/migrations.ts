@@ -86,6 +86,13 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   },
 ];
 
+/**
+ * How long one migration statement may take, milliseconds (30 min): a migration may build
+ * an index on a large table, and a start waits here for another's migration, both far
+ * longer than the pool's request timeouts (store.ts), which the migration sets aside.
+ */
+const MIGRATION_STATEMENT_TIMEOUT_MS = 30 * 60 * 1000;
+
 /** Key of the advisory lock that serialises migrations of concurrent starts ("session-api migrate"). */
 const MIGRATION_LOCK_KEY = 0x5e5510a;
 
@@ -99,21 +106,24 @@ const MIGRATION_LOCK_KEY = 0x5e5510a;
  */
 export async function migratePostgres(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
+  // The pool's client-side limit would cut a long migration short: each statement gets its own.
+  const query = (text: string, values?: unknown[]) => client.query({ text, values, query_timeout: MIGRATION_STATEMENT_TIMEOUT_MS } as pg.QueryConfig);
   try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    await query("BEGIN");
+    await query(`SET LOCAL statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS}`);
+    await query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
+    await query(`CREATE TABLE IF NOT EXISTS schema_migrations (
                           version     integer PRIMARY KEY,
                           description text NOT NULL,
                           applied_at  timestamptz NOT NULL DEFAULT now())`);
-    const applied = Number((await client.query("SELECT coalesce(max(version), 0) AS version FROM schema_migrations")).rows[0].version);
+    const applied = Number((await query("SELECT coalesce(max(version), 0) AS version FROM schema_migrations")).rows[0].version);
     const known = postgresMigrations.at(-1)?.version ?? 0;
     if (applied > known) throw new Error(`the database has schema version ${applied}, newer than this server knows (${known}): upgrade the server`);
     for (const migration of postgresMigrations.filter((candidate) => candidate.version > applied)) {
-      await client.query(migration.sql);
-      await client.query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)", [migration.version, migration.description]);
+      await query(migration.sql);
+      await query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)", [migration.version, migration.description]);
     }
-    await client.query("COMMIT");
+    await query("COMMIT");
     client.release();
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);

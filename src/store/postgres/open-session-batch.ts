@@ -15,6 +15,7 @@
 import type pg from "pg";
 import type { Idempotent, IdempotencyKey, NewSession } from "../session-store.js";
 import { TurnBatch } from "./turn-batch.js";
+import { isRowError } from "./errors.js";
 
 /** Most calls in one statement; more in one turn make several statements. */
 const MAX_BATCH = 500;
@@ -60,6 +61,7 @@ export class OpenSessionBatch {
 
   constructor(paths: OpenSessionPaths) {
     this.batch = new TurnBatch({
+      retryAlone: isRowError,
       maxBatch: MAX_BATCH,
       single: ({ key, session }) => paths.single(key, session),
       async many(inputs) {

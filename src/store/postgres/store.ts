@@ -21,8 +21,12 @@
  * Faults: the pool's idle-connection errors (the server restarted, the network dropped)
  * are reported to `onBackgroundError` and never crash the process; a request during an
  * outage fails (the API answers 500 `G.01`), and the pool reconnects on its own once the
- * database is back. Connecting gives up after `connectTimeoutMs`, a statement after
- * `statementTimeoutMs`, so nothing hangs.
+ * database is back. Waiting for a pooled connection or connecting gives up after
+ * `connectTimeoutMs` (3 s), a statement after `statementTimeoutMs` (4 s, and the client 1 s
+ * later when the server does not answer at all), so a request is answered, at worst with
+ * 500 `G.01`, within about 8 s: inside the 10 s client timeout the docs recommend. A
+ * failed batch is not retried call by call when the database is unreachable
+ * (turn-batch.ts), which would add a timeout per call.
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -54,9 +58,9 @@ export interface PostgresStoreOptions {
   url: string;
   /** Connections in the pool. Default 10. */
   poolSize?: number;
-  /** Give up connecting after this long, milliseconds. Default 5000. */
+  /** Give up waiting for a pooled connection, or connecting, after this long, milliseconds. Default 3000. */
   connectTimeoutMs?: number;
-  /** Server-side `statement_timeout`, milliseconds; the client gives up 5 s later. Default 10000. */
+  /** Server-side `statement_timeout`, milliseconds; the client gives up 1 s later. Default 4000. */
   statementTimeoutMs?: number;
   /** Called with errors of idle pooled connections (which are then discarded). */
   onBackgroundError?: (error: Error) => void;
@@ -69,15 +73,15 @@ export interface PostgresStoreOptions {
  *   credentials (describe it with `describePostgresError`)
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<SessionStore> {
-  const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
+  const statementTimeoutMs = options.statementTimeoutMs ?? 4000;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     statement_timeout: statementTimeoutMs,
-    query_timeout: statementTimeoutMs + 5000,
+    query_timeout: statementTimeoutMs + 1000,
     application_name: "session-api",
   });
   pool.on("error", (error) => options.onBackgroundError?.(error));

@@ -1,8 +1,10 @@
 /**
  * Group commit on PostgreSQL: the calls of one event-loop turn go to the database
  * together, as one statement (one round trip, one commit) instead of one each. Each
- * caller is answered after that commit. If the batch statement fails, each call of the
- * batch is run alone, so that one bad row fails alone. Used for ENTER
+ * caller is answered after that commit. If the batch statement fails because of a row
+ * (`retryAlone`, e.g. a constraint), each call of the batch is run alone, so that one bad
+ * row fails alone; any other failure (the database is down, a timeout) fails every call
+ * of the batch at once. Used for ENTER
  * (open-session-batch.ts) and for the outcomes of callback attempts (attempt-batch.ts).
  */
 
@@ -18,6 +20,8 @@ export interface TurnBatchPaths<Input, Output> {
   many(inputs: Input[]): Promise<Array<Promise<Output>>>;
   /** Sends one call on its own (a batch of one, and the fallback). */
   single(input: Input): Promise<Output>;
+  /** Whether a failure of `many` is worth sending each call alone (a bad row), rather than failing them all. */
+  retryAlone(error: unknown): boolean;
 }
 
 interface Call<Input, Output> {
@@ -56,7 +60,11 @@ export class TurnBatch<Input, Output> {
     let outputs: Array<Promise<Output>>;
     try {
       outputs = await this.paths.many(calls.map((call) => call.input));
-    } catch {
+    } catch (error) {
+      if (!this.paths.retryAlone(error)) {
+        for (const call of calls) call.reject(error);
+        return;
+      }
       await Promise.all(calls.map((call) => this.settle(call, this.paths.single(call.input))));
       return;
     }

@@ -57,6 +57,21 @@ describe("a DATABASE_URL the server cannot use", () => {
     );
   });
 
+  it("with a port where something else listens, and closes the connection", async () => {
+    const { createServer } = await import("node:net");
+    const closer = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => closer.listen(0, "127.0.0.1", resolve));
+    const port = (closer.address() as { port: number }).port;
+    try {
+      expectRefusal(
+        await start({ DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:${port}/sessions`, LAUNCH_TOKEN_SECRET: secret }),
+        /: (the server|127\.0\.0\.1:\d+) closed the connection before answering \(is the host and port of DATABASE_URL a PostgreSQL server\?\)$/,
+      );
+    } finally {
+      await new Promise((resolve) => closer.close(resolve));
+    }
+  });
+
   it("on PostgreSQL without LAUNCH_TOKEN_SECRET, which all instances must share", async () => {
     const port = await freePort();
     const result = await start({ DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:${port}/sessions`, LAUNCH_TOKEN_SECRET: "", LAUNCH_TOKEN_SECRET_FILE: "" });

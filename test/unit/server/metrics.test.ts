@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSessionApiClient } from "../../../src/client.js";
 import type { Partner } from "../../../src/partners/directory.js";
+import { withDeadline } from "../../../src/server/deadline.js";
 import { createDeliveryMetrics, type DeliveryMetrics } from "../../../src/server/delivery/metrics.js";
 import { openSqliteStore } from "../../../src/store/sqlite/store.js";
 import { startCallbackLoops } from "../../support/callback-loops.js";
@@ -111,4 +112,10 @@ it("says the outbox is unreadable, with no counts and an unknown age, while the 
   up = false;
   await new Promise((resolve) => setImmediate(resolve)); // the next scrape reads again
   expect(await scrape()).toEqual(["session_expired_callback_outbox_readable 0", "session_expired_callback_oldest_pending_age_seconds Nan"]);
+});
+
+it("reports the outbox unreadable when the store hangs past the scrape's deadline", async () => {
+  const metrics = createDeliveryMetrics(() => withDeadline(new Promise<never>(() => undefined), 50, "the database"));
+  const lines = (await metrics.registry.metrics()).split("\n");
+  expect(lines).toContain("session_expired_callback_outbox_readable 0");
 });

@@ -23,3 +23,18 @@ it.each([
   const response = await postRaw(server.baseUrl, path, JSON.stringify(body()));
   expect(response).toEqual({ status: 500, contentType: "application/json", body: expected });
 });
+
+it("answers /health with 503 when the database hangs instead of failing (within its deadline, not the store's timeouts)", async () => {
+  const store = await openSqliteStore({ location: ":memory:" });
+  const hanging = Object.assign(Object.create(Object.getPrototypeOf(store)), store, {
+    ping: () => new Promise<void>(() => undefined),
+    callbackStats: () => new Promise<never>(() => undefined),
+  });
+  const hung = await startTestServer({ store: hanging });
+  try {
+    const health = await fetch(`${hung.baseUrl}/health`);
+    expect([health.status, await health.json()]).toEqual([503, { status: "unavailable" }]);
+  } finally {
+    await hung.close();
+  }
+});
