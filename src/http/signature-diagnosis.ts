@@ -13,10 +13,13 @@
  * `MEMB_ID` exists, so they are tried only when the caller asks for them (the sandbox).
  *
  * Cost: it runs only on the failure path, with a fixed number of hashes (one per
- * candidate of each entry, about 25 at most). A wrong `HASH` can be sent by anyone who
- * knows a partner id, so it is diagnosed only for bodies up to `DIAGNOSED_HASH_BODY_BYTES`
- * (every request of this API is far smaller): that bounds what a caller without the
- * secret can make the server do. A wrong body `hash` comes with a valid `HASH`, so only
+ * candidate of each entry, about 25 at most). A wrong `HASH` can be sent by anyone (an
+ * unknown `MEMB_ID` gets the same work against a decoy secret, authenticate.ts), so it is
+ * diagnosed only for bodies up to `DIAGNOSED_HASH_BODY_BYTES`, and re-serialised only when
+ * no deeper than `MAX_DIAGNOSED_DEPTH` (every request of this API is far smaller and
+ * flatter): each candidate is then a few times the body's size at most, which bounds what
+ * a caller without the secret can make the server do, and its cost does not depend on the
+ * form of the secret. A wrong body `hash` comes with a valid `HASH`, so only
  * from a holder of the secret; it is diagnosed for any body the server accepts (16 KiB).
  */
 import { createHash, createHmac } from "node:crypto";
@@ -225,7 +228,13 @@ export const hashMistakes: readonly SignatureMistake[] = [
     id: "hmac-hex-decoded-secret",
     needsSecret: true,
     hint: "HASH is an HMAC keyed with the hex-decoded secret: use the secret's UTF-8 bytes as the key",
-    recompute: (input) => [/^(?:[0-9a-fA-F]{2})+$/.test(input.secret) ? hmac("sha256", Buffer.from(input.secret, "hex"), input.rawBody) : undefined],
+    // Computed for every secret, and kept only for a hex one: the cost of a diagnosis must not
+    // depend on the secret's form, or the decoy secret of unknown partners (hex) would stand out.
+    recompute: (input) => {
+      const hex = /^(?:[0-9a-fA-F]{2})+$/.test(input.secret);
+      const signature = hmac("sha256", hex ? Buffer.from(input.secret, "hex") : input.secret, input.rawBody);
+      return [hex ? signature : undefined];
+    },
   },
   digestMistake("hmac-of-canonical-string", "HASH is an HMAC of the canonical string: HASH covers the body bytes as sent; the canonical string is only for the body hash", (canonical, secret) => hmac("sha256", secret, canonical)),
 
@@ -286,11 +295,32 @@ function firstMistake(table: readonly SignatureMistake[], input: DiagnosisInput,
   return undefined;
 }
 
-/** The parsed body when it is a JSON object. */
+/**
+ * Deepest nesting a body may have for the re-serialising mistakes to be tried. This API's
+ * bodies are at most 3 deep (ENTER's `player.session`); pretty-printing grows with the
+ * square of the depth (4 KiB of nested brackets became 16 MB, 80 ms of CPU per request
+ * that anyone could send), so deeper bodies get no guess of that kind.
+ */
+export const MAX_DIAGNOSED_DEPTH = 4;
+
+/** Whether `value` nests objects or arrays deeper than `limit` (a linear walk, stopping at the first). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The parsed body when it is a JSON object no deeper than `MAX_DIAGNOSED_DEPTH`. */
 function parseObject(text: string): JsonObject | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+    if (typeof value !== "object" || value === null || Array.isArray(value) || deeperThan(value, MAX_DIAGNOSED_DEPTH)) return undefined;
+    return value as JsonObject;
   } catch {
     return undefined;
   }

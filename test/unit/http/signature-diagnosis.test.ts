@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateSignedRequest } from "../../../src/http/authenticate.js";
-import { bodyHashMistakes, DIAGNOSED_HASH_BODY_BYTES, hashMistakes } from "../../../src/http/signature-diagnosis.js";
+import { bodyHashMistakes, DIAGNOSED_HASH_BODY_BYTES, diagnoseSignature, hashMistakes, MAX_DIAGNOSED_DEPTH } from "../../../src/http/signature-diagnosis.js";
 import type { Partner } from "../../../src/partners/directory.js";
 import { bodyHash, canonicalString, requestSignature } from "../../../src/signing.js";
 import { bundledSpec } from "../../support/spec-views.js";
@@ -183,6 +183,15 @@ describe("HASH mistakes", () => {
     const small = hashCase(SANDBOX_SECRET, (raw) => ({ rawBody: raw, HASH: requestSignature(raw, SANDBOX_SECRET).toUpperCase() }), { note: padding.slice(0, DIAGNOSED_HASH_BODY_BYTES - 300) });
     expect(Buffer.byteLength(small.rawBody)).toBeLessThanOrEqual(DIAGNOSED_HASH_BODY_BYTES);
     expect((await send(sandbox, "demo", small)).message).toBe(`Could not authenticate: ${hintOf(hashMistakes, "upper-case-hex")}`);
+  });
+
+  it(`re-serialises only bodies no deeper than ${MAX_DIAGNOSED_DEPTH}: pretty-printing deep nesting grows with the square of the depth`, () => {
+    const diagnose = (body: unknown, HASH: string) => diagnoseSignature({ rawBody: Buffer.from(JSON.stringify(body)), HASH, secret: SANDBOX_SECRET, withBodyHash: false });
+    const shallow = { player: { session: { id: "s" } } };
+    expect(diagnose(shallow, requestSignature(JSON.stringify(shallow, null, 2), SANDBOX_SECRET))?.mistake).toBe("pretty-printed-2");
+    const deep = { a: [[[[["too deep"]]]]] };
+    expect(diagnose(deep, requestSignature(JSON.stringify(deep, null, 2), SANDBOX_SECRET))?.mistake).toBeUndefined();
+    expect(diagnose(deep, requestSignature(JSON.stringify(deep), SANDBOX_SECRET).toUpperCase())?.mistake, "mistakes that do not re-serialise still apply").toBe("upper-case-hex");
   });
 
   it("diagnoses ENTER (no body hash) the same way", async () => {
