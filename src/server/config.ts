@@ -24,6 +24,8 @@
  * | CALLBACK_BREAKER_COOLDOWN_SECONDS | 5 | how long an open breaker waits before one probe (src/server/delivery/circuit-breaker.ts) |
  * | CALLBACK_RETENTION_DAYS | 30 | a delivered callback is deleted this long after its delivery (0: kept forever); pending and failed ones are never deleted |
  * | CALLBACK_LEASE_MARGIN_SECONDS | 10 | a claimed callback's lease is CALLBACK_TIMEOUT_MS plus this: how soon another instance takes over the callbacks of one that died |
+ * | METRICS_PORT | (unset) | serve `/metrics` on its own listener at this port (0 picks a free one); unset: on the API port in the sandbox, not at all with a partners file (its labels name partner ids) |
+ * | METRICS_HOST | 127.0.0.1 | interface of that listener: keep it on the internal network |
  * | SIGNATURE_TOLERANCE_SECONDS | 300 | largest distance of a request's `timestamp` from the server's clock (401 `G.04` beyond) |
  * | LOG_LEVEL | info | pino level |
  *
@@ -77,6 +79,10 @@ export interface ServerConfig {
   callbackLeaseMarginSeconds: number;
   /** How long a delivered callback is kept, days (0: forever). */
   callbackRetentionDays: number;
+  /** The port of the internal `/metrics` listener, or undefined (see the table). */
+  metricsPort: number | undefined;
+  /** Its interface. */
+  metricsHost: string;
   /** Freshness tolerance of `timestamp`, seconds (spec: `Timestamp`, catalog `G.04`). */
   signatureToleranceSeconds: number;
   logLevel: string;
@@ -106,6 +112,8 @@ const schema = {
     CALLBACK_BREAKER_COOLDOWN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 5 },
     CALLBACK_LEASE_MARGIN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 10 },
     CALLBACK_RETENTION_DAYS: { type: "number", minimum: 0, maximum: 3650, default: 30 },
+    METRICS_PORT: { type: "integer", minimum: 0, maximum: 65535 },
+    METRICS_HOST: { type: "string", minLength: 1, default: "127.0.0.1" },
     SIGNATURE_TOLERANCE_SECONDS: { type: "integer", minimum: 1, maximum: 86400, default: DEFAULT_TOLERANCE_SECONDS },
     LOG_LEVEL: { type: "string", enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], default: "info" },
   },
@@ -156,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     callbackBreakerCooldownSeconds: values.CALLBACK_BREAKER_COOLDOWN_SECONDS as number,
     callbackLeaseMarginSeconds: values.CALLBACK_LEASE_MARGIN_SECONDS as number,
     callbackRetentionDays: values.CALLBACK_RETENTION_DAYS as number,
+    metricsPort: values.METRICS_PORT as number | undefined,
+    metricsHost: values.METRICS_HOST as string,
     signatureToleranceSeconds: values.SIGNATURE_TOLERANCE_SECONDS as number,
     logLevel: values.LOG_LEVEL as string,
   };

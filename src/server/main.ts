@@ -23,6 +23,7 @@ import { createDeliveryMetrics } from "./delivery/metrics.js";
 import { startExpiry } from "./expiry.js";
 import { timestampWarning } from "../partners/timestamp-warning.js";
 import { PROBE_DEADLINE_MS, withDeadline } from "./deadline.js";
+import { startMetricsListener } from "./metrics-listener.js";
 
 /**
  * Reads the secret file, creating it first with a random secret if it is missing. Two
@@ -125,9 +126,13 @@ async function main(): Promise<void> {
     launchTokens: launchTokens(secret, config.gameBaseUrl),
     logger: { level: config.logLevel },
     signatureToleranceSeconds: config.signatureToleranceSeconds,
-    metrics: metrics.registry,
+    // Its labels name partner ids: on the API port only in the sandbox, whose partner is public.
+    metrics: sandbox && config.metricsPort === undefined ? metrics.registry : undefined,
   });
   logger = app.log;
+  if (!sandbox && config.metricsPort === undefined) {
+    app.log.info("/metrics is not served: set METRICS_PORT (and METRICS_HOST, default 127.0.0.1) to serve it on an internal listener; its labels name partner ids");
+  }
   for (const warning of warnings) app.log.warn(warning);
 
   // Two loops: expiry never waits on delivery (issue 9).
@@ -160,6 +165,11 @@ async function main(): Promise<void> {
     await store.close();
   });
 
+  if (config.metricsPort !== undefined) {
+    const listener = await startMetricsListener(metrics.registry, config.metricsHost, config.metricsPort);
+    app.addHook("onClose", () => listener.close());
+    app.log.info(`metrics at ${listener.url}`);
+  }
   await app.listen({ host: config.host, port: config.port });
   app.log.info(`docs at http://${config.host}:${app.server.address() && (app.server.address() as { port: number }).port}/docs/`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,8 +1,10 @@
 /**
  * Prometheus metrics of the callback delivery (issue 9, "Operations you can see and fix"),
- * served at `/metrics` by the reference server, with prom-client. Labels are partner ids
- * (`MEMB_ID`, which is not a secret), outcomes and states: never a session id, a callback
- * id, a URL or anything signed.
+ * served at `/metrics` by the reference server, with prom-client: on the API port in the
+ * sandbox, otherwise only on the internal listener (`METRICS_PORT`, metrics-listener.ts),
+ * because labels are partner ids (`MEMB_ID`), which the API never reveals to strangers;
+ * besides those, outcomes and states: never a session id, a callback id, a URL or
+ * anything signed.
  *
  * | Metric | Type | Labels | Meaning |
  * |---|---|---|---|

@@ -9,6 +9,7 @@ import { repoRoot } from "../../../src/codegen/spec.js";
 import { loadConfig } from "../../../src/server/config.js";
 import { loadPartnersFile } from "../../../src/partners/partners-file.js";
 import { makeDataDir, removeDataDir, startChildServer } from "../../support/child-server.js";
+import { freePort } from "../../support/processes.js";
 
 const dir = mkdtempSync(join(tmpdir(), "session-api-config-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -124,6 +125,32 @@ describe("npm run migrate", () => {
     expect(migrate(["--help"])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^usage: \[DATABASE_URL=…\] npm run migrate/) });
     expect(migrate(["now"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^unexpected argument "now"\nusage:/) });
     expect(migrate([], { DATABASE_URL: "mysql://db.example/sessions" })).toMatchObject({ status: 1, stderr: expect.stringMatching(/^migrate failed: .*unsupported database URL scheme "mysql:"/) });
+  });
+});
+
+describe("/metrics, whose labels name partner ids", () => {
+  it("is served only on METRICS_HOST:METRICS_PORT with a partners file, and not at all without METRICS_PORT", async () => {
+    const partners = file("metrics.yaml", "partners:\n  - memberId: casino-metrics\n    secret: casino-metrics-secret-01\n");
+    const dataDir = makeDataDir();
+    const metricsPort = await freePort();
+    const internal = await startChildServer(dataDir, { PARTNERS_FILE: partners, METRICS_PORT: String(metricsPort), LOG_LEVEL: "info" });
+    const hidden = await startChildServer(makeDataDir(), { PARTNERS_FILE: partners, LOG_LEVEL: "info" });
+    try {
+      const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(scrape.status).toBe(200);
+      expect(await scrape.text()).toContain("session_expired_callback_outbox_readable 1");
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/health`)).status).toBe(404);
+      for (const server of [internal, hidden]) {
+        const onApi = await fetch(`${server.baseUrl}/metrics`);
+        expect([onApi.status, ((await onApi.json()) as { error: { code: string } }).error.code]).toEqual([404, "G.05"]);
+      }
+      expect(internal.process.output()).toContain(`metrics at http://127.0.0.1:${metricsPort}/metrics`);
+      expect(hidden.process.output()).toContain("/metrics is not served: set METRICS_PORT");
+    } finally {
+      await Promise.all([internal.process.stop(), hidden.process.stop()]);
+      removeDataDir(dataDir);
+      removeDataDir(hidden.dataDir);
+    }
   });
 });
 
