@@ -191,8 +191,9 @@ function checkSignature(request: SignedRequestParts & { HASH: string | undefined
  * Authenticates Kyren CloseSession by `secureLogin` (the partner id) and `token` in the
  * parsed body, with a timing-safe comparison of the token.
  *
- * Then checks freshness as `authenticateSignedRequest` does (Kyren's `timestamp` is not
- * signed, but it still ends a captured request's use after the tolerance).
+ * Then checks freshness as `authenticateSignedRequest` does. Kyren's `timestamp` is not
+ * signed: a captured request holds the token, so its holder can send it again with a new
+ * `timestamp`; the check only refuses a stale request resent as it was.
  *
  * @param body the parsed JSON body (any shape)
  * @param findPartner the partner of a `secureLogin` (anything with its `kyrenToken`), undefined when unknown
