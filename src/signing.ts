@@ -187,9 +187,15 @@ export function verifySignedRequest(
     return { ok: false, kind: "unauthenticated", reason: "HASH does not match the request body" };
   }
   if (!withBodyHash) return { ok: true };
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(rawBody);
+  } catch {
+    return { ok: false, kind: "malformed-body", reason: "the body is not valid UTF-8" };
+  }
   let fields: unknown;
   try {
-    fields = JSON.parse(Buffer.from(rawBody).toString("utf8"));
+    fields = JSON.parse(text);
   } catch {
     return { ok: false, kind: "malformed-body", reason: rawBody.length === 0 ? "the body is empty" : "the body is not valid JSON" };
   }

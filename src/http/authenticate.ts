@@ -68,11 +68,17 @@ export function checkFreshness(body: unknown, required: boolean, options: Freshn
   return { ok: false, kind: "expired", reason: `timestamp ${timestamp} is ${Math.abs(skew)} s ${where} the receiver's clock; the tolerance is ${tolerance} s${milliseconds}` };
 }
 
-/** The parsed body when it is a JSON object, or why not. */
+/** The parsed body when it is a JSON object in UTF-8, or why not. */
 function parseObject(rawBody: Uint8Array): { ok: true; value: object } | { ok: false; kind: "malformed-body"; reason: string } {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(rawBody);
+  } catch {
+    return { ok: false, kind: "malformed-body", reason: "the body is not valid UTF-8" };
+  }
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(rawBody).toString("utf8"));
+    value = JSON.parse(text);
   } catch {
     return { ok: false, kind: "malformed-body", reason: rawBody.length === 0 ? "the body is empty" : "the body is not valid JSON" };
   }

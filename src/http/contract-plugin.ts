@@ -126,11 +126,23 @@ function unauthenticatedDetail(operationId: OperationId, reason: string, diagnos
 /** The catalog code of each failure kind of authentication. */
 const codeOfKind = { unauthenticated: "G.00", expired: "G.04", "malformed-body": "V.01", "unsignable-body": "V.02" } as const;
 
-/** Parses a body that must be a JSON object; never throws. */
+/** Decodes UTF-8 strictly: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD. */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Parses a body that must be a JSON object in UTF-8 (RFC 8259: JSON exchanged between
+ * systems is UTF-8; the spec's conventions say so too); never throws.
+ */
 function parseJsonObject(body: Buffer): { parse: BodyParse; value: object | undefined } {
+  let text: string;
+  try {
+    text = strictUtf8.decode(body);
+  } catch {
+    return { parse: { ok: false, reason: "the body is not valid UTF-8" }, value: undefined };
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString("utf8"));
+    parsed = JSON.parse(text);
   } catch {
     return { parse: { ok: false, reason: body.length === 0 ? "the body is empty" : "the body is not valid JSON" }, value: undefined };
   }
@@ -154,6 +166,8 @@ function checkRequest(operationId: OperationId, options: Pick<ContractPluginOpti
       const { kind, reason, diagnosis } = authentication;
       throw new ApiFailure(codeOfKind[kind], kind === "unauthenticated" ? unauthenticatedDetail(operationId, reason, diagnosis, options.sandbox) : reason);
     }
+    // Signed: the signature is checked first (over the bytes), then the body must be a UTF-8 JSON object.
+    if (!request.bodyParse!.ok) throw new ApiFailure("V.01", request.bodyParse!.reason);
     request.partner = authentication.partner;
   };
 }

@@ -104,6 +104,26 @@ const badInputs: BadInput[] = [
     }),
   ),
   {
+    name: "a correctly signed body that is not valid UTF-8",
+    send: async (baseUrl, path, id) => {
+      const withReplacement: Record<OperationId, () => Record<string, unknown>> = {
+        enterGameSession: () => enterBody({ gameid: "lm_monaco_riches\uFFFD" }),
+        closeSession: () => withBodyHash({ secureLogin: "player-1001\uFFFD" }),
+        closeSessionKyren: () => ({ ...validBodies.closeSessionKyren(), userId: "player-1001\uFFFD" }),
+        sessionExpired: () => withBodyHash({ providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "player-1001\uFFFD" }),
+      };
+      // U+FFFD (EF BF BD) becomes a lone 0xFF: a lenient decoder reads it back as U+FFFD, so every signature matches.
+      const text = Buffer.from(JSON.stringify(withReplacement[id]())).toString("hex").replace("efbfbd", "ff");
+      const raw = Buffer.from(text, "hex");
+      const url = new URL(path, baseUrl);
+      url.searchParams.set("MEMB_ID", SANDBOX.memberId);
+      url.searchParams.set("HASH", requestSignature(raw, SANDBOX.secret));
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: raw });
+      return { status: response.status, contentType: response.headers.get("content-type"), body: await response.json() };
+    },
+    expect: { status: 400, code: "V.01" },
+  },
+  {
     name: "a Content-Type of 2,000 characters",
     send: (b, p, id) => postRaw(b, p, JSON.stringify(validBodies[id]()), { contentType: `text/${"x".repeat(2000)}` }),
     expect: { status: 415, code: "V.04" },
