@@ -32,6 +32,7 @@ import { clip, messageMaxLength } from "./message-limit.js";
 import { requestValidatorCompiler, responseSerializerCompiler, ResponseContractError } from "./schema-compilers.js";
 import type { SignatureDiagnosis } from "./signature-diagnosis.js";
 import { validationDetail } from "./validation-message.js";
+import { ErrorLogThrottle } from "./error-log-throttle.js";
 
 /** What parsing the body found: a JSON object (which is then `request.body`), or why not. */
 export type BodyParse = { ok: true } | { ok: false; reason: string };
@@ -176,7 +177,7 @@ function checkRequest(operationId: OperationId, options: Pick<ContractPluginOpti
 type RouteError = Error & { code?: string; validation?: ErrorObject[]; validationContext?: string; statusCode?: number };
 
 /** Maps any error of a contract route to the operation's documented failure; `fit` cuts a detail to the message's `maxLength`. */
-function toFailure(error: RouteError, operationId: OperationId, request: FastifyRequest, fit: (code: keyof typeof errorCatalog, detail: string | undefined) => string | undefined) {
+function toFailure(error: RouteError, operationId: OperationId, request: FastifyRequest, fit: (code: keyof typeof errorCatalog, detail: string | undefined) => string | undefined, errors: ErrorLogThrottle) {
   if (error instanceof ApiFailure) return failure(operationId, error.code, fit(error.code, error.detail));
   if (error.validation) return failure(operationId, "V.02", fit("V.02", validationDetail(error.validation, error.validationContext ?? "body")));
   switch (error.code) {
@@ -192,7 +193,7 @@ function toFailure(error: RouteError, operationId: OperationId, request: Fastify
     request.log.info({ err: error }, "the request body could not be read");
     return failure(operationId, "V.01", "the request body could not be read");
   }
-  request.log.error({ err: error, contractViolation: error instanceof ResponseContractError }, "unexpected error; answering 500 G.01");
+  errors.error(request.log, { contractViolation: error instanceof ResponseContractError }, error, "unexpected error; answering 500 G.01");
   return failure(operationId, "G.01");
 }
 
@@ -218,10 +219,12 @@ export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = as
 
   // The longest message each operation's failure envelope allows (its schema's maxLength).
   const messageLimits = new Map(Object.values(operationsById).map((operation) => [operation.operationId, messageMaxLength(options.spec, operation.errorEnvelope)]));
+  // During an outage every request fails alike: one stack per kind and minute, then a count.
+  const errors = new ErrorLogThrottle();
   app.setErrorHandler((error: RouteError, request: FastifyRequest, reply: FastifyReply) => {
     const operationId = operationIdOf(request)!;
     const fit = (code: keyof typeof errorCatalog, detail: string | undefined) => detail && clip(detail, messageLimits.get(operationId)! - errorCatalog[code].title.length - 2);
-    const { status, body } = toFailure(error, operationId, request, fit);
+    const { status, body } = toFailure(error, operationId, request, fit, errors);
     return reply.code(status).send(body);
   });
 

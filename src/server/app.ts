@@ -22,6 +22,7 @@ import { providerHandlers } from "./handlers/index.js";
 import type { ProviderContext } from "./handlers/context.js";
 import type { LaunchTokens } from "./launch-tokens.js";
 import { PROBE_DEADLINE_MS, withDeadline } from "./deadline.js";
+import { ErrorLogThrottle } from "../http/error-log-throttle.js";
 
 /** What the server is built from. */
 export interface ServerDependencies {
@@ -84,6 +85,7 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
 
   // Liveness plus the outbox of the session expired callback (issue 9): 503 when the database
   // does not answer within PROBE_DEADLINE_MS (a probe must not wait out a hung database).
+  const healthErrors = new ErrorLogThrottle();
   app.get("/health", async (_request, reply) => {
     try {
       const stats = await withDeadline(
@@ -98,7 +100,7 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
         callbacks: { pending: sum(stats.pendingByPartner), failed: sum(stats.failedByPartner), oldestPendingAgeSeconds: oldest === undefined ? 0 : Math.max(0, Math.floor((now() - oldest) / 1000)) },
       };
     } catch (error) {
-      app.log.error({ err: error }, "health check failed");
+      healthErrors.error(app.log, {}, error, "health check failed");
       return reply.code(503).send({ status: "unavailable" });
     }
   });

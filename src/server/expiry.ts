@@ -16,6 +16,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { PartnerDirectory } from "../partners/directory.js";
 import type { ExpiredSession, SessionStore } from "../store/session-store.js";
+import { ErrorLogThrottle } from "../http/error-log-throttle.js";
 
 /** Options of `startExpiry`. */
 export interface ExpiryOptions {
@@ -58,6 +59,7 @@ const FORGET_BATCH = 10_000;
 export function startExpiry(options: ExpiryOptions): Expiry {
   const now = options.now ?? Date.now;
   let running: Promise<ExpiredSession[]> | undefined;
+  const errors = new ErrorLogThrottle();
 
   async function sweepOnce(): Promise<ExpiredSession[]> {
     const at = now();
@@ -79,7 +81,7 @@ export function startExpiry(options: ExpiryOptions): Expiry {
   function sweep(): Promise<ExpiredSession[]> {
     running ??= sweepOnce()
       .catch((error: unknown) => {
-        options.log.error({ err: error }, "session expiry sweep failed");
+        errors.error(options.log, {}, error, "session expiry sweep failed");
         return [];
       })
       .finally(() => (running = undefined));

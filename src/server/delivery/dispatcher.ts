@@ -33,6 +33,7 @@ import { CircuitBreakers } from "./circuit-breaker.js";
 import type { AttemptOutcome, DeliveryMetrics } from "./metrics.js";
 import { nextPauseMs } from "./retry-policy.js";
 import { createCallbackSender, type SendResult } from "./sender.js";
+import { ErrorLogThrottle } from "../../http/error-log-throttle.js";
 
 /** Options of `startCallbackDelivery`; the defaults are those of config.ts. */
 export interface CallbackDeliveryOptions {
@@ -108,6 +109,8 @@ const outcomeLabel = (result: SendResult): AttemptOutcome =>
 export function startCallbackDelivery(options: CallbackDeliveryOptions): CallbackDelivery {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
+  // A database outage fails every claim and every record alike: one stack per kind and minute.
+  const errors = new ErrorLogThrottle();
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const leaseMs = options.attemptTimeoutMs + (options.leaseMarginMs ?? 10_000);
   const log = options.log;
@@ -157,7 +160,7 @@ export function startCallbackDelivery(options: CallbackDeliveryOptions): Callbac
     try {
       recorded = await options.store.recordCallbackAttempt(callback, outcome, now());
     } catch (error) {
-      log.error({ ...identity, err: error }, "session expired callback: the attempt could not be recorded; it will be attempted again once its lease runs out");
+      errors.error(log, identity, error, "session expired callback: the attempt could not be recorded; it will be attempted again once its lease runs out");
       return;
     }
     if (!recorded) {
@@ -174,7 +177,7 @@ export function startCallbackDelivery(options: CallbackDeliveryOptions): Callbac
   function start(callback: PendingCallback): void {
     inFlightByPartner.set(callback.partnerId, (inFlightByPartner.get(callback.partnerId) ?? 0) + 1);
     const running: Promise<void> = attempt(callback)
-      .catch((error: unknown) => log.error({ err: error, sessionId: callback.sessionId }, "session expired callback attempt failed unexpectedly"))
+      .catch((error: unknown) => errors.error(log, { sessionId: callback.sessionId }, error, "session expired callback attempt failed unexpectedly"))
       .finally(() => {
         inFlightByPartner.set(callback.partnerId, inFlightByPartner.get(callback.partnerId)! - 1);
         attempts.delete(running);
@@ -219,7 +222,7 @@ export function startCallbackDelivery(options: CallbackDeliveryOptions): Callbac
     clearTimeout(pollTimer);
     const claim = serialised(() =>
       claimOnce().catch((error: unknown) => {
-        log.error({ err: error }, "session expired callbacks: claiming from the outbox failed; trying again at the next poll");
+        errors.error(log, {}, error, "session expired callbacks: claiming from the outbox failed; trying again at the next poll");
         return 0;
       }),
     );
