@@ -104,10 +104,18 @@ describe("request timeout", () => {
     const hole = await startBlackHole();
     try {
       const client = createSessionApiClient({ baseUrl: hole.url, partnerId: "demo", secret: "sandbox-secret", timeoutMs: 200 });
-      const error = await client.POST("/V4/closesession", { body: { secureLogin: "player-1001" } }).then(
+      let settled = false;
+      const call = client.POST("/V4/closesession", { body: { secureLogin: "player-1001" } }).then(
         () => undefined,
         (reason: unknown) => reason,
-      );
+      ).finally(() => (settled = true));
+      // Garbage collections while it waits (the unit project runs with --expose-gc): a deadline
+      // held only weakly (AbortSignal.timeout, AbortSignal.any on Node 20) would never fire.
+      while (!settled) {
+        (globalThis as { gc?: () => void }).gc?.();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const error = await call;
       expect(error).toBeInstanceOf(DOMException);
       expect((error as DOMException).name).toBe("TimeoutError");
       expect(hole.accepted()).toBe(1);
