@@ -162,6 +162,9 @@ export type VerificationResult =
   | { ok: true }
   | { ok: false; kind: "unauthenticated" | "malformed-body" | "unsignable-body"; reason: string };
 
+/** Decodes UTF-8 strictly: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD. */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 /**
  * Verifies a signed request as a receiver must (signing guide, "Verifying"): `HASH`
  * over the raw bytes first, then, when `withBodyHash`, the body `hash` over the parsed
@@ -189,7 +192,7 @@ export function verifySignedRequest(
   if (!withBodyHash) return { ok: true };
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(rawBody);
+    text = strictUtf8.decode(rawBody);
   } catch {
     return { ok: false, kind: "malformed-body", reason: "the body is not valid UTF-8" };
   }

@@ -68,11 +68,18 @@ export function checkFreshness(body: unknown, required: boolean, options: Freshn
   return { ok: false, kind: "expired", reason: `timestamp ${timestamp} is ${Math.abs(skew)} s ${where} the receiver's clock; the tolerance is ${tolerance} s${milliseconds}` };
 }
 
-/** The parsed body when it is a JSON object in UTF-8, or why not. */
-function parseObject(rawBody: Uint8Array): { ok: true; value: object } | { ok: false; kind: "malformed-body"; reason: string } {
+/** Decodes UTF-8 strictly: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD. */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The parsed body when it is a JSON object in UTF-8 (RFC 8259; the spec's conventions),
+ * or why not (400 `V.01`). Never throws. The one body parser of both sides of the
+ * contract: authentication here, and the contract plugin's content-type parser.
+ */
+export function parseObject(rawBody: Uint8Array): { ok: true; value: object } | { ok: false; kind: "malformed-body"; reason: string } {
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(rawBody);
+    text = strictUtf8.decode(rawBody);
   } catch {
     return { ok: false, kind: "malformed-body", reason: "the body is not valid UTF-8" };
   }

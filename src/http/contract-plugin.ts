@@ -26,7 +26,7 @@ import { maxRequestBodyBytes, operationsById, type OperationId } from "../../gen
 import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
-import { authenticateKyrenRequest, authenticateSignedRequest, type Authentication, type FreshnessOptions } from "./authenticate.js";
+import { authenticateKyrenRequest, authenticateSignedRequest, parseObject, type Authentication, type FreshnessOptions } from "./authenticate.js";
 import { ApiFailure, failure } from "./failures.js";
 import { clip, messageMaxLength } from "./message-limit.js";
 import { requestValidatorCompiler, responseSerializerCompiler, ResponseContractError } from "./schema-compilers.js";
@@ -127,30 +127,6 @@ function unauthenticatedDetail(operationId: OperationId, reason: string, diagnos
 /** The catalog code of each failure kind of authentication. */
 const codeOfKind = { unauthenticated: "G.00", expired: "G.04", "malformed-body": "V.01", "unsignable-body": "V.02" } as const;
 
-/** Decodes UTF-8 strictly: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD. */
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-/**
- * Parses a body that must be a JSON object in UTF-8 (RFC 8259: JSON exchanged between
- * systems is UTF-8; the spec's conventions say so too); never throws.
- */
-function parseJsonObject(body: Buffer): { parse: BodyParse; value: object | undefined } {
-  let text: string;
-  try {
-    text = strictUtf8.decode(body);
-  } catch {
-    return { parse: { ok: false, reason: "the body is not valid UTF-8" }, value: undefined };
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { parse: { ok: false, reason: body.length === 0 ? "the body is empty" : "the body is not valid JSON" }, value: undefined };
-  }
-  if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return { parse: { ok: true }, value: parsed };
-  return { parse: { ok: false, reason: "the body is not a JSON object" }, value: undefined };
-}
-
 /** True when the Content-Type names a charset other than UTF-8 (the only one the spec allows). */
 function otherCharset(contentType: string | undefined): boolean {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1];
@@ -167,8 +143,6 @@ function checkRequest(operationId: OperationId, options: Pick<ContractPluginOpti
       const { kind, reason, diagnosis } = authentication;
       throw new ApiFailure(codeOfKind[kind], kind === "unauthenticated" ? unauthenticatedDetail(operationId, reason, diagnosis, options.sandbox) : reason);
     }
-    // Signed: the signature is checked first (over the bytes), then the body must be a UTF-8 JSON object.
-    if (!request.bodyParse!.ok) throw new ApiFailure("V.01", request.bodyParse!.reason);
     request.partner = authentication.partner;
   };
 }
@@ -212,9 +186,9 @@ export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = as
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit: maxRequestBodyBytes }, (request, body: Buffer, done) => {
     request.rawBody = body;
-    const { parse, value } = parseJsonObject(body);
-    request.bodyParse = parse;
-    done(null, value);
+    const parsed = parseObject(body);
+    request.bodyParse = parsed.ok ? { ok: true } : { ok: false, reason: parsed.reason };
+    done(null, parsed.ok ? parsed.value : undefined);
   });
 
   // The longest message each operation's failure envelope allows (its schema's maxLength).
