@@ -162,8 +162,12 @@ export type VerificationResult =
   | { ok: true }
   | { ok: false; kind: "unauthenticated" | "malformed-body" | "unsignable-body"; reason: string };
 
-/** Decodes UTF-8 strictly: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD. */
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/**
+ * Decodes UTF-8 strictly: a byte sequence that is not UTF-8 throws instead of becoming
+ * U+FFFD. Made on first use, not at load: this module is also bundled into the Postman
+ * collection's pre-request script, whose sandbox has no `TextDecoder` and never verifies.
+ */
+let strictUtf8: TextDecoder | undefined;
 
 /**
  * Verifies a signed request as a receiver must (signing guide, "Verifying"): `HASH`
@@ -192,7 +196,7 @@ export function verifySignedRequest(
   if (!withBodyHash) return { ok: true };
   let text: string;
   try {
-    text = strictUtf8.decode(rawBody);
+    text = (strictUtf8 ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })).decode(rawBody);
   } catch {
     return { ok: false, kind: "malformed-body", reason: "the body is not valid UTF-8" };
   }
