@@ -72,11 +72,17 @@ describe.skipIf(!enabled)("docs site, offline in Chromium", () => {
     expect(text).toContain("provider → operator");
   });
 
-  /** Picks a language in the code-sample panel's menu and returns the page text. */
-  async function sampleIn(label: string, labels: string[]): Promise<string> {
+  /**
+   * Picks a language in the code-sample panel's menu and waits until the panel shows
+   * `line` of that sample: Redoc swaps the panel after the click, so reading the page at
+   * once can still see the previous language. Times out (failing with the label) after 10 s.
+   */
+  async function showSample(label: string, labels: string[], line: string): Promise<void> {
     await page.getByRole("button", { name: new RegExp(`^(${labels.map((each) => each.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`) }).first().click();
     await page.getByRole("menuitem", { name: label, exact: true }).click();
-    return page.evaluate(() => document.body.innerText);
+    await page
+      .waitForFunction((expected) => document.body.innerText.includes(expected), line, { timeout: 10_000 })
+      .catch(() => expect.fail(`the ${label} sample never showed: ${line}`));
   }
 
   it.each(allOperations.map((operation) => [operation.operationId, operation] as const))("renders %s with each of its code samples", async (_id, operation) => {
@@ -87,7 +93,7 @@ describe.skipIf(!enabled)("docs site, offline in Chromium", () => {
     expect(samples.length).toBeGreaterThan(0);
     for (const sample of samples) {
       const line = sample.source.split("\n").find((candidate) => candidate.trim().length > 30 && !/^\s*(#|\/\/)/.test(candidate))!;
-      expect(await sampleIn(sample.label, samples.map((each) => each.label)), `${sample.label} sample`).toContain(line.trim());
+      await showSample(sample.label, samples.map((each) => each.label), line.trim());
     }
   });
 
