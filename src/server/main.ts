@@ -20,7 +20,8 @@ import { loadPartnersFile } from "../partners/partners-file.js";
 import { sandboxPartner } from "../partners/sandbox.js";
 import { startCallbackDelivery } from "./delivery/dispatcher.js";
 import { createDeliveryMetrics } from "./delivery/metrics.js";
-import { startExpiry } from "./expiry.js";
+import { startBackgroundJobs } from "./background/jobs.js";
+import { createJobMetrics } from "./background/metrics.js";
 import { timestampWarning } from "../partners/timestamp-warning.js";
 import { PROBE_DEADLINE_MS, withDeadline } from "./deadline.js";
 import { startMetricsListener } from "./metrics-listener.js";
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
   }
   for (const warning of warnings) app.log.warn(warning);
 
-  // Two loops: expiry never waits on delivery (issue 9).
+  // Expiry and retention never wait on delivery: they are separate loops.
   const delivery = startCallbackDelivery({
     store,
     partners: directory,
@@ -150,17 +151,19 @@ async function main(): Promise<void> {
     leaseMarginMs: config.callbackLeaseMarginSeconds * 1000,
     metrics,
   });
-  const expiry = startExpiry({
+  const background = startBackgroundJobs({
     store,
     partners: directory,
     log: app.log,
     idleTimeoutMs: config.sessionIdleTimeoutSeconds * 1000,
     sweepIntervalMs: config.expirySweepSeconds * 1000,
     callbackRetentionMs: config.callbackRetentionDays * 86_400_000,
+    sessionRetentionMs: config.sessionRetentionDays * 86_400_000,
     onQueued: delivery.wake,
+    metrics: createJobMetrics(metrics.registry),
   });
   app.addHook("onClose", async () => {
-    await expiry.stop();
+    await background.stop();
     await delivery.stop();
     await store.close();
   });

@@ -154,7 +154,7 @@ describe("delivery of the session expired callback", () => {
     const sessionId = await enterAs("casino-switched", "switched-player");
     clock += IDLE_MS + 1;
     // Expired while its callbacks were on (another instance's configuration) …
-    await server.store.expireIdleSessions(clock - IDLE_MS, clock, new Set(["casino-switched"]));
+    await server.store.expireIdleSessions(clock - IDLE_MS, clock, new Set(["casino-switched"]), 1000);
     // … and delivered by an instance that has them off.
     start([partner("casino-switched", "http://127.0.0.1:9", false)]);
     await loops!.delivery.drain();

@@ -68,7 +68,7 @@ it("delivers all of a healthy partner's callbacks while another partner's receiv
 
   // Expiry does not wait on delivery either: more of B's sessions expire while its attempts hang.
   await enter(blackHoled, 5);
-  expect((await loops.expiry.sweep()).length).toBe(5);
+  expect((await loops.expiry.sweep()).expired).toBe(5);
   expect((await server.store.callbackStats()).pendingByPartner.get("casino-b")).toBe(35);
   expect(receiver.received().every((entry) => entry.deliveries === 1)).toBe(true);
 });
