@@ -292,7 +292,7 @@ export interface SessionStore {
    */
   forgetEndedSessions(before: number, limit: number, after: EndedSessionsCursor | undefined): Promise<EndedSessionsBatch>;
   /**
-   * Keeps the query planner's statistics current (SQLite: `PRAGMA optimize`, bounded by
+   * Keeps the query planner's statistics current (SQLite: `ANALYZE`, bounded by
    * `analysis_limit`; PostgreSQL: nothing, autovacuum analyzes). Cheap; run it hourly.
    */
   optimize(): Promise<void>;

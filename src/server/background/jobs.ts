@@ -10,7 +10,7 @@
  * | `idempotency_keys` | deletes idempotency keys older than 48 hours | spec `Uuid4`: kept at least 24 hours |
  * | `delivered_callbacks` | deletes callbacks delivered longer ago than `callbackRetentionMs`; pending and failed ones (dead letters) stay | `CALLBACK_RETENTION_DAYS` |
  * | `ended_sessions` | deletes closed and expired sessions that ended longer ago than `sessionRetentionMs` and that no callback in the outbox refers to; active sessions stay | `SESSION_RETENTION_DAYS` |
- * | `planner_statistics` | keeps the query planner's statistics current (SQLite `PRAGMA optimize`), at start and hourly | |
+ * | `planner_statistics` | keeps the query planner's statistics current (SQLite `ANALYZE` with a sampling limit), at start and hourly | |
  *
  * Jobs run independently (a long retention run never delays expiry) and start at once, so
  * a backlog left by an outage or a deploy starts draining on start-up. The reference

@@ -141,14 +141,23 @@ export const SQL = {
       SELECT id, partner_id, player_id, gen_random_uuid()::text, $1, 'pending', 0, $1, $1 FROM expired WHERE partner_id = ANY ($3::text[])
     )
     SELECT id, partner_id, player_id FROM expired`,
-  /** $1 at, $2 lease ms, $3 partners, $4 their limits, $5 limit of the partners not listed, $6 lease token. */
+  /**
+   * $1 at, $2 lease ms, $3 partners, $4 their limits, $5 limit of the partners not listed,
+   * $6 lease token, $7 the largest of $4. Each partner's due callbacks are read and locked
+   * up to $7, a parameter the planner knows (a per-row `LIMIT quota.slots` made it sort
+   * every due callback instead of walking the index), then cut to the partner's own limit;
+   * the few locked beyond it are free again when the statement ends, and a concurrent claim
+   * that passed over them leaves them to the next one.
+   */
   claimCallbacks: `
     WITH quota AS (SELECT * FROM unnest($3::text[], $4::int[]) AS q(partner_id, slots)),
     listed AS (
       SELECT due.session_id FROM quota CROSS JOIN LATERAL (
-        SELECT session_id FROM callbacks c
-        WHERE c.partner_id = quota.partner_id AND c.state = 'pending' AND c.next_attempt_at <= $1 AND (c.leased_until IS NULL OR c.leased_until <= $1)
-        ORDER BY c.next_attempt_at LIMIT quota.slots FOR UPDATE SKIP LOCKED) due
+        SELECT session_id, row_number() OVER (ORDER BY next_attempt_at) AS rank FROM (
+          SELECT session_id, next_attempt_at FROM callbacks c
+          WHERE c.partner_id = quota.partner_id AND c.state = 'pending' AND c.next_attempt_at <= $1 AND (c.leased_until IS NULL OR c.leased_until <= $1)
+          ORDER BY c.next_attempt_at LIMIT $7 FOR UPDATE SKIP LOCKED) first) due
+      WHERE due.rank <= quota.slots
     ), unlisted AS (
       SELECT due.session_id FROM (
         SELECT partner_id FROM callback_counts WHERE state = 'pending' AND count > 0 AND partner_id <> ALL ($3::text[]) AND $5 > 0) others
@@ -180,11 +189,13 @@ export const SQL = {
     WHERE partner_id = $2 AND state = 'failed' RETURNING session_id`,
   countCallbacks: "SELECT partner_id, state, count FROM callback_counts WHERE count > 0",
   oldestPending: "SELECT min(created_at) AS oldest FROM callbacks WHERE state = 'pending'",
-  /** $1 created before, $2 limit. */
+  /**
+   * $1 created before, $2 limit. The rows are chosen and locked by the index, then deleted
+   * by their row address (a TID scan), a plan that stays the same for any limit.
+   */
   forgetKeys: `
-    DELETE FROM idempotency_keys k USING (
-      SELECT partner_id, uuid FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) doomed
-    WHERE k.partner_id = doomed.partner_id AND k.uuid = doomed.uuid`,
+    DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(
+      SELECT ctid FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED))`,
   /**
    * $1 ended before, $2 and $3 the cursor (ended_at, id), $4 limit: the next ended sessions
    * after the cursor, and of those deleted the ones no callback refers to.
@@ -201,18 +212,26 @@ export const SQL = {
     ), last AS (SELECT ended_at, id FROM batch ORDER BY ended_at DESC, id DESC LIMIT 1)
     SELECT (SELECT count(*) FROM deleted)::int AS deleted, (SELECT count(*) FROM batch)::int AS visited,
            (SELECT ended_at FROM last) AS last_ended_at, (SELECT id FROM last) AS last_id`,
-  // The rows are chosen and locked once (a MATERIALIZED CTE: a `LIMIT … FOR UPDATE` subquery
-  // under IN may be re-run by the plan and pick more); rows locked by a redelivery are
-  // skipped, and `state = 'delivered'` is checked again on delete, so a callback re-queued
-  // meanwhile stays.
+  // The rows are chosen and locked once by the index (a `LIMIT … FOR UPDATE` subquery under
+  // IN may be re-run by the plan and pick more), then deleted by their row address (a TID
+  // scan, the same plan for any limit); rows locked by a redelivery are skipped, and
+  // `state = 'delivered'` is checked again on delete, so a callback re-queued meanwhile stays.
   forgetDelivered: `
-    WITH doomed AS MATERIALIZED (
-      SELECT session_id FROM callbacks WHERE state = 'delivered' AND delivered_at < $1 ORDER BY delivered_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-    DELETE FROM callbacks USING doomed WHERE callbacks.session_id = doomed.session_id AND callbacks.state = 'delivered'`,
+    DELETE FROM callbacks WHERE ctid = ANY (ARRAY(
+      SELECT ctid FROM callbacks WHERE state = 'delivered' AND delivered_at < $1 ORDER BY delivered_at LIMIT $2 FOR UPDATE SKIP LOCKED))
+    AND state = 'delivered'`,
   sessionById: "SELECT * FROM sessions WHERE id = $1",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = $1",
   ping: "SELECT 1",
 } as const;
+
+/**
+ * Statements planned on every call for their values, never as a prepared statement with a
+ * plan for any values: a generic plan of the merged list (a CLI command) reads whole
+ * tables. test/integration/store/plans.test.ts holds every other statement's generic
+ * plan to an index.
+ */
+export const PLANNED_PER_CALL: ReadonlySet<keyof typeof SQL> = new Set(["listCallbacks"]);
 
 /** SQLSTATEs after which a single statement is simply run again: it was rolled back whole. */
 const RETRYABLE = new Set(["40P01", "40001"]);
@@ -238,7 +257,7 @@ class PostgresSessionStore implements SessionStore {
   private async query(name: keyof typeof SQL, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.pool.query<Row>({ name, text: SQL[name], values });
+        return await this.pool.query<Row>(PLANNED_PER_CALL.has(name) ? { text: SQL[name], values } : { name, text: SQL[name], values });
       } catch (error) {
         if (attempt >= 3 || !RETRYABLE.has((error as { code?: string }).code ?? "")) throw error;
       }
@@ -303,7 +322,7 @@ class PostgresSessionStore implements SessionStore {
     // Partners with limit 0 are listed too: `others` leaves every listed partner out.
     const names = perPartner.map(([partnerId]) => partnerId);
     const limits = perPartner.map(([, limit]) => Math.max(0, Math.floor(limit)));
-    const result = await this.query("claimCallbacks", [claim.at, claim.leaseMs, names, limits, claim.others ?? 0, lease]);
+    const result = await this.query("claimCallbacks", [claim.at, claim.leaseMs, names, limits, claim.others ?? 0, lease, Math.max(0, ...limits)]);
     return byDueTime(result.rows).map((row) => toPendingCallback(row, lease));
   }
 

@@ -50,8 +50,10 @@ import { WriteQueue } from "./write-queue.js";
 const CLOSE_BATCH = 200;
 
 /**
- * Rows `PRAGMA optimize` samples per index (`analysis_limit`): enough for the planner to
- * tell the indexes apart, a few milliseconds at any table size.
+ * Rows `ANALYZE` samples per index (`analysis_limit`): enough for the planner to tell the
+ * indexes apart, about 6 ms for the whole database at a million sessions, at any size.
+ * (`PRAGMA optimize` would analyze only the tables this connection has queried, and in
+ * SQLite 3.45 cannot be told to look at all of them.)
  */
 const ANALYSIS_LIMIT = 400;
 
@@ -368,7 +370,7 @@ class SqliteSessionStore implements SessionStore {
   }
 
   optimize(): Promise<void> {
-    return this.write(() => void this.db.exec(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}; PRAGMA optimize`));
+    return this.write(() => void this.db.exec(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}; ANALYZE`));
   }
 
   async getSession(id: string): Promise<StoredSession | undefined> {
