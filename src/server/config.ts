@@ -29,6 +29,8 @@
  * | METRICS_HOST | 127.0.0.1 | interface of that listener: keep it on the internal network |
  * | SIGNATURE_TOLERANCE_SECONDS | 300 | largest distance of a request's `timestamp` from the server's clock (401 `G.04` beyond) |
  * | LOG_LEVEL | info | pino level |
+ * | SHUTDOWN_DRAIN_SECONDS | 5 | on SIGTERM, how long the server keeps serving while `/health/ready` says 503, so that a load balancer stops routing to it first (Ctrl-C skips it) |
+ * | SHUTDOWN_TIMEOUT_SECONDS | 25 | the longest a stop may take, drain included; then the process exits with status 1 |
  *
  * `DATABASE_URL` picks the store (src/store/open-store.ts):
  * - SQLite, the zero-configuration default: a file path (relative to the working
@@ -89,6 +91,8 @@ export interface ServerConfig {
   /** Freshness tolerance of `timestamp`, seconds (spec: `Timestamp`, catalog `G.04`). */
   signatureToleranceSeconds: number;
   logLevel: string;
+  shutdownDrainSeconds: number;
+  shutdownTimeoutSeconds: number;
 }
 
 const schema = {
@@ -120,6 +124,8 @@ const schema = {
     METRICS_HOST: { type: "string", minLength: 1, default: "127.0.0.1" },
     SIGNATURE_TOLERANCE_SECONDS: { type: "integer", minimum: 1, maximum: 86400, default: DEFAULT_TOLERANCE_SECONDS },
     LOG_LEVEL: { type: "string", enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], default: "info" },
+    SHUTDOWN_DRAIN_SECONDS: { type: "number", minimum: 0, maximum: 600, default: 5 },
+    SHUTDOWN_TIMEOUT_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 25 },
   },
 } as const;
 
@@ -143,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     callbackRetrySchedule = parseRetrySchedule(values.CALLBACK_RETRY_SCHEDULE as string);
   } catch (error) {
     throw new Error(`invalid configuration: ${(error as Error).message}`);
+  }
+  if ((values.SHUTDOWN_DRAIN_SECONDS as number) >= (values.SHUTDOWN_TIMEOUT_SECONDS as number)) {
+    throw new Error(`invalid configuration: SHUTDOWN_DRAIN_SECONDS (${values.SHUTDOWN_DRAIN_SECONDS}) must be < SHUTDOWN_TIMEOUT_SECONDS (${values.SHUTDOWN_TIMEOUT_SECONDS})`);
   }
   if ((values.CALLBACK_PARTNER_CONCURRENCY as number) > (values.CALLBACK_CONCURRENCY as number)) {
     throw new Error(`invalid configuration: CALLBACK_PARTNER_CONCURRENCY (${values.CALLBACK_PARTNER_CONCURRENCY}) must be <= CALLBACK_CONCURRENCY (${values.CALLBACK_CONCURRENCY})`);
@@ -173,5 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     metricsHost: values.METRICS_HOST as string,
     signatureToleranceSeconds: values.SIGNATURE_TOLERANCE_SECONDS as number,
     logLevel: values.LOG_LEVEL as string,
+    shutdownDrainSeconds: values.SHUTDOWN_DRAIN_SECONDS as number,
+    shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT_SECONDS as number,
   };
 }

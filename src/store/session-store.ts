@@ -302,6 +302,12 @@ export interface SessionStore {
   findSessionByTokenHash(tokenHash: string): Promise<StoredSession | undefined>;
   /** Cheap liveness query for the health check. */
   ping(): Promise<void>;
+  /**
+   * Writes the heartbeat row (one row, `at` epoch milliseconds): the smallest write, made
+   * every few seconds so that readiness knows whether the store can write
+   * (src/server/readiness.ts).
+   */
+  heartbeat(at: number): Promise<void>;
   /** Lets the writes already queued finish, then releases the connections. */
   close(): Promise<void>;
 }

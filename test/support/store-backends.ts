@@ -99,7 +99,7 @@ export const postgresBackend = (): Backend => {
       database = await createTestDatabase("store");
     },
     async freshDatabase() {
-      await database!.query("DROP TABLE IF EXISTS callbacks, callback_counts, idempotency_keys, sessions, schema_migrations; DROP FUNCTION IF EXISTS callback_counts_apply");
+      await database!.query("DROP TABLE IF EXISTS callbacks, callback_counts, heartbeat, idempotency_keys, sessions, schema_migrations; DROP FUNCTION IF EXISTS callback_counts_apply");
       return database!.url;
     },
     async databaseBefore(migration, rows) {

@@ -86,13 +86,14 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   },
   {
     version: 4,
-    description: "constant-cost outbox counts (callback_counts, kept by triggers) and the retention of ended sessions",
+    description: "constant-cost outbox counts (callback_counts, kept by triggers), the retention of ended sessions, the heartbeat row",
     // One statement-level trigger per kind of change folds the rows it changed into one
     // upsert per (partner, state), in key order, so concurrent statements on several
     // instances take the counter rows' locks in the same order. The index over ended
     // sessions is built while writes wait: about a second per million sessions.
     // callbacks_due goes: claims of partners not listed now find them in the counters and
-    // use the per-partner index, and one index less is one write less per callback.
+    // use the per-partner index, and one index less is one write less per callback. The
+    // heartbeat row is written every few seconds to know whether the store can write.
     sql: `
       CREATE TABLE callback_counts (
         partner_id text NOT NULL,
@@ -128,7 +129,9 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE TRIGGER callbacks_counted_on_delete AFTER DELETE ON callbacks REFERENCING OLD TABLE AS old_rows
         FOR EACH STATEMENT EXECUTE FUNCTION callback_counts_apply();
       CREATE INDEX sessions_ended_by_time ON sessions (ended_at, id) WHERE status <> 'active';
-      DROP INDEX callbacks_due;`,
+      DROP INDEX callbacks_due;
+      CREATE TABLE heartbeat (id integer PRIMARY KEY CHECK (id = 1), at bigint NOT NULL);
+      INSERT INTO heartbeat (id, at) VALUES (1, 0);`,
   },
 ];
 

@@ -223,6 +223,7 @@ export const SQL = {
   sessionById: "SELECT * FROM sessions WHERE id = $1",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = $1",
   ping: "SELECT 1",
+  heartbeat: "UPDATE heartbeat SET at = $1 WHERE id = 1",
 } as const;
 
 /**
@@ -374,6 +375,10 @@ class PostgresSessionStore implements SessionStore {
 
   async ping(): Promise<void> {
     await this.query("ping");
+  }
+
+  async heartbeat(at: number): Promise<void> {
+    await this.query("heartbeat", [at]);
   }
 
   async close(): Promise<void> {

@@ -83,7 +83,8 @@ export const migrations: readonly string[] = [
   // counting the outbox); `sessions_ended_by_time` drives the batched deletion of ended
   // sessions (forgetEndedSessions, SESSION_RETENTION_DAYS) in (ended_at, id) order.
   // callbacks_due goes: claims of partners not listed now find them in the counters and
-  // use the per-partner index, and one index less is one write less per callback.
+  // use the per-partner index, and one index less is one write less per callback. The
+  // heartbeat row is written every few seconds to know whether the store can write.
   `CREATE TABLE callback_counts (
      partner_id TEXT NOT NULL,
      state      TEXT NOT NULL CHECK (state IN ('pending', 'failed')),
@@ -106,5 +107,7 @@ export const migrations: readonly string[] = [
      UPDATE callback_counts SET count = count - 1 WHERE partner_id = old.partner_id AND state = old.state;
    END;
    CREATE INDEX sessions_ended_by_time ON sessions (ended_at, id) WHERE status <> 'active';
-   DROP INDEX callbacks_due;`,
+   DROP INDEX callbacks_due;
+   CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+   INSERT INTO heartbeat (id, at) VALUES (1, 0);`,
 ];

@@ -189,6 +189,7 @@ export const SQL = {
   /** Deletes the listed sessions that no callback refers to any more (bound: JSON list of ids). */
   forgetEnded: `DELETE FROM sessions WHERE id IN (SELECT value FROM json_each(?)) AND status <> 'active'
                   AND NOT EXISTS (SELECT 1 FROM callbacks WHERE callbacks.session_id = sessions.id)`,
+  heartbeat: "UPDATE heartbeat SET at = ? WHERE id = 1",
   sessionById: "SELECT * FROM sessions WHERE id = ?",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = ?",
 } as const;
@@ -385,6 +386,10 @@ class SqliteSessionStore implements SessionStore {
 
   async ping(): Promise<void> {
     this.statement("SELECT 1").get();
+  }
+
+  heartbeat(at: number): Promise<void> {
+    return this.write(() => void this.statement(SQL.heartbeat).run(at));
   }
 
   async close(): Promise<void> {

@@ -133,6 +133,7 @@ const samples: Record<string, unknown[]> = {
   sessionById: ["a".repeat(32)],
   sessionByTokenHash: ["t"],
   ping: [],
+  heartbeat: [now],
 };
 const batchStatements: Record<string, { text: string; values: unknown[] }> = {
   openSessionBatch: { text: openSessionBatchSql, values: samples.openSession!.map((value) => Array.from({ length: 200 }, () => value)) },

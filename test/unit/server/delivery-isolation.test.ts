@@ -2,6 +2,7 @@
 // time: a partner whose receiver accepts connections and never answers delays neither a
 // healthy partner's callbacks nor expiry, attempts to one partner never exceed its bound,
 // and the circuit breaker leaves a dead partner one slot.
+import { signingSecret } from "../../../src/http/authenticate.js";
 import { createServer } from "node:http";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createSessionApiClient } from "../../../src/client.js";
@@ -35,7 +36,7 @@ afterEach(async () => {
 });
 
 async function enter(partner: Partner, count: number): Promise<void> {
-  const client = createSessionApiClient({ baseUrl: server.baseUrl, partnerId: partner.memberId, secret: partner.secret });
+  const client = createSessionApiClient({ baseUrl: server.baseUrl, partnerId: partner.memberId, secret: signingSecret(partner.secret) });
   await Promise.all(Array.from({ length: count }, () => client.POST("/api/session", { body: enterBody() as never })));
 }
 
