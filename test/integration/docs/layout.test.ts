@@ -88,8 +88,8 @@ async function tableFacts(page: Page, route: string, phone: boolean): Promise<Ta
   });
 }
 
-/** The sections with the widest tables: the introduction (the operations table) and the error catalog. */
-const sections = ["", tagRoute("Error catalog")];
+/** The sections with the widest tables: the introduction (the operations table), the error catalog and the downloads. */
+const sections = ["", tagRoute("Error catalog"), tagRoute("Downloads")];
 
 describe.skipIf(!enabled)("docs layout in Chromium", () => {
   it("at 1280 px: a text column of 500 px or more, no table clipped, no code broken mid-token", async () => {

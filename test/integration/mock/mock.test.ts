@@ -112,7 +112,7 @@ describe("npm run mock -- --port N", () => {
   });
 
   it.each(each(allOperations))("%s: a body that breaks the schema gets 400 V.02 naming each field, in the operation's envelope", async (_id, operation) => {
-    const body = { ...passingBody(operation), unexpected: { nested: true } };
+    const body: Record<string, unknown> = { ...passingBody(operation), unexpected: { nested: true } };
     const removed = Object.keys(body).find((field) => !["hash", "timestamp", "unexpected"].includes(field))!;
     delete body[removed];
     const answer = await post(operation, body);

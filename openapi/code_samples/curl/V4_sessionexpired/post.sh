@@ -2,7 +2,7 @@
 # it sends the callback as Lucky Monaco does, with the same fields, signed the same way,
 # with the current timestamp. Each run is a new callback (a new callbackId and createdAt);
 # to send a repeat of one, as a retry would, set CALLBACK_ID and CREATED_AT to its values.
-# Needs curl and openssl. OPERATOR_URL defaults to the example receiver (npm run operator).
+# Needs curl and openssl. Set OPERATOR_URL to your receiver's base URL.
 OPERATOR_URL="${OPERATOR_URL:-http://127.0.0.1:3100}"
 MEMB_ID="${MEMB_ID:-demo}"
 SECRET="${SECRET:-sandbox-secret}"
