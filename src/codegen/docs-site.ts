@@ -141,7 +141,7 @@ function fillMarker(spec: OpenApiDocument, marker: string, text: string): void {
  */
 function packPackages(siteDir: string, entries: PackageDownload[]): Download[] {
   return entries.map((entry) => {
-    const tarball = run("npm", ["run", "-s", entry.script]).trim().split("\n").at(-1)!.trim();
+    const tarball = entry.pack ? entry.pack() : run("npm", ["run", "-s", entry.script]).trim().split("\n").at(-1)!.trim();
     if (!tarball.endsWith(".tgz") || !existsSync(tarball)) throw new Error(`npm run -s ${entry.script} must print its tarball's path as its last line, not ${tarball}`);
     const file = basename(tarball);
     copyFileSync(tarball, join(siteDir, file));

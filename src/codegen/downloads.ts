@@ -33,6 +33,8 @@ export interface Download {
 export interface PackageDownload {
   /** The npm script that builds the tarball and prints its path as its last line. */
   script: string;
+  /** Builds the tarball and returns its path, instead of the script (for a caller that makes it itself). */
+  pack?: () => string;
   title: string;
   /** As `Download.description`; `{file}` stands for the tarball's file name. */
   description: string;

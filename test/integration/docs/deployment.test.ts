@@ -1,11 +1,15 @@
 // Docs built for a deployment: with PUBLIC_SANDBOX_URL (and PUBLIC_PRODUCTION_URL) the
-// docs build, into a directory of its own, writes pages and files that name the
+// docs build (with a package, as `npm run docs -- --packages` would pack it), into a
+// directory of its own, writes pages and files that name the
 // deployment's sandbox (the spec's first server, every code sample's default, the guides,
 // the playground, the Postman collection and environment) and no loopback address; the
 // only `localhost` left in the page is in Redoc's own script, checked against the
 // installed copy of it. Without the variables the site keeps the local defaults of the
-// committed bundle (dist/docs/, built by the global setup).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// committed bundle (dist/docs/, built by the global setup). The package's tarball is
+// listed on the downloads page with its SHA-256, copied from the build that made it; the
+// real packing is the client package suite's (it would race with it on dist/packages/).
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,18 +23,26 @@ const PRODUCTION = "https://api.example.test";
 const LOOPBACK = /127\.0\.0\.1|localhost|\[::1\]/i;
 let dir: string;
 
+let packed: string;
+const TARBALL = "luckymonaco-example-package-1.2.0.tgz";
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "docs-deployment-"));
-  await buildDocsSite({ outDir: dir, env: { ...process.env, PUBLIC_SANDBOX_URL: `${SANDBOX}/`, PUBLIC_PRODUCTION_URL: PRODUCTION, PUBLIC_MOCK_URL: "" } });
+  packed = join(mkdtempSync(join(tmpdir(), "docs-package-")), TARBALL);
+  // The one entry a package adds to the list, made here instead of by its npm script.
+  const example = { script: "pack:example", title: "Example package", description: "Install it with `npm install ./vendor/{file}`.", pack: () => (writeFileSync(packed, "tarball bytes of this build"), packed) };
+  await buildDocsSite({ outDir: dir, packages: [example], env: { ...process.env, PUBLIC_SANDBOX_URL: `${SANDBOX}/`, PUBLIC_PRODUCTION_URL: PRODUCTION, PUBLIC_MOCK_URL: "" } });
 }, 60_000);
-afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  for (const path of [dir, packed && join(packed, "..")]) if (path) rmSync(path, { recursive: true, force: true });
+});
 
 const read = (file: string) => readFileSync(join(dir, file), "utf8");
 const json = (file: string) => JSON.parse(read(file));
 
 describe("PUBLIC_SANDBOX_URL=https://sandbox.example.test npm run docs", () => {
   it("writes no file that names a loopback address; in the page, only Redoc's own script does", () => {
-    const files = readdirSync(dir).filter((file) => !file.startsWith("."));
+    const files = readdirSync(dir).filter((file) => !file.startsWith(".") && !file.endsWith(".tgz"));
     expect(files).toEqual(expect.arrayContaining(["index.html", "playground.html", "downloads.html", "openapi.json", "openapi.yaml", "session-api.postman_collection.json", "session-api.postman_environment.json"]));
     const naming = files.filter((file) => file !== "index.html" && LOOPBACK.test(read(file)));
     expect(naming).toEqual([]);
@@ -64,6 +76,16 @@ describe("PUBLIC_SANDBOX_URL=https://sandbox.example.test npm run docs", () => {
     const page = read("playground.html");
     expect(page).toContain(`id="base-url" value="${SANDBOX}"`);
     expect(JSON.parse(/<script type="application\/json" id="defaults">(.*?)<\/script>/.exec(page)![1]!)).toEqual({ provider: SANDBOX, operator: PUBLIC_OPERATOR_PLACEHOLDER, fixed: true });
+  });
+});
+
+describe("npm run docs -- --packages", () => {
+  it("lists each package's tarball from the same build, with its SHA-256 and install line; a plain build lists none", () => {
+    const page = read("downloads.html");
+    const row = new RegExp(`<a href="${TARBALL}" download>.*?<code>npm install ./vendor/${TARBALL}</code>.*?<code class="digest">([0-9a-f]{64})</code>`).exec(page);
+    expect(row, page).not.toBeNull();
+    expect(row![1]).toBe(createHash("sha256").update(readFileSync(join(dir, TARBALL))).digest("hex"));
+    expect(readFileSync(join(repoRoot, "dist/docs/downloads.html"), "utf8")).not.toContain(".tgz");
   });
 });
 

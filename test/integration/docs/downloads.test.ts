@@ -2,16 +2,12 @@
 // takes away (the bundle as YAML and JSON, the Postman collection and environment, the
 // signing test vectors), the reference server serves each with 200 and the bytes whose
 // SHA-256 the page gives, and the docs' side menu leads to the list. A build with
-// packages (`npm run docs -- --packages`) packs them itself and lists their tarballs, so
-// that every file on the page comes from the same build.
+// packages: deployment.test.ts.
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDocsSite } from "../../../src/codegen/docs-site.js";
-import { packageDownloads } from "../../../src/codegen/downloads.js";
 import { repoRoot } from "../../../src/codegen/spec.js";
 import { haveChromium, launchChromium, watchedPage } from "../../support/chromium.js";
 import { startTestServer, type TestServer } from "../../support/servers.js";
@@ -61,25 +57,6 @@ describe("/docs/downloads.html", () => {
       await context.close();
     }
   });
-});
-
-describe("npm run docs -- --packages", () => {
-  let dir: string;
-  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
-
-  it("packs each package itself and lists its tarball with its SHA-256; a plain build lists none", async () => {
-    dir = mkdtempSync(join(tmpdir(), "docs-packages-"));
-    const client = packageDownloads.filter((entry) => entry.script === "pack:client");
-    expect(client).toHaveLength(1);
-    await buildDocsSite({ outDir: dir, packages: client, env: { ...process.env, PUBLIC_SANDBOX_URL: "" } });
-    const listed = rows(readFileSync(join(dir, "downloads.html"), "utf8"));
-    const tarball = listed.find((row) => /^luckymonaco-session-api-client-.+\.tgz$/.test(row.file));
-    expect(tarball, JSON.stringify(listed)).toBeDefined();
-    expect(sha256(readFileSync(join(dir, tarball!.file)))).toBe(tarball!.sha256);
-    expect(readFileSync(join(dir, "downloads.html"), "utf8")).toContain(`npm install ./vendor/${tarball!.file}`);
-    expect(rows(readFileSync(join(repoRoot, "dist/docs/downloads.html"), "utf8")).some((row) => row.file.endsWith(".tgz"))).toBe(false);
-    expect(existsSync(join(dir, "index.html"))).toBe(true);
-  }, 60_000);
 });
 
 it("is linked from the playground", () => {
