@@ -238,8 +238,9 @@ export async function buildDocsSite(options: DocsBuildOptions = {}): Promise<boo
   mkdirSync(staging);
   try {
     await writeSite(staging, deployment, packages);
-    // A build with packages is not what the inputs alone give: the next plain build rebuilds (and drops them).
-    writeFileSync(join(staging, STAMP), packages.length > 0 ? "with packages" : digest);
+    // A build with packages is the same build plus its tarballs: a later plain build with the
+    // same inputs (say `npm start` after a deployment's `npm run docs -- --packages`) keeps it.
+    writeFileSync(join(staging, STAMP), digest);
     rmSync(outDir, { recursive: true, force: true });
     renameSync(staging, outDir);
   } finally {

@@ -11,7 +11,8 @@
  *   tarball's path as its last line (`npm run -s pack:client`). Packing compiles
  *   TypeScript (seconds per package), so the docs build runs them only with `--packages`
  *   (`npm run docs -- --packages`); a build without it lists no package rather than a
- *   tarball left over from another build. To list another package, add one entry here.
+ *   tarball left over from another build (a plain build with unchanged inputs is skipped,
+ *   so it keeps a packages build whole). To list another package, add one entry here.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
