@@ -21,6 +21,7 @@ export const errorCatalog = {
   "G.05": {"status":404,"title":"Not found","retry":"No. Use a path of the operations listed in the introduction.","scope":"transport"},
   "G.06": {"status":405,"title":"Method not allowed","retry":"No. Send `POST`.","scope":"transport"},
   "G.07": {"status":408,"title":"Request timeout","retry":"Yes, with backoff, as after a network error: send the whole request again (a retry of an idempotent request keeps its `uuid`). Check that `Content-Length` counts the bytes actually sent."},
+  "G.08": {"status":503,"title":"Service unavailable","retry":"Yes, after the seconds in `Retry-After`, then with backoff; a retry of an idempotent request keeps its `uuid`. Report constant occurrences to Lucky Monaco technical support. A receiver's `G.08` answer to the session expired callback is retried by Lucky Monaco after its `Retry-After`."},
   "V.01": {"status":400,"title":"Malformed request body","retry":"No. Fix the body."},
   "V.02": {"status":400,"title":"Invalid request","retry":"No. Fix the named fields."},
   "V.03": {"status":413,"title":"Payload too large","retry":"No. Bodies of this API are far below the limit; check what is being sent."},

@@ -224,7 +224,7 @@ export interface components {
          * @example V.02
          * @enum {string}
          */
-        ErrorCode: "G.00" | "G.01" | "G.02" | "G.03" | "G.04" | "G.05" | "G.06" | "G.07" | "V.01" | "V.02" | "V.03" | "V.04" | "V.05" | "V.06";
+        ErrorCode: "G.00" | "G.01" | "G.02" | "G.03" | "G.04" | "G.05" | "G.06" | "G.07" | "G.08" | "V.01" | "V.02" | "V.03" | "V.04" | "V.05" | "V.06";
         /**
          * ErrorDetail
          * @description One failure, as a catalog code and a human-readable message.
@@ -487,6 +487,16 @@ export interface components {
                 "application/json": components["schemas"]["EnterGameSessionFailure"];
             };
         };
+        /** @description The receiver is too busy to answer in time and refuses the request at once instead of answering it late (`G.08`); nothing was done. Send it again after the seconds in `Retry-After`, with backoff, keeping its `uuid` if it has one. The body has the ENTER error shape `{"errors": {"code", "message"}}`. */
+        EnterServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["EnterGameSessionFailure"];
+            };
+        };
         /** @description The player's matching sessions are closed, or there was none to close, or the call repeats an earlier one with the same `uuid` and body and is answered from the idempotency record (closing nothing new). */
         V4CloseOk: {
             headers: {
@@ -553,6 +563,16 @@ export interface components {
         /** @description Unexpected failure at Lucky Monaco (`G.01`); the request may or may not have taken effect. Retry with backoff, with the same `uuid` and signed again with a new `timestamp`: if it did take effect, the retry is answered from the idempotency record (**Getting started**, "Timeouts and retries"). The body has the V4 error shape `{"error": {"code", "message"}}`. */
         V4CloseServerError: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V4Failure"];
+            };
+        };
+        /** @description The receiver is too busy to answer in time and refuses the request at once instead of answering it late (`G.08`); nothing was done. Send it again after the seconds in `Retry-After`, with backoff, keeping its `uuid` if it has one. The body has the V4 error shape `{"error": {"code", "message"}}`. */
+        V4ServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -631,6 +651,16 @@ export interface components {
                 "application/json": components["schemas"]["KyrenFailure"];
             };
         };
+        /** @description The receiver is too busy to answer in time and refuses the request at once instead of answering it late (`G.08`); nothing was done. Send it again after the seconds in `Retry-After`, with backoff, keeping its `uuid` if it has one. The body has the Kyren error shape `{"error": "<code>", "description"}`. */
+        KyrenServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KyrenFailure"];
+            };
+        };
         /** @description Your answer once you have recorded the expiry, or had recorded this `callbackId` already (a repeat): the callback is delivered and Lucky Monaco sends it no more. Any other answer, or none within 5 seconds, counts as not delivered. */
         SessionExpiredOk: {
             headers: {
@@ -681,7 +711,13 @@ export interface components {
         Hash: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description Seconds to wait before sending the request again: the receiver expects to have room by then.
+         * @example 2
+         */
+        RetryAfter: number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -718,6 +754,7 @@ export interface operations {
             413: components["responses"]["EnterPayloadTooLarge"];
             415: components["responses"]["EnterUnsupportedMediaType"];
             500: components["responses"]["EnterServerError"];
+            503: components["responses"]["EnterServiceUnavailable"];
         };
     };
     closeSession: {
@@ -752,6 +789,7 @@ export interface operations {
             413: components["responses"]["V4PayloadTooLarge"];
             415: components["responses"]["V4UnsupportedMediaType"];
             500: components["responses"]["V4CloseServerError"];
+            503: components["responses"]["V4ServiceUnavailable"];
         };
     };
     closeSessionKyren: {
@@ -775,6 +813,7 @@ export interface operations {
             413: components["responses"]["KyrenPayloadTooLarge"];
             415: components["responses"]["KyrenUnsupportedMediaType"];
             500: components["responses"]["KyrenServerError"];
+            503: components["responses"]["KyrenServiceUnavailable"];
         };
     };
     sessionExpired: {
@@ -808,6 +847,7 @@ export interface operations {
             413: components["responses"]["V4PayloadTooLarge"];
             415: components["responses"]["V4UnsupportedMediaType"];
             500: components["responses"]["SessionExpiredServerError"];
+            503: components["responses"]["V4ServiceUnavailable"];
         };
     };
 }

@@ -14,7 +14,7 @@ export interface EnterGameSessionInput {
   body: JsonContent<operations["enterGameSession"]["requestBody"]>;
 }
 
-/** Every response `enterGameSession` documents (200, 400, 401, 408, 409, 413, 415, 500); a handler can return nothing else. */
+/** Every response `enterGameSession` documents (200, 400, 401, 408, 409, 413, 415, 500, 503); a handler can return nothing else. */
 export type EnterGameSessionResult =
   | { status: 200; body: JsonContent<operations["enterGameSession"]["responses"][200]> }
   | { status: 400; body: JsonContent<operations["enterGameSession"]["responses"][400]> }
@@ -23,7 +23,8 @@ export type EnterGameSessionResult =
   | { status: 409; body: JsonContent<operations["enterGameSession"]["responses"][409]> }
   | { status: 413; body: JsonContent<operations["enterGameSession"]["responses"][413]> }
   | { status: 415; body: JsonContent<operations["enterGameSession"]["responses"][415]> }
-  | { status: 500; body: JsonContent<operations["enterGameSession"]["responses"][500]> };
+  | { status: 500; body: JsonContent<operations["enterGameSession"]["responses"][500]> }
+  | { status: 503; body: JsonContent<operations["enterGameSession"]["responses"][503]> };
 
 /** Handler of `enterGameSession`: Open a game session (ENTER). */
 export type EnterGameSessionHandler<Context> = (input: EnterGameSessionInput, context: Context) => Promise<EnterGameSessionResult>;
@@ -34,7 +35,7 @@ export interface CloseSessionInput {
   body: JsonContent<operations["closeSession"]["requestBody"]>;
 }
 
-/** Every response `closeSession` documents (200, 400, 401, 408, 409, 413, 415, 500); a handler can return nothing else. */
+/** Every response `closeSession` documents (200, 400, 401, 408, 409, 413, 415, 500, 503); a handler can return nothing else. */
 export type CloseSessionResult =
   | { status: 200; body: JsonContent<operations["closeSession"]["responses"][200]> }
   | { status: 400; body: JsonContent<operations["closeSession"]["responses"][400]> }
@@ -43,7 +44,8 @@ export type CloseSessionResult =
   | { status: 409; body: JsonContent<operations["closeSession"]["responses"][409]> }
   | { status: 413; body: JsonContent<operations["closeSession"]["responses"][413]> }
   | { status: 415; body: JsonContent<operations["closeSession"]["responses"][415]> }
-  | { status: 500; body: JsonContent<operations["closeSession"]["responses"][500]> };
+  | { status: 500; body: JsonContent<operations["closeSession"]["responses"][500]> }
+  | { status: 503; body: JsonContent<operations["closeSession"]["responses"][503]> };
 
 /** Handler of `closeSession`: Close a player's sessions (V4). */
 export type CloseSessionHandler<Context> = (input: CloseSessionInput, context: Context) => Promise<CloseSessionResult>;
@@ -54,7 +56,7 @@ export interface CloseSessionKyrenInput {
   body: JsonContent<operations["closeSessionKyren"]["requestBody"]>;
 }
 
-/** Every response `closeSessionKyren` documents (200, 400, 401, 408, 409, 413, 415, 500); a handler can return nothing else. */
+/** Every response `closeSessionKyren` documents (200, 400, 401, 408, 409, 413, 415, 500, 503); a handler can return nothing else. */
 export type CloseSessionKyrenResult =
   | { status: 200; body: JsonContent<operations["closeSessionKyren"]["responses"][200]> }
   | { status: 400; body: JsonContent<operations["closeSessionKyren"]["responses"][400]> }
@@ -63,7 +65,8 @@ export type CloseSessionKyrenResult =
   | { status: 409; body: JsonContent<operations["closeSessionKyren"]["responses"][409]> }
   | { status: 413; body: JsonContent<operations["closeSessionKyren"]["responses"][413]> }
   | { status: 415; body: JsonContent<operations["closeSessionKyren"]["responses"][415]> }
-  | { status: 500; body: JsonContent<operations["closeSessionKyren"]["responses"][500]> };
+  | { status: 500; body: JsonContent<operations["closeSessionKyren"]["responses"][500]> }
+  | { status: 503; body: JsonContent<operations["closeSessionKyren"]["responses"][503]> };
 
 /** Handler of `closeSessionKyren`: Close a player's sessions (Kyren v1). */
 export type CloseSessionKyrenHandler<Context> = (input: CloseSessionKyrenInput, context: Context) => Promise<CloseSessionKyrenResult>;
@@ -74,7 +77,7 @@ export interface SessionExpiredInput {
   body: JsonContent<operations["sessionExpired"]["requestBody"]>;
 }
 
-/** Every response `sessionExpired` documents (200, 400, 401, 408, 413, 415, 500); a handler can return nothing else. */
+/** Every response `sessionExpired` documents (200, 400, 401, 408, 413, 415, 500, 503); a handler can return nothing else. */
 export type SessionExpiredResult =
   | { status: 200; body: JsonContent<operations["sessionExpired"]["responses"][200]> }
   | { status: 400; body: JsonContent<operations["sessionExpired"]["responses"][400]> }
@@ -82,7 +85,8 @@ export type SessionExpiredResult =
   | { status: 408; body: JsonContent<operations["sessionExpired"]["responses"][408]> }
   | { status: 413; body: JsonContent<operations["sessionExpired"]["responses"][413]> }
   | { status: 415; body: JsonContent<operations["sessionExpired"]["responses"][415]> }
-  | { status: 500; body: JsonContent<operations["sessionExpired"]["responses"][500]> };
+  | { status: 500; body: JsonContent<operations["sessionExpired"]["responses"][500]> }
+  | { status: 503; body: JsonContent<operations["sessionExpired"]["responses"][503]> };
 
 /** Handler of `sessionExpired`: Session expired (provider to operator). */
 export type SessionExpiredHandler<Context> = (input: SessionExpiredInput, context: Context) => Promise<SessionExpiredResult>;
@@ -109,10 +113,10 @@ export interface OperationResults {
 
 /** The catalog codes each operation may answer (its `x-error-codes`), by operationId: a handler can answer no other. */
 export interface OperationErrorCodes {
-  enterGameSession: "G.00" | "G.01" | "G.02" | "G.03" | "G.04" | "G.07" | "V.01" | "V.02" | "V.03" | "V.04";
-  closeSession: "G.00" | "G.01" | "G.03" | "G.04" | "G.07" | "V.01" | "V.02" | "V.03" | "V.04";
-  closeSessionKyren: "G.00" | "G.01" | "G.03" | "G.04" | "G.07" | "V.01" | "V.02" | "V.03" | "V.04";
-  sessionExpired: "G.00" | "G.01" | "G.04" | "G.07" | "V.01" | "V.02" | "V.03" | "V.04";
+  enterGameSession: "G.00" | "G.01" | "G.02" | "G.03" | "G.04" | "G.07" | "G.08" | "V.01" | "V.02" | "V.03" | "V.04";
+  closeSession: "G.00" | "G.01" | "G.03" | "G.04" | "G.07" | "G.08" | "V.01" | "V.02" | "V.03" | "V.04";
+  closeSessionKyren: "G.00" | "G.01" | "G.03" | "G.04" | "G.07" | "G.08" | "V.01" | "V.02" | "V.03" | "V.04";
+  sessionExpired: "G.00" | "G.01" | "G.04" | "G.07" | "G.08" | "V.01" | "V.02" | "V.03" | "V.04";
 }
 
 /** operationIds served by the provider's server. */

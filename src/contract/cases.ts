@@ -167,6 +167,7 @@ function drafts(operation: OperationFacts, recipe: BodyRecipe): Record<number, C
 /** Why a documented status cannot be caused from outside, by status. */
 const notDrivableReasons: Record<number, string> = {
   500: "500 G.01 is an unexpected failure inside the implementation; no request can cause it against a correct one",
+  503: "503 G.08 sheds load while the implementation is overloaded; one request cannot cause it, and a test must not overload a shared target",
 };
 
 function buildTable(): { cases: ContractCase[]; notDrivable: NotDrivable[] } {
@@ -203,7 +204,7 @@ const table = buildTable();
 /** Every case, primary ones first per status, in document order of the operations. */
 export const contractCases: readonly ContractCase[] = table.cases;
 
-/** The documented responses that are not exercised, with the reason (only 500s). */
+/** The documented responses that are not exercised, with the reason (the 500s and 503s). */
 export const notDrivable: readonly NotDrivable[] = table.notDrivable;
 
 /** The primary case of an operation's status, or undefined when there is none. */

@@ -66,3 +66,14 @@ export function failure<Id extends OperationId>(operationId: Id, code: Operation
   }
   return envelopeFailure(code, detail, operation.errorEnvelope) as FailureResult<Id>;
 }
+
+/** Which side of the contract a server serves (`x-implemented-by`). */
+export type Side = "provider" | "operator";
+
+/** The failure envelope of the operation of `side` at `method` `path`, if there is one. */
+export function operationEnvelope(side: Side, path: string, method?: string): ErrorEnvelopePointers | undefined {
+  const operation = Object.values(operationsById).find(
+    (candidate) => candidate.implementedBy === side && candidate.path === path && (method === undefined || candidate.method === method.toLowerCase()),
+  );
+  return operation?.errorEnvelope;
+}

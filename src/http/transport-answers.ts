@@ -12,6 +12,9 @@
  * | the path exists, the method does not | 405 `G.06` + `Allow` | the path's operation's, else default |
  * | the request did not arrive in full within the request timeout | 408 `G.07` | the in-flight operation's, else default |
  *
+ * Every answer, these included, carries the security headers of security-headers.ts; an
+ * `Expect` header other than `100-continue` is ignored (the request is served).
+ *
  * The codes, statuses and envelopes come from the spec (`generated/`): the default
  * envelope is the schema marked `x-default-error-envelope`. Node answers framing errors,
  * header overflows and timeouts itself through its `clientError` event, which Fastify's
@@ -19,6 +22,7 @@
  * Fastify's not-found handler. Nothing here logs a URL, a header or the raw packet (it
  * holds `HASH`).
  */
+import fastifyHelmet from "@fastify/helmet";
 import { maxHeaderSize, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { Server } from "node:http";
@@ -26,14 +30,24 @@ import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest,
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { defaultErrorEnvelope, maxRequestBodyBytes, operationsById } from "../../generated/operations.js";
 import { AccessLog, pathOf, withSafeSerializers } from "./access-log.js";
-import { envelopeFailure, type ErrorEnvelopePointers } from "./failures.js";
+import { envelopeFailure, operationEnvelope, type ErrorEnvelopePointers, type Side } from "./failures.js";
+
+export type { Side } from "./failures.js";
 import { clip } from "./message-limit.js";
+import { limitConnections } from "./connection-limits.js";
+import { registerLoadShedding, type LoadShedding } from "./load-shedding.js";
+import { helmetOptions, securityHeaders } from "./security-headers.js";
+
+/**
+ * How long a connection may go without traffic, milliseconds: longer than the kept-alive
+ * connections' timeout (Fastify's 72 s, longer than the usual load balancer's idle timeout
+ * of 60 s, so that a balancer never reuses a connection the server is closing), so that
+ * it only ends connections that never sent a request (connection-limits.ts).
+ */
+export const CONNECTION_IDLE_TIMEOUT_MS = 75_000;
 
 /** How much of an unknown path a 404 `G.05` message quotes, characters. */
 const SHOWN_PATH_LENGTH = 200;
-
-/** Which side of the contract a server serves (`x-implemented-by`). */
-export type Side = "provider" | "operator";
 
 /** Options of `contractServerOptions`. */
 export interface TransportOptions {
@@ -48,14 +62,6 @@ export interface TransportOptions {
   requestTimeoutMs?: number;
 }
 
-/** The failure envelope of the operation of `side` at `method` `path`, if there is one. */
-function operationEnvelope(side: Side, path: string, method?: string): ErrorEnvelopePointers | undefined {
-  const operation = Object.values(operationsById).find(
-    (candidate) => candidate.implementedBy === side && candidate.path === path && (method === undefined || candidate.method === method.toLowerCase()),
-  );
-  return operation?.errorEnvelope;
-}
-
 /**
  * What a parser error means, for the `V.06` message: llhttp's `reason`, a fixed text such
  * as "Duplicate Content-Length" or "Expected CRLF after version", never the bytes
@@ -68,8 +74,9 @@ function framingDetail(reason: unknown): string {
 /** Writes a whole HTTP/1.1 response on a socket that Node's parser gave up on, then closes it. */
 function writeRawAnswer(socket: Socket, status: number, body: Record<string, unknown>, error: Error): void {
   const text = JSON.stringify(body);
+  const security = Object.entries(securityHeaders()).map(([name, value]) => `${name}: ${value}\r\n`).join("");
   socket.write(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${security}Connection: close\r\n\r\n${text}`,
   );
   socket.destroy(error);
 }
@@ -133,7 +140,7 @@ export function contractServerOptions(options: TransportOptions): { serverOption
       const { status, body } = envelopeFailure("V.06", "the URL is not valid (a percent-encoding is broken)");
       const text = JSON.stringify(body);
       reply.hijack();
-      reply.raw.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+      reply.raw.writeHead(status, { ...securityHeaders(), "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
     },
   };
   return { serverOptions, inFlight };
@@ -145,14 +152,29 @@ function sendFailure(reply: FastifyReply, code: ErrorCode, detail: string, envel
   return reply.code(status).headers({ ...headers, "content-type": "application/json" }).send(JSON.stringify(body));
 }
 
+/** How a server protects itself from overload (default: no shedding, 4096 connections). */
+export interface Protection {
+  /** Load shedding (load-shedding.ts); none when absent (the servers' main modules set it from their configuration). */
+  overload?: LoadShedding;
+  /** Most connections open at once (connection-limits.ts). */
+  maxConnections?: number;
+}
+
 /**
- * Registers the answers to unknown paths (404 `G.05`) and wrong methods (405 `G.06` with
+ * Registers the security headers (security-headers.ts), load shedding (load-shedding.ts)
+ * and the connection limits (connection-limits.ts), then the answers to unknown paths (404 `G.05`) and wrong methods (405 `G.06` with
  * `Allow`), tracks the request in flight on each connection for the 408, and sends every
  * JSON answer as exactly `Content-Type: application/json` (Fastify would add
  * `; charset=utf-8`, which the spec does not document). Call it before any route is
  * registered, so that it sees every route.
  */
-export function registerTransportAnswers(app: FastifyInstance, side: Side, inFlight: InFlight): void {
+export function registerTransportAnswers(app: FastifyInstance, side: Side, inFlight: InFlight, protection: Protection = {}): void {
+  void app.register(fastifyHelmet, helmetOptions);
+  if (protection.overload) registerLoadShedding(app, side, protection.overload);
+  limitConnections(app.server, { max: protection.maxConnections ?? 4096, idleTimeoutMs: CONNECTION_IDLE_TIMEOUT_MS }, app.log);
+  // An Expect other than 100-continue is ignored and the request served as if it had none
+  // (RFC 9110 lets a server answer 417, an answer outside the contract, with no body).
+  app.server.on("checkExpectation", (request, response) => app.server.emit("request", request, response));
   /** Methods by exact path, of every route without parameters or wildcards. */
   const methodsByPath = new Map<string, Set<string>>();
   app.addHook("onRoute", (route) => {

@@ -4,13 +4,12 @@
  * with secret `sandbox-secret`. Point a partner's `callbackUrl` at it to see callbacks.
  * SIGNATURE_TOLERANCE_SECONDS (default 300, 1 to 86400) is the freshness tolerance of
  * `timestamp`; LOG_LEVEL the pino level. A bad value stops start-up with one line naming
- * it. Nothing secret is logged (no HASH, no body hash).
+ * it. Nothing secret is logged (no HASH, no body hash). SIGHUP re-reads PARTNERS_FILE (a
+ * partner's `secrets: [new, old]` while a secret is rotated); SIGTERM and SIGINT stop it
+ * after the requests in progress. Under load it sheds requests with 503 `G.08`.
  */
 import { loadBundledSpec } from "../spec-document.js";
-import { partnerDirectory } from "../partners/directory.js";
-import { loadPartnersFile } from "../partners/partners-file.js";
-import { sandboxPartner } from "../partners/sandbox.js";
-import { timestampWarning } from "../partners/timestamp-warning.js";
+import { reloadPartners, startupPartners } from "../partners/source.js";
 import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
 import { buildOperatorReceiver } from "./receiver.js";
 
@@ -37,18 +36,21 @@ async function main(): Promise<void> {
   const level = logLevel();
   const toleranceSeconds = wholeNumber("SIGNATURE_TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS, 1, 86400);
   const spec = loadBundledSpec();
-  const sandbox = !process.env.PARTNERS_FILE;
-  const partners = sandbox ? [sandboxPartner] : loadPartnersFile(process.env.PARTNERS_FILE!);
+  const partnersFile = process.env.PARTNERS_FILE || undefined;
+  const { directory, sandbox, warnings } = startupPartners(partnersFile, "PARTNERS_FILE is not set: trusting the SANDBOX partner demo (secret sandbox-secret).");
   const receiver = await buildOperatorReceiver({
     spec,
-    partners: partnerDirectory(partners),
+    partners: directory,
     sandbox,
     logger: { level },
     toleranceSeconds,
+    protection: { overload: { maxEventLoopDelayMs: 1000, retryAfterSeconds: 2 } },
   });
-  const warning = sandbox ? "PARTNERS_FILE is not set: trusting the SANDBOX partner demo (secret sandbox-secret)." : timestampWarning(partners);
-  if (warning) receiver.app.log.warn(warning);
+  for (const warning of warnings) receiver.app.log.warn(warning);
   await receiver.app.listen({ host: process.env.HOST || "127.0.0.1", port });
+  // A partner's new secret (`secrets: [new, old]` during a rotation) without a restart.
+  process.on("SIGHUP", () => reloadPartners(partnersFile, directory, receiver.app.log));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void receiver.app.close().then(() => process.exit(0)));
 }
 
 main().catch((error: unknown) => {

@@ -17,7 +17,7 @@ import type { OperatorHandlers, SessionExpiredInput } from "../../generated/serv
 import type { OpenApiDocument } from "../spec-document.js";
 import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
 import { contractPlugin } from "../http/contract-plugin.js";
-import { contractServerOptions, registerTransportAnswers } from "../http/transport-answers.js";
+import { contractServerOptions, registerTransportAnswers, type Protection } from "../http/transport-answers.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
 import { sessionExpiredDedupeKey } from "../callback-dedupe.js";
 
@@ -54,6 +54,8 @@ export interface OperatorReceiverOptions {
   toleranceSeconds?: number;
   /** Longest time to receive a whole request, milliseconds (default 10000): then 408 `G.07`. */
   requestTimeoutMs?: number;
+  /** Load shedding and the connection cap (default: those of transport-answers.ts). */
+  protection?: Protection;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function buildOperatorReceiver(options: OperatorReceiverOptions): P
   };
   const { serverOptions, inFlight } = contractServerOptions({ side: "operator", logger: options.logger, requestTimeoutMs: options.requestTimeoutMs });
   const app = Fastify(serverOptions);
-  registerTransportAnswers(app, "operator", inFlight);
+  registerTransportAnswers(app, "operator", inFlight, options.protection);
   await app.register(contractPlugin, {
     spec: options.spec,
     side: "operator",

@@ -8,10 +8,8 @@
  * `src/http/transport-answers.ts`, and nothing secret is logged (`src/http/access-log.ts`).
  */
 import { join } from "node:path";
-import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Registry } from "prom-client";
-import { stringify } from "yaml";
 import type { OpenApiDocument } from "../spec-document.js";
 import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
 import { contractPlugin } from "../http/contract-plugin.js";
@@ -21,7 +19,9 @@ import type { SessionStore } from "../store/session-store.js";
 import { providerHandlers } from "./handlers/index.js";
 import type { ProviderContext } from "./handlers/context.js";
 import type { LaunchTokens } from "./launch-tokens.js";
-import { registerHealth } from "./health.js";
+import { registerDocsRoutes } from "./docs-routes.js";
+import { HEALTH_PATHS, registerHealth } from "./health.js";
+import type { LoadShedding } from "../http/load-shedding.js";
 import { Readiness } from "./readiness.js";
 
 /** What the server is built from. */
@@ -49,6 +49,10 @@ export interface ServerDependencies {
   metrics?: Registry;
   /** Whether the instance should get traffic (health.ts); default: ready while nothing says otherwise. */
   readiness?: Readiness;
+  /** Load shedding (src/http/load-shedding.ts); default: none (main.ts sets it from OVERLOAD_*). */
+  overload?: Omit<LoadShedding, "exempt">;
+  /** Most connections open at once (src/http/connection-limits.ts); default 4096. */
+  maxConnections?: number;
   /**
    * Longest time to receive a whole request, milliseconds (default 10000). A client that
    * sends less than it announced is then answered 408 `G.07` and disconnected, instead
@@ -64,7 +68,8 @@ export interface ServerDependencies {
 export async function buildServer(dependencies: ServerDependencies): Promise<FastifyInstance> {
   const { serverOptions, inFlight } = contractServerOptions({ side: "provider", logger: dependencies.logger, requestTimeoutMs: dependencies.requestTimeoutMs });
   const app = Fastify(serverOptions);
-  registerTransportAnswers(app, "provider", inFlight);
+  const overload = dependencies.overload && { ...dependencies.overload, exempt: HEALTH_PATHS };
+  registerTransportAnswers(app, "provider", inFlight, { overload, maxConnections: dependencies.maxConnections });
   const now = dependencies.now ?? Date.now;
 
   await app.register(contractPlugin, {
@@ -77,13 +82,7 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
     context: (request, partner): ProviderContext => ({ partner, store: dependencies.store, launchTokens: dependencies.launchTokens, now, log: request.log }),
   });
 
-  await app.register(fastifyStatic, { root: dependencies.docsDir, prefix: "/docs", redirect: true, index: ["index.html"] });
-  const bundleJson = JSON.stringify(dependencies.spec, null, 2);
-  const bundleYaml = stringify(dependencies.spec, { lineWidth: 0 });
-  app.get("/openapi.json", (_request, reply) => reply.type("application/json").send(bundleJson));
-  app.get("/openapi.yaml", (_request, reply) => reply.type("application/yaml").send(bundleYaml));
-  app.get("/", (_request, reply) => reply.redirect("/docs/"));
-  app.get("/favicon.ico", (_request, reply) => reply.type("image/svg+xml").sendFile("favicon.svg"));
+  await registerDocsRoutes(app, dependencies.docsDir, dependencies.spec);
 
   registerHealth(app, { store: dependencies.store, readiness: dependencies.readiness ?? new Readiness(now), now });
 

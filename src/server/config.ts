@@ -29,6 +29,9 @@
  * | METRICS_HOST | 127.0.0.1 | interface of that listener: keep it on the internal network |
  * | SIGNATURE_TOLERANCE_SECONDS | 300 | largest distance of a request's `timestamp` from the server's clock (401 `G.04` beyond) |
  * | LOG_LEVEL | info | pino level |
+ * | MAX_CONNECTIONS | 4096 | most connections open at once; near it, idle ones are closed to make room (src/http/connection-limits.ts) |
+ * | OVERLOAD_EVENT_LOOP_DELAY_MS | 1000 | while the event loop runs further behind than this, new requests get 503 `G.08` with `Retry-After` at once instead of a late answer (0: never; src/http/load-shedding.ts) |
+ * | OVERLOAD_RETRY_AFTER_SECONDS | 2 | the `Retry-After` of that 503 |
  * | SHUTDOWN_DRAIN_SECONDS | 5 | on SIGTERM, how long the server keeps serving while `/health/ready` says 503, so that a load balancer stops routing to it first (Ctrl-C skips it) |
  * | SHUTDOWN_TIMEOUT_SECONDS | 25 | the longest a stop may take, drain included; then the process exits with status 1 |
  *
@@ -93,6 +96,9 @@ export interface ServerConfig {
   logLevel: string;
   shutdownDrainSeconds: number;
   shutdownTimeoutSeconds: number;
+  maxConnections: number;
+  overloadEventLoopDelayMs: number;
+  overloadRetryAfterSeconds: number;
 }
 
 const schema = {
@@ -125,6 +131,9 @@ const schema = {
     SIGNATURE_TOLERANCE_SECONDS: { type: "integer", minimum: 1, maximum: 86400, default: DEFAULT_TOLERANCE_SECONDS },
     LOG_LEVEL: { type: "string", enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], default: "info" },
     SHUTDOWN_DRAIN_SECONDS: { type: "number", minimum: 0, maximum: 600, default: 5 },
+    MAX_CONNECTIONS: { type: "integer", minimum: 10, maximum: 1_000_000, default: 4096 },
+    OVERLOAD_EVENT_LOOP_DELAY_MS: { type: "integer", minimum: 0, maximum: 60_000, default: 1000 },
+    OVERLOAD_RETRY_AFTER_SECONDS: { type: "integer", minimum: 1, maximum: 3600, default: 2 },
     SHUTDOWN_TIMEOUT_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 25 },
   },
 } as const;
@@ -184,5 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: values.LOG_LEVEL as string,
     shutdownDrainSeconds: values.SHUTDOWN_DRAIN_SECONDS as number,
     shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT_SECONDS as number,
+    maxConnections: values.MAX_CONNECTIONS as number,
+    overloadEventLoopDelayMs: values.OVERLOAD_EVENT_LOOP_DELAY_MS as number,
+    overloadRetryAfterSeconds: values.OVERLOAD_RETRY_AFTER_SECONDS as number,
   };
 }

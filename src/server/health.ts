@@ -18,6 +18,9 @@ import type { SessionStore } from "../store/session-store.js";
 import { PROBE_DEADLINE_MS, withDeadline } from "./deadline.js";
 import type { Readiness } from "./readiness.js";
 
+/** The health endpoints' paths (never shed under load: a probe must see the state). */
+export const HEALTH_PATHS = ["/health", "/health/live", "/health/ready"] as const;
+
 /** What the health endpoints read. */
 export interface HealthDependencies {
   store: SessionStore;

@@ -6,7 +6,7 @@
  * line on stderr, `session-api server did not start: …`, and exit status 1.
  *
  * Signals: SIGTERM and SIGINT stop it cleanly (shutdown.ts); SIGHUP re-reads the
- * PARTNERS_FILE (partners-source.ts). It runs as one process (`npm start` execs it), so
+ * PARTNERS_FILE (partners/source.ts). It runs as one process (`npm start` execs it), so
  * a signal to `npm start` reaches it.
  */
 import type { FastifyBaseLogger } from "fastify";
@@ -25,7 +25,7 @@ import { createDeliveryMetrics } from "./delivery/metrics.js";
 import { launchSecret } from "./launch-secret.js";
 import { launchTokens } from "./launch-tokens.js";
 import { startMetricsListener } from "./metrics-listener.js";
-import { reloadPartners, startupPartners } from "./partners-source.js";
+import { reloadPartners, startupPartners } from "../partners/source.js";
 import { Readiness, startHeartbeat, watchWrites } from "./readiness.js";
 import { installShutdown } from "./shutdown.js";
 
@@ -59,7 +59,10 @@ async function openMigratedStore(config: ServerConfig, log: () => FastifyBaseLog
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { directory, sandbox, warnings } = startupPartners(config.partnersFile);
+  const { directory, sandbox, warnings } = startupPartners(
+    config.partnersFile,
+    "PARTNERS_FILE is not set: SANDBOX credentials are active (MEMB_ID=demo, secret sandbox-secret, Kyren secureLogin=demo, token sandbox-token). Never expose this server.",
+  );
   let storeKind: "sqlite" | "postgres";
   try {
     storeKind = databaseTarget(config.databaseUrl).kind;
@@ -81,6 +84,8 @@ async function main(): Promise<void> {
     logger: { level: config.logLevel },
     signatureToleranceSeconds: config.signatureToleranceSeconds,
     readiness,
+    overload: { maxEventLoopDelayMs: config.overloadEventLoopDelayMs, retryAfterSeconds: config.overloadRetryAfterSeconds },
+    maxConnections: config.maxConnections,
     // Its labels name partner ids: on the API port only in the sandbox, whose partner is public.
     metrics: sandbox && config.metricsPort === undefined ? metrics.registry : undefined,
   });

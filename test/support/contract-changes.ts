@@ -109,16 +109,16 @@ export function addErrorStatus(doc: OpenApiDocument, operation: OperationFacts, 
  * A compatible minor release of the kind 1.1.0 was (issue 10): an optional field in every
  * request and in the callback, another optional field in V4 close, new catalog codes, a new
  * error status on every operation and one more on V4 close, each listed in the operations'
- * `x-error-codes`. The names (`traceId`, `reason`, `G.98`, `V.98`, 503, 422) are new to the
+ * `x-error-codes`. The names (`traceId`, `reason`, `G.98`, `V.98`, 429, 422) are new to the
  * bundle, so it applies to any later one.
  */
 export function minorReleaseLike(doc: OpenApiDocument & { info: { version: string } }, operations: OperationFacts[]): void {
   doc.info.version = "1.1.0";
-  addCatalogCode(doc, "G.98", 503);
+  addCatalogCode(doc, "G.98", 429);
   addCatalogCode(doc, "V.98", 422);
   for (const operation of operations) {
     addProperty(doc, messageSchema(doc, operation, "request"), "traceId", { type: "string", maxLength: 64 }, false);
-    addErrorStatus(doc, operation, 503);
+    addErrorStatus(doc, operation, 429);
     operationIn(doc, operation)["x-error-codes"].push("G.98", "V.98");
   }
   const closeSession = operations.find((operation) => operation.operationId === "closeSession");

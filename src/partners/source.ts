@@ -1,6 +1,7 @@
 /**
- * Where the server's partners come from: the PARTNERS_FILE (partners/partners-file.ts),
- * re-read on SIGHUP without a restart, or, without one, the public sandbox partner.
+ * Where a server's partners come from (the provider's server and the operator receiver):
+ * the PARTNERS_FILE (partners-file.ts), re-read on SIGHUP without a restart, or, without
+ * one, the public sandbox partner.
  *
  * A reload puts the file's partners in place at once: a new partner is accepted, a
  * removed one refused, a changed secret or callback URL used, by the next request and
@@ -10,10 +11,10 @@
  * (restart it to change one).
  */
 import type { FastifyBaseLogger } from "fastify";
-import { reloadablePartnerDirectory, type Partner, type ReloadablePartnerDirectory } from "../partners/directory.js";
-import { loadPartnersFile } from "../partners/partners-file.js";
-import { sandboxPartner } from "../partners/sandbox.js";
-import { timestampWarning } from "../partners/timestamp-warning.js";
+import { reloadablePartnerDirectory, type Partner, type ReloadablePartnerDirectory } from "./directory.js";
+import { loadPartnersFile } from "./partners-file.js";
+import { sandboxPartner } from "./sandbox.js";
+import { timestampWarning } from "./timestamp-warning.js";
 
 /** The partners a server starts with. */
 export interface StartupPartners {
@@ -25,18 +26,12 @@ export interface StartupPartners {
 }
 
 /**
- * Reads the partners file, or takes the sandbox partner.
+ * Reads the partners file, or takes the sandbox partner (and `sandboxWarning` to log).
  *
  * @throws Error naming PARTNERS_FILE and what is wrong in it
  */
-export function startupPartners(partnersFile: string | undefined): StartupPartners {
-  if (!partnersFile) {
-    return {
-      directory: reloadablePartnerDirectory([sandboxPartner]),
-      sandbox: true,
-      warnings: ["PARTNERS_FILE is not set: SANDBOX credentials are active (MEMB_ID=demo, secret sandbox-secret, Kyren secureLogin=demo, token sandbox-token). Never expose this server."],
-    };
-  }
+export function startupPartners(partnersFile: string | undefined, sandboxWarning: string): StartupPartners {
+  if (!partnersFile) return { directory: reloadablePartnerDirectory([sandboxPartner]), sandbox: true, warnings: [sandboxWarning] };
   const partners = loadPartnersFile(partnersFile);
   const warning = timestampWarning(partners);
   return { directory: reloadablePartnerDirectory(partners), sandbox: false, warnings: warning ? [warning] : [] };
