@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { partnerDirectory, type Partner } from "../partners/directory.js";
 import { sandboxPartner } from "../partners/sandbox.js";
 import { buildOperatorReceiver, type OperatorReceiver, type OperatorReceiverOptions } from "../operator/receiver.js";
-import { buildServer } from "../server/app.js";
+import { buildServer, type ServerDependencies } from "../server/app.js";
 import { launchTokens, type LaunchTokens } from "../server/launch-tokens.js";
 import { repoRoot } from "../spec-document.js";
 import { openSqliteStore } from "../store/sqlite/store.js";
@@ -44,6 +44,10 @@ export interface LocalProviderOptions {
   signatureToleranceSeconds?: number;
   /** Fastify logger option; default `false`. */
   logger?: FastifyServerOptions["logger"];
+  /** Passed to the server as they are (`ServerDependencies`): readiness, load shedding (default none), the connection cap. */
+  readiness?: ServerDependencies["readiness"];
+  overload?: ServerDependencies["overload"];
+  maxConnections?: number;
 }
 
 /** Starts the reference server (spec: every `x-implemented-by: provider` operation). */
@@ -62,6 +66,9 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
     now: options.now,
     requestTimeoutMs: options.requestTimeoutMs,
     signatureToleranceSeconds: options.signatureToleranceSeconds,
+    readiness: options.readiness,
+    overload: options.overload,
+    maxConnections: options.maxConnections,
   });
   const baseUrl = await app.listen({ host: "127.0.0.1", port: 0 });
   return {

@@ -8,7 +8,7 @@
  * 2. **Stop accepting.** The listener closes; connections already open stay. From here
  *    every answer carries `Connection: close`, so each client's connection ends after the
  *    answer to the request it sent, never under one. Connections that send nothing are
- *    closed after `IDLE_GRACE_MS`.
+ *    closed after `IDLE_GRACE_MS` (at once without a drain).
  * 3. **Finish.** The requests in progress are answered, the background jobs stop after
  *    their current batch, the delivery loop waits for its attempts in flight (their
  *    outcomes recorded; an attempt cut short is retried after its lease, at least once),
@@ -58,7 +58,9 @@ export function shutdownSequence(app: FastifyInstance, readiness: Readiness, dra
       // net.Server's close stops accepting and keeps open connections (http.Server's would
       // drop the idle kept-alive ones at once); its callback runs when the last one ended.
       const allClosed = new Promise<void>((resolve) => NetServer.prototype.close.call(app.server, () => resolve()));
-      await sleep(IDLE_GRACE_MS);
+      // After a drain, a kept-alive client gets a moment to send its next request; with none
+      // (Ctrl-C, or SHUTDOWN_DRAIN_SECONDS=0), idle connections close at once.
+      if (drainMs > 0) await sleep(IDLE_GRACE_MS);
       app.server.closeIdleConnections();
       await allClosed;
       await app.close(); // the listener is closed already: this runs the onClose hooks (jobs, delivery, store)

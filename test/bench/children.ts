@@ -34,7 +34,8 @@ function signalGroup(child: Child, signal: NodeJS.Signals): void {
  */
 export async function startChild(name: string, script: string, options: { cwd: string; env: NodeJS.ProcessEnv; readyUrl: string; nodeArgs?: string[]; timeoutMs?: number }): Promise<Child> {
   const args = [...(options.nodeArgs ?? []), "--import", "tsx", script];
-  const proc = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  // No drain on stop: the benchmark is no load balancer, and a stop should be quick.
+  const proc = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, SHUTDOWN_DRAIN_SECONDS: "0", ...options.env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   proc.stdout!.on("data", (chunk) => (output += chunk));
   proc.stderr!.on("data", (chunk) => (output += chunk));
