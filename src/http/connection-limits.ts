@@ -5,10 +5,10 @@
  * - **A cap.** At most `max` connections are open (`MAX_CONNECTIONS`); Node closes any
  *   connection beyond it as it is accepted.
  * - **Idle ones make room.** When a new connection brings the count to `max` × 0.9, the
- *   connections with no request in progress are closed (a kept-alive connection between
- *   two requests, or one that has sent nothing yet): a client that sends requests gets
- *   a connection even while thousands sit idle, and a kept-alive client that loses its
- *   idle connection opens a new one.
+ *   connections with no request in progress (a kept-alive connection between two
+ *   requests, or one that has sent nothing yet) are closed, idle the longest first, down
+ *   to `max` × 0.8: a client that sends requests gets a connection even while thousands
+ *   sit idle, and a kept-alive client that loses its idle connection opens a new one.
  * - **Nothing is held for long.** A connection with no traffic is closed after
  *   `idleTimeoutMs` (one that never sent a byte included; Node's request timeout counts
  *   only once a request has begun), a kept-alive one `keepAliveTimeoutMs` after its last
@@ -16,7 +16,8 @@
  *   answered 408 `G.07` and closed (transport-answers.ts). A connection that trickles
  *   bytes is so cut at the request timeout.
  */
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { FastifyBaseLogger } from "fastify";
 
 /** Limits of `limitConnections`. */
@@ -27,26 +28,47 @@ export interface ConnectionLimits {
   idleTimeoutMs: number;
 }
 
-/** Share of `max` at which idle connections are closed to make room. */
+/** Share of `max` at which idle connections are closed to make room, and the share they are brought down to. */
 const MAKE_ROOM_AT = 0.9;
+const ROOM_DOWN_TO = 0.8;
 
 /**
  * Applies the limits of the file comment to `server` and logs (at most once a minute)
- * when it closes idle connections to make room.
+ * when it closes idle connections to make room: the connections idle the longest go
+ * first, so the one just accepted (about to send its request) is the last to go.
  */
 export function limitConnections(server: Server, limits: ConnectionLimits, log: FastifyBaseLogger): void {
   server.maxConnections = limits.max;
   server.timeout = limits.idleTimeoutMs;
   let open = 0;
+  /** Connections with no request in progress, idle the longest first (a Map keeps insertion order). */
+  const idle = new Map<Socket, true>();
   let loggedAt = Number.NEGATIVE_INFINITY;
-  server.on("connection", (socket) => {
+  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    const socket = request.socket;
+    idle.delete(socket);
+    response.once("finish", () => {
+      if (!socket.destroyed) idle.set(socket, true);
+    });
+  });
+  server.on("connection", (socket: Socket) => {
     open += 1;
-    socket.once("close", () => (open -= 1));
+    idle.set(socket, true);
+    socket.once("close", () => {
+      open -= 1;
+      idle.delete(socket);
+    });
     if (open < limits.max * MAKE_ROOM_AT) return;
-    server.closeIdleConnections();
+    let closing = open - Math.floor(limits.max * ROOM_DOWN_TO);
+    for (const candidate of idle.keys()) {
+      if (closing <= 0 || candidate === socket) break;
+      idle.delete(candidate);
+      candidate.destroy();
+      closing -= 1;
+    }
     if (Date.now() - loggedAt > 60_000) {
       loggedAt = Date.now();
-      log.warn({ open, max: limits.max }, `${open} connections open, near MAX_CONNECTIONS (${limits.max}): closed the idle ones to make room`);
+      log.warn({ open, max: limits.max }, `${open} connections open, near MAX_CONNECTIONS (${limits.max}): closed the longest idle ones to make room`);
     }
   });
 }

@@ -26,6 +26,8 @@ import { useServerAndReceiver } from "../../support/servers.js";
 import { codeSamples, orphanSampleFiles, requestExample, type CodeSample } from "../../support/spec-views.js";
 
 const run = promisify(execFile);
+/** The older secret a receiver sample is given (PREVIOUS_SECRET) as if a secret were being rotated. */
+const PREVIOUS_SECRET = "sandbox-previous-secret";
 const ends = useServerAndReceiver();
 
 const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, BASE_URL: ends.server.baseUrl, OPERATOR_URL: ends.receiver.baseUrl, NODE_NO_WARNINGS: "1", ...extra });
@@ -69,7 +71,7 @@ describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), samp
     let port = 0;
     const child = await withFreePort((free) => {
       port = free;
-      return startProcess(...runner, { readyUrl: `http://127.0.0.1:${port}/`, env: env({ PORT: String(port) }) });
+      return startProcess(...runner, { readyUrl: `http://127.0.0.1:${port}/`, env: env({ PORT: String(port), PREVIOUS_SECRET: PREVIOUS_SECRET }) });
     });
     try {
       const baseUrl = `http://127.0.0.1:${port}`;
@@ -78,6 +80,10 @@ describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), samp
       const accepted = await lucky.POST("/V4/sessionexpired", { body });
       expect(accepted.response.status).toBe(200);
       expect(accepted.data).toEqual({ error: 0, description: "Success" });
+      // While a secret is rotated, a callback signed with the previous one is accepted too.
+      const rotating = createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: PREVIOUS_SECRET });
+      const previous = await rotating.POST("/V4/sessionexpired", { body: { ...body, sessionId: "b".repeat(32) } });
+      expect([previous.response.status, previous.data], "signed with PREVIOUS_SECRET").toEqual([200, { error: 0, description: "Success" }]);
       const forged = createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: "guessed-secret" });
       const { error, response } = await forged.POST("/V4/sessionexpired", { body });
       expect(response.status).toBe(401);

@@ -7,7 +7,8 @@
 // callbackId already recorded for that MEMB_ID with 200 and do not record it twice
 // (without a callbackId, dedupe on MEMB_ID + sessionId). Run it as `java post.java`: it
 // listens on 127.0.0.1:$PORT (default 3100) and trusts MEMB_ID (default demo) with SECRET
-// (default sandbox-secret).
+// (default sandbox-secret) and, while a secret is rotated, with PREVIOUS_SECRET too
+// (signing guide, "Rotating a secret").
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -55,7 +56,10 @@ class SessionExpiredReceiver {
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(env("PORT", "3100"));
-        Map<String, String> partners = Map.of(env("MEMB_ID", "demo"), env("SECRET", "sandbox-secret")); // MEMB_ID -> the partner secret
+        // MEMB_ID -> the partner's secrets: one, or two (new and old) while a secret is rotated.
+        List<String> secrets = new ArrayList<>(List.of(env("SECRET", "sandbox-secret")));
+        if (!env("PREVIOUS_SECRET", "").isEmpty()) secrets.add(env("PREVIOUS_SECRET", ""));
+        Map<String, List<String>> partners = Map.of(env("MEMB_ID", "demo"), secrets);
         Set<String> recorded = new HashSet<>(); // dedupe keys (MEMB_ID with callbackId, or sessionId) of the callbacks recorded: use your database
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", exchange -> {
@@ -73,7 +77,7 @@ class SessionExpiredReceiver {
     }
 
     /** Checks one callback and records it once; returns the line to print for a new expiry, null for a repeat. */
-    static String handle(HttpExchange exchange, Map<String, String> partners, Set<String> recorded) throws IOException, Refusal {
+    static String handle(HttpExchange exchange, Map<String, List<String>> partners, Set<String> recorded) throws IOException, Refusal {
         if (!exchange.getRequestURI().getPath().equals("/V4/sessionexpired")) throw new Refusal(404, "G.05", "Not found");
         if (!exchange.getRequestMethod().equals("POST")) throw new Refusal(405, "G.06", "Method not allowed: send POST");
         byte[] rawBody = exchange.getRequestBody().readNBytes(MAX_BYTES + 1);
@@ -84,7 +88,7 @@ class SessionExpiredReceiver {
         }
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         String memberId = query.getOrDefault("MEMB_ID", "");
-        Map<String, Object> body = verifyCallback(rawBody, query.get("HASH"), partners.get(memberId), Instant.now().getEpochSecond());
+        Map<String, Object> body = verifyCallback(rawBody, query.get("HASH"), partners.getOrDefault(memberId, List.of()), Instant.now().getEpochSecond());
         for (String name : List.of("providerId", "sessionId", "playerId")) {
             if (!(body.get(name) instanceof String value) || value.isEmpty()) throw new Refusal(400, "V.02", "Invalid request: body." + name + " must be a non-empty string");
         }
@@ -96,12 +100,17 @@ class SessionExpiredReceiver {
     }
 
     /**
-     * Steps 1 to 4 of the signing guide's "Verifying (receivers)": the partner's secret (null
-     * when MEMB_ID is unknown), HASH over the raw bytes, the JSON object, the body hash, then
-     * the timestamp. Returns the body's top-level fields.
+     * Steps 1 to 4 of the signing guide's "Verifying (receivers)": the partner's secrets (none
+     * when MEMB_ID is unknown), HASH over the raw bytes with the secret it matches, the JSON
+     * object, the body hash with that secret, then the timestamp. Returns the body's
+     * top-level fields.
      */
-    static Map<String, Object> verifyCallback(byte[] rawBody, String receivedHash, String secret, long now) throws Refusal {
-        if (secret == null || !same(requestSignature(rawBody, secret), receivedHash)) throw unauthenticated();
+    static Map<String, Object> verifyCallback(byte[] rawBody, String receivedHash, List<String> secrets, long now) throws Refusal {
+        String secret = null;
+        for (String candidate : secrets) {
+            if (secret == null && same(requestSignature(rawBody, candidate), receivedHash)) secret = candidate;
+        }
+        if (secret == null) throw unauthenticated();
         Map<String, Object> fields = parseObject(new String(rawBody, UTF_8));
         String expected;
         try {

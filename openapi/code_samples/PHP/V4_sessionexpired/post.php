@@ -9,7 +9,8 @@
 //
 // `php post.php` serves it on 127.0.0.1:$PORT (default 3100) with a one-process HTTP loop,
 // so that the record stays in memory; it trusts MEMB_ID (default demo) with SECRET
-// (default sandbox-secret). In your web application, call handle_callback() with the
+// (default sandbox-secret) and, while a secret is rotated, with PREVIOUS_SECRET too
+// (signing guide, "Rotating a secret"). In your web application, call handle_callback() with the
 // method, the request target, the Content-Type and the raw body (php://input), and keep
 // the record in your database.
 
@@ -53,13 +54,20 @@ function request_signature(string $rawBody, string $secret): string
 }
 
 /**
- * Steps 1 to 4 of the signing guide's "Verifying (receivers)": the partner's secret (null
- * when MEMB_ID is unknown), HASH over the raw bytes, the JSON object, the body hash, then
- * the timestamp. Returns [fields, null], or [null, [status, code, message]] to answer.
+ * Steps 1 to 4 of the signing guide's "Verifying (receivers)": the partner's secrets (none
+ * when MEMB_ID is unknown), HASH over the raw bytes with the secret it matches, the JSON
+ * object, the body hash with that secret, then the timestamp. Returns [fields, null], or
+ * [null, [status, code, message]] to answer.
  */
-function verify_callback(string $rawBody, ?string $receivedHash, ?string $secret, int $now): array
+function verify_callback(string $rawBody, ?string $receivedHash, array $secrets, int $now): array
 {
-    if ($secret === null || $receivedHash === null || !hash_equals(request_signature($rawBody, $secret), $receivedHash)) {
+    $secret = null;
+    foreach ($secrets as $candidate) {
+        if ($secret === null && $receivedHash !== null && hash_equals(request_signature($rawBody, $candidate), $receivedHash)) {
+            $secret = $candidate;
+        }
+    }
+    if ($secret === null) {
         return [null, UNAUTHENTICATED];
     }
     try {
@@ -94,7 +102,7 @@ function verify_callback(string $rawBody, ?string $receivedHash, ?string $secret
 }
 
 /**
- * Answers one request: [status, body]. $partners maps MEMB_ID to the secret; $recorded
+ * Answers one request: [status, body]. $partners maps MEMB_ID to its secrets; $recorded
  * holds the dedupe keys (MEMB_ID with callbackId, or sessionId) of the callbacks recorded so far.
  */
 function handle_callback(string $method, string $target, string $contentType, int $length, string $rawBody, array $partners, array &$recorded): array
@@ -116,7 +124,7 @@ function handle_callback(string $method, string $target, string $contentType, in
     parse_str($url['query'] ?? '', $query);
     $memberId = is_string($query['MEMB_ID'] ?? null) ? $query['MEMB_ID'] : '';
     $hash = is_string($query['HASH'] ?? null) ? $query['HASH'] : null;
-    [$fields, $refused] = verify_callback($rawBody, $hash, $partners[$memberId] ?? null, time());
+    [$fields, $refused] = verify_callback($rawBody, $hash, $partners[$memberId] ?? [], time());
     if ($refused !== null) {
         return $failure(...$refused);
     }
@@ -166,7 +174,8 @@ function read_request($connection): ?array
 function main(): int
 {
     $port = (int) (getenv('PORT') ?: 3100);
-    $partners = [getenv('MEMB_ID') ?: 'demo' => getenv('SECRET') ?: 'sandbox-secret']; // MEMB_ID => the partner secret
+    // MEMB_ID => the partner's secrets: one, or two (new and old) while a secret is rotated.
+    $partners = [getenv('MEMB_ID') ?: 'demo' => array_values(array_filter([getenv('SECRET') ?: 'sandbox-secret', getenv('PREVIOUS_SECRET') ?: null]))];
     $server = stream_socket_server("tcp://127.0.0.1:$port", $errorCode, $error);
     if ($server === false) {
         fwrite(STDERR, "cannot listen on 127.0.0.1:$port: $error\n");

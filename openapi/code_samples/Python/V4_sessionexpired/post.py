@@ -5,7 +5,8 @@
 # (a retry or a redelivery), always with the same callbackId: acknowledge a repeat of a
 # callbackId already recorded for that MEMB_ID with 200 and do not record it twice
 # (without a callbackId, dedupe on MEMB_ID + sessionId). Listens on 127.0.0.1:$PORT
-# (default 3100); trusts MEMB_ID (default demo) with SECRET (default sandbox-secret).
+# (default 3100); trusts MEMB_ID (default demo) with SECRET (default sandbox-secret) and,
+# while a secret is rotated, with PREVIOUS_SECRET too (signing guide, "Rotating a secret").
 import hashlib
 import hmac
 import json
@@ -16,7 +17,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-PARTNERS = {os.environ.get("MEMB_ID", "demo"): os.environ.get("SECRET", "sandbox-secret")}  # MEMB_ID -> the partner secret
+# MEMB_ID -> the partner's secrets: one, or two (new and old) while a secret is rotated.
+PARTNERS = {os.environ.get("MEMB_ID", "demo"): [s for s in (os.environ.get("SECRET", "sandbox-secret"), os.environ.get("PREVIOUS_SECRET")) if s]}
 MAX_BYTES = 16384
 TOLERANCE_SECONDS = 300
 # One message for every G.00, so that nobody can probe which partner ids exist.
@@ -52,11 +54,13 @@ def same(expected: str, received) -> bool:
     return isinstance(received, str) and hmac.compare_digest(expected.encode("utf-8"), received.encode("utf-8"))
 
 
-def verify_callback(raw_body: bytes, received_hash, secret, now: int):
-    """Steps 1 to 4 of the signing guide's "Verifying (receivers)": the partner's secret (None
-    when MEMB_ID is unknown), HASH over the raw bytes, the JSON object, the body hash, then the
-    timestamp. Returns (body, None), or (None, (status, code, message)) to answer."""
-    if secret is None or not same(request_signature(raw_body, secret), received_hash):
+def verify_callback(raw_body: bytes, received_hash, secrets, now: int):
+    """Steps 1 to 4 of the signing guide's "Verifying (receivers)": the partner's secrets (none
+    when MEMB_ID is unknown), HASH over the raw bytes with the secret it matches, the JSON
+    object, the body hash with that secret, then the timestamp. Returns (body, None), or
+    (None, (status, code, message)) to answer."""
+    secret = next((candidate for candidate in secrets if same(request_signature(raw_body, candidate), received_hash)), None)
+    if secret is None:
         return None, UNAUTHENTICATED
     try:
         body = json.loads(raw_body.decode("utf-8"))
@@ -102,7 +106,7 @@ class Receiver(BaseHTTPRequestHandler):
             return self.answer(415, "V.04", "Unsupported media type: Content-Type must be application/json")
         query = parse_qs(url.query)
         member_id = query.get("MEMB_ID", [""])[0]
-        body, failure = verify_callback(raw_body, query.get("HASH", [None])[0], PARTNERS.get(member_id), int(time.time()))
+        body, failure = verify_callback(raw_body, query.get("HASH", [None])[0], PARTNERS.get(member_id, []), int(time.time()))
         if failure:
             return self.answer(*failure)
         for field in ("providerId", "sessionId", "playerId"):

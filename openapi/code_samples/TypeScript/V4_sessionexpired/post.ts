@@ -4,11 +4,15 @@
 // record each callback once. A callback may arrive more than once (a retry or a
 // redelivery), always with the same callbackId: acknowledge a repeat of a callbackId
 // already recorded for that MEMB_ID with 200 and do not record it twice (without a
-// callbackId, dedupe on MEMB_ID + sessionId). Listens on 127.0.0.1:$PORT (default 3100).
+// callbackId, dedupe on MEMB_ID + sessionId). Listens on 127.0.0.1:$PORT (default 3100);
+// trusts MEMB_ID (default demo) with SECRET (default sandbox-secret) and, while a secret
+// is rotated, with PREVIOUS_SECRET too (signing guide, "Rotating a secret").
 import { createServer } from "node:http";
 import { authenticateSignedRequest, sessionExpiredDedupeKey } from "@luckymonaco/session-api-client";
 
-const partners = new Map([["demo", { secret: "sandbox-secret" }]]); // MEMB_ID -> the partner secret
+// MEMB_ID -> the partner's secrets: one, or two (new and old) while a secret is rotated.
+const secrets = [process.env.SECRET || "sandbox-secret", process.env.PREVIOUS_SECRET].filter((secret): secret is string => Boolean(secret));
+const partners = new Map([[process.env.MEMB_ID || "demo", { secret: secrets }]]);
 const port = Number(process.env.PORT ?? 3100);
 const maxBytes = 16384;
 const recorded = new Set<string>(); // dedupe keys of the callbacks recorded (use your database)
