@@ -4,7 +4,9 @@
  * request is refused at once with 503 `G.08` and `Retry-After`, in its operation's failure
  * envelope (the default one off the API), instead of waiting in a queue until every
  * answer is late. The delay is sampled each second by @fastify/under-pressure
- * (`monitorEventLoopDelay`), so a burst sheds for about a second after it ends.
+ * (`monitorEventLoopDelay`), so a burst sheds for about a second after it ends; the
+ * first two seconds after the server starts listening, which the start-up's own work
+ * would count as delay, shed nothing.
  * Requests already being served are answered; exempt paths (the health endpoints: a
  * probe must see the instance's state, not a refusal) are never shed.
  */
@@ -13,6 +15,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { defaultErrorEnvelope } from "../../generated/operations.js";
 import { pathOf } from "./access-log.js";
 import { envelopeFailure, operationEnvelope, type Side } from "./failures.js";
+
+/** How long after the server starts listening nothing is shed, milliseconds: two samples of the delay. */
+const STARTUP_GRACE_MS = 2000;
 
 /** When and how to shed load. */
 export interface LoadShedding {
@@ -28,6 +33,10 @@ export interface LoadShedding {
 export function registerLoadShedding(app: FastifyInstance, side: Side, options: LoadShedding): void {
   if (options.maxEventLoopDelayMs <= 0) return;
   const exempt = new Set(options.exempt ?? []);
+  // The first samples cover the start-up (loading, migrations), which holds the event loop
+  // before any request could wait: nothing is shed until they are past.
+  let sheddingFrom = Number.POSITIVE_INFINITY;
+  app.server.once("listening", () => (sheddingFrom = Date.now() + STARTUP_GRACE_MS));
   void app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     retryAfter: options.retryAfterSeconds,
@@ -35,7 +44,7 @@ export function registerLoadShedding(app: FastifyInstance, side: Side, options: 
     // nothing (its types only allow the latter).
     pressureHandler: ((request: FastifyRequest, reply: FastifyReply) => {
       const path = pathOf(request.url);
-      if (exempt.has(path)) return undefined;
+      if (exempt.has(path) || Date.now() < sheddingFrom) return undefined;
       const detail = `the receiver is overloaded; retry after ${options.retryAfterSeconds} seconds`;
       const { status, body } = envelopeFailure("G.08", detail, operationEnvelope(side, path, request.method) ?? defaultErrorEnvelope);
       reply.code(status).header("retry-after", String(options.retryAfterSeconds)).header("content-type", "application/json");

@@ -27,13 +27,15 @@ export function removeDataDir(dir: string): void {
 /**
  * Starts `src/server/main.ts` with DATABASE_URL (a SQLite file) and the launch-token secret
  * file in `dataDir`, and waits for /health; `env` overrides (e.g. a PostgreSQL DATABASE_URL).
+ * It stops without a drain and sheds no load (a loaded test machine holds its event loop
+ * back): a test of either sets the variable.
  */
 export function startChildServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
   return withFreePort(async (port) => {
     const baseUrl = `http://127.0.0.1:${port}`;
     const child = await startProcess(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], {
       readyUrl: `${baseUrl}/health`,
-      env: { PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: join(dataDir, "sessions.db"), LAUNCH_TOKEN_SECRET_FILE: join(dataDir, "launch-token.secret"), LOG_LEVEL: "warn", SHUTDOWN_DRAIN_SECONDS: "0", ...env },
+      env: { PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: join(dataDir, "sessions.db"), LAUNCH_TOKEN_SECRET_FILE: join(dataDir, "launch-token.secret"), LOG_LEVEL: "warn", SHUTDOWN_DRAIN_SECONDS: "0", OVERLOAD_EVENT_LOOP_DELAY_MS: "0", ...env },
     });
     return { process: child, baseUrl, dataDir };
   });

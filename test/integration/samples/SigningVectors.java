@@ -33,7 +33,7 @@ class SigningVectors {
                     call(sample, "canonicalString", new Class<?>[] {Map.class}, fields, result -> Base64.getEncoder().encodeToString(((String) result).getBytes(UTF_8))),
                     call(sample, "bodyHash", new Class<?>[] {Map.class, String.class}, new Object[] {fields, secret}, String.class::cast),
                     call(sample, "requestSignature", new Class<?>[] {byte[].class, String.class}, new Object[] {rawBody, secret}, String.class::cast),
-                    call(sample, "verifyCallback", new Class<?>[] {byte[].class, String.class, String.class, long.class}, new Object[] {rawBody, parts[3], secret, now}, result -> "ok")));
+                    call(sample, "verifyCallback", new Class<?>[] {byte[].class, String.class, List.class, long.class}, new Object[] {rawBody, parts[3], List.of(secret), now}, result -> "ok")));
             }
         }
     }

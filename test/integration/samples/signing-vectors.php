@@ -41,6 +41,6 @@ while (($line = fgets(STDIN)) !== false) {
         attempt('canonical_string', fn () => base64_encode(canonical_string($fields))),
         attempt('body_hash', fn () => body_hash($fields, $secret)),
         attempt('request_signature', fn () => request_signature($rawBody, $secret)),
-        attempt('verify_callback', fn () => verify_callback($rawBody, $published, $secret, (int) $argv[2])[1][1] ?? 'ok'),
+        attempt('verify_callback', fn () => verify_callback($rawBody, $published, [$secret], (int) $argv[2])[1][1] ?? 'ok'),
     ]), "\n";
 }

@@ -40,5 +40,5 @@ for line in sys.stdin.read().splitlines():
         attempt("canonical_string", lambda f: base64.b64encode(f(fields).encode("utf-8")).decode("ascii")),
         attempt("body_hash", lambda f: f(fields, secret)),
         attempt("request_signature", lambda f: f(raw_body, secret)),
-        attempt("verify_callback", lambda f: (f(raw_body, published, secret, now)[1] or (0, "ok"))[1]),
+        attempt("verify_callback", lambda f: (f(raw_body, published, [secret], now)[1] or (0, "ok"))[1]),
     ]))
