@@ -12,7 +12,10 @@ export {
   signRequest,
   SigningError,
   verifySignedRequest,
+  MAX_SECRETS,
+  signingSecret,
   type JsonObject,
+  type Secrets,
   type SignedRequest,
   type VerificationResult,
 } from "./signing.js";
@@ -31,5 +34,6 @@ export {
   type SigningCredentials,
 } from "./http/authenticate.js";
 export { sessionExpiredDedupeKey, type DedupedCallbackBody } from "./callback-dedupe.js";
+export { failureOf, type Failure } from "./failure-of.js";
 export type { DiagnosisScope, SignatureDiagnosis } from "./http/signature-diagnosis.js";
 export type { components, operations, paths } from "../generated/schema.js";
