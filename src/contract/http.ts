@@ -6,11 +6,14 @@ import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { rawExchange } from "./raw-http.js";
 import type { CaseRequest, CaseRequests } from "./cases.js";
+import { bodyBytesOf } from "./signed-requests.js";
 
-/** `<baseUrl><path>?<query>`; `baseUrl` may carry a path prefix. */
+/** `<baseUrl><path>?<query>`; `baseUrl` may carry a path prefix. The query is `queryPairs` in order when the request has them. */
 export function requestUrl(baseUrl: string, request: CaseRequest): string {
   const url = new URL(baseUrl.replace(/\/+$/, "") + request.path);
-  for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
+  if (request.queryPairs) {
+    for (const [name, value] of request.queryPairs) url.searchParams.append(name, typeof value === "string" ? value : "HASH" in value ? (request.query.HASH ?? "") : (request.query.MEMB_ID ?? ""));
+  } else for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
   return url.toString();
 }
 
@@ -39,7 +42,7 @@ export async function exchange(baseUrl: string, request: CaseRequest, timeoutMs 
     return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
   }
   const url = new URL(requestUrl(baseUrl, request));
-  const body = Buffer.from(request.body, "utf8");
+  const body = bodyBytesOf(request);
   const method = request.method ?? "POST";
   const withBody = body.length > 0 || method === "POST";
   const protocol = url.protocol === "https:" ? "https:" : "http:";
@@ -106,7 +109,7 @@ export async function sendSetup(baseUrl: string, requests: CaseRequests): Promis
  */
 async function sendIncomplete(baseUrl: string, request: CaseRequest): Promise<Response> {
   const url = new URL(requestUrl(baseUrl, request));
-  const body = Buffer.from(request.body, "utf8");
+  const body = bodyBytesOf(request);
   const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${value}`);
   const head = [`POST ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, ...headers, `Content-Length: ${body.length}`, "Connection: close"].join("\r\n");
   const answer = await rawExchange(url.origin, Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body.subarray(0, Math.floor(body.length / 2))]), 30_000);

@@ -20,9 +20,11 @@ export interface PartnerSecret {
   secret: string;
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 const parse = (body: Buffer): Record<string, unknown> | undefined => {
   try {
-    const value = JSON.parse(body.toString("utf8"));
+    const value = JSON.parse(utf8.decode(body));
     return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
   } catch {
     return undefined;
