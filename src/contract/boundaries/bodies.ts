@@ -125,6 +125,17 @@ export function freeTextField(operation: OperationFacts): StringField | undefine
   return candidates.find((field) => field.required) ?? candidates[0];
 }
 
+/**
+ * Another valid body with the same idempotency key, for a conflict: its free-text field changed.
+ *
+ * @throws Error when the operation has no free-text field
+ */
+export function otherBody(operation: OperationFacts, body: Body): Body {
+  const field = freeTextField(operation);
+  if (!field) throw new Error(`${operation.operationId}: no free-text field to change for a conflict`);
+  return withValueAt(body, field.pointer, `${String(valueAt(body, field.pointer) ?? "x").slice(0, 40)}-other`);
+}
+
 /** Reads the value at a JSON pointer. */
 export function valueAt(body: Body, pointer: string): unknown {
   return pointer

@@ -22,7 +22,7 @@ import type { OperationFacts } from "../../codegen/spec.js";
 import { bodyCredentialFields, nowSeconds, refusals } from "../generate/body-roles.js";
 import type { Probe, Step } from "../probe.js";
 import { signed, signedRaw, wrongSecret, type Body, type SignOptions } from "../signed-requests.js";
-import { breakableField, freshBody, withValueAt, withoutBreakableField } from "./bodies.js";
+import { breakableField, freshBody, otherBody, withValueAt, withoutBreakableField } from "./bodies.js";
 import { acceptedBy, laterStepOf, oneStep, refusedWith, stepOf, type BoundaryContext } from "./context.js";
 
 /** How far in the past a stale timestamp is, seconds: far outside any tolerance. */
@@ -89,7 +89,7 @@ function uuidProbes(operation: OperationFacts, context: BoundaryContext): Probe[
       title,
       steps: [
         stepOf(operation, signed(operation, first, credentials), acceptedBy(operation)),
-        laterStepOf(operation, () => signed(operation, second({ ...freshBody(operation, credentials), uuid: first.uuid }), credentials, options), expect),
+        laterStepOf(operation, () => signed(operation, second(otherBody(operation, { ...freshBody(operation, credentials), uuid: first.uuid })), credentials, options), expect),
       ],
     };
   };

@@ -24,7 +24,7 @@ import type { OperationFacts } from "../../codegen/spec.js";
 import { bodyCredentialFields, nowSeconds, refusals } from "../generate/body-roles.js";
 import type { Expectation, Probe, Step } from "../probe.js";
 import { signed, wrongSecret, type Body, type SignOptions } from "../signed-requests.js";
-import { bodyProperties, freeTextField, freshBody, valueAt, withValueAt, withoutBreakableField } from "./bodies.js";
+import { bodyProperties, freshBody, otherBody, withValueAt, withoutBreakableField } from "./bodies.js";
 import { acceptedBy, isReceiver, laterStepOf, refusedWith, stepOf, type BoundaryContext } from "./context.js";
 import { serialisations } from "./serialisation.js";
 
@@ -65,12 +65,6 @@ const fresh = (operation: OperationFacts, context: BoundaryContext): Body => {
   return "uuid" in bodyProperties(operation) ? { ...body, uuid: randomUUID() } : body;
 };
 
-/** Another valid body with the same idempotency key: its free-text field changed. */
-function otherBody(operation: OperationFacts, body: Body): Body {
-  const field = freeTextField(operation);
-  if (!field) throw new Error(`${operation.operationId}: no free-text field to change for a conflict`);
-  return withValueAt(body, field.pointer, `${String(valueAt(body, field.pointer) ?? "x").slice(0, 40)}-other`);
-}
 
 /** A later step: `body` with the current timestamp, signed as `options` say, when it is sent. */
 const later = (operation: OperationFacts, context: BoundaryContext, body: () => Body, expect: Expectation, options: SignOptions = {}): Step =>

@@ -1,0 +1,65 @@
+// Every boundary probe catches a bug: each one-bug implementation (one-bug-implementations.ts:
+// the reference server or the example receiver behind a proxy with exactly one bug) fails
+// the probes of the kinds it names, and every kind of probe the builders make is named by
+// some implementation, so that no probe is vacuous. Against the unbroken server and
+// receiver the same probes pass (generated.test.ts runs every check).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { boundaryProbes } from "../../../src/contract/boundaries/index.js";
+import { allOperations } from "../../../src/contract/bundle.js";
+import { pathVariantProbes } from "../../../src/contract/checks/routing.js";
+import { estimateClock } from "../../../src/contract/clock.js";
+import { mapConcurrently } from "../../../src/contract/pool.js";
+import { runProbe, type Probe } from "../../../src/contract/probe.js";
+import { sandboxPartner } from "../../../src/partners/sandbox.js";
+import { startDefectProxy } from "../../support/defect-proxy.js";
+import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
+import { oneBugImplementations, type OneBug } from "./one-bug-implementations.js";
+
+const credentials = { memberId: sandboxPartner.memberId, secret: sandboxPartner.secret, kyrenToken: sandboxPartner.kyrenToken! };
+const probes: Probe[] = [...boundaryProbes({ credentials, toleranceSeconds: 300, operations: allOperations }), ...pathVariantProbes()];
+const sideOf = (probe: Probe) => probe.steps[0]!.side;
+
+let server: TestServer;
+let receiver: TestReceiver;
+
+beforeAll(async () => {
+  [server, receiver] = await Promise.all([startTestServer(), startTestReceiver()]);
+});
+
+afterAll(async () => {
+  await Promise.all([server?.close(), receiver?.close()]);
+});
+
+describe("the one-bug implementations", () => {
+  it("name every kind of boundary probe, and only kinds that exist", () => {
+    const kinds = new Set(probes.map((probe) => probe.kind!));
+    const caught = new Set(oneBugImplementations.flatMap((implementation) => implementation.catches));
+    expect([...kinds].filter((kind) => !caught.has(kind)).sort(), "kinds no one-bug implementation proves").toEqual([]);
+    expect([...caught].filter((kind) => !kinds.has(kind)).sort(), "kinds that no builder makes").toEqual([]);
+    expect(new Set(oneBugImplementations.map((implementation) => implementation.name)).size).toBe(oneBugImplementations.length);
+    // ... and on a side where that kind of probe is sent.
+    const proven = (kind: string) => oneBugImplementations.some((implementation) => implementation.catches.includes(kind) && probes.some((probe) => probe.kind === kind && implementation.sides.includes(sideOf(probe))));
+    expect([...kinds].filter((kind) => !proven(kind)).sort(), "kinds named only on a side that sends none").toEqual([]);
+  });
+});
+
+const cases = oneBugImplementations.flatMap((implementation) => implementation.sides.map((side) => [`${implementation.name} (${side})`, implementation, side] as const));
+
+describe("each boundary probe catches its bug", () => {
+  it.concurrent.each(cases)("%s", async (_name, implementation: OneBug, side) => {
+    const target = side === "provider" ? server.baseUrl : receiver.baseUrl;
+    const proxy = await startDefectProxy(target, implementation.defect(credentials));
+    try {
+      const mine = probes.filter((probe) => sideOf(probe) === side && implementation.catches.includes(probe.kind!));
+      expect(mine.length, `no probe of ${implementation.catches.join(", ")} on the ${side} side`).toBeGreaterThan(0);
+      const path = allOperations.find((operation) => operation.implementedBy === side)!.path;
+      const clock = await estimateClock(proxy.baseUrl, path, 1);
+      const results = await mapConcurrently(mine, 8, (probe) => runProbe(probe, { provider: proxy.baseUrl, operator: proxy.baseUrl }, { clocks: { [side]: clock } }));
+      const failed = new Set(results.filter((result) => result.findings.length > 0).map((result) => result.probe.kind!));
+      const kinds = [...new Set(mine.map((probe) => probe.kind!))];
+      expect(kinds.filter((kind) => !failed.has(kind)), `${implementation.bug}: these probes passed it`).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
