@@ -38,7 +38,8 @@ import { responseExamples } from "../contract/bundle.js";
 import { boundaryProbes, type BoundaryCheck } from "../contract/boundaries/index.js";
 import { requiredFields } from "../contract/boundaries/bodies.js";
 import { authBreaks } from "../contract/checks/ignored-auth.js";
-import type { Expectation, Probe } from "../contract/probe.js";
+import type { Exchange, Expectation, Probe } from "../contract/probe.js";
+import { getAtPointer } from "../json-pointer.js";
 import { signed, signedRaw, type CaseRequest, type Credentials } from "../contract/signed-requests.js";
 import { callbackAtLimits, freshCallback, minimalCallback, nullsCallback, unicodeCallback, unknownFields } from "./callbacks.js";
 
@@ -74,6 +75,36 @@ const refusal = (code: ErrorCode): Expectation => ({ status: errorCatalog[code].
 const forTheOperation = (probe: Probe) => probe.steps.every((step) => step.operationId !== undefined && step.raw === undefined && (step.request?.method ?? "POST") === "POST");
 
 /**
+ * "Answer every G.00 with the same message, whichever check failed" (signing guide,
+ * Verifying; go-live checklist item 12): a wrong HASH, an unknown MEMB_ID, no HASH and a
+ * wrong body hash, each refused with 401 G.00, and all with one message. A message that
+ * names which check failed would let anyone probe the receiver's partner ids. (None of
+ * these is a usual signing mistake made with the partner's own secret, which a receiver
+ * may name.)
+ */
+function oneMessageCheck(operation: OperationFacts, credentials: Credentials): CertificationCheck {
+  const breaks = authBreaks(operation, freshCallback(operation, credentials)).filter((broken) => broken.code === "G.00" && broken.name !== "body-changed-after-signing");
+  const name = `every G.00 has the same message, whichever check failed (${breaks.map((broken) => broken.what).join("; ")})`;
+  const messageOf = (exchange: Exchange) => (exchange.answer?.json === undefined ? undefined : getAtPointer(exchange.answer.json, operation.errorEnvelope.message));
+  return {
+    category: "signature security",
+    operationId: operation.operationId,
+    name,
+    probe: {
+      check: "ignored_auth",
+      kind: "certify/one-g00-message",
+      subject: operation.operationId,
+      title: name,
+      steps: breaks.map((broken) => ({ side: "operator", operationId: operation.operationId, request: broken.request(operation, freshCallback(operation, credentials), credentials), expect: refusal("G.00") })),
+      async verify(exchanges) {
+        const messages = [...new Set(exchanges.map(messageOf).map((message) => JSON.stringify(message ?? null)))];
+        return messages.length > 1 ? [{ check: "ignored_auth", message: `the G.00 answers carry ${messages.length} different messages (${messages.join(", ")}): answer every G.00 with the same one, so that nobody can probe which partner ids exist` }] : [];
+      },
+    },
+  };
+}
+
+/**
  * The certification checks of one operator operation.
  *
  * @param toleranceSeconds the freshness tolerance the receiver must have (the go-live checklist: 300)
@@ -84,7 +115,7 @@ export function certificationChecks(operation: OperationFacts, credentials: Cred
     category,
     operationId: operation.operationId,
     name,
-    probe: { check: "documented_responses", kind: `certify/${kind}`, subject: operation.operationId, title: name, steps: [{ side: "operator", operationId: operation.operationId, request, expect }] },
+    probe: { check: "documented_responses", kind: kind.startsWith("auth/") ? kind : `certify/${kind}`, subject: operation.operationId, title: name, steps: [{ side: "operator", operationId: operation.operationId, request, expect }] },
   });
   const sign = (body: Parameters<typeof signed>[1], options?: Parameters<typeof signed>[3]) => signed(operation, body, credentials, options);
   const checks: CertificationCheck[] = [
@@ -92,7 +123,7 @@ export function certificationChecks(operation: OperationFacts, credentials: Cred
     one("happy path", "only-required", "a callback with only the required fields is answered 200", sign(minimalCallback(operation, credentials)), success),
   ];
   for (const broken of authBreaks(operation, freshCallback(operation, credentials))) {
-    checks.push(one("signature security", `auth/${broken.what}`, `${broken.what}: 401 ${broken.code}`, broken.request(operation, freshCallback(operation, credentials), credentials), refusal(broken.code)));
+    checks.push(one("signature security", `auth/${broken.name}`, `${broken.what}: 401 ${broken.code}`, broken.request(operation, freshCallback(operation, credentials), credentials), refusal(broken.code)));
   }
   checks.push(
     one("robustness", "unknown-fields", `fields the spec does not (yet) document are ignored: 200`, sign({ ...freshCallback(operation, credentials), ...unknownFields(operation) }), success),
@@ -101,6 +132,7 @@ export function certificationChecks(operation: OperationFacts, credentials: Cred
     one("robustness", "at-min-length", "every string at its minLength: 200", sign(callbackAtLimits(operation, credentials, "min")), success),
     one("robustness", "text-plain", "Content-Type text/plain: 415 V.04", sign(freshCallback(operation, credentials), { contentType: "text/plain" }), refusal("V.04")),
   );
+  checks.push(oneMessageCheck(operation, credentials));
   const nulls = nullsCallback(operation, credentials);
   if (nulls) checks.push(one("robustness", "nulls", `null in the nullable fields: 200`, sign(nulls), success));
   const required = requiredFields(operation).find((name) => name !== "hash");

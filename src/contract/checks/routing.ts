@@ -22,6 +22,7 @@ export function unsupportedMethodProbes(): Probe[] {
       .filter((method) => !documented.includes(method))
       .map((method): Probe => ({
         check: "unsupported_method",
+        kind: "routing/other-method",
         subject: operation.operationId,
         title: `${method} ${operation.path} is 405 G.06 with Allow: ${documented.join(", ")}`,
         steps: [
@@ -72,6 +73,7 @@ export function unknownPathProbes(context: GenerationContext): Probe[] {
       .slice(0, sequencesFor(context.cases))
       .map((path): Probe => ({
         check: "unknown_path",
+        kind: "routing/unknown-path",
         subject: side,
         title: `POST ${path} is 404 G.05`,
         steps: [{ side, request: { path, query: {}, headers: { "Content-Type": "application/json" }, body: "{}" }, expect: { status: 404, code: "G.05" } }],

@@ -76,6 +76,7 @@ const fingerprint = (operation: OperationFacts, body: Body) => JSON.stringify(Ob
 function replayProbes(operation: OperationFacts, context: GenerationContext): Probe[] {
   return acceptedBodies(operation, context, sequencesFor(context.cases), "replay").map((body, index) => ({
     check: "stateful_sequences",
+    kind: "sequence/replay",
     subject: operation.operationId,
     title: `replay #${index + 1}: the same uuid and body, then again with a new timestamp, answer as the first time`,
     steps: [
@@ -96,6 +97,7 @@ function conflictProbes(operation: OperationFacts, context: GenerationContext): 
     return [
       {
         check: "stateful_sequences" as const,
+        kind: "sequence/conflict",
         subject: operation.operationId,
         title: `conflict #${index + 1}: the same uuid with another body is 409 G.03`,
         steps: [step(operation, first, context, { status: "2xx" }), step(operation, other, context, { status: 409, code: "G.03" })],
@@ -133,6 +135,7 @@ function lifecycleProbes(context: GenerationContext): Probe[] {
       const inspector = context.inspector;
       return {
         check: "stateful_sequences",
+        kind: "sequence/lifecycle",
         subject: close.operationId,
         title: `lifecycle #${index + 1}: ENTER, ${close.operationId} closes it${inspector ? " (store inspected)" : ""}; ENTER again, the replayed close answers the same${inspector ? " and closes nothing new (store inspected)" : ""}`,
         steps: [
