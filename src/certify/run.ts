@@ -91,8 +91,8 @@ interface Ran {
 
 /**
  * The usual set-up mistakes, read off the whole run, as hints to show first: every
- * correctly signed callback refused with G.00 (the partner id or secret), every answer a
- * 404 (not the base URL), every fresh callback refused with G.04 (the receiver's clock).
+ * correctly signed callback refused with G.00 (the partner id or secret), or answered 404
+ * (not the base URL), or refused with G.04 (the receiver's clock).
  */
 export function certificationHints(ran: readonly Ran[], url: string, memberId: string, clock: TargetClock): string[] {
   const hints: string[] = [];
@@ -105,10 +105,9 @@ export function certificationHints(ran: readonly Ran[], url: string, memberId: s
   if (happy.length && happy.every((entry, index) => firstAnswers[index]?.status === 401 && codeOf(firstAnswers[index], entry.operation) === "G.04")) {
     hints.push(`Every correctly signed callback was refused with 401 G.04 (request expired): is the receiver's clock in sync (NTP)? ${describeClock(clock)}.`);
   }
-  const answers = ran.flatMap((entry) => entry.exchanges.map((exchange) => exchange.answer)).filter((answer) => answer !== undefined);
-  if (answers.length && answers.every((answer) => answer!.status === 404)) {
+  if (happy.length && firstAnswers.every((answer) => answer?.status === 404)) {
     const paths = [...new Set(ran.map((entry) => entry.operation.path))].join(", ");
-    hints.push(`Every request was answered 404: is ${url} the base URL registered as the callbackUrl? The kit calls ${url}${paths}.`);
+    hints.push(`Every correctly signed callback was answered 404: is ${url} the base URL registered as the callbackUrl? The kit calls ${url}${paths}.`);
   }
   return hints;
 }

@@ -24,6 +24,8 @@ export interface ProxyDefect {
   status?(status: number): number;
   /** The body sent instead of the server's. */
   answer?(status: number, body: string): string;
+  /** The Content-Type sent instead of the server's. */
+  contentType?(status: number, contentType: string | undefined): string;
   /** Sees the server's answer to a request the defect let through (e.g. to remember it). */
   answered?(proxied: ProxiedRequest, status: number, body: string): void;
 }
@@ -60,7 +62,9 @@ export async function startDefectProxy(targetUrl: string, defect: ProxyDefect): 
           const original = Buffer.concat(parts).toString("utf8");
           defect.answered?.(proxied, status, original);
           const text = defect.answer ? defect.answer(status, original) : original;
-          outgoing.writeHead(defect.status?.(status) ?? status, { ...answer.headers, "content-length": String(Buffer.byteLength(text)) }).end(text);
+          const headers = { ...answer.headers, "content-length": String(Buffer.byteLength(text)) };
+          if (defect.contentType) headers["content-type"] = defect.contentType(status, answer.headers["content-type"]);
+          outgoing.writeHead(defect.status?.(status) ?? status, headers).end(text);
         });
       });
       upstream.on("error", (error) => outgoing.writeHead(502, { "content-type": "text/plain" }).end(String(error)));

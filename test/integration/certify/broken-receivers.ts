@@ -9,6 +9,7 @@
  *   wrong-envelope          failures come back as {"errors": {...}} instead of {"error": {...}}
  *   rejects-unknown-fields  a field the schema does not name is refused with 400 V.02
  *   refuses-duplicates      a sessionId seen before is refused with 409 G.03
+ *   success-as-html         success answered with PHP's default Content-Type, text/html
  */
 import { bodyHash, requestSignature, safeEqual } from "../../../src/signing.js";
 import { startDefectProxy, type DefectProxy, type ProxyDefect } from "../../support/defect-proxy.js";
@@ -65,6 +66,7 @@ const defects = {
       if (unknown.length) return { status: 400, body: { error: { code: "V.02", message: `Invalid request: unknown field ${unknown[0]}` } } };
     },
   }),
+  "success-as-html": (): ProxyDefect => ({ contentType: (status, contentType) => (status === 200 ? "text/html; charset=UTF-8" : contentType ?? "") }),
   "refuses-duplicates": (): ProxyDefect => {
     const seen = new Set<string>();
     return {
