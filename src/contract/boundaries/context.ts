@@ -4,10 +4,12 @@
  * the rule inventory (`rules/`) and the tests that prove each probe (a broken
  * implementation it catches) refer to.
  *
- * Receivers (operations `x-implemented-by: operator`) are held to what the go-live
- * checklist asks of them: where the spec leaves a receiver free to refuse a callback
- * that Lucky Monaco never sends (a string over its `maxLength`, a charset other than
- * UTF-8), either answer is right; a callback that is valid must always be accepted.
+ * The contract tester holds receivers (operations `x-implemented-by: operator`) to the
+ * whole spec, as it does providers ("validate the body against the schema"). The
+ * certification kit holds them to what the go-live checklist asks (`lenientReceivers`):
+ * where a receiver may refuse a callback that Lucky Monaco never sends (a string over its
+ * `maxLength`, another charset than UTF-8), accepting it is right too; a callback that is
+ * valid must always be accepted.
  */
 import type { OperationFacts } from "../../codegen/spec.js";
 import { responseExamples } from "../bundle.js";
@@ -24,6 +26,8 @@ export interface BoundaryContext {
   toleranceSeconds: number;
   /** The operations to probe (e.g. only the operator's, for the certification kit). */
   operations: readonly OperationFacts[];
+  /** Let receivers accept a callback that breaks only the schema's value limits (the certification kit: the go-live checklist asks no more). */
+  lenientReceivers?: boolean;
 }
 
 /** True for an operation a receiver implements (the callback). */
@@ -59,9 +63,10 @@ export function acceptedBy(operation: OperationFacts): Expectation {
 }
 
 /**
- * What a receiver may answer to a callback Lucky Monaco never sends but which breaks
- * only the schema's value limits: accept it, or refuse it as the provider must.
+ * The answer to a request Lucky Monaco never sends as a callback, which breaks only the
+ * schema's value limits or names another charset: `expect`, or for a receiver under
+ * `lenientReceivers`, `expect` or acceptance.
  */
-export function strictForProvider(operation: OperationFacts, expect: Expectation): Expectation {
-  return isReceiver(operation) ? { ...expect, orElse: [...(expect.orElse ?? []), { status: 200 }] } : expect;
+export function unlessLenient(context: BoundaryContext, operation: OperationFacts, expect: Expectation): Expectation {
+  return context.lenientReceivers && isReceiver(operation) ? { ...expect, orElse: [...(expect.orElse ?? []), { status: 200 }] } : expect;
 }

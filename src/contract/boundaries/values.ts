@@ -19,8 +19,8 @@
  *              only the required fields; null where nullable
  *   refusals   every value of `x-refused-values` gets its documented code
  *
- * Receivers may accept a value over its limits (Lucky Monaco never sends one); they must
- * accept every valid one (`context.ts`).
+ * Under the certification kit, receivers may accept a value over its limits (Lucky
+ * Monaco never sends one); they must accept every valid one (`context.ts`).
  */
 import { errorCatalog } from "../../../generated/error-catalog.js";
 import { maxRequestBodyBytes } from "../../../generated/operations.js";
@@ -31,12 +31,12 @@ import type { Expectation, Probe } from "../probe.js";
 import { swapAsciiCase } from "../signature-variants.js";
 import { signed, type Body, type SignOptions } from "../signed-requests.js";
 import { bodyProperties, dataStringFields, freeTextField, freshBody, isFreeText, objectSchemaAt, requiredFields, valueAt, withValueAt } from "./bodies.js";
-import { acceptedBy, oneStep, refusedWith, stepOf, strictForProvider, type BoundaryContext } from "./context.js";
+import { acceptedBy, oneStep, refusedWith, stepOf, unlessLenient, type BoundaryContext } from "./context.js";
 
 /** A character of four UTF-8 bytes and two UTF-16 units (U+1F3B0, a slot machine). */
 export const ASTRAL = "🎰";
 
-const invalid = (operation: OperationFacts): Expectation => strictForProvider(operation, refusedWith(400, "V.02"));
+const invalid = (context: BoundaryContext, operation: OperationFacts): Expectation => unlessLenient(context, operation, refusedWith(400, "V.02"));
 
 /** Unknown top-level fields whose keys sort differently by UTF-8 bytes than by letters or UTF-16 units (signing guide, step 1.2; vector `unknown-fields-byte-order`). */
 export const byteOrderFields: Body = { Zulu: "upper case sorts first", alpha: "a", "Ａ": "U+FF21", "😀": "U+1F600" };
@@ -66,10 +66,10 @@ function lengthProbes(operation: OperationFacts, context: BoundaryContext, probe
     }
     if (maxLength !== undefined) {
       const unit = isFreeText(field.schema) ? "a" : String(valueAt(body(), field.pointer) ?? "a").slice(-1) || "a";
-      probes.push(probe("length/one-over-max", `${field.pointer} one character over its maxLength ${maxLength}: 400 V.02`, withValueAt(body(), field.pointer, unit.repeat(maxLength + 1)), {}, invalid(operation)));
+      probes.push(probe("length/one-over-max", `${field.pointer} one character over its maxLength ${maxLength}: 400 V.02`, withValueAt(body(), field.pointer, unit.repeat(maxLength + 1)), {}, invalid(context, operation)));
     }
     if (minLength !== undefined && minLength > 0) {
-      probes.push(probe("length/one-under-min", `${field.pointer} one character under its minLength ${minLength}: 400 V.02`, withValueAt(body(), field.pointer, "a".repeat(minLength - 1)), {}, invalid(operation)));
+      probes.push(probe("length/one-under-min", `${field.pointer} one character under its minLength ${minLength}: 400 V.02`, withValueAt(body(), field.pointer, "a".repeat(minLength - 1)), {}, invalid(context, operation)));
     }
   }
   return probes;
@@ -89,14 +89,14 @@ function caseProbes(operation: OperationFacts, context: BoundaryContext, probe: 
       if (other === value) continue;
       const changed = withValueAt(body, field.pointer, other);
       if (isValidBody(operation, changed)) probes.push(probe("case/pattern-allows-other-case", `${field.pointer} in the other case, which its pattern allows (${JSON.stringify(other)}): accepted`, changed, {}, acceptedBy(operation)));
-      else probes.push(probe("case/pattern-refuses-other-case", `${field.pointer} in the other case, outside its pattern ${field.schema.pattern} (${JSON.stringify(other)}): 400 V.02`, changed, {}, invalid(operation)));
+      else probes.push(probe("case/pattern-refuses-other-case", `${field.pointer} in the other case, outside its pattern ${field.schema.pattern} (${JSON.stringify(other)}): 400 V.02`, changed, {}, invalid(context, operation)));
     }
     if (field.schema.enum) {
       const first = String(field.schema.enum[0]);
       const other = first.toUpperCase() === first ? first.toLowerCase() : first.toUpperCase();
-      if (other !== first && !field.schema.enum.includes(other)) probes.push(probe("case/enum-other-case", `${field.pointer} ${JSON.stringify(other)}, an enum value in another case: 400 V.02`, withValueAt(body, field.pointer, other), {}, invalid(operation)));
+      if (other !== first && !field.schema.enum.includes(other)) probes.push(probe("case/enum-other-case", `${field.pointer} ${JSON.stringify(other)}, an enum value in another case: 400 V.02`, withValueAt(body, field.pointer, other), {}, invalid(context, operation)));
       const numeric = field.schema.enum.find((candidate: unknown) => typeof candidate === "string" && /^-?\d+$/.test(candidate));
-      if (numeric !== undefined) probes.push(probe("values/enum-string-as-number", `${field.pointer} the number ${numeric}, not the string ${JSON.stringify(numeric)}: 400 V.02`, withValueAt(body, field.pointer, Number(numeric)), {}, invalid(operation)));
+      if (numeric !== undefined) probes.push(probe("values/enum-string-as-number", `${field.pointer} the number ${numeric}, not the string ${JSON.stringify(numeric)}: 400 V.02`, withValueAt(body, field.pointer, Number(numeric)), {}, invalid(context, operation)));
     }
   }
   return probes;

@@ -321,7 +321,7 @@ const lengthBugs: OneBug[] = [
   {
     name: "max-length-not-checked",
     bug: "maxLength not checked: long values cut silently",
-    sides: ["provider"],
+    sides: both,
     catches: ["length/one-over-max"],
     defect: (partner) =>
       onBody((proxied, operation, body) => {
@@ -334,7 +334,7 @@ const lengthBugs: OneBug[] = [
   {
     name: "min-length-not-checked",
     bug: "minLength not checked: short values padded",
-    sides: ["provider"],
+    sides: both,
     catches: ["length/one-under-min"],
     defect: (partner) =>
       onBody((proxied, operation, body) => {
@@ -357,8 +357,7 @@ const caseBugs: OneBug[] = [
   {
     name: "patterns-ignore-case",
     bug: "patterns matched case-insensitively (language EN, currency eur accepted)",
-    // A receiver may accept a value outside its pattern: Lucky Monaco never sends one.
-    sides: ["provider"],
+    sides: both,
     catches: ["case/pattern-refuses-other-case"],
     defect: (partner) =>
       onBody((proxied, operation, body) => {
@@ -460,7 +459,7 @@ const mediaBugs: OneBug[] = [
   { name: "charset-refused", bug: "a Content-Type with parameters refused", sides: both, catches: ["media/charset-utf-8", "media/charset-in-upper-case-without-space", "media/charset-quoted"], defect: () => ({ request: (proxied) => (operationOf(proxied) && proxied.contentType?.includes(";") ? refuse(operationOf(proxied), "V.04") : undefined) }) },
   { name: "media-type-case-sensitive", bug: "the media type compared case-sensitively", sides: both, catches: ["media/type-in-upper-case"], defect: () => ({ request: (proxied) => (operationOf(proxied) && proxied.contentType && !proxied.contentType.startsWith("application/json") && proxied.contentType.toLowerCase().startsWith("application/json") ? refuse(operationOf(proxied), "V.04") : undefined) }) },
   { name: "media-type-not-checked", bug: "the Content-Type not checked", sides: both, catches: ["media/form-urlencoded", "media/text-json"], defect: () => ({ request: (proxied) => void (operationOf(proxied) && (proxied.contentType = "application/json")) }) },
-  { name: "charset-ignored", bug: "the charset parameter ignored", sides: ["provider"], catches: ["media/other-charset"], defect: () => ({ request: (proxied) => void (operationOf(proxied) && proxied.contentType && (proxied.contentType = proxied.contentType.split(";")[0]!)) }) },
+  { name: "charset-ignored", bug: "the charset parameter ignored", sides: both, catches: ["media/other-charset"], defect: () => ({ request: (proxied) => void (operationOf(proxied) && proxied.contentType && (proxied.contentType = proxied.contentType.split(";")[0]!)) }) },
   {
     name: "bytes-decoded-leniently",
     bug: "a body that is not UTF-8 decoded with replacement characters (Buffer.toString)",
