@@ -103,7 +103,7 @@ export function certificationHints(ran: readonly Ran[], url: string, memberId: s
     hints.push(`Every correctly signed callback was refused with 401 G.00: does the receiver know MEMB_ID ${memberId} with this secret? Most failures below follow from that.`);
   }
   if (happy.length && happy.every((entry, index) => firstAnswers[index]?.status === 401 && codeOf(firstAnswers[index], entry.operation) === "G.04")) {
-    hints.push(`Every correctly signed callback was refused with 401 G.04 (request expired): is the receiver's clock in sync (NTP)? ${describeClock(clock)}.`);
+    hints.push(`Every correctly signed callback was refused with 401 G.04 (request expired): is the receiver's clock in sync (NTP)? Measured: ${describeClock(clock)}.`);
   }
   if (happy.length && firstAnswers.every((answer) => answer?.status === 404)) {
     const paths = [...new Set(ran.map((entry) => entry.operation.path))].join(", ");

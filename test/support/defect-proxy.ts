@@ -24,6 +24,8 @@ export interface ProxyDefect {
   status?(status: number): number;
   /** The body sent instead of the server's. */
   answer?(status: number, body: string): string;
+  /** Changes the server's answer headers in place (lower-case names); a `date` deleted is not sent at all. */
+  headers?(status: number, headers: Record<string, string | string[] | undefined>): void;
   /** The Content-Type sent instead of the server's. */
   contentType?(status: number, contentType: string | undefined): string;
   /** Sees the server's answer to a request the defect let through (e.g. to remember it). */
@@ -64,6 +66,8 @@ export async function startDefectProxy(targetUrl: string, defect: ProxyDefect): 
           const text = defect.answer ? defect.answer(status, original) : original;
           const headers = { ...answer.headers, "content-length": String(Buffer.byteLength(text)) };
           if (defect.contentType) headers["content-type"] = defect.contentType(status, answer.headers["content-type"]);
+          defect.headers?.(status, headers);
+          if (headers.date === undefined) outgoing.sendDate = false;
           outgoing.writeHead(defect.status?.(status) ?? status, headers).end(text);
         });
       });

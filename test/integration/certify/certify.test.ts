@@ -162,6 +162,18 @@ describe("npm run -s certify", () => {
     expect(lines.join("\n")).not.toContain("! Every correctly signed callback");
   });
 
+  it("says so first when every correctly signed callback gets 401 G.04: the receiver's clock, with its skew", async () => {
+    const late = await startTestReceiver([partner], { now: () => Date.now() - 3_600_000 });
+    try {
+      const result = await runCertification({ url: late.baseUrl, credentials });
+      // Node's Date header is the machine's clock, not the receiver's: the kit reads no skew, and says so.
+      expect(result.report.hints).toHaveLength(1);
+      expect(result.report.hints![0]).toMatch(/^Every correctly signed callback was refused with 401 G\.04 \(request expired\): is the receiver's clock in sync \(NTP\)\? Measured: its clock reads [+-]0\.\d s from the tester's \(from its Date header, ±\d\.\d s\)\.$/);
+    } finally {
+      await late.close();
+    }
+  });
+
   it("refuses --url given as the full endpoint with exit 2, naming the base URL to use", async () => {
     const errors: string[] = [];
     expect(await runCertifyCli(["--url", `${receiver.baseUrl}/callbacks/V4/sessionexpired/`, "--member-id", "x", "--secret", "y"], {}, () => {}, (line) => errors.push(line))).toBe(2);

@@ -43,6 +43,46 @@ describe("the one-bug implementations", () => {
   });
 });
 
+describe("the freshness probes and the target's clock", () => {
+  const freshness = probes.filter((probe) => probe.check === "freshness_tolerance");
+
+  /** Runs the freshness probes of `side` through a proxy whose answers say the time is `dateSkewMs` from now (undefined: no Date header). */
+  async function failedKinds(target: string, side: "provider" | "operator", dateSkewMs: number | undefined): Promise<string[]> {
+    const proxy = await startDefectProxy(target, {
+      headers(_status, headers) {
+        if (dateSkewMs === undefined) delete headers.date;
+        else headers.date = new Date(Date.now() + dateSkewMs).toUTCString();
+      },
+    });
+    try {
+      const path = allOperations.find((operation) => operation.implementedBy === side)!.path;
+      const clock = await estimateClock(proxy.baseUrl, path);
+      expect(clock.source).toBe(dateSkewMs === undefined ? "assumed" : "date-header");
+      const mine = freshness.filter((probe) => sideOf(probe) === side);
+      const results = await mapConcurrently(mine, 8, (probe) => runProbe(probe, { provider: proxy.baseUrl, operator: proxy.baseUrl }, { clocks: { [side]: clock } }));
+      return [...new Set(results.filter((result) => result.findings.length).map((result) => result.probe.kind!))].sort();
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  it("allow for the clock skew of a target whose Date header shows it: a provider 2 minutes ahead, a receiver 90 s behind", async () => {
+    const [ahead, behind] = await Promise.all([startTestServer({ now: () => Date.now() + 120_000 }), startTestReceiver(undefined, { now: () => Date.now() - 90_000 })]);
+    try {
+      expect(await failedKinds(ahead.baseUrl, "provider", 120_000)).toEqual([]);
+      expect(await failedKinds(behind.baseUrl, "operator", -90_000)).toEqual([]);
+      // Aimed at the tester's own clock instead, the edge probes land on the wrong side.
+      expect(await failedKinds(ahead.baseUrl, "provider", 0)).toEqual(["freshness/inside-past", "freshness/outside-future"]);
+    } finally {
+      await Promise.all([ahead.close(), behind.close()]);
+    }
+  });
+
+  it("take a target without a Date header to agree with the tester's clock", async () => {
+    expect(await failedKinds(server.baseUrl, "provider", undefined)).toEqual([]);
+  });
+});
+
 const cases = oneBugImplementations.flatMap((implementation) => implementation.sides.map((side) => [`${implementation.name} (${side})`, implementation, side] as const));
 
 describe("each boundary probe catches its bug", () => {
