@@ -15,7 +15,8 @@
  *   fields     a field named like a documented one in another case (`gameId` for
  *              `gameid`): 400 V.02 where `additionalProperties` is false, accepted by a
  *              receiver, which must ignore fields it does not know, including keys that
- *              sort differently by bytes than by letters (the body `hash` sorts by bytes);
+ *              sort differently by bytes than by letters (the body `hash` sorts by bytes),
+ *              and of every scalar kind (an empty string, booleans, numbers);
  *              only the required fields; null where nullable
  *   refusals   every value of `x-refused-values` gets its documented code
  *
@@ -37,6 +38,13 @@ import { acceptedBy, oneStep, refusedWith, stepOf, unlessLenient, type BoundaryC
 export const ASTRAL = "🎰";
 
 const invalid = (context: BoundaryContext, operation: OperationFacts): Expectation => unlessLenient(context, operation, refusedWith(400, "V.02"));
+
+/**
+ * Unknown top-level fields of every scalar kind the canonical string writes its own way
+ * (signing guide, step 1.1 and 1.3): an empty string (kept, `key=`), `true` and `false`
+ * (not PHP's `1` and empty string), an integer and a fraction in their JSON form.
+ */
+export const scalarFields: Body = { emptyNote: "", flagOn: true, flagOff: false, count: 1800, ratio: 0.5 };
 
 /** Unknown top-level fields whose keys sort differently by UTF-8 bytes than by letters or UTF-16 units (signing guide, step 1.2; vector `unknown-fields-byte-order`). */
 export const byteOrderFields: Body = { Zulu: "upper case sorts first", alpha: "a", "Ａ": "U+FF21", "😀": "U+1F600" };
@@ -116,6 +124,7 @@ function fieldProbes(operation: OperationFacts, context: BoundaryContext, probe:
   const probes = [
     probe("fields/documented-name-in-another-case", `an unknown field ${misspelt}, named like ${name} in another case: ${verdict}`, { ...fresh(), [misspelt]: String(valueAt(fresh(), `/${name}`) ?? "x") }, {}, unknownExpect),
     probe("fields/keys-in-byte-order", `unknown fields whose keys sort differently by bytes (${Object.keys(byteOrderFields).join(", ")}): ${verdict}`, { ...fresh(), ...byteOrderFields }, {}, unknownExpect),
+    probe("fields/scalars-in-canonical-string", `unknown fields with an empty string, true, false, 1800 and 0.5 (each written its own way in the body hash): ${verdict}`, { ...fresh(), ...scalarFields }, {}, unknownExpect),
   ];
   const required = new Set([...requiredFields(operation), "timestamp"]);
   const minimal = Object.fromEntries(Object.entries(fresh()).filter(([key]) => required.has(key)));

@@ -26,8 +26,23 @@ export interface SpecSentence {
 }
 
 /** What makes a sentence normative (besides a status or a catalog code). */
-export const NORMATIVE =
-  /\b(must|never|always|only|refus\w*|reject\w*|ignor\w*|accept\w*|requir\w*|at most|at least|exactly|more than|longer than|larger than|further than|same|timing-safe|case-(?:in)?sensitive|lower case|upper case|before|after|first|tolerance|limit\w*|retr(?:y|ies|ied)|dedupe\w*|duplicate|idempoten\w*|repeat\w*|replay\w*|answer\w*|is not|are not|cannot|no longer)\b/i;
+export const NORMATIVE = new RegExp(
+  [
+    // obligation, permission, refusal
+    "must", "should", "never", "always", "only", "cannot", "may", "refus\\w*", "reject\\w*", "ignor\\w*", "accept\\w*", "requir\\w*", "optional", "allow\\w*",
+    // the imperatives of the signing steps and the checklist
+    "take", "leave out", "keep", "writ\\w*", "append", "put", "serialis\\w*", "send", "sent", "sends", "compute", "check\\w*", "compare\\w*", "use", "uses", "answer\\w*",
+    // quantities, order, identity
+    "at most", "at least", "exactly", "more than", "longer than", "larger than", "further than", "same", "first", "before", "after", "default", "tolerance", "limit\\w*", "bytes", "seconds", "integer", "hex",
+    "lower(?:-| )?case", "upper(?:-| )?case", "case-(?:in)?sensitive", "timing-safe",
+    // signatures, answers, state
+    "signed", "covers?", "carr(?:y|ies)", "envelope", "lists", "closed", "nothing was done", "has no", "is not", "are not", "no longer",
+    "retr(?:y|ies|ied)", "dedupe\\w*", "duplicate", "idempoten\\w*", "repeat\\w*", "replay\\w*",
+  ]
+    .map((word) => `\\b${word}\\b`)
+    .join("|"),
+  "i",
+);
 
 /** A status or a catalog code. */
 const CODED = /\b[GV]\.\d\d\b|\b[1-5]\d\d\b/;

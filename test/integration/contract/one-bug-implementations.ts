@@ -436,6 +436,19 @@ const fieldBugs: OneBug[] = [
       }),
   },
   {
+    name: "canonical-string-php-style",
+    bug: "the canonical string written with PHP's string conversion: true as 1, false and empty strings left out",
+    sides: both,
+    catches: ["fields/scalars-in-canonical-string"],
+    defect: (partner) =>
+      onBody((proxied, operation, body) => {
+        if (!operation.bodyHash || !hashRight(proxied, partner)) return;
+        const { hash, ...fields } = body;
+        const php = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== "" && value !== false).map(([key, value]) => [key, value === true ? 1 : value]));
+        if (rightBodyHash(php, partner) !== rightBodyHash(fields, partner) && hash === rightBodyHash(fields, partner)) return refuse(operation, "G.00");
+      }),
+  },
+  {
     name: "optional-fields-required",
     bug: "every documented field required",
     sides: both,
