@@ -23,10 +23,17 @@ import { acceptedBy, oneStep, refusedWith, type BoundaryContext } from "./contex
  */
 export const FRESHNESS_MARGIN_SECONDS = 2;
 
+/**
+ * An answer slower than this may have been judged on a clock read that long after the
+ * request was built, milliseconds: the edge probe is then sent again (`Probe.retryWhenSlowerThanMs`).
+ * With the clock known to half a second, a delay up to 1.5 s keeps each probe on its side.
+ */
+export const SLOW_EDGE_ANSWER_MS = 1000;
+
 /** One edge probe: `offset` seconds from the target's clock (negative: in the past), and whether it must be accepted. */
 function edgeProbe(operation: OperationFacts, context: BoundaryContext, kind: string, offset: number, inside: boolean): Probe {
   const where = `${Math.abs(offset)} s ${offset < 0 ? "behind" : "ahead of"} the target's clock`;
-  return oneStep("freshness_tolerance", `freshness/${kind}`, operation, `a correctly signed timestamp ${where}, ${inside ? "inside" : "outside"} the ${context.toleranceSeconds} s tolerance: ${inside ? "accepted" : "401 G.04"}`, {
+  const probe = oneStep("freshness_tolerance", `freshness/${kind}`, operation, `a correctly signed timestamp ${where}, ${inside ? "inside" : "outside"} the ${context.toleranceSeconds} s tolerance: ${inside ? "accepted" : "401 G.04"}`, {
     side: operation.implementedBy,
     operationId: operation.operationId,
     build: (clock: TargetClock) => ({
@@ -35,6 +42,7 @@ function edgeProbe(operation: OperationFacts, context: BoundaryContext, kind: st
     }),
     expect: inside ? acceptedBy(operation) : refusedWith(401, "G.04"),
   });
+  return { ...probe, retryWhenSlowerThanMs: SLOW_EDGE_ANSWER_MS };
 }
 
 /** The freshness probes of every operation whose body carries `timestamp`. */

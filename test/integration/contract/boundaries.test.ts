@@ -3,6 +3,7 @@
 // the probes of the kinds it names, and every kind of probe the builders make is named by
 // some implementation, so that no probe is vacuous. Against the unbroken server and
 // receiver the same probes pass (generated.test.ts runs every check).
+import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { boundaryProbes } from "../../../src/contract/boundaries/index.js";
 import { allOperations } from "../../../src/contract/bundle.js";
@@ -75,6 +76,31 @@ describe("the freshness probes and the target's clock", () => {
       expect(await failedKinds(ahead.baseUrl, "provider", 0)).toEqual(["freshness/inside-past", "freshness/outside-future"]);
     } finally {
       await Promise.all([ahead.close(), behind.close()]);
+    }
+  });
+
+  it("send an edge probe again when its answer was slow (the target may have read its clock late), but not a quick wrong answer", async () => {
+    let answered = 0;
+    const slowOnce = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        answered += 1;
+        const [status, body] = answered === 1 ? [401, { errors: { code: "G.04", message: "Request expired" } }] : [200, { url: "https://games.luckymonaco.example/index.html?token=q8Zs1mC4v0pXyJ2kLr7uT9wEaB3nD6fH5gK1oP0iU2w" }];
+        setTimeout(() => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body)), answered === 1 ? 1100 : 0);
+      });
+    });
+    await new Promise<void>((resolve) => slowOnce.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(slowOnce.address() as { port: number }).port}`;
+    try {
+      const inside = freshness.find((probe) => probe.kind === "freshness/inside-past" && probe.subject === "enterGameSession")!;
+      const result = await runProbe(inside, { provider: url, operator: url });
+      expect([result.findings, result.attempts, answered]).toEqual([[], 2, 2]);
+      answered = 1; // every answer now quick and wrong
+      const outside = freshness.find((probe) => probe.kind === "freshness/outside-past" && probe.subject === "enterGameSession")!;
+      const wrong = await runProbe(outside, { provider: url, operator: url });
+      expect([wrong.findings.length > 0, wrong.attempts, answered]).toEqual([true, undefined, 2]);
+    } finally {
+      await new Promise<void>((resolve) => slowOnce.close(() => resolve()));
     }
   });
 
