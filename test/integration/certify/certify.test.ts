@@ -23,10 +23,13 @@ const credentials = { memberId: partner.memberId, secret: partner.secret, kyrenT
 
 let receiver: TestReceiver;
 let reportDir: string;
+/** One certification of the project's receiver, which several tests read. */
+let certified: Awaited<ReturnType<typeof runCertification>>;
 
 beforeAll(async () => {
   receiver = await startTestReceiver([partner]);
   reportDir = mkdtempSync(join(tmpdir(), "certify-"));
+  certified = await runCertification({ url: `${receiver.baseUrl}/`, credentials });
 });
 
 afterAll(async () => {
@@ -41,7 +44,7 @@ async function failedCategories(url: string): Promise<string[]> {
 
 describe("certification of the project's receiver", () => {
   it("passes every category, and every category has checks", async () => {
-    const result = await runCertification({ url: `${receiver.baseUrl}/`, credentials });
+    const result = certified;
     expect(result.report.cases.filter((entry) => entry.outcome === "failed").map((entry) => `${entry.suite}: ${entry.name}: ${entry.message}\n${entry.details}`)).toEqual([]);
     expect(result.failed).toBe(false);
     expect([...new Set(result.report.cases.map((entry) => entry.suite))]).toEqual([...categories]);
@@ -76,7 +79,7 @@ describe("certification of broken receivers", () => {
   });
 
   it("sends each check its own callbacks: no sessionId or callbackId is shared by two checks", async () => {
-    const result = await runCertification({ url: receiver.baseUrl, credentials });
+    const result = certified;
     const owner = new Map<string, string>();
     const shared: string[] = [];
     for (const entry of result.report.cases.filter((candidate) => candidate.suite !== "envelope")) {
@@ -197,7 +200,7 @@ describe("npm run -s certify", () => {
   });
 
   it("writes no long line in its reproductions: the padding of a 16 KiB body is a printf expression", async () => {
-    const result = await runCertification({ url: receiver.baseUrl, credentials });
+    const result = certified;
     const details = result.report.cases.map((entry) => entry.details ?? "").join("\n");
     expect(details).toContain(`BODY='{"providerId":`);
     expect(details).toMatch(/"\$\(printf -- ' %\.0s' \{1\.\.\d{4,5}\}\)"/);
