@@ -384,7 +384,7 @@ export interface components {
              */
             providerId: string;
             /**
-             * @description The expired game session's id on the Lucky Monaco side: 32 lowercase hex characters.
+             * @description The expired game session's id on the Lucky Monaco side: 32 lowercase hex characters. Treat it as an opaque string: compare and store it whole, never derive anything from its characters.
              * @example 6fd2d6f3bb8f4c5a9fadf15d81206af2
              */
             sessionId: string;

@@ -193,7 +193,19 @@ export function verifySignedRequest(
   if (!safeEqual(requestSignature(rawBody, secret), HASH)) {
     return { ok: false, kind: "unauthenticated", reason: "HASH does not match the request body" };
   }
-  if (!withBodyHash) return { ok: true };
+  return withBodyHash ? verifyBodyHash(rawBody, secret) : { ok: true };
+}
+
+/**
+ * The second step of `verifySignedRequest`, for a caller that has already matched `HASH`:
+ * the body `hash` over the parsed top-level fields, with a timing-safe comparison.
+ *
+ * @param rawBody the body bytes exactly as received
+ * @param secret the secret whose `HASH` matched
+ * @returns ok, or unauthenticated (no or a wrong `hash`), malformed-body (not UTF-8, not a
+ *   JSON object) or unsignable-body (a value that has no canonical form)
+ */
+export function verifyBodyHash(rawBody: Uint8Array, secret: string): VerificationResult {
   let text: string;
   try {
     text = (strictUtf8 ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })).decode(rawBody);
@@ -220,4 +232,25 @@ export function verifySignedRequest(
   return safeEqual(expected, received)
     ? { ok: true }
     : { ok: false, kind: "unauthenticated", reason: "the body hash does not match the body" };
+}
+
+/**
+ * Most secrets (or Kyren tokens) a partner may have at once: the new and the old one
+ * while a secret is rotated (signing guide, "Rotating a secret").
+ */
+export const MAX_SECRETS = 2;
+
+/** A secret, or during a rotation the secrets accepted, newest first (at most `MAX_SECRETS`). */
+export type Secrets = string | readonly string[];
+
+/** `secrets` as a list, newest first. */
+export function secretList(secrets: Secrets): readonly string[] {
+  return typeof secrets === "string" ? [secrets] : secrets;
+}
+
+/** The secret that signs what this side sends (callbacks): the newest. */
+export function signingSecret(secrets: Secrets): string {
+  const newest = secretList(secrets)[0];
+  if (newest === undefined) throw new Error("a partner needs at least one secret");
+  return newest;
 }

@@ -1,13 +1,16 @@
 /**
  * `npm run postman`: writes `dist/postman/session-api.postman_collection.json`, a Postman
- * collection (v2.1) of every operation, generated from the bundle `generated/openapi.json`
- * (issue 12, item 5). openapi-to-postmanv2 converts the bundle (folders by tag, requests,
- * descriptions, saved example responses); this module then:
+ * collection (v2.1) of every operation, generated from the bundle `generated/openapi.json`,
+ * and `session-api.postman_environment.json` beside it, an environment with the same
+ * variables. The docs build writes both into the docs site too (its Downloads page).
+ * openapi-to-postmanv2 converts the bundle (folders by tag, requests, descriptions, saved
+ * example responses); this module then:
  *
- * - sets the collection variables `baseUrl` (http://127.0.0.1:3000, the sandbox of
- *   `npm start`), `operatorUrl` (http://127.0.0.1:3100, the example receiver of
- *   `npm run operator`, for the callback), `memberId` (`demo`), `secret`
- *   (`sandbox-secret`) and `kyrenToken` (`sandbox-token`);
+ * - sets the collection variables `baseUrl` (the deployment's sandbox, `deployment.ts`:
+ *   `PUBLIC_SANDBOX_URL`, or locally http://127.0.0.1:3000, the sandbox of `npm start`),
+ *   `operatorUrl` (the receiver of the callback: locally http://127.0.0.1:3100, the
+ *   example receiver of `npm run operator`; a placeholder in a public build), `memberId`
+ *   (`demo`), `secret` (`sandbox-secret`) and `kyrenToken` (`sandbox-token`);
  * - gives each request the spec's request example as its body, with `{{$guid}}` as `uuid`
  *   (a fresh idempotency key per send) and, for operations that carry their credentials
  *   in the body (not signed with `MEMB_ID` + `HASH`: Kyren), `{{memberId}}` and
@@ -16,7 +19,8 @@
  *   bytes sent, and each request's tests (`postman-scripts.ts`);
  * - drops the converter's empty folders (the guide pages) and its auth and host variables.
  *
- * Usage: `tsx src/codegen/postman.ts [--out FILE]`. The converter's own log (it warns that
+ * Usage: `tsx src/codegen/postman.ts [--out FILE]` (the environment goes beside FILE);
+ * `PUBLIC_SANDBOX_URL` and the other variables of `deployment.ts` apply. The converter's own log (it warns that
  * it cannot merge the `allOf` over `oneOf` of the result schemas, which only affects the
  * example bodies it fakes) is shown only when the conversion fails.
  */
@@ -25,21 +29,50 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { convertV2 } from "openapi-to-postmanv2";
 import { loadBundledSpec, repoRoot, type OpenApiDocument } from "../spec-document.js";
+import { deploymentFromEnv, localDeployment, specForDeployment, type Deployment } from "./deployment.js";
+import { POSTMAN_COLLECTION_FILE, POSTMAN_ENVIRONMENT_FILE } from "./downloads.js";
 import { preRequestScript, testScript } from "./postman-scripts.js";
 import { requestFacts, type RequestFacts } from "./request-facts.js";
 import { resolveRef } from "./spec.js";
 
-/** Where `npm run postman` writes the collection. */
-export const collectionFile = join(repoRoot, "dist/postman/session-api.postman_collection.json");
+/** Where `npm run postman` writes the collection; the environment goes beside it. */
+export const collectionFile = join(repoRoot, "dist/postman", POSTMAN_COLLECTION_FILE);
 
-/** The collection variables and their defaults (the sandbox). */
-export const collectionVariables = [
-  { key: "baseUrl", value: "http://127.0.0.1:3000", description: "Base URL of the Lucky Monaco API: the sandbox of `npm start` by default; yours is given at onboarding." },
-  { key: "operatorUrl", value: "http://127.0.0.1:3100", description: "Base URL of the operator's receiver of the session expired callback: the example receiver of `npm run operator` by default." },
-  { key: "memberId", value: "demo", description: "Your partner id: MEMB_ID of signed calls, secureLogin of Kyren calls. Sandbox: demo." },
-  { key: "secret", value: "sandbox-secret", description: "Your partner secret, which keys HASH and the body hash; it is never sent. Sandbox: sandbox-secret." },
-  { key: "kyrenToken", value: "sandbox-token", description: "Your Kyren token, sent as token in Kyren calls. Sandbox: sandbox-token." },
-];
+/** A variable of the collection and the environment. */
+export interface PostmanVariable {
+  key: string;
+  value: string;
+  description: string;
+  /** Shown masked in Postman's environment editor. */
+  secret?: boolean;
+}
+
+/**
+ * The collection variables and their defaults: the sandbox partner, and the deployment's
+ * sandbox and receiver URLs.
+ */
+export function collectionVariables(deployment: Deployment = localDeployment): PostmanVariable[] {
+  return [
+    { key: "baseUrl", value: deployment.sandboxUrl, description: "Base URL of the Lucky Monaco API: the sandbox by default; your production URL is given at onboarding." },
+    { key: "operatorUrl", value: deployment.operatorUrl, description: "Base URL of your receiver of the session expired callback, the one you registered with Lucky Monaco." },
+    { key: "memberId", value: "demo", description: "Your partner id: MEMB_ID of signed calls, secureLogin of Kyren calls. Sandbox: demo." },
+    { key: "secret", value: "sandbox-secret", description: "Your partner secret, which keys HASH and the body hash; it is never sent. Sandbox: sandbox-secret.", secret: true },
+    { key: "kyrenToken", value: "sandbox-token", description: "Your Kyren token, sent as token in Kyren calls. Sandbox: sandbox-token.", secret: true },
+  ];
+}
+
+/**
+ * A Postman environment (the format Postman exports) with the collection's variables:
+ * what a partner imports next to the collection, or passes to newman with `-e`.
+ */
+export function buildPostmanEnvironment(deployment: Deployment = localDeployment): Record<string, unknown> {
+  return {
+    id: "6a1f3c0e-5b7d-4e2a-9c8f-1d2e3f4a5b6c",
+    name: deployment.public ? "Lucky Monaco sandbox" : "Lucky Monaco local sandbox",
+    values: collectionVariables(deployment).map((variable) => ({ key: variable.key, value: variable.value, type: variable.secret ? "secret" : "default", enabled: true })),
+    _postman_variable_scope: "environment",
+  };
+}
 
 /** The body fields that carry credentials in operations not signed with `MEMB_ID` + `HASH` (Kyren), and the variable each takes. */
 const bodyCredentials: Record<string, string> = { secureLogin: "{{memberId}}", token: "{{kyrenToken}}" };
@@ -130,11 +163,12 @@ function completeRequest(spec: OpenApiDocument, item: Item, operation: RequestFa
 /**
  * Builds the collection from a bundle.
  *
- * @param spec the bundle (`generated/openapi.json`)
+ * @param spec the bundle (`generated/openapi.json`), or the docs' copy of it for a deployment (`specForDeployment`)
+ * @param deployment where `baseUrl` and `operatorUrl` point by default
  * @returns the Postman collection (v2.1) as a JSON value
  * @throws Error when the conversion fails, or a converted request matches no operation of the spec
  */
-export async function buildPostmanCollection(spec: OpenApiDocument): Promise<Record<string, unknown>> {
+export async function buildPostmanCollection(spec: OpenApiDocument, deployment: Deployment = localDeployment): Promise<Record<string, unknown>> {
   const operations = requestFacts(spec);
   const collection = await convert(spec);
   const folders = collection.item.filter((folder) => (folder.item ?? []).length > 0);
@@ -144,23 +178,26 @@ export async function buildPostmanCollection(spec: OpenApiDocument): Promise<Rec
     if (!operation) throw new Error(`the converted request "${item.name}" (${item.request.method} ${path}) matches no operation of the spec`);
     completeRequest(spec, item, operation);
   }
-  const note = `Generated by \`npm run postman\` from the Lucky Monaco session API description. The collection's pre-request script signs every request (body \`hash\`, \`MEMB_ID\` and \`HASH\` over the exact bytes sent) with the variables \`memberId\` and \`secret\`; Kyren calls take \`memberId\` and \`kyrenToken\`. The defaults are the sandbox's; \`baseUrl\` and \`operatorUrl\` say where the calls go.\n\n`;
+  const note = `Generated from the Lucky Monaco session API description. The collection's pre-request script signs every request (body \`hash\`, \`MEMB_ID\` and \`HASH\` over the exact bytes sent) with the variables \`memberId\` and \`secret\`; Kyren calls take \`memberId\` and \`kyrenToken\`. The defaults are the sandbox's; \`baseUrl\` and \`operatorUrl\` say where the calls go.\n\n`;
   const info = collection.info as { description?: { content?: string } };
   return {
     info: { ...collection.info, description: { content: note + (info.description?.content ?? ""), type: "text/markdown" } },
     item: folders,
     auth: { type: "noauth" },
     event: [{ listen: "prerequest", script: { type: "text/javascript", exec: (await preRequestScript(operations)).split("\n") } }],
-    variable: collectionVariables.map((variable) => ({ ...variable, type: "string" })),
+    variable: collectionVariables(deployment).map(({ secret: _secret, ...variable }) => ({ ...variable, type: "string" })),
   };
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { out: { type: "string", default: collectionFile } } });
-  const collection = await buildPostmanCollection(loadBundledSpec());
+  const deployment = deploymentFromEnv();
+  const collection = await buildPostmanCollection(specForDeployment(loadBundledSpec(), deployment), deployment);
+  const environmentFile = join(dirname(values.out!), POSTMAN_ENVIRONMENT_FILE);
   mkdirSync(dirname(values.out!), { recursive: true });
   writeFileSync(values.out!, `${JSON.stringify(collection, null, 2)}\n`);
-  console.log(`Postman collection written: ${values.out}`);
+  writeFileSync(environmentFile, `${JSON.stringify(buildPostmanEnvironment(deployment), null, 2)}\n`);
+  console.log(`Postman collection written: ${values.out}\nPostman environment written: ${environmentFile}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

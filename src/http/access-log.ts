@@ -14,8 +14,11 @@ export function pathOf(url: string | undefined): string {
 
 /**
  * Fastify's request log lines, rewritten: one line per request when it completes
- * (failures at info, 5xx at error, successes at debug), with the method, the path without
- * the query, the status and the time; no "incoming request" line. Every other line
+ * (successes at debug, failures at info, 5xx at warn), with the method, the path without
+ * the query, the status and the time; no "incoming request" line. A 5xx is not an error
+ * line here: its cause is logged at error level once per kind and minute where it happens
+ * (error-log-throttle.ts), so an outage that fails every request writes one access line
+ * each and a handful of error lines, not an error line per request. Every other line
  * Fastify's own controller writes with the request object (and so the full URL) is
  * written here with the path only.
  */
@@ -23,7 +26,7 @@ export class AccessLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const level = error || reply.statusCode >= 500 ? "error" : reply.statusCode >= 400 ? "info" : "debug";
+    const level = error || reply.statusCode >= 500 ? "warn" : reply.statusCode >= 400 ? "info" : "debug";
     request.log[level]({ method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request completed");
   }
 

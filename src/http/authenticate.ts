@@ -12,7 +12,9 @@
  * same message, so that partner ids cannot be probed (issue "Replay-proof signing").
  */
 import { randomBytes } from "node:crypto";
-import { safeEqual, verifySignedRequest } from "../signing.js";
+import { MAX_SECRETS, requestSignature, safeEqual, secretList, verifyBodyHash, type Secrets, type VerificationResult } from "../signing.js";
+
+export { MAX_SECRETS, secretList, signingSecret, type Secrets } from "../signing.js";
 import { diagnoseSignature, type DiagnosisScope, type SignatureDiagnosis } from "./signature-diagnosis.js";
 
 /**
@@ -96,20 +98,32 @@ export function parseObject(rawBody: Uint8Array): { ok: true; value: object } | 
 /** Finds a partner by its id (`MEMB_ID`, or Kyren's `secureLogin`); undefined when unknown. */
 export type PartnerLookup<Partner> = (memberId: string) => Partner | undefined;
 
-/** What signed-request authentication needs to know of a partner: its secret. */
+/** What signed-request authentication needs to know of a partner: its secret or secrets. */
 export interface SigningCredentials {
-  /** The partner secret that keys `HASH` and the body `hash`. */
-  secret: string;
+  /**
+   * The partner secret that keys `HASH` and the body `hash`; while it is rotated, both, the
+   * newest first: a request signed with either is accepted.
+   */
+  secret: Secrets;
   /** Whether this partner must send `timestamp`; when absent, the options decide. */
   requireTimestamp?: boolean | undefined;
 }
 
-/** What Kyren authentication needs to know of a partner: its Kyren token, if Kyren is on. */
+/** What Kyren authentication needs to know of a partner: its Kyren token(s), if Kyren is on. */
 export interface KyrenCredentials {
-  /** The partner's Kyren token; Kyren calls are refused when undefined. */
-  kyrenToken?: string | undefined;
+  /** The partner's Kyren token, or while it is rotated both, newest first; Kyren calls are refused when undefined. */
+  kyrenToken?: Secrets | undefined;
   /** Whether this partner must send `timestamp`; when absent, the options decide. */
   requireTimestamp?: boolean | undefined;
+}
+
+/**
+ * `secrets` padded with decoys to exactly `MAX_SECRETS`: every request is checked against
+ * that many, so the time to refuse one tells nothing about how many secrets a partner has,
+ * or whether it exists.
+ */
+function paddedSecrets(secrets: readonly string[]): string[] {
+  return [...secrets.slice(0, MAX_SECRETS), ...DECOY_SECRETS].slice(0, MAX_SECRETS);
 }
 
 /** The parts of a signed request that authentication reads. */
@@ -170,33 +184,56 @@ export function authenticateSignedRequest<Partner extends SigningCredentials>(
   const signed = request as SignedRequestParts & { MEMB_ID: string | undefined; HASH: string | undefined };
   if (!signed.MEMB_ID) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID is missing" };
   const partner = findPartner(signed.MEMB_ID);
-  if (partner === undefined) {
-    // The work of a wrong signature, against a secret nobody holds, and its result dropped:
-    // an unknown MEMB_ID then takes as long to refuse as a known one with a wrong HASH,
-    // so the answer's timing does not tell which partner ids exist either.
-    checkSignature(signed, DECOY_SECRET, options);
-    return { ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" };
-  }
-  const verified = checkSignature(signed, partner.secret, options);
+  // An unknown MEMB_ID goes through the same work against secrets nobody holds, and its
+  // result is dropped: it takes as long to refuse as a known one with a wrong HASH, so the
+  // answer's timing does not tell which partner ids exist either.
+  const secrets = partner === undefined ? [] : secretList(partner.secret);
+  const candidates = paddedSecrets(secrets);
+  const matched = candidates.map((secret) => signed.HASH !== undefined && safeEqual(requestSignature(request.rawBody, secret), signed.HASH));
+  const verified = checkSignature(signed, candidates, matched.indexOf(true), options);
+  if (partner === undefined) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" };
   if (!verified.ok) return verified;
   const body = parseObject(request.rawBody);
   if (!body.ok) return body;
   return checkFreshness(body.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: signed.MEMB_ID, partner };
 }
 
-/** A random secret for the requests of unknown partners (see `authenticateSignedRequest`); never a partner's. */
-const DECOY_SECRET = randomBytes(32).toString("hex");
+/** Random secrets for what no partner holds (see `paddedSecrets`); never a partner's. */
+const DECOY_SECRETS = Array.from({ length: MAX_SECRETS }, () => randomBytes(32).toString("hex"));
 
 /**
- * `HASH` and the body `hash` against `secret`, with the diagnosis of a wrong signature.
+ * The verdict on a signature once `HASH` was compared with each candidate: the body
+ * `hash` under the secret whose `HASH` matched (`matchedIndex`), or the failure of `HASH`.
+ * A wrong signature gets its diagnosis: against the secret that matched, or, when none
+ * did, against each candidate until one names the mistake (the caller may still sign with
+ * the older secret of a rotation).
  *
  * @returns ok, or the failure (with its `diagnosis` when the options allow one)
  */
-function checkSignature(request: SignedRequestParts & { HASH: string | undefined }, secret: string, options: SignedRequestOptions): { ok: true } | Extract<Authentication<never>, { ok: false }> {
-  const verified = verifySignedRequest(request.rawBody, request.HASH, secret, request.withBodyHash);
+function checkSignature(
+  request: SignedRequestParts & { HASH: string | undefined },
+  candidates: readonly string[],
+  matchedIndex: number,
+  options: SignedRequestOptions,
+): { ok: true } | Extract<Authentication<never>, { ok: false }> {
+  let verified: VerificationResult;
+  if (!request.HASH) verified = { ok: false, kind: "unauthenticated", reason: "HASH is missing" };
+  else if (matchedIndex < 0) verified = { ok: false, kind: "unauthenticated", reason: "HASH does not match the request body" };
+  else verified = request.withBodyHash ? verifyBodyHash(request.rawBody, candidates[matchedIndex]!) : { ok: true };
   if (verified.ok) return verified;
   const scope = options.diagnose ?? "with-secret";
-  const diagnosis = verified.kind === "unauthenticated" && request.HASH && scope ? diagnoseSignature({ ...request, HASH: request.HASH, secret }, scope) : undefined;
+  if (verified.kind !== "unauthenticated" || !request.HASH || !scope) return verified;
+  let diagnosis: SignatureDiagnosis | undefined;
+  // With no match, every candidate is diagnosed, decoys included, unless a real secret
+  // names the mistake: the time taken does not tell a known partner from an unknown one.
+  for (const secret of matchedIndex < 0 ? candidates : [candidates[matchedIndex]!]) {
+    const found = diagnoseSignature({ ...request, HASH: request.HASH, secret }, scope);
+    diagnosis ??= found;
+    if (found?.hint) {
+      diagnosis = found;
+      break;
+    }
+  }
   return diagnosis ? { ...verified, diagnosis } : verified;
 }
 
@@ -219,7 +256,11 @@ export function authenticateKyrenRequest<Partner extends KyrenCredentials>(body:
     return { ok: false, kind: "unauthenticated", reason: "secureLogin and token are required strings" };
   }
   const partner = findPartner(secureLogin);
-  if (partner?.kyrenToken === undefined || !safeEqual(partner.kyrenToken, token)) {
+  // Every token is compared, decoys filling in, so the time taken tells nothing of the partner.
+  const tokens = paddedSecrets(partner?.kyrenToken === undefined ? [] : secretList(partner.kyrenToken));
+  const matches = tokens.map((candidate) => safeEqual(candidate, token));
+  const known = partner?.kyrenToken === undefined ? 0 : Math.min(MAX_SECRETS, secretList(partner.kyrenToken).length);
+  if (partner === undefined || !matches.slice(0, known).includes(true)) {
     return { ok: false, kind: "unauthenticated", reason: "secureLogin and token do not match a partner" };
   }
   return checkFreshness(body, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: secureLogin, partner };

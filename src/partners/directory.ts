@@ -6,14 +6,20 @@
  * sandbox partner (sandbox.ts).
  */
 
+import type { Secrets } from "../signing.js";
+
 /** One partner and its credentials. */
 export interface Partner {
   /** The partner id: `MEMB_ID` of signed calls and `secureLogin` of Kyren calls. */
   memberId: string;
-  /** Shared secret that keys `HASH` and the body `hash`. Never logged. */
-  secret: string;
-  /** Token of Kyren CloseSession; Kyren calls are refused when undefined. */
-  kyrenToken: string | undefined;
+  /**
+   * Shared secret that keys `HASH` and the body `hash`; while it is rotated, the new and
+   * the old one, newest first: requests signed with either are accepted, and callbacks
+   * are signed with the newest. Never logged.
+   */
+  secret: Secrets;
+  /** Token of Kyren CloseSession (both, newest first, while it is rotated); Kyren calls are refused when undefined. */
+  kyrenToken: Secrets | undefined;
   /** Base URL of the partner's callback server; `/V4/sessionexpired` is appended. */
   callbackUrl: string | undefined;
   /** Whether session expired callbacks are switched on (off by default, per the spec). */
@@ -45,4 +51,27 @@ export function partnerDirectory(partners: readonly Partner[]): PartnerDirectory
     byId.set(partner.memberId, partner);
   }
   return { get: (memberId) => byId.get(memberId), all: () => partners };
+}
+
+/** A directory whose partners can be replaced while the server runs. */
+export interface ReloadablePartnerDirectory extends PartnerDirectory {
+  /**
+   * Puts `partners` in place of the current ones, at once for every later lookup (a request
+   * already authenticated keeps the partner it found).
+   *
+   * @throws Error when two partners share a member id (the current ones stay)
+   */
+  replace(partners: readonly Partner[]): void;
+}
+
+/** A directory over `partners` that `replace` can swap (SIGHUP re-reads PARTNERS_FILE). */
+export function reloadablePartnerDirectory(partners: readonly Partner[]): ReloadablePartnerDirectory {
+  let current = partnerDirectory(partners);
+  return {
+    get: (memberId) => current.get(memberId),
+    all: () => current.all(),
+    replace(next) {
+      current = partnerDirectory(next);
+    },
+  };
 }

@@ -7,7 +7,9 @@
  * partners:
  *   - memberId: casino-one            # MEMB_ID, and Kyren secureLogin
  *     secret: "…at least 16 chars…"   # keys HASH and the body hash
+ *     # secrets: ["…new…", "…old…"]  # instead of secret, while it is rotated: either is accepted, the first signs callbacks
  *     kyrenToken: "…at least 16 chars…"  # optional: Kyren CloseSession is refused without it
+ *     # kyrenTokens: ["…new…", "…old…"]  # instead of kyrenToken, while it is rotated
  *     callbackUrl: https://casino-one.example/lm   # base URL; /V4/sessionexpired is appended
  *     sessionExpiredCallback: true     # default false (the spec: off unless asked for)
  *     requireTimestamp: true           # default false: refuse requests without timestamp (401 G.04)
@@ -16,6 +18,7 @@
 import { readFileSync } from "node:fs";
 import { parse, type YAMLError } from "yaml";
 import { createAjv } from "../ajv.js";
+import { MAX_SECRETS } from "../signing.js";
 import type { Partner } from "./directory.js";
 
 const schema = {
@@ -28,18 +31,23 @@ const schema = {
       minItems: 1,
       items: {
         type: "object",
-        required: ["memberId", "secret"],
+        required: ["memberId"],
         additionalProperties: false,
         properties: {
           memberId: { type: "string", pattern: "^[A-Za-z0-9_.-]{1,64}$" },
           secret: { type: "string", minLength: 16 },
+          secrets: { type: "array", minItems: 1, maxItems: MAX_SECRETS, uniqueItems: true, items: { type: "string", minLength: 16 } },
           kyrenToken: { type: "string", minLength: 16 },
+          kyrenTokens: { type: "array", minItems: 1, maxItems: MAX_SECRETS, uniqueItems: true, items: { type: "string", minLength: 16 } },
           callbackUrl: { type: "string", format: "uri", pattern: "^https?://" },
           sessionExpiredCallback: { type: "boolean", default: false },
           requireTimestamp: { type: "boolean", default: false },
         },
         if: { properties: { sessionExpiredCallback: { const: true } }, required: ["sessionExpiredCallback"] },
         then: { required: ["callbackUrl"] },
+        // Exactly one of secret and secrets; at most one of kyrenToken and kyrenTokens.
+        oneOf: [{ required: ["secret"] }, { required: ["secrets"] }],
+        not: { required: ["kyrenToken", "kyrenTokens"] },
       },
     },
   },
@@ -78,8 +86,10 @@ export function loadPartnersFile(path: string): Partner[] {
   }
   if (!validate(document)) {
     const problems = validate.errors!
-      .filter((error) => error.keyword !== "if")
+      .filter((error) => error.keyword !== "if" && !(error.keyword === "required" && error.schemaPath.includes("oneOf")))
       .map((error) => {
+        if (error.keyword === "oneOf") return `${fieldName(error.instancePath)} needs exactly one of secret and secrets`;
+        if (error.keyword === "not") return `${fieldName(error.instancePath)} takes kyrenToken or kyrenTokens, not both`;
         const missing = error.keyword === "required" ? (error.params as { missingProperty: string }).missingProperty : undefined;
         const extra = error.keyword === "additionalProperties" ? (error.params as { additionalProperty: string }).additionalProperty : undefined;
         if (missing) return `${fieldName(error.instancePath, missing)} is required`;
@@ -88,7 +98,8 @@ export function loadPartnersFile(path: string): Partner[] {
       });
     throw new Error(`PARTNERS_FILE ${path}: ${problems.join("; ")}`);
   }
-  const partners = (document as { partners: Array<Omit<Partner, "kyrenToken" | "callbackUrl"> & Partial<Partner>> }).partners;
+  type Entry = Omit<Partner, "secret" | "kyrenToken" | "callbackUrl"> & Partial<Partner> & { secrets?: string[]; kyrenTokens?: string[] };
+  const partners = (document as { partners: Entry[] }).partners;
   const seen = new Set<string>();
   for (const [index, partner] of partners.entries()) {
     if (seen.has(partner.memberId)) throw new Error(`PARTNERS_FILE ${path}: partners[${index}].memberId ${partner.memberId} is used twice`);
@@ -96,8 +107,8 @@ export function loadPartnersFile(path: string): Partner[] {
   }
   return partners.map((partner) => ({
     memberId: partner.memberId,
-    secret: partner.secret,
-    kyrenToken: partner.kyrenToken,
+    secret: partner.secrets ?? partner.secret!,
+    kyrenToken: partner.kyrenTokens ?? partner.kyrenToken,
     callbackUrl: partner.callbackUrl,
     sessionExpiredCallback: partner.sessionExpiredCallback ?? false,
     requireTimestamp: partner.requireTimestamp ?? false,

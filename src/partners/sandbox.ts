@@ -6,7 +6,7 @@ import type { Partner } from "./directory.js";
  * least), so a partners file cannot reuse them by accident. It does not require
  * `timestamp`, so the seeds' examples keep working.
  */
-export const sandboxPartner: Partner = {
+export const sandboxPartner: Partner & { secret: string; kyrenToken: string } = {
   memberId: "demo",
   secret: "sandbox-secret",
   kyrenToken: "sandbox-token",

@@ -2,8 +2,8 @@
  * The reference server as a Fastify instance: the provider's operations from the spec
  * (through the contract plugin and the generated stubs), plus the offline docs site at
  * /docs/ (built by `npm run docs` into `dist/docs/`), the bundle it serves at
- * /openapi.json and /openapi.yaml, /health (with the callback outbox's counts) and the
- * Prometheus metrics at /metrics. What comes before routing (framing,
+ * /openapi.json and /openapi.yaml, the health endpoints (health.ts) and the Prometheus
+ * metrics at /metrics. What comes before routing (framing,
  * header size, timeouts, unknown paths and methods) is answered in the contract by
  * `src/http/transport-answers.ts`, and nothing secret is logged (`src/http/access-log.ts`).
  */
@@ -21,8 +21,8 @@ import type { SessionStore } from "../store/session-store.js";
 import { providerHandlers } from "./handlers/index.js";
 import type { ProviderContext } from "./handlers/context.js";
 import type { LaunchTokens } from "./launch-tokens.js";
-import { PROBE_DEADLINE_MS, withDeadline } from "./deadline.js";
-import { ErrorLogThrottle } from "../http/error-log-throttle.js";
+import { registerHealth } from "./health.js";
+import { Readiness } from "./readiness.js";
 
 /** What the server is built from. */
 export interface ServerDependencies {
@@ -47,6 +47,8 @@ export interface ServerDependencies {
   signatureToleranceSeconds?: number;
   /** Prometheus registry served at `/metrics` (delivery/metrics.ts); no `/metrics` without it. */
   metrics?: Registry;
+  /** Whether the instance should get traffic (health.ts); default: ready while nothing says otherwise. */
+  readiness?: Readiness;
   /**
    * Longest time to receive a whole request, milliseconds (default 10000). A client that
    * sends less than it announced is then answered 408 `G.07` and disconnected, instead
@@ -83,27 +85,7 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
   app.get("/", (_request, reply) => reply.redirect("/docs/"));
   app.get("/favicon.ico", (_request, reply) => reply.type("image/svg+xml").sendFile("favicon.svg"));
 
-  // Liveness plus the outbox of the session expired callback (issue 9): 503 when the database
-  // does not answer within PROBE_DEADLINE_MS (a probe must not wait out a hung database).
-  const healthErrors = new ErrorLogThrottle();
-  app.get("/health", async (_request, reply) => {
-    try {
-      const stats = await withDeadline(
-        dependencies.store.ping().then(() => dependencies.store.callbackStats()),
-        PROBE_DEADLINE_MS,
-        "the database",
-      );
-      const sum = (counts: ReadonlyMap<string, number>) => [...counts.values()].reduce((total, count) => total + count, 0);
-      const oldest = stats.oldestPendingCreatedAt;
-      return {
-        status: "ok",
-        callbacks: { pending: sum(stats.pendingByPartner), failed: sum(stats.failedByPartner), oldestPendingAgeSeconds: oldest === undefined ? 0 : Math.max(0, Math.floor((now() - oldest) / 1000)) },
-      };
-    } catch (error) {
-      healthErrors.error(app.log, {}, error, "health check failed");
-      return reply.code(503).send({ status: "unavailable" });
-    }
-  });
+  registerHealth(app, { store: dependencies.store, readiness: dependencies.readiness ?? new Readiness(now), now });
 
   const registry = dependencies.metrics;
   if (registry) app.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));

@@ -15,7 +15,7 @@
  * | LAUNCH_TOKEN_SECRET_FILE | ./data/launch-token.secret | without LAUNCH_TOKEN_SECRET: a file holding the secret, created with a random one if missing |
  * | PROVIDER_ID | luckymonaco | `providerId` sent in session expired callbacks |
  * | SESSION_IDLE_TIMEOUT_SECONDS | 1800 | a session with no activity for this long expires |
- * | EXPIRY_SWEEP_SECONDS | 30 | how often the expiry loop looks for idle sessions (delivery runs on its own) |
+ * | EXPIRY_SWEEP_SECONDS | 30 | how often the background jobs run: expiry of idle sessions, then the retention of keys, callbacks and sessions, each in short batches until done (delivery runs on its own) |
  * | CALLBACK_RETRY_SCHEDULE | 5,30,120,600,1800,3600,10800,21600,43200,43200 | pauses between attempts of a session expired callback, seconds (±20 % jitter); given up after the last (src/server/delivery/retry-policy.ts) |
  * | CALLBACK_TIMEOUT_MS | 5000 | hard deadline of one attempt (connect, send, answer) |
  * | CALLBACK_CONCURRENCY | 64 | most attempts at once per instance |
@@ -23,11 +23,14 @@
  * | CALLBACK_BREAKER_THRESHOLD | 5 | consecutive failed attempts that open a partner's circuit breaker |
  * | CALLBACK_BREAKER_COOLDOWN_SECONDS | 5 | how long an open breaker waits before one probe (src/server/delivery/circuit-breaker.ts) |
  * | CALLBACK_RETENTION_DAYS | 30 | a delivered callback is deleted this long after its delivery (0: kept forever); pending and failed ones are never deleted |
+ * | SESSION_RETENTION_DAYS | 90 | a closed or expired session is deleted this long after it ended, once no callback of it is left in the outbox (0: kept forever); active sessions are never deleted |
  * | CALLBACK_LEASE_MARGIN_SECONDS | 10 | a claimed callback's lease is CALLBACK_TIMEOUT_MS plus this: how soon another instance takes over the callbacks of one that died |
  * | METRICS_PORT | (unset) | serve `/metrics` on its own listener at this port (0 picks a free one); unset: on the API port in the sandbox, not at all with a partners file (its labels name partner ids) |
  * | METRICS_HOST | 127.0.0.1 | interface of that listener: keep it on the internal network |
  * | SIGNATURE_TOLERANCE_SECONDS | 300 | largest distance of a request's `timestamp` from the server's clock (401 `G.04` beyond) |
  * | LOG_LEVEL | info | pino level |
+ * | SHUTDOWN_DRAIN_SECONDS | 5 | on SIGTERM, how long the server keeps serving while `/health/ready` says 503, so that a load balancer stops routing to it first (Ctrl-C skips it) |
+ * | SHUTDOWN_TIMEOUT_SECONDS | 25 | the longest a stop may take, drain included; then the process exits with status 1 |
  *
  * `DATABASE_URL` picks the store (src/store/open-store.ts):
  * - SQLite, the zero-configuration default: a file path (relative to the working
@@ -79,6 +82,8 @@ export interface ServerConfig {
   callbackLeaseMarginSeconds: number;
   /** How long a delivered callback is kept, days (0: forever). */
   callbackRetentionDays: number;
+  /** How long an ended session is kept, days (0: forever). */
+  sessionRetentionDays: number;
   /** The port of the internal `/metrics` listener, or undefined (see the table). */
   metricsPort: number | undefined;
   /** Its interface. */
@@ -86,6 +91,8 @@ export interface ServerConfig {
   /** Freshness tolerance of `timestamp`, seconds (spec: `Timestamp`, catalog `G.04`). */
   signatureToleranceSeconds: number;
   logLevel: string;
+  shutdownDrainSeconds: number;
+  shutdownTimeoutSeconds: number;
 }
 
 const schema = {
@@ -112,10 +119,13 @@ const schema = {
     CALLBACK_BREAKER_COOLDOWN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 5 },
     CALLBACK_LEASE_MARGIN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 10 },
     CALLBACK_RETENTION_DAYS: { type: "number", minimum: 0, maximum: 3650, default: 30 },
+    SESSION_RETENTION_DAYS: { type: "number", minimum: 0, maximum: 36500, default: 90 },
     METRICS_PORT: { type: "integer", minimum: 0, maximum: 65535 },
     METRICS_HOST: { type: "string", minLength: 1, default: "127.0.0.1" },
     SIGNATURE_TOLERANCE_SECONDS: { type: "integer", minimum: 1, maximum: 86400, default: DEFAULT_TOLERANCE_SECONDS },
     LOG_LEVEL: { type: "string", enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], default: "info" },
+    SHUTDOWN_DRAIN_SECONDS: { type: "number", minimum: 0, maximum: 600, default: 5 },
+    SHUTDOWN_TIMEOUT_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 25 },
   },
 } as const;
 
@@ -139,6 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     callbackRetrySchedule = parseRetrySchedule(values.CALLBACK_RETRY_SCHEDULE as string);
   } catch (error) {
     throw new Error(`invalid configuration: ${(error as Error).message}`);
+  }
+  if ((values.SHUTDOWN_DRAIN_SECONDS as number) >= (values.SHUTDOWN_TIMEOUT_SECONDS as number)) {
+    throw new Error(`invalid configuration: SHUTDOWN_DRAIN_SECONDS (${values.SHUTDOWN_DRAIN_SECONDS}) must be < SHUTDOWN_TIMEOUT_SECONDS (${values.SHUTDOWN_TIMEOUT_SECONDS})`);
   }
   if ((values.CALLBACK_PARTNER_CONCURRENCY as number) > (values.CALLBACK_CONCURRENCY as number)) {
     throw new Error(`invalid configuration: CALLBACK_PARTNER_CONCURRENCY (${values.CALLBACK_PARTNER_CONCURRENCY}) must be <= CALLBACK_CONCURRENCY (${values.CALLBACK_CONCURRENCY})`);
@@ -164,9 +177,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     callbackBreakerCooldownSeconds: values.CALLBACK_BREAKER_COOLDOWN_SECONDS as number,
     callbackLeaseMarginSeconds: values.CALLBACK_LEASE_MARGIN_SECONDS as number,
     callbackRetentionDays: values.CALLBACK_RETENTION_DAYS as number,
+    sessionRetentionDays: values.SESSION_RETENTION_DAYS as number,
     metricsPort: values.METRICS_PORT as number | undefined,
     metricsHost: values.METRICS_HOST as string,
     signatureToleranceSeconds: values.SIGNATURE_TOLERANCE_SECONDS as number,
     logLevel: values.LOG_LEVEL as string,
+    shutdownDrainSeconds: values.SHUTDOWN_DRAIN_SECONDS as number,
+    shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT_SECONDS as number,
   };
 }

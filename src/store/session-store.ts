@@ -174,8 +174,47 @@ export interface CallbackStats {
   oldestPendingCreatedAt: number | undefined;
 }
 
+/**
+ * Where the retention of ended sessions stopped: sessions are visited in (ended time, id)
+ * order, and the next batch starts after this one. Opaque to callers.
+ */
+export interface EndedSessionsCursor {
+  endedAt: number;
+  id: string;
+}
+
+/** What one batch of `forgetEndedSessions` did. */
+export interface EndedSessionsBatch {
+  /** Sessions deleted. */
+  deleted: number;
+  /** Ended sessions looked at (deleted, or kept because a callback of theirs is still in the outbox). */
+  visited: number;
+  /** Where the next batch starts; undefined when none was visited (none is left before the cutoff). */
+  cursor: EndedSessionsCursor | undefined;
+}
+
+/**
+ * How big a batch of background work should be on this store: the background jobs aim at
+ * `targetMs` per batch and adapt the row count between `minRows` and `maxRows`
+ * (src/server/background/batch-size.ts).
+ */
+export interface BatchBudget {
+  /** Aim of one batch's duration, milliseconds. */
+  targetMs: number;
+  /** Rows of the first batch. */
+  initialRows: number;
+  minRows: number;
+  maxRows: number;
+}
+
 /** The storage operations of the reference server. */
 export interface SessionStore {
+  /**
+   * The size of a batch of background work on this store. On SQLite a batch runs on the
+   * event loop, so it is short (every request waits for it); on PostgreSQL it runs in the
+   * database, far from the statement timeout.
+   */
+  readonly batchBudget: BatchBudget;
   /**
    * Creates the tables or brings them up to date (`npm run migrate`; the server also runs
    * it on start). Safe to call on every start, and from several instances at once.
@@ -190,10 +229,12 @@ export interface SessionStore {
   /** Kyren CloseSession, and V4 close session with a `uuid`: the same, at most once per key (a replay closes nothing new). */
   closeSessionsOnce(key: IdempotencyKey, filter: CloseFilter, at: number): Promise<Idempotent<undefined>>;
   /**
-   * Ends the active sessions idle since before `idleBefore` and, for those whose partner
-   * is in `callbackPartners`, queues a session expired callback due at `at`.
+   * Ends at most `limit` of the active sessions idle since before `idleBefore`, longest
+   * idle first, and, for those whose partner is in `callbackPartners`, queues a session
+   * expired callback due at `at`, in the same transaction. Call it again until it returns
+   * fewer than `limit`: then none is left.
    */
-  expireIdleSessions(idleBefore: number, at: number, callbackPartners: ReadonlySet<string>): Promise<ExpiredSession[]>;
+  expireIdleSessions(idleBefore: number, at: number, callbackPartners: ReadonlySet<string>, limit: number): Promise<ExpiredSession[]>;
   /**
    * Claims due callbacks as `claim` allows (per partner, oldest first), leasing them until
    * `claim.at + claim.leaseMs`. Concurrent callers, also on other instances, never get the
@@ -221,7 +262,12 @@ export interface SessionStore {
    * @returns the session ids of the callbacks re-queued (a session without a callback is left out)
    */
   redeliverCallbacks(target: RedeliveryTarget, at: number): Promise<string[]>;
-  /** Pending and failed counts and the oldest pending callback (`/health`, `/metrics`). */
+  /**
+   * Pending and failed counts and the oldest pending callback (`/health`, `/metrics`), at
+   * the same cost whatever the size of the outbox: the counts are kept in the write path
+   * (table `callback_counts`, maintained by triggers) and the oldest is the first entry of
+   * an index.
+   */
   callbackStats(): Promise<CallbackStats>;
   /**
    * Deletes at most `limit` callbacks delivered before `before` (epoch ms), oldest first.
@@ -230,14 +276,38 @@ export interface SessionStore {
    * @returns how many were deleted (fewer than `limit`: none older is left)
    */
   forgetDeliveredCallbacks(before: number, limit: number): Promise<number>;
-  /** Forgets idempotency keys created before `before` (they are kept at least 24 hours). */
-  forgetIdempotencyKeys(before: number): Promise<number>;
+  /**
+   * Forgets at most `limit` idempotency keys created before `before`, oldest first (they
+   * are kept at least 24 hours; the caller passes 48).
+   *
+   * @returns how many were deleted (fewer than `limit`: none older is left)
+   */
+  forgetIdempotencyKeys(before: number, limit: number): Promise<number>;
+  /**
+   * Session retention (`SESSION_RETENTION_DAYS`): visits at most `limit` closed or expired
+   * sessions that ended before `before`, in (ended time, id) order after `after`, and
+   * deletes those of them that no callback refers to any more. Active sessions are never
+   * deleted; a session whose callback is still in the outbox (pending, a dead letter, or
+   * delivered and within its own retention) is kept and visited again by a later pass.
+   */
+  forgetEndedSessions(before: number, limit: number, after: EndedSessionsCursor | undefined): Promise<EndedSessionsBatch>;
+  /**
+   * Keeps the query planner's statistics current (SQLite: `ANALYZE`, bounded by
+   * `analysis_limit`; PostgreSQL: nothing, autovacuum analyzes). Cheap; run it hourly.
+   */
+  optimize(): Promise<void>;
   /** One session by id, or undefined. */
   getSession(id: string): Promise<StoredSession | undefined>;
   /** The session a launch token opens (looked up by the token's SHA-256), or undefined. */
   findSessionByTokenHash(tokenHash: string): Promise<StoredSession | undefined>;
   /** Cheap liveness query for the health check. */
   ping(): Promise<void>;
+  /**
+   * Writes the heartbeat row (one row, `at` epoch milliseconds): the smallest write, made
+   * every few seconds so that readiness knows whether the store can write
+   * (src/server/readiness.ts).
+   */
+  heartbeat(at: number): Promise<void>;
   /** Lets the writes already queued finish, then releases the connections. */
   close(): Promise<void>;
 }

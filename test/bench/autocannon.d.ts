@@ -26,6 +26,8 @@ declare module "autocannon" {
     url: string;
     connections?: number;
     duration?: number;
+    /** Requests per second across all connections (a fixed rate instead of as fast as possible). */
+    overallRate?: number;
     pipelining?: number;
     timeout?: number;
     method?: string;

@@ -9,6 +9,8 @@ export interface LoadShape {
   connections: number;
   /** Seconds. */
   duration: number;
+  /** Requests per second in all; as fast as the server answers when absent. */
+  rate?: number;
 }
 
 /** A request to send: the path with its query, and the exact body bytes. */
@@ -37,6 +39,7 @@ export async function runLoad(baseUrl: string, shape: LoadShape, next: () => Bui
     url: baseUrl,
     connections: shape.connections,
     duration: shape.duration,
+    ...(shape.rate === undefined ? {} : { overallRate: shape.rate }),
     method: "POST",
     headers: { "content-type": "application/json" },
     requests: [

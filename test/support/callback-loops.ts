@@ -1,20 +1,21 @@
 /**
- * The expiry loop and the callback delivery loop of the reference server, in-process, for
- * tests: `sweepAndDeliver()` runs one sweep and then delivers every callback due (waiting
- * for their attempts), so a test can use a fake clock. Always `stop()` them.
+ * The background jobs (expiry, retention) and the callback delivery loop of the reference
+ * server, in-process, for tests: `sweepAndDeliver()` runs every job to its end and then
+ * delivers every callback due (waiting for their attempts), so a test can use a fake
+ * clock. Always `stop()` them.
  */
 import type { FastifyBaseLogger } from "fastify";
 import { partnerDirectory, type Partner } from "../../src/partners/directory.js";
 import { startCallbackDelivery, type CallbackDelivery, type CallbackDeliveryOptions } from "../../src/server/delivery/dispatcher.js";
-import { startExpiry, type Expiry } from "../../src/server/expiry.js";
-import type { ExpiredSession, SessionStore } from "../../src/store/session-store.js";
+import { startBackgroundJobs, type BackgroundJobs, type BackgroundRun } from "../../src/server/background/jobs.js";
+import type { SessionStore } from "../../src/store/session-store.js";
 
 /** Both loops. */
 export interface CallbackLoops {
-  expiry: Expiry;
+  expiry: BackgroundJobs;
   delivery: CallbackDelivery;
-  /** One expiry sweep, then every due callback delivered (or retried, or given up). */
-  sweepAndDeliver(): Promise<ExpiredSession[]>;
+  /** One run of every background job, then every due callback delivered (or retried, or given up). */
+  sweepAndDeliver(): Promise<BackgroundRun>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +51,7 @@ export function startCallbackLoops(options: CallbackLoopOptions): CallbackLoops 
     log,
     now,
   });
-  const expiry = startExpiry({ store, partners: directory, log, idleTimeoutMs, sweepIntervalMs: 3_600_000, now });
+  const expiry = startBackgroundJobs({ store, partners: directory, log, idleTimeoutMs, sweepIntervalMs: 3_600_000, now });
   return {
     expiry,
     delivery: loops,

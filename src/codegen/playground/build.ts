@@ -9,9 +9,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, type OpenApiDocument } from "../../spec-document.js";
+import { localDeployment, type Deployment } from "../deployment.js";
 import { requestFacts } from "../request-facts.js";
 import { bundleForSandbox } from "../sandbox-bundle.js";
-import type { PlaygroundOperation } from "./sign.js";
+import type { PlaygroundDefaults, PlaygroundOperation } from "./sign.js";
 
 /** The page template. */
 export const playgroundTemplate = join(repoRoot, "openapi/docs/site/playground.html");
@@ -36,16 +37,20 @@ const inlineScriptSafe = (text: string) => text.replace(/<(\/script|!--)/gi, "\\
 /**
  * Renders the page.
  *
- * @param spec the bundle (`generated/openapi.json`)
+ * @param spec the bundle (`generated/openapi.json`), or the docs' copy of it for a deployment
+ * @param deployment the base URLs the page offers: its sandbox (unless the page is served
+ *   over http(s) from a local build: then the origin that serves it) and the receiver
  * @returns the HTML of `playground.html`
  * @throws Error when the template lacks a placeholder, the bundle lacks a request example, or the script does not bundle
  */
-export async function renderPlayground(spec: OpenApiDocument): Promise<string> {
+export async function renderPlayground(spec: OpenApiDocument, deployment: Deployment = localDeployment): Promise<string> {
   const template = readFileSync(playgroundTemplate, "utf8");
   const script = await bundleForSandbox({ file: "src/codegen/playground/page.ts" }, "signingPlayground");
   const values: Record<string, string> = {
     title: (spec as unknown as { info: { title: string } }).info.title.replace(/[<>&"]/g, (character) => `&#${character.charCodeAt(0)};`),
     operations: inlineScriptSafe(JSON.stringify(playgroundOperations(spec))),
+    defaults: inlineScriptSafe(JSON.stringify({ provider: deployment.sandboxUrl, operator: deployment.operatorUrl, fixed: deployment.public } satisfies PlaygroundDefaults)),
+    sandboxUrl: deployment.sandboxUrl.replace(/[<>&"]/g, (character) => `&#${character.charCodeAt(0)};`),
     script: inlineScriptSafe(script),
   };
   for (const name of Object.keys(values)) if (!template.includes(`{{${name}}}`)) throw new Error(`${playgroundTemplate} has no {{${name}}} placeholder`);

@@ -6,15 +6,26 @@
  * computation runs `#results` has `data-ready="false"`, then `"true"` (the browser test
  * waits on it).
  */
-import { parseBody, PlaygroundError, signInBrowser, type PlaygroundInput, type PlaygroundOperation } from "./sign.js";
-
-/** Base URL offered for each side: the sandbox of `npm start`, or the example receiver of `npm run operator`. */
-const defaultBaseUrl: Record<string, string> = { provider: "http://127.0.0.1:3000", operator: "http://127.0.0.1:3100" };
+import { parseBody, PlaygroundError, signInBrowser, type PlaygroundDefaults, type PlaygroundInput, type PlaygroundOperation } from "./sign.js";
 
 const element = <T extends HTMLElement>(id: string): T => {
   const found = document.getElementById(id);
   if (!found) throw new Error(`the playground page has no #${id}`);
   return found as T;
+};
+
+const defaults = JSON.parse(element("defaults").textContent ?? "{}") as PlaygroundDefaults;
+
+/**
+ * Base URL offered for each side. Lucky Monaco's: a public build's sandbox as built (its
+ * docs may be served from another host than the API); otherwise the origin that serves
+ * this page over http(s), since the reference server and the local sandbox serve the docs
+ * beside the API, on whatever port they run; opened from disk, the build's default. The
+ * callback's: the build's (the partner's own receiver).
+ */
+const defaultBaseUrl: Record<string, string> = {
+  provider: !defaults.fixed && /^https?:$/.test(location.protocol) ? location.origin : defaults.provider,
+  operator: defaults.operator,
 };
 
 const operations = JSON.parse(element("operations").textContent ?? "[]") as PlaygroundOperation[];

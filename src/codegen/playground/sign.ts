@@ -26,6 +26,16 @@ export interface PlaygroundOperation {
   example: JsonObject;
 }
 
+/** The base URLs the page offers, embedded at build time from the deployment (`deployment.ts`). */
+export interface PlaygroundDefaults {
+  /** The sandbox: `PUBLIC_SANDBOX_URL`, or locally http://127.0.0.1:3000. */
+  provider: string;
+  /** The partner's receiver of the callback. */
+  operator: string;
+  /** True for a public build: `provider` is the deployment's sandbox whichever origin serves the page. */
+  fixed: boolean;
+}
+
 /** What the reader typed. */
 export interface PlaygroundInput {
   operation: PlaygroundOperation;
@@ -83,10 +93,10 @@ function md5Hex(text: string): string {
  * `HASH`: lowercase hex HMAC-SHA256 of the body bytes keyed with the secret (signing
  * guide, step 3), by WebCrypto.
  *
- * @throws PlaygroundError when the page has no WebCrypto (an http: page not on localhost) or the secret is empty
+ * @throws PlaygroundError when the page has no WebCrypto (a page served over plain http from another machine) or the secret is empty
  */
 export async function hmacSha256Hex(secret: string, rawBody: string): Promise<string> {
-  if (!globalThis.crypto?.subtle) throw new PlaygroundError("this browser offers no WebCrypto here: open the playground from disk, from localhost or over https");
+  if (!globalThis.crypto?.subtle) throw new PlaygroundError("this browser offers no WebCrypto on a page served over plain http: open the playground over https, or from disk");
   if (secret === "") throw new PlaygroundError("enter the partner secret");
   const encoder = new TextEncoder();
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);

@@ -21,6 +21,7 @@
 import { Agent, request } from "undici";
 import { operationsById } from "../../../generated/operations.js";
 import type { Partner } from "../../partners/directory.js";
+import { signingSecret } from "../../http/authenticate.js";
 import { signRequest } from "../../signing.js";
 import type { PendingCallback } from "../../store/session-store.js";
 import { parseRetryAfter, stopsRetrying } from "./retry-policy.js";
@@ -122,7 +123,8 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
   const timeoutText = `timeout: no answer within ${options.timeoutMs} ms`;
 
   async function send(partner: Partner & { callbackUrl: string }, callback: PendingCallback): Promise<SendResult> {
-    const signed = signRequest(callbackFields(options.providerId, callback, options.now()), partner.secret, true);
+    // Signed with the newest secret: during a rotation the receiver accepts both.
+    const signed = signRequest(callbackFields(options.providerId, callback, options.now()), signingSecret(partner.secret), true);
     const url = `${partner.callbackUrl.replace(/\/+$/, "")}${callbackPath}?MEMB_ID=${encodeURIComponent(partner.memberId)}&HASH=${signed.HASH}`;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new Error(timeoutText)), options.timeoutMs);

@@ -13,7 +13,8 @@ import { refusedValueIn } from "./refused-values.js";
 export const enterGameSession: EnterGameSessionHandler<ProviderContext> = async ({ body }, context) => {
   const refused = refusedValueIn("enterGameSession", body);
   if (refused) return failure("enterGameSession", refused.code, refused.detail);
-  const sessionId = newSessionId();
+  const createdAt = context.now();
+  const sessionId = newSessionId(createdAt);
   const launch = context.launchTokens.issue(sessionId);
   const outcome = await context.store.openSession(idempotencyKey(context, "enterGameSession", body), {
     id: sessionId,
@@ -27,7 +28,7 @@ export const enterGameSession: EnterGameSessionHandler<ProviderContext> = async 
     partnerSessionId: body.player.session.id,
     playerIp: body.player.session.ip,
     tokenHash: launch.tokenHash,
-    createdAt: context.now(),
+    createdAt,
   });
   if (outcome.outcome === "conflict") return failure("enterGameSession", "G.03", `uuid ${body.uuid} was already used with a different body`);
   const url = outcome.outcome === "created" ? launch.url : context.launchTokens.issue(outcome.value.sessionId).url;

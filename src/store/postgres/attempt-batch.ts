@@ -14,8 +14,8 @@ import { isRowError } from "./errors.js";
 /** Most attempts in one statement; more in one turn make several statements. */
 const MAX_BATCH = 1000;
 
-/** Records each attempt whose lease matches; it returns the (session, lease) of each one recorded. */
-const BATCH_SQL = `
+/** Records each attempt whose lease matches; it returns the (session, lease) of each one recorded (exported for the plan test). */
+export const BATCH_SQL = `
   UPDATE callbacks c SET state = u.state, attempts = c.attempts + 1, next_attempt_at = coalesce(u.next_attempt_at, c.next_attempt_at),
                          last_error = u.last_error, last_status = u.last_status, delivered_at = coalesce(u.delivered_at, c.delivered_at),
                          updated_at = u.at, leased_until = NULL, lease = NULL

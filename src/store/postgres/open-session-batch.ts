@@ -27,7 +27,8 @@ const COLUMNS = [
   ["partner_session_id", "text"], ["player_ip", "text"], ["token_hash", "text"],
 ] as const;
 
-const BATCH_SQL = `
+/** ENTERs of one turn in one statement: the keys first, then the sessions whose key was new (exported for the plan test). */
+export const BATCH_SQL = `
   WITH input AS (
     SELECT * FROM unnest(${COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(", ")}) AS t(${COLUMNS.map(([name]) => name).join(", ")})
   ), key AS (

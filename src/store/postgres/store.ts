@@ -38,6 +38,8 @@ import type {
   CallbackFilter,
   CallbackStats,
   CloseFilter,
+  EndedSessionsBatch,
+  EndedSessionsCursor,
   ExpiredSession,
   Idempotent,
   IdempotencyKey,
@@ -102,12 +104,12 @@ const CLOSE_MATCH = "partner_id = $1 AND player_id = $2 AND ($3::text IS NULL OR
 /** Clears history on the ended matching sessions and closes the active ones, if `key` holds a row ($4 clearHistory, $5 at). */
 const CLOSE_CTES = `
   cleared AS (UPDATE sessions SET history_cleared = true
-              WHERE $4 AND ${CLOSE_MATCH} AND status <> 'active' AND EXISTS (SELECT FROM key)),
+              WHERE $4 AND ${CLOSE_MATCH} AND status <> 'active' AND NOT history_cleared AND EXISTS (SELECT FROM key)),
   closed AS (UPDATE sessions SET status = 'closed', ended_at = $5, last_activity_at = $5, history_cleared = history_cleared OR $4
              WHERE ${CLOSE_MATCH} AND status = 'active' AND EXISTS (SELECT FROM key) RETURNING 1)`;
 
-/** Statements by name: each is prepared once per connection. */
-const SQL = {
+/** Statements by name: each is prepared once per connection (exported for the plan test). */
+export const SQL = {
   openSession: `
     WITH key AS (
       INSERT INTO idempotency_keys (partner_id, uuid, operation_id, fingerprint, session_id, created_at)
@@ -126,28 +128,44 @@ const SQL = {
       VALUES ($1, $6, $7, $8, NULL, $5) ON CONFLICT (partner_id, uuid) DO NOTHING RETURNING 1
     ), ${CLOSE_CTES}
     SELECT (SELECT count(*) FROM key)::int AS created`,
+  /** $1 at, $2 idle before, $3 partners with callbacks, $4 limit: the longest idle first, rows others hold skipped. */
   expire: `
-    WITH expired AS (
-      UPDATE sessions SET status = 'expired', ended_at = $1
-      WHERE status = 'active' AND id IN (SELECT id FROM sessions WHERE status = 'active' AND last_activity_at < $2 FOR UPDATE SKIP LOCKED)
-      RETURNING id, partner_id, player_id
+    WITH batch AS (
+      SELECT id FROM sessions WHERE status = 'active' AND last_activity_at < $2 ORDER BY last_activity_at LIMIT $4 FOR UPDATE SKIP LOCKED
+    ), expired AS (
+      UPDATE sessions SET status = 'expired', ended_at = $1 FROM batch
+      WHERE sessions.id = batch.id AND sessions.status = 'active'
+      RETURNING sessions.id, sessions.partner_id, sessions.player_id
     ), queued AS (
       INSERT INTO callbacks (session_id, partner_id, player_id, callback_id, created_at, state, attempts, next_attempt_at, updated_at)
       SELECT id, partner_id, player_id, gen_random_uuid()::text, $1, 'pending', 0, $1, $1 FROM expired WHERE partner_id = ANY ($3::text[])
     )
     SELECT id, partner_id, player_id FROM expired`,
-  /** $1 at, $2 lease ms, $3 partners, $4 their limits, $5 limit of the partners not listed, $6 lease token. */
+  /**
+   * $1 at, $2 lease ms, $3 partners, $4 their limits, $5 limit of the partners not listed,
+   * $6 lease token, $7 the largest of $4. Each partner's due callbacks are read and locked
+   * up to $7, a parameter the planner knows (a per-row `LIMIT quota.slots` made it sort
+   * every due callback instead of walking the index), then cut to the partner's own limit;
+   * the few locked beyond it are free again when the statement ends, and a concurrent claim
+   * that passed over them leaves them to the next one.
+   */
   claimCallbacks: `
     WITH quota AS (SELECT * FROM unnest($3::text[], $4::int[]) AS q(partner_id, slots)),
     listed AS (
       SELECT due.session_id FROM quota CROSS JOIN LATERAL (
-        SELECT session_id FROM callbacks c
-        WHERE c.partner_id = quota.partner_id AND c.state = 'pending' AND c.next_attempt_at <= $1 AND (c.leased_until IS NULL OR c.leased_until <= $1)
-        ORDER BY c.next_attempt_at LIMIT quota.slots FOR UPDATE SKIP LOCKED) due
+        SELECT session_id, row_number() OVER (ORDER BY next_attempt_at) AS rank FROM (
+          SELECT session_id, next_attempt_at FROM callbacks c
+          WHERE c.partner_id = quota.partner_id AND c.state = 'pending' AND c.next_attempt_at <= $1 AND (c.leased_until IS NULL OR c.leased_until <= $1)
+          ORDER BY c.next_attempt_at LIMIT $7 FOR UPDATE SKIP LOCKED) first) due
+      WHERE due.rank <= quota.slots
     ), unlisted AS (
-      SELECT session_id FROM callbacks
-      WHERE partner_id <> ALL ($3::text[]) AND state = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
-      ORDER BY next_attempt_at LIMIT $5 FOR UPDATE SKIP LOCKED
+      SELECT due.session_id FROM (
+        SELECT partner_id FROM callback_counts WHERE state = 'pending' AND count > 0 AND partner_id <> ALL ($3::text[]) AND $5 > 0) others
+      CROSS JOIN LATERAL (
+        SELECT session_id FROM callbacks c
+        WHERE c.partner_id = others.partner_id AND c.state = 'pending' AND c.next_attempt_at <= $1 AND (c.leased_until IS NULL OR c.leased_until <= $1)
+        ORDER BY c.next_attempt_at LIMIT $5 FOR UPDATE SKIP LOCKED) due
+      LIMIT $5
     )
     UPDATE callbacks SET leased_until = $1::bigint + $2::bigint, lease = $6
     WHERE session_id IN (SELECT session_id FROM listed UNION ALL SELECT session_id FROM unlisted)
@@ -156,8 +174,12 @@ const SQL = {
     UPDATE callbacks SET state = $1, attempts = attempts + 1, next_attempt_at = coalesce($2, next_attempt_at), last_error = $3, last_status = $4,
                          delivered_at = coalesce($5, delivered_at), updated_at = $6, leased_until = NULL, lease = NULL
     WHERE session_id = $7 AND lease = $8`,
+  /** The oldest callbacks of each state the filter allows ($1 partner, $2 state, $3 limit), each state's through an index, merged. */
   listCallbacks: `
-    SELECT * FROM callbacks WHERE ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR state = $2)
+    SELECT * FROM (${(["pending", "failed", "delivered"] as const)
+      .map((state) => `(SELECT * FROM callbacks WHERE state = '${state}' AND ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR $2 = '${state}')
+                        ORDER BY created_at LIMIT $3)`)
+      .join(" UNION ALL ")}) listed
     ORDER BY created_at, session_id LIMIT $3`,
   redeliverSessions: `
     UPDATE callbacks SET state = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1
@@ -165,26 +187,62 @@ const SQL = {
   redeliverFailed: `
     UPDATE callbacks SET state = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1
     WHERE partner_id = $2 AND state = 'failed' RETURNING session_id`,
-  countCallbacks: "SELECT partner_id, state, count(*)::int AS count FROM callbacks WHERE state IN ('pending', 'failed') GROUP BY partner_id, state",
+  countCallbacks: "SELECT partner_id, state, count FROM callback_counts WHERE count > 0",
   oldestPending: "SELECT min(created_at) AS oldest FROM callbacks WHERE state = 'pending'",
-  forgetKeys: "DELETE FROM idempotency_keys WHERE created_at < $1",
-  // The rows are chosen and locked once (a MATERIALIZED CTE: a `LIMIT … FOR UPDATE` subquery
-  // under IN may be re-run by the plan and pick more); rows locked by a redelivery are
-  // skipped, and `state = 'delivered'` is checked again on delete, so a callback re-queued
-  // meanwhile stays.
+  /**
+   * $1 created before, $2 limit. The rows are chosen and locked by the index, then deleted
+   * by their row address (a TID scan), a plan that stays the same for any limit.
+   */
+  forgetKeys: `
+    DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(
+      SELECT ctid FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED))`,
+  /**
+   * $1 ended before, $2 and $3 the cursor (ended_at, id), $4 limit: the next ended sessions
+   * after the cursor, and of those deleted the ones no callback refers to.
+   */
+  forgetEnded: `
+    WITH batch AS MATERIALIZED (
+      SELECT id, ended_at FROM sessions WHERE status <> 'active' AND ended_at < $1 AND (ended_at, id) > ($2::bigint, $3::text)
+      ORDER BY ended_at, id LIMIT $4
+    ), doomed AS (
+      SELECT s.id FROM sessions s JOIN batch ON batch.id = s.id
+      WHERE NOT EXISTS (SELECT FROM callbacks c WHERE c.session_id = s.id) FOR UPDATE OF s SKIP LOCKED
+    ), deleted AS (
+      DELETE FROM sessions s USING doomed WHERE s.id = doomed.id AND s.status <> 'active' RETURNING 1
+    ), last AS (SELECT ended_at, id FROM batch ORDER BY ended_at DESC, id DESC LIMIT 1)
+    SELECT (SELECT count(*) FROM deleted)::int AS deleted, (SELECT count(*) FROM batch)::int AS visited,
+           (SELECT ended_at FROM last) AS last_ended_at, (SELECT id FROM last) AS last_id`,
+  // The rows are chosen and locked once by the index (a `LIMIT … FOR UPDATE` subquery under
+  // IN may be re-run by the plan and pick more), then deleted by their row address (a TID
+  // scan, the same plan for any limit); rows locked by a redelivery are skipped, and
+  // `state = 'delivered'` is checked again on delete, so a callback re-queued meanwhile stays.
   forgetDelivered: `
-    WITH doomed AS MATERIALIZED (
-      SELECT session_id FROM callbacks WHERE state = 'delivered' AND delivered_at < $1 ORDER BY delivered_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-    DELETE FROM callbacks USING doomed WHERE callbacks.session_id = doomed.session_id AND callbacks.state = 'delivered'`,
+    DELETE FROM callbacks WHERE ctid = ANY (ARRAY(
+      SELECT ctid FROM callbacks WHERE state = 'delivered' AND delivered_at < $1 ORDER BY delivered_at LIMIT $2 FOR UPDATE SKIP LOCKED))
+    AND state = 'delivered'`,
   sessionById: "SELECT * FROM sessions WHERE id = $1",
   sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = $1",
   ping: "SELECT 1",
+  heartbeat: "UPDATE heartbeat SET at = $1 WHERE id = 1",
 } as const;
+
+/**
+ * Statements planned on every call for their values, never as a prepared statement with a
+ * plan for any values: a generic plan of the merged list (a CLI command) reads whole
+ * tables. test/integration/store/plans.test.ts holds every other statement's generic
+ * plan to an index.
+ */
+export const PLANNED_PER_CALL: ReadonlySet<keyof typeof SQL> = new Set(["listCallbacks"]);
 
 /** SQLSTATEs after which a single statement is simply run again: it was rolled back whole. */
 const RETRYABLE = new Set(["40P01", "40001"]);
 
 class PostgresSessionStore implements SessionStore {
+  /**
+   * A batch runs in the database and blocks no request of this process: aim at 200 ms, a
+   * twentieth of the statement timeout, so that one batch never comes near it.
+   */
+  readonly batchBudget = { targetMs: 200, initialRows: 500, minRows: 50, maxRows: 5000 };
   private readonly openBatch: OpenSessionBatch;
   private readonly attempts: AttemptBatch;
 
@@ -200,7 +258,7 @@ class PostgresSessionStore implements SessionStore {
   private async query(name: keyof typeof SQL, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.pool.query<Row>({ name, text: SQL[name], values });
+        return await this.pool.query<Row>(PLANNED_PER_CALL.has(name) ? { text: SQL[name], values } : { name, text: SQL[name], values });
       } catch (error) {
         if (attempt >= 3 || !RETRYABLE.has((error as { code?: string }).code ?? "")) throw error;
       }
@@ -253,8 +311,8 @@ class PostgresSessionStore implements SessionStore {
     }
   }
 
-  async expireIdleSessions(idleBefore: number, at: number, callbackPartners: ReadonlySet<string>): Promise<ExpiredSession[]> {
-    const result = await this.query("expire", [at, idleBefore, [...callbackPartners]]);
+  async expireIdleSessions(idleBefore: number, at: number, callbackPartners: ReadonlySet<string>, limit: number): Promise<ExpiredSession[]> {
+    const result = await this.query("expire", [at, idleBefore, [...callbackPartners], limit]);
     return result.rows.map((row) => ({ sessionId: row.id as string, partnerId: row.partner_id as string, playerId: row.player_id as string }));
   }
 
@@ -265,7 +323,7 @@ class PostgresSessionStore implements SessionStore {
     // Partners with limit 0 are listed too: `others` leaves every listed partner out.
     const names = perPartner.map(([partnerId]) => partnerId);
     const limits = perPartner.map(([, limit]) => Math.max(0, Math.floor(limit)));
-    const result = await this.query("claimCallbacks", [claim.at, claim.leaseMs, names, limits, claim.others ?? 0, lease]);
+    const result = await this.query("claimCallbacks", [claim.at, claim.leaseMs, names, limits, claim.others ?? 0, lease, Math.max(0, ...limits)]);
     return byDueTime(result.rows).map((row) => toPendingCallback(row, lease));
   }
 
@@ -291,9 +349,19 @@ class PostgresSessionStore implements SessionStore {
     return (await this.query("forgetDelivered", [before, limit])).rowCount ?? 0;
   }
 
-  async forgetIdempotencyKeys(before: number): Promise<number> {
-    return (await this.query("forgetKeys", [before])).rowCount ?? 0;
+  async forgetIdempotencyKeys(before: number, limit: number): Promise<number> {
+    return (await this.query("forgetKeys", [before, limit])).rowCount ?? 0;
   }
+
+  async forgetEndedSessions(before: number, limit: number, after: EndedSessionsCursor | undefined): Promise<EndedSessionsBatch> {
+    const from = after ?? { endedAt: Number.MIN_SAFE_INTEGER, id: "" };
+    const row = (await this.query("forgetEnded", [before, from.endedAt, from.id, limit])).rows[0]!;
+    const cursor = row.last_id === null ? undefined : { endedAt: Number(row.last_ended_at), id: row.last_id as string };
+    return { deleted: row.deleted as number, visited: row.visited as number, cursor };
+  }
+
+  /** Autovacuum keeps PostgreSQL's statistics; nothing to do. */
+  async optimize(): Promise<void> {}
 
   async getSession(id: string): Promise<StoredSession | undefined> {
     const row = (await this.query("sessionById", [id])).rows[0];
@@ -307,6 +375,10 @@ class PostgresSessionStore implements SessionStore {
 
   async ping(): Promise<void> {
     await this.query("ping");
+  }
+
+  async heartbeat(at: number): Promise<void> {
+    await this.query("heartbeat", [at]);
   }
 
   async close(): Promise<void> {

@@ -77,4 +77,37 @@ export const migrations: readonly string[] = [
    CREATE INDEX callbacks_by_age ON callbacks (state, created_at);`,
   // 4: the retention of delivered callbacks (forgetDeliveredCallbacks, CALLBACK_RETENTION_DAYS).
   `CREATE INDEX callbacks_delivered_by_time ON callbacks (delivered_at) WHERE state = 'delivered';`,
+  // 5: constant-cost outbox counts and session retention. `callback_counts` holds the
+  // number of pending and failed callbacks per partner, kept exact by triggers in the
+  // transaction of every change (so /health and /metrics read a few rows instead of
+  // counting the outbox); `sessions_ended_by_time` drives the batched deletion of ended
+  // sessions (forgetEndedSessions, SESSION_RETENTION_DAYS) in (ended_at, id) order.
+  // callbacks_due goes: claims of partners not listed now find them in the counters and
+  // use the per-partner index, and one index less is one write less per callback. The
+  // heartbeat row is written every few seconds to know whether the store can write.
+  `CREATE TABLE callback_counts (
+     partner_id TEXT NOT NULL,
+     state      TEXT NOT NULL CHECK (state IN ('pending', 'failed')),
+     count      INTEGER NOT NULL,
+     PRIMARY KEY (partner_id, state)
+   ) WITHOUT ROWID;
+   INSERT INTO callback_counts (partner_id, state, count)
+     SELECT partner_id, state, count(*) FROM callbacks WHERE state IN ('pending', 'failed') GROUP BY partner_id, state;
+   CREATE TRIGGER callbacks_counted_on_insert AFTER INSERT ON callbacks WHEN new.state IN ('pending', 'failed') BEGIN
+     INSERT INTO callback_counts (partner_id, state, count) VALUES (new.partner_id, new.state, 1)
+       ON CONFLICT (partner_id, state) DO UPDATE SET count = count + 1;
+   END;
+   CREATE TRIGGER callbacks_counted_on_update AFTER UPDATE OF state, partner_id ON callbacks
+     WHEN old.state IS NOT new.state OR old.partner_id IS NOT new.partner_id BEGIN
+     UPDATE callback_counts SET count = count - 1 WHERE partner_id = old.partner_id AND state = old.state;
+     INSERT INTO callback_counts (partner_id, state, count) SELECT new.partner_id, new.state, 1 WHERE new.state IN ('pending', 'failed')
+       ON CONFLICT (partner_id, state) DO UPDATE SET count = count + 1;
+   END;
+   CREATE TRIGGER callbacks_counted_on_delete AFTER DELETE ON callbacks WHEN old.state IN ('pending', 'failed') BEGIN
+     UPDATE callback_counts SET count = count - 1 WHERE partner_id = old.partner_id AND state = old.state;
+   END;
+   CREATE INDEX sessions_ended_by_time ON sessions (ended_at, id) WHERE status <> 'active';
+   DROP INDEX callbacks_due;
+   CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+   INSERT INTO heartbeat (id, at) VALUES (1, 0);`,
 ];

@@ -23,7 +23,7 @@ import { startProcess, withFreePort } from "../../support/processes.js";
 import { postRaw, SANDBOX } from "../../support/requests.js";
 import { missingTool, sampleLanguages } from "../../support/sample-languages.js";
 import { useServerAndReceiver } from "../../support/servers.js";
-import { codeSamples, orphanSampleFiles, type CodeSample } from "../../support/spec-views.js";
+import { codeSamples, orphanSampleFiles, requestExample, type CodeSample } from "../../support/spec-views.js";
 
 const run = promisify(execFile);
 const ends = useServerAndReceiver();
@@ -111,6 +111,31 @@ describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), samp
     } finally {
       await child.stop();
     }
+  });
+});
+
+describe("the curl sample of the session expired callback", () => {
+  const sample = codeSamples.find((candidate) => candidate.operation.operationId === "sessionExpired" && candidate.lang === "Shell")!;
+
+  it("sends every field of the callback as Lucky Monaco sends it (the request example), and a repeat of its callbackId is recorded once", async () => {
+    const callbackId = crypto.randomUUID();
+    const repeat = { CALLBACK_ID: callbackId, CREATED_AT: "2026-11-21T23:59:00Z" };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { stdout } = await run("bash", [sample.file], { env: env(repeat), cwd: repoRoot });
+      expect(JSON.parse(stdout)).toEqual({ error: 0, description: "Success" });
+    }
+    const received = ends.receiver.received().filter((expiry) => (expiry.body as { callbackId?: string }).callbackId === callbackId);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.deliveries).toBe(2);
+    const asSent = Object.keys(requestExample(sample.operation)).filter((field) => field !== "hash");
+    expect(Object.keys(received[0]!.body)).toEqual(expect.arrayContaining(asSent));
+    expect(received[0]!.body).toMatchObject({ callbackId, createdAt: repeat.CREATED_AT });
+    const { stdout } = await run("bash", [sample.file], { env: env(), cwd: repoRoot });
+    expect(JSON.parse(stdout)).toEqual({ error: 0, description: "Success" });
+    const fresh = ends.receiver.received().at(-1)!.body as { callbackId?: string; createdAt?: string };
+    expect(fresh.callbackId, "each run without CALLBACK_ID is a new callback").toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(fresh.callbackId).not.toBe(callbackId);
+    expect(fresh.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
 });
 

@@ -181,6 +181,34 @@ describe.skipIf(!enabled)("signing playground of a spec whose request schema has
   });
 });
 
+describe.skipIf(!enabled)("the base URL the playground offers", () => {
+  /** Opens the playground at `url` and returns the base URL shown for ENTER, then for the callback, then for ENTER again. */
+  async function offered(url: string, origin: string): Promise<string[]> {
+    const other = await watchedPage(browser, origin);
+    try {
+      await other.page.goto(url, { waitUntil: "load" });
+      const shown: string[] = [];
+      for (const operationId of ["enterGameSession", "sessionExpired", "enterGameSession"]) {
+        await other.page.selectOption("#operation", operationId);
+        await other.page.locator('#results[data-ready="true"]').waitFor({ timeout: 10_000 });
+        shown.push(await other.page.inputValue("#base-url"));
+      }
+      expect(other.errors).toEqual([]);
+      return shown;
+    } finally {
+      await other.context.close();
+    }
+  }
+
+  it("is the origin that serves it, when the reference server does; the receiver's for the callback", async () => {
+    expect(await offered(`${ends.server.baseUrl}/docs/playground.html`, ends.server.baseUrl)).toEqual([ends.server.baseUrl, "http://127.0.0.1:3100", ends.server.baseUrl]);
+  });
+
+  it("is the local sandbox when it is opened from disk", async () => {
+    expect(await offered(playgroundUrl, "file:")).toEqual(["http://127.0.0.1:3000", "http://127.0.0.1:3100", "http://127.0.0.1:3000"]);
+  });
+});
+
 it("is served beside the docs by the reference server, at /docs/playground.html", async () => {
   const response = await fetch(`${ends.server.baseUrl}/docs/playground.html`);
   expect(response.status).toBe(200);

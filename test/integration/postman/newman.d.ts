@@ -14,6 +14,8 @@ declare module "newman" {
   }
   export interface NewmanRunOptions {
     collection: unknown;
+    /** An environment: a file path or the environment object. */
+    environment?: unknown;
     envVar?: { key: string; value: string }[];
     iterationCount?: number;
     reporters?: string[];

@@ -1,11 +1,13 @@
-// The Postman collection (issue 12, item 5): `npm run postman` writes it from the spec, and
-// newman (the same script sandbox as Postman) runs it against an in-process sandbox and
-// the example operator receiver. Every request must get a 2xx and pass its tests, signed
+// The Postman collection: `npm run postman` writes it from the spec, with a Postman
+// environment beside it, and newman (the same script sandbox as Postman) runs it against
+// an in-process sandbox and the example operator receiver, as does the copy on the docs'
+// downloads page with its environment file. Every request must get a 2xx and pass its tests, signed
 // by the collection's pre-request script over the exact bytes sent; with a wrong secret
 // the signed requests are refused and their tests fail. A spec whose request schema has
 // `timestamp` makes the script send the current time, signed.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
@@ -43,12 +45,11 @@ describe("npm run postman", () => {
   it("writes a request for every operation of the spec, and the sandbox variables", () => {
     const paths = collection.item.flatMap((folder) => folder.item.map((item) => `/${item.request.url.path.join("/")}`));
     expect(paths.sort()).toEqual(allOperations.map((operation) => operation.path).sort());
-    expect(Object.fromEntries(collection.variable.map((variable) => [variable.key, variable.value]))).toMatchObject({
-      baseUrl: "http://127.0.0.1:3000",
-      memberId: SANDBOX.memberId,
-      secret: SANDBOX.secret,
-      kyrenToken: SANDBOX.kyrenToken,
-    });
+    const sandbox = { baseUrl: "http://127.0.0.1:3000", operatorUrl: "http://127.0.0.1:3100", memberId: SANDBOX.memberId, secret: SANDBOX.secret, kyrenToken: SANDBOX.kyrenToken };
+    expect(Object.fromEntries(collection.variable.map((variable) => [variable.key, variable.value]))).toEqual(sandbox);
+    const environment = JSON.parse(readFileSync(join(repoRoot, "dist/postman/session-api.postman_environment.json"), "utf8")) as { values: { key: string; value: string; type: string }[] };
+    expect(Object.fromEntries(environment.values.map((variable) => [variable.key, variable.value]))).toEqual(sandbox);
+    expect(environment.values.filter((variable) => variable.type === "secret").map((variable) => variable.key)).toEqual(["secret", "kyrenToken"]);
   });
 });
 
@@ -74,6 +75,13 @@ describe("newman against the sandbox", () => {
     const uuids = summary.run.executions.map((execution) => JSON.parse(execution.request.body!.raw!).uuid).filter(Boolean);
     expect(uuids.length).toBeGreaterThan(0);
     expect(new Set(uuids).size).toBe(uuids.length);
+  }, 60_000);
+
+  it("runs the downloads page's collection with its environment file, the sandbox's URLs set on top", async () => {
+    const downloads = join(repoRoot, "dist/docs");
+    const summary = await runNewman({ collection: join(downloads, "session-api.postman_collection.json"), environment: join(downloads, "session-api.postman_environment.json"), envVar: targets() });
+    expect(summary.run.failures.map((failure) => `${failure.source?.name}: ${failure.error.message}`)).toEqual([]);
+    expect(summary.run.executions).toHaveLength(allOperations.length);
   }, 60_000);
 
   it("with a wrong secret, the signed requests are refused with 401 and their tests fail", async () => {

@@ -1,6 +1,7 @@
 // kill -9 of the server during delivery loses no callback (issue 9): the callbacks whose
 // attempts were cut off are sent again by the restarted server once their lease runs out,
 // with the same callback id, and the example receiver records each of them once.
+import { signingSecret } from "../../../src/http/authenticate.js";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -45,7 +46,7 @@ afterAll(async () => {
 
 it("loses nothing when the server is killed during delivery; the repeats carry the same callback id and are recorded once", async () => {
   gate.hold = true;
-  const answers = await Promise.all(Array.from({ length: COUNT }, () => postRaw(server!.baseUrl, "/api/session", JSON.stringify(enterBody()), { query: { MEMB_ID: partner.memberId }, secret: partner.secret })));
+  const answers = await Promise.all(Array.from({ length: COUNT }, () => postRaw(server!.baseUrl, "/api/session", JSON.stringify(enterBody()), { query: { MEMB_ID: partner.memberId }, secret: signingSecret(partner.secret) })));
   expect(answers.map((answer) => answer.status)).toEqual(Array(COUNT).fill(200));
   // Four attempts are in flight (the partner's bound), held by the gate: kill -9 now.
   expect(await eventually(() => gate.held() === 4)).toBe(true);

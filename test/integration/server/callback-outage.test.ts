@@ -4,6 +4,7 @@
 // arrives, correctly signed (the example receiver checks HASH, the body hash and the
 // timestamp), while B's receiver still answers nothing and B's sessions expired on time.
 // The outbox is then inspected with `npm run callbacks -- list` and /health.
+import { signingSecret } from "../../../src/http/authenticate.js";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -50,7 +51,7 @@ afterAll(async () => {
 });
 
 const enter = (partner: Partner, count: number) =>
-  Promise.all(Array.from({ length: count }, () => postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()), { query: { MEMB_ID: partner.memberId }, secret: partner.secret })));
+  Promise.all(Array.from({ length: count }, () => postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()), { query: { MEMB_ID: partner.memberId }, secret: signingSecret(partner.secret) })));
 
 /** `npm run callbacks -- <args>` on the server's database; its stdout lines. */
 function callbacksCli(...args: string[]): string[] {

@@ -56,7 +56,12 @@ describe("PARTNERS_FILE", () => {
   });
 
   it.each([
-    ["a missing secret", "partners:\n  - memberId: c1\n", "partners[0].secret is required"],
+    ["a missing secret", "partners:\n  - memberId: c1\n", "partners[0] needs exactly one of secret and secrets"],
+    ["both secret and secrets", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    secrets: [c1-secret-00000002]\n", "partners[0] needs exactly one of secret and secrets"],
+    ["three secrets", "partners:\n  - memberId: c1\n    secrets: [c1-secret-00000001, c1-secret-00000002, c1-secret-00000003]\n", "partners[0].secrets must NOT have more than 2 items"],
+    ["the same secret twice", "partners:\n  - memberId: c1\n    secrets: [c1-secret-00000001, c1-secret-00000001]\n", "partners[0].secrets must NOT have duplicate items"],
+    ["a short second secret", "partners:\n  - memberId: c1\n    secrets: [c1-secret-00000001, short]\n", "partners[0].secrets[1] must NOT have fewer than 16 characters"],
+    ["both kyrenToken and kyrenTokens", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    kyrenToken: c1-kyren-token-0001\n    kyrenTokens: [c1-kyren-token-0002]\n", "partners[0] takes kyrenToken or kyrenTokens, not both"],
     ["a short secret", "partners:\n  - memberId: c1\n    secret: short\n", "partners[0].secret must NOT have fewer than 16 characters"],
     ["callbacks on without a URL", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    sessionExpiredCallback: true\n", "partners[0].callbackUrl is required"],
     ["a misspelt field", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    kyren_token: x\n", "partners[0].kyren_token is not a known field"],

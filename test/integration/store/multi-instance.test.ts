@@ -6,6 +6,7 @@
 // same callback id and the receiver records it once), both answer 500 G.01 and report
 // unhealthy while the database is lost and recover by themselves, and after kill -9 of one
 // the other replays its acknowledged ENTERs. The database password is never logged.
+import { signingSecret } from "../../../src/http/authenticate.js";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -38,7 +39,7 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
   let b: ChildServer;
   /** ENTER with exactly these bytes, signed for `partner`. */
   const enter = (server: ChildServer, body: unknown, partner: Partner = mainPartner) =>
-    postRaw(server.baseUrl, "/api/session", JSON.stringify(body), { query: { MEMB_ID: partner.memberId }, secret: partner.secret });
+    postRaw(server.baseUrl, "/api/session", JSON.stringify(body), { query: { MEMB_ID: partner.memberId }, secret: signingSecret(partner.secret) });
   const count = async (sql: string, values: unknown[]) => Number((await database.query(sql, values)).rows[0].count);
 
   beforeAll(async () => {
@@ -89,7 +90,7 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
   it("closes on one instance a session opened on the other", async () => {
     const opened = await enter(a, enterBody({ player: { ...enterBody().player, id: "player-a-to-b" } }));
     expect(opened.status).toBe(200);
-    const onB = createSessionApiClient({ baseUrl: b.baseUrl, partnerId: mainPartner.memberId, secret: mainPartner.secret });
+    const onB = createSessionApiClient({ baseUrl: b.baseUrl, partnerId: mainPartner.memberId, secret: signingSecret(mainPartner.secret) });
     const closed = await onB.POST("/V4/closesession", { body: { secureLogin: "player-a-to-b" } });
     expect(closed.data).toEqual({ error: 0, description: "Success" });
     expect((await database.query("SELECT status FROM sessions WHERE player_id = $1", ["player-a-to-b"])).rows).toEqual([{ status: "closed" }]);

@@ -46,7 +46,7 @@ describe("on a store", () => {
         id, partnerId, playerId: `p${index}`, playerNickname: undefined, gameId: "g", gameType: "slot", currency: "EUR", language: "en", partnerSessionId: "s", playerIp: "203.0.113.1", tokenHash: id, createdAt: 0,
       });
     }
-    await store.expireIdleSessions(1, Date.UTC(2026, 10, 21, 23, 59), new Set(["casino-one", "casino-two"]));
+    await store.expireIdleSessions(1, Date.UTC(2026, 10, 21, 23, 59), new Set(["casino-one", "casino-two"]), 1000);
     const claimed = await store.claimDueCallbacks({ at: Date.UTC(2026, 10, 22), leaseMs: 1000, others: 10 });
     await store.recordCallbackAttempt(claimed.find((c) => c.sessionId === "1".repeat(32))!, { state: "failed", error: "HTTP 410", status: 410 }, Date.UTC(2026, 10, 22));
     await store.recordCallbackAttempt(claimed.find((c) => c.sessionId === "2".repeat(32))!, { state: "delivered", status: 200 }, Date.UTC(2026, 10, 22, 0, 0, 1));

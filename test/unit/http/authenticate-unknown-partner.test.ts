@@ -1,6 +1,7 @@
 // An unknown MEMB_ID costs the same work as a known partner's wrong HASH (src/http/authenticate.ts):
-// the HMAC and the diagnosis of the usual mistakes run in both cases, so the time to refuse
-// does not tell which partner ids exist (issue "Replay-proof signing": no enumeration).
+// the HMACs and the diagnosis of the usual mistakes run in both cases, once per possible secret
+// (decoys fill in), so the time to refuse tells neither which partner ids exist nor how many
+// secrets a partner has.
 // No timing is measured here (tests never time): the diagnosis is counted, and the secret it
 // was given is checked to be no partner's.
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -10,7 +11,7 @@ vi.mock("../../../src/http/signature-diagnosis.js", async (importOriginal) => {
   const original = await importOriginal<typeof import("../../../src/http/signature-diagnosis.js")>();
   return { ...original, diagnoseSignature: vi.fn(original.diagnoseSignature) };
 });
-const { authenticateSignedRequest } = await import("../../../src/http/authenticate.js");
+const { authenticateSignedRequest, MAX_SECRETS } = await import("../../../src/http/authenticate.js");
 const diagnoseSignature = vi.mocked((await import("../../../src/http/signature-diagnosis.js")).diagnoseSignature);
 
 const secret = "sandbox-secret";
@@ -29,14 +30,19 @@ describe("authenticateSignedRequest on an unknown MEMB_ID", () => {
     diagnoseSignature.mockClear(); // in braces: a function returned by beforeEach would run as its teardown
   });
 
-  it("runs the diagnosis of a wrong signature, as for a known partner's wrong HASH", () => {
+  it("runs the diagnosis of a wrong signature, as for a known partner's wrong HASH, once per possible secret", () => {
     const known = authenticateSignedRequest(request("demo", "not-the-secret"), find);
     expect(known).toMatchObject({ ok: false, kind: "unauthenticated", reason: "HASH does not match the request body" });
-    expect(diagnoseSignature.mock.calls.length).toBe(1);
+    // The partner's one secret, then a decoy in place of a second: a partner with two secrets costs the same.
+    expect(diagnoseSignature.mock.calls.length).toBe(MAX_SECRETS);
 
     const unknown = authenticateSignedRequest(request("nobody", "not-the-secret"), find);
     expect(unknown).toEqual({ ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" });
-    expect(diagnoseSignature.mock.calls.length).toBe(2);
+    expect(diagnoseSignature.mock.calls.length).toBe(2 * MAX_SECRETS);
+
+    const rotating = new Map([["demo", { secret: [secret, "the-older-secret"] }]]);
+    authenticateSignedRequest(request("demo", "not-the-secret"), (id) => rotating.get(id));
+    expect(diagnoseSignature.mock.calls.length).toBe(3 * MAX_SECRETS);
   });
 
   it("checks against a secret that is no partner's, and never reports its diagnosis", () => {

@@ -6,6 +6,7 @@
 // wrong method, unknown path) and the CLI with --send and its error paths. Every HASH,
 // body hash, secret, Kyren token and launch token of the run is collected, and none may
 // appear in any log line (the CLI's stderr is its log; its stdout is its result).
+import { signingSecret } from "../../../src/http/authenticate.js";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runSignCli } from "../../../src/cli/sign.js";
@@ -24,8 +25,8 @@ const capture = () => ({ level: "trace", stream: new Writable({ write: (chunk, _
 const secrets = new Set<string>();
 const keep = (value: unknown) => typeof value === "string" && value.length >= 8 && secrets.add(value);
 
-const casino: Partner = { memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: "casino-one-kyren-token", callbackUrl: undefined, sessionExpiredCallback: true, requireTimestamp: true };
-const gone: Partner = { memberId: "casino-gone", secret: "casino-gone-secret-001", kyrenToken: undefined, callbackUrl: "http://127.0.0.1:9", sessionExpiredCallback: true };
+const casino = { memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: "casino-one-kyren-token", callbackUrl: undefined as string | undefined, sessionExpiredCallback: true, requireTimestamp: true } satisfies Partner;
+const gone = { memberId: "casino-gone", secret: "casino-gone-secret-001", kyrenToken: undefined, callbackUrl: "http://127.0.0.1:9", sessionExpiredCallback: true } satisfies Partner;
 for (const partner of [casino, gone]) [partner.secret, partner.kyrenToken].forEach(keep);
 
 let clock = Date.now();
@@ -51,7 +52,7 @@ beforeAll(async () => {
   receiver = await startTestReceiver([casino], { logger: capture(), now: () => clock, requestTimeoutMs: 300 });
   casino.callbackUrl = receiver.baseUrl;
   server = await startTestServer({ partners: [casino, gone], logger: capture(), now: () => clock, requestTimeoutMs: 300 });
-  const client = (partner: Partner) => createSessionApiClient({ baseUrl: server.baseUrl, partnerId: partner.memberId, secret: partner.secret, fetch: recordingFetch, now: () => clock });
+  const client = (partner: Partner) => createSessionApiClient({ baseUrl: server.baseUrl, partnerId: partner.memberId, secret: signingSecret(partner.secret), fetch: recordingFetch, now: () => clock });
 
   // The happy paths: ENTER (twice: a replay), V4 close with uuid, Kyren close.
   const enter = enterBody({ player: { ...enterBody().player, id: "log-player" } });

@@ -20,8 +20,8 @@ import { startTestReceiver, startTestServer, type TestServer } from "../../suppo
 import { repoRoot } from "../../../src/spec-document.js";
 
 const SANDBOX_SECRET = "sandbox-secret";
-const casino: Partner = { memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: false };
-const hexKeyed: Partner = { memberId: "hex-keyed", secret: "00112233445566778899aabbccddeeff", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: false };
+const casino = { memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: false } satisfies Partner;
+const hexKeyed = { memberId: "hex-keyed", secret: "00112233445566778899aabbccddeeff", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: false } satisfies Partner;
 
 let sandbox: TestServer;
 let production: TestServer;

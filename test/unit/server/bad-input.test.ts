@@ -151,7 +151,7 @@ describe.each(targets.map((target) => [target.operation.operationId, target] as 
 
 describe("after all that bad input", () => {
   it("stored nothing and still serves", async () => {
-    const stale = await ends.server.store.expireIdleSessions(Number.MAX_SAFE_INTEGER, Date.now(), new Set());
+    const stale = await ends.server.store.expireIdleSessions(Number.MAX_SAFE_INTEGER, Date.now(), new Set(), 1000);
     expect(stale).toEqual([]);
     expect(await (await fetch(`${ends.server.baseUrl}/health`)).json()).toEqual({ status: "ok", callbacks: { pending: 0, failed: 0, oldestPendingAgeSeconds: 0 } });
     expect(ends.receiver.received()).toEqual([]);

@@ -2,6 +2,7 @@
 // fake clock: signed bodies with a stable callback id and creation time, the retry
 // schedule (what retries, what stops, Retry-After), the dead letter that stays listed,
 // redelivery, and callbacks of partners with callbacks off.
+import { signingSecret } from "../../../src/http/authenticate.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSessionApiClient } from "../../../src/client.js";
 import type { Partner } from "../../../src/partners/directory.js";
@@ -81,7 +82,7 @@ describe("delivery of the session expired callback", () => {
     });
     // The body hash covers the new fields: it is the one of exactly these fields.
     const { hash, ...fields } = body;
-    expect(hash).toBe(signRequest(fields as never, one.secret, true).hash);
+    expect(hash).toBe(signRequest(fields as never, signingSecret(one.secret), true).hash);
     expect(receiver.received().some((entry) => entry.body.sessionId === quiet)).toBe(false);
   });
 
@@ -154,7 +155,7 @@ describe("delivery of the session expired callback", () => {
     const sessionId = await enterAs("casino-switched", "switched-player");
     clock += IDLE_MS + 1;
     // Expired while its callbacks were on (another instance's configuration) …
-    await server.store.expireIdleSessions(clock - IDLE_MS, clock, new Set(["casino-switched"]));
+    await server.store.expireIdleSessions(clock - IDLE_MS, clock, new Set(["casino-switched"]), 1000);
     // … and delivered by an instance that has them off.
     start([partner("casino-switched", "http://127.0.0.1:9", false)]);
     await loops!.delivery.drain();

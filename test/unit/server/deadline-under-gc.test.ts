@@ -54,7 +54,9 @@ it("ends an attempt to a receiver that never answers at its deadline, under forc
   );
   await sender.close();
   expect(hole.accepted()).toBeGreaterThan(accepted); // it did connect: the wait was for the answer
-  expect(collections).toBeGreaterThan(5);
+  // The first collection runs as the attempt starts; any after it ran while the attempt
+  // waited, which is what could collect a timer. A loaded machine fits fewer in 700 ms.
+  expect(collections).toBeGreaterThan(1);
   expect(result).toEqual({ outcome: "retry", kind: "timeout", error: `timeout: no answer within ${TIMEOUT_MS} ms` });
 }, 20_000);
 

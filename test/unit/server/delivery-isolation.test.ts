@@ -2,6 +2,7 @@
 // time: a partner whose receiver accepts connections and never answers delays neither a
 // healthy partner's callbacks nor expiry, attempts to one partner never exceed its bound,
 // and the circuit breaker leaves a dead partner one slot.
+import { signingSecret } from "../../../src/http/authenticate.js";
 import { createServer } from "node:http";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createSessionApiClient } from "../../../src/client.js";
@@ -35,7 +36,7 @@ afterEach(async () => {
 });
 
 async function enter(partner: Partner, count: number): Promise<void> {
-  const client = createSessionApiClient({ baseUrl: server.baseUrl, partnerId: partner.memberId, secret: partner.secret });
+  const client = createSessionApiClient({ baseUrl: server.baseUrl, partnerId: partner.memberId, secret: signingSecret(partner.secret) });
   await Promise.all(Array.from({ length: count }, () => client.POST("/api/session", { body: enterBody() as never })));
 }
 
@@ -68,7 +69,7 @@ it("delivers all of a healthy partner's callbacks while another partner's receiv
 
   // Expiry does not wait on delivery either: more of B's sessions expire while its attempts hang.
   await enter(blackHoled, 5);
-  expect((await loops.expiry.sweep()).length).toBe(5);
+  expect((await loops.expiry.sweep()).expired).toBe(5);
   expect((await server.store.callbackStats()).pendingByPartner.get("casino-b")).toBe(35);
   expect(receiver.received().every((entry) => entry.deliveries === 1)).toBe(true);
 });

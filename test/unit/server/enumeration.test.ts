@@ -3,6 +3,7 @@
 // answers (Kyren: an unknown secureLogin, a wrong token and a missing one), on the
 // provider's server and on the operator receiver; inside the sandbox each names its
 // reason. Every signed operation is enumerated from the spec.
+import { signingSecret } from "../../../src/http/authenticate.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operationsById, type OperationId } from "../../../generated/operations.js";
 import type { Partner } from "../../../src/partners/directory.js";
@@ -67,7 +68,7 @@ describe.each(signedOperations.map((operation) => [operation.operationId, operat
   const path = operationsById[operationId].path;
 
   it("outside the sandbox, answers every authentication failure with the same bytes", async () => {
-    const answers = await Promise.all(Object.entries(failures(operationId, partner.memberId, partner.secret)).map(async ([name, { rawBody, query }]) => ({ name, ...(await post(baseOf(production, operationId), path, rawBody, query)) })));
+    const answers = await Promise.all(Object.entries(failures(operationId, partner.memberId, signingSecret(partner.secret))).map(async ([name, { rawBody, query }]) => ({ name, ...(await post(baseOf(production, operationId), path, rawBody, query)) })));
     expect(answers.length).toBeGreaterThanOrEqual(4);
     for (const answer of answers) expect({ name: answer.name, status: answer.status, contentType: answer.contentType, text: answer.text }).toEqual({ ...answers[0], name: answer.name });
     expect(answers[0]!.status).toBe(401);

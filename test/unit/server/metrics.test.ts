@@ -2,6 +2,7 @@
 // delivery (issue 9): attempts and results by partner and outcome, attempt latency, the
 // outbox by state and the oldest pending age; no session id, callback id or signature in
 // any label.
+import { signingSecret } from "../../../src/http/authenticate.js";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -56,7 +57,7 @@ afterAll(async () => {
 it("counts attempts, results, latency and the outbox, with partners as the only ids in labels", async () => {
   const ids: string[] = [];
   for (const partner of [ok, ok, gone, gone]) {
-    const client = createSessionApiClient({ baseUrl: server.baseUrl, partnerId: partner.memberId, secret: partner.secret, now: () => clock });
+    const client = createSessionApiClient({ baseUrl: server.baseUrl, partnerId: partner.memberId, secret: signingSecret(partner.secret), now: () => clock });
     const { data } = await client.POST("/api/session", { body: enterBody() as never });
     ids.push(new URL(data!.url).searchParams.get("token")!);
   }

@@ -6,6 +6,7 @@
 // refused; a retry re-signed with a new `timestamp` keeps its uuid's first answer; a
 // partner that requires `timestamp` is refused without one. Every provider operation is
 // enumerated from the spec.
+import { signingSecret } from "../../../src/http/authenticate.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operationsById, type OperationId } from "../../../generated/operations.js";
 import { signedCall } from "../../../src/cli/sign.js";
@@ -70,7 +71,7 @@ interface Sent {
 
 /** A request as the typed client and the sign CLI build it: `timestamp` from `atMs` (unless the body has one), signed. */
 function signedAt(operationId: OperationId, fields: JsonObject, partner: Partner, atMs: number) {
-  return signedCall(operationId, fields, { baseUrl: server.baseUrl, memberId: partner.memberId, secret: partner.secret, now: () => atMs });
+  return signedCall(operationId, fields, { baseUrl: server.baseUrl, memberId: partner.memberId, secret: signingSecret(partner.secret), now: () => atMs });
 }
 
 /** The same, without any `timestamp` (as integrations built on the seeds send). */
@@ -78,7 +79,7 @@ function signedWithoutTimestamp(operationId: OperationId, fields: JsonObject, pa
   const operation = operationsById[operationId];
   const url = new URL(operation.path, server.baseUrl);
   if (!operation.signedWithHash) return { url: url.href, rawBody: JSON.stringify(fields) };
-  const signed = signRequest(fields, partner.secret, operation.bodyHash);
+  const signed = signRequest(fields, signingSecret(partner.secret), operation.bodyHash);
   url.searchParams.set("MEMB_ID", partner.memberId);
   url.searchParams.set("HASH", signed.HASH);
   return { url: url.href, rawBody: signed.rawBody };

@@ -33,7 +33,7 @@ it("answers /health with 503 when the database hangs instead of failing (within 
   const hung = await startTestServer({ store: hanging });
   try {
     const health = await fetch(`${hung.baseUrl}/health`);
-    expect([health.status, await health.json()]).toEqual([503, { status: "unavailable" }]);
+    expect([health.status, await health.json()]).toEqual([503, { status: "unavailable", reason: "the database did not answer" }]);
   } finally {
     await hung.close();
   }

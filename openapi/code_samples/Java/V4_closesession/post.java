@@ -1,6 +1,6 @@
 // V4 close session: close player-1001's sessions of one game and clear the history. Java
 // 17 standard library only (java.net.http); run it as `java post.java`. Defaults target
-// the sandbox (npm start) with the sandbox partner; override them with BASE_URL, MEMB_ID
+// the sandbox with the sandbox partner; override them with BASE_URL, MEMB_ID
 // and SECRET.
 import static java.nio.charset.StandardCharsets.UTF_8;
 

@@ -2,8 +2,10 @@
 // standard library only (com.sun.net.httpserver; the JDK has no JSON library, so a small
 // parser is included), that answers as the spec says: verify HASH and the body hash over
 // the bytes as received (timing-safe), and the timestamp against your clock, before
-// trusting the body; then record the expiry once (the same sessionId may arrive more than
-// once: acknowledge a repeat without recording it twice). Run it as `java post.java`: it
+// trusting the body; then record each callback once. A callback may arrive more than once
+// (a retry or a redelivery), always with the same callbackId: acknowledge a repeat of a
+// callbackId already recorded for that MEMB_ID with 200 and do not record it twice
+// (without a callbackId, dedupe on MEMB_ID + sessionId). Run it as `java post.java`: it
 // listens on 127.0.0.1:$PORT (default 3100) and trusts MEMB_ID (default demo) with SECRET
 // (default sandbox-secret).
 import static java.nio.charset.StandardCharsets.UTF_8;

@@ -1,6 +1,6 @@
 // ENTER: open a game session and print the answer with the launch URL. Java 17 standard
 // library only (java.net.http); run it as `java post.java`. Defaults target the sandbox
-// (npm start) with the sandbox partner; override them with BASE_URL, MEMB_ID and SECRET.
+// with the sandbox partner; override them with BASE_URL, MEMB_ID and SECRET.
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.net.URI;

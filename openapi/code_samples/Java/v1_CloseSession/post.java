@@ -1,6 +1,6 @@
 // Kyren v1 CloseSession: authenticated by secureLogin (the partner id) and token in the
 // body; no MEMB_ID, no HASH. Java 17 standard library only (java.net.http); run it as
-// `java post.java`. Defaults target the sandbox (npm start) with the sandbox partner;
+// `java post.java`. Defaults target the sandbox with the sandbox partner;
 // override them with BASE_URL, PARTNER_ID and TOKEN.
 import static java.nio.charset.StandardCharsets.UTF_8;
 

@@ -1,7 +1,7 @@
 <?php
 // V4 close session: close player-1001's sessions of one game and clear the history. PHP 8
 // with the extensions php-cli has by default (hash, json; HTTP through a stream context).
-// Defaults target the sandbox (npm start) with the sandbox partner; override them with
+// Defaults target the sandbox with the sandbox partner; override them with
 // BASE_URL, MEMB_ID and SECRET.
 
 /**

@@ -2,8 +2,10 @@
 // Session expired is sent BY Lucky Monaco TO your server. A minimal receiver, PHP 8 with
 // the extensions php-cli has by default, that answers as the spec says: verify HASH and
 // the body hash over the bytes as received (timing-safe), and the timestamp against your
-// clock, before trusting the body; then record the expiry once (the same sessionId may
-// arrive more than once: acknowledge a repeat without recording it twice).
+// clock, before trusting the body; then record each callback once. A callback may arrive
+// more than once (a retry or a redelivery), always with the same callbackId: acknowledge
+// a repeat of a callbackId already recorded for that MEMB_ID with 200 and do not record it
+// twice (without a callbackId, dedupe on MEMB_ID + sessionId).
 //
 // `php post.php` serves it on 127.0.0.1:$PORT (default 3100) with a one-process HTTP loop,
 // so that the record stays in memory; it trusts MEMB_ID (default demo) with SECRET

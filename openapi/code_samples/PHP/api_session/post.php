@@ -1,7 +1,7 @@
 <?php
 // ENTER: open a game session and print the answer with the launch URL. PHP 8 with the
 // extensions php-cli has by default (hash, json; HTTP through a stream context, no curl).
-// Defaults target the sandbox (npm start) with the sandbox partner; override them with
+// Defaults target the sandbox with the sandbox partner; override them with
 // BASE_URL, MEMB_ID and SECRET.
 
 /** HASH: lowercase hex HMAC-SHA256 of the exact body bytes, keyed with the secret. */

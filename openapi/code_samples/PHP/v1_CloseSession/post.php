@@ -1,7 +1,7 @@
 <?php
 // Kyren v1 CloseSession: authenticated by secureLogin (the partner id) and token in the
 // body; no MEMB_ID, no HASH. PHP 8 with the extensions php-cli has by default. Defaults
-// target the sandbox (npm start) with the sandbox partner; override them with BASE_URL,
+// target the sandbox with the sandbox partner; override them with BASE_URL,
 // PARTNER_ID and TOKEN.
 
 function main(): int

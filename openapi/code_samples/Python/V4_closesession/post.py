@@ -1,5 +1,5 @@
 # V4 close session: close player-1001's sessions of one game and clear the history.
-# Python 3 standard library only. Defaults target the sandbox (npm start) with the sandbox
+# Python 3 standard library only. Defaults target the sandbox with the sandbox
 # partner; override them with BASE_URL, MEMB_ID and SECRET.
 import hashlib
 import hmac

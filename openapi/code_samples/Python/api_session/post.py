@@ -1,5 +1,5 @@
 # ENTER: open a game session and print the answer with the launch URL. Python 3 standard
-# library only. Defaults target the sandbox (npm start) with the sandbox partner; override
+# library only. Defaults target the sandbox with the sandbox partner; override
 # them with BASE_URL, MEMB_ID and SECRET.
 import hashlib
 import hmac

@@ -1,6 +1,6 @@
 # Kyren v1 CloseSession: authenticated by secureLogin (the partner id) and token in the
 # body; no MEMB_ID, no HASH. Python 3 standard library only. Defaults target the sandbox
-# (npm start) with the sandbox partner; override them with BASE_URL, PARTNER_ID and TOKEN.
+# with the sandbox partner; override them with BASE_URL, PARTNER_ID and TOKEN.
 import json
 import os
 import sys

@@ -1,8 +1,10 @@
 // Session expired is sent BY Lucky Monaco TO your server. A minimal receiver with
 // node:http that answers as the spec says: verify HASH and the body hash over the bytes
 // as received, and the timestamp against your clock, before trusting the body; then
-// record each callback once (it may arrive more than once: acknowledge a repeat of a
-// callbackId without recording it twice). For a full receiver see src/operator/.
+// record each callback once. A callback may arrive more than once (a retry or a
+// redelivery), always with the same callbackId: acknowledge a repeat of a callbackId
+// already recorded for that MEMB_ID with 200 and do not record it twice (without a
+// callbackId, dedupe on MEMB_ID + sessionId). Listens on 127.0.0.1:$PORT (default 3100).
 import { createServer } from "node:http";
 import { authenticateSignedRequest, sessionExpiredDedupeKey } from "@luckymonaco/session-api-client";
 

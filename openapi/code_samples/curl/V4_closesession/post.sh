@@ -1,5 +1,5 @@
 # V4 close session: close player-1001's sessions of one game and clear the history.
-# Needs curl and openssl. Defaults target the sandbox (npm start) with the sandbox partner.
+# Needs curl and openssl. Defaults target the sandbox with the sandbox partner.
 BASE_URL="${BASE_URL:-http://127.0.0.1:3000}"
 MEMB_ID="${MEMB_ID:-demo}"
 SECRET="${SECRET:-sandbox-secret}"

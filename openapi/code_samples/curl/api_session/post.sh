@@ -1,5 +1,5 @@
 # ENTER: open a game session and print the launch URL. Needs curl and openssl.
-# Defaults target the sandbox (npm start) with the sandbox partner; override any of them.
+# Defaults target the sandbox with the sandbox partner; override any of them.
 BASE_URL="${BASE_URL:-http://127.0.0.1:3000}"
 MEMB_ID="${MEMB_ID:-demo}"
 SECRET="${SECRET:-sandbox-secret}"

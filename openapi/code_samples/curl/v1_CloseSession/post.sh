@@ -1,5 +1,5 @@
 # Kyren v1 CloseSession: authenticated by secureLogin (partner id) and token in the body;
-# no MEMB_ID, no HASH. Defaults target the sandbox (npm start) with the sandbox partner.
+# no MEMB_ID, no HASH. Defaults target the sandbox with the sandbox partner.
 BASE_URL="${BASE_URL:-http://127.0.0.1:3000}"
 PARTNER_ID="${PARTNER_ID:-demo}"
 TOKEN="${TOKEN:-sandbox-token}"

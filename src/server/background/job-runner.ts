@@ -1,0 +1,132 @@
+/**
+ * The loop of one background job: every `intervalMs` it runs the job to its end, one
+ * batch at a time, and gives the event loop back between batches, so requests are served
+ * in between (on SQLite a batch holds the event loop while it runs; its size aims at the
+ * store's `batchBudget.targetMs`, batch-size.ts). A failed batch ends the run: it is
+ * logged (throttled: one stack per kind and minute), counted in
+ * `session_api_background_failures_total`, and the job runs again after a pause that
+ * doubles from `retryAfterMs` up to `intervalMs`. Runs never overlap; `stop()` ends the
+ * run in progress after its current batch.
+ */
+import type { FastifyBaseLogger } from "fastify";
+import { ErrorLogThrottle } from "../../http/error-log-throttle.js";
+import type { BatchBudget } from "../../store/session-store.js";
+import { nextBatchSize } from "./batch-size.js";
+import type { JobMetrics, JobName } from "./metrics.js";
+
+/** What one batch did. */
+export interface BatchOutcome {
+  /** Rows handled (expired, deleted). */
+  rows: number;
+  /** True when the batch was full and more may be left. */
+  more: boolean;
+}
+
+/** Options of `startBatchedJob`. */
+export interface BatchedJobOptions {
+  name: JobName;
+  /** Time between runs, milliseconds. */
+  intervalMs: number;
+  budget: BatchBudget;
+  /** Runs one batch of at most `limit` rows. */
+  batch(limit: number): Promise<BatchOutcome>;
+  /** Called before the first batch of each run. */
+  beforeRun?(): void;
+  log: FastifyBaseLogger;
+  metrics?: JobMetrics;
+  /** Clock, epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+  /** First pause after a failed batch, milliseconds; doubles up to `intervalMs`. Default 1000. */
+  retryAfterMs?: number;
+}
+
+/** A running background job. */
+export interface BatchedJob {
+  /**
+   * Runs the job to its end now, or right after the run in progress (so it sees what
+   * happened before the call). Never rejects: a failure is logged and the run ends.
+   *
+   * @returns the rows handled by the run
+   */
+  run(): Promise<number>;
+  /** Stops the timer, and waits for the batch in progress (the run ends after it). */
+  stop(): Promise<void>;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Starts the job's loop; its first run starts at once. The timers do not keep the process alive. */
+export function startBatchedJob(options: BatchedJobOptions): BatchedJob {
+  const now = options.now ?? Date.now;
+  const errors = new ErrorLogThrottle();
+  const retryAfterMs = options.retryAfterMs ?? 1000;
+  let size = options.budget.initialRows;
+  let failures = 0;
+  let running: Promise<number> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function runToEnd(): Promise<number> {
+    if (stopped) return 0;
+    options.beforeRun?.();
+    let total = 0;
+    const started = performance.now();
+    try {
+      for (let more = true; more && !stopped; ) {
+        const limit = size;
+        const batchStarted = performance.now();
+        const outcome = await options.batch(limit);
+        const elapsed = performance.now() - batchStarted;
+        size = nextBatchSize(limit, elapsed, options.budget);
+        options.metrics?.batch(options.name, outcome.rows, elapsed / 1000);
+        total += outcome.rows;
+        more = outcome.more;
+        if (more) await nextTurn();
+      }
+      failures = 0;
+      options.metrics?.drained(options.name, now());
+    } catch (error) {
+      failures += 1;
+      options.metrics?.failure(options.name);
+      errors.error(options.log, { job: options.name }, error, `background job ${options.name} failed; it runs again after a pause`);
+    }
+    if (total > 0) options.log.info({ job: options.name, rows: total, ms: Math.round(performance.now() - started) }, `background job ${options.name}: ${total} rows`);
+    return total;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    clearTimeout(timer);
+    const pause = failures === 0 ? options.intervalMs : Math.min(options.intervalMs, retryAfterMs * 2 ** (failures - 1));
+    timer = setTimeout(() => void run(), pause);
+    timer.unref();
+  }
+
+  let queued: Promise<number> | undefined;
+  /** A run that starts after this call: at once, or right after the one in progress (callers meanwhile share it). */
+  function run(): Promise<number> {
+    if (running) {
+      queued ??= running.then(() => {
+        queued = undefined;
+        return run();
+      });
+      return queued;
+    }
+    running = runToEnd().finally(() => {
+      running = undefined;
+      schedule();
+    });
+    return running;
+  }
+
+  void run();
+  return {
+    run,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await queued;
+    },
+  };
+}

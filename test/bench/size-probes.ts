@@ -1,0 +1,123 @@
+/**
+ * What the benchmark at size watches while the server works (size-benchmark.ts): `/health`
+ * latency (polled every 100 ms, as a load balancer might), the server's longest event-loop
+ * stall (prom-client's `monitorEventLoopDelay` gauge, read once a second from `/metrics`;
+ * it resets at each read), and the rows the background jobs still have to work through,
+ * counted in the database itself once a second from this process.
+ */
+import Database from "libsql";
+import pg from "pg";
+
+/** A series of latencies, milliseconds. */
+export interface Latencies {
+  samples: number[];
+  /** Answers other than 200. */
+  failures: number;
+}
+
+/** p-th percentile (0–100) of `values`; NaN when empty. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Polls `url` every `everyMs` (each poll waits for the last) until `stop()`. */
+export function pollLatency(url: string, everyMs: number): { stop(): Promise<Latencies> } {
+  const result: Latencies = { samples: [], failures: 0 };
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const started = performance.now();
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+        await response.arrayBuffer();
+        if (response.status !== 200) result.failures += 1;
+      } catch {
+        result.failures += 1;
+      }
+      const elapsed = performance.now() - started;
+      result.samples.push(elapsed);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - elapsed)));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return result;
+    },
+  };
+}
+
+/** Reads the server's event-loop lag maximum from `/metrics` every second; `stop()` returns the largest, milliseconds. */
+export function watchEventLoop(metricsUrl: string): { stop(): Promise<number> } {
+  let worst = 0;
+  const read = async () => {
+    try {
+      const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(5000) })).text();
+      const match = /^session_api_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
+      if (match) worst = Math.max(worst, Number(match[1]) * 1000);
+    } catch {
+      // a scrape that fails is a gap, not a stall
+    }
+  };
+  const timer = setInterval(() => void read(), 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await read();
+      return worst;
+    },
+  };
+}
+
+/** The rows the background jobs have left, counted in the database. */
+export interface Backlog {
+  /** Active sessions idle longer than the idle timeout. */
+  idle: number;
+  /** Ended sessions older than the session retention. */
+  oldSessions: number;
+  /** Idempotency keys older than 48 hours. */
+  oldKeys: number;
+  /** Delivered callbacks older than the callback retention. */
+  oldCallbacks: number;
+}
+
+/** Cut-offs of the counts, epoch milliseconds. */
+export interface BacklogCutoffs {
+  idleBefore: number;
+  sessionsEndedBefore: number;
+  keysBefore: number;
+  callbacksDeliveredBefore: number;
+}
+
+/** One query for all four counts; each walks an index. */
+const COUNTS = (cut: BacklogCutoffs) => `
+  SELECT (SELECT count(*) FROM sessions WHERE status = 'active' AND last_activity_at < ${cut.idleBefore}) AS idle,
+         (SELECT count(*) FROM sessions WHERE status <> 'active' AND ended_at < ${cut.sessionsEndedBefore}) AS old_sessions,
+         (SELECT count(*) FROM idempotency_keys WHERE created_at < ${cut.keysBefore}) AS old_keys,
+         (SELECT count(*) FROM callbacks WHERE state = 'delivered' AND delivered_at < ${cut.callbacksDeliveredBefore}) AS old_callbacks`;
+
+/** The outbox by state (a full count: for the report at the end, not while measuring). */
+const STATES = "SELECT state, count(*) AS n FROM callbacks GROUP BY state";
+const toStates = (rows: Record<string, unknown>[]) => Object.fromEntries(rows.map((row) => [row.state as string, Number(row.n)]));
+
+/** Counts the backlog in a database (SQLite file or PostgreSQL URL) on demand. */
+export async function backlogCounter(database: { file: string } | { url: string }): Promise<{ count(cut: BacklogCutoffs): Promise<Backlog>; outbox(): Promise<Record<string, number>>; close(): Promise<void> }> {
+  const toBacklog = (row: Record<string, unknown>): Backlog => ({ idle: Number(row.idle), oldSessions: Number(row.old_sessions), oldKeys: Number(row.old_keys), oldCallbacks: Number(row.old_callbacks) });
+  if ("file" in database) {
+    const db = new Database(database.file, { readonly: true });
+    return {
+      count: async (cut) => toBacklog(db.prepare(COUNTS(cut)).get() as Record<string, unknown>),
+      outbox: async () => toStates(db.prepare(STATES).all() as Record<string, unknown>[]),
+      close: async () => void db.close(),
+    };
+  }
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  return {
+    count: async (cut) => toBacklog((await pool.query(COUNTS(cut))).rows[0]),
+    outbox: async () => toStates((await pool.query(STATES)).rows),
+    close: () => pool.end(),
+  };
+}
