@@ -9,42 +9,27 @@
 import { randomInt } from "node:crypto";
 import fc from "fast-check";
 import type { OperationFacts } from "../codegen/spec.js";
-import { requestExample, requestSchema } from "../contract/bundle.js";
-import { withRoles } from "../contract/generate/body-roles.js";
-import { isValidBody } from "../contract/generate/request-bodies.js";
-import { flatten, lengthArbitrary, schemaArbitrary, type Schema } from "../contract/generate/schema-arbitrary.js";
+import { requestSchema } from "../contract/bundle.js";
+import { bodyProperties, freshBody, isFreeText } from "../contract/boundaries/bodies.js";
+import { flatten, lengthArbitrary, schemaArbitrary } from "../contract/generate/schema-arbitrary.js";
 import type { Body, Credentials } from "../contract/signed-requests.js";
 
 /** Text with letters outside ASCII, a CJK and a 4-byte emoji: what Unicode values are made of. */
 export const UNICODE_SAMPLE = "Łódź–Zürich ✓ 東京 🎰 Ελλάδα ñ";
 
-/** The top-level properties of an operation's request schema, flattened. */
-export function bodyProperties(operation: OperationFacts): Record<string, Schema> {
-  const properties = (flatten(requestSchema(operation), operation.operationId).properties ?? {}) as Record<string, Schema>;
-  return Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, flatten(schema, `${operation.operationId}/${name}`)]));
-}
+export { bodyProperties, isFreeText };
 
 const drawOne = <Value>(arbitrary: fc.Arbitrary<Value>) => fc.sample(arbitrary, { seed: randomInt(0, 2 ** 31 - 1), numRuns: 1 })[0]!;
-
-/** A string field that takes free text: no pattern, enum or format. */
-export const isFreeText = (schema: Schema) => schema.type === "string" && !schema.pattern && !schema.enum && !schema.format;
 
 /**
  * A new callback: the documented example with the current `timestamp`, fresh draws for
  * the fields with a `pattern` (ids), and the current time, to the second, in the
- * `date-time` fields (`createdAt`): what Lucky Monaco sends for a callback created now.
+ * `date-time` fields (`createdAt`): what Lucky Monaco sends for a callback created now
+ * (`freshBody` of the contract tester).
  *
  * @throws Error when the result is not valid against the schema (the example is wrong)
  */
-export function freshCallback(operation: OperationFacts, credentials: Credentials): Body {
-  const body = withRoles(operation, requestExample(operation) as Body, credentials);
-  for (const [name, schema] of Object.entries(bodyProperties(operation))) {
-    if (schema.type === "string" && schema.format === "date-time" && name in body) body[name] = `${new Date().toISOString().slice(0, 19)}Z`;
-    else if (schema.type === "string" && schema.pattern && name in body) body[name] = drawOne(schemaArbitrary(schema));
-  }
-  if (!isValidBody(operation, body)) throw new Error(`the ${operation.operationId} example with fresh ids is not valid against its schema: ${JSON.stringify(body)}`);
-  return body;
-}
+export const freshCallback = (operation: OperationFacts, credentials: Credentials): Body => freshBody(operation, credentials);
 
 /** `freshCallback` with only the required fields (and `timestamp`, which every sender sends). */
 export function minimalCallback(operation: OperationFacts, credentials: Credentials): Body {

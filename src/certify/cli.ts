@@ -5,7 +5,9 @@
  * base, as the partners file's `callbackUrl`) and reports pass or fail by category
  * (`checks.ts`), every request and answer in the reports.
  *
- *   --url URL           the operator's base URL (required)
+ *   --url URL           the operator's base URL (required): the callbackUrl registered with
+ *                       Lucky Monaco, to which the operation's path is appended; a URL that
+ *                       already ends with that path is refused (exit 2) with the base URL to use
  *   --member-id ID      the partner's MEMB_ID (required)
  *   --secret SECRET     the partner secret; default $CERTIFY_SECRET (better: it keeps the
  *                       secret out of the shell history and the process list)
@@ -13,8 +15,9 @@
  *   --timeout SECONDS   how long to wait for each answer (default 5: Lucky Monaco's own)
  *   --help              print the usage and exit 0
  *
- * The console shows a line per category, each failure with its exchange and a warning
- * per slow answer. Exit status: 0 when every mandatory check passed (warnings allowed);
+ * The console shows the hints first (the usual set-up mistakes the run points to; the
+ * reports carry them too), a line per category, each failure with its exchange and a
+ * warning per slow answer. Exit status: 0 when every mandatory check passed (warnings allowed);
  * 1 when one failed; 2 for bad arguments.
  */
 import { join } from "node:path";
@@ -24,11 +27,22 @@ import { writeHtml } from "../contract/report/html.js";
 import { writeJunit } from "../contract/report/junit.js";
 import { bySuite, countOutcomes } from "../contract/report/model.js";
 import { repoRoot } from "../spec-document.js";
+import { allOperations } from "../contract/bundle.js";
 import { runCertification } from "./run.js";
+
+/**
+ * The path of an operator operation that `url` ends with (case-insensitively, trailing
+ * slash ignored), or undefined: the full endpoint given where the base URL belongs.
+ */
+export function endpointPathOf(url: URL): string | undefined {
+  const path = url.pathname.replace(/\/+$/, "").toLowerCase();
+  return allOperations.filter((operation) => operation.implementedBy === "operator").map((operation) => operation.path).find((candidate) => path.endsWith(candidate.toLowerCase()));
+}
 
 const usage = `usage: certify --url <operator base URL> --member-id <MEMB_ID> [--secret <secret>] [--report-dir DIR] [--timeout SECONDS]
 Plays Lucky Monaco against POST <url>/V4/sessionexpired and reports pass or fail by category.
   --url URL           the operator's base URL, as the callbackUrl registered with Lucky Monaco
+                      (the kit appends /V4/sessionexpired: not the full endpoint)
   --member-id ID      your partner id (MEMB_ID)
   --secret SECRET     your partner secret (default: $CERTIFY_SECRET)
   --report-dir DIR    report.html and junit.xml (default: test-results/certify)
@@ -69,6 +83,13 @@ export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv = pro
     err(`certify: --url must be an http(s) URL, not ${JSON.stringify(values.url)}`);
     return 2;
   }
+  const endpoint = endpointPathOf(url);
+  if (endpoint) {
+    const path = url.pathname.replace(/\/+$/, "");
+    const base = `${url.origin}${path.slice(0, path.length - endpoint.length)}`;
+    err(`certify: --url is the base URL registered as the callbackUrl, and the kit appends ${endpoint}; ${url.href} already ends with it. Run it with --url ${base} (and register that base URL with Lucky Monaco).`);
+    return 2;
+  }
   const timeout = values.timeout === undefined ? 5 : Number(values.timeout);
   if (!(timeout > 0 && timeout <= 600)) {
     err(`certify: --timeout must be a number of seconds above 0, at most 600, not ${JSON.stringify(values.timeout)}`);
@@ -77,10 +98,7 @@ export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv = pro
   out(`Certifying ${url.href.replace(/\/+$/, "")}/V4/sessionexpired as partner ${values["member-id"]}`);
   try {
     const result = await runCertification({ url: url.href, credentials: { memberId: values["member-id"]!, secret: secret!, kyrenToken: "" }, timeoutMs: timeout * 1000 });
-    const happy = result.report.cases.filter((entry) => entry.suite === "happy path");
-    if (happy.length > 0 && happy.every((entry) => entry.outcome === "failed" && /got 401 G\.00/.test(entry.message ?? ""))) {
-      out(`! Every correctly signed callback was refused with 401 G.00: does the receiver know MEMB_ID ${values["member-id"]} with this secret? Most failures below follow from that.`);
-    }
+    for (const hint of result.report.hints ?? []) out(`! ${hint}`);
     for (const [category, cases] of bySuite(result.report.cases)) {
       const counts = countOutcomes(cases);
       out(`${counts.failed ? "✗" : "✓"} ${category.padEnd(20)} ${counts.passed + counts.warning} passed${counts.failed ? `, ${counts.failed} FAILED` : ""}${counts.warning ? `, ${counts.warning} warnings` : ""}`);

@@ -35,6 +35,8 @@ export interface ContractCase {
   status: number;
   /** Who serves the operation (`x-implemented-by`): the provider URL or the operator URL. */
   side: "provider" | "operator";
+  /** The catalog code of a failure case (named at the end of its name, e.g. `(V.02)`). */
+  code?: ErrorCode;
   /** True for the one case per operation and status that Dredd's transaction uses. */
   primary: boolean;
   /** Why Dredd cannot send this case (its transaction is skipped by name); the schema suite still does. */
@@ -164,8 +166,8 @@ function drafts(operation: OperationFacts, recipe: BodyRecipe): Record<number, C
   return all;
 }
 
-/** Why a documented status cannot be caused from outside, by status. */
-const notDrivableReasons: Record<number, string> = {
+/** Why a documented status cannot be caused from outside, by status (the rule inventory excuses the same statuses and their codes). */
+export const notDrivableReasons: Readonly<Record<number, string>> = {
   500: "500 G.01 is an unexpected failure inside the implementation; no request can cause it against a correct one",
   503: "503 G.08 sheds load while the implementation is overloaded; one request cannot cause it, and a test must not overload a shared target",
 };
@@ -183,7 +185,9 @@ function buildTable(): { cases: ContractCase[]; notDrivable: NotDrivable[] } {
         continue;
       }
       // A status without drafts gets no case: the suites then fail for it, by name.
-      (byStatus[status] ?? []).forEach((draft, index) =>
+      (byStatus[status] ?? []).forEach((draft, index) => {
+        const code = /\(([GV]\.\d\d)\)$/.exec(draft.what)?.[1] as ErrorCode | undefined;
+        if (code && errorCatalog[code]?.status !== status) throw new Error(`${operation.operationId} ${status}: ${draft.what} names ${code}, whose catalog status is not ${status}`);
         cases.push({
           name: `${operation.operationId} ${status}: ${draft.what}`,
           operationId: operation.operationId,
@@ -191,9 +195,10 @@ function buildTable(): { cases: ContractCase[]; notDrivable: NotDrivable[] } {
           side: operation.implementedBy,
           primary: index === 0,
           build: draft.build,
+          ...(code ? { code } : {}),
           ...(draft.dreddSkip ? { dreddSkip: draft.dreddSkip } : {}),
-        }),
-      );
+        });
+      });
     }
   }
   return { cases, notDrivable };

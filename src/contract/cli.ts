@@ -36,6 +36,7 @@ Tests an implementation of the session API from outside, against the bundle; tak
   CONTRACT_CASES          generated requests per operation and check (default 100)
   CONTRACT_REPORT_DIR     where report.html and junit.xml go (default test-results/contract)
   CONTRACT_CHECKS         comma-separated checks (default all: ${checkGroups.join(", ")})
+  CONTRACT_TOLERANCE_SECONDS  the targets' freshness tolerance (default 300)
 Exit status: 0 every check passed, 1 one failed, 2 a configuration error.`;
 
 /** Failure details printed to the console, characters; the HTML report has them all. */
@@ -74,7 +75,7 @@ export async function runContractCli(
   try {
     out(`Contract tests: provider ${target.providerUrl} (${target.started.provider}), operator ${target.operatorUrl} (${target.started.operator})`);
     out(`Seed ${config.seed} (CONTRACT_SEED=${config.seed} repeats this run), ${config.cases} generated requests per operation and check`);
-    const result = await runContract({ target, seed: config.seed, cases: config.cases, checks: config.checks });
+    const result = await runContract({ target, seed: config.seed, cases: config.cases, checks: config.checks, toleranceSeconds: config.toleranceSeconds });
     let budget = CONSOLE_DETAILS;
     for (const [suite, cases] of bySuite(result.report.cases)) {
       const counts = countOutcomes(cases);

@@ -10,10 +10,13 @@
  *   CONTRACT_REPORT_DIR  where report.html and junit.xml go (default test-results/contract)
  *   CONTRACT_CHECKS      comma-separated checks to run (default: all; see `checkGroups`);
  *                        every answer is held to the answer checks whatever is selected
+ *   CONTRACT_TOLERANCE_SECONDS  the freshness tolerance of the targets (default 300, the
+ *                        spec's default; "unless agreed otherwise"), seconds
  */
 import { randomInt } from "node:crypto";
 import { join } from "node:path";
 import { repoRoot } from "../spec-document.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "./boundaries/context.js";
 
 /** The checks that can be selected with CONTRACT_CHECKS, in the order they run. */
 export const checkGroups = [
@@ -25,6 +28,12 @@ export const checkGroups = [
   "stateful_sequences",
   "unsupported_method",
   "unknown_path",
+  "freshness_tolerance",
+  "credential_variants",
+  "order_of_checks",
+  "boundary_values",
+  "media_types",
+  "serialisation_variants",
 ] as const;
 
 /** A check that CONTRACT_CHECKS can select. */
@@ -36,6 +45,8 @@ export interface ContractConfig {
   cases: number;
   reportDir: string;
   checks: Set<CheckGroup>;
+  /** The targets' freshness tolerance, seconds. */
+  toleranceSeconds: number;
 }
 
 /** The default budget of the CLI: generated requests per operation and check. */
@@ -61,5 +72,6 @@ export function contractConfig(env: NodeJS.ProcessEnv = process.env): ContractCo
     cases: integer("CONTRACT_CASES", DEFAULT_CASES, 0),
     reportDir: env.CONTRACT_REPORT_DIR || join(repoRoot, "test-results/contract"),
     checks: new Set(selected.length ? (selected as CheckGroup[]) : checkGroups),
+    toleranceSeconds: integer("CONTRACT_TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS, 1),
   };
 }

@@ -6,11 +6,14 @@ import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { rawExchange } from "./raw-http.js";
 import type { CaseRequest, CaseRequests } from "./cases.js";
+import { bodyBytesOf } from "./signed-requests.js";
 
-/** `<baseUrl><path>?<query>`; `baseUrl` may carry a path prefix. */
+/** `<baseUrl><path>?<query>`; `baseUrl` may carry a path prefix. The query is `queryPairs` in order when the request has them. */
 export function requestUrl(baseUrl: string, request: CaseRequest): string {
   const url = new URL(baseUrl.replace(/\/+$/, "") + request.path);
-  for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
+  if (request.queryPairs) {
+    for (const [name, value] of request.queryPairs) url.searchParams.append(name, typeof value === "string" ? value : "HASH" in value ? (request.query.HASH ?? "") : (request.query.MEMB_ID ?? ""));
+  } else for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
   return url.toString();
 }
 
@@ -30,6 +33,11 @@ export interface HttpAnswer {
  * headers (plus `Host`, `Content-Length` and `Connection`); rejects on network errors
  * or when no complete answer arrives within `timeoutMs` (default 10 s). A request whose
  * body must stop short goes over a raw socket (`sendIncomplete`).
+ *
+ * A request sent on a kept-alive connection that the target closed meanwhile (it closes
+ * idle connections after its own timeout, and may do so just as the request leaves)
+ * fails with no answer at all: it is sent once more on a new connection. The target
+ * cannot have read it: the connection was reset before any answer.
  */
 export async function exchange(baseUrl: string, request: CaseRequest, timeoutMs = 10_000): Promise<HttpAnswer> {
   if (request.incompleteBody) {
@@ -38,16 +46,31 @@ export async function exchange(baseUrl: string, request: CaseRequest, timeoutMs 
     response.headers.forEach((value, name) => (headers[name] = value));
     return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
   }
+  try {
+    return await sendOnce(baseUrl, request, timeoutMs);
+  } catch (error) {
+    if (!(error as { reusedSocket?: boolean }).reusedSocket) throw error;
+    return sendOnce(baseUrl, request, timeoutMs);
+  }
+}
+
+/** A connection reset before any answer: the kept-alive connection was closed by the target. */
+const closedBeforeAnswer = (error: NodeJS.ErrnoException) => error.code === "ECONNRESET" || error.message === "socket hang up";
+
+/** One attempt of `exchange`; an error on a reused connection closed before any answer carries `reusedSocket: true`. */
+function sendOnce(baseUrl: string, request: CaseRequest, timeoutMs: number): Promise<HttpAnswer> {
   const url = new URL(requestUrl(baseUrl, request));
-  const body = Buffer.from(request.body, "utf8");
+  const body = bodyBytesOf(request);
   const method = request.method ?? "POST";
   const withBody = body.length > 0 || method === "POST";
   const protocol = url.protocol === "https:" ? "https:" : "http:";
   return new Promise((resolve, reject) => {
+    let answered = false;
     const outgoing = (protocol === "https:" ? httpsRequest : httpRequest)(
       url,
       { method, agent: agents[protocol], headers: { ...request.headers, ...(withBody ? { "Content-Length": String(body.length) } : {}) } },
       (incoming) => {
+        answered = true;
         const chunks: Buffer[] = [];
         incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
         incoming.on("error", reject);
@@ -60,9 +83,9 @@ export async function exchange(baseUrl: string, request: CaseRequest, timeoutMs 
       },
     );
     const timer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    outgoing.on("error", (error) => {
+    outgoing.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(error);
+      reject(outgoing.reusedSocket && !answered && closedBeforeAnswer(error) ? Object.assign(error, { reusedSocket: true }) : error);
     });
     outgoing.end(withBody ? body : undefined);
   });
@@ -106,7 +129,7 @@ export async function sendSetup(baseUrl: string, requests: CaseRequests): Promis
  */
 async function sendIncomplete(baseUrl: string, request: CaseRequest): Promise<Response> {
   const url = new URL(requestUrl(baseUrl, request));
-  const body = Buffer.from(request.body, "utf8");
+  const body = bodyBytesOf(request);
   const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${value}`);
   const head = [`POST ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, ...headers, `Content-Length: ${body.length}`, "Connection: close"].join("\r\n");
   const answer = await rawExchange(url.origin, Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body.subarray(0, Math.floor(body.length / 2))]), 30_000);

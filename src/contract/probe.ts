@@ -7,6 +7,7 @@
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { getAtPointer } from "../json-pointer.js";
 import { operationById } from "./bundle.js";
+import { testerClock, type TargetClock } from "./clock.js";
 import { conformanceFindings, type Answer } from "./conformance.js";
 import { exchange } from "./http.js";
 import { jsonOrUndefined, rawExchange } from "./raw-http.js";
@@ -26,7 +27,13 @@ export type CheckName =
   | "unknown_path"
   | "stateful_sequences"
   | "documented_responses"
-  | "dredd";
+  | "dredd"
+  | "freshness_tolerance"
+  | "credential_variants"
+  | "order_of_checks"
+  | "boundary_values"
+  | "media_types"
+  | "serialisation_variants";
 
 /** The checks that every answer of every probe is held to. */
 export const answerChecks: readonly CheckName[] = [
@@ -37,12 +44,24 @@ export const answerChecks: readonly CheckName[] = [
   "error_code_conformance",
 ];
 
+/** One right answer: a status (exact, or any 2xx) and, for a failure, its catalog code. */
+export interface Answering {
+  status: number | "2xx";
+  code?: ErrorCode;
+}
+
 /** What one answer must be. */
 export interface Expectation {
   /** An exact status, or any 2xx. */
   status: number | "2xx";
   /** The catalog code the failure body must carry (its status is the catalog's). */
   code?: ErrorCode;
+  /** Other answers that are right too, where the spec leaves the choice to the implementation. */
+  orElse?: Answering[];
+  /** The exact body of an answer with `status` (JSON), e.g. the documented success body. */
+  body?: unknown;
+  /** Why this answer is expected, shown with a failure (e.g. how the target's clock was estimated). */
+  note?: string;
   /** The answer must have exactly this body as the answer of an earlier step (by index): an idempotent replay. */
   sameBodyAs?: number;
   /** A header the answer must carry with this value (e.g. `allow: POST`). */
@@ -54,8 +73,10 @@ export interface Step {
   side: "provider" | "operator";
   /** The operation the request is for; undefined for a path no operation has (the default envelope applies). */
   operationId?: string;
-  /** A request sent with fetch (or, when it stops short, a raw socket) ... */
+  /** A request sent with node:http (or, when it stops short, a raw socket) ... */
   request?: CaseRequest;
+  /** ... or one built when it is sent, from the target's clock (a `timestamp` at the edge of the tolerance); the exchange records it. */
+  build?: (clock: TargetClock) => { request: CaseRequest; note?: string };
   /** ... or raw HTTP bytes (framing errors, huge heads, other methods). */
   raw?: string;
   expect: Expectation;
@@ -83,12 +104,21 @@ export interface Exchange {
 /** A probe: a title, the check it belongs to, its steps, and optional checks of what a local run can inspect. */
 export interface Probe {
   check: CheckName;
+  /** The stable name of what it probes, e.g. `HASH/first-character` (the rule inventory and the mutation tests refer to it). */
+  kind?: string;
   /** The operation it is about (report grouping); a side name for probes of no operation. */
   subject: string;
   title: string;
   steps: Step[];
   /** Further findings once all steps answered (e.g. the local store shows the session closed). */
   verify?(exchanges: Exchange[]): Promise<Finding[]>;
+  /**
+   * For a probe whose verdict depends on when the target reads its clock (a `timestamp`
+   * 2 s from the edge of the tolerance): when it fails and an answer took longer than
+   * this, milliseconds, it is sent again, up to twice, and passes if an attempt does. A
+   * loaded target may take that long to read its clock; a wrong tolerance fails every time.
+   */
+  retryWhenSlowerThanMs?: number;
 }
 
 /** What running a probe found. */
@@ -96,12 +126,24 @@ export interface ProbeResult {
   probe: Probe;
   findings: Finding[];
   exchanges: Exchange[];
+  /** How many times it was sent (more than once: `retryWhenSlowerThanMs`). */
+  attempts?: number;
 }
 
 /** Base URLs of the two sides. */
 export interface BaseUrls {
   provider: string;
   operator: string;
+}
+
+/** How a probe is run. */
+export interface ProbeOptions {
+  /** The estimated clock of each side (for steps built at send time); default: the tester's own. */
+  clocks?: Partial<Record<"provider" | "operator", TargetClock>>;
+  /** Hold every answer to `conformance.ts` too (default true; the certification kit judges envelopes itself). */
+  conformance?: boolean;
+  /** How long to wait for each answer, milliseconds. */
+  timeoutMs?: number;
 }
 
 async function answerOf(step: Step, baseUrl: string, timeoutMs?: number): Promise<Answer> {
@@ -114,18 +156,36 @@ async function answerOf(step: Step, baseUrl: string, timeoutMs?: number): Promis
   return { status, headers, text, json: jsonOrUndefined(text) };
 }
 
-/** The step's own expectation, checked under the probe's check. */
+const statusMatches = (expected: number | "2xx", status: number) => (expected === "2xx" ? status >= 200 && status < 300 : status === expected);
+
+const answeringText = (answering: Answering) => `${answering.status}${answering.code ? ` ${answering.code}` : ""}`;
+
+/**
+ * The step's own expectation, checked under the probe's check. The code is compared only
+ * when the answer carries one where the envelope says: a broken envelope is the finding
+ * of the answer checks (or, in the certification kit, of the envelope category).
+ */
 function expectationFindings(probe: Probe, step: Step, answer: Answer, exchanges: Exchange[]): Finding[] {
   const { expect } = step;
   const findings: string[] = [];
-  const statusOk = expect.status === "2xx" ? answer.status >= 200 && answer.status < 300 : answer.status === expect.status;
   const envelope = step.operationId ? operationById(step.operationId).errorEnvelope : undefined;
   const code = envelope && answer.json !== undefined ? getAtPointer(answer.json, envelope.code) : undefined;
   const got = `${answer.status}${typeof code === "string" ? ` ${code}` : ""}`;
-  if (!statusOk) findings.push(`expected ${expect.status}${expect.code ? ` ${expect.code}` : ""}, got ${got}: ${answer.text.slice(0, 300)}`);
-  else if (expect.code && envelope && code !== expect.code) findings.push(`expected code ${expect.code} at ${envelope.code}, got ${JSON.stringify(code)}: ${answer.text.slice(0, 300)}`);
-  if (expect.code && errorCatalog[expect.code].status !== expect.status && expect.status !== "2xx") {
-    throw new Error(`probe "${probe.title}": ${expect.code} is a ${errorCatalog[expect.code].status} in the catalog, not ${expect.status}`);
+  const right: Answering[] = [{ status: expect.status, ...(expect.code ? { code: expect.code } : {}) }, ...(expect.orElse ?? [])];
+  for (const answering of right) {
+    if (answering.code && answering.status !== "2xx" && errorCatalog[answering.code].status !== answering.status) {
+      throw new Error(`probe "${probe.title}": ${answering.code} is a ${errorCatalog[answering.code].status} in the catalog, not ${answering.status}`);
+    }
+  }
+  const byStatus = right.filter((answering) => statusMatches(answering.status, answer.status));
+  const expected = right.map(answeringText).join(" or ");
+  const because = expect.note ? ` (${expect.note})` : "";
+  if (byStatus.length === 0) findings.push(`expected ${expected}, got ${got}${because}: ${answer.text.slice(0, 300)}`);
+  else if (typeof code === "string" && !byStatus.some((answering) => !answering.code || answering.code === code)) {
+    findings.push(`expected ${expected}, got ${got}${because}: ${answer.text.slice(0, 300)}`);
+  }
+  if (expect.body !== undefined && statusMatches(expect.status, answer.status) && JSON.stringify(answer.json) !== JSON.stringify(expect.body)) {
+    findings.push(`expected the body ${JSON.stringify(expect.body)}, got ${answer.text.slice(0, 300)}`);
   }
   if (expect.sameBodyAs !== undefined) {
     const first = exchanges[expect.sameBodyAs]?.answer;
@@ -139,11 +199,18 @@ function expectationFindings(probe: Probe, step: Step, answer: Answer, exchanges
 
 /**
  * Sends one step to `baseUrl` and records the exchange (the answer, or the network error
- * or time-out instead); never throws.
+ * or time-out instead); never throws. A step built at send time is built here, with
+ * `clock`, and recorded as built.
  *
  * @param timeoutMs how long to wait for a whole answer (default 10 s; raw requests: 15 s)
  */
-export async function sendStep(step: Step, baseUrl: string, timeoutMs?: number): Promise<Exchange> {
+export async function sendStep(planned: Step, baseUrl: string, timeoutMs?: number, clock: TargetClock = testerClock()): Promise<Exchange> {
+  let step = planned;
+  if (planned.build) {
+    const { build: _built, ...rest } = planned;
+    const { request, note } = planned.build(clock);
+    step = { ...rest, request, expect: note ? { ...planned.expect, note } : planned.expect };
+  }
   const sentAt = Date.now();
   const started = performance.now();
   try {
@@ -156,22 +223,35 @@ export async function sendStep(step: Step, baseUrl: string, timeoutMs?: number):
 
 /**
  * Runs a probe: sends its steps in order and checks each answer. A step whose request
- * fails on the network ends the probe with a finding under the probe's check.
+ * fails on the network ends the probe with a finding under the probe's check. Each
+ * exchange records the step as sent (a step built at send time, built).
  *
  * @returns the findings (empty: passed) and every exchange; never throws for an answer
  * @throws Error when the probe itself is inconsistent (a code whose catalog status is not the expected one)
  */
-export async function runProbe(probe: Probe, baseUrls: BaseUrls): Promise<ProbeResult> {
+export async function runProbe(probe: Probe, baseUrls: BaseUrls, options: ProbeOptions = {}): Promise<ProbeResult> {
+  let result = await attempt(probe, baseUrls, options);
+  for (let attempts = 2; attempts <= 3 && probe.retryWhenSlowerThanMs !== undefined && result.findings.length > 0; attempts++) {
+    if (!result.exchanges.some((exchange) => exchange.ms > probe.retryWhenSlowerThanMs!)) break;
+    result = { ...(await attempt(probe, baseUrls, options)), attempts };
+  }
+  return result;
+}
+
+/** One attempt of `runProbe`. */
+async function attempt(probe: Probe, baseUrls: BaseUrls, options: ProbeOptions): Promise<ProbeResult> {
   const exchanges: Exchange[] = [];
   const findings: Finding[] = [];
-  for (const step of probe.steps) {
-    const exchange = await sendStep(step, baseUrls[step.side]);
+  for (const planned of probe.steps) {
+    const exchange = await sendStep(planned, baseUrls[planned.side], options.timeoutMs, options.clocks?.[planned.side]);
     exchanges.push(exchange);
     if (!exchange.answer) {
       findings.push({ check: probe.check, message: `no answer: ${exchange.error}` });
       return { probe, findings, exchanges };
     }
-    findings.push(...conformanceFindings(step, exchange.answer), ...expectationFindings(probe, step, exchange.answer, exchanges));
+    const step = exchange.step;
+    if (options.conformance ?? true) findings.push(...conformanceFindings(step, exchange.answer));
+    findings.push(...expectationFindings(probe, step, exchange.answer, exchanges));
   }
   if (probe.verify && findings.length === 0) findings.push(...(await probe.verify(exchanges)));
   return { probe, findings, exchanges };

@@ -9,9 +9,12 @@ import { positiveProbes, negativeProbes } from "./checks/data.js";
 import { documentedProbes } from "./checks/documented.js";
 import { dreddReportCases } from "./checks/dredd.js";
 import { ignoredAuthProbes } from "./checks/ignored-auth.js";
-import { unknownPathProbes, unsupportedMethodProbes } from "./checks/routing.js";
+import { pathVariantProbes, unknownPathProbes, unsupportedMethodProbes } from "./checks/routing.js";
 import { statefulProbes } from "./checks/stateful.js";
-import type { GenerationContext } from "./checks/context.js";
+import { generatedOperations, type GenerationContext } from "./checks/context.js";
+import { boundaryBuilders, DEFAULT_TOLERANCE_SECONDS, type BoundaryCheck, type BoundaryContext } from "./boundaries/index.js";
+import { allOperations } from "./bundle.js";
+import { describeClock, estimateClock, type TargetClock } from "./clock.js";
 import type { CheckGroup } from "./config.js";
 import { mapConcurrently } from "./pool.js";
 import { runProbe, type Exchange, type Probe, type ProbeResult } from "./probe.js";
@@ -30,6 +33,8 @@ export interface ContractRunOptions {
   checks: ReadonlySet<CheckGroup>;
   /** Probes in flight at once (default 16). */
   concurrency?: number;
+  /** The targets' freshness tolerance, seconds (default 300). */
+  toleranceSeconds?: number;
 }
 
 /** The figures of the generated checks. */
@@ -52,17 +57,25 @@ export interface ContractRunResult {
   failed: boolean;
 }
 
-/** The generated probes of the selected checks, in a fixed order. */
-function generatedProbes(checks: ReadonlySet<CheckGroup>, context: GenerationContext): Probe[] {
+/** The generated and boundary probes of the selected checks, in a fixed order. */
+function generatedProbes(checks: ReadonlySet<CheckGroup>, context: GenerationContext, boundaries: BoundaryContext): Probe[] {
   const builders: Array<[CheckGroup, () => Probe[]]> = [
     ["positive_data_acceptance", () => positiveProbes(context)],
     ["negative_data_rejection", () => negativeProbes(context)],
     ["ignored_auth", () => ignoredAuthProbes(context)],
-    ["stateful_sequences", () => statefulProbes(context)],
+    ["stateful_sequences", () => [...statefulProbes(context), ...boundaryBuilders.stateful_sequences(boundaries)]],
     ["unsupported_method", () => unsupportedMethodProbes()],
-    ["unknown_path", () => unknownPathProbes(context)],
+    ["unknown_path", () => [...pathVariantProbes(), ...unknownPathProbes(context)]],
+    ...(Object.keys(boundaryBuilders) as BoundaryCheck[]).filter((check) => check !== "stateful_sequences").map((check): [CheckGroup, () => Probe[]] => [check, () => boundaryBuilders[check](boundaries)]),
   ];
   return builders.filter(([check]) => checks.has(check)).flatMap(([, build]) => build());
+}
+
+/** The estimated clocks of both targets (their `Date` headers), for the freshness probes. */
+async function targetClocks(target: ContractTarget): Promise<Record<"provider" | "operator", TargetClock>> {
+  const pathOf = (side: "provider" | "operator") => allOperations.find((operation) => operation.implementedBy === side)!.path;
+  const [provider, operator] = await Promise.all([estimateClock(target.providerUrl, pathOf("provider")), estimateClock(target.operatorUrl, pathOf("operator"))]);
+  return { provider, operator };
 }
 
 /**
@@ -88,14 +101,16 @@ export async function runContract(options: ContractRunOptions): Promise<Contract
   const { target, checks } = options;
   const concurrency = options.concurrency ?? 16;
   const baseUrls = { provider: target.providerUrl, operator: target.operatorUrl };
-  const run = (probes: Probe[]) => mapConcurrently(probes, concurrency, (probe) => runProbe(probe, baseUrls));
+  const clocks = checks.has("freshness_tolerance") ? await targetClocks(target) : undefined;
+  const run = (probes: Probe[]) => mapConcurrently(probes, concurrency, (probe) => runProbe(probe, baseUrls, clocks ? { clocks } : {}));
   const [dreddCases, documented] = await Promise.all([
     checks.has("dredd") ? dreddReportCases(baseUrls, target.credentials) : Promise.resolve<ReportCase[]>([]),
     checks.has("documented_responses") ? run(documentedProbes(target.credentials)) : Promise.resolve<ProbeResult[]>([]),
   ]);
   const context: GenerationContext = { credentials: target.credentials, seed: options.seed, cases: options.cases, ...(target.inspector ? { inspector: target.inspector } : {}) };
   const started = performance.now();
-  const generated = await run(generatedProbes(checks, context));
+  const boundaries: BoundaryContext = { credentials: target.credentials, toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS, operations: generatedOperations() };
+  const generated = await run(generatedProbes(checks, context, boundaries));
   const seconds = (performance.now() - started) / 1000;
   const requests = generated.reduce((sum, result) => sum + result.exchanges.length, 0);
   const results = [...documented, ...generated];
@@ -105,6 +120,7 @@ export async function runContract(options: ContractRunOptions): Promise<Contract
   const summary = [
     `provider: ${target.providerUrl} (${target.started.provider}); operator: ${target.operatorUrl} (${target.started.operator}); partner ${target.credentials.memberId}`,
     `seed ${options.seed}, ${options.cases} generated requests per operation and check; checks: ${[...checks].join(", ")}`,
+    ...(clocks ? [`clocks (for the freshness probes, tolerance ${boundaries.toleranceSeconds} s): provider: ${describeClock(clocks.provider)}; operator: ${describeClock(clocks.operator)}`] : []),
     `generated: ${figures.requests} requests (${figures.probes} cases) in ${figures.seconds.toFixed(1)} s, ${Math.round(figures.rate)} requests/s`,
     `run it again: CONTRACT_SEED=${options.seed} CONTRACT_CASES=${options.cases} npm run contract`,
   ];

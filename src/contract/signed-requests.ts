@@ -10,6 +10,7 @@
  */
 import type { OperationFacts } from "../codegen/spec.js";
 import { bodyHash, canonicalString, requestSignature, type JsonObject } from "../signing.js";
+import type { SignatureVariant } from "./signature-variants.js";
 
 /** A request body as the cases build and mutate it. */
 export type Body = Record<string, any>;
@@ -26,15 +27,20 @@ export type SigningKey = "secret" | "wrong-secret";
 
 /** How the signatures of a request were made (what `reproduce.ts` recomputes). */
 export interface RequestSigning {
-  /** `HASH` is the HMAC-SHA256 of `over` (default: the body sent) keyed with `key`. */
-  HASH?: { key: SigningKey; over?: string };
-  /** The body carries `hash` = MD5 of `canonical` + `key`; `value` is where it sits in the bytes. */
-  bodyHash?: { key: SigningKey; canonical: string; value: string };
+  /** `HASH` is the HMAC-SHA256 of `over` (default: the body sent) keyed with `key`, then spoiled by `variant` if any. */
+  HASH?: { key: SigningKey; over?: string; variant?: SignatureVariant };
+  /** The body carries `hash` = MD5 of `canonical` + `key` (spoiled by `variant` if any); `value` is what sits in the bytes. */
+  bodyHash?: { key: SigningKey; canonical: string; value: string; variant?: SignatureVariant };
   /** The `timestamp` the body carries, for a reproduction that may refresh it. */
   timestamp?: number;
-  /** Kyren: the partner's token, when the body's `token` is it or a wrong one that starts with it. */
+  /** Kyren: the partner's token, when the body's `token` is it, a wrong one that starts with it, or `kyrenTokenVariant` of it. */
   kyrenToken?: string;
+  /** Kyren: the body's `token` is this near miss of `kyrenToken`. */
+  kyrenTokenVariant?: SignatureVariant;
 }
+
+/** A query value: literal text, or the request's own `MEMB_ID` or `HASH` (for a parameter given twice). */
+export type QueryValue = string | { HASH: true } | { MEMB_ID: true };
 
 /** One HTTP request, ready to send to `<base URL><path>?<query>`. */
 export interface CaseRequest {
@@ -42,14 +48,21 @@ export interface CaseRequest {
   method?: string;
   path: string;
   query: Record<string, string>;
+  /** The query exactly, in order, when `query` cannot say it (a parameter given twice); `query` still holds the signature. */
+  queryPairs?: Array<[name: string, value: QueryValue]>;
   headers: Record<string, string>;
   /** The body bytes exactly as signed, UTF-8. */
   body: string;
+  /** The exact body bytes when they are not UTF-8 (`body` then shows them decoded as Latin-1). */
+  bodyBytes?: Buffer;
   /** Announce the whole body in Content-Length but send only its first half, then wait (408). */
   incompleteBody?: true;
   /** How its signatures were made; absent when it carries none. */
   signing?: RequestSigning;
 }
+
+/** The bytes a request sends as its body. */
+export const bodyBytesOf = (request: CaseRequest): Buffer => request.bodyBytes ?? Buffer.from(request.body, "utf8");
 
 /** What a case sends: `setup` first, in order (each must answer 200), then `request`. */
 export interface CaseRequests {
@@ -59,7 +72,7 @@ export interface CaseRequests {
   replaysSetup?: true;
 }
 
-/** How `signed` departs from a correct signature, to provoke a status. */
+/** How `signed` departs from a correct signature, or from compact JSON, to provoke a status. */
 export interface SignOptions {
   /** The Content-Type header (default `application/json`); null sends none. */
   contentType?: string | null;
@@ -73,6 +86,22 @@ export interface SignOptions {
   memberId?: string;
   /** Leave `HASH` (and `MEMB_ID`) out of the query. */
   unsigned?: true;
+  /** Leave only this one of `MEMB_ID` and `HASH` out of the query. */
+  omit?: "MEMB_ID" | "HASH";
+  /** Send this near miss of the right `HASH`. */
+  hashVariant?: SignatureVariant;
+  /** Put this near miss of the right body `hash` into the body. */
+  bodyHashVariant?: SignatureVariant;
+  /** Leave the body `hash` out (`missing`) or make it `null`. */
+  bodyHashField?: "missing" | "null";
+  /** Kyren: send this near miss of the partner's token as `token`. */
+  kyrenTokenVariant?: SignatureVariant;
+  /** Serialise the complete body (with its `hash`) this way instead of compact JSON; `HASH` covers the result. */
+  serialise?: (body: Body) => string;
+  /** Turn the serialised body into other bytes (e.g. not UTF-8); `HASH` covers them. */
+  bytes?: (rawBody: string) => Buffer;
+  /** The query in this order, placeholders standing for the request's `MEMB_ID` and `HASH` (a parameter given twice). */
+  queryPairs?: Array<[name: string, value: QueryValue]>;
 }
 
 /** The wrong secret used by the signature cases: the partner secret with a suffix. */
@@ -103,40 +132,66 @@ function bodyFacts(body: Body): RequestSigning {
  * Serialises and signs a body (operations with `MEMB_ID` + `HASH`; source: the spec's
  * security requirements), or only serialises it (Kyren). A body whose top-level values
  * include an object or an array gets a body `hash` over its other fields: no signer can
- * cover them, and a receiver must refuse such a body with 400 `V.02`.
+ * cover them, and a receiver must refuse such a body with 400 `V.02`. The options spoil
+ * one thing on purpose, or serialise the body otherwise than as compact JSON.
  *
  * @throws Error when `padToBytes` is smaller than the body
  */
 export function signed(operation: OperationFacts, body: Body, credentials: Credentials, options: SignOptions = {}): CaseRequest {
   const contentType = options.contentType === undefined ? "application/json" : options.contentType;
   const headers: Record<string, string> = contentType === null ? {} : { "Content-Type": contentType };
-  const signing = bodyFacts(body);
-  if (!operation.signedWithHash) {
-    // The partner's token (a wrong one starts with it), for a reproduction that prints neither.
-    if (typeof body.token === "string" && body.token.startsWith(credentials.kyrenToken)) signing.kyrenToken = credentials.kyrenToken;
-    return { path: operation.path, query: {}, headers, body: padded(JSON.stringify(body), options.padToBytes), signing };
-  }
+  const serialise = options.serialise ?? ((value: Body) => JSON.stringify(value));
   const { hash: _replaced, ...fields } = body;
-  let rawBody = JSON.stringify(fields);
-  if (operation.bodyHash) {
+  const signing = bodyFacts(fields);
+  const finish = (rawBody: string, query: Record<string, string>): CaseRequest => {
+    const bytes = options.bytes?.(rawBody);
+    const request: CaseRequest = { path: operation.path, query, headers, body: bytes ? bytes.toString("latin1") : rawBody, signing };
+    if (bytes) request.bodyBytes = bytes;
+    if (options.queryPairs) request.queryPairs = options.queryPairs;
+    return request;
+  };
+  if (!operation.signedWithHash) {
+    const kyren: Body = { ...body };
+    if (options.kyrenTokenVariant) {
+      kyren.token = options.kyrenTokenVariant.apply(credentials.kyrenToken);
+      Object.assign(signing, { kyrenToken: credentials.kyrenToken, kyrenTokenVariant: options.kyrenTokenVariant });
+    } else if (typeof kyren.token === "string" && kyren.token.startsWith(credentials.kyrenToken)) {
+      // The partner's token (a wrong one starts with it), for a reproduction that prints neither.
+      signing.kyrenToken = credentials.kyrenToken;
+    }
+    return finish(padded(serialise(kyren), options.padToBytes), {});
+  }
+  let complete: Body = fields;
+  if (operation.bodyHash && options.bodyHashField !== "missing") {
     const key: SigningKey = options.wrongBodyHashSecret ? "wrong-secret" : "secret";
     const covered = signableFields(fields);
-    const value = bodyHash(covered, keyOf(key, credentials));
-    signing.bodyHash = { key, canonical: canonicalString(covered), value };
-    rawBody = JSON.stringify({ ...fields, hash: value });
+    const right = bodyHash(covered, keyOf(key, credentials));
+    const value = options.bodyHashVariant ? options.bodyHashVariant.apply(right) : right;
+    if (options.bodyHashField === "null") complete = { ...fields, hash: null };
+    else {
+      signing.bodyHash = { key, canonical: canonicalString(covered), value, ...(options.bodyHashVariant ? { variant: options.bodyHashVariant } : {}) };
+      complete = { ...fields, hash: value };
+    }
   }
-  rawBody = padded(rawBody, options.padToBytes);
-  if (options.unsigned) return { path: operation.path, query: {}, headers, body: rawBody, signing };
+  const rawBody = padded(serialise(complete), options.padToBytes);
+  if (options.unsigned) return finish(rawBody, {});
   const key: SigningKey = options.wrongHashSecret ? "wrong-secret" : "secret";
-  signing.HASH = { key };
-  return { path: operation.path, query: { MEMB_ID: options.memberId ?? credentials.memberId, HASH: requestSignature(rawBody, keyOf(key, credentials)) }, headers, body: rawBody, signing };
+  const right = requestSignature(options.bytes?.(rawBody) ?? rawBody, keyOf(key, credentials));
+  signing.HASH = { key, ...(options.hashVariant ? { variant: options.hashVariant } : {}) };
+  const query: Record<string, string> = { MEMB_ID: options.memberId ?? credentials.memberId, HASH: options.hashVariant ? options.hashVariant.apply(right) : right };
+  if (options.omit) {
+    delete query[options.omit];
+    if (options.omit === "HASH") delete signing.HASH;
+  }
+  return finish(rawBody, query);
 }
 
-/** A raw (possibly non-JSON) body with a valid `HASH` over its bytes. */
-export function signedRaw(operation: OperationFacts, rawBody: string, credentials: Credentials): CaseRequest {
+/** A raw (possibly non-JSON) body with a valid `HASH` over its bytes (with `wrongHashSecret`, a wrong one). */
+export function signedRaw(operation: OperationFacts, rawBody: string, credentials: Credentials, options: Pick<SignOptions, "wrongHashSecret"> = {}): CaseRequest {
   const headers = { "Content-Type": "application/json" };
   if (!operation.signedWithHash) return { path: operation.path, query: {}, headers, body: rawBody, signing: {} };
-  return { path: operation.path, query: { MEMB_ID: credentials.memberId, HASH: requestSignature(rawBody, credentials.secret) }, headers, body: rawBody, signing: { HASH: { key: "secret" } } };
+  const key: SigningKey = options.wrongHashSecret ? "wrong-secret" : "secret";
+  return { path: operation.path, query: { MEMB_ID: credentials.memberId, HASH: requestSignature(rawBody, keyOf(key, credentials)) }, headers, body: rawBody, signing: { HASH: { key } } };
 }
 
 /**

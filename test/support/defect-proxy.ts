@@ -6,21 +6,30 @@
  */
 import { createServer, request, type Server } from "node:http";
 
-/** A request on its way to the server: path, query and body bytes, all changeable. */
+/** A request on its way to the server: path, query, Content-Type and body bytes, all changeable. */
 export interface ProxiedRequest {
+  method: string;
   path: string;
   query: URLSearchParams;
+  /** The Content-Type header as received (undefined when absent). */
+  contentType: string | undefined;
   body: Buffer;
 }
 
 /** One defect. */
 export interface ProxyDefect {
   /** Changes the request in place, or answers it itself (the server never sees it). */
-  request?(proxied: ProxiedRequest): { status: number; body: unknown } | void;
+  request?(proxied: ProxiedRequest): { status: number; body: unknown; headers?: Record<string, string> } | void;
   /** The status sent instead of the server's. */
   status?(status: number): number;
   /** The body sent instead of the server's. */
   answer?(status: number, body: string): string;
+  /** Changes the server's answer headers in place (lower-case names); a `date` deleted is not sent at all. */
+  headers?(status: number, headers: Record<string, string | string[] | undefined>): void;
+  /** The Content-Type sent instead of the server's. */
+  contentType?(status: number, contentType: string | undefined): string;
+  /** Sees the server's answer to a request the defect let through (e.g. to remember it). */
+  answered?(proxied: ProxiedRequest, status: number, body: string): void;
 }
 
 /** A running proxy. */
@@ -37,22 +46,29 @@ export async function startDefectProxy(targetUrl: string, defect: ProxyDefect): 
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
       const url = new URL(incoming.url ?? "/", "http://proxy");
-      const proxied: ProxiedRequest = { path: url.pathname, query: url.searchParams, body: Buffer.concat(chunks) };
+      const proxied: ProxiedRequest = { method: incoming.method ?? "GET", path: url.pathname, query: url.searchParams, contentType: incoming.headers["content-type"], body: Buffer.concat(chunks) };
       const own = defect.request?.(proxied);
       if (own) {
-        outgoing.writeHead(own.status, { "content-type": "application/json" }).end(JSON.stringify(own.body));
+        outgoing.writeHead(own.status, { "content-type": "application/json", ...own.headers }).end(JSON.stringify(own.body));
         return;
       }
       const query = proxied.query.toString();
-      const headers = { ...incoming.headers, host: target.host, "content-length": String(proxied.body.length) };
-      const upstream = request({ host: target.hostname, port: target.port, method: incoming.method, path: `${proxied.path}${query ? `?${query}` : ""}`, headers }, (answer) => {
+      const headers: Record<string, string | string[] | undefined> = { ...incoming.headers, host: target.host, "content-length": String(proxied.body.length) };
+      if (proxied.contentType === undefined) delete headers["content-type"];
+      else headers["content-type"] = proxied.contentType;
+      const upstream = request({ host: target.hostname, port: target.port, method: proxied.method, path: `${proxied.path}${query ? `?${query}` : ""}`, headers }, (answer) => {
         const parts: Buffer[] = [];
         answer.on("data", (chunk: Buffer) => parts.push(chunk));
         answer.on("end", () => {
           const status = answer.statusCode ?? 502;
           const original = Buffer.concat(parts).toString("utf8");
+          defect.answered?.(proxied, status, original);
           const text = defect.answer ? defect.answer(status, original) : original;
-          outgoing.writeHead(defect.status?.(status) ?? status, { ...answer.headers, "content-length": String(Buffer.byteLength(text)) }).end(text);
+          const headers = { ...answer.headers, "content-length": String(Buffer.byteLength(text)) };
+          if (defect.contentType) headers["content-type"] = defect.contentType(status, answer.headers["content-type"]);
+          defect.headers?.(status, headers);
+          if (headers.date === undefined) outgoing.sendDate = false;
+          outgoing.writeHead(defect.status?.(status) ?? status, headers).end(text);
         });
       });
       upstream.on("error", (error) => outgoing.writeHead(502, { "content-type": "text/plain" }).end(String(error)));

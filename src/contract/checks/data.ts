@@ -23,6 +23,7 @@ export function positiveProbes(context: GenerationContext): Probe[] {
       const refusal = refusalOf(body, refused);
       return {
         check: "positive_data_acceptance",
+        kind: refusal ? "data/refused-value" : "data/valid",
         subject: operation.operationId,
         title: refusal ? `valid body #${index + 1} with ${refusal.pointer} ${JSON.stringify(refusal.value)}: documented refusal ${refusal.code}` : `valid body #${index + 1}`,
         steps: [
@@ -47,6 +48,7 @@ export function negativeProbes(context: GenerationContext): Probe[] {
       const request = invalid.raw !== undefined ? signedRaw(operation, invalid.raw, context.credentials) : signed(operation, invalid.body!, context.credentials);
       return {
         check: "negative_data_rejection",
+        kind: invalid.raw !== undefined ? "data/not-an-object" : "data/invalid",
         subject: operation.operationId,
         title: `invalid body #${index + 1}: ${invalid.what}`,
         steps: [{ side: operation.implementedBy, operationId: operation.operationId, request, expect: { status: errorCatalog[invalid.code].status, code: invalid.code } }],

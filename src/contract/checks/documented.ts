@@ -16,9 +16,10 @@ export function caseProbe(contractCase: ContractCase, credentials: Credentials):
   const setup: Step[] = requests.setup.map((request) => ({ ...base, request, expect: { status: 200 } }));
   return {
     check: "documented_responses",
+    kind: `documented/${contractCase.status}`,
     subject: contractCase.operationId,
     title: contractCase.name,
-    steps: [...setup, { ...base, request: requests.request, expect: { status: contractCase.status, ...(requests.replaysSetup ? { sameBodyAs: setup.length - 1 } : {}) } }],
+    steps: [...setup, { ...base, request: requests.request, expect: { status: contractCase.status, ...(contractCase.code ? { code: contractCase.code } : {}), ...(requests.replaysSetup ? { sameBodyAs: setup.length - 1 } : {}) } }],
   };
 }
 
@@ -28,6 +29,7 @@ export function documentedProbes(credentials: Credentials): Probe[] {
   const beforeRouting = preRoutingCases.map(
     (entry): Probe => ({
       check: "documented_responses",
+      kind: `routing/${entry.code}`,
       subject: entry.side,
       title: entry.name,
       steps: [

@@ -21,6 +21,8 @@ export const STALE_SECONDS = 600;
 
 /** One way to break authentication, and the code that answers it. */
 export interface AuthBreak {
+  /** Stable short name, e.g. `wrong-hash-secret` (the probe's kind is `auth/<name>`). */
+  name: string;
   what: string;
   code: ErrorCode;
   request(operation: OperationFacts, body: Body, credentials: Credentials): CaseRequest;
@@ -45,32 +47,33 @@ export function authBreaks(operation: OperationFacts, body: Body): AuthBreak[] {
   const breaks: AuthBreak[] = [];
   if (operation.signedWithHash) {
     breaks.push(
-      { what: "HASH keyed with a wrong secret", code: "G.00", request: (op, b, c) => signed(op, b, c, { wrongHashSecret: true }) },
-      { what: "no MEMB_ID and no HASH", code: "G.00", request: (op, b, c) => signed(op, b, c, { unsigned: true }) },
-      { what: "an unknown MEMB_ID (HASH keyed with the partner secret)", code: "G.00", request: (op, b, c) => signed(op, b, c, { memberId: `${c.memberId}-unknown-partner` }) },
+      { name: "wrong-hash-secret", what: "HASH keyed with a wrong secret", code: "G.00", request: (op, b, c) => signed(op, b, c, { wrongHashSecret: true }) },
+      { name: "no-signature", what: "no MEMB_ID and no HASH", code: "G.00", request: (op, b, c) => signed(op, b, c, { unsigned: true }) },
+      { name: "unknown-member-id", what: "an unknown MEMB_ID (HASH keyed with the partner secret)", code: "G.00", request: (op, b, c) => signed(op, b, c, { memberId: `${c.memberId}-unknown-partner` }) },
     );
     const field = dataField(operation, body);
     if (field) {
       breaks.push({
+        name: "body-changed-after-signing",
         what: `the body changed after signing (${field})`,
         code: "G.00",
         request: (op, b, c) => tampered(op, b, c, (changed) => (changed[field] = `${String(changed[field]).slice(0, -1)}${String(changed[field]).endsWith("a") ? "b" : "a"}`)),
       });
     }
   }
-  if (operation.bodyHash) breaks.push({ what: "body hash keyed with a wrong secret", code: "G.00", request: (op, b, c) => signed(op, b, c, { wrongBodyHashSecret: true }) });
+  if (operation.bodyHash) breaks.push({ name: "wrong-body-hash-secret", what: "body hash keyed with a wrong secret", code: "G.00", request: (op, b, c) => signed(op, b, c, { wrongBodyHashSecret: true }) });
   const [loginField, tokenField] = bodyCredentialFields(operation);
   if (loginField && tokenField) {
     breaks.push(
-      { what: `a wrong ${tokenField}`, code: "G.00", request: (op, b, c) => signed(op, { ...b, [tokenField]: wrongSecret(c.kyrenToken) }, c) },
-      { what: `an unknown ${loginField}`, code: "G.00", request: (op, b, c) => signed(op, { ...b, [loginField]: `${c.memberId}-unknown-partner` }, c) },
-      { what: `no ${tokenField}`, code: "G.00", request: (op, b, c) => signed(op, Object.fromEntries(Object.entries(b).filter(([key]) => key !== tokenField)), c) },
+      { name: "wrong-token", what: `a wrong ${tokenField}`, code: "G.00", request: (op, b, c) => signed(op, { ...b, [tokenField]: wrongSecret(c.kyrenToken) }, c) },
+      { name: "unknown-secure-login", what: `an unknown ${loginField}`, code: "G.00", request: (op, b, c) => signed(op, { ...b, [loginField]: `${c.memberId}-unknown-partner` }, c) },
+      { name: "no-token", what: `no ${tokenField}`, code: "G.00", request: (op, b, c) => signed(op, Object.fromEntries(Object.entries(b).filter(([key]) => key !== tokenField)), c) },
     );
   }
   if (operation.timestamp) {
     breaks.push(
-      { what: `correctly signed, timestamp ${STALE_SECONDS} s old`, code: "G.04", request: (op, b, c) => signed(op, withTimestamp(b, -STALE_SECONDS), c) },
-      { what: `correctly signed, timestamp ${STALE_SECONDS} s ahead`, code: "G.04", request: (op, b, c) => signed(op, withTimestamp(b, STALE_SECONDS), c) },
+      { name: "stale", what: `correctly signed, timestamp ${STALE_SECONDS} s old`, code: "G.04", request: (op, b, c) => signed(op, withTimestamp(b, -STALE_SECONDS), c) },
+      { name: "ahead", what: `correctly signed, timestamp ${STALE_SECONDS} s ahead`, code: "G.04", request: (op, b, c) => signed(op, withTimestamp(b, STALE_SECONDS), c) },
     );
   }
   return breaks;
@@ -88,6 +91,7 @@ export function ignoredAuthProbes(context: GenerationContext): Probe[] {
       const broken = breaks[index % breaks.length]!;
       return {
         check: "ignored_auth",
+        kind: `auth/${broken.name}`,
         subject: operation.operationId,
         title: `${broken.what} (${broken.code})`,
         steps: [{ side: operation.implementedBy, operationId: operation.operationId, request: broken.request(operation, body, context.credentials), expect: { status: 401, code: broken.code } }],

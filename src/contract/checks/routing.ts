@@ -22,6 +22,7 @@ export function unsupportedMethodProbes(): Probe[] {
       .filter((method) => !documented.includes(method))
       .map((method): Probe => ({
         check: "unsupported_method",
+        kind: "routing/other-method",
         subject: operation.operationId,
         title: `${method} ${operation.path} is 405 G.06 with Allow: ${documented.join(", ")}`,
         steps: [
@@ -38,6 +39,30 @@ export function unsupportedMethodProbes(): Probe[] {
 
 const segment = fc.stringMatching(/^[A-Za-z0-9_.~-]{1,12}$/);
 
+/**
+ * unknown_path, fixed: "Paths are case-sensitive" (error catalog, G.05), so each
+ * operation's path in lower case, in upper case and with a trailing slash is a path no
+ * operation has: 404 G.05 on its side.
+ */
+export function pathVariantProbes(): Probe[] {
+  return allOperations.flatMap((operation) => {
+    const variants: Array<[kind: string, path: string]> = [
+      ["paths/lower-case", operation.path.toLowerCase()],
+      ["paths/upper-case", operation.path.toUpperCase()],
+      ["paths/trailing-slash", `${operation.path}/`],
+    ];
+    return variants
+      .filter(([, path]) => path !== operation.path && !allOperations.some((other) => other.path === path))
+      .map(([kind, path]): Probe => ({
+        check: "unknown_path",
+        kind,
+        subject: operation.implementedBy,
+        title: `POST ${path} (${operation.path} ${kind === "paths/trailing-slash" ? "with a trailing slash" : "in another case"}) is 404 G.05`,
+        steps: [{ side: operation.implementedBy, request: { path, query: {}, headers: { "Content-Type": "application/json" }, body: "{}" }, expect: { status: 404, code: "G.05" } }],
+      }));
+  });
+}
+
 /** unknown_path: random paths (a tenth of the budget per side, at least one) that no operation has, ignoring case. */
 export function unknownPathProbes(context: GenerationContext): Probe[] {
   const known = new Set(allOperations.map((operation) => operation.path.toLowerCase()));
@@ -48,6 +73,7 @@ export function unknownPathProbes(context: GenerationContext): Probe[] {
       .slice(0, sequencesFor(context.cases))
       .map((path): Probe => ({
         check: "unknown_path",
+        kind: "routing/unknown-path",
         subject: side,
         title: `POST ${path} is 404 G.05`,
         steps: [{ side, request: { path, query: {}, headers: { "Content-Type": "application/json" }, body: "{}" }, expect: { status: 404, code: "G.05" } }],

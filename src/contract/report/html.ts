@@ -1,7 +1,7 @@
 /**
  * A human-readable HTML report: one self-contained file (no script, no request to
- * anywhere), the summary first, then one section per suite with its cases, failures
- * and warnings open, each with its details (exchanges and reproductions).
+ * anywhere), the summary first, then the hints, then one section per suite with its
+ * cases, failures and warnings open, each with its details (exchanges and reproductions).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -18,7 +18,7 @@ const style = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-widt
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ccc}
 .passed{color:#1a7f37}.failed{color:#cf222e}.skipped{color:#777}.warning{color:#9a6700}
 details{margin:.3em 0}summary{cursor:pointer}pre{background:#f6f8fa;padding:.7em;overflow:auto;white-space:pre-wrap;word-break:break-all}
-ul.summary{list-style:none;padding:0}`;
+ul.summary{list-style:none;padding:0}ul.hints{border-left:4px solid #9a6700;background:#fff8c5;padding:.5em 1em .5em 2em}`;
 
 /** The HTML text of `report`. */
 export function renderHtml(report: Report): string {
@@ -41,6 +41,7 @@ export function renderHtml(report: Report): string {
 <body><h1>${escapeHtml(report.title)}</h1>
 <p><span class="passed">${counts.passed} passed</span>, <span class="failed">${counts.failed} failed</span>, <span class="warning">${counts.warning} warnings</span>, <span class="skipped">${counts.skipped} skipped</span></p>
 <ul class="summary">${report.summary.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>
+${report.hints?.length ? `<h2 class="warning">Hints</h2>\n<ul class="hints">${report.hints.map((hint) => `<li>${escapeHtml(hint)}</li>`).join("")}</ul>` : ""}
 ${sections.join("\n")}
 </body></html>
 `;

@@ -1,7 +1,9 @@
 /**
  * JUnit XML of a report, for CI (one `<testsuite>` per suite, one `<testcase>` per case;
  * a warning passes and is written to the case's `<system-out>`), built with
- * junit-report-builder.
+ * junit-report-builder. The report's hints come first: a `hints` suite with one passed
+ * case per hint (its text in the name and in `<system-out>`), so that CI test views,
+ * which show cases and not properties, show them too.
  */
 import junitModule from "junit-report-builder";
 import { bySuite, type Report } from "./model.js";
@@ -16,6 +18,10 @@ const junit = junitModule as unknown as typeof junitModule.default;
  */
 export function writeJunit(report: Report, file: string): void {
   const builder = junit.newBuilder();
+  if (report.hints?.length) {
+    const suite = builder.testSuite().name("hints");
+    for (const hint of report.hints) suite.testCase().className(`${report.title}.hints`).name(`hint: ${hint}`).standardOutput(hint);
+  }
   for (const [name, cases] of bySuite(report.cases)) {
     const suite = builder.testSuite().name(name);
     for (const entry of cases) {

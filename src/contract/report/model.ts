@@ -28,6 +28,8 @@ export interface Report {
   title: string;
   /** Lines about the run: target, seed, budget, rate. */
   summary: string[];
+  /** What the failures most likely come from (a wrong secret, a wrong URL, a clock that is off), shown first: on the console, in the HTML and in the JUnit report. */
+  hints?: string[];
   cases: ReportCase[];
 }
 

@@ -9,6 +9,7 @@
  *   wrong-envelope          failures come back as {"errors": {...}} instead of {"error": {...}}
  *   rejects-unknown-fields  a field the schema does not name is refused with 400 V.02
  *   refuses-duplicates      a sessionId seen before is refused with 409 G.03
+ *   success-as-html         success answered with PHP's default Content-Type, text/html
  */
 import { bodyHash, requestSignature, safeEqual } from "../../../src/signing.js";
 import { startDefectProxy, type DefectProxy, type ProxyDefect } from "../../support/defect-proxy.js";
@@ -20,9 +21,11 @@ export interface PartnerSecret {
   secret: string;
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 const parse = (body: Buffer): Record<string, unknown> | undefined => {
   try {
-    const value = JSON.parse(body.toString("utf8"));
+    const value = JSON.parse(utf8.decode(body));
     return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
   } catch {
     return undefined;
@@ -63,6 +66,7 @@ const defects = {
       if (unknown.length) return { status: 400, body: { error: { code: "V.02", message: `Invalid request: unknown field ${unknown[0]}` } } };
     },
   }),
+  "success-as-html": (): ProxyDefect => ({ contentType: (status, contentType) => (status === 200 ? "text/html; charset=UTF-8" : contentType ?? "") }),
   "refuses-duplicates": (): ProxyDefect => {
     const seen = new Set<string>();
     return {

@@ -99,6 +99,8 @@ describe("npm run contract against a provider that ignores signatures", () => {
     const errors: string[] = [];
     expect(await runContractCli({ CONTRACT_CASES: "many" }, () => {}, (line) => errors.push(line))).toBe(2);
     expect(errors.join("\n")).toContain("CONTRACT_CASES must be an integer");
+    expect(await runContractCli({ CONTRACT_TOLERANCE_SECONDS: "0" }, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(errors.join("\n")).toContain('CONTRACT_TOLERANCE_SECONDS must be an integer of at least 1, not "0"');
     expect(await runContractCli({ CONTRACT_BASE_URL: "http://127.0.0.1:9" }, () => {}, (line) => errors.push(line))).toBe(2);
     expect(errors.join("\n")).toContain("CONTRACT_MEMBER_ID, CONTRACT_SECRET must be set");
   });

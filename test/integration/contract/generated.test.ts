@@ -32,6 +32,12 @@ describe("generated checks against the reference server and the example receiver
     expect(names.sort()).toEqual(allOperations.map((operation) => operation.operationId).sort());
   });
 
+  it.each(["freshness_tolerance", "credential_variants", "order_of_checks", "boundary_values", "media_types", "serialisation_variants"])("%s probes every operation at its edges", (check) => {
+    const names = new Set(result.report.cases.filter((entry) => entry.suite === check).map((entry) => entry.name.split(":")[0]));
+    for (const operation of allOperations) expect(names, operation.operationId).toContain(operation.operationId);
+    expect(result.report.summary.join("\n")).toMatch(/clocks \(for the freshness probes, tolerance 300 s\): provider: its clock reads [+-]\d+\.\d s from the tester's \(from its Date header/);
+  });
+
   it("holds every answer to the answer checks", () => {
     for (const check of ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance", "error_code_conformance"]) {
       expect(result.report.cases.filter((entry) => entry.suite === check && entry.outcome === "passed").length, check).toBeGreaterThan(0);

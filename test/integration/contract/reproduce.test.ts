@@ -1,13 +1,17 @@
 // The reproductions the contract tester prints are exact: run with bash (curl and
 // openssl) against a server that records what arrives, each sends the very bytes,
-// query and Content-Type of the request it reproduces (signatures recomputed from
-// $CONTRACT_SECRET), and none prints a HASH, a body hash, the secret or a Kyren token.
+// query and Content-Type of the request it reproduces (signatures, and near misses of
+// them, recomputed from $CONTRACT_SECRET), none prints a HASH, a body hash, the secret
+// or a Kyren token, nor most of one, and none has a long line (runs of one character,
+// the padding of a 16 KiB body, are printf expressions).
 import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawReproduction, reproduction } from "../../../src/contract/reproduce.js";
-import { signed, signedRaw, tampered, type CaseRequest } from "../../../src/contract/signed-requests.js";
+import { requestUrl } from "../../../src/contract/http.js";
+import { signatureVariants } from "../../../src/contract/signature-variants.js";
+import { bodyBytesOf, signed, signedRaw, tampered, type CaseRequest } from "../../../src/contract/signed-requests.js";
 import { operationById } from "../../../src/contract/bundle.js";
 import { requestHead } from "../../support/raw-http.js";
 
@@ -63,21 +67,32 @@ const requests: Array<[string, CaseRequest]> = [
   ["session expired, text/plain", signed(expired, { providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "p", timestamp: now }, credentials, { contentType: "text/plain" })],
   ["a body that is not JSON", signedRaw(close, '{"secureLogin":"p"', credentials)],
   ["GET without a body", { method: "GET", path: "/V4/closesession", query: {}, headers: {}, body: "" }],
+  ...Object.values(signatureVariants).map((variant): [string, CaseRequest] => [`V4 close, HASH ${variant.what}`, signed(close, closeBody, credentials, { hashVariant: variant })]),
+  ...Object.values(signatureVariants).map((variant): [string, CaseRequest] => [`V4 close, the body hash ${variant.what}`, signed(close, closeBody, credentials, { bodyHashVariant: variant })]),
+  ...Object.values(signatureVariants).map((variant): [string, CaseRequest] => [`Kyren, the token ${variant.what}`, signed(kyren, { secureLogin: "casino-7", token: "x", userId: "p", uuid: closeBody.uuid, timestamp: now }, credentials, { kyrenTokenVariant: variant })]),
+  ["V4 close, HASH given twice, the right one last", signed(close, closeBody, credentials, { queryPairs: [["MEMB_ID", { MEMB_ID: true }], ["HASH", "0".repeat(64)], ["HASH", { HASH: true }]] })],
+  ["V4 close pretty-printed, keys reversed", signed(close, closeBody, credentials, { serialise: (body) => JSON.stringify(Object.fromEntries(Object.entries(body).reverse()), null, 2) })],
+  ["ENTER with a Latin-1 byte (not UTF-8)", signed(enter, { ...enterBody, player: { ...enterBody.player, id: "caf\u00e9" } }, credentials, { bytes: (raw) => Buffer.from(raw, "latin1") })],
+  ["V4 close padded to 16385 bytes", signed(close, closeBody, credentials, { padToBytes: 16385 })],
+  ["session expired with 8,000 two-byte characters in an unknown field", signed(expired, { providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "p", timestamp: now, pad: "é".repeat(8000) }, credentials)],
 ];
 
 describe("curl reproductions", () => {
   it.each(requests)("%s: the same bytes arrive", async (_title, request) => {
     arrived = [];
     const script = reproduction(request, { baseUrl, secretVariable: "CONTRACT_SECRET", kyrenTokenVariable: "CONTRACT_KYREN_TOKEN" }, now);
-    for (const secret of [credentials.secret, credentials.kyrenToken, request.query.HASH, request.signing?.bodyHash?.value].filter(Boolean)) expect(script).not.toContain(secret);
-    await run("bash", ["-c", script], { env });
+    for (const secret of [credentials.secret, credentials.kyrenToken, request.query.HASH, request.signing?.bodyHash?.value].filter((value): value is string => typeof value === "string" && value.length >= 8)) expect(script).not.toContain(secret);
+    // A near miss of a signature or token is made in the shell too: no 8 characters of one are printed.
+    for (const secret of [request.query.HASH, request.signing?.bodyHash?.value, request.signing?.kyrenTokenVariant?.apply(credentials.kyrenToken)].filter((value): value is string => typeof value === "string" && value.length >= 8)) expect(script).not.toContain(secret);
+    expect(Math.max(...script.split("\n").map((line) => line.length)), "no long literal: runs are printf expressions").toBeLessThan(1500);
+    await run("bash", ["-c", script], { env, maxBuffer: 16 * 1024 * 1024 });
     expect(arrived).toHaveLength(1);
-    const query = new URLSearchParams(request.query).toString();
-    expect({ method: arrived[0]!.method, url: arrived[0]!.url, contentType: arrived[0]!.contentType, body: arrived[0]!.body.toString("utf8") }).toEqual({
+    const query = new URL(requestUrl("http://x", request)).search.slice(1);
+    expect({ method: arrived[0]!.method, url: arrived[0]!.url, contentType: arrived[0]!.contentType, body: arrived[0]!.body.toString("latin1") }).toEqual({
       method: request.method ?? "POST",
       url: `${request.path}${query ? `?${query}` : ""}`,
       contentType: request.headers["Content-Type"],
-      body: request.body,
+      body: bodyBytesOf(request).toString("latin1"),
     });
   });
 
@@ -88,6 +103,16 @@ describe("curl reproductions", () => {
 });
 
 describe("raw reproductions", () => {
+  it("write a long run as a printf expression and still send the exact bytes", async () => {
+    arrived = [];
+    const bytes = requestHead("POST", `/V4/closesession?MEMB_ID=x&pad=${"x".repeat(5000)}`, { "Content-Type": "application/json", "Content-Length": 2 }) + "{}";
+    const script = rawReproduction(bytes, baseUrl);
+    expect(script.length).toBeLessThan(300);
+    expect(script).toContain("$(printf -- 'x%.0s' {1..5000})");
+    await run("bash", ["-c", script], { env });
+    expect(arrived.map((entry) => entry.url)).toEqual([`/V4/closesession?MEMB_ID=x&pad=${"x".repeat(5000)}`]);
+  });
+
   it("send the exact bytes with bash's own TCP client", async () => {
     arrived = [];
     const bytes = requestHead("POST", "/V4/closesession?MEMB_ID=x", { "Content-Type": "application/json", "Content-Length": 2 }) + "{}";

@@ -8,6 +8,7 @@ import { invalidBodies } from "../../../src/contract/generate/invalid-bodies.js"
 import { isValidBody, validBodies } from "../../../src/contract/generate/request-bodies.js";
 import { flatten, schemaArbitrary } from "../../../src/contract/generate/schema-arbitrary.js";
 import { requestSchema } from "../../../src/contract/bundle.js";
+import { statefulProbes } from "../../../src/contract/checks/stateful.js";
 import { validateRequestBody } from "../../../src/contract/response-validator.js";
 import { allOperations } from "../../support/spec-views.js";
 
@@ -75,5 +76,18 @@ describe("the schema arbitrary", () => {
     const schema = { type: "string", format: "date-time", pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$", minLength: 20, maxLength: 20 };
     const drawn = fc.sample(schemaArbitrary(schema, "#/test") as fc.Arbitrary<string>, { seed: 1, numRuns: 500 });
     for (const text of drawn) expect(`${new Date(text).toISOString().slice(0, 19)}Z`, text).toBe(text); // 31 June would come back as 1 July
+  });
+});
+
+describe("the stateful sequences", () => {
+  it("are built whatever the seed draws: seed 36214080 draws gametype table for Kyren's lifecycle eleven times in twelve", () => {
+    const probes = statefulProbes({ credentials, seed: 36214080, cases: 10 });
+    const lifecycles = probes.filter((probe) => probe.kind === "sequence/lifecycle");
+    expect(lifecycles).toHaveLength(2);
+    for (const probe of lifecycles) {
+      const enters = [probe.steps[0]!, probe.steps[2]!].map((step) => JSON.parse(step.request!.body));
+      expect(enters.map((body) => body.gametype)).toEqual(["slot", "slot"]);
+      expect(enters[1].player.id).toBe(enters[0].player.id);
+    }
   });
 });

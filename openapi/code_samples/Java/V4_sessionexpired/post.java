@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -111,7 +113,7 @@ class SessionExpiredReceiver {
             if (secret == null && same(requestSignature(rawBody, candidate), receivedHash)) secret = candidate;
         }
         if (secret == null) throw unauthenticated();
-        Map<String, Object> fields = parseObject(new String(rawBody, UTF_8));
+        Map<String, Object> fields = parseObject(utf8(rawBody));
         String expected;
         try {
             expected = bodyHash(fields, secret);
@@ -180,6 +182,15 @@ class SessionExpiredReceiver {
     /** Timing-safe comparison of two signatures. */
     static boolean same(String expected, String received) {
         return received != null && MessageDigest.isEqual(expected.getBytes(UTF_8), received.getBytes(UTF_8));
+    }
+
+    /** The body as text, decoded strictly: bytes that are not UTF-8 are 400 V.01, not replacement characters. */
+    static String utf8(byte[] rawBody) throws Refusal {
+        try {
+            return UTF_8.newDecoder().decode(ByteBuffer.wrap(rawBody)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Refusal(400, "V.01", "Malformed request body: the body is not valid UTF-8");
+        }
     }
 
     /** The body as a JSON object: its fields in order, nested values as maps and lists, numbers as BigDecimal. */
