@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Two tiers (test/README.md): `unit` runs in-process only (signing, codegen and lint,
@@ -6,6 +7,13 @@ import { defineConfig } from "vitest/config";
 // `npm test` runs both. Suites that start servers pick free ports and stop them in
 // afterAll; none depends on another's state, so files run in parallel.
 export default defineConfig({
+  // The client package by its name, as the rest of the repository imports it (tsconfig.json paths).
+  resolve: {
+    alias: [
+      { find: /^@luckymonaco\/session-api-client\/signing$/, replacement: fileURLToPath(new URL("./packages/session-api-client/src/signing.ts", import.meta.url)) },
+      { find: /^@luckymonaco\/session-api-client$/, replacement: fileURLToPath(new URL("./packages/session-api-client/src/index.ts", import.meta.url)) },
+    ],
+  },
   test: {
     // Vitest's default is one worker per CPU minus one: a single worker on this 2-core
     // machine, so every file would wait for the previous one. Most integration time is
@@ -17,7 +25,7 @@ export default defineConfig({
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
     projects: [
       // --expose-gc: the callback deadline test forces garbage collections during an attempt (issue 9).
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], execArgv: ["--expose-gc"] } },
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "packages/*/test/**/*.test.ts"], execArgv: ["--expose-gc"] } },
       { extends: true, test: { name: "integration", include: ["test/integration/**/*.test.ts"], globalSetup: ["test/integration/global-setup.ts"] } },
     ],
   },

@@ -3,12 +3,11 @@
  * tarball that partners install with `npm install <file>.tgz`. The last line printed is
  * the tarball's absolute path, `dist/packages/luckymonaco-session-api-client-<version>.tgz`.
  *
- * 1. `tsc -p packages/session-api-client/tsconfig.build.json` compiles the package entry
- *    (`src/index.ts` here) and what it imports (`src/client.ts`, `src/signing.ts`,
- *    `src/callback-dedupe.ts`, `src/http/authenticate.ts`, `src/http/signature-diagnosis.ts`,
- *    `generated/operations.ts`, …: whatever `src/index.ts` reaches), to ESM JavaScript and
- *    `.d.ts` under `dist/packages/session-api-client/lib/` (the repository's layout, so the
- *    compiled relative imports hold). There is one copy of the code: the build reads it.
+ * 1. `tsc -p packages/session-api-client/tsconfig.build.json` compiles the package's two
+ *    entries (`src/index.ts`, `src/signing.ts`) and what they import (the package's own
+ *    `src/`, and `generated/operations.ts`, `generated/error-catalog.ts` from the spec), to
+ *    ESM JavaScript and `.d.ts` under `dist/packages/session-api-client/lib/` (the
+ *    repository's layout, so the compiled relative imports hold).
  * 2. `generated/schema.d.ts` (the `paths` types) is copied beside it: tsc never emits a
  *    declaration file that is an input.
  * 3. The package.json template of this folder becomes the packed one: the version is the

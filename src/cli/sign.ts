@@ -23,7 +23,7 @@
  */
 import { parseArgs } from "node:util";
 import { operationsById, type OperationId } from "../../generated/operations.js";
-import { signRequest, SigningError, type JsonObject } from "../signing.js";
+import { signRequest, SigningError, type JsonObject } from "@luckymonaco/session-api-client";
 
 const defaultBaseUrl = "http://127.0.0.1:3000";
 const defaultOperatorUrl = "http://127.0.0.1:3100";

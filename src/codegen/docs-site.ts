@@ -60,7 +60,7 @@ export const SERVERS_MARKER = "<!-- docs build: servers -->";
 const inputs = [
   ...["generated/openapi.json", "openapi/docs/site", "openapi/docs/signing-test-vectors.json", "redocly.yaml", "package-lock.json"],
   // the build, the playground's code and the Postman collection's (its template is in openapi/docs/site)
-  ...["src/codegen", "src/signing.ts", "src/spec-document.ts", "src/json-pointer.ts"],
+  ...["src/codegen", "packages/session-api-client/src/signing.ts", "src/spec-document.ts", "src/json-pointer.ts"],
 ];
 
 /** Redoc 3 loads its logo from these addresses; the build points them at a local file. */

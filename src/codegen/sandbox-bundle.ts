@@ -2,10 +2,10 @@
  * Bundles TypeScript of this repository into one self-contained script for a JavaScript
  * sandbox that is not Node: the docs' signing playground (a browser page opened offline)
  * and the Postman collection's pre-request script (Postman's and newman's script sandbox).
- * Both run `canonicalString` from `src/signing.ts` itself, so the signing rule has one copy.
+ * Both run `canonicalString` from the client package's `signing.ts` itself, so the signing rule has one copy.
  *
  * esbuild writes an IIFE for ES2020 with every dependency inlined. `node:` built-ins are
- * replaced by stubs: `src/signing.ts` imports `node:crypto` for the functions that the
+ * replaced by stubs: `signing.ts` imports `node:crypto` for the functions that the
  * sandboxes do not use, and tree-shaking drops them. If code that needs Node survives
  * (a stub, `Buffer` or `require`), the build fails here instead of shipping a script
  * that breaks when it runs.

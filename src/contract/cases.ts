@@ -8,7 +8,7 @@
  * `uuid` (and session id) so the suites can be re-run against a persistent server and the
  * current `timestamp` (the examples carry a fixed one, which a receiver refuses as stale),
  * takes the target's credentials, is mutated to provoke its status, and is signed LAST
- * with `src/signing.ts`. Statuses are documented per operation in the spec's `responses`.
+ * with the client package's signing. Statuses are documented per operation in the spec's `responses`.
  *
  * A case Dredd cannot send (408: a body that never arrives) carries `dreddSkip`, the
  * reason; the hooks skip its transaction by name and the schema suite sends it over a

@@ -1,6 +1,6 @@
 /**
  * Turning a body into the request that is sent: serialise once, sign with
- * `src/signing.ts` (body `hash`, then `HASH` over the exact bytes; signing guide steps 1
+ * the client package's signing (body `hash`, then `HASH` over the exact bytes; signing guide steps 1
  * to 3), always as the last step after any mutation. Kyren bodies carry their
  * credentials inside and are only serialised.
  *
@@ -9,7 +9,7 @@
  * instead of printing a `HASH`, a body `hash` or a Kyren token.
  */
 import type { OperationFacts } from "../codegen/spec.js";
-import { bodyHash, canonicalString, requestSignature, type JsonObject } from "../signing.js";
+import { bodyHash, canonicalString, requestSignature, type JsonObject } from "@luckymonaco/session-api-client";
 import type { SignatureVariant } from "./signature-variants.js";
 
 /** A request body as the cases build and mutate it. */

@@ -26,11 +26,11 @@ import { maxRequestBodyBytes, operationsById, type OperationId } from "../../gen
 import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
-import { authenticateKyrenRequest, authenticateSignedRequest, parseObject, type Authentication, type FreshnessOptions } from "./authenticate.js";
+import { authenticateKyrenRequest, authenticateSignedRequest, parseObject, type Authentication, type FreshnessOptions } from "@luckymonaco/session-api-client";
 import { ApiFailure, failure } from "./failures.js";
 import { clip, messageMaxLength } from "./message-limit.js";
 import { requestValidatorCompiler, responseSerializerCompiler, ResponseContractError } from "./schema-compilers.js";
-import type { SignatureDiagnosis } from "./signature-diagnosis.js";
+import type { SignatureDiagnosis } from "@luckymonaco/session-api-client";
 import { validationDetail } from "./validation-message.js";
 import { ErrorLogThrottle } from "./error-log-throttle.js";
 

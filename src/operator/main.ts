@@ -10,7 +10,7 @@
  */
 import { loadBundledSpec } from "../spec-document.js";
 import { reloadPartners, startupPartners } from "../partners/source.js";
-import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
 import { buildOperatorReceiver } from "./receiver.js";
 
 /** A whole number from the environment in [min, max], or the default. @throws Error naming the variable */

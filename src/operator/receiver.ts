@@ -15,11 +15,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { OperatorHandlers, SessionExpiredInput } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
-import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
 import { contractPlugin } from "../http/contract-plugin.js";
 import { contractServerOptions, registerTransportAnswers, type Protection } from "../http/transport-answers.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
-import { sessionExpiredDedupeKey } from "../callback-dedupe.js";
+import { sessionExpiredDedupeKey } from "@luckymonaco/session-api-client";
 
 /** One session expiry as the receiver recorded it. */
 export interface ReceivedExpiry {

@@ -6,7 +6,7 @@
  * sandbox partner (sandbox.ts).
  */
 
-import type { Secrets } from "../signing.js";
+import type { Secrets } from "@luckymonaco/session-api-client/signing";
 
 /** One partner and its credentials. */
 export interface Partner {

@@ -18,7 +18,7 @@
 import { readFileSync } from "node:fs";
 import { parse, type YAMLError } from "yaml";
 import { createAjv } from "../ajv.js";
-import { MAX_SECRETS } from "../signing.js";
+import { MAX_SECRETS } from "@luckymonaco/session-api-client/signing";
 import type { Partner } from "./directory.js";
 
 const schema = {

@@ -52,7 +52,7 @@
  * `LAUNCH_TOKEN_SECRET_FILE` is set explicitly (to a file that every instance shares).
  */
 import { createAjv } from "../ajv.js";
-import { DEFAULT_TOLERANCE_SECONDS } from "../http/authenticate.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
 import { defaultRetrySchedule, parseRetrySchedule } from "./delivery/retry-policy.js";
 import { defaultDatabaseUrl } from "../store/database-url.js";
 

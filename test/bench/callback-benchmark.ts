@@ -31,7 +31,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "libsql";
 import { repoRoot } from "../../src/codegen/spec.js";
-import { requestSignature } from "../../src/signing.js";
+import { requestSignature } from "@luckymonaco/session-api-client";
 import { createDatabase, type TestDatabase } from "../support/postgres-databases.js";
 import { freePort } from "../support/processes.js";
 import { startBenchReceiver, type BenchReceiver } from "./callback-receiver.js";

@@ -5,7 +5,7 @@
  * arrived. `mode` makes it answer 503 ("down"), or never answer ("black hole").
  */
 import { createServer, type ServerResponse } from "node:http";
-import { requestSignature } from "../../src/signing.js";
+import { requestSignature } from "@luckymonaco/session-api-client";
 
 /** How the receiver answers. */
 export type ReceiverMode = "up" | "down" | "black-hole";

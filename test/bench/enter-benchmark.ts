@@ -23,7 +23,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot } from "../../src/codegen/spec.js";
-import { requestSignature } from "../../src/signing.js";
+import { requestSignature } from "@luckymonaco/session-api-client";
 import { createDatabase, type TestDatabase } from "../support/postgres-databases.js";
 import { freePort } from "../support/processes.js";
 import { cpuSeconds, killAllNow, startChild, stopAll, stopChild, type Child } from "./children.js";

@@ -31,7 +31,7 @@ import { parseArgs } from "node:util";
 import Database from "libsql";
 import pg from "pg";
 import { repoRoot } from "../../src/codegen/spec.js";
-import { requestSignature } from "../../src/signing.js";
+import { requestSignature } from "@luckymonaco/session-api-client";
 import { openStore } from "../../src/store/open-store.js";
 import { createDatabase, type TestDatabase } from "../support/postgres-databases.js";
 import { fillPostgres, fillSqlite, scenarioShape, type PrefillShape } from "../support/prefill.js";

@@ -8,7 +8,7 @@
  */
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { operationsById } from "../../generated/operations.js";
-import { bodyHash, requestSignature } from "../../src/signing.js";
+import { bodyHash, requestSignature } from "@luckymonaco/session-api-client";
 import type { ProxiedRequest } from "./defect-proxy.js";
 
 /** The partner the implementation trusts. */

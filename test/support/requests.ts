@@ -2,7 +2,7 @@
  * Raw HTTP helpers for tests that must send exactly the bytes they choose (broken JSON,
  * wrong content types, oversized bodies), signed or not, with the sandbox credentials.
  */
-import { bodyHash, requestSignature } from "../../src/signing.js";
+import { bodyHash, requestSignature } from "@luckymonaco/session-api-client";
 
 export const SANDBOX = { memberId: "demo", secret: "sandbox-secret", kyrenToken: "sandbox-token" } as const;
 

@@ -1,18 +1,45 @@
 /**
- * Entry point of `@luckymonaco/session-api-client`, the package partners install: the
- * typed client that signs every request (`createSessionApiClient`, `signingMiddleware`),
- * the signing functions of the spec's "Request signing" section (`signRequest`,
- * `requestSignature`, `bodyHash`, `canonicalString`, `verifySignedRequest`, `safeEqual`,
- * `SigningError`), the receiver-side checks for operators who receive the session expired
- * callback (`authenticateSignedRequest`, `authenticateKyrenRequest`, `checkFreshness`,
- * and the dedupe rule `sessionExpiredDedupeKey`), and the generated types of the spec
- * (`paths`, `components`, `operations`).
- *
- * The code lives once, in `src/` (what `src/index.ts` exports and imports) and
- * `generated/`, which the reference server, the CLI and the tests use too; the list of
- * what is public is `src/index.ts`, re-exported here. `npm run -s pack:client` compiles it
- * to ESM JavaScript with `.d.ts` files (`../pack.ts`); in this repository the root
- * `tsconfig.json` maps the package name to this file, so the docs' TypeScript samples run
- * from a checkout with no build step.
+ * `@luckymonaco/session-api-client`: the typed, signing client of the Lucky Monaco session
+ * API, the signing functions, the receiver-side authentication of the session expired
+ * callback with its dedupe rule, one shape for the three failure envelopes, and the
+ * generated types of the spec. `@luckymonaco/session-api-client/signing` is the signing
+ * rule alone, with nothing generated from the spec.
  */
-export * from "../../../src/index.js";
+export { createSessionApiClient, signingMiddleware, type SessionApiClientOptions, type UnsignedPaths } from "./client.js";
+export {
+  bodyHash,
+  canonicalString,
+  requestSignature,
+  safeEqual,
+  signRequest,
+  SigningError,
+  verifyBodyHash,
+  verifySignedRequest,
+  canonicalEntries,
+  secretList,
+  MAX_SECRETS,
+  signingSecret,
+  type JsonObject,
+  type Secrets,
+  type SignedRequest,
+  type VerificationResult,
+} from "./signing.js";
+export {
+  authenticateKyrenRequest,
+  authenticateSignedRequest,
+  checkFreshness,
+  parseObject,
+  DEFAULT_TOLERANCE_SECONDS,
+  type Authentication,
+  type AuthenticationFailureKind,
+  type FreshnessOptions,
+  type KyrenCredentials,
+  type PartnerLookup,
+  type SignedRequestOptions,
+  type SignedRequestParts,
+  type SigningCredentials,
+} from "./authenticate.js";
+export { sessionExpiredDedupeKey, type DedupedCallbackBody } from "./callback-dedupe.js";
+export { failureOf, type Failure } from "./failure-of.js";
+export type { DiagnosisScope, SignatureDiagnosis } from "./signature-diagnosis.js";
+export type { components, operations, paths } from "../../../generated/schema.js";

@@ -2,12 +2,12 @@
  * The computation of the signing playground (`dist/docs/playground.html`), run in the
  * reader's browser: the canonical string, the body `hash`, the body bytes, `HASH` and a
  * curl command, by the spec's "Request signing" guide. The canonical string is
- * `canonicalString` of `src/signing.ts` (bundled, not re-implemented); MD5 is
+ * `canonicalString` of the client package's `signing.ts` (bundled, not re-implemented); MD5 is
  * `@noble/hashes`; HMAC-SHA256 is WebCrypto (`crypto.subtle`). Nothing leaves the page.
  */
 import { md5 } from "@noble/hashes/legacy.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { canonicalString, SigningError, type JsonObject } from "../../signing.js";
+import { canonicalString, SigningError, type JsonObject } from "@luckymonaco/session-api-client/signing";
 
 /** An operation as the playground offers it (embedded in the page at build time from the bundle). */
 export interface PlaygroundOperation {

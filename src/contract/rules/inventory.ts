@@ -380,7 +380,7 @@ export const rules: Rule[] = [
     source: "Signing guide, Checking your implementation; go-live item 3",
     says: ["For each vector, your code must produce", "The vectors keep a fixed `timestamp`"],
     sides: both,
-    elsewhere: { test: "test/unit/signing/vectors.test.ts", why: "vectors check a signer's code, not a server's answers; the samples in every language are checked against them in test/integration/samples/signing-vectors.test.ts" },
+    elsewhere: { test: "packages/session-api-client/test/vectors.test.ts", why: "vectors check a signer's code, not a server's answers; the samples in every language are checked against them in test/integration/samples/signing-vectors.test.ts" },
   },
   {
     id: "signing/secret-never-sent",

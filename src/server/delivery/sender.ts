@@ -21,8 +21,8 @@
 import { Agent, request } from "undici";
 import { operationsById } from "../../../generated/operations.js";
 import type { Partner } from "../../partners/directory.js";
-import { signingSecret } from "../../http/authenticate.js";
-import { signRequest } from "../../signing.js";
+import { signingSecret } from "@luckymonaco/session-api-client";
+import { signRequest } from "@luckymonaco/session-api-client";
 import type { PendingCallback } from "../../store/session-store.js";
 import { parseRetryAfter, stopsRetrying } from "./retry-policy.js";
 

@@ -11,7 +11,7 @@
  *   refuses-duplicates      a sessionId seen before is refused with 409 G.03
  *   success-as-html         success answered with PHP's default Content-Type, text/html
  */
-import { bodyHash, requestSignature, safeEqual } from "../../../src/signing.js";
+import { bodyHash, requestSignature, safeEqual } from "@luckymonaco/session-api-client";
 import { startDefectProxy, type DefectProxy, type ProxyDefect } from "../../support/defect-proxy.js";
 import { bundledSpec } from "../../support/spec-views.js";
 

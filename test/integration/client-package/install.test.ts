@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import { repoRoot } from "../../../src/spec-document.js";
 import { startProcess, withFreePort } from "../../support/processes.js";
 import { SANDBOX } from "../../support/requests.js";

@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { operationsByPath } from "../../../generated/operations.js";
 import type { Credentials } from "../../../src/contract/signed-requests.js";
-import { bodyHash, requestSignature } from "../../../src/signing.js";
+import { bodyHash, requestSignature } from "@luckymonaco/session-api-client";
 import { startDefectProxy, type DefectProxy, type ProxiedRequest, type ProxyDefect as Defect } from "../../support/defect-proxy.js";
 
 /** Re-signs a request body (body `hash` where the operation has one, then `HASH`) after `change`. */

@@ -14,7 +14,7 @@ import { maxRequestBodyBytes, operationsById } from "../../../generated/operatio
 import { bodyProperties, requiredFields, stringFields } from "../../../src/contract/boundaries/bodies.js";
 import { operationById, requestExample } from "../../../src/contract/bundle.js";
 import { validateRequestBody } from "../../../src/contract/response-validator.js";
-import { requestSignature } from "../../../src/signing.js";
+import { requestSignature } from "@luckymonaco/session-api-client";
 import type { ProxiedRequest, ProxyDefect } from "../../support/defect-proxy.js";
 import { authenticated, hashRight, nowSeconds, objectOf, operationOf, refuse, resign, rightBodyHash, rightHash, type OneBugPartner, type Operation } from "../../support/one-bug.js";
 

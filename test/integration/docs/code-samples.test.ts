@@ -16,7 +16,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { OperationId } from "../../../generated/operations.js";
 import { runCertification } from "../../../src/certify/run.js";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import { signingVectors } from "../../../src/codegen/spec.js";
 import { repoRoot } from "../../../src/spec-document.js";
 import { startProcess, withFreePort } from "../../support/processes.js";

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCatalog } from "../../../generated/error-catalog.js";
 import { defaultErrorEnvelope } from "../../../generated/operations.js";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import { getAtPointer } from "../../../src/json-pointer.js";
 import { mockAddress } from "../../../src/mock/main.js";
 import { startProcess, withFreePort, type RunningProcess } from "../../support/processes.js";

@@ -15,7 +15,7 @@ import newman, { type NewmanRunOptions, type NewmanSummary } from "newman";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildPostmanCollection, collectionFile } from "../../../src/codegen/postman.js";
 import { repoRoot, type OpenApiDocument } from "../../../src/codegen/spec.js";
-import { verifySignedRequest } from "../../../src/signing.js";
+import { verifySignedRequest } from "@luckymonaco/session-api-client";
 import { SANDBOX } from "../../support/requests.js";
 import { useServerAndReceiver } from "../../support/servers.js";
 import { allOperations, bundledSpec } from "../../support/spec-views.js";

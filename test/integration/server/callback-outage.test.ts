@@ -4,7 +4,7 @@
 // arrives, correctly signed (the example receiver checks HASH, the body hash and the
 // timestamp), while B's receiver still answers nothing and B's sessions expired on time.
 // The outbox is then inspected with `npm run callbacks -- list` and /health.
-import { signingSecret } from "../../../src/http/authenticate.js";
+import { signingSecret } from "@luckymonaco/session-api-client";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";

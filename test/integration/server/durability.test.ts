@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import { openSqliteStore } from "../../../src/store/sqlite/store.js";
 import { makeDataDir, removeDataDir, startChildServer, type ChildServer } from "../../support/child-server.js";
 import { enterBody, SANDBOX } from "../../support/requests.js";

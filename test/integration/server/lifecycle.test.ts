@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../../src/spec-document.js";
-import { requestSignature } from "../../../src/signing.js";
+import { requestSignature } from "@luckymonaco/session-api-client";
 import { makeDataDir, removeDataDir, startChildServer } from "../../support/child-server.js";
 import { freePort } from "../../support/processes.js";
 import { enterBody, postRaw } from "../../support/requests.js";

@@ -6,12 +6,12 @@
 // same callback id and the receiver records it once), both answer 500 G.01 and report
 // unhealthy while the database is lost and recover by themselves, and after kill -9 of one
 // the other replays its acknowledged ENTERs. The database password is never logged.
-import { signingSecret } from "../../../src/http/authenticate.js";
+import { signingSecret } from "@luckymonaco/session-api-client";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import type { Partner } from "../../../src/partners/directory.js";
 import { makeDataDir, removeDataDir, startChildServer, type ChildServer } from "../../support/child-server.js";
 import { createTestDatabase, skipPostgres, type TestDatabase } from "../../support/postgres.js";

@@ -6,13 +6,13 @@
 // wrong method, unknown path) and the CLI with --send and its error paths. Every HASH,
 // body hash, secret, Kyren token and launch token of the run is collected, and none may
 // appear in any log line (the CLI's stderr is its log; its stdout is its result).
-import { signingSecret } from "../../../src/http/authenticate.js";
+import { signingSecret } from "@luckymonaco/session-api-client";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runSignCli } from "../../../src/cli/sign.js";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import type { Partner } from "../../../src/partners/directory.js";
-import { requestSignature, signRequest } from "../../../src/signing.js";
+import { requestSignature, signRequest } from "@luckymonaco/session-api-client";
 import { rawExchange, requestHead } from "../../support/raw-http.js";
 import { startCallbackLoops } from "../../support/callback-loops.js";
 import { enterBody } from "../../support/requests.js";

@@ -2,8 +2,8 @@
 // the body hash, refuses a stale timestamp, records each expiry once (acknowledging and
 // counting repeats), accepts fields it does not know, and answers per the spec.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSessionApiClient } from "../../../src/client.js";
-import { sessionExpiredDedupeKey } from "../../../src/index.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
+import { sessionExpiredDedupeKey } from "@luckymonaco/session-api-client";
 import { postRaw, SANDBOX, withBodyHash } from "../../support/requests.js";
 import { startTestReceiver, type TestReceiver } from "../../support/servers.js";
 

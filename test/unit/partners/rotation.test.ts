@@ -1,4 +1,4 @@
-// Secret rotation and reload (src/signing.ts Secrets, src/http/authenticate.ts,
+// Secret rotation and reload (the client package's Secrets and authenticateSignedRequest,
 // src/partners/partners-file.ts, src/partners/source.ts): a partner with `secrets: [new,
 // old]` is accepted with either and signs with the new one; Kyren tokens the same; a
 // reload puts a new file in place at once, and a broken file keeps the running partners
@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyBaseLogger } from "fastify";
 import { afterAll, describe, expect, it } from "vitest";
-import { authenticateKyrenRequest, authenticateSignedRequest } from "../../../src/http/authenticate.js";
+import { authenticateKyrenRequest, authenticateSignedRequest } from "@luckymonaco/session-api-client";
 import { loadPartnersFile } from "../../../src/partners/partners-file.js";
 import { reloadPartners, startupPartners } from "../../../src/partners/source.js";
-import { signingSecret, signRequest } from "../../../src/signing.js";
+import { signingSecret, signRequest } from "@luckymonaco/session-api-client";
 
 const dir = mkdtempSync(join(tmpdir(), "rotation-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { maxRequestBodyBytes, operationsById, type OperationId } from "../../../generated/operations.js";
 import { getAtPointer } from "../../../src/json-pointer.js";
-import { requestSignature } from "../../../src/signing.js";
+import { requestSignature } from "@luckymonaco/session-api-client";
 import { enterBody, postRaw, SANDBOX, withBodyHash, type RawResponse } from "../../support/requests.js";
 import { useServerAndReceiver } from "../../support/servers.js";
 

@@ -2,11 +2,11 @@
 // fake clock: signed bodies with a stable callback id and creation time, the retry
 // schedule (what retries, what stops, Retry-After), the dead letter that stays listed,
 // redelivery, and callbacks of partners with callbacks off.
-import { signingSecret } from "../../../src/http/authenticate.js";
+import { signingSecret } from "@luckymonaco/session-api-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import type { Partner } from "../../../src/partners/directory.js";
-import { signRequest } from "../../../src/signing.js";
+import { signRequest } from "@luckymonaco/session-api-client";
 import { startCallbackLoops, type CallbackLoopOptions, type CallbackLoops } from "../../support/callback-loops.js";
 import { startScriptedReceiver, type StandIn } from "../../support/callback-receivers.js";
 import { enterBody } from "../../support/requests.js";

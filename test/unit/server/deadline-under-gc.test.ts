@@ -11,7 +11,7 @@ import { startCallbackLoops } from "../../support/callback-loops.js";
 import { startBlackHole, type BlackHole } from "../../support/callback-receivers.js";
 import { enterBody } from "../../support/requests.js";
 import { startTestServer, type TestServer } from "../../support/servers.js";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const TIMEOUT_MS = 700;

@@ -2,10 +2,10 @@
 // time: a partner whose receiver accepts connections and never answers delays neither a
 // healthy partner's callbacks nor expiry, attempts to one partner never exceed its bound,
 // and the circuit breaker leaves a dead partner one slot.
-import { signingSecret } from "../../../src/http/authenticate.js";
+import { signingSecret } from "@luckymonaco/session-api-client";
 import { createServer } from "node:http";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import type { Partner } from "../../../src/partners/directory.js";
 import { startCallbackLoops, type CallbackLoops } from "../../support/callback-loops.js";
 import { startBlackHole, type BlackHole } from "../../support/callback-receivers.js";

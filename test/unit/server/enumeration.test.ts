@@ -3,11 +3,11 @@
 // answers (Kyren: an unknown secureLogin, a wrong token and a missing one), on the
 // provider's server and on the operator receiver; inside the sandbox each names its
 // reason. Every signed operation is enumerated from the spec.
-import { signingSecret } from "../../../src/http/authenticate.js";
+import { signingSecret } from "@luckymonaco/session-api-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operationsById, type OperationId } from "../../../generated/operations.js";
 import type { Partner } from "../../../src/partners/directory.js";
-import { bodyHash, requestSignature } from "../../../src/signing.js";
+import { bodyHash, requestSignature } from "@luckymonaco/session-api-client";
 import { enterBody } from "../../support/requests.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
 

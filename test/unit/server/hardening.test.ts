@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../../src/spec-document.js";
 import { postRaw, SANDBOX } from "../../support/requests.js";
 import { useServerAndReceiver } from "../../support/servers.js";
-import { requestSignature } from "../../../src/signing.js";
+import { requestSignature } from "@luckymonaco/session-api-client";
 
 const ends = useServerAndReceiver();
 

@@ -2,11 +2,11 @@
 // delivery (issue 9): attempts and results by partner and outcome, attempt latency, the
 // outbox by state and the oldest pending age; no session id, callback id or signature in
 // any label.
-import { signingSecret } from "../../../src/http/authenticate.js";
+import { signingSecret } from "@luckymonaco/session-api-client";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import type { Partner } from "../../../src/partners/directory.js";
 import { withDeadline } from "../../../src/server/deadline.js";
 import { createDeliveryMetrics, type DeliveryMetrics } from "../../../src/server/delivery/metrics.js";

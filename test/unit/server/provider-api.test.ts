@@ -2,7 +2,7 @@
 // descriptions promise (idempotency, close semantics, Kyren authentication, order of checks).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { createSessionApiClient } from "../../../src/client.js";
+import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import { enterBody, postRaw, SANDBOX, withBodyHash } from "../../support/requests.js";
 import { startTestServer, type TestServer } from "../../support/servers.js";
 import { bundledSpec } from "../../support/spec-views.js";

@@ -6,13 +6,13 @@
 // refused; a retry re-signed with a new `timestamp` keeps its uuid's first answer; a
 // partner that requires `timestamp` is refused without one. Every provider operation is
 // enumerated from the spec.
-import { signingSecret } from "../../../src/http/authenticate.js";
+import { signingSecret } from "@luckymonaco/session-api-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operationsById, type OperationId } from "../../../generated/operations.js";
 import { signedCall } from "../../../src/cli/sign.js";
 import { getAtPointer } from "../../../src/json-pointer.js";
 import type { Partner } from "../../../src/partners/directory.js";
-import { signRequest, type JsonObject } from "../../../src/signing.js";
+import { signRequest, type JsonObject } from "@luckymonaco/session-api-client";
 import { startCallbackLoops, type CallbackLoops } from "../../support/callback-loops.js";
 import { enterBody } from "../../support/requests.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";

@@ -10,8 +10,8 @@
  * | V4 close session, session expired (seeds 000, 001, 003) | `{"error": {"code", "message"}}` |
  * | Kyren CloseSession (seed 002) | `{"error": "<code>", "description"}` |
  */
-import { operationsById, type OperationId } from "../generated/operations.js";
-import type { ErrorCode } from "../generated/error-catalog.js";
+import { operationsById, type OperationId } from "../../../generated/operations.js";
+import type { ErrorCode } from "../../../generated/error-catalog.js";
 
 /** A failure answer, whichever envelope it came in. */
 export interface Failure {

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { signingVectors } from "../../../src/codegen/spec.js";
-import { bodyHash, canonicalString, requestSignature, signRequest, SigningError, verifySignedRequest } from "../../../src/signing.js";
+import { bodyHash, canonicalString, requestSignature, signRequest, SigningError, verifySignedRequest } from "../src/index.js";
 
 const { vectors } = signingVectors();
 const bytes = (text: string) => Buffer.from(text, "utf8");
@@ -38,7 +38,7 @@ describe("signing test vectors", () => {
   it("agrees with the independent Python oracle", (context) => {
     let output: string;
     try {
-      output = execFileSync("python3", ["test/unit/signing/oracle.py"], { encoding: "utf8" });
+      output = execFileSync("python3", ["packages/session-api-client/test/oracle.py"], { encoding: "utf8" });
     } catch (error) {
       const failure = error as { code?: string; stdout?: string };
       if (failure.code === "ENOENT") return context.skip("python3 is not installed: the independent oracle did not run");

@@ -1,9 +1,9 @@
-// The exported verification helpers (src/http/authenticate.ts, exported for operators):
+// The exported verification helpers (src/authenticate.ts, exported for operators):
 // freshness of `timestamp` with the options `now`, `toleranceSeconds` and
 // `requireTimestamp` (or the partner's own `requireTimestamp`), after the signature.
 import { describe, expect, it } from "vitest";
-import { authenticateKyrenRequest, authenticateSignedRequest, checkFreshness, DEFAULT_TOLERANCE_SECONDS } from "../../../src/index.js";
-import { requestSignature, signRequest } from "../../../src/signing.js";
+import { authenticateKyrenRequest, authenticateSignedRequest, checkFreshness, DEFAULT_TOLERANCE_SECONDS } from "../src/index.js";
+import { requestSignature, signRequest } from "../src/index.js";
 
 const NOW_MS = Date.UTC(2026, 0, 1) + 400; // 1767225600.4 s
 const NOW_S = 1767225600;

@@ -1,18 +1,19 @@
-// An unknown MEMB_ID costs the same work as a known partner's wrong HASH (src/http/authenticate.ts):
+// An unknown MEMB_ID costs the same work as a known partner's wrong HASH (src/authenticate.ts):
 // the HMACs and the diagnosis of the usual mistakes run in both cases, once per possible secret
 // (decoys fill in), so the time to refuse tells neither which partner ids exist nor how many
 // secrets a partner has.
 // No timing is measured here (tests never time): the diagnosis is counted, and the secret it
 // was given is checked to be no partner's.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { signRequest } from "../../../src/signing.js";
+import { signRequest } from "../src/signing.js";
 
-vi.mock("../../../src/http/signature-diagnosis.js", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../../src/http/signature-diagnosis.js")>();
+vi.mock("../src/signature-diagnosis.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../src/signature-diagnosis.js")>();
   return { ...original, diagnoseSignature: vi.fn(original.diagnoseSignature) };
 });
-const { authenticateSignedRequest, MAX_SECRETS } = await import("../../../src/http/authenticate.js");
-const diagnoseSignature = vi.mocked((await import("../../../src/http/signature-diagnosis.js")).diagnoseSignature);
+const { authenticateSignedRequest } = await import("../src/authenticate.js");
+const { MAX_SECRETS } = await import("../src/signing.js");
+const diagnoseSignature = vi.mocked((await import("../src/signature-diagnosis.js")).diagnoseSignature);
 
 const secret = "sandbox-secret";
 const partners = new Map([["demo", { secret }]]);

@@ -9,8 +9,8 @@
  * `generated/operations.ts`.
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
-import type { paths } from "../generated/schema.js";
-import { operationsByPath } from "../generated/operations.js";
+import type { paths } from "../../../generated/schema.js";
+import { operationsByPath } from "../../../generated/operations.js";
 import { signRequest, type JsonObject } from "./signing.js";
 
 /** Removes the body `hash` from a request body type: the client computes it. */

@@ -8,7 +8,7 @@
  * to the partner and `sessionId`. Never dedupe on `HASH` or the body `hash`: `timestamp`,
  * and so both signatures, change from one attempt to the next.
  *
- * No imports: it ships in the client package for operators' own receivers (src/index.ts).
+ * No imports: it ships in the client package for operators' own receivers (index.ts).
  */
 
 /** The fields of a session expired body that the dedupe rule reads. */

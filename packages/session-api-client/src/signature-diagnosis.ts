@@ -23,7 +23,7 @@
  * from a holder of the secret; it is diagnosed for any body the server accepts (16 KiB).
  */
 import { createHash, createHmac } from "node:crypto";
-import { canonicalEntries, requestSignature, safeEqual, type JsonObject } from "../signing.js";
+import { canonicalEntries, requestSignature, safeEqual, type JsonObject } from "./signing.js";
 
 /** Largest body whose wrong `HASH` is diagnosed, bytes: a few times the largest real request of this API. */
 export const DIAGNOSED_HASH_BODY_BYTES = 4096;

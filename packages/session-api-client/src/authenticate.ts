@@ -12,9 +12,8 @@
  * same message, so that partner ids cannot be probed (issue "Replay-proof signing").
  */
 import { randomBytes } from "node:crypto";
-import { MAX_SECRETS, requestSignature, safeEqual, secretList, verifyBodyHash, type Secrets, type VerificationResult } from "../signing.js";
+import { MAX_SECRETS, requestSignature, safeEqual, secretList, verifyBodyHash, type Secrets, type VerificationResult } from "./signing.js";
 
-export { MAX_SECRETS, secretList, signingSecret, type Secrets } from "../signing.js";
 import { diagnoseSignature, type DiagnosisScope, type SignatureDiagnosis } from "./signature-diagnosis.js";
 
 /**

@@ -1,10 +1,11 @@
 // The typed client signs every request so that it matches the published vectors, with
 // no network: a capturing fetch records the exact request the client would send.
+import { createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { operationsById } from "../../../generated/operations.js";
 import { signingVectors } from "../../../src/codegen/spec.js";
-import { createSessionApiClient } from "../../../src/client.js";
-import { signRequest, SigningError } from "../../../src/signing.js";
+import { createSessionApiClient } from "../src/index.js";
+import { signRequest, SigningError } from "../src/index.js";
 
 interface Captured {
   url: URL;
@@ -100,8 +101,7 @@ describe("createSessionApiClient", () => {
 
 describe("request timeout", () => {
   it("rejects with TimeoutError when a server accepts the connection and never answers, and succeeds otherwise", async () => {
-    const { startBlackHole } = await import("../../support/callback-receivers.js");
-    const hole = await startBlackHole();
+    const hole = await blackHole();
     try {
       const client = createSessionApiClient({ baseUrl: hole.url, partnerId: "demo", secret: "sandbox-secret", timeoutMs: 200 });
       let settled = false;
@@ -128,3 +128,19 @@ describe("request timeout", () => {
     expect(sent).toHaveLength(1);
   });
 });
+
+/** A server that accepts connections and never answers, on 127.0.0.1 and a free port. */
+async function blackHole(): Promise<{ url: string; accepted(): number; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    accepted: () => sockets.length,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
