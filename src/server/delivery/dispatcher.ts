@@ -256,7 +256,8 @@ class DeliveryLoop {
     const partners = this.configured();
     const order = rotated(partners.map((partner) => partner.memberId), this.rotation % Math.max(1, partners.length));
     this.rotation = (this.rotation + 1) % Math.max(1, partners.length);
-    const perPartner = this.slots.plan(order, at, total, this.attempts.size);
+    const plan = this.slots.plan(order, at, total, this.attempts.size);
+    const perPartner = plan.slots;
     let others = 0;
     if (at >= this.unconfiguredDueAt) {
       let planned = 0;
@@ -265,7 +266,7 @@ class DeliveryLoop {
       this.unconfiguredDueAt = at + UNCONFIGURED_EVERY_MS;
     }
     const claimed = await this.options.store.claimDueCallbacks({ at, leaseMs: this.leaseMs, perPartner, others });
-    const tickets = this.slots.claimed(perPartner, claimed.map((callback) => callback.partnerId));
+    const tickets = this.slots.claimed(plan, claimed.map((callback) => callback.partnerId));
     claimed.forEach((callback, index) => this.start(callback, tickets[index]!));
     return claimed.length;
   }
@@ -312,7 +313,8 @@ class DeliveryLoop {
       while (this.claiming) await this.claiming;
       const started = await this.serialised(() => this.claimOnce());
       await Promise.all([...this.attempts]);
-      if (started === 0 && this.attempts.size === 0) return;
+      // An attempt that just ended woke a claim of its own: wait for what it starts too.
+      if (started === 0 && this.attempts.size === 0 && !this.claiming) return;
     }
   }
 

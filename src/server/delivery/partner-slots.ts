@@ -31,6 +31,14 @@ export interface AttemptEnd {
   at: number;
 }
 
+/** The slots of one claim, and the partners whose whole limit they fill. */
+export interface ClaimPlan {
+  /** Callbacks to ask the store for, per configured partner (0 for none). */
+  slots: Map<string, number>;
+  /** Partners whose in flight reach their concurrency limit once these slots are filled. */
+  fills: ReadonlySet<string>;
+}
+
 /** The ticket of a callback whose partner is not configured on this instance. */
 const UNLIMITED: LimitTicket = { saturated: false, epoch: -1 };
 
@@ -58,38 +66,42 @@ export class PartnerSlots {
    * @param total most attempts in flight in the instance
    * @param inFlight attempts in flight in the instance now
    */
-  plan(partnerIds: readonly string[], at: number, total: number, inFlight: number): Map<string, number> {
+  plan(partnerIds: readonly string[], at: number, total: number, inFlight: number): ClaimPlan {
     const loads = partnerIds.map((partnerId) => ({
       partnerId,
       cap: this.breakers.cap(partnerId, at, this.limits.slots(partnerId)),
       inFlight: this.inFlightOf(partnerId),
       backlogged: this.backlogged.has(partnerId),
     }));
-    return planSlots(loads, total, inFlight);
+    const slots = planSlots(loads, total, inFlight);
+    // Judged now, not when the claim returns: answers that come meanwhile raise the limit.
+    const fills = loads.filter((load) => slots.get(load.partnerId)! > 0 && load.inFlight + slots.get(load.partnerId)! >= this.limits.slots(load.partnerId));
+    return { slots, fills: new Set(fills.map((load) => load.partnerId)) };
   }
 
   /**
    * Takes in what a claim returned (every callback in it is about to start): notes which
    * partners' claims were filled, counts the attempts in flight, and gives each its ticket.
+   * An attempt is saturated when its plan filled its partner's whole limit and the store
+   * had that many due.
    *
-   * @param asked the claim's slots per partner (`plan`)
    * @param partnerIds the partner of each claimed callback, in order
    * @returns one ticket per claimed callback, in the same order
    */
-  claimed(asked: ReadonlyMap<string, number>, partnerIds: readonly string[]): LimitTicket[] {
+  claimed(plan: ClaimPlan, partnerIds: readonly string[]): LimitTicket[] {
     const got = new Map<string, number>();
     for (const partnerId of partnerIds) got.set(partnerId, (got.get(partnerId) ?? 0) + 1);
-    for (const [partnerId, slots] of asked) {
+    for (const [partnerId, slots] of plan.slots) {
       if (slots === 0) continue;
       if ((got.get(partnerId) ?? 0) >= slots) this.backlogged.add(partnerId);
       else this.backlogged.delete(partnerId);
     }
     const tickets = new Map<string, LimitTicket>();
     for (const [partnerId, count] of got) {
-      const inFlight = this.inFlightOf(partnerId) + count;
-      this.inFlight.set(partnerId, inFlight);
+      this.inFlight.set(partnerId, this.inFlightOf(partnerId) + count);
       // A partner that is not configured here has no limit: its callbacks are given up unsent.
-      tickets.set(partnerId, asked.has(partnerId) ? this.limits.ticket(partnerId, inFlight >= this.limits.slots(partnerId)) : UNLIMITED);
+      const configured = plan.slots.has(partnerId);
+      tickets.set(partnerId, configured ? this.limits.ticket(partnerId, plan.fills.has(partnerId) && this.backlogged.has(partnerId)) : UNLIMITED);
     }
     return partnerIds.map((partnerId) => tickets.get(partnerId)!);
   }

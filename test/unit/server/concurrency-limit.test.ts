@@ -122,7 +122,7 @@ describe("per-partner bookkeeping of the loop", () => {
   it("marks a claim that filled the partner's limit as saturated, so that its answers grow the limit", () => {
     const slots = partnerSlots();
     const plan = slots.plan(["a"], 0, 64, 0);
-    expect(plan.get("a")).toBe(8);
+    expect(plan.slots.get("a")).toBe(8);
     const tickets = slots.claimed(plan, Array(8).fill("a"));
     expect(tickets.every((ticket) => ticket.saturated)).toBe(true);
     for (const ticket of tickets) {
@@ -130,6 +130,22 @@ describe("per-partner bookkeeping of the loop", () => {
       slots.finished("a");
     }
     expect(slots.limits.slots("a")).toBe(16);
+  });
+
+  it("judges saturation by the limit when the claim was planned, though answers raise it before the claim returns", () => {
+    const slots = partnerSlots();
+    const first = slots.claimed(slots.plan(["a"], 0, 64, 0), Array(8).fill("a"));
+    for (const ticket of first.slice(0, 3)) {
+      slots.answered("a", ticket, { ok: true, at: 1 });
+      slots.finished("a");
+    }
+    const plan = slots.plan(["a"], 1, 64, 5); // limit 11, 5 in flight: 6 more fill it
+    expect(plan.slots.get("a")).toBe(6);
+    for (const ticket of first.slice(3)) {
+      slots.answered("a", ticket, { ok: true, at: 2 }); // meanwhile the other 5 answer: limit 16
+      slots.finished("a");
+    }
+    expect(slots.claimed(plan, Array(6).fill("a")).every((ticket) => ticket.saturated)).toBe(true);
   });
 
   it("does not grow a partner whose due callbacks do not fill its limit, and stops counting it as competing once drained", () => {
@@ -142,7 +158,7 @@ describe("per-partner bookkeeping of the loop", () => {
     for (const partnerId of ["a", "a", "b", "b", "b", "b", "b", "b", "b", "b"]) slots.finished(partnerId);
     // a got 2 of the 8 it asked for (drained), b all 8 (more may be due): of 12 slots b,
     // first in order, may take its whole limit; had a still competed, b would get half.
-    expect(slots.plan(["b", "a"], 0, 12, 0)).toEqual(new Map([["b", 8], ["a", 4]]));
+    expect(slots.plan(["b", "a"], 0, 12, 0).slots).toEqual(new Map([["b", 8], ["a", 4]]));
     expect(planSlots([load("b", 8, 0, true), load("a", 8, 0, true)], 12, 0)).toEqual(new Map([["b", 6], ["a", 6]]));
   });
 
@@ -153,7 +169,7 @@ describe("per-partner bookkeeping of the loop", () => {
       expect(slots.answered("a", ticket!, { ok: false, at: failure })).toBe(failure === 1 ? "opened" : undefined);
       slots.finished("a");
     }
-    expect(slots.plan(["a"], 500, 64, 0).get("a")).toBe(0); // open
+    expect(slots.plan(["a"], 500, 64, 0).slots.get("a")).toBe(0); // open
     expect(slots.limits.slots("a")).toBe(2);
     const [probe] = slots.claimed(slots.plan(["a"], 1500, 64, 0), ["a"]);
     expect(slots.answered("a", probe!, { ok: true, at: 1600 })).toBe("closed");
