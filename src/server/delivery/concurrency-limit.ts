@@ -25,9 +25,14 @@
  *   halving per round trip: the answers of attempts that started before the last change
  *   (under a higher limit) neither halve nor grow it again (`epoch`), as TCP halves once
  *   per window. So 64 attempts that time out together halve it once, not 64 times.
- * - **Restart.** When a partner's circuit breaker closes (its receiver answers again
- *   after an outage), its limit starts over as for a new partner: the failures that
- *   halved it were an outage, not a measure of what the receiver takes.
+ * - **While the circuit breaker is not closed** (circuit-breaker.ts) the limit learns
+ *   nothing: the breaker rations an outage to one probe per cool-down, and those probes'
+ *   failures say nothing of what the receiver takes once it is back.
+ * - **Restart.** When the breaker closes (the receiver answers again), the limit starts
+ *   again at `min(8, threshold)` in a new epoch, keeping its threshold: slow start up to
+ *   what it learnt before the outage, then one more per round trip (TCP after a
+ *   retransmission timeout). A receiver that was fine at 64 and went down comes back
+ *   8, 16, 32, then 33, 34 …; one that refused beyond 20 does not double past it again.
  *
  * Latency enters through the round trip (growth comes with the answers) and the deadline
  * (a timeout is a failure); a rule on latency itself (Vegas, Netflix's Gradient) was not
@@ -41,7 +46,7 @@
  * memory.
  */
 
-/** Where a partner starts (and restarts after an outage): the earlier fixed limit. */
+/** Where a partner starts (and, at most, restarts after an outage): the earlier fixed limit. */
 export const INITIAL_LIMIT = 8;
 
 /** One partner's controller state. */
@@ -64,7 +69,7 @@ export interface LimitSample {
   epoch: number;
 }
 
-/** The state of a partner that has just started (or restarted): `min(INITIAL_LIMIT, ceiling)`, threshold at the ceiling. */
+/** The state of a partner seen for the first time: `min(INITIAL_LIMIT, ceiling)`, threshold at the ceiling. */
 export const initialState = (ceiling: number, epoch = 0): LimitState => ({ limit: Math.min(INITIAL_LIMIT, ceiling), threshold: ceiling, epoch });
 
 /**
@@ -83,6 +88,16 @@ export function nextLimit(state: LimitState, sample: LimitSample, ceiling: numbe
   const step = state.limit < state.threshold ? 1 : 1 / state.limit;
   return { ...state, limit: Math.min(ceiling, state.limit + step) };
 }
+
+/**
+ * The state of a partner whose receiver answers again after an outage: the limit at
+ * `min(INITIAL_LIMIT, threshold)` (at least 1), the threshold kept, a new epoch; pure.
+ */
+export const restarted = (state: LimitState, ceiling: number): LimitState => ({
+  limit: Math.max(1, Math.min(INITIAL_LIMIT, ceiling, state.threshold)),
+  threshold: state.threshold,
+  epoch: state.epoch + 1,
+});
 
 /** What an attempt carries from its start to its end. */
 export interface LimitTicket {
@@ -143,11 +158,11 @@ export class ConcurrencyLimits {
     this.set(partnerId, before, nextLimit(before, { ok, ...ticket }, this.options.ceiling));
   }
 
-  /** Starts a partner over (its circuit breaker closed after an outage): `initialState`, in a new epoch. */
+  /** Starts a partner again (its circuit breaker closed after an outage): see `restarted`. */
   restart(partnerId: string): void {
     if (!this.options.adaptive) return;
     const before = this.of(partnerId);
-    this.set(partnerId, before, initialState(this.options.ceiling, before.epoch + 1));
+    this.set(partnerId, before, restarted(before, this.options.ceiling));
   }
 
   /** Forgets the partners not in `partnerIds` (they left the partners file). */

@@ -107,12 +107,14 @@ export class PartnerSlots {
   }
 
   /**
-   * Learns from an attempt that was sent: its partner's limit and breaker.
+   * Learns from an attempt that was sent: its partner's breaker, and its limit while the
+   * breaker is closed (the limit restarts when the breaker closes again).
    *
    * @returns the breaker's change, for the log: "opened" or "closed"
    */
   answered(partnerId: string, ticket: LimitTicket, end: AttemptEnd): "opened" | "closed" | undefined {
-    this.limits.record(partnerId, ticket, end.ok);
+    // During an outage the breaker rations the attempts; the limit learns nothing from them.
+    if (this.breakers.state(partnerId, end.at) === "closed") this.limits.record(partnerId, ticket, end.ok);
     const change = this.breakers.record(partnerId, end.ok, end.at);
     if (change === "closed") this.limits.restart(partnerId);
     return change;

@@ -1,8 +1,9 @@
 // Each partner's adaptive concurrency limit of the callback delivery (AIMD with a slow
 // start) and how one claim shares the instance's slots among partners, as pure functions.
 import { describe, expect, it } from "vitest";
-import { ConcurrencyLimits, INITIAL_LIMIT, initialState, nextLimit, type LimitState } from "../../../src/server/delivery/concurrency-limit.js";
+import { ConcurrencyLimits, INITIAL_LIMIT, initialState, nextLimit, restarted, type LimitState } from "../../../src/server/delivery/concurrency-limit.js";
 import { PartnerSlots } from "../../../src/server/delivery/partner-slots.js";
+import { loadConfig } from "../../../src/server/config.js";
 import { fairShares, planSlots, type PartnerLoad } from "../../../src/server/delivery/slot-plan.js";
 
 const CEILING = 64;
@@ -61,6 +62,16 @@ describe("adaptive concurrency limit of a partner", () => {
     expect(Math.min(...seen.slice(10))).toBeGreaterThanOrEqual(10);
   });
 
+  it("restarts after an outage at 8 at most, with slow start up to the threshold it learnt", () => {
+    expect(restarted({ limit: 1, threshold: 32, epoch: 7 }, CEILING)).toEqual({ limit: 8, threshold: 32, epoch: 8 });
+    expect(restarted({ limit: 1, threshold: 2.5, epoch: 7 }, CEILING)).toEqual({ limit: 2.5, threshold: 2.5, epoch: 8 });
+    expect(restarted({ limit: 1, threshold: 32, epoch: 0 }, 4).limit).toBe(4);
+    let state = restarted({ limit: 1, threshold: 20, epoch: 7 }, CEILING);
+    const limits: number[] = [];
+    for (let trip = 0; trip < 4; trip++) limits.push(Math.floor((state = roundTrip(state)).limit));
+    expect(limits).toEqual([16, 20, 21, 22]); // 8, doubled to 16, then past the threshold of 20 one a round trip
+  });
+
   it("keeps state per partner, reports whole-number changes, restarts after an outage and forgets a removed partner", () => {
     const changes: Array<[string, number | undefined]> = [];
     const limits = new ConcurrencyLimits({ ceiling: CEILING, adaptive: true, onChange: (partner, slots) => changes.push([partner, slots]) });
@@ -69,9 +80,9 @@ describe("adaptive concurrency limit of a partner", () => {
     limits.record("b", limits.ticket("b", true), false);
     expect([limits.slots("a"), limits.slots("b")]).toEqual([16, 4]);
     limits.restart("b");
-    expect(limits.slots("b")).toBe(8);
+    expect(limits.slots("b")).toBe(4); // at most the threshold it learnt
     limits.retain(new Set(["b"]));
-    expect(changes).toEqual([["a", 8], ["b", 8], ...[9, 10, 11, 12, 13, 14, 15, 16].map((slots) => ["a", slots]), ["b", 4], ["b", 8], ["a", undefined]]);
+    expect(changes).toEqual([["a", 8], ["b", 8], ...[9, 10, 11, 12, 13, 14, 15, 16].map((slots) => ["a", slots]), ["b", 4], ["a", undefined]]);
   });
 
   it("stays at the ceiling when adaptation is off", () => {
@@ -162,17 +173,33 @@ describe("per-partner bookkeeping of the loop", () => {
     expect(planSlots([load("b", 8, 0, true), load("a", 8, 0, true)], 12, 0)).toEqual(new Map([["b", 6], ["a", 6]]));
   });
 
-  it("restarts a partner's limit when its breaker closes after an outage", () => {
+  it("learns nothing while the breaker is open or half-open, and restarts the limit when it closes", () => {
     const slots = partnerSlots();
     for (let failure = 0; failure < 2; failure++) {
       const [ticket] = slots.claimed(slots.plan(["a"], failure, 64, 0), ["a"]);
       expect(slots.answered("a", ticket!, { ok: false, at: failure })).toBe(failure === 1 ? "opened" : undefined);
       slots.finished("a");
     }
+    expect(slots.limits.slots("a")).toBe(2); // 8, halved twice (one attempt at a time: each its own round trip)
     expect(slots.plan(["a"], 500, 64, 0).slots.get("a")).toBe(0); // open
+    for (const at of [1100, 2200]) {
+      const [probe] = slots.claimed(slots.plan(["a"], at, 64, 0), ["a"]);
+      expect(slots.answered("a", probe!, { ok: false, at: at + 1 })).toBe("opened"); // a failed probe
+      slots.finished("a");
+    }
     expect(slots.limits.slots("a")).toBe(2);
-    const [probe] = slots.claimed(slots.plan(["a"], 1500, 64, 0), ["a"]);
-    expect(slots.answered("a", probe!, { ok: true, at: 1600 })).toBe("closed");
-    expect(slots.limits.slots("a")).toBe(8);
+    const [probe] = slots.claimed(slots.plan(["a"], 3300, 64, 0), ["a"]);
+    expect(slots.answered("a", probe!, { ok: true, at: 3400 })).toBe("closed");
+    expect(slots.limits.slots("a")).toBe(2); // min(8, its threshold of 2), in a new round trip
+    const next = slots.claimed(slots.plan(["a"], 3500, 64, 0), ["a", "a"]);
+    expect(next.every((ticket) => ticket.saturated)).toBe(true);
+  });
+});
+
+describe("configuration", () => {
+  it("adapts by default up to 64 a partner and 256 an instance; CALLBACK_ADAPTIVE_CONCURRENCY=false fixes each partner at its ceiling", () => {
+    expect(loadConfig({})).toMatchObject({ callbackConcurrency: 256, callbackPartnerConcurrency: 64, callbackAdaptiveConcurrency: true });
+    expect(loadConfig({ CALLBACK_ADAPTIVE_CONCURRENCY: "false", CALLBACK_PARTNER_CONCURRENCY: "8" })).toMatchObject({ callbackPartnerConcurrency: 8, callbackAdaptiveConcurrency: false });
+    expect(() => loadConfig({ CALLBACK_ADAPTIVE_CONCURRENCY: "off" })).toThrow(/CALLBACK_ADAPTIVE_CONCURRENCY must be boolean/);
   });
 });
