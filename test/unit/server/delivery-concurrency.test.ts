@@ -5,16 +5,16 @@
 // still held to its first attempts by the circuit breaker. Counts and order only, no
 // durations: both loops run side by side on the same event loop.
 import { createServer, type Server } from "node:http";
+import type { FastifyBaseLogger } from "fastify";
 import { afterEach, expect, it } from "vitest";
-import { signingSecret } from "../../../src/http/authenticate.js";
-import { createSessionApiClient } from "../../../src/client.js";
 import type { Partner } from "../../../src/partners/directory.js";
 import { createDeliveryMetrics } from "../../../src/server/delivery/metrics.js";
+import type { SessionStore } from "../../../src/store/session-store.js";
+import { openSqliteStore } from "../../../src/store/sqlite/store.js";
 import { startCallbackLoops, type CallbackLoops } from "../../support/callback-loops.js";
-import { enterBody } from "../../support/requests.js";
 import { eventually } from "../../support/eventually.js";
-import { startTestServer, type TestServer } from "../../support/servers.js";
 
+const silent = { info() {}, warn() {}, error() {}, debug() {} } as unknown as FastifyBaseLogger;
 const partner = (memberId: string): Partner => ({ memberId, secret: `${memberId}-secret-0001`, kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true });
 const slow = partner("casino-slow");
 const fixed = partner("casino-fixed");
@@ -68,32 +68,41 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function enter(server: TestServer, who: Partner, count: number): Promise<void> {
-  const client = createSessionApiClient({ baseUrl: server.baseUrl, partnerId: who.memberId, secret: signingSecret(who.secret) });
-  await Promise.all(Array.from({ length: count }, () => client.POST("/api/session", { body: enterBody() as never })));
+/** A fresh in-memory store. */
+async function openStore(): Promise<SessionStore> {
+  const store = await openSqliteStore({ location: ":memory:" });
+  await store.migrate();
+  cleanups.push(() => store.close());
+  return store;
+}
+
+let opened = 0;
+/** Opens `count` sessions of `who` in `store` now (as ENTER would). */
+async function enter(store: SessionStore, who: Partner, count: number): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    const id = (++opened).toString(16).padStart(32, "0");
+    await store.openSession(
+      { partnerId: who.memberId, uuid: id, operationId: "enterGameSession", fingerprint: id },
+      { id, partnerId: who.memberId, playerId: `player-${opened}`, playerNickname: undefined, gameId: "lm_monaco_riches", gameType: "slot", currency: "EUR", language: "en", partnerSessionId: `op-${opened}`, playerIp: "203.0.113.42", tokenHash: `t-${id}`, createdAt: Date.now() },
+    );
+  }
 }
 
 it("gives a slow receiver that keeps up more than 8 attempts at once, up to the ceiling, and drains its backlog ahead of a fixed 8, while a failing partner stays isolated", async () => {
-  const [adaptiveServer, fixedServer, slowReceiver, fixedReceiver, failingReceiver] = await Promise.all([
-    startTestServer({ partners: [slow, failing] }),
-    startTestServer({ partners: [fixed] }),
-    startReceiver(300, 200),
-    startReceiver(300, 200),
-    startReceiver(0, 503),
-  ]);
-  for (const stoppable of [adaptiveServer, fixedServer, slowReceiver, fixedReceiver, failingReceiver]) cleanups.push(() => stoppable.close());
-  await Promise.all([enter(adaptiveServer, slow, BACKLOG), enter(adaptiveServer, failing, 30), enter(fixedServer, fixed, BACKLOG)]);
+  const [adaptiveStore, fixedStore, slowReceiver, fixedReceiver, failingReceiver] = await Promise.all([openStore(), openStore(), startReceiver(300, 200), startReceiver(300, 200), startReceiver(0, 503)]);
+  for (const receiver of [slowReceiver, fixedReceiver, failingReceiver]) cleanups.push(() => receiver.close());
+  await Promise.all([enter(adaptiveStore, slow, BACKLOG), enter(adaptiveStore, failing, 30), enter(fixedStore, fixed, BACKLOG)]);
 
-  const metrics = createDeliveryMetrics(() => adaptiveServer.store.callbackStats());
-  const common = { log: adaptiveServer.app.log, idleTimeoutMs: 0, now: later, pollIntervalMs: 20, attemptTimeoutMs: 10_000, concurrency: 64, breakerThreshold: 5, breakerCooldownMs: 60_000 };
+  const metrics = createDeliveryMetrics(() => adaptiveStore.callbackStats());
+  const common = { log: silent, idleTimeoutMs: 0, now: later, pollIntervalMs: 20, attemptTimeoutMs: 10_000, concurrency: 64, breakerThreshold: 5, breakerCooldownMs: 60_000 };
   const adaptive: CallbackLoops = startCallbackLoops({
     ...common,
-    store: adaptiveServer.store,
+    store: adaptiveStore,
     partners: [{ ...slow, callbackUrl: slowReceiver.url }, { ...failing, callbackUrl: failingReceiver.url }],
     partnerConcurrency: CEILING,
     metrics,
   });
-  const before: CallbackLoops = startCallbackLoops({ ...common, store: fixedServer.store, partners: [{ ...fixed, callbackUrl: fixedReceiver.url }], partnerConcurrency: 8, adaptiveConcurrency: false });
+  const before: CallbackLoops = startCallbackLoops({ ...common, store: fixedStore, partners: [{ ...fixed, callbackUrl: fixedReceiver.url }], partnerConcurrency: 8, adaptiveConcurrency: false });
   cleanups.push(() => adaptive.stop(), () => before.stop());
   await Promise.all([adaptive.expiry.sweep(), before.expiry.sweep()]);
   adaptive.delivery.wake();
