@@ -63,7 +63,7 @@ export interface LimitState {
 export interface LimitSample {
   /** The receiver answered (delivered, or a 4xx that stops retrying). False: a retryable failure. */
   ok: boolean;
-  /** The partner had its whole limit in flight when the attempt started. */
+  /** The claim that started the attempt filled the partner's whole limit (partner-slots.ts). */
   saturated: boolean;
   /** The partner's `epoch` when the attempt started. */
   epoch: number;
@@ -99,11 +99,8 @@ export const restarted = (state: LimitState, ceiling: number): LimitState => ({
   epoch: state.epoch + 1,
 });
 
-/** What an attempt carries from its start to its end. */
-export interface LimitTicket {
-  saturated: boolean;
-  epoch: number;
-}
+/** What an attempt carries from its start to its end (`LimitSample` without the outcome). */
+export type LimitTicket = Omit<LimitSample, "ok">;
 
 /** Options of `ConcurrencyLimits`. */
 export interface ConcurrencyLimitOptions {
@@ -145,7 +142,7 @@ export class ConcurrencyLimits {
   /**
    * What an attempt of this partner carries until its end; call as it starts.
    *
-   * @param saturated the partner has its whole limit (`slots`) in flight, this attempt included
+   * @param saturated the claim that starts this attempt fills the partner's whole limit (`slots`)
    */
   ticket(partnerId: string, saturated: boolean): LimitTicket {
     return { saturated, epoch: this.of(partnerId).epoch };
