@@ -18,8 +18,9 @@
  * | EXPIRY_SWEEP_SECONDS | 30 | how often the background jobs run: expiry of idle sessions, then the retention of keys, callbacks and sessions, each in short batches until done (delivery runs on its own) |
  * | CALLBACK_RETRY_SCHEDULE | 5,30,120,600,1800,3600,10800,21600,43200,43200 | pauses between attempts of a session expired callback, seconds (±20 % jitter); given up after the last (src/server/delivery/retry-policy.ts) |
  * | CALLBACK_TIMEOUT_MS | 5000 | hard deadline of one attempt (connect, send, answer) |
- * | CALLBACK_CONCURRENCY | 64 | most attempts at once per instance |
- * | CALLBACK_PARTNER_CONCURRENCY | 8 | most attempts at once to one partner, per instance (at most CALLBACK_CONCURRENCY) |
+ * | CALLBACK_CONCURRENCY | 256 | most attempts at once per instance; partners that have callbacks to send share it fairly (src/server/delivery/slot-plan.ts). 256 lets four partners run at the ceiling at once; an attempt in flight costs a socket, not CPU |
+ * | CALLBACK_PARTNER_CONCURRENCY | 64 | most attempts at once to one partner, per instance (at most CALLBACK_CONCURRENCY): the ceiling of its adaptive limit, which starts at 8 (or this, if lower), doubles each round trip while the receiver answers with the whole limit in flight, then grows by one, and halves on timeouts and retryable failures (src/server/delivery/concurrency-limit.ts). 64 drains 21 callbacks/s per instance from a receiver that answers in 3 s (8: 2.7/s), and is the most connections one instance opens to a receiver |
+ * | CALLBACK_ADAPTIVE_CONCURRENCY | true | false: every partner's limit is CALLBACK_PARTNER_CONCURRENCY, fixed (no adaptation) |
  * | CALLBACK_BREAKER_THRESHOLD | 5 | consecutive failed attempts that open a partner's circuit breaker |
  * | CALLBACK_BREAKER_COOLDOWN_SECONDS | 5 | how long an open breaker waits before one probe (src/server/delivery/circuit-breaker.ts) |
  * | CALLBACK_RETENTION_DAYS | 30 | a delivered callback is deleted this long after its delivery (0: kept forever); pending and failed ones are never deleted |
@@ -79,7 +80,10 @@ export interface ServerConfig {
   /** Deadline of one callback attempt, milliseconds. */
   callbackTimeoutMs: number;
   callbackConcurrency: number;
+  /** Ceiling of each partner's adaptive concurrency limit. */
   callbackPartnerConcurrency: number;
+  /** Whether partners' limits adapt (false: fixed at the ceiling). */
+  callbackAdaptiveConcurrency: boolean;
   callbackBreakerThreshold: number;
   callbackBreakerCooldownSeconds: number;
   callbackLeaseMarginSeconds: number;
@@ -119,8 +123,9 @@ const schema = {
     EXPIRY_SWEEP_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 86400, default: 30 },
     CALLBACK_RETRY_SCHEDULE: { type: "string", default: defaultRetrySchedule.join(",") },
     CALLBACK_TIMEOUT_MS: { type: "integer", minimum: 100, maximum: 120_000, default: 5000 },
-    CALLBACK_CONCURRENCY: { type: "integer", minimum: 1, maximum: 4096, default: 64 },
-    CALLBACK_PARTNER_CONCURRENCY: { type: "integer", minimum: 1, maximum: 4096, default: 8 },
+    CALLBACK_CONCURRENCY: { type: "integer", minimum: 1, maximum: 4096, default: 256 },
+    CALLBACK_PARTNER_CONCURRENCY: { type: "integer", minimum: 1, maximum: 4096, default: 64 },
+    CALLBACK_ADAPTIVE_CONCURRENCY: { type: "boolean", default: true },
     CALLBACK_BREAKER_THRESHOLD: { type: "integer", minimum: 1, maximum: 1000, default: 5 },
     CALLBACK_BREAKER_COOLDOWN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 5 },
     CALLBACK_LEASE_MARGIN_SECONDS: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 10 },
@@ -182,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     callbackTimeoutMs: values.CALLBACK_TIMEOUT_MS as number,
     callbackConcurrency: values.CALLBACK_CONCURRENCY as number,
     callbackPartnerConcurrency: values.CALLBACK_PARTNER_CONCURRENCY as number,
+    callbackAdaptiveConcurrency: values.CALLBACK_ADAPTIVE_CONCURRENCY as boolean,
     callbackBreakerThreshold: values.CALLBACK_BREAKER_THRESHOLD as number,
     callbackBreakerCooldownSeconds: values.CALLBACK_BREAKER_COOLDOWN_SECONDS as number,
     callbackLeaseMarginSeconds: values.CALLBACK_LEASE_MARGIN_SECONDS as number,

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     attemptTimeoutMs: config.callbackTimeoutMs,
     concurrency: config.callbackConcurrency,
     partnerConcurrency: config.callbackPartnerConcurrency,
+    adaptiveConcurrency: config.callbackAdaptiveConcurrency,
     breakerThreshold: config.callbackBreakerThreshold,
     breakerCooldownMs: config.callbackBreakerCooldownSeconds * 1000,
     leaseMarginMs: config.callbackLeaseMarginSeconds * 1000,

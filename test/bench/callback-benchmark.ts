@@ -1,12 +1,13 @@
 /**
- * `npm run bench -- --callbacks`: the session expired callback's delivery (issue 9,
- * "Throughput" and "Done when"), against the reference server as a child process on SQLite
+ * `npm run bench -- --callbacks`: the session expired callback's delivery, against the reference server as a child process on SQLite
  * (and, with `--store postgres`, on PostgreSQL). A report, not a test: it exits 0 when a
  * target is missed, 1 when callbacks were lost or mis-signed, 2 when a server did not start.
  *
- *   tsx test/bench/main.ts --callbacks [--count 3000] [--outage 8] [--store sqlite|postgres] [--database-url URL] [--cpu-prof DIR]
+ *   tsx test/bench/main.ts --callbacks [--parts outage,burst,slow] [--count 3000] [--outage 8]
+ *     [--slow 30] [--slow-delay 3000] [--slow-capacity 0] [--slow-count 2000]
+ *     [--store sqlite|postgres] [--database-url URL] [--cpu-prof DIR]
  *
- * The server runs with the issue's settings: two partners with callbacks on (PARTNERS_FILE),
+ * The server runs with these settings: two partners with callbacks on (PARTNERS_FILE),
  * SESSION_IDLE_TIMEOUT_SECONDS=1, EXPIRY_SWEEP_SECONDS=1, CALLBACK_RETRY_SCHEDULE=1,2,4,8,16,32,
  * CALLBACK_TIMEOUT_MS=1000 (other CALLBACK_* variables pass through from the environment).
  * The receivers are bare node:http servers in this process (callback-receiver.ts) that check
@@ -23,6 +24,17 @@
  *    time from the first to the last delivery at the receiver and the rate, the time from
  *    the sweep's expiry to the last delivery, the server's CPU, and whether every callback
  *    arrived once with a good signature and is recorded as delivered.
+ * 3. **Slow receiver.** A's receiver answers each callback `--slow-delay` ms (3000) after
+ *    it arrived, however many it holds (it keeps up; with `--slow-capacity N` it answers
+ *    503 at once beyond N held, a receiver that overloads); B's is black-holed. As in the
+ *    burst, `--slow-count` sessions of A (and 20 of B) expire together; the part runs
+ *    with CALLBACK_TIMEOUT_MS=5000 (the default, so that a 3 s answer is in time) twice:
+ *    with the adaptive limit (the CALLBACK_* settings of the environment or the defaults),
+ *    then with a fixed 8 a partner (CALLBACK_ADAPTIVE_CONCURRENCY=false,
+ *    CALLBACK_PARTNER_CONCURRENCY=8: the behaviour before the adaptive limit). Printed per
+ *    run: callbacks delivered per second over `--slow` seconds from A's first request
+ *    (and over its second half, once the limit has grown), the most requests A's receiver
+ *    held at once, A's and B's limit at the end (`/metrics`), and what B got.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -31,18 +43,26 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "libsql";
 import { repoRoot } from "../../src/codegen/spec.js";
+import { loadConfig } from "../../src/server/config.js";
 import { requestSignature } from "@luckymonaco/session-api-client";
 import { createDatabase, type TestDatabase } from "../support/postgres-databases.js";
 import { freePort } from "../support/processes.js";
 import { startBenchReceiver, type BenchReceiver } from "./callback-receiver.js";
 import { cpuSeconds, killAllNow, startChild, stopAll, stopChild, type Child } from "./children.js";
 
-const usage = "usage: tsx test/bench/main.ts --callbacks [--count N] [--outage S] [--store sqlite|postgres] [--database-url URL] [--cpu-prof DIR]";
+const usage =
+  "usage: tsx test/bench/main.ts --callbacks [--parts outage,burst,slow] [--count N] [--outage S] [--slow S] [--slow-delay MS] [--slow-capacity N] [--slow-count N] [--store sqlite|postgres] [--database-url URL] [--cpu-prof DIR]";
+const PARTS = ["outage", "burst", "slow"] as const;
 /** `--cpu-prof DIR`: the servers write CPU profiles there (node --cpu-prof). */
 let profileDir: string | undefined;
 const options = {
   count: { type: "string", default: "3000" },
   outage: { type: "string", default: "8" },
+  parts: { type: "string", default: PARTS.join(",") },
+  slow: { type: "string", default: "30" },
+  "slow-delay": { type: "string", default: "3000" },
+  "slow-capacity": { type: "string", default: "0" },
+  "slow-count": { type: "string", default: "2000" },
   store: { type: "string", default: "sqlite" },
   "database-url": { type: "string" },
   "cpu-prof": { type: "string" },
@@ -51,7 +71,7 @@ const options = {
 
 const A = { memberId: "bench-a", secret: "bench-a-secret-000001" };
 const B = { memberId: "bench-b", secret: "bench-b-secret-000001" };
-/** The issue's settings ("Done when"). */
+/** The settings of the delivery's throughput targets. */
 const serverEnv = { SESSION_IDLE_TIMEOUT_SECONDS: "1", EXPIRY_SWEEP_SECONDS: "1", CALLBACK_RETRY_SCHEDULE: "1,2,4,8,16,32", CALLBACK_TIMEOUT_MS: "1000", LOG_LEVEL: "warn" };
 const TARGET_PER_SECOND = 1000;
 
@@ -202,6 +222,58 @@ async function burstPart(label: string, dir: string, database: BenchDatabase, co
   }
 }
 
+/** What the slow part measures (`--slow*` flags). */
+interface SlowOptions {
+  seconds: number;
+  delayMs: number;
+  capacity: number;
+  count: number;
+}
+
+/** One run of part 3 with `env` on top of the server's settings; returns false when callbacks were mis-signed. */
+async function slowPart(label: string, dir: string, database: BenchDatabase, slow: SlowOptions, name: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const [a, b] = await Promise.all([startBenchReceiver(A.secret, "up"), startBenchReceiver(B.secret, "black-hole")]);
+  a.delayMs = slow.delayMs;
+  a.capacity = slow.capacity;
+  const metricsPort = await freePort();
+  const server = await startServer(`${label} (slow, ${name})`, dir, database, a, b, { SESSION_IDLE_TIMEOUT_SECONDS: "3600", CALLBACK_TIMEOUT_MS: "5000", METRICS_PORT: String(metricsPort), ...env });
+  try {
+    await enter(server.baseUrl, B, 20);
+    await enter(server.baseUrl, A, slow.count);
+    await database.exec("UPDATE sessions SET last_activity_at = 0 WHERE status = 'active'");
+    if (!(await until(() => a.firstRequestAt !== undefined, 30_000))) throw new Error("no callback reached A's receiver within 30 s");
+    const start = a.firstRequestAt!;
+    const cpuBefore = cpuSeconds(server.child);
+    const windowMs = slow.seconds * 1000;
+    const held: number[] = []; // requests A's receiver held, once a second
+    const sampler = setInterval(() => held.push(a.open), 1000);
+    await until(() => false, start + windowMs - performance.now());
+    clearInterval(sampler);
+    const cpuAfter = cpuSeconds(server.child);
+    const times = [...a.firstArrivals.values()].filter((at) => at <= start + windowMs);
+    const secondHalf = times.filter((at) => at > start + windowMs / 2).length;
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const limit = (partner: string) => new RegExp(`^session_expired_callback_concurrency_limit\\{partner="${partner}"\\} (\\d+)$`, "m").exec(metrics)?.[1] ?? "-";
+    const rss = Number(/^session_api_process_resident_memory_bytes (\d+)$/m.exec(metrics)?.[1]) / 2 ** 20;
+    const cpu = cpuBefore === undefined || cpuAfter === undefined ? "-" : `${(cpuAfter - cpuBefore).toFixed(2)} s`;
+    const all = times.length === slow.count ? " (all of them: raise --slow-count)" : "";
+    console.log(`${label}, slow receiver (answers in ${slow.delayMs / 1000} s${slow.capacity ? `, 503 beyond ${slow.capacity} held` : ""}; CALLBACK_TIMEOUT_MS=5000), ${name}: ` +
+      `${times.length} callbacks delivered in ${slow.seconds} s${all} = ${(times.length / slow.seconds).toFixed(1)}/s, second half ${(secondHalf / (slow.seconds / 2)).toFixed(1)}/s; ` +
+      `A's receiver held at most ${a.peakOpen} at once (each second: ${held.join(" ")})${slow.capacity ? ` and refused ${a.overloaded} as overloaded` : ""}; limits at the end: A ${limit(A.memberId)}, B ${limit(B.memberId)}; ` +
+      `B's receiver got ${b.requests} requests; server CPU ${cpu} in ${slow.seconds} s, RSS ${rss.toFixed(0)} MiB; bad signatures: ${a.badSignatures}`);
+    return a.badSignatures === 0;
+  } finally {
+    await stopChild(server.child);
+    await Promise.all([a.close(), b.close()]);
+  }
+}
+
+/** The runs of part 3: the adaptive limit as configured, then the fixed 8 of before. */
+const slowRuns: Array<[string, NodeJS.ProcessEnv]> = [
+  ["adaptive limit", {}],
+  ["fixed 8 a partner", { CALLBACK_ADAPTIVE_CONCURRENCY: "false", CALLBACK_PARTNER_CONCURRENCY: "8" }],
+];
+
 async function main(): Promise<number> {
   let flags;
   try {
@@ -218,6 +290,13 @@ async function main(): Promise<number> {
   const outage = Number(flags.outage);
   if (!Number.isInteger(count) || count < 2) throw new Error(`--count must be a whole number >= 2, not ${flags.count}\n${usage}`);
   if (!(outage >= 0)) throw new Error(`--outage must be a number of seconds >= 0, not ${flags.outage}\n${usage}`);
+  const parts = flags.parts.split(",").map((part) => part.trim());
+  const unknown = parts.find((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknown !== undefined) throw new Error(`--parts lists ${PARTS.join(", ")}, not ${unknown}\n${usage}`);
+  const slow: SlowOptions = { seconds: Number(flags.slow), delayMs: Number(flags["slow-delay"]), capacity: Number(flags["slow-capacity"]), count: Number(flags["slow-count"]) };
+  if (!(slow.seconds > 0) || !(slow.delayMs >= 0) || !Number.isInteger(slow.capacity) || slow.capacity < 0 || !Number.isInteger(slow.count) || slow.count < 1) {
+    throw new Error(`--slow (seconds > 0), --slow-delay (ms >= 0), --slow-capacity (whole number >= 0) and --slow-count (whole number >= 1) are out of range\n${usage}`);
+  }
   if (flags.store !== "sqlite" && flags.store !== "postgres") throw new Error(`--store must be sqlite or postgres, not ${flags.store}\n${usage}`);
   const postgresServer = flags.store === "postgres" ? (flags["database-url"] ?? process.env.TEST_DATABASE_URL) : undefined;
   if (flags.store === "postgres" && !postgresServer) throw new Error(`--store postgres needs --database-url or TEST_DATABASE_URL (a PostgreSQL server where it may create a database)\n${usage}`);
@@ -229,12 +308,20 @@ async function main(): Promise<number> {
   });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => process.exit(130));
   console.log(`\nsession expired callback benchmark: ${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} before the run`);
-  console.log(`server settings: ${Object.entries(serverEnv).map(([name, value]) => `${name}=${value}`).join(" ")}, CALLBACK_CONCURRENCY=${process.env.CALLBACK_CONCURRENCY ?? "64"}, CALLBACK_PARTNER_CONCURRENCY=${process.env.CALLBACK_PARTNER_CONCURRENCY ?? "8"}`);
+  const delivery = loadConfig(Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith("CALLBACK_"))));
+  console.log(
+    `server settings: ${Object.entries(serverEnv).map(([name, value]) => `${name}=${value}`).join(" ")}, CALLBACK_CONCURRENCY=${delivery.callbackConcurrency}, ` +
+      `CALLBACK_PARTNER_CONCURRENCY=${delivery.callbackPartnerConcurrency}, CALLBACK_ADAPTIVE_CONCURRENCY=${delivery.callbackAdaptiveConcurrency}`,
+  );
   const stores: Array<[string, () => Promise<BenchDatabase>]> = [["SQLite", async () => sqliteDatabase(dir)]];
   if (postgresServer) stores.push(["PostgreSQL", () => postgresDatabase(postgresServer)]);
   let ok = true;
   for (const [label, open] of stores) {
-    for (const part of [(database: BenchDatabase) => outagePart(label, dir, database, outage), (database: BenchDatabase) => burstPart(label, dir, database, count)]) {
+    const runs: Array<(database: BenchDatabase) => Promise<boolean>> = [];
+    if (parts.includes("outage")) runs.push((database) => outagePart(label, dir, database, outage));
+    if (parts.includes("burst")) runs.push((database) => burstPart(label, dir, database, count));
+    if (parts.includes("slow")) for (const [name, env] of slowRuns) runs.push((database) => slowPart(label, dir, database, slow, name, env));
+    for (const part of runs) {
       const database = await open();
       try {
         ok = (await part(database)) && ok;

@@ -1,8 +1,9 @@
 /**
- * A circuit breaker per partner (issue 9, "Isolation and concurrency": if one partner keeps
- * failing, back off that partner rather than spending the whole pool on it).
+ * A circuit breaker per partner: if one partner keeps failing, back off that partner
+ * rather than spending the whole pool on it.
  *
- * - closed: the partner gets up to its concurrency of attempts at once;
+ * - closed: the partner gets up to its concurrency limit of attempts at once
+ *   (concurrency-limit.ts);
  * - after `threshold` consecutive failed attempts (`CALLBACK_BREAKER_THRESHOLD`, default
  *   5: a timeout, a network error or a retryable status) it opens: none of that partner's
  *   callbacks is attempted during `cooldownMs` (`CALLBACK_BREAKER_COOLDOWN_SECONDS`,
@@ -53,20 +54,30 @@ export class CircuitBreakers {
   }
 
   /**
-   * How many more attempts of this partner may start now.
+   * How many attempts of this partner may be in flight now: its concurrency limit while
+   * closed, 0 while open, 1 (the probe) while half-open.
+   *
+   * @param concurrency the partner's concurrency limit
+   */
+  cap(partnerId: string, now: number, concurrency: number): number {
+    switch (this.state(partnerId, now)) {
+      case "closed":
+        return concurrency;
+      case "open":
+        return 0;
+      case "half-open":
+        return 1;
+    }
+  }
+
+  /**
+   * How many more attempts of this partner may start now: `cap` less those in flight.
    *
    * @param concurrency the partner's concurrency limit
    * @param inFlight its attempts running now
    */
   slots(partnerId: string, now: number, concurrency: number, inFlight: number): number {
-    switch (this.state(partnerId, now)) {
-      case "closed":
-        return Math.max(0, concurrency - inFlight);
-      case "open":
-        return 0;
-      case "half-open":
-        return inFlight === 0 ? 1 : 0;
-    }
+    return Math.max(0, this.cap(partnerId, now, concurrency) - inFlight);
   }
 
   /**

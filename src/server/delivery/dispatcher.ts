@@ -1,16 +1,19 @@
 /**
- * The delivery loop of the session expired callback (issue 9): it drains the outbox (the
+ * The delivery loop of the session expired callback: it drains the outbox (the
  * `callbacks` table) on its own, apart from the expiry loop, so delivery problems never
  * delay expiry.
  *
  * - **Concurrency.** At most `concurrency` attempts run at once in this instance
- *   (`CALLBACK_CONCURRENCY`, 64), and at most `partnerConcurrency` per partner
- *   (`CALLBACK_PARTNER_CONCURRENCY`, 8). A claim asks the store for exactly the free slots
- *   of each partner (one statement for all of them), so a callback is claimed only when
- *   it can start at once, and its lease (the attempt's deadline + `leaseMarginMs`) covers
- *   one attempt and its recording.
- *   Partners are offered the free slots in turn, starting one further each claim.
- * - **Isolation.** A black-holed partner holds at most its own slots (and one, once its
+ *   (`CALLBACK_CONCURRENCY`, 256). Each partner has a concurrency limit that adapts to
+ *   its receiver's answers, from 1 up to `partnerConcurrency` (`CALLBACK_PARTNER_CONCURRENCY`,
+ *   64): it grows while the receiver answers with all of its limit in flight, and halves
+ *   on timeouts and retryable failures (concurrency-limit.ts). When several partners have
+ *   callbacks to send they share the instance's slots fairly (slot-plan.ts). A claim asks
+ *   the store for exactly the free slots of each partner (one statement for all of them),
+ *   so a callback is claimed only when it can start at once, and its lease (the attempt's
+ *   deadline + `leaseMarginMs`) covers one attempt and its recording. Partners are offered
+ *   the free slots in turn, starting one further each claim.
+ * - **Isolation.** A black-holed partner holds at most its own limit (and one, once its
  *   circuit breaker opens, circuit-breaker.ts); the others keep theirs, so it delays no
  *   other partner's callbacks by more than one attempt timeout.
  * - **Throughput.** Claims are serialised: while one runs, the slots freed meanwhile add
@@ -29,10 +32,11 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Partner, PartnerDirectory } from "../../partners/directory.js";
 import type { CallbackAttempt, PendingCallback, SessionStore } from "../../store/session-store.js";
-import { CircuitBreakers } from "./circuit-breaker.js";
+import type { LimitTicket } from "./concurrency-limit.js";
 import type { AttemptOutcome, DeliveryMetrics } from "./metrics.js";
+import { PartnerSlots } from "./partner-slots.js";
 import { nextPauseMs } from "./retry-policy.js";
-import { createCallbackSender, type SendResult } from "./sender.js";
+import { createCallbackSender, type CallbackSender, type SendResult } from "./sender.js";
 import { ErrorLogThrottle } from "../../http/error-log-throttle.js";
 
 /** Options of `startCallbackDelivery`; the defaults are those of config.ts. */
@@ -48,8 +52,13 @@ export interface CallbackDeliveryOptions {
   attemptTimeoutMs: number;
   /** Most attempts at once in this instance. */
   concurrency: number;
-  /** Most attempts at once to one partner. */
+  /** Most attempts at once to one partner: the ceiling of its adaptive limit. */
   partnerConcurrency: number;
+  /**
+   * Whether each partner's limit adapts to its receiver (concurrency-limit.ts). False: it
+   * is `partnerConcurrency`, fixed. Default true.
+   */
+  adaptiveConcurrency?: boolean;
   /** Consecutive failures that open a partner's circuit breaker. */
   breakerThreshold: number;
   /** How long an open breaker waits before one probe, milliseconds. */
@@ -98,173 +107,223 @@ const outcomeLabel = (result: SendResult): AttemptOutcome =>
   result.outcome === "delivered" ? "delivered" : result.outcome === "rejected" ? "rejected" : result.kind === "status" ? "http_error" : result.kind === "timeout" ? "timeout" : "network_error";
 
 /**
+ * The outcome to record for an attempt's result at `at` (epoch ms), under the retry
+ * schedule (retry-policy.ts); the attempt number includes this attempt.
+ */
+function attemptOutcome(result: SendResult, callback: PendingCallback, at: number, schedule: readonly number[], random: () => number): CallbackAttempt {
+  if (result.outcome === "delivered") return { state: "delivered", status: result.status };
+  if (result.outcome === "rejected") return { state: "failed", error: result.error, status: result.status };
+  const made = callback.attempts + 1;
+  const pause = nextPauseMs(schedule, made, random, result.retryAfterMs);
+  const status = result.status === undefined ? {} : { status: result.status };
+  if (pause === undefined) return { state: "failed", error: `gave up after ${made} attempts; last: ${result.error}`, ...status };
+  return { state: "pending", nextAttemptAt: at + pause, error: result.error, ...status };
+}
+
+/** `items` from index `start` on, then those before it. */
+const rotated = <T>(items: readonly T[], start: number): T[] => [...items.slice(start), ...items.slice(0, start)];
+
+/** Logs a change of a partner's circuit breaker. */
+function logBreaker(log: FastifyBaseLogger, partnerId: string, change: "opened" | "closed", threshold: number, cooldownMs: number): void {
+  if (change === "opened") log.warn({ partnerId, cooldownMs }, `session expired callbacks: circuit opened for partner ${partnerId} after ${threshold} failed attempts in a row; one probe per cool-down until it answers`);
+  else log.info({ partnerId }, `session expired callbacks: partner ${partnerId} answers again; circuit closed`);
+}
+
+/**
+ * Records an attempt's outcome in the outbox and logs what became of the callback.
+ * Never throws: a store error is logged (the lease then runs out and the callback is
+ * attempted again).
+ */
+async function recordAttempt(options: CallbackDeliveryOptions, errors: ErrorLogThrottle, callback: PendingCallback, outcome: CallbackAttempt, at: number): Promise<void> {
+  const log = options.log;
+  const identity = { sessionId: callback.sessionId, partnerId: callback.partnerId, callbackId: callback.callbackId, attempt: callback.attempts + 1 };
+  let recorded: boolean;
+  try {
+    recorded = await options.store.recordCallbackAttempt(callback, outcome, at);
+  } catch (error) {
+    errors.error(log, identity, error, "session expired callback: the attempt could not be recorded; it will be attempted again once its lease runs out");
+    return;
+  }
+  if (!recorded) {
+    log.warn(identity, "session expired callback: the lease ran out during the attempt; another claim owns the callback now");
+    return;
+  }
+  if (outcome.state === "pending") log.warn({ ...identity, error: outcome.error, nextAttemptAt: new Date(outcome.nextAttemptAt).toISOString() }, "session expired callback not delivered; retry scheduled");
+  else {
+    options.metrics?.result(callback.partnerId, outcome.state);
+    if (outcome.state === "failed") log.warn({ ...identity, error: outcome.error }, "session expired callback given up (failed): `npm run callbacks -- redeliver` re-queues it");
+  }
+}
+
+/**
  * Starts the delivery loop (see the file comment): it claims due callbacks from the
  * outbox, sends each with the sender's deadline, and records each outcome under the retry
- * schedule, within the per-instance and per-partner concurrency limits and the partners'
- * circuit breakers (operation `sessionExpired`). Never throws: a store error is logged and
- * the loop tries again on its next tick.
+ * schedule, within the per-instance limit, the partners' adaptive limits and fair shares,
+ * and their circuit breakers (operation `sessionExpired`). Never throws: a store error is
+ * logged and the loop tries again on its next tick.
  *
  * @returns the loop: `wake()` claims now (after a sweep queued callbacks), `stop()` waits for the attempts in flight
  */
 export function startCallbackDelivery(options: CallbackDeliveryOptions): CallbackDelivery {
-  const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
+  const loop = new DeliveryLoop(options);
+  loop.wake();
+  return { wake: loop.wake, drain: () => loop.drain(), stop: () => loop.stop() };
+}
+
+/** The state and steps of one delivery loop (`startCallbackDelivery`). */
+class DeliveryLoop {
+  private readonly now: () => number;
+  private readonly random: () => number;
   // A database outage fails every claim and every record alike: one stack per kind and minute.
-  const errors = new ErrorLogThrottle();
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const leaseMs = options.attemptTimeoutMs + (options.leaseMarginMs ?? 10_000);
-  const log = options.log;
-  const sender = createCallbackSender({ providerId: options.providerId, timeoutMs: options.attemptTimeoutMs, connectionsPerPartner: options.partnerConcurrency, now });
-  const breakers = new CircuitBreakers({ threshold: options.breakerThreshold, cooldownMs: options.breakerCooldownMs });
-  const inFlightByPartner = new Map<string, number>();
-  const attempts = new Set<Promise<void>>();
-  let rotation = 0;
-  let unconfiguredDueAt = 0;
-  let stopped = false;
-  let claiming: Promise<number> | undefined;
-  let again = false;
-  let pollTimer: NodeJS.Timeout | undefined;
+  private readonly errors = new ErrorLogThrottle();
+  private readonly leaseMs: number;
+  private readonly sender: CallbackSender;
+  private readonly slots: PartnerSlots;
+  private readonly attempts = new Set<Promise<void>>();
+  /** The directory's partner list that `slots` was last told about. */
+  private known: readonly Partner[] | undefined;
+  private rotation = 0;
+  private unconfiguredDueAt = 0;
+  private stopped = false;
+  private claiming: Promise<number> | undefined;
+  private again = false;
+  private pollTimer: NodeJS.Timeout | undefined;
 
-  /** The outcome to record for an attempt's result; the attempt number includes it. */
-  function toAttempt(result: SendResult, callback: PendingCallback, at: number): CallbackAttempt {
-    if (result.outcome === "delivered") return { state: "delivered", status: result.status };
-    if (result.outcome === "rejected") return { state: "failed", error: result.error, status: result.status };
-    const made = callback.attempts + 1;
-    const pause = nextPauseMs(options.retrySchedule, made, random, result.retryAfterMs);
-    const status = result.status === undefined ? {} : { status: result.status };
-    if (pause === undefined) return { state: "failed", error: `gave up after ${made} attempts; last: ${result.error}`, ...status };
-    return { state: "pending", nextAttemptAt: at + pause, error: result.error, ...status };
+  constructor(private readonly options: CallbackDeliveryOptions) {
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.leaseMs = options.attemptTimeoutMs + (options.leaseMarginMs ?? 10_000);
+    this.sender = createCallbackSender({ providerId: options.providerId, timeoutMs: options.attemptTimeoutMs, connectionsPerPartner: options.partnerConcurrency, now: this.now });
+    this.slots = new PartnerSlots({
+      ceiling: options.partnerConcurrency,
+      adaptive: options.adaptiveConcurrency ?? true,
+      breakerThreshold: options.breakerThreshold,
+      breakerCooldownMs: options.breakerCooldownMs,
+      onLimit: (partnerId, limit) => options.metrics?.concurrencyLimit(partnerId, limit),
+    });
   }
 
-  async function attempt(callback: PendingCallback): Promise<void> {
+  /** Sends one claimed callback (or gives it up when its partner is not deliverable here) and records the outcome. */
+  private async attempt(callback: PendingCallback, ticket: LimitTicket): Promise<void> {
+    const { options, errors } = this;
     const partner = options.partners.get(callback.partnerId);
-    let outcome: CallbackAttempt;
     if (!deliverable(partner)) {
-      outcome = { state: "failed", error: `callbacks are switched off for partner ${callback.partnerId} (no callbackUrl, or sessionExpiredCallback is false, on this instance)` };
       options.metrics?.attempt(callback.partnerId, "not_configured", undefined);
-    } else {
-      const started = performance.now();
-      const result = await sender.send(partner, callback);
-      const at = now();
-      options.metrics?.attempt(callback.partnerId, outcomeLabel(result), (performance.now() - started) / 1000);
-      const change = breakers.record(callback.partnerId, result.outcome !== "retry", at);
-      if (change) {
-        options.metrics?.circuitOpen(callback.partnerId, change === "opened");
-        if (change === "opened") log.warn({ partnerId: callback.partnerId, cooldownMs: options.breakerCooldownMs }, `session expired callbacks: circuit opened for partner ${callback.partnerId} after ${options.breakerThreshold} failed attempts in a row; one probe per cool-down until it answers`);
-        else log.info({ partnerId: callback.partnerId }, `session expired callbacks: partner ${callback.partnerId} answers again; circuit closed`);
-      }
-      outcome = toAttempt(result, callback, at);
+      const error = `callbacks are switched off for partner ${callback.partnerId} (no callbackUrl, or sessionExpiredCallback is false, on this instance)`;
+      return recordAttempt(options, errors, callback, { state: "failed", error }, this.now());
     }
-    const identity = { sessionId: callback.sessionId, partnerId: callback.partnerId, callbackId: callback.callbackId, attempt: callback.attempts + 1 };
-    let recorded: boolean;
-    try {
-      recorded = await options.store.recordCallbackAttempt(callback, outcome, now());
-    } catch (error) {
-      errors.error(log, identity, error, "session expired callback: the attempt could not be recorded; it will be attempted again once its lease runs out");
-      return;
+    const started = performance.now();
+    const result = await this.sender.send(partner, callback);
+    const at = this.now();
+    options.metrics?.attempt(callback.partnerId, outcomeLabel(result), (performance.now() - started) / 1000);
+    const change = this.slots.answered(callback.partnerId, ticket, { ok: result.outcome !== "retry", at });
+    if (change) {
+      options.metrics?.circuitOpen(callback.partnerId, change === "opened");
+      logBreaker(options.log, callback.partnerId, change, options.breakerThreshold, options.breakerCooldownMs);
     }
-    if (!recorded) {
-      log.warn(identity, "session expired callback: the lease ran out during the attempt; another claim owns the callback now");
-      return;
-    }
-    if (outcome.state === "pending") log.warn({ ...identity, error: outcome.error, nextAttemptAt: new Date(outcome.nextAttemptAt).toISOString() }, "session expired callback not delivered; retry scheduled");
-    else {
-      options.metrics?.result(callback.partnerId, outcome.state);
-      if (outcome.state === "failed") log.warn({ ...identity, error: outcome.error }, "session expired callback given up (failed): `npm run callbacks -- redeliver` re-queues it");
-    }
+    await recordAttempt(options, errors, callback, attemptOutcome(result, callback, at, options.retrySchedule, this.random), this.now());
   }
 
-  function start(callback: PendingCallback): void {
-    inFlightByPartner.set(callback.partnerId, (inFlightByPartner.get(callback.partnerId) ?? 0) + 1);
-    const running: Promise<void> = attempt(callback)
-      .catch((error: unknown) => errors.error(log, { sessionId: callback.sessionId }, error, "session expired callback attempt failed unexpectedly"))
+  private start(callback: PendingCallback, ticket: LimitTicket): void {
+    const running: Promise<void> = this.attempt(callback, ticket)
+      .catch((error: unknown) => this.errors.error(this.options.log, { sessionId: callback.sessionId }, error, "session expired callback attempt failed unexpectedly"))
       .finally(() => {
-        inFlightByPartner.set(callback.partnerId, inFlightByPartner.get(callback.partnerId)! - 1);
-        attempts.delete(running);
-        options.metrics?.inFlight(attempts.size);
-        wake();
+        this.slots.finished(callback.partnerId);
+        this.attempts.delete(running);
+        this.options.metrics?.inFlight(this.attempts.size);
+        this.wake();
       });
-    attempts.add(running);
-    options.metrics?.inFlight(attempts.size);
+    this.attempts.add(running);
+    this.options.metrics?.inFlight(this.attempts.size);
+  }
+
+  /** The partners this instance delivers to, in configuration order; forgets the state of those that left. */
+  private configured(): Deliverable[] {
+    const all = this.options.partners.all();
+    const partners = all.filter(deliverable);
+    if (all !== this.known) {
+      this.known = all;
+      this.slots.retain(new Set(partners.map((partner) => partner.memberId)));
+    }
+    return partners;
   }
 
   /** One claim for the free slots; returns how many callbacks it started. */
-  async function claimOnce(): Promise<number> {
-    let free = options.concurrency - attempts.size;
-    if (stopped || free <= 0) return 0;
-    const at = now();
-    const configured = options.partners.all().filter(deliverable);
-    const perPartner = new Map<string, number>();
-    for (let index = 0; index < configured.length; index++) {
-      const partner = configured[(rotation + index) % configured.length]!;
-      const slots = Math.min(free, breakers.slots(partner.memberId, at, options.partnerConcurrency, inFlightByPartner.get(partner.memberId) ?? 0));
-      perPartner.set(partner.memberId, slots);
-      free -= slots;
-    }
-    rotation = (rotation + 1) % Math.max(1, configured.length);
+  private async claimOnce(): Promise<number> {
+    const total = this.options.concurrency;
+    if (this.stopped || this.attempts.size >= total) return 0;
+    const at = this.now();
+    const partners = this.configured();
+    const order = rotated(partners.map((partner) => partner.memberId), this.rotation % Math.max(1, partners.length));
+    this.rotation = (this.rotation + 1) % Math.max(1, partners.length);
+    const plan = this.slots.plan(order, at, total, this.attempts.size);
+    const perPartner = plan.slots;
     let others = 0;
-    if (at >= unconfiguredDueAt) {
-      others = Math.min(free, UNCONFIGURED_BATCH);
-      unconfiguredDueAt = at + UNCONFIGURED_EVERY_MS;
+    if (at >= this.unconfiguredDueAt) {
+      let planned = 0;
+      for (const count of perPartner.values()) planned += count;
+      others = Math.min(total - this.attempts.size - planned, UNCONFIGURED_BATCH);
+      this.unconfiguredDueAt = at + UNCONFIGURED_EVERY_MS;
     }
-    const claimed = await options.store.claimDueCallbacks({ at, leaseMs, perPartner, others });
-    for (const callback of claimed) start(callback);
+    const claimed = await this.options.store.claimDueCallbacks({ at, leaseMs: this.leaseMs, perPartner, others });
+    const tickets = this.slots.claimed(plan, claimed.map((callback) => callback.partnerId));
+    claimed.forEach((callback, index) => this.start(callback, tickets[index]!));
     return claimed.length;
   }
 
   /** Runs claims one at a time until one starts nothing; then waits for the poll or a wake. */
-  function wake(): void {
-    if (stopped) return;
-    if (claiming) {
-      again = true;
+  readonly wake = (): void => {
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.again = true;
       return;
     }
-    clearTimeout(pollTimer);
-    const claim = serialised(() =>
-      claimOnce().catch((error: unknown) => {
-        errors.error(log, {}, error, "session expired callbacks: claiming from the outbox failed; trying again at the next poll");
+    clearTimeout(this.pollTimer);
+    const claim = this.serialised(() =>
+      this.claimOnce().catch((error: unknown) => {
+        this.errors.error(this.options.log, {}, error, "session expired callbacks: claiming from the outbox failed; trying again at the next poll");
         return 0;
       }),
     );
     void claim.then((started) => {
-      const more = again || (started > 0 && attempts.size < options.concurrency);
-      again = false;
-      if (stopped) return;
-      if (more) setImmediate(wake);
+      const more = this.again || (started > 0 && this.attempts.size < this.options.concurrency);
+      this.again = false;
+      if (this.stopped) return;
+      if (more) setImmediate(this.wake);
       else {
-        pollTimer = setTimeout(wake, pollIntervalMs);
-        pollTimer.unref();
+        this.pollTimer = setTimeout(this.wake, this.options.pollIntervalMs ?? 250);
+        this.pollTimer.unref();
       }
     });
-  }
+  };
 
   /** Runs `claim` as the one claim in progress (`claiming`) until it settles. */
-  function serialised(claim: () => Promise<number>): Promise<number> {
+  private serialised(claim: () => Promise<number>): Promise<number> {
     const running: Promise<number> = claim().finally(() => {
-      if (claiming === running) claiming = undefined;
+      if (this.claiming === running) this.claiming = undefined;
     });
-    claiming = running;
+    this.claiming = running;
     return running;
   }
 
-  wake();
-  return {
-    wake,
-    async drain() {
-      unconfiguredDueAt = 0; // the first claim looks for everything due
-      for (;;) {
-        while (claiming) await claiming;
-        const started = await serialised(claimOnce);
-        await Promise.all([...attempts]);
-        if (started === 0 && attempts.size === 0) return;
-      }
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(pollTimer);
-      await claiming;
-      await Promise.all([...attempts]);
-      await sender.close();
-    },
-  };
+  /** `CallbackDelivery.drain`. */
+  async drain(): Promise<void> {
+    this.unconfiguredDueAt = 0; // the first claim looks for everything due
+    for (;;) {
+      while (this.claiming) await this.claiming;
+      const started = await this.serialised(() => this.claimOnce());
+      await Promise.all([...this.attempts]);
+      // An attempt that just ended woke a claim of its own: wait for what it starts too.
+      if (started === 0 && this.attempts.size === 0 && !this.claiming) return;
+    }
+  }
+
+  /** `CallbackDelivery.stop`. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.pollTimer);
+    await this.claiming;
+    await Promise.all([...this.attempts]);
+    await this.sender.close();
+  }
 }

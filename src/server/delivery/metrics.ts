@@ -1,6 +1,5 @@
 /**
- * Prometheus metrics of the callback delivery (issue 9, "Operations you can see and fix"),
- * served at `/metrics` by the reference server, with prom-client: on the API port in the
+ * Prometheus metrics of the callback delivery, served at `/metrics` by the reference server, with prom-client: on the API port in the
  * sandbox, otherwise only on the internal listener (`METRICS_PORT`, metrics-listener.ts),
  * because labels are partner ids (`MEMB_ID`), which the API never reveals to strangers;
  * besides those, outcomes and states: never a session id, a callback id, a URL or
@@ -13,6 +12,7 @@
  * | `session_expired_callback_attempt_duration_seconds` | histogram | partner | time of each attempt that was sent, until its answer or its deadline |
  * | `session_expired_callback_in_flight` | gauge | | attempts running in this instance |
  * | `session_expired_callback_circuit_open` | gauge | partner | 1 while the partner's circuit breaker is open or half-open (this instance) |
+ * | `session_expired_callback_concurrency_limit` | gauge | partner | attempts this instance may have in flight to the partner now: its adaptive limit, 1 … `CALLBACK_PARTNER_CONCURRENCY` (concurrency-limit.ts); set once the partner's callbacks are first looked for |
  * | `session_expired_callback_outbox` | gauge | partner, state | callbacks in the outbox (whole database): `pending`, `failed` |
  * | `session_expired_callback_oldest_pending_age_seconds` | gauge | | age of the oldest pending callback (0 when none) |
  * | `session_expired_callback_outbox_readable` | gauge | | 1 when the scrape read the outbox; 0 when the database did not answer (the outbox gauge is then absent and the age is NaN: alert on this one) |
@@ -32,6 +32,8 @@ export interface DeliveryMetrics {
   result(partnerId: string, result: "delivered" | "failed"): void;
   inFlight(count: number): void;
   circuitOpen(partnerId: string, open: boolean): void;
+  /** A partner's concurrency limit (whole attempts); `undefined` removes the partner's series (it left the partners file). */
+  concurrencyLimit(partnerId: string, limit: number | undefined): void;
 }
 
 /**
@@ -55,6 +57,12 @@ export function createDeliveryMetrics(stats: () => Promise<CallbackStats>, now: 
   });
   const inFlight = new Gauge({ name: "session_expired_callback_in_flight", help: "Delivery attempts running in this instance.", registers: [registry] });
   const circuit = new Gauge({ name: "session_expired_callback_circuit_open", help: "1 while the partner's circuit breaker is open or half-open in this instance.", labelNames: ["partner"], registers: [registry] });
+  const limits = new Gauge({
+    name: "session_expired_callback_concurrency_limit",
+    help: "Attempts this instance may have in flight to the partner now: its adaptive concurrency limit, from 1 up to CALLBACK_PARTNER_CONCURRENCY.",
+    labelNames: ["partner"],
+    registers: [registry],
+  });
   // The outbox gauges are read once per scrape, for all three. When the store does not
   // answer, `…_outbox_readable` is 0, the outbox gauge is empty and the age is NaN (unknown).
   let reading: Promise<CallbackStats | undefined> | undefined;
@@ -100,5 +108,9 @@ export function createDeliveryMetrics(stats: () => Promise<CallbackStats>, now: 
     result: (partner, result) => results.inc({ partner, result }),
     inFlight: (count) => inFlight.set(count),
     circuitOpen: (partner, open) => circuit.set({ partner }, open ? 1 : 0),
+    concurrencyLimit(partner, limit) {
+      if (limit === undefined) limits.remove({ partner });
+      else limits.set({ partner }, limit);
+    },
   };
 }

@@ -1,13 +1,13 @@
 /**
- * The retry policy of the session expired callback (issue 9, "A durable outbox with a long
- * retry schedule"; spec: operation `sessionExpired`, "Answer and delivery"):
+ * The retry policy of the session expired callback (spec: operation `sessionExpired`,
+ * "Answer and delivery"):
  *
  * - The retry schedule (`CALLBACK_RETRY_SCHEDULE`) lists the pauses between attempts, in
  *   seconds: after attempt k fails, attempt k+1 is due `schedule[k-1]` later; once the
  *   attempt after the last pause fails, the callback is given up (`failed`, the dead
  *   letter). So a schedule of n pauses makes n+1 attempts.
  * - The default, `5,30,120,600,1800,3600,10800,21600,43200,43200`, spans 124,955 s
- *   (34.7 h) in 11 attempts: the issue's example (5 s … 12 h) spans only 81,755 s
+ *   (34.7 h) in 11 attempts: the list 5 s … 12 h alone spans only 81,755 s
  *   (22.7 h), so a second 12 h pause is added to reach more than 24 hours even when
  *   every pause is drawn at its shortest (0.8 × 34.7 h = 27.8 h).
  * - Jitter: each pause is multiplied by a uniform random factor in [0.8, 1.2] (±20 %

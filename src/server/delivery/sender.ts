@@ -7,7 +7,7 @@
  * at most `connectionsPerPartner` per receiver origin, no pipelining, so that a hung
  * request never holds up another), never Node's bundled fetch.
  *
- * **Deadlines that fire** (issue 9): `AbortSignal.timeout` can be garbage-collected on
+ * **Deadlines that fire**: `AbortSignal.timeout` can be garbage-collected on
  * Node 20 and never fire. Each attempt holds its own `AbortController` and a `setTimeout`
  * that it clears when the attempt ends, so the timer is referenced until then; as a
  * second line, the Agent's `connectTimeout`, `headersTimeout` and `bodyTimeout` are the

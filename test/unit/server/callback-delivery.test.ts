@@ -1,4 +1,4 @@
-// The session expired callback from the outbox to the receiver (issue 9), in-process on a
+// The session expired callback from the outbox to the receiver, in-process on a
 // fake clock: signed bodies with a stable callback id and creation time, the retry
 // schedule (what retries, what stops, Retry-After), the dead letter that stays listed,
 // redelivery, and callbacks of partners with callbacks off.

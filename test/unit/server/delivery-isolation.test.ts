@@ -1,4 +1,4 @@
-// Isolation and concurrency of the callback delivery (issue 9), in-process with real
+// Isolation and concurrency of the callback delivery, in-process with real
 // time: a partner whose receiver accepts connections and never answers delays neither a
 // healthy partner's callbacks nor expiry, attempts to one partner never exceed its bound,
 // and the circuit breaker leaves a dead partner one slot.

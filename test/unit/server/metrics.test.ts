@@ -1,7 +1,7 @@
 // /metrics (Prometheus, prom-client) and /health of the reference server for the callback
-// delivery (issue 9): attempts and results by partner and outcome, attempt latency, the
-// outbox by state and the oldest pending age; no session id, callback id or signature in
-// any label.
+// delivery: attempts and results by partner and outcome, attempt latency, each partner's
+// concurrency limit, the outbox by state and the oldest pending age; no session id,
+// callback id or signature in any label.
 import { signingSecret } from "@luckymonaco/session-api-client";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -90,6 +90,9 @@ it("counts attempts, results, latency and the outbox, with partners as the only 
   expect(value('session_expired_callback_outbox\\{partner="casino-gone",state="pending"\\}')).toBe(1);
   expect(value('session_expired_callback_outbox\\{partner="casino-gone",state="failed"\\}')).toBe(1);
   expect(value("session_expired_callback_oldest_pending_age_seconds")).toBe(90);
+  // Each partner's limit, within its ceiling of 1 (partnerConcurrency).
+  expect(value('session_expired_callback_concurrency_limit\\{partner="casino-ok"\\}')).toBe(1);
+  expect(value('session_expired_callback_concurrency_limit\\{partner="casino-gone"\\}')).toBe(1);
   expect(text).toContain("session_api_process_cpu_seconds_total");
   // Nothing that identifies a session, a callback or a signature.
   const rows = await server.store.listCallbacks({ limit: 10 });
@@ -119,4 +122,14 @@ it("reports the outbox unreadable when the store hangs past the scrape's deadlin
   const metrics = createDeliveryMetrics(() => withDeadline(new Promise<never>(() => undefined), 50, "the database"));
   const lines = (await metrics.registry.metrics()).split("\n");
   expect(lines).toContain("session_expired_callback_outbox_readable 0");
+});
+
+it("shows each partner's concurrency limit, and drops a partner that left the partners file", async () => {
+  const metrics = createDeliveryMetrics(async () => ({ pendingByPartner: new Map(), failedByPartner: new Map(), oldestPendingCreatedAt: undefined }));
+  metrics.concurrencyLimit("casino-one", 8);
+  metrics.concurrencyLimit("casino-two", 3);
+  metrics.concurrencyLimit("casino-one", 16);
+  metrics.concurrencyLimit("casino-two", undefined);
+  const lines = (await metrics.registry.metrics()).split("\n").filter((line) => line.startsWith("session_expired_callback_concurrency_limit"));
+  expect(lines).toEqual(['session_expired_callback_concurrency_limit{partner="casino-one"} 16']);
 });

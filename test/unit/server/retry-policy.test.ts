@@ -1,5 +1,5 @@
 // The retry schedule, its jitter, Retry-After, which answers stop retrying, and the
-// per-partner circuit breaker (issue 9), as pure functions.
+// per-partner circuit breaker, as pure functions.
 import { describe, expect, it } from "vitest";
 import { CircuitBreakers } from "../../../src/server/delivery/circuit-breaker.js";
 import { defaultRetrySchedule, JITTER, nextPauseMs, parseRetryAfter, parseRetrySchedule, scheduleSpanSeconds, stopsRetrying } from "../../../src/server/delivery/retry-policy.js";
