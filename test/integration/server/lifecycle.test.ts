@@ -30,6 +30,7 @@ describe("npm start", () => {
       cwd: repoRoot,
       env: { ...process.env, PORT: String(port), DATABASE_URL: join(dataDir, "npm-start.db"), LAUNCH_TOKEN_SECRET_FILE: join(dataDir, "launch.secret"), SHUTDOWN_DRAIN_SECONDS: "1" },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group, so that a failed test leaves no server behind
     });
     let output = "";
     npm.stdout.on("data", (chunk) => (output += chunk));
@@ -44,7 +45,11 @@ describe("npm start", () => {
       expect(output).toContain("SIGTERM: shutting down");
       expect(output).toContain("shut down cleanly");
     } finally {
-      npm.kill("SIGKILL");
+      try {
+        process.kill(-npm.pid!, "SIGKILL");
+      } catch {
+        // the group has exited
+      }
     }
   }, 60_000);
 });
