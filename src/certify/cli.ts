@@ -11,7 +11,8 @@
  *   --member-id ID      the partner's MEMB_ID (required)
  *   --secret SECRET     the partner secret; default $CERTIFY_SECRET (better: it keeps the
  *                       secret out of the shell history and the process list)
- *   --report-dir DIR    where report.html and junit.xml go (default test-results/certify)
+ *   --report-dir DIR    where report.html and junit.xml go (default test-results/certify, in the
+ *                       working directory)
  *   --timeout SECONDS   how long to wait for each answer (default 5: Lucky Monaco's own)
  *   --help              print the usage and exit 0
  *
@@ -20,13 +21,12 @@
  * warning per slow answer. Exit status: 0 when every mandatory check passed (warnings allowed);
  * 1 when one failed; 2 for bad arguments.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { closeConnections } from "../contract/http.js";
 import { writeHtml } from "../contract/report/html.js";
 import { writeJunit } from "../contract/report/junit.js";
 import { bySuite, countOutcomes } from "../contract/report/model.js";
-import { repoRoot } from "../spec-document.js";
 import { allOperations } from "../contract/bundle.js";
 import { runCertification } from "./run.js";
 
@@ -107,7 +107,7 @@ export async function runCertifyCli(argv: string[], env: NodeJS.ProcessEnv = pro
         if (entry.outcome === "failed" && entry.details) out(entry.details.replace(/^/gm, "      "));
       }
     }
-    const dir = values["report-dir"] ?? join(repoRoot, "test-results/certify");
+    const dir = resolve(values["report-dir"] ?? "test-results/certify");
     writeHtml(result.report, join(dir, "report.html"));
     writeJunit(result.report, join(dir, "junit.xml"));
     out(`Reports (every request and answer): ${join(dir, "report.html")}, ${join(dir, "junit.xml")}`);

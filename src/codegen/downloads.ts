@@ -8,7 +8,7 @@
  * - `siteDownloads`: what the docs build writes itself (the bundle, the Postman collection
  *   and environment, the signing test vectors), in every build;
  * - `packageDownloads`: npm package tarballs, each made by an npm script that prints the
- *   tarball's path as its last line (`npm run -s pack:client`). Packing compiles
+ *   tarball's path as its last line (`npm run -s pack:client`, src/packaging/). Packing compiles
  *   TypeScript (seconds per package), so the docs build runs them only with `--packages`
  *   (`npm run docs -- --packages`); a build without it lists no package rather than a
  *   tarball left over from another build (a plain build with unchanged inputs is skipped,
@@ -66,6 +66,16 @@ export const packageDownloads: PackageDownload[] = [
     script: "pack:client",
     title: "Client package",
     description: "`@luckymonaco/session-api-client`, the typed client for JavaScript and TypeScript (Node 20.19 or later) that signs every request, with the helpers to check the session expired callback. Keep the file in your project, say in `vendor/`, and `npm install ./vendor/{file}`: your `package.json` then refers to it by a relative path.",
+  },
+  {
+    script: "pack:certify",
+    title: "Certification kit",
+    description: "`@luckymonaco/session-api-certify`, the go-live check of your session expired receiver (Node 20.19 or later): `npm install --save-dev ./vendor/{file}`, then `CERTIFY_SECRET=<your secret> npx session-api-certify --url <your callbackUrl> --member-id <your MEMB_ID>` (Go-live checklist).",
+  },
+  {
+    script: "pack:sandbox",
+    title: "Local sandbox",
+    description: "`@luckymonaco/session-api-sandbox`, this sandbox on your machine or in your CI, with no network (Node 20.19 or later): `npm install --save-dev ./vendor/{file}`, then `npx session-api-sandbox` (port 3000, partner `demo`, secret `sandbox-secret`, in memory; `PORT` and `HOST` change where it listens).",
   },
 ];
 

@@ -47,8 +47,8 @@ export interface RunningProcess {
  *
  * @throws Error with the child's output if it exits first or is not ready within `timeoutMs`
  */
-export async function startProcess(command: string, args: string[], options: { readyUrl: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunningProcess> {
-  const child = spawn(command, args, { env: { ...process.env, ...options.env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+export async function startProcess(command: string, args: string[], options: { readyUrl: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string }): Promise<RunningProcess> {
+  const child = spawn(command, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));

@@ -1,10 +1,11 @@
-// The installable client (issue 12, item 6): `npm run -s pack:client` builds the tarball,
-// which an empty scratch project installs from the local npm cache as a partner would.
-// There, with no loader and nothing of this repository on the module path: the install
-// pulls in no server dependency, the README's first call runs with plain `node` against
-// an in-process sandbox, the package README's callback receiver accepts a signed call and
-// refuses a forged one, and `tsc` (the repository's TypeScript 5.9) compiles a correct
-// call but rejects a mistyped body.
+// The client package as partners get it: `npm run -s pack:client` builds the tarball,
+// which passes `npm publish --dry-run` and which an empty scratch project installs from
+// the local npm cache as a partner would. There, with no loader and nothing of this
+// repository on the module path: the install pulls in no server dependency, the README's
+// first call runs with plain `node` against an in-process sandbox and type-checks as
+// TypeScript with the README's tsconfig, the package README's callback receiver accepts a
+// signed call and refuses a forged one, and `tsc` (the repository's TypeScript 5.9)
+// compiles a correct call but rejects a mistyped body.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -77,13 +78,25 @@ describe("npm run -s pack:client", () => {
     expect(tarball).toBe(join(repoRoot, `dist/packages/luckymonaco-session-api-client-${version}.tgz`));
   });
 
-  it("packs compiled JavaScript, .d.ts files, package.json and the README only", async () => {
+  it("packs compiled JavaScript, .d.ts files, package.json, the README and the license only", async () => {
     const { stdout } = await run("tar", ["tzf", tarball]);
     const files = stdout.trim().split("\n");
     expect(files).toContain("package/lib/packages/session-api-client/src/index.js");
     expect(files).toContain("package/lib/generated/schema.d.ts");
-    expect(files.filter((file) => !/^package\/(package\.json|README\.md|lib\/.+\.(js|d\.ts))$/.test(file))).toEqual([]);
+    expect(files.filter((file) => !/^package\/(package\.json|README\.md|LICENSE|lib\/.+\.(js|d\.ts))$/.test(file))).toEqual([]);
     expect(files.filter((file) => /\/(server|store|operator|partners|codegen|cli)\//.test(file))).toEqual([]);
+  });
+
+  it("is publishable: a license, engines, typed exports, and `npm publish --dry-run` passes", async () => {
+    const staged = join(repoRoot, "dist/packages/session-api-client");
+    const manifest = JSON.parse(readFileSync(join(staged, "package.json"), "utf8")) as Record<string, any>;
+    expect(manifest.license).toBe("MIT");
+    expect(readFileSync(join(staged, "LICENSE"), "utf8")).toMatch(/^MIT License/);
+    expect(manifest.engines).toEqual({ node: ">=20.19.0" });
+    for (const entry of [".", "./signing"]) expect(Object.keys(manifest.exports[entry])).toEqual(["types", "default"]);
+    expect(manifest.private).toBeUndefined();
+    const { stdout, stderr } = await run("npm", ["publish", "--dry-run"], { cwd: staged, env: cleanEnv() });
+    expect(`${stdout}${stderr}`).toContain(`+ ${packageName}@${manifest.version}`);
   });
 });
 
@@ -103,7 +116,7 @@ describe("installed in an empty project", () => {
     const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
     const code = snippet(readme, `from "${packageName}"`);
     const packageReadme = readFileSync(join(scratch, "node_modules", packageName, "README.md"), "utf8");
-    expect(snippet(packageReadme, "client.POST(")).toBe(code); // the package README shows the same first call
+    expect(snippet(packageReadme, "console.log(response.status")).toBe(code); // the package README shows the same first call
     writeFileSync(join(scratch, "first-call.mjs"), code);
     const { stdout } = await run(process.execPath, ["first-call.mjs"], { cwd: scratch, env: cleanEnv({ BASE_URL: server.baseUrl }) });
     expect(stdout).toBe("200 { error: 0, description: 'Success' }\n");
@@ -134,6 +147,31 @@ describe("installed in an empty project", () => {
       await receiver.stop();
     }
   });
+
+  it("type-checks the README's first call as TypeScript in a fresh project with the README's tsconfig", async () => {
+    const packageReadme = readFileSync(join(scratch, "node_modules", packageName, "README.md"), "utf8");
+    const tsconfigs = codeBlocks(packageReadme).filter((block) => block.lang === "json");
+    expect(tsconfigs).toHaveLength(1);
+    const project = mkdtempSync(join(tmpdir(), "client-typescript-"));
+    try {
+      // A partner's project: "type": "module" and @types/node as the README says; the package from the tarball.
+      writeFileSync(join(project, "package.json"), JSON.stringify({ name: "partner-typescript-project", private: true, type: "module" }));
+      await run("npm", ["install", tarball, `@types/node@${rootManifest.devDependencies["@types/node"]}`, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: project, env: cleanEnv() });
+      writeFileSync(join(project, "tsconfig.json"), tsconfigs[0]!.code);
+      writeFileSync(join(project, "first-call.ts"), snippet(packageReadme, "console.log(response.status"));
+      const checked = await run(join(repoRoot, "node_modules/.bin/tsc"), ["-p", project], { cwd: project }).then(
+        () => ({ code: 0, stdout: "" }),
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(checked.stdout).toBe("");
+      expect(checked.code).toBe(0);
+      // and the same check without "type": "module" fails, so the README's advice is needed
+      writeFileSync(join(project, "package.json"), JSON.stringify({ name: "partner-typescript-project", private: true }));
+      await expect(run(join(repoRoot, "node_modules/.bin/tsc"), ["-p", project], { cwd: project })).rejects.toMatchObject({ stdout: expect.stringMatching(/TS1378|TS1309|TS2792|top-level 'await'/) });
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it("lets tsc compile a correct call and reject mistyped bodies, from the package's .d.ts", async () => {
     const client = `import { createSessionApiClient, type components } from "${packageName}";\nconst client = createSessionApiClient({ baseUrl: "http://127.0.0.1:3000", partnerId: "demo", secret: "sandbox-secret" });\n`;
