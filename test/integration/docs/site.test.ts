@@ -128,7 +128,7 @@ describe.skipIf(!enabled)("docs site, offline in Chromium", () => {
 
   it("renders the go-live checklist, ending with the certification kit", async () => {
     const text = await open("go-live-checklist", "Your session expired receiver", "go-live-checklist");
-    expect(text).toContain("npm run -s certify -- --url");
+    expect(text).toContain("npx session-api-certify --url");
     expect(text).toContain("requireTimestamp");
   });
 
