@@ -24,7 +24,7 @@ export default defineConfig({
     // The JSON report feeds the "<N> passed, <M> failed" line of .ci/run.
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
     projects: [
-      // --expose-gc: the callback deadline test forces garbage collections during an attempt (issue 9).
+      // --expose-gc: the callback deadline test forces garbage collections during an attempt.
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "packages/*/test/**/*.test.ts"], execArgv: ["--expose-gc"] } },
       { extends: true, test: { name: "integration", include: ["test/integration/**/*.test.ts"], globalSetup: ["test/integration/global-setup.ts"] } },
     ],

@@ -2,7 +2,6 @@
  * The vocabulary of the breaking-change gate: a change between the released contract
  * (the baseline) and the current bundle, classified from the partners' side by the
  * versioning policy (`openapi/docs/versioning.md`), and the list that collects them.
- * Issue 11, item 4.
  */
 
 /** `breaking`: some partner that follows the released contract fails; `compatible`: none does. */

@@ -1,6 +1,6 @@
 /**
  * openapi-diff (Atlassian, npm `openapi-diff`), the maintained diff tool the gate is built
- * on (issue 11, item 4; why this tool: `gate.ts`). It compares the sets of bodies that each
+ * on (why this tool: `gate.ts`). It compares the sets of bodies that each
  * request and response schema allows (json-schema-diff: `type`, `properties`, `required`,
  * `additionalProperties`, `allOf`/`oneOf`/`anyOf`, lengths, ranges and item counts),
  * operations and documented statuses, and labels each difference breaking or not for a

@@ -1,6 +1,6 @@
 /**
  * The gate's checks of facts that belong to the whole contract rather than to one
- * operation (issue 11, item 4; policy in `openapi/docs/versioning.md`):
+ * operation (policy in `openapi/docs/versioning.md`):
  *
  * - `x-max-request-body-bytes`, the body limit that Lucky Monaco enforces on requests and
  *   operators' callback receivers enforce on the callback (413 `V.03`): a lower limit

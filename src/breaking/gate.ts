@@ -1,5 +1,5 @@
 /**
- * The breaking-change gate (issue 11, item 4): compares the current bundle with the last
+ * The breaking-change gate: compares the current bundle with the last
  * released contract, lists every change classified breaking or compatible by the
  * versioning policy (`openapi/docs/versioning.md`), and fails on a breaking change unless
  * `info.version`'s major number was raised.

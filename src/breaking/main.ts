@@ -1,5 +1,5 @@
 /**
- * `npm run breaking`: the breaking-change gate (issue 11, item 4; `gate.ts`).
+ * `npm run breaking`: the breaking-change gate (`gate.ts`).
  *
  *   npm run -s breaking [-- --baseline FILE | --releases DIR] [--current FILE]
  *

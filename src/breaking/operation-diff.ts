@@ -1,5 +1,5 @@
 /**
- * The gate's own checks of operations (issue 11, item 4; policy in
+ * The gate's own checks of operations (policy in
  * `openapi/docs/versioning.md`): operations, parameters, request bodies, documented
  * statuses, media types and `x-error-codes`, each message's schema handed to
  * `schema-diff.ts` with the role partners have in it.

@@ -1,5 +1,5 @@
 /**
- * `npm run release`: cuts a version of the contract (issue 11, item 4; the steps are in
+ * `npm run release`: cuts a version of the contract (the steps are in
  * `openapi/README.md`, "Releasing a version"). `npm run generate` runs first; then this
  * copies `generated/openapi.json` to `openapi/releases/<info.version>.json`, the baseline
  * the breaking-change gate compares with from then on.

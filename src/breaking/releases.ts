@@ -1,7 +1,7 @@
 /**
  * The released contracts: `openapi/releases/<info.version>.json`, each the bundle
  * (`generated/openapi.json`) exactly as it was when that version was cut, and the
- * semantic versions that name them (issue 11, item 4; `openapi/docs/versioning.md`).
+ * semantic versions that name them (`openapi/docs/versioning.md`).
  *
  * Why committed files and not git tags: CI clones are often shallow or tagless, a file
  * shows in review next to the change that needs it, and the gate then needs no git at all.

@@ -1,7 +1,7 @@
 /**
  * The gate's report for people: every change on its own lines, breaking ones first, with
  * its classification, what changed, where in the bundle (JSON pointer) and where partners
- * meet it (operation, request or response status), then the verdict. Issue 11, item 4.
+ * meet it (operation, request or response status), then the verdict.
  */
 import type { Change, Usage } from "./changes.js";
 import type { Verdict } from "./gate.js";

@@ -1,6 +1,6 @@
 /**
- * The gate's own schema checks: what openapi-diff does not see or cannot know (issue 11,
- * item 4; policy in `openapi/docs/versioning.md`). openapi-diff compares the *sets* of
+ * The gate's own schema checks: what openapi-diff does not see or cannot know
+ * (policy in `openapi/docs/versioning.md`). openapi-diff compares the *sets* of
  * bodies two schemas allow, so it ignores `enum`, `pattern` and `format`, misses an
  * optional field removed from a closed response, and only says "the body changed". These
  * checks walk both schemas side by side, field by field, and classify every difference by

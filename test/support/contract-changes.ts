@@ -1,6 +1,6 @@
 /**
- * Changes made to copies of the bundle, for the breaking-change gate's tests (issue 11,
- * item 4). Every helper works on a deep copy (`copyOfBundle`), never on the repository's
+ * Changes made to copies of the bundle, for the breaking-change gate's tests.
+ * Every helper works on a deep copy (`copyOfBundle`), never on the repository's
  * files, and throws when the part it changes is not in the bundle, so that a test cannot
  * pass by changing nothing.
  */
@@ -106,7 +106,7 @@ export function addErrorStatus(doc: OpenApiDocument, operation: OperationFacts, 
 }
 
 /**
- * A compatible minor release of the kind 1.1.0 was (issue 10): an optional field in every
+ * A compatible minor release of the kind 1.1.0 was: an optional field in every
  * request and in the callback, another optional field in V4 close, new catalog codes, a new
  * error status on every operation and one more on V4 close, each listed in the operations'
  * `x-error-codes`. The names (`traceId`, `reason`, `G.98`, `V.98`, 429, 422) are new to the

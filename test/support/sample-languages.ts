@@ -1,6 +1,6 @@
 /**
- * How the tests run the docs' code samples of each `lang` of `x-codeSamples` (issue 12,
- * item 3): the command for a sample file, and the tool it needs. PHP, Java and Python
+ * How the tests run the docs' code samples of each `lang` of `x-codeSamples`:
+ * the command for a sample file, and the tool it needs. PHP, Java and Python
  * need `php` (Debian's php-cli), `java` (17) and `python3`; without one, their tests are
  * skipped with a message naming the tool, unless REQUIRE_SAMPLE_LANGUAGES=1 (set by
  * .ci/run), which makes that a failure.

@@ -1,6 +1,6 @@
 /**
- * Builds the signing playground page of the docs site, `dist/docs/playground.html`
- * (issue 12, item 4), as one self-contained HTML file: the template
+ * Builds the signing playground page of the docs site, `dist/docs/playground.html`,
+ * as one self-contained HTML file: the template
  * `openapi/docs/site/playground.html` with the operations of the bundle embedded as JSON
  * and the page script (`page.ts`, `sign.ts`, `canonicalString` of the client package's `signing.ts`, MD5 of
  * `@noble/hashes`) bundled inline. `docs-site.ts` calls it; it reads no file of

@@ -1,4 +1,4 @@
-// `npm run breaking` (src/breaking/, issue 11 item 4) end to end: openapi-diff and the
+// `npm run breaking` (src/breaking/) end to end: openapi-diff and the
 // gate's own checks together, the CLI's report and exit status. Every change is made to a
 // temporary copy of the bundle. Done when: it passes the spec as it is and a compatible
 // change, and fails on a removed response field and a newly required request field.

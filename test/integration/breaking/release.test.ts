@@ -1,4 +1,4 @@
-// `npm run release` (src/breaking/release.ts, issue 11 item 4): it writes the baseline the
+// `npm run release` (src/breaking/release.ts): it writes the baseline the
 // gate compares with, and refuses a version that is not newer, a breaking change within a
 // major version, a changelog without the version's section, and a changed released
 // contract. Runs on temporary folders, never on openapi/releases/.

@@ -1,4 +1,4 @@
-// The signing playground (issue 12, item 4), dist/docs/playground.html as `npm run docs`
+// The signing playground, dist/docs/playground.html as `npm run docs`
 // builds it, opened from disk in headless Chromium with every request outside the page
 // recorded and refused. For every published vector it reproduces the canonical string,
 // the body `hash` and `HASH`: from the exact `rawBody` bytes ("sign these exact bytes"),

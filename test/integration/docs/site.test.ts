@@ -1,7 +1,7 @@
 // The published docs site (dist/docs/index.html, built by `npm run docs`) opened from disk
 // in headless Chromium with every request outside it refused: the four operations with
 // their code samples, the error catalog, the signing guide and the search must work, which
-// needs Redoc's script to run offline. The guides too (issue 12, item 7): the getting-started
+// needs Redoc's script to run offline. The guides too: the getting-started
 // guide's flow diagram loads from the site, every guide heading reads in full in the side
 // menu (Redoc drops inline code there), and no error code of the catalog breaks across
 // lines at a phone's width. Screenshots go to test-results/. Without Chromium

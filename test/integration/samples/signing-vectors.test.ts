@@ -1,4 +1,4 @@
-// Each language's signer against the published vectors (issue 12, item 3): the signing
+// Each language's signer against the published vectors: the signing
 // functions of every PHP, Java and Python code sample of a signed operation, loaded from
 // the sample file itself (no copy of them in a test), run over
 // openapi/docs/signing-test-vectors.json by a small harness per language in this folder:

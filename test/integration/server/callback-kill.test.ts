@@ -1,4 +1,4 @@
-// kill -9 of the server during delivery loses no callback (issue 9): the callbacks whose
+// kill -9 of the server during delivery loses no callback: the callbacks whose
 // attempts were cut off are sent again by the restarted server once their lease runs out,
 // with the same callback id, and the example receiver records each of them once.
 import { signingSecret } from "@luckymonaco/session-api-client";

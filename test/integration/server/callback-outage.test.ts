@@ -1,4 +1,4 @@
-// The reference server as a process (issue 9, "Done when"): partner A's receiver answers
+// The reference server as a process: partner A's receiver answers
 // 503 for longer than the old 11 s retry window while partner B's receiver accepts
 // connections and never answers. Once A's receiver is back, every one of A's callbacks
 // arrives, correctly signed (the example receiver checks HASH, the body hash and the

@@ -1,4 +1,4 @@
-// The breaking-change gate's own checks (src/breaking/, issue 11 item 4), in-process and
+// The breaking-change gate's own checks (src/breaking/), in-process and
 // without openapi-diff: every case changes a copy of the bundle in one way and asserts how
 // the change is classified by the versioning policy (openapi/docs/versioning.md). Cases are
 // enumerated from the spec: every operation, documented status, response field, request

@@ -1,5 +1,5 @@
-// The partner docs state the rule and its reason, not how the text came about (issue 12,
-// item 7): no seed page numbers, no "Decision"/"Gap" labels, no history page. That history
+// The partner docs state the rule and its reason, not how the text came about:
+// no seed page numbers, no "Decision"/"Gap" labels, no history page. That history
 // lives in openapi/decisions.md, for maintainers, which nothing in the spec refers to.
 // Headings carry no inline code, which Redoc's side menu drops together with the rest of
 // the heading ("Step 1: the body `hash`" showed as "Step 1: the body").

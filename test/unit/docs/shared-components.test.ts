@@ -1,4 +1,4 @@
-// No text leaks between operations (issue 12, item 7): a response, parameter or example
+// No text leaks between operations: a response, parameter or example
 // component that several operations `$ref` is shown in each of them, so its text must be
 // true in each. V4 close session's 200 once said "Session expired: the operator has
 // recorded the expiry", and the shared HASH parameter "the HASH of ENTER's request
