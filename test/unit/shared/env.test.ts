@@ -67,7 +67,9 @@ describe("readEnv", () => {
       ["MODE", "loud", "must be equal to one of the allowed values"],
       ["NAME", "x", "must NOT have fewer than 3 characters"],
     ]);
-    expect((thrown as Error).message).toBe("SIZE must be <= 10; MODE must be equal to one of the allowed values; NAME must NOT have fewer than 3 characters");
+    expect((thrown as Error).message).toBe(
+      ["SIZE must be <= 10", "MODE must be equal to one of the allowed values", "NAME must NOT have fewer than 3 characters"].join("; "),
+    );
   });
 
   it("says in words what a variable accepts", () => {
@@ -88,7 +90,7 @@ describe("the example receiver's configuration", () => {
 
   it("names each bad variable with what it accepts and what it got", () => {
     expect(() => operatorConfig({ PORT: "abc", LOG_LEVEL: "loud" })).toThrow(
-      "PORT must be a whole number from 0 to 65535, not abc; LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not loud",
+      "PORT must be a whole number from 0 to 65535, not abc; " + "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not loud",
     );
   });
 });
