@@ -119,7 +119,7 @@ export const serverEnv = {
       minimum: 1,
       maximum: 4096,
       default: 64,
-      description: "ceiling of each partner's adaptive limit per instance, at most `CALLBACK_CONCURRENCY`",
+      description: "ceiling of each partner's adaptive limit per instance (≤ `CALLBACK_CONCURRENCY`): the most connections to a receiver",
     },
     CALLBACK_ADAPTIVE_CONCURRENCY: {
       type: "boolean",
