@@ -1,21 +1,13 @@
 /**
- * The configuration of a contract run from the environment, beyond the targets
- * (`target.ts`: CONTRACT_BASE_URL, CONTRACT_MEMBER_ID, CONTRACT_SECRET,
- * CONTRACT_KYREN_TOKEN, CONTRACT_OPERATOR_URL):
- *
- *   CONTRACT_SEED        integer seed of the generated requests; default: random, printed
- *                        at the start so that the run can be repeated
- *   CONTRACT_CASES       generated requests per operation and check (default 100;
- *                        stateful sequences and unknown paths get a tenth, at least one)
- *   CONTRACT_REPORT_DIR  where report.html and junit.xml go (default test-results/contract)
- *   CONTRACT_CHECKS      comma-separated checks to run (default: all; see `checkGroups`);
- *                        every answer is held to the answer checks whatever is selected
- *   CONTRACT_TOLERANCE_SECONDS  the freshness tolerance of the targets (default 300, the
- *                        spec's default; "unless agreed otherwise"), seconds
+ * The configuration of a contract run: its environment variables, defined once in
+ * `contractEnv` (src/shared/env.ts), which gives the defaults, the bounds and the table in
+ * docs/operations.md (`npm run docs:tables`). The targets and credentials among them are
+ * read by `target.ts`; the rest here.
  */
 import { randomInt } from "node:crypto";
 import { join } from "node:path";
 import { repoRoot } from "../spec-document.js";
+import { allowedValues, type EnvValues, InvalidEnvError, readEnv } from "../shared/env.js";
 import { DEFAULT_TOLERANCE_SECONDS } from "./boundaries/context.js";
 
 /** The checks that can be selected with CONTRACT_CHECKS, in the order they run. */
@@ -39,6 +31,63 @@ export const checkGroups = [
 /** A check that CONTRACT_CHECKS can select. */
 export type CheckGroup = (typeof checkGroups)[number];
 
+/** The default budget of the CLI: generated requests per operation and check. */
+export const DEFAULT_CASES = 100;
+
+/** Where the reports go when CONTRACT_REPORT_DIR is unset, relative to the repository. */
+const DEFAULT_REPORT_DIR = "test-results/contract";
+
+const url = { type: "string", format: "uri", pattern: "^https?://" } as const;
+
+/** The contract tester's environment variables, in the order of the docs table. */
+export const contractEnv = {
+  type: "object",
+  properties: {
+    CONTRACT_BASE_URL: {
+      ...url,
+      description: "the provider to test (ENTER, V4 close, Kyren); unset: the reference server, started in-process",
+    },
+    CONTRACT_OPERATOR_URL: {
+      ...url,
+      description: "the operator receiver to test (session expired); unset: the example receiver, in-process, trusting the partner below",
+    },
+    CONTRACT_MEMBER_ID: {
+      type: "string",
+      description: "the test partner's `MEMB_ID` (required with a remote target; a local run uses the sandbox partner)",
+    },
+    CONTRACT_SECRET: { type: "string", description: "that partner's secret (required with a remote target)" },
+    CONTRACT_KYREN_TOKEN: { type: "string", description: "that partner's Kyren token (required with a remote provider)" },
+    CONTRACT_SEED: {
+      type: "integer",
+      minimum: -(2 ** 31),
+      maximum: 2 ** 31 - 1,
+      description: "seed of the generated requests; unset: random, printed at the start (the same seed draws the same bodies again)",
+    },
+    CONTRACT_CASES: {
+      type: "integer",
+      minimum: 0,
+      default: DEFAULT_CASES,
+      description: "generated requests per operation and check (stateful sequences, unknown paths: a tenth, at least one)",
+    },
+    CONTRACT_REPORT_DIR: {
+      type: "string",
+      minLength: 1,
+      default: DEFAULT_REPORT_DIR,
+      description: "where `report.html` and `junit.xml` go",
+    },
+    CONTRACT_CHECKS: {
+      type: "string",
+      description: `comma-separated checks to run; unset: all: ${checkGroups.join(", ")}`,
+    },
+    CONTRACT_TOLERANCE_SECONDS: {
+      type: "integer",
+      minimum: 1,
+      default: DEFAULT_TOLERANCE_SECONDS,
+      description: "the targets' freshness tolerance, seconds (the spec's default, \"unless agreed otherwise\")",
+    },
+  },
+} as const;
+
 /** A contract run's configuration. */
 export interface ContractConfig {
   seed: number;
@@ -49,29 +98,30 @@ export interface ContractConfig {
   toleranceSeconds: number;
 }
 
-/** The default budget of the CLI: generated requests per operation and check. */
-export const DEFAULT_CASES = 100;
-
 /**
  * Reads the configuration.
  *
- * @throws Error naming the variable when a value is not valid (not an integer, not a known check)
+ * @throws Error naming the variable when a value is not valid, e.g.
+ *   `CONTRACT_CASES must be an integer of at least 0, not "many"`, or a check that is not known
  */
 export function contractConfig(env: NodeJS.ProcessEnv = process.env): ContractConfig {
-  const integer = (name: string, fallback: number, min: number) => {
-    const text = env[name];
-    if (text === undefined || text === "") return fallback;
-    if (!/^-?\d+$/.test(text.trim()) || Number(text) < min || !Number.isSafeInteger(Number(text))) throw new Error(`${name} must be an integer of at least ${min}, not ${JSON.stringify(text)}`);
-    return Number(text);
-  };
-  const selected = (env.CONTRACT_CHECKS ?? "").split(",").map((name) => name.trim()).filter(Boolean);
+  let values: EnvValues<typeof contractEnv>;
+  try {
+    values = readEnv(contractEnv, env);
+  } catch (error) {
+    if (!(error instanceof InvalidEnvError)) throw error;
+    const lines = error.problems.map(({ name, variable, raw }) => `${name} must be ${allowedValues(variable)}, not ${JSON.stringify(raw)}`);
+    throw new Error(lines.join("; "));
+  }
+  const selected = (values.contractChecks ?? "").split(",").map((name) => name.trim()).filter(Boolean);
   const unknown = selected.filter((name) => !(checkGroups as readonly string[]).includes(name));
   if (unknown.length) throw new Error(`CONTRACT_CHECKS names unknown checks: ${unknown.join(", ")} (known: ${checkGroups.join(", ")})`);
   return {
-    seed: integer("CONTRACT_SEED", randomInt(0, 2 ** 31 - 1), -(2 ** 31)),
-    cases: integer("CONTRACT_CASES", DEFAULT_CASES, 0),
-    reportDir: env.CONTRACT_REPORT_DIR || join(repoRoot, "test-results/contract"),
+    seed: values.contractSeed ?? randomInt(0, 2 ** 31 - 1),
+    cases: values.contractCases,
+    // The default is the repository's folder wherever the run starts; a given folder is taken as given.
+    reportDir: env.CONTRACT_REPORT_DIR ? values.contractReportDir : join(repoRoot, DEFAULT_REPORT_DIR),
     checks: new Set(selected.length ? (selected as CheckGroup[]) : checkGroups),
-    toleranceSeconds: integer("CONTRACT_TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS, 1),
+    toleranceSeconds: values.contractToleranceSeconds,
   };
 }

@@ -11,7 +11,12 @@ const forbidden: Array<{ from: string; mustNotImport: string[]; why: string; exc
   { from: "src/operator/", mustNotImport: ["src/server/", "src/store/"], why: "the operator's receiver is not the provider's server" },
   { from: "src/partners/", mustNotImport: ["src/server/", "src/store/", "src/http/", "src/operator/"], why: "partners are read by both sides" },
   { from: "src/store/", mustNotImport: ["src/server/", "src/http/", "src/operator/", "src/partners/"], why: "the store knows rows, not requests" },
-  { from: "src/codegen/", mustNotImport: ["generated/", "src/server/", "src/http/", "src/store/", "src/operator/"], why: "the generator must run with generated/ deleted" },
+  {
+    from: "src/codegen/",
+    mustNotImport: ["generated/", "src/server/", "src/http/", "src/store/", "src/operator/"],
+    except: ["src/codegen/docs-tables.ts"],
+    why: "the generator must run with generated/ deleted; only docs-tables.ts, no part of npm run generate, reads the runtime's definitions",
+  },
   { from: "src/breaking/", mustNotImport: ["generated/", "src/server/", "src/http/", "src/store/", "src/operator/", "packages/"], why: "the breaking-change gate compares bundles as data; it is a build tool, not a runtime layer" },
   { from: "packages/session-api-client/src/", mustNotImport: ["src/", "test/"], why: "the client package ships to partners: it holds its own code and imports only what the spec generates" },
   { from: "packages/session-api-client/src/signing.ts", mustNotImport: ["generated/"], why: "the signing rule stands alone: the docs build bundles it with generated/ deleted" },

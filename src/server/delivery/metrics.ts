@@ -3,27 +3,87 @@
  * sandbox, otherwise only on the internal listener (`METRICS_PORT`, metrics-listener.ts),
  * because labels are partner ids (`MEMB_ID`), which the API never reveals to strangers;
  * besides those, outcomes and states: never a session id, a callback id, a URL or
- * anything signed.
- *
- * | Metric | Type | Labels | Meaning |
- * |---|---|---|---|
- * | `session_expired_callback_attempts_total` | counter | partner, outcome | attempts, by how they ended: `delivered`, `rejected` (a 4xx that stops retrying), `http_error` (a retried status), `timeout`, `network_error`, `not_configured` (the partner has callbacks off) |
- * | `session_expired_callback_results_total` | counter | partner, result | callbacks that reached an end: `delivered`, or `failed` (given up, the dead letter) |
- * | `session_expired_callback_attempt_duration_seconds` | histogram | partner | time of each attempt that was sent, until its answer or its deadline |
- * | `session_expired_callback_in_flight` | gauge | | attempts running in this instance |
- * | `session_expired_callback_circuit_open` | gauge | partner | 1 while the partner's circuit breaker is open or half-open (this instance) |
- * | `session_expired_callback_concurrency_limit` | gauge | partner | attempts this instance may have in flight to the partner now: its adaptive limit, 1 … `CALLBACK_PARTNER_CONCURRENCY` (concurrency-limit.ts); set once the partner's callbacks are first looked for |
- * | `session_expired_callback_outbox` | gauge | partner, state | callbacks in the outbox (whole database): `pending`, `failed` |
- * | `session_expired_callback_oldest_pending_age_seconds` | gauge | | age of the oldest pending callback (0 when none) |
- * | `session_expired_callback_outbox_readable` | gauge | | 1 when the scrape read the outbox; 0 when the database did not answer (the outbox gauge is then absent and the age is NaN: alert on this one) |
- *
- * plus prom-client's default process metrics (CPU, memory, event-loop lag), prefixed `session_api_`.
+ * anything signed. The metrics are defined as data in `deliveryMetricDefinitions`, which
+ * the metrics table of docs/operations.md is generated from (`npm run docs:tables`), plus
+ * prom-client's default process metrics (CPU, memory, event-loop lag), prefixed
+ * `PROCESS_METRICS_PREFIX`.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { type MetricDefinition, metricConfig } from "../../shared/metric-definition.js";
 import type { CallbackStats } from "../../store/session-store.js";
 
+/** The values of the `outcome` label: `rejected` is a 4xx that stops retrying, `http_error` a retried status. */
+export const attemptOutcomes = ["delivered", "rejected", "http_error", "timeout", "network_error", "not_configured"] as const;
+
 /** How an attempt ended, as the `outcome` label says it. */
-export type AttemptOutcome = "delivered" | "rejected" | "http_error" | "timeout" | "network_error" | "not_configured";
+export type AttemptOutcome = (typeof attemptOutcomes)[number];
+
+/** The prefix of prom-client's default process metrics on the server's registry. */
+export const PROCESS_METRICS_PREFIX = "session_api_";
+
+/** The delivery metrics, in the order of the docs table. */
+export const deliveryMetricDefinitions = {
+  attempts: {
+    name: "session_expired_callback_attempts_total",
+    type: "counter",
+    help: "Delivery attempts of session expired callbacks, by partner and outcome.",
+    labelNames: ["partner", "outcome"],
+    labelValues: { outcome: attemptOutcomes },
+  },
+  results: {
+    name: "session_expired_callback_results_total",
+    type: "counter",
+    help: "Session expired callbacks that were delivered or given up (failed), by partner.",
+    labelNames: ["partner", "result"],
+    labelValues: { result: ["delivered", "failed"] },
+  },
+  duration: {
+    name: "session_expired_callback_attempt_duration_seconds",
+    type: "histogram",
+    help: "Duration of each delivery attempt that was sent, until its answer or its deadline, by partner.",
+    labelNames: ["partner"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  },
+  inFlight: {
+    name: "session_expired_callback_in_flight",
+    type: "gauge",
+    help: "Delivery attempts running in this instance.",
+    labelNames: [],
+  },
+  circuitOpen: {
+    name: "session_expired_callback_circuit_open",
+    type: "gauge",
+    help: "1 while the partner's circuit breaker is open or half-open in this instance.",
+    labelNames: ["partner"],
+  },
+  concurrencyLimit: {
+    name: "session_expired_callback_concurrency_limit",
+    type: "gauge",
+    help:
+      "Attempts this instance may have in flight to the partner now: " +
+      "its adaptive concurrency limit, from 1 up to CALLBACK_PARTNER_CONCURRENCY.",
+    labelNames: ["partner"],
+  },
+  outboxReadable: {
+    name: "session_expired_callback_outbox_readable",
+    type: "gauge",
+    help: "1 when this scrape could read the outbox from the database, " + "0 when it could not (the outbox gauges are then absent).",
+    labelNames: [],
+  },
+  outbox: {
+    name: "session_expired_callback_outbox",
+    type: "gauge",
+    help: "Callbacks in the outbox by partner and state (pending, failed).",
+    labelNames: ["partner", "state"],
+    labelValues: { state: ["pending", "failed"] },
+  },
+  oldestPendingAge: {
+    name: "session_expired_callback_oldest_pending_age_seconds",
+    type: "gauge",
+    help: "Age of the oldest pending callback in seconds (0 when none).",
+    labelNames: [],
+  },
+} as const satisfies Record<string, MetricDefinition>;
 
 /** The delivery metrics and their registry. */
 export interface DeliveryMetrics {
@@ -45,41 +105,29 @@ export interface DeliveryMetrics {
  */
 export function createDeliveryMetrics(stats: () => Promise<CallbackStats>, now: () => number = Date.now): DeliveryMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "session_api_" });
-  const attempts = new Counter({ name: "session_expired_callback_attempts_total", help: "Delivery attempts of session expired callbacks, by partner and outcome.", labelNames: ["partner", "outcome"], registers: [registry] });
-  const results = new Counter({ name: "session_expired_callback_results_total", help: "Session expired callbacks that were delivered or given up (failed), by partner.", labelNames: ["partner", "result"], registers: [registry] });
-  const duration = new Histogram({
-    name: "session_expired_callback_attempt_duration_seconds",
-    help: "Duration of each delivery attempt that was sent, until its answer or its deadline, by partner.",
-    labelNames: ["partner"],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
-  const inFlight = new Gauge({ name: "session_expired_callback_in_flight", help: "Delivery attempts running in this instance.", registers: [registry] });
-  const circuit = new Gauge({ name: "session_expired_callback_circuit_open", help: "1 while the partner's circuit breaker is open or half-open in this instance.", labelNames: ["partner"], registers: [registry] });
-  const limits = new Gauge({
-    name: "session_expired_callback_concurrency_limit",
-    help: "Attempts this instance may have in flight to the partner now: its adaptive concurrency limit, from 1 up to CALLBACK_PARTNER_CONCURRENCY.",
-    labelNames: ["partner"],
-    registers: [registry],
-  });
+  collectDefaultMetrics({ register: registry, prefix: PROCESS_METRICS_PREFIX });
+  const definitions = deliveryMetricDefinitions;
+  const registers = [registry];
+  const attempts = new Counter({ ...metricConfig(definitions.attempts), registers });
+  const results = new Counter({ ...metricConfig(definitions.results), registers });
+  const duration = new Histogram({ ...metricConfig(definitions.duration), registers });
+  const inFlight = new Gauge({ ...metricConfig(definitions.inFlight), registers });
+  const circuit = new Gauge({ ...metricConfig(definitions.circuitOpen), registers });
+  const limits = new Gauge({ ...metricConfig(definitions.concurrencyLimit), registers });
   // The outbox gauges are read once per scrape, for all three. When the store does not
   // answer, `…_outbox_readable` is 0, the outbox gauge is empty and the age is NaN (unknown).
   let reading: Promise<CallbackStats | undefined> | undefined;
   const read = () => (reading ??= stats().catch(() => undefined).finally(() => setImmediate(() => (reading = undefined))));
   new Gauge({
-    name: "session_expired_callback_outbox_readable",
-    help: "1 when this scrape could read the outbox from the database, 0 when it could not (the outbox gauges are then absent).",
-    registers: [registry],
+    ...metricConfig(definitions.outboxReadable),
+    registers,
     async collect() {
       this.set((await read()) ? 1 : 0);
     },
   });
   new Gauge({
-    name: "session_expired_callback_outbox",
-    help: "Callbacks in the outbox by partner and state (pending, failed).",
-    labelNames: ["partner", "state"],
-    registers: [registry],
+    ...metricConfig(definitions.outbox),
+    registers,
     async collect() {
       const counts = await read();
       this.reset();
@@ -90,9 +138,8 @@ export function createDeliveryMetrics(stats: () => Promise<CallbackStats>, now: 
     },
   });
   new Gauge({
-    name: "session_expired_callback_oldest_pending_age_seconds",
-    help: "Age of the oldest pending callback in seconds (0 when none).",
-    registers: [registry],
+    ...metricConfig(definitions.oldestPendingAge),
+    registers,
     async collect() {
       const counts = await read();
       if (!counts) return this.set(Number.NaN); // unknown, not "no pending callback"

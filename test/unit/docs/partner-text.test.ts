@@ -115,8 +115,10 @@ describe("openapi/decisions.md, the maintainers' index of decisions", () => {
     expect(missing).toEqual([]);
   });
 
-  it("is linked from both READMEs", () => {
-    expect(readFileSync(join(repoRoot, "README.md"), "utf8").includes("`openapi/decisions.md`"), "README.md, Where to find things").toBe(true);
+  it("is linked from both READMEs and the maintainers' architecture page", () => {
+    expect(readFileSync(join(repoRoot, "README.md"), "utf8").includes("`openapi/decisions.md`"), "README.md, Where to go next").toBe(true);
+    const architecture = readFileSync(join(repoRoot, "docs/architecture.md"), "utf8");
+    expect(architecture.includes("`openapi/decisions.md`"), "docs/architecture.md, Where to find things").toBe(true);
     expect(readFileSync(join(repoRoot, "openapi/README.md"), "utf8").includes("[decisions.md](decisions.md)"), "openapi/README.md").toBe(true);
   });
 });
