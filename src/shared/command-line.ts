@@ -27,6 +27,8 @@ export function commandLine(prefix: string, output: CliOutput): Command {
   return new Command()
     .exitOverride()
     .showHelpAfterError()
+    // The help's first line reads `usage: …`, as the CLIs' usage always did (the docs quote it).
+    .configureHelp({ styleTitle: (title) => (title === "Usage:" ? "usage:" : title) })
     .configureOutput({
       writeOut: write(output.out),
       writeErr: write(output.err),

@@ -108,7 +108,7 @@ describe("npm run contract against a provider that ignores signatures", () => {
   it("prints its usage for --help and exits 0, and exits 2 for an argument, without testing anything", async () => {
     const lines: string[] = [];
     expect(await runContractCli({}, (line) => lines.push(line), (line) => lines.push(line), ["--help"])).toBe(0);
-    expect(lines.join("\n")).toMatch(/^Usage: .*npm run contract[\s\S]*CONTRACT_CHECKS/);
+    expect(lines.join("\n")).toMatch(/^usage: .*npm run contract[\s\S]*CONTRACT_CHECKS/);
     expect(await runContractCli({}, (line) => lines.push(line), (line) => lines.push(line), ["--url", "http://x"])).toBe(2);
     expect(lines.join("\n")).toContain('contract: unexpected argument "--url"');
     expect(lines.join("\n")).not.toContain("Contract tests:");

@@ -12,7 +12,7 @@ describe("arguments", () => {
     expect(parseCallbacksCommand(["list", "--partner", "casino-one", "--state", "failed", "--limit", "5"])).toEqual({ command: "list", partnerId: "casino-one", state: "failed", limit: 5 });
     expect(parseCallbacksCommand(["redeliver", "a", "b"])).toEqual({ command: "redeliver", sessionIds: ["a", "b"] });
     expect(parseCallbacksCommand(["redeliver", "--partner", "casino-one", "--failed"])).toEqual({ command: "redeliver", partnerId: "casino-one", failed: true });
-    const help = expect.stringMatching(/^Usage: callbacks <list\|redeliver>[\s\S]*list[\s\S]*redeliver/);
+    const help = expect.stringMatching(/^usage: callbacks <list\|redeliver>[\s\S]*list[\s\S]*redeliver/);
     expect(parseCallbacksCommand(["--help"])).toMatchObject({ command: "help", text: help });
     expect(parseCallbacksCommand(["list", "--help"])).toMatchObject({ command: "help", text: expect.stringContaining("--state <state>") });
   });
