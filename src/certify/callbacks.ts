@@ -8,11 +8,17 @@
  */
 import { randomInt } from "node:crypto";
 import fc from "fast-check";
-import type { OperationFacts } from "../codegen/spec.js";
-import { requestSchema } from "../contract/bundle.js";
-import { bodyProperties, freshBody, isFreeText } from "../contract/boundaries/bodies.js";
-import { flatten, lengthArbitrary, schemaArbitrary } from "../contract/generate/schema-arbitrary.js";
-import type { Body, Credentials } from "../contract/signed-requests.js";
+import {
+  bodyProperties,
+  freshBody,
+  isFreeText,
+  lengthArbitrary,
+  requiredFields,
+  schemaArbitrary,
+  type Body,
+  type Credentials,
+} from "../contract/index.js";
+import type { OperationFacts } from "../shared/spec-types.js";
 
 /** Text with letters outside ASCII, a CJK and a 4-byte emoji: what Unicode values are made of. */
 export const UNICODE_SAMPLE = "Łódź–Zürich ✓ 東京 🎰 Ελλάδα ñ";
@@ -33,7 +39,7 @@ export const freshCallback = (operation: OperationFacts, credentials: Credential
 
 /** `freshCallback` with only the required fields (and `timestamp`, which every sender sends). */
 export function minimalCallback(operation: OperationFacts, credentials: Credentials): Body {
-  const required = new Set<string>([...((flatten(requestSchema(operation), operation.operationId).required ?? []) as string[]), "timestamp"]);
+  const required = new Set<string>([...requiredFields(operation), "timestamp"]);
   return Object.fromEntries(Object.entries(freshCallback(operation, credentials)).filter(([name]) => required.has(name)));
 }
 

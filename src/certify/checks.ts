@@ -33,14 +33,22 @@
  * the request schema.
  */
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
-import type { OperationFacts } from "../codegen/spec.js";
-import { responseExamples } from "../contract/bundle.js";
-import { boundaryProbes, type BoundaryCheck } from "../contract/boundaries/index.js";
-import { requiredFields } from "../contract/boundaries/bodies.js";
-import { authBreaks } from "../contract/checks/ignored-auth.js";
-import type { Exchange, Expectation, Probe } from "../contract/probe.js";
+import {
+  authBreaks,
+  boundaryProbes,
+  requiredFields,
+  responseExamples,
+  signed,
+  signedRaw,
+  type BoundaryCheck,
+  type CaseRequest,
+  type Credentials,
+  type Exchange,
+  type Expectation,
+  type Probe,
+} from "../contract/index.js";
 import { getAtPointer } from "../json-pointer.js";
-import { signed, signedRaw, type CaseRequest, type Credentials } from "../contract/signed-requests.js";
+import type { OperationFacts } from "../shared/spec-types.js";
 import { callbackAtLimits, freshCallback, minimalCallback, nullsCallback, unicodeCallback, unknownFields } from "./callbacks.js";
 
 /** The categories, in report order. */

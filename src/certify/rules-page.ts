@@ -7,25 +7,28 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { allOperations, bundledSpec } from "../contract/bundle.js";
-import { DEFAULT_TOLERANCE_SECONDS } from "../contract/boundaries/index.js";
-import { sentProbes, type SentProbe } from "../contract/rules/coverage.js";
-import { rules } from "../contract/rules/inventory.js";
-import { renderRulesPage, RULES_PAGE } from "../contract/rules/page.js";
-import { contractProbes, inventoryCredentials } from "../contract/rules/probes.js";
-import { normativeSentences } from "../contract/rules/sentences.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
+import {
+  allOperations,
+  currentRulesPage as pageOf,
+  inventoryCredentials,
+  inventoryProbes as probesOf,
+  RULES_PAGE,
+  type SentProbe,
+} from "../contract/index.js";
 import { repoRoot } from "../spec-document.js";
 import { certificationChecks } from "./checks.js";
 
 /** Every probe of both testers, as the inventory sees them. */
 export function inventoryProbes(): SentProbe[] {
-  const certify = allOperations.filter((operation) => operation.implementedBy === "operator").flatMap((operation) => certificationChecks(operation, inventoryCredentials, DEFAULT_TOLERANCE_SECONDS).map((check) => check.probe));
-  return [...sentProbes(contractProbes(), "contract"), ...sentProbes(certify, "certify")];
+  const operations = allOperations.filter((operation) => operation.implementedBy === "operator");
+  const checks = operations.flatMap((operation) => certificationChecks(operation, inventoryCredentials, DEFAULT_TOLERANCE_SECONDS));
+  return probesOf(checks.map((check) => check.probe));
 }
 
 /** The rules page as it should read now. */
 export function currentRulesPage(probes: readonly SentProbe[] = inventoryProbes()): string {
-  return renderRulesPage({ rules, sentences: normativeSentences(bundledSpec), probes, bundle: bundledSpec, operations: allOperations });
+  return pageOf(probes);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -6,21 +6,26 @@
  * is not the base URL, a clock that is off). Every request and answer goes into the
  * report (requests as reproductions that print no signature or secret).
  */
-import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
-import type { OperationFacts } from "../codegen/spec.js";
-import { describeClock, estimateClock, type TargetClock } from "../contract/clock.js";
-import { allOperations } from "../contract/bundle.js";
-import type { Answer } from "../contract/conformance.js";
-import { validateAgainstSchema, validateResponse } from "../contract/response-validator.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
+import {
+  allOperations,
+  describeClock,
+  documentedAnswerFindings,
+  envelopeFindings,
+  estimateClock,
+  exchangeText,
+  redactCases,
+  runProbes,
+  type Answer,
+  type Credentials,
+  type Exchange,
+  type Report,
+  type ReportCase,
+  type ReproductionContext,
+  type TargetClock,
+} from "../contract/index.js";
 import { getAtPointer } from "../json-pointer.js";
-import { mapConcurrently } from "../contract/pool.js";
-import { runProbe, type Exchange } from "../contract/probe.js";
-import type { Report, ReportCase } from "../contract/report/model.js";
-import { redactCases } from "../contract/report/redact.js";
-import type { ReproductionContext } from "../contract/reproduce.js";
-import type { Credentials } from "../contract/signed-requests.js";
-import { exchangeText } from "../contract/summarize.js";
-import { DEFAULT_TOLERANCE_SECONDS } from "../contract/boundaries/index.js";
+import type { OperationFacts } from "../shared/spec-types.js";
 import { categories, certificationChecks, type CertificationCheck } from "./checks.js";
 
 /**
@@ -30,34 +35,16 @@ import { categories, certificationChecks, type CertificationCheck } from "./chec
  */
 export const SLOW_ANSWER_MS = 2000;
 
-/** `Content-Type` exactly `application/json`, as every answer of the API (spec: "Conventions"). */
-function contentTypeProblems(answer: Answer): string[] {
-  const contentType = answer.headers["content-type"];
-  return contentType === "application/json" ? [] : [`Content-Type is ${JSON.stringify(contentType ?? null)}, not exactly application/json`];
-}
-
 /**
- * What is wrong with a failure answer's envelope: `Content-Type` not exactly
- * `application/json`, a body not valid against the operation's failure schema
- * (`x-error-envelope`: for the callback `{"error": {"code", "message"}}`), or a code
- * whose catalog status is not the answer's status.
+ * What is wrong with an answer's media type and envelope, by the contract tester's
+ * envelope check: a failure (4xx, 5xx) must be `application/json` in the operation's
+ * failure envelope (`x-error-envelope`: for the callback `{"error": {"code", "message"}}`)
+ * with a code whose catalog status is the answer's status; a success must be
+ * `application/json` with a body its documented response allows.
  */
 export function envelopeProblems(operation: OperationFacts, answer: Answer): string[] {
-  const problems = contentTypeProblems(answer);
-  if (answer.json === undefined) return [...problems, `the body is not JSON: ${answer.text.slice(0, 200)}`];
-  problems.push(...validateAgainstSchema(operation.errorEnvelope.schema, answer.json).map((violation) => `not the ${operation.errorEnvelope.schema} envelope: ${violation.message}`));
-  const code = getAtPointer(answer.json, operation.errorEnvelope.code);
-  const status = typeof code === "string" ? (errorCatalog as Record<string, { status: number }>)[code]?.status : undefined;
-  if (typeof code === "string" && status !== undefined && status !== answer.status) problems.push(`status ${answer.status} carries ${code as ErrorCode}, whose catalog status is ${status}`);
-  return problems;
-}
-
-/** What is wrong with a success answer: `Content-Type` not exactly `application/json`, or a body the 200 response's schema does not allow. */
-export function successProblems(operation: OperationFacts, answer: Answer): string[] {
-  const problems = contentTypeProblems(answer);
-  if (answer.json === undefined) return [...problems, `the body is not JSON: ${answer.text.slice(0, 200)}`];
-  const schema = validateResponse({ operationId: operation.operationId, status: 200, contentType: "application/json", body: answer.json });
-  return [...problems, ...schema.map((violation) => `not the documented success body: ${violation.message}`)];
+  const findings = answer.status >= 400 ? envelopeFindings(operation.errorEnvelope, answer) : documentedAnswerFindings(operation, answer);
+  return findings.map((finding) => finding.message);
 }
 
 /** Options of `runCertification`. */
@@ -113,6 +100,43 @@ export function certificationHints(ran: readonly Ran[], url: string, memberId: s
 }
 
 /**
+ * The report cases of one check: the check's own (failed, passed with a warning for a
+ * slow answer, or passed) under its category, and one per answer under "envelope".
+ */
+function reportCases(ran: Ran, name: string, timeoutMs: number, show: (exchange: Exchange) => string): ReportCase[] {
+  const { operation, check, exchanges, problems } = ran;
+  const slow = exchanges.filter((exchange) => exchange.ms > SLOW_ANSWER_MS);
+  const details = exchanges.map(show).join("\n\n");
+  const seconds = exchanges.reduce((sum, exchange) => sum + exchange.ms, 0) / 1000;
+  const cases: ReportCase[] = [];
+  if (problems.length) cases.push({ suite: check.category, name, outcome: "failed", message: problems.join("; "), details, seconds });
+  else if (slow.length) {
+    const took = slow.map((exchange) => `${(exchange.ms / 1000).toFixed(1)} s`).join(", ");
+    const message =
+      `answered in ${took}: Lucky Monaco gives up after ${timeoutMs / 1000} s and retries; answer within ${SLOW_ANSWER_MS / 1000} s`;
+    cases.push({ suite: check.category, name, outcome: "warning", message, details, seconds });
+  } else cases.push({ suite: check.category, name, outcome: "passed", details, seconds });
+  exchanges.forEach((exchange, index) => {
+    const answer = exchange.answer;
+    if (!answer) return;
+    const judged = envelopeProblems(operation, answer);
+    const which = exchanges.length > 1 ? ` (answer ${index + 1} of ${exchanges.length})` : "";
+    const judging =
+      answer.status >= 400
+        ? `${operation.errorEnvelope.schema} envelope, a code of status ${answer.status}, application/json`
+        : "application/json, the documented success body";
+    cases.push({
+      suite: "envelope",
+      name: `the ${answer.status} answer to "${name}"${which}: ${judging}`,
+      outcome: judged.length ? "failed" : "passed",
+      ...(judged.length ? { message: judged.join("; ") } : {}),
+      details: show(exchange),
+    });
+  });
+  return cases;
+}
+
+/**
  * Runs every certification check against `options.url`.
  *
  * @returns the report; never throws for what the receiver answers (or does not)
@@ -125,35 +149,19 @@ export async function runCertification(options: CertificationOptions): Promise<C
   const operations = allOperations.filter((operation) => operation.implementedBy === "operator");
   const clock = await estimateClock(url, operations[0]!.path);
   const checks = operations.flatMap((operation) => certificationChecks(operation, options.credentials, DEFAULT_TOLERANCE_SECONDS).map((check) => ({ operation, check })));
+  const results = await runProbes(
+    checks.map(({ check }) => check.probe),
+    { provider: url, operator: url },
+    { concurrency: options.concurrency ?? 4, clocks: { operator: clock }, conformance: false, timeoutMs },
+  );
   const cases: ReportCase[] = [];
-  const ran: Ran[] = await mapConcurrently(checks, options.concurrency ?? 4, async ({ operation, check }) => {
-    const result = await runProbe(check.probe, { provider: url, operator: url }, { clocks: { operator: clock }, conformance: false, timeoutMs });
-    return { operation, check, exchanges: result.exchanges, problems: result.findings.map((finding) => finding.message) };
+  const ran: Ran[] = checks.map(({ operation, check }, index) => {
+    const { exchanges, findings } = results[index]!;
+    return { operation, check, exchanges, problems: findings.map((finding) => finding.message) };
   });
-  for (const { operation, check, exchanges, problems } of ran) {
-    const name = operations.length > 1 ? `${operation.operationId}: ${check.name}` : check.name;
-    const slow = exchanges.filter((exchange) => exchange.ms > SLOW_ANSWER_MS);
-    const details = exchanges.map(show).join("\n\n");
-    const seconds = exchanges.reduce((sum, exchange) => sum + exchange.ms, 0) / 1000;
-    if (problems.length) cases.push({ suite: check.category, name, outcome: "failed", message: problems.join("; "), details, seconds });
-    else if (slow.length) cases.push({ suite: check.category, name, outcome: "warning", message: `answered in ${slow.map((exchange) => `${(exchange.ms / 1000).toFixed(1)} s`).join(", ")}: Lucky Monaco gives up after ${timeoutMs / 1000} s and retries; answer within ${SLOW_ANSWER_MS / 1000} s`, details, seconds });
-    else cases.push({ suite: check.category, name, outcome: "passed", details, seconds });
-    exchanges.forEach((exchange, index) => {
-      const answer = exchange.answer;
-      if (!answer) return;
-      const failure = answer.status >= 400;
-      const judged = failure ? envelopeProblems(operation, answer) : successProblems(operation, answer);
-      const which = exchanges.length > 1 ? ` (answer ${index + 1} of ${exchanges.length})` : "";
-      cases.push({
-        suite: "envelope",
-        name: failure
-          ? `the ${answer.status} answer to "${name}"${which}: ${operation.errorEnvelope.schema} envelope, a code of status ${answer.status}, application/json`
-          : `the ${answer.status} answer to "${name}"${which}: application/json, the documented success body`,
-        outcome: judged.length ? "failed" : "passed",
-        ...(judged.length ? { message: judged.join("; ") } : {}),
-        details: show(exchange),
-      });
-    });
+  for (const entry of ran) {
+    const name = operations.length > 1 ? `${entry.operation.operationId}: ${entry.check.name}` : entry.check.name;
+    cases.push(...reportCases(entry, name, timeoutMs, show));
   }
   cases.sort((a, b) => categories.indexOf(a.suite as (typeof categories)[number]) - categories.indexOf(b.suite as (typeof categories)[number]));
   const hints = certificationHints(ran, url, options.credentials.memberId, clock);

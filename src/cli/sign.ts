@@ -4,26 +4,16 @@
  * operation has one, then `HASH` over the exact bytes) and prints a ready-to-paste curl
  * command, or sends it with `--send`. The curl command (with `HASH`) goes to stdout, which
  * is the tool's result; stderr, its log, never shows the signed URL, the secret or a
- * body (which may hold a Kyren token).
+ * body (which may hold a Kyren token). Its options, defaults and exit statuses:
+ * `--help` (`signProgram` below).
  *
- *   --base-url URL    default $BASE_URL, else http://127.0.0.1:3000 (the sandbox of `npm start`);
- *                     for the operation operators implement (sessionExpired): $OPERATOR_URL,
- *                     else http://127.0.0.1:3100 (`npm run operator`)
- *   --member-id ID    MEMB_ID, default $MEMB_ID, else demo
- *   --secret SECRET   partner secret, default $SECRET, else sandbox-secret (the variable keeps
- *                     it out of the shell history)
- *   --send            send the request and print the status and the response body
- *   --help            print the usage and exit 0
- *
- * Exit status: 0 on success (with --send: a 2xx answer); 1 when --send got a non-2xx
- * answer or could not connect (the status and body are printed either way); 2 with a
- * message on bad arguments (unknown operation, body not a JSON object, nested values in
- * a body that carries `hash`). The printed command carries a `timestamp` of now, so it
- * is accepted for the receiver's tolerance (300 s by default); sign again after that.
+ * The printed command carries a `timestamp` of now, so it is accepted for the receiver's
+ * tolerance (300 s by default); sign again after that.
  */
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
 import { operationsById, type OperationId } from "../../generated/operations.js";
 import { signRequest, SigningError, type JsonObject } from "@luckymonaco/session-api-client";
+import { commandLine, parseCommandLine, usageError, type CliOutput } from "../shared/command-line.js";
 
 const defaultBaseUrl = "http://127.0.0.1:3000";
 const defaultOperatorUrl = "http://127.0.0.1:3100";
@@ -34,16 +24,31 @@ function defaultUrlOf(operationId: string): string {
   return operatorSide ? process.env.OPERATOR_URL || defaultOperatorUrl : process.env.BASE_URL || defaultBaseUrl;
 }
 
-const usage = `usage: sign <operationId> '<JSON body without hash>' [--base-url URL] [--member-id ID] [--secret SECRET] [--send]
-Signs the body as the spec prescribes and prints a curl command, or sends it (--send).
-Adds "timestamp" (now, Unix seconds) unless the body has one: the command works for 5 minutes.
-  --base-url URL    server to call (default: $BASE_URL, else ${defaultBaseUrl};
-                    for sessionExpired, the operator's receiver: $OPERATOR_URL, else ${defaultOperatorUrl})
-  --member-id ID    MEMB_ID (default: $MEMB_ID, else demo, the sandbox partner)
-  --secret SECRET   partner secret (default: $SECRET, else sandbox-secret)
-  --send            send it; print the status and the body; exit 1 unless the status is 2xx
-  --help            print this help
-operations: ${Object.keys(operationsById).join(", ")}`;
+/** The command line: its arguments and options, their defaults and the exit statuses, which `--help` prints. */
+function signProgram(output: CliOutput): Command {
+  return commandLine("sign", output)
+    .name("sign")
+    .usage("<operationId> '<JSON body without hash>' [options]    (npm run -s sign -- …; bin session-api-sign)")
+    .description(
+      "Signs the body as the spec prescribes and prints a curl command, or sends it (--send).\n" +
+        'Adds "timestamp" (now, Unix seconds) unless the body has one: the command works for 5 minutes.',
+    )
+    .argument("<operationId>", `the operation: ${Object.keys(operationsById).join(", ")}`)
+    .argument("<body>", "the request body, a JSON object (without hash: it is added where the operation has one)")
+    .option(
+      "--base-url <url>",
+      `server to call (default: $BASE_URL, else ${defaultBaseUrl}; for sessionExpired, the operator's receiver: ` +
+        `$OPERATOR_URL, else ${defaultOperatorUrl})`,
+    )
+    .option("--member-id <id>", "MEMB_ID (default: $MEMB_ID, else demo, the sandbox partner)")
+    .option("--secret <secret>", "partner secret (default: $SECRET, else sandbox-secret; the variable keeps it out of the shell history)")
+    .option("--send", "send it; print the status and the body; exit 1 unless the status is 2xx")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 on success (with --send: a 2xx answer); 1 when --send got another answer or could not connect;\n" +
+        "2 on bad arguments (unknown operation, a body that is not a JSON object, nested values in a body that carries hash).",
+    );
+}
 
 /** A signed request ready to send. */
 export interface SignedCall {
@@ -74,53 +79,41 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The options as parsed. */
+interface SignOptions {
+  baseUrl?: string;
+  memberId?: string;
+  secret?: string;
+  send?: boolean;
+}
+
 /**
  * Runs the CLI on `argv` (the arguments after the program name), printing to the
  * console (stdout: the command or the answer; stderr: problems).
  *
- * @returns the exit status (see the file comment)
+ * @returns the exit status (`--help` lists them)
  */
 export async function runSignCli(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        "base-url": { type: "string" },
-        "member-id": { type: "string", default: process.env.MEMB_ID || "demo" },
-        secret: { type: "string", default: process.env.SECRET || "sandbox-secret" },
-        send: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const [operationId, bodyText] = parsed.positionals;
-  if (!operationId || bodyText === undefined || parsed.positionals.length > 2) {
-    console.error(usage);
-    return 2;
-  }
+  const program = signProgram({ out: (text) => console.log(text), err: (text) => console.error(text) });
+  const status = parseCommandLine(program, argv);
+  if (status !== undefined) return status;
+  const [operationId, bodyText] = program.args as [string, string];
+  const options = program.opts<SignOptions>();
   let call: SignedCall;
   try {
     const fields = JSON.parse(bodyText) as unknown;
     if (typeof fields !== "object" || fields === null || Array.isArray(fields)) throw new Error("the body must be a JSON object");
-    call = signedCall(operationId, fields as JsonObject, { baseUrl: parsed.values["base-url"] ?? defaultUrlOf(operationId), memberId: parsed.values["member-id"]!, secret: parsed.values.secret! });
+    const memberId = options.memberId ?? (process.env.MEMB_ID || "demo");
+    const secret = options.secret ?? (process.env.SECRET || "sandbox-secret");
+    call = signedCall(operationId, fields as JsonObject, { baseUrl: options.baseUrl ?? defaultUrlOf(operationId), memberId, secret });
   } catch (error) {
     // A JSON syntax error quotes the body, which may hold a Kyren token: say only where.
     const position = error instanceof SyntaxError ? /at position (\d+)/.exec(error.message)?.[1] : undefined;
     const message =
       error instanceof SyntaxError ? `the body is not valid JSON${position ? ` (at position ${position})` : ""}` : error instanceof SigningError ? `cannot sign: ${error.message}` : (error as Error).message;
-    console.error(`${message}\n${usage}`);
-    return 2;
+    return usageError(program, "sign", message);
   }
-  if (!parsed.values.send) {
+  if (!options.send) {
     console.log(`curl -sS -X POST ${shellQuote(call.url)} -H 'Content-Type: application/json' --data-binary ${shellQuote(call.rawBody)}`);
     return 0;
   }

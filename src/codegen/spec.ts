@@ -8,9 +8,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ErrorEnvelope, OperationFacts, RefusedValue } from "../shared/spec-types.js";
 import { repoRoot, type OpenApiDocument } from "../spec-document.js";
 
 export { repoRoot, type OpenApiDocument } from "../spec-document.js";
+export type { ErrorEnvelope, OperationFacts, RefusedValue } from "../shared/spec-types.js";
 
 /**
  * Bundles `openapi/openapi.yaml` with the repository's Redocly CLI into one JSON
@@ -65,55 +67,6 @@ export function readErrorCatalog(spec: OpenApiDocument): ErrorCatalogEntry[] {
     throw new Error(`ErrorCode enum (${schema.enum.join(", ")}) and x-error-catalog (${inCatalog.join(", ")}) list different codes`);
   }
   return catalog;
-}
-
-/**
- * Where a failure body carries its catalog code and its message: JSON pointers into the
- * body, from the `x-error-envelope` of the operation's `*Failure` schema.
- */
-export interface ErrorEnvelope {
-  /** Name of the failure schema, e.g. `V4Failure`. */
-  schema: string;
-  /** JSON pointer of the code, e.g. `/error/code`. */
-  code: string;
-  /** JSON pointer of the message, e.g. `/error/message`. */
-  message: string;
-}
-
-/** One operation of the spec, with the facts that clients, servers and tests route on. */
-export interface OperationFacts {
-  operationId: string;
-  method: string;
-  path: string;
-  summary: string;
-  /** The operation's first tag (its section in the docs). */
-  tag: string;
-  implementedBy: "provider" | "operator";
-  /** Secured by the `MembId` + `Hash` schemes: the request carries `MEMB_ID` and `HASH`. */
-  signedWithHash: boolean;
-  /** The request body schema has a `hash` property: the body carries the body hash. */
-  bodyHash: boolean;
-  /** The request body schema has a `timestamp` property: senders put the time of signing there (freshness). */
-  timestamp: boolean;
-  /** Documented response statuses, ascending. */
-  statuses: number[];
-  /** The catalog codes the operation may answer (`x-error-codes`), in catalog order. */
-  errorCodes: string[];
-  /** Where its failure bodies put the code and the message. */
-  errorEnvelope: ErrorEnvelope;
-  /**
-   * Values its request schema allows that the operation refuses (`x-refused-values` on a
-   * property, at any depth): where (a JSON pointer into the body), the value, and the
-   * catalog code of the answer. ENTER's `gametype: table` is `G.02`.
-   */
-  refusedValues: RefusedValue[];
-}
-
-/** One entry of an operation's `refusedValues`. */
-export interface RefusedValue {
-  pointer: string;
-  value: string;
-  code: string;
 }
 
 /**

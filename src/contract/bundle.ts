@@ -1,20 +1,32 @@
 /**
  * Read-only views of the committed bundle (`generated/openapi.json`) for the contract
- * tester and the certification kit: the operations, their operation objects, request
- * schemas and request examples. Everything the tester sends or expects is derived from
- * these views, so a new operation, field or status reaches it without a list to edit.
+ * tester and the certification kit: the operations (their facts as `generated/operations.ts`
+ * holds them), their operation objects, request schemas and request examples. Everything
+ * the tester sends or expects is derived from these views, so a new operation, field or
+ * status reaches it without a list to edit.
  */
-import { operationFacts, resolveRef, type OperationFacts } from "../codegen/spec.js";
+import { operationsById } from "../../generated/operations.js";
+import { getAtPointer } from "../json-pointer.js";
+import type { OperationFacts } from "../shared/spec-types.js";
 import { loadBundledSpec, type OpenApiDocument } from "../spec-document.js";
 
 /** The bundle the servers serve (`generated/openapi.json`). */
 export const bundledSpec: OpenApiDocument = loadBundledSpec();
 
-/** Every operation of the bundle, in document order. */
-export const allOperations: OperationFacts[] = operationFacts(bundledSpec);
+/** Every operation of the bundle, in document order (the generator writes them in that order). */
+export const allOperations: OperationFacts[] = [...Object.values(operationsById)];
 
-/** Follows the bundle's local `$ref`s until a non-reference node. */
-export const deref = (node: unknown): any => resolveRef(bundledSpec, node);
+/**
+ * Follows the bundle's local `$ref`s (`#/components/...`, a JSON pointer after the `#`)
+ * until a non-reference node.
+ */
+export function deref(node: unknown): any {
+  let current = node as { $ref?: unknown } | undefined;
+  while (current && typeof current.$ref === "string") {
+    current = getAtPointer(bundledSpec, current.$ref.replace(/^#/, "")) as { $ref?: unknown } | undefined;
+  }
+  return current;
+}
 
 /** The OpenAPI operation object of an operation (refs not resolved). */
 export function operationObject(operation: OperationFacts): any {

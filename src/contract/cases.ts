@@ -19,7 +19,7 @@
 import { randomUUID } from "node:crypto";
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { defaultErrorEnvelope, maxRequestBodyBytes } from "../../generated/operations.js";
-import type { OperationFacts } from "../codegen/spec.js";
+import type { OperationFacts } from "../shared/spec-types.js";
 import { requestHead } from "./raw-http.js";
 import { allOperations, requestExample } from "./bundle.js";
 import { nowSeconds, withRoles } from "./generate/body-roles.js";

@@ -4,7 +4,7 @@
  * derive what they must exercise from this list, so a newly documented status needs a
  * case before the suites pass again.
  */
-import type { OperationFacts } from "../codegen/spec.js";
+import type { OperationFacts } from "../shared/spec-types.js";
 import { allOperations, deref, operationObject } from "./bundle.js";
 
 /** One documented response. */

@@ -1,146 +1,24 @@
 /**
- * The unit of the contract tester's checks: a probe is one or more requests sent in
- * order (a stateful sequence has several), each with what its answer must be. Running a
- * probe sends its steps, applies the checks every answer is held to
+ * Running probes (`types.ts`: one or more requests sent in order, a stateful sequence
+ * has several, each with what its answer must be): the answer loop of both testers.
+ * Running a probe sends its steps, applies the checks every answer is held to
  * (`conformance.ts`), then the step's own expectation, and reports findings by check.
  */
-import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
+import { errorCatalog } from "../../generated/error-catalog.js";
 import { getAtPointer } from "../json-pointer.js";
 import { operationById } from "./bundle.js";
 import { testerClock, type TargetClock } from "./clock.js";
-import { conformanceFindings, type Answer } from "./conformance.js";
+import { conformanceFindings } from "./conformance.js";
 import { exchange } from "./http.js";
+import { mapConcurrently } from "./pool.js";
 import { jsonOrUndefined, rawExchange } from "./raw-http.js";
-import type { CaseRequest } from "./signed-requests.js";
-
-/** The checks of the tester (Schemathesis' names where one exists). */
-export type CheckName =
-  | "not_a_server_error"
-  | "status_code_conformance"
-  | "content_type_conformance"
-  | "response_schema_conformance"
-  | "error_code_conformance"
-  | "positive_data_acceptance"
-  | "negative_data_rejection"
-  | "ignored_auth"
-  | "unsupported_method"
-  | "unknown_path"
-  | "stateful_sequences"
-  | "documented_responses"
-  | "dredd"
-  | "freshness_tolerance"
-  | "credential_variants"
-  | "order_of_checks"
-  | "boundary_values"
-  | "media_types"
-  | "serialisation_variants";
-
-/** The checks that every answer of every probe is held to. */
-export const answerChecks: readonly CheckName[] = [
-  "not_a_server_error",
-  "status_code_conformance",
-  "content_type_conformance",
-  "response_schema_conformance",
-  "error_code_conformance",
-];
-
-/** One right answer: a status (exact, or any 2xx) and, for a failure, its catalog code. */
-export interface Answering {
-  status: number | "2xx";
-  code?: ErrorCode;
-}
-
-/** What one answer must be. */
-export interface Expectation {
-  /** An exact status, or any 2xx. */
-  status: number | "2xx";
-  /** The catalog code the failure body must carry (its status is the catalog's). */
-  code?: ErrorCode;
-  /** Other answers that are right too, where the spec leaves the choice to the implementation. */
-  orElse?: Answering[];
-  /** The exact body of an answer with `status` (JSON), e.g. the documented success body. */
-  body?: unknown;
-  /** Why this answer is expected, shown with a failure (e.g. how the target's clock was estimated). */
-  note?: string;
-  /** The answer must have exactly this body as the answer of an earlier step (by index): an idempotent replay. */
-  sameBodyAs?: number;
-  /** A header the answer must carry with this value (e.g. `allow: POST`). */
-  header?: { name: string; value: string };
-}
-
-/** One request of a probe. */
-export interface Step {
-  side: "provider" | "operator";
-  /** The operation the request is for; undefined for a path no operation has (the default envelope applies). */
-  operationId?: string;
-  /** A request sent with node:http (or, when it stops short, a raw socket) ... */
-  request?: CaseRequest;
-  /** ... or one built when it is sent, from the target's clock (a `timestamp` at the edge of the tolerance); the exchange records it. */
-  build?: (clock: TargetClock) => { request: CaseRequest; note?: string };
-  /** ... or raw HTTP bytes (framing errors, huge heads, other methods). */
-  raw?: string;
-  expect: Expectation;
-}
-
-/** One finding: a check that failed, and why. */
-export interface Finding {
-  check: CheckName;
-  message: string;
-}
-
-/** One request and its answer, as the reports show them. */
-export interface Exchange {
-  step: Step;
-  baseUrl: string;
-  /** When it was sent, epoch milliseconds. */
-  sentAt: number;
-  /** How long the answer took, milliseconds. */
-  ms: number;
-  answer?: Answer;
-  /** A network error or time-out instead of an answer. */
-  error?: string;
-}
-
-/** A probe: a title, the check it belongs to, its steps, and optional checks of what a local run can inspect. */
-export interface Probe {
-  check: CheckName;
-  /** The stable name of what it probes, e.g. `HASH/first-character` (the rule inventory and the mutation tests refer to it). */
-  kind?: string;
-  /** The operation it is about (report grouping); a side name for probes of no operation. */
-  subject: string;
-  title: string;
-  steps: Step[];
-  /** Further findings once all steps answered (e.g. the local store shows the session closed). */
-  verify?(exchanges: Exchange[]): Promise<Finding[]>;
-  /**
-   * For a probe whose verdict depends on when the target reads its clock (a `timestamp`
-   * 2 s from the edge of the tolerance): when it fails and an answer took longer than
-   * this, milliseconds, it is sent again, up to twice, and passes if an attempt does. A
-   * loaded target may take that long to read its clock; a wrong tolerance fails every time.
-   */
-  retryWhenSlowerThanMs?: number;
-}
-
-/** What running a probe found. */
-export interface ProbeResult {
-  probe: Probe;
-  findings: Finding[];
-  exchanges: Exchange[];
-  /** How many times it was sent (more than once: `retryWhenSlowerThanMs`). */
-  attempts?: number;
-}
-
-/** Base URLs of the two sides. */
-export interface BaseUrls {
-  provider: string;
-  operator: string;
-}
+import type { Answer, Answering, BaseUrls, Exchange, Finding, Probe, ProbeResult, Step } from "./types.js";
 
 /** How a probe is run. */
 export interface ProbeOptions {
   /** The estimated clock of each side (for steps built at send time); default: the tester's own. */
   clocks?: Partial<Record<"provider" | "operator", TargetClock>>;
-  /** Hold every answer to `conformance.ts` too (default true; the certification kit judges envelopes itself). */
+  /** Hold every answer to `conformance.ts` too (default true; the certification kit judges envelopes in a category of their own). */
   conformance?: boolean;
   /** How long to wait for each answer, milliseconds. */
   timeoutMs?: number;
@@ -236,6 +114,21 @@ export async function runProbe(probe: Probe, baseUrls: BaseUrls, options: ProbeO
     result = { ...(await attempt(probe, baseUrls, options)), attempts };
   }
   return result;
+}
+
+/**
+ * Runs probes with `runProbe`, `options.concurrency` at a time (default 16): the loop of
+ * a contract run and of a certification run.
+ *
+ * @returns the results in the order of `probes`; never throws for an answer
+ * @throws Error when a probe itself is inconsistent
+ */
+export function runProbes(
+  probes: readonly Probe[],
+  baseUrls: BaseUrls,
+  options: ProbeOptions & { concurrency?: number } = {},
+): Promise<ProbeResult[]> {
+  return mapConcurrently(probes, options.concurrency ?? 16, (probe) => runProbe(probe, baseUrls, options));
 }
 
 /** One attempt of `runProbe`. */

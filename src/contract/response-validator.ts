@@ -12,7 +12,7 @@
  * the `x-` extensions are annotations.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
-import type { OperationFacts } from "../codegen/spec.js";
+import type { OperationFacts } from "../shared/spec-types.js";
 import { createAjv } from "../ajv.js";
 import { allOperations, bundledSpec } from "./bundle.js";
 import { responseObject } from "./documented-responses.js";

@@ -12,12 +12,13 @@ import { ignoredAuthProbes } from "./checks/ignored-auth.js";
 import { pathVariantProbes, unknownPathProbes, unsupportedMethodProbes } from "./checks/routing.js";
 import { statefulProbes } from "./checks/stateful.js";
 import { generatedOperations, type GenerationContext } from "./checks/context.js";
-import { boundaryBuilders, DEFAULT_TOLERANCE_SECONDS, type BoundaryCheck, type BoundaryContext } from "./boundaries/index.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
+import { boundaryBuilders, type BoundaryCheck, type BoundaryContext } from "./boundaries/index.js";
 import { allOperations } from "./bundle.js";
 import { describeClock, estimateClock, type TargetClock } from "./clock.js";
 import type { CheckGroup } from "./config.js";
-import { mapConcurrently } from "./pool.js";
-import { runProbe, type Exchange, type Probe, type ProbeResult } from "./probe.js";
+import { runProbes } from "./probe.js";
+import type { Exchange, Probe, ProbeResult } from "./types.js";
 import type { Report, ReportCase } from "./report/model.js";
 import { redactCases } from "./report/redact.js";
 import type { ReproductionContext } from "./reproduce.js";
@@ -99,10 +100,9 @@ export function reproductionContexts(target: ContractTarget): (exchange: Exchang
  */
 export async function runContract(options: ContractRunOptions): Promise<ContractRunResult> {
   const { target, checks } = options;
-  const concurrency = options.concurrency ?? 16;
   const baseUrls = { provider: target.providerUrl, operator: target.operatorUrl };
   const clocks = checks.has("freshness_tolerance") ? await targetClocks(target) : undefined;
-  const run = (probes: Probe[]) => mapConcurrently(probes, concurrency, (probe) => runProbe(probe, baseUrls, clocks ? { clocks } : {}));
+  const run = (probes: Probe[]) => runProbes(probes, baseUrls, { concurrency: options.concurrency ?? 16, ...(clocks ? { clocks } : {}) });
   const [dreddCases, documented] = await Promise.all([
     checks.has("dredd") ? dreddReportCases(baseUrls, target.credentials) : Promise.resolve<ReportCase[]>([]),
     checks.has("documented_responses") ? run(documentedProbes(target.credentials)) : Promise.resolve<ProbeResult[]>([]),

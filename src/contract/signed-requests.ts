@@ -8,7 +8,7 @@
  * reproduction (`reproduce.ts`) can recompute them in the shell from the partner secret
  * instead of printing a `HASH`, a body `hash` or a Kyren token.
  */
-import type { OperationFacts } from "../codegen/spec.js";
+import type { OperationFacts } from "../shared/spec-types.js";
 import { bodyHash, canonicalString, requestSignature, type JsonObject } from "@luckymonaco/session-api-client";
 import type { SignatureVariant } from "./signature-variants.js";
 

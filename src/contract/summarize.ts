@@ -3,8 +3,8 @@
  * subject (the operation, or the side for requests of no operation), each failure shown
  * with its exchanges, every request as a ready-to-run reproduction (`reproduce.ts`).
  */
-import type { Exchange, ProbeResult } from "./probe.js";
-import { answerChecks, type CheckName } from "./probe.js";
+import type { Exchange, ProbeResult } from "./types.js";
+import { answerChecks, type CheckName } from "./types.js";
 import type { ReportCase } from "./report/model.js";
 import { rawReproduction, reproduction, type ReproductionContext } from "./reproduce.js";
 

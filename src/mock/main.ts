@@ -3,26 +3,50 @@
  * 127.0.0.1:4010): Prism 5.14.2 on the committed bundle, behind the front of `front.ts`,
  * which checks what a mock can and answers in the catalog's envelopes. Prism runs as a
  * child process on a loopback port the OS picks; the mock listens once Prism answers, and
- * stops it when it stops (SIGINT, SIGTERM) or fails.
- *
- * Usage: `npm run mock -- [--port N] [--host H]`; or `MOCK_PORT` and `MOCK_HOST`. The
- * arguments win over the variables.
+ * stops it when it stops (SIGINT, SIGTERM) or fails. Its options (`MOCK_PORT` and
+ * `MOCK_HOST` too): `--help` (`mockProgram` below).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import type { Command } from "commander";
+import { commandLine, parseCommandLine, type CliOutput } from "../shared/command-line.js";
 import { bundledSpecFile, loadBundledSpec, repoRoot } from "../spec-document.js";
 import { createMockFront } from "./front.js";
 
-/** Where the mock listens, from the arguments and then `MOCK_PORT` / `MOCK_HOST`. @throws Error for a port that is not 0–65535 */
-export function mockAddress(args: string[], env: NodeJS.ProcessEnv = process.env): { host: string; port: number } {
-  const { values } = parseArgs({ args, options: { port: { type: "string" }, host: { type: "string" } }, strict: true });
-  const text = values.port ?? env.MOCK_PORT ?? "4010";
+/** The command line: its options and their defaults, which `--help` prints. */
+function mockProgram(output: CliOutput): Command {
+  return commandLine("mock", output)
+    .name("npm run mock --")
+    .description("The onboarding mock of the session API: Prism on the bundle, behind a front that answers in the catalog's envelopes.")
+    .option("--port <port>", "the port to listen on, 0 to 65535 (default: $MOCK_PORT, else 4010; 0: one the OS picks)")
+    .option("--host <host>", "the address to listen on (default: $MOCK_HOST, else 127.0.0.1)")
+    .addHelpText(
+      "after",
+      "\nThe options win over the variables. Exit status: 0 when stopped (SIGINT, SIGTERM); 1 when it cannot start or Prism stops; " +
+        "2 bad arguments.",
+    );
+}
+
+/** The address of parsed options, then `MOCK_PORT` / `MOCK_HOST`. @throws Error for a port that is not 0–65535 */
+function addressOf(options: { port?: string; host?: string }, env: NodeJS.ProcessEnv): { host: string; port: number } {
+  const text = options.port ?? env.MOCK_PORT ?? "4010";
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) throw new Error(`the mock's port must be a number from 0 to 65535, not ${text} (--port or MOCK_PORT)`);
-  return { host: values.host ?? env.MOCK_HOST ?? "127.0.0.1", port };
+  return { host: options.host ?? env.MOCK_HOST ?? "127.0.0.1", port };
+}
+
+/**
+ * Where the mock listens, from the arguments and then `MOCK_PORT` / `MOCK_HOST`.
+ *
+ * @throws Error for a port that is not 0–65535, or bad arguments
+ */
+export function mockAddress(args: string[], env: NodeJS.ProcessEnv = process.env): { host: string; port: number } {
+  const errors: string[] = [];
+  const program = mockProgram({ out: () => {}, err: (text) => errors.push(text) });
+  if (parseCommandLine(program, args) !== undefined) throw new Error(errors[0] ?? "bad arguments");
+  return addressOf(program.opts(), env);
 }
 
 /** A free loopback port for Prism. */
@@ -61,7 +85,13 @@ async function startPrism(port: number): Promise<ChildProcess> {
 }
 
 async function main(): Promise<void> {
-  const { host, port } = mockAddress(process.argv.slice(2));
+  const program = mockProgram({ out: (text) => console.log(text), err: (text) => console.error(text) });
+  const status = parseCommandLine(program, process.argv.slice(2));
+  if (status !== undefined) {
+    process.exitCode = status;
+    return;
+  }
+  const { host, port } = addressOf(program.opts(), process.env);
   const prismPort = await freeLoopbackPort();
   const prism = await startPrism(prismPort);
   const front = createMockFront({ spec: loadBundledSpec(), upstream: `http://127.0.0.1:${prismPort}` });

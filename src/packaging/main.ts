@@ -2,11 +2,10 @@
  * `npm run -s pack:client`, `pack:certify`, `pack:sandbox`: builds one of the partners'
  * packages into `dist/packages/` and prints the tarball's absolute path as its last line
  * (what the docs build's `--packages` reads, src/codegen/downloads.ts). Install a tarball
- * with `npm install <file>.tgz`.
- *
- * Usage: `tsx src/packaging/main.ts client|certify|sandbox`. Exit status 1 with the failed
- * step's output when a build fails, 2 for another argument.
+ * with `npm install <file>.tgz`. Its argument and exit statuses: `--help`.
  */
+import { Argument } from "commander";
+import { commandLine, parseCommandLine } from "../shared/command-line.js";
 import { certifyPackage, packBundled, sandboxPackage } from "./bundled.js";
 import { packClient } from "./client.js";
 
@@ -16,15 +15,19 @@ const builds: Record<string, () => string | Promise<string>> = {
   sandbox: () => packBundled(sandboxPackage),
 };
 
-const which = process.argv[2] ?? "";
-const buildPackage = builds[which];
-if (!buildPackage) {
-  console.error(`usage: tsx src/packaging/main.ts ${Object.keys(builds).join("|")}`);
-  process.exit(2);
-}
-try {
-  console.log(await buildPackage());
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
+const program = commandLine("pack", { out: (text) => console.log(text), err: (text) => console.error(text) })
+  .name("tsx src/packaging/main.ts")
+  .description("Builds one of the partners' packages into dist/packages/ and prints the tarball's path last.")
+  .addArgument(new Argument("<package>", "the package to build").choices(Object.keys(builds)))
+  .addHelpText("after", "\nExit status: 0 built; 1 a build step failed (its output is printed); 2 another argument.");
+
+const status = parseCommandLine(program, process.argv.slice(2));
+if (status !== undefined) process.exitCode = status;
+else {
+  try {
+    console.log(await builds[program.args[0]!]!());
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { randomInt, randomUUID } from "node:crypto";
 import fc from "fast-check";
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { requestExample, requestSchema } from "../bundle.js";
 import { roleFields, withRoles } from "../generate/body-roles.js";
 import { isValidBody } from "../generate/request-bodies.js";

@@ -11,13 +11,13 @@
  * `maxLength`, another charset than UTF-8), accepting it is right too; a callback that is
  * valid must always be accepted.
  */
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { responseExamples } from "../bundle.js";
-import type { Answering, Expectation, Probe, Step } from "../probe.js";
+import type { Answering, Expectation, Probe, Step } from "../types.js";
 import type { CaseRequest, Credentials } from "../signed-requests.js";
 
-/** The default freshness tolerance, seconds (spec: `Timestamp`, "300 seconds by default"; go-live checklist item 13). */
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+/** The default freshness tolerance, seconds: the client package's, named here too for `config.ts`. */
+export { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
 
 /** The inputs of the boundary probes. */
 export interface BoundaryContext {

@@ -11,9 +11,9 @@
  * of them wrong, may be accepted or refused with 401 `G.00`, but never answered with a
  * 5xx or outside the contract.
  */
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { bodyCredentialFields } from "../generate/body-roles.js";
-import type { Expectation, Probe } from "../probe.js";
+import type { Expectation, Probe } from "../types.js";
 import { signatureVariants, swapAsciiCase, variantsFor } from "../signature-variants.js";
 import { signed, type Body, type SignOptions } from "../signed-requests.js";
 import { freshBody } from "./bodies.js";

@@ -9,9 +9,9 @@
  * second is tolerated. Also a `timestamp` in milliseconds and one of 0 (the epoch):
  * both valid integers, far from now, so 401 `G.04`.
  */
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { describeClock, type TargetClock } from "../clock.js";
-import type { Probe } from "../probe.js";
+import type { Probe } from "../types.js";
 import { signed } from "../signed-requests.js";
 import { freshBody } from "./bodies.js";
 import { acceptedBy, oneStep, refusedWith, type BoundaryContext } from "./context.js";

@@ -4,7 +4,7 @@
  * The contract tester runs them against providers and operators; the certification kit
  * runs those of the operator's operations (`src/certify/checks.ts`).
  */
-import type { Probe } from "../probe.js";
+import type { Probe } from "../types.js";
 import type { BoundaryContext } from "./context.js";
 import { credentialProbes } from "./credentials.js";
 import { freshnessProbes } from "./freshness.js";
@@ -14,7 +14,7 @@ import { sequenceProbes } from "./sequences.js";
 import { serialisationProbes } from "./serialisation.js";
 import { boundaryValueProbes } from "./values.js";
 
-export { DEFAULT_TOLERANCE_SECONDS, type BoundaryContext } from "./context.js";
+export type { BoundaryContext } from "./context.js";
 
 /** The builders of the boundary checks (the fixed stateful sequences run with `stateful_sequences`). */
 export const boundaryBuilders = {

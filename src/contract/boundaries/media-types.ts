@@ -9,7 +9,7 @@
  * another charset declaration for what it is, JSON in UTF-8, and accept it: Lucky
  * Monaco never sends one, and the go-live checklist does not ask). A correctly signed body whose bytes are not UTF-8 (Latin-1) is 400 V.01.
  */
-import type { Probe } from "../probe.js";
+import type { Probe } from "../types.js";
 import { signed } from "../signed-requests.js";
 import { freeTextField, freshBody, withValueAt } from "./bodies.js";
 import { acceptedBy, oneStep, refusedWith, stepOf, unlessLenient, type BoundaryContext } from "./context.js";

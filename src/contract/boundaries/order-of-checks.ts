@@ -18,9 +18,9 @@
 import { randomUUID } from "node:crypto";
 import { errorCatalog } from "../../../generated/error-catalog.js";
 import { maxRequestBodyBytes } from "../../../generated/operations.js";
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { bodyCredentialFields, nowSeconds, refusals } from "../generate/body-roles.js";
-import type { Probe, Step } from "../probe.js";
+import type { Probe, Step } from "../types.js";
 import { signed, signedRaw, wrongSecret, type Body, type SignOptions } from "../signed-requests.js";
 import { breakableField, freshBody, otherBody, withValueAt, withoutBreakableField } from "./bodies.js";
 import { acceptedBy, laterStepOf, oneStep, refusedWith, stepOf, type BoundaryContext } from "./context.js";

@@ -20,9 +20,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { errorCatalog } from "../../../generated/error-catalog.js";
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { bodyCredentialFields, nowSeconds, refusals } from "../generate/body-roles.js";
-import type { Expectation, Probe, Step } from "../probe.js";
+import type { Expectation, Probe, Step } from "../types.js";
 import { signed, wrongSecret, type Body, type SignOptions } from "../signed-requests.js";
 import { bodyProperties, freshBody, otherBody, withValueAt, withoutBreakableField } from "./bodies.js";
 import { acceptedBy, isReceiver, laterStepOf, refusedWith, stepOf, type BoundaryContext } from "./context.js";

@@ -9,8 +9,8 @@
  * Each body carries text beyond ASCII and a `/` in a free-text field, so that escapes
  * have something to escape.
  */
-import type { OperationFacts } from "../../codegen/spec.js";
-import type { Probe } from "../probe.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
+import type { Probe } from "../types.js";
 import { signed, type Body } from "../signed-requests.js";
 import { freeTextField, freshBody, withValueAt } from "./bodies.js";
 import { acceptedBy, oneStep, stepOf, type BoundaryContext } from "./context.js";

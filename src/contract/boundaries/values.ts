@@ -25,10 +25,10 @@
  */
 import { errorCatalog } from "../../../generated/error-catalog.js";
 import { maxRequestBodyBytes } from "../../../generated/operations.js";
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { refusals, roleFields } from "../generate/body-roles.js";
 import { isValidBody } from "../generate/request-bodies.js";
-import type { Expectation, Probe } from "../probe.js";
+import type { Expectation, Probe } from "../types.js";
 import { swapAsciiCase } from "../signature-variants.js";
 import { signed, type Body, type SignOptions } from "../signed-requests.js";
 import { bodyProperties, dataStringFields, freeTextField, freshBody, isFreeText, objectSchemaAt, requiredFields, valueAt, withValueAt } from "./bodies.js";

@@ -2,7 +2,7 @@
  * What the generated checks are built from: the partner's credentials, the run's seed,
  * the budget and what a local run can inspect.
  */
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { allOperations } from "../bundle.js";
 import type { StoreInspector } from "../local-target.js";
 import type { Credentials } from "../signed-requests.js";

@@ -11,7 +11,7 @@ import { errorCatalog } from "../../../generated/error-catalog.js";
 import { refusalOf, refusals, withRoles } from "../generate/body-roles.js";
 import { invalidBody } from "../generate/invalid-bodies.js";
 import { bodyArbitrary, derivedSeed, validBodies } from "../generate/request-bodies.js";
-import type { Probe } from "../probe.js";
+import type { Probe } from "../types.js";
 import { signed, signedRaw } from "../signed-requests.js";
 import { generatedOperations, type GenerationContext } from "./context.js";
 

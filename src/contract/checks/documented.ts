@@ -6,7 +6,7 @@
  */
 import { errorCatalog } from "../../../generated/error-catalog.js";
 import { contractCases, preRoutingCases, type ContractCase } from "../cases.js";
-import type { Probe, Step } from "../probe.js";
+import type { Probe, Step } from "../types.js";
 import type { Credentials } from "../signed-requests.js";
 
 /** The probe of one contract case. */

@@ -7,12 +7,12 @@
  * Source: the spec's "Order of checks", step 3, and each operation's security.
  */
 import type { ErrorCode } from "../../../generated/error-catalog.js";
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { bodyCredentialFields, nowSeconds, refusalOf, refusals, roleFields } from "../generate/body-roles.js";
 import { requestSchema } from "../bundle.js";
 import { derivedSeed, validBodies } from "../generate/request-bodies.js";
 import { flatten, type Schema } from "../generate/schema-arbitrary.js";
-import type { Probe } from "../probe.js";
+import type { Probe } from "../types.js";
 import { signed, tampered, wrongSecret, type Body, type CaseRequest, type Credentials } from "../signed-requests.js";
 import { generatedOperations, type GenerationContext } from "./context.js";
 

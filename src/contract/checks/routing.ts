@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { allOperations, bundledSpec } from "../bundle.js";
 import { derivedSeed } from "../generate/request-bodies.js";
-import type { Probe } from "../probe.js";
+import type { Probe } from "../types.js";
 import { sequencesFor, type GenerationContext } from "./context.js";
 
 /** The methods probed on every path (HEAD has no body to check; TRACE and CONNECT are refused by HTTP stacks themselves). */

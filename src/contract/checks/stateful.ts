@@ -17,13 +17,13 @@
  * against the bundle when this module loads.
  */
 import { randomUUID } from "node:crypto";
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { getAtPointer } from "../../json-pointer.js";
 import { operationById, requestSchema } from "../bundle.js";
 import { nowSeconds, refusalOf, refusals } from "../generate/body-roles.js";
 import { derivedSeed, validBodies } from "../generate/request-bodies.js";
 import { flatten, type Schema } from "../generate/schema-arbitrary.js";
-import type { Exchange, Finding, Probe, Step } from "../probe.js";
+import type { Exchange, Finding, Probe, Step } from "../types.js";
 import { signed, type Body } from "../signed-requests.js";
 import { generatedOperations, sequencesFor, type GenerationContext } from "./context.js";
 

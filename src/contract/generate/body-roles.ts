@@ -15,7 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { getAtPointer } from "../../json-pointer.js";
 import type { Body, Credentials } from "../signed-requests.js";
 

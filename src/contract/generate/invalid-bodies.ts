@@ -12,7 +12,7 @@
  * (the freshness check leaves that to the schema).
  */
 import type { ErrorCode } from "../../../generated/error-catalog.js";
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { requestSchema } from "../bundle.js";
 import type { Body } from "../signed-requests.js";
 import { roleFields } from "./body-roles.js";

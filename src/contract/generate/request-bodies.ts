@@ -7,7 +7,7 @@
  * are valid ones with one thing broken (`invalid-bodies.ts`), each checked to be invalid.
  */
 import fc from "fast-check";
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import { requestSchema } from "../bundle.js";
 import { validateRequestBody } from "../response-validator.js";
 import type { Body, Credentials } from "../signed-requests.js";

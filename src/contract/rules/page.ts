@@ -7,11 +7,12 @@
  * `test/unit/contract/rules.test.ts`.
  */
 import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
-import type { OperationFacts } from "../../codegen/spec.js";
+import type { OperationFacts } from "../../shared/spec-types.js";
 import type { OpenApiDocument } from "../../spec-document.js";
+import { allOperations, bundledSpec } from "../bundle.js";
 import { extensionFacts, extensionsOf, matching, type SentProbe } from "./coverage.js";
-import type { Rule } from "./inventory.js";
-import type { SpecSentence } from "./sentences.js";
+import { rules as inventory, type Rule } from "./inventory.js";
+import { normativeSentences, type SpecSentence } from "./sentences.js";
 
 /** Where the page is written, from the repository root. */
 export const RULES_PAGE = "src/contract/rules/README.md";
@@ -97,4 +98,10 @@ export function renderRulesPage(input: { rules: readonly Rule[]; sentences: read
   lines.push("", "## `x-` extensions", "", "| Extension | Where | What it states, and how it is covered |", "|---|---|---|");
   for (const [key, pointers] of extensionsOf(bundle)) lines.push(`| \`${key}\` | ${pointers.length} | ${cell(extensionFacts[key]?.states ?? "UNKNOWN: add it to extensionFacts")} |`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The page as it should read now: the inventory, the bundle's normative sentences and operations, and `probes` (`inventoryProbes`). */
+export function currentRulesPage(probes: readonly SentProbe[]): string {
+  const sentences = normativeSentences(bundledSpec);
+  return renderRulesPage({ rules: inventory, sentences, probes, bundle: bundledSpec, operations: allOperations });
 }

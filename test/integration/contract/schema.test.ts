@@ -11,7 +11,8 @@ import { defaultErrorEnvelope } from "../../../generated/operations.js";
 import { contractCases, notDrivable, notDrivableEntry, preRoutingCases, primaryCase } from "../../../src/contract/cases.js";
 import { caseProbe, documentedProbes } from "../../../src/contract/checks/documented.js";
 import { documentedResponses } from "../../../src/contract/documented-responses.js";
-import { runProbe, type Probe } from "../../../src/contract/probe.js";
+import { runProbe } from "../../../src/contract/probe.js";
+import type { Probe } from "../../../src/contract/types.js";
 import { resolveTarget, type ContractTarget } from "../../../src/contract/target.js";
 import { bundledSpec } from "../../support/spec-views.js";
 
