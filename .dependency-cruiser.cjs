@@ -36,7 +36,7 @@ module.exports = {
         "src/shared/ holds what several layers use: it imports only the client package, generated/, " +
         "Node built-ins and dependencies.",
       from: { path: "^src/shared/" },
-      to: { path: "^src/", pathNot: "^src/shared/" },
+      to: { path: "^src/", pathNot: ["^src/shared/", "^src/(ajv|spec-document|json-pointer)\\.ts$"] },
     },
     {
       name: "client-package-stands-alone",
@@ -55,8 +55,10 @@ module.exports = {
     {
       name: "codegen-runs-without-generated",
       severity: "error",
-      comment: "The code generator must run with generated/ deleted, and is a build tool: it imports no runtime layer.",
-      from: { path: "^src/codegen/" },
+      comment:
+        "The code generator must run with generated/ deleted, and is a build tool: it imports no runtime layer. " +
+        "docs-tables.ts is the exception: it renders the runtime's own definitions (configuration, metrics) into docs/operations.md.",
+      from: { path: "^src/codegen/", pathNot: "^src/codegen/docs-tables\\.ts$" },
       to: { path: ["^generated/", layersBut("codegen", "shared")] },
     },
     {

@@ -8,7 +8,7 @@ import { randomInt } from "node:crypto";
 import { join } from "node:path";
 import { repoRoot } from "../spec-document.js";
 import { allowedValues, type EnvValues, InvalidEnvError, readEnv } from "../shared/env.js";
-import { DEFAULT_TOLERANCE_SECONDS } from "./boundaries/context.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
 
 /** The checks that can be selected with CONTRACT_CHECKS, in the order they run. */
 export const checkGroups = [

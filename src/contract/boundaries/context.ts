@@ -16,9 +16,6 @@ import { responseExamples } from "../bundle.js";
 import type { Answering, Expectation, Probe, Step } from "../types.js";
 import type { CaseRequest, Credentials } from "../signed-requests.js";
 
-/** The default freshness tolerance, seconds: the client package's, named here too for `config.ts`. */
-export { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
-
 /** The inputs of the boundary probes. */
 export interface BoundaryContext {
   credentials: Credentials;
