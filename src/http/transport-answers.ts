@@ -22,7 +22,6 @@
  * Fastify's not-found handler. Nothing here logs a URL, a header or the raw packet (it
  * holds `HASH`).
  */
-import fastifyHelmet from "@fastify/helmet";
 import { maxHeaderSize, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { Server } from "node:http";
@@ -36,7 +35,7 @@ export type { Side } from "./failures.js";
 import { clip } from "./message-limit.js";
 import { limitConnections } from "./connection-limits.js";
 import { registerLoadShedding, type LoadShedding } from "./load-shedding.js";
-import { helmetOptions, securityHeaders } from "./security-headers.js";
+import { registerSecurityHeaders, securityHeaders } from "./security-headers.js";
 
 /**
  * How long a connection may go without traffic, milliseconds: longer than the kept-alive
@@ -169,7 +168,7 @@ export interface Protection {
  * registered, so that it sees every route.
  */
 export function registerTransportAnswers(app: FastifyInstance, side: Side, inFlight: InFlight, protection: Protection = {}): void {
-  void app.register(fastifyHelmet, helmetOptions);
+  registerSecurityHeaders(app);
   if (protection.overload) registerLoadShedding(app, side, protection.overload);
   limitConnections(app.server, { max: protection.maxConnections ?? 4096, idleTimeoutMs: CONNECTION_IDLE_TIMEOUT_MS }, app.log);
   // An Expect other than 100-continue is ignored and the request served as if it had none
