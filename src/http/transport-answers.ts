@@ -45,6 +45,9 @@ import { registerSecurityHeaders, securityHeaders } from "./security-headers.js"
  */
 export const CONNECTION_IDLE_TIMEOUT_MS = 75_000;
 
+/** The media type of every JSON answer, exactly: Fastify would add `; charset=utf-8`, which the spec does not document (nor Dredd accept). */
+const JSON_MEDIA_TYPE = "application/json";
+
 /** How much of an unknown path a 404 `G.05` message quotes, characters. */
 const SHOWN_PATH_LENGTH = 200;
 
@@ -186,8 +189,10 @@ export function registerTransportAnswers(app: FastifyInstance, side: Side, inFli
     inFlight.set(request.raw.socket, { method: request.method, url: request.url, response: reply.raw });
     done();
   });
+  // The one Content-Type hook of the server (synchronous): exactly `application/json`.
   app.addHook("onSend", (_request, reply, payload, done) => {
-    if (String(reply.getHeader("content-type") ?? "").startsWith("application/json")) reply.header("content-type", "application/json");
+    const type = reply.getHeader("content-type");
+    if (typeof type === "string" && type !== JSON_MEDIA_TYPE && type.startsWith(JSON_MEDIA_TYPE)) reply.header("content-type", JSON_MEDIA_TYPE);
     done(null, payload);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
