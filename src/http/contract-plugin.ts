@@ -69,6 +69,13 @@ export type ContractPluginOptions<Context> = {
   freshness: Pick<FreshnessOptions, "now" | "toleranceSeconds">;
   /** Builds the handler's context for an authenticated request. */
   context: (request: FastifyRequest, partner: Partner) => Context;
+  /**
+   * Validate every response body against its schema before sending it (a mismatch is
+   * answered 500 `G.01`). Default false: tests and the contract tester's local targets
+   * turn it on; in production the handlers' generated types keep the bodies documented
+   * (`schema-compilers.ts`).
+   */
+  validateResponses?: boolean;
 } & ({ side: "provider"; handlers: ProviderHandlers<Context> } | { side: "operator"; handlers: OperatorHandlers<Context> });
 
 function operationIdOf(request: FastifyRequest): OperationId | undefined {
@@ -181,7 +188,7 @@ function toFailure(error: RouteError, operationId: OperationId, request: Fastify
 // `any`: each caller registers the plugin with its own handler Context.
 export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = async (app: FastifyInstance, options) => {
   app.setValidatorCompiler(requestValidatorCompiler(options.spec));
-  app.setSerializerCompiler(responseSerializerCompiler(options.spec));
+  app.setSerializerCompiler(responseSerializerCompiler(options.spec, options.validateResponses ?? false));
   app.decorateRequest("rawBody", undefined);
   app.decorateRequest("bodyParse", undefined);
   app.decorateRequest("partner", undefined);
