@@ -4,7 +4,6 @@
  */
 import { createHash } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
-import { stringify } from "safe-stable-stringify";
 import type { OperationId } from "../../../generated/operations.js";
 import type { Partner } from "../../partners/directory.js";
 import type { IdempotencyKey, SessionStore } from "../../store/session-store.js";
@@ -30,12 +29,50 @@ export interface ProviderContext {
  * same body" (spec: `Uuid4`).
  */
 export function idempotencyKey(context: ProviderContext, operationId: OperationId, body: { uuid: string; token?: string; timestamp?: number; hash?: string }): IdempotencyKey {
-  const { token: _credential, timestamp: _signedAt, hash: _signature, ...request } = body;
   const uuid = body.uuid.toLowerCase();
-  return {
-    partnerId: context.partner.memberId,
-    uuid,
-    operationId,
-    fingerprint: createHash("sha256").update(stringify({ ...request, uuid })!).digest("hex"),
-  };
+  return { partnerId: context.partner.memberId, uuid, operationId, fingerprint: bodyFingerprint(body, uuid) };
+}
+
+/** Top-level fields that are not "the body" for idempotency: the Kyren credential and the signing fields. */
+const NOT_FINGERPRINTED = new Set(["token", "timestamp", "hash"]);
+
+/**
+ * SHA-256 hex of the canonical JSON of `body` without `NOT_FINGERPRINTED`, with `uuid` as
+ * given. The text is byte for byte what safe-stable-stringify wrote for these bodies
+ * before (the stored keys' fingerprints must keep matching; the unit test compares the
+ * two): keys sorted by UTF-16 code units at every level, no white space, strings as
+ * `JSON.stringify` escapes them, a field with no JSON value (undefined) left out.
+ */
+function bodyFingerprint(body: object, uuid: string): string {
+  let text = "";
+  for (const key of Object.keys(body).sort()) {
+    if (NOT_FINGERPRINTED.has(key)) continue;
+    const written = canonicalJson(key === "uuid" ? uuid : (body as Record<string, unknown>)[key]);
+    if (written !== undefined) text += `${text === "" ? "" : ","}${JSON.stringify(key)}:${written}`;
+  }
+  return createHash("sha256").update(`{${text}}`).digest("hex");
+}
+
+/** A parsed JSON value as canonical JSON text (see `bodyFingerprint`); undefined for what has no JSON form. */
+function canonicalJson(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item) ?? "null").join(",")}]`;
+  let text = "";
+  for (const key of Object.keys(value).sort()) {
+    const written = canonicalJson((value as Record<string, unknown>)[key]);
+    if (written !== undefined) text += `${text === "" ? "" : ","}${JSON.stringify(key)}:${written}`;
+  }
+  return `{${text}}`;
 }
