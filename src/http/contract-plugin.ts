@@ -27,7 +27,15 @@ import { maxRequestBodyBytes, operationsById, type OperationId } from "../../gen
 import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
-import { authenticateKyrenRequest, authenticateSignedRequest, parseObject, type Authentication, type FreshnessOptions, type ParsedBody } from "@luckymonaco/session-api-client";
+import {
+  authenticateKyrenRequest,
+  authenticateSignedRequest,
+  parseObject,
+  type Authentication,
+  type FreshnessOptions,
+  type ParsedBody,
+  type SignedRequestOptions,
+} from "@luckymonaco/session-api-client";
 import { ApiFailure, failure } from "./failures.js";
 import { clip, messageMaxLength } from "./message-limit.js";
 import { requestValidatorCompiler, responseSerializerCompiler, ResponseContractError } from "./schema-compilers.js";
@@ -95,17 +103,17 @@ function specForSide(spec: OpenApiDocument, side: "provider" | "operator"): Open
  * freshness. A wrong signature of a known partner is diagnosed (`signature-diagnosis.ts`);
  * in the sandbox also against the mistakes that need no secret.
  */
-function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory, freshness: FreshnessOptions, sandbox: boolean): Authentication<Partner> {
+function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory, options: SignedRequestOptions): Authentication<Partner> {
   const operation = operationsById[operationId];
   const parse = request.bodyParse!;
   if (operation.signedWithHash) {
     const query = request.query as Record<string, string | string[] | undefined>;
     // The parse of the content-type parser: preValidation runs before the schema's defaults change the body.
     const parts = { rawBody: request.rawBody!, body: parse, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash };
-    return authenticateSignedRequest(parts, partners.get, { ...freshness, diagnose: sandbox ? "all" : "with-secret" });
+    return authenticateSignedRequest(parts, partners.get, options);
   }
   if (!parse.ok) return parse;
-  return authenticateKyrenRequest(parse.value, partners.get, freshness);
+  return authenticateKyrenRequest(parse.value, partners.get, options);
 }
 
 /** The one `G.00` message of an operation outside the sandbox: it names the credentials, not which one failed. */
@@ -138,21 +146,23 @@ const codeOfKind = { unauthenticated: "G.00", expired: "G.04", "malformed-body":
 
 /** True when the Content-Type names a charset other than UTF-8 (the only one the spec allows). */
 function otherCharset(contentType: string | undefined): boolean {
+  if (contentType === undefined || !contentType.includes(";")) return false;
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1];
   return charset !== undefined && !/^utf-?8$/i.test(charset);
 }
 
 /** preValidation hook (synchronous): the rest of step 2 (missing Content-Type, other charset), then step 3. */
 function checkRequest(operationId: OperationId, options: Pick<ContractPluginOptions<unknown>, "partners" | "sandbox" | "freshness">) {
+  const authentication: SignedRequestOptions = { ...options.freshness, diagnose: options.sandbox ? "all" : "with-secret" };
   return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
     const contentType = request.headers["content-type"];
     if (request.rawBody === undefined || otherCharset(contentType)) return done(new ApiFailure("V.04", `Content-Type must be application/json (UTF-8), not ${contentType ?? "missing"}`));
-    const authentication = authenticate(operationId, request, options.partners, options.freshness, options.sandbox);
-    if (!authentication.ok) {
-      const { kind, reason, diagnosis } = authentication;
+    const authenticated = authenticate(operationId, request, options.partners, authentication);
+    if (!authenticated.ok) {
+      const { kind, reason, diagnosis } = authenticated;
       return done(new ApiFailure(codeOfKind[kind], kind === "unauthenticated" ? unauthenticatedDetail(operationId, reason, diagnosis, options.sandbox) : reason));
     }
-    request.partner = authentication.partner;
+    request.partner = authenticated.partner;
     done();
   };
 }

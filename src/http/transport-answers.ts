@@ -24,7 +24,7 @@
  */
 import { maxHeaderSize, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from "fastify";
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { defaultErrorEnvelope, maxRequestBodyBytes, operationsById } from "../../generated/operations.js";
@@ -83,8 +83,8 @@ function writeRawAnswer(socket: Socket, status: number, body: Record<string, unk
   socket.destroy(error);
 }
 
-/** The request in flight on each connection, so a timeout answers in its operation's envelope. */
-type InFlight = WeakMap<Socket, { method: string; url: string; response: { headersSent: boolean } }>;
+/** The response in flight on each connection (its `req` is the request), so a timeout answers in its operation's envelope. */
+type InFlight = WeakMap<Socket, ServerResponse>;
 
 /**
  * Fastify's `clientErrorHandler`: Node's `clientError` (bad framing, header overflow,
@@ -95,7 +95,7 @@ function clientErrorHandler(side: Side, inFlight: InFlight, requestTimeoutMs: nu
     if (error.code === "ECONNRESET" || socket.destroyed) return;
     const pending = inFlight.get(socket);
     // As Node does: never write into a response that has begun.
-    if (!socket.writable || pending?.response.headersSent) {
+    if (!socket.writable || pending?.headersSent) {
       socket.destroy(error);
       return;
     }
@@ -105,7 +105,7 @@ function clientErrorHandler(side: Side, inFlight: InFlight, requestTimeoutMs: nu
     if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
       code = "G.07";
       detail = `the request did not arrive in full within ${requestTimeoutMs / 1000} seconds`;
-      if (pending) envelope = operationEnvelope(side, pathOf(pending.url), pending.method) ?? defaultErrorEnvelope;
+      if (pending) envelope = operationEnvelope(side, pathOf(pending.req.url), pending.req.method) ?? defaultErrorEnvelope;
     } else if (error.code === "HPE_HEADER_OVERFLOW") {
       code = "V.05";
       detail = `the request line and headers are larger than ${maxHeaderSize / 1024} KiB; send only MEMB_ID and HASH in the query`;
@@ -186,7 +186,7 @@ export function registerTransportAnswers(app: FastifyInstance, side: Side, inFli
     methodsByPath.set(route.url, methods);
   });
   app.addHook("onRequest", (request, reply, done) => {
-    inFlight.set(request.raw.socket, { method: request.method, url: request.url, response: reply.raw });
+    inFlight.set(request.raw.socket, reply.raw);
     done();
   });
   // The one Content-Type hook of the server (synchronous): exactly `application/json`.

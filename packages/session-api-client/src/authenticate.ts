@@ -161,15 +161,28 @@ export function authenticateSignedRequest<Partner extends SigningCredentials>(
   // result is dropped: it takes as long to refuse as a known one with a wrong HASH, so the
   // answer's timing does not tell which partner ids exist either.
   const candidates = candidateKeys(partner);
-  const matched = candidates.map((candidate) => signed.HASH !== undefined && safeEqual(candidate.signature(request.rawBody), signed.HASH));
-  const parsed = { body: request.body };
-  const body = () => (parsed.body ??= parseObject(request.rawBody));
-  const verified = checkSignature(signed, candidates, matched.indexOf(true), body, options);
+  const matchedIndex = matchingCandidate(candidates, request.rawBody, signed.HASH);
+  // Only a body whose HASH matched is read (parsed once): the body hash and the timestamp are in it.
+  const body = matchedIndex < 0 ? undefined : (request.body ?? parseObject(request.rawBody));
+  const verified = checkSignature(signed, candidates, matchedIndex, body, options);
   if (partner === undefined) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" };
   if (!verified.ok) return verified;
-  const fields = body();
-  if (!fields.ok) return fields;
-  return checkFreshness(fields.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: signed.MEMB_ID, partner };
+  if (!body!.ok) return body!;
+  return checkFreshness(body!.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: signed.MEMB_ID, partner };
+}
+
+/**
+ * The index of the first candidate whose `HASH` over `rawBody` is `HASH`, or -1 (always
+ * -1 without a `HASH`). A request that matches none is checked against every candidate,
+ * decoys included, so the time to refuse it is the same for every partner id; one that
+ * matches stops there, as only a holder of that secret can send it.
+ */
+function matchingCandidate(candidates: readonly SigningKey[], rawBody: Uint8Array, HASH: string | undefined): number {
+  if (HASH === undefined) return -1;
+  for (let index = 0; index < candidates.length; index++) {
+    if (safeEqual(candidates[index]!.signature(rawBody), HASH)) return index;
+  }
+  return -1;
 }
 
 /**
@@ -185,13 +198,13 @@ function checkSignature(
   request: SignedRequestParts & { HASH: string | undefined },
   candidates: readonly SigningKey[],
   matchedIndex: number,
-  body: () => ParsedBody,
+  body: ParsedBody | undefined,
   options: SignedRequestOptions,
 ): { ok: true } | Extract<Authentication<never>, { ok: false }> {
   let verified: VerificationResult;
   if (!request.HASH) verified = { ok: false, kind: "unauthenticated", reason: "HASH is missing" };
   else if (matchedIndex < 0) verified = { ok: false, kind: "unauthenticated", reason: "HASH does not match the request body" };
-  else verified = request.withBodyHash ? verifyBodyHash(request.rawBody, candidates[matchedIndex]!.secret, body()) : { ok: true };
+  else verified = request.withBodyHash ? verifyBodyHash(request.rawBody, candidates[matchedIndex]!.secret, body) : { ok: true };
   if (verified.ok) return verified;
   const scope = options.diagnose ?? "with-secret";
   if (verified.kind !== "unauthenticated" || !request.HASH || !scope) return verified;

@@ -33,22 +33,23 @@ export function idempotencyKey(context: ProviderContext, operationId: OperationI
   return { partnerId: context.partner.memberId, uuid, operationId, fingerprint: bodyFingerprint(body, uuid) };
 }
 
-/** Top-level fields that are not "the body" for idempotency: the Kyren credential and the signing fields. */
-const NOT_FINGERPRINTED = new Set(["token", "timestamp", "hash"]);
+/** Whether a top-level field is left out of the fingerprint: the Kyren credential and the signing fields. */
+const notFingerprinted = (key: string) => key === "token" || key === "timestamp" || key === "hash";
 
 /**
- * SHA-256 hex of the canonical JSON of `body` without `NOT_FINGERPRINTED`, with `uuid` as
- * given. The text is byte for byte what safe-stable-stringify wrote for these bodies
- * before (the stored keys' fingerprints must keep matching; the unit test compares the
- * two): keys sorted by UTF-16 code units at every level, no white space, strings as
- * `JSON.stringify` escapes them, a field with no JSON value (undefined) left out.
+ * SHA-256 hex of the canonical JSON of `body` without the fields `notFingerprinted`
+ * names, with `uuid` as given. The text is byte for byte what safe-stable-stringify wrote
+ * for these bodies before (the stored keys' fingerprints must keep matching; the unit
+ * test compares the two): keys sorted by UTF-16 code units at every level, no white
+ * space, strings as `JSON.stringify` escapes them, a field with no JSON value (undefined)
+ * left out.
  */
 function bodyFingerprint(body: object, uuid: string): string {
   let text = "";
-  for (const key of Object.keys(body).sort()) {
-    if (NOT_FINGERPRINTED.has(key)) continue;
+  for (const key of sortedKeys(body)) {
+    if (notFingerprinted(key)) continue;
     const written = canonicalJson(key === "uuid" ? uuid : (body as Record<string, unknown>)[key]);
-    if (written !== undefined) text += `${text === "" ? "" : ","}${JSON.stringify(key)}:${written}`;
+    if (written !== undefined) text += `${text === "" ? "" : ","}${quoted(key)}:${written}`;
   }
   return createHash("sha256").update(`{${text}}`).digest("hex");
 }
@@ -57,7 +58,7 @@ function bodyFingerprint(body: object, uuid: string): string {
 function canonicalJson(value: unknown): string | undefined {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return quoted(value);
     case "number":
       return Number.isFinite(value) ? String(value) : "null";
     case "boolean":
@@ -68,11 +69,33 @@ function canonicalJson(value: unknown): string | undefined {
       return undefined;
   }
   if (value === null) return "null";
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item) ?? "null").join(",")}]`;
   let text = "";
-  for (const key of Object.keys(value).sort()) {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) text += `${i === 0 ? "" : ","}${canonicalJson(value[i]) ?? "null"}`;
+    return `[${text}]`;
+  }
+  for (const key of sortedKeys(value)) {
     const written = canonicalJson((value as Record<string, unknown>)[key]);
-    if (written !== undefined) text += `${text === "" ? "" : ","}${JSON.stringify(key)}:${written}`;
+    if (written !== undefined) text += `${text === "" ? "" : ","}${quoted(key)}:${written}`;
   }
   return `{${text}}`;
+}
+
+/** Characters that `JSON.stringify` escapes in a string (and lone surrogates). */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** `text` as a JSON string, as `JSON.stringify` writes it (most fields need no escape: no call then). */
+const quoted = (text: string) => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`);
+
+/** The keys of `value` in UTF-16 code unit order: an insertion sort, quicker than `sort()` for a body's few keys. */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let at = i;
+    for (; at > 0 && keys[at - 1]! > key; at--) keys[at] = keys[at - 1]!;
+    keys[at] = key;
+  }
+  return keys;
 }
