@@ -2,7 +2,7 @@
  * What every provider handler receives besides its input (see `ProviderHandlers` in
  * generated/server.ts): the authenticated partner and the services it may use.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { OperationId } from "../../../generated/operations.js";
 import type { Partner } from "../../partners/directory.js";
@@ -51,7 +51,8 @@ function bodyFingerprint(body: object, uuid: string): string {
     const written = canonicalJson(key === "uuid" ? uuid : (body as Record<string, unknown>)[key]);
     if (written !== undefined) text += `${text === "" ? "" : ","}${quoted(key)}:${written}`;
   }
-  return createHash("sha256").update(`{${text}}`).digest("hex");
+  // One-shot: no Hash object to make and collect per request.
+  return hash("sha256", `{${text}}`, "hex");
 }
 
 /** A parsed JSON value as canonical JSON text (see `bodyFingerprint`); undefined for what has no JSON form. */
