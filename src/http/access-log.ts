@@ -19,7 +19,7 @@ export function pathOf(url: string | undefined): string {
  * (successes at debug, failures at info, 5xx at warn), with the method, the path without
  * the query, the status and the time; no "incoming request" line. A 5xx is not an error
  * line here: its cause is logged at error level once per kind and minute where it happens
- * (error-log-throttle.ts), so an outage that fails every request writes one access line
+ * (`src/shared/error-log-throttle.ts`), so an outage that fails every request writes one access line
  * each and a handful of error lines, not an error line per request. Every other line
  * Fastify's own controller writes with the request object (and so the full URL) is
  * written here with the path only.

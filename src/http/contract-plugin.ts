@@ -36,12 +36,12 @@ import {
   type ParsedBody,
   type SignedRequestOptions,
 } from "@luckymonaco/session-api-client";
-import { ApiFailure, failure } from "./failures.js";
-import { clip, messageMaxLength } from "./message-limit.js";
+import { ApiFailure, failure } from "../shared/failures.js";
+import { clip, messageMaxLength } from "../shared/message-limit.js";
 import { requestValidatorCompiler, responseSerializerCompiler, ResponseContractError } from "./schema-compilers.js";
 import type { SignatureDiagnosis } from "@luckymonaco/session-api-client";
 import { validationDetail } from "./validation-message.js";
-import { ErrorLogThrottle } from "./error-log-throttle.js";
+import { ErrorLogThrottle } from "../shared/error-log-throttle.js";
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -29,10 +29,10 @@ import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest,
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { defaultErrorEnvelope, maxRequestBodyBytes, operationsById } from "../../generated/operations.js";
 import { AccessLog, pathOf, withSafeSerializers } from "./access-log.js";
-import { envelopeFailure, operationEnvelope, type ErrorEnvelopePointers, type Side } from "./failures.js";
+import { envelopeFailure, operationEnvelope, type ErrorEnvelopePointers, type Side } from "../shared/failures.js";
 
-export type { Side } from "./failures.js";
-import { clip } from "./message-limit.js";
+export type { Side } from "../shared/failures.js";
+import { clip } from "../shared/message-limit.js";
 import { limitConnections } from "./connection-limits.js";
 import { registerLoadShedding, type LoadShedding } from "./load-shedding.js";
 import { registerSecurityHeaders, securityHeaders } from "./security-headers.js";

@@ -16,8 +16,8 @@ import { responseExamples } from "../bundle.js";
 import type { Answering, Expectation, Probe, Step } from "../probe.js";
 import type { CaseRequest, Credentials } from "../signed-requests.js";
 
-/** The default freshness tolerance, seconds (spec: `Timestamp`, "300 seconds by default"; go-live checklist item 13). */
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+/** The default freshness tolerance, seconds (spec: `Timestamp`, "300 seconds by default"; go-live checklist item 13): the client package's, its one definition. */
+export { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
 
 /** The inputs of the boundary probes. */
 export interface BoundaryContext {
