@@ -15,12 +15,15 @@
  *
  * and helmet's other defaults (`X-DNS-Prefetch-Control: off`, `Origin-Agent-Cluster`, …).
  *
- * helmet computes the headers once, at start-up; each request only copies them (one
- * synchronous hook). Running helmet's middleware per request, as `@fastify/helmet` does,
- * rebuilt every policy from the options on every request: about 50 µs of CPU, more than
- * a bare Fastify route costs in all (`npm run bench:pipeline`).
+ * helmet computes the headers once, at start-up; each answer only gets a copy of those
+ * its route did not set itself (the docs pages send their own `Content-Security-Policy`),
+ * added by the server's one `onSend` hook (transport-answers.ts). Running helmet's
+ * middleware per request, as `@fastify/helmet` does, rebuilt every policy from the
+ * options on every request: about 50 µs of CPU, more than a bare Fastify route costs in
+ * all; and setting them on the raw response at `onRequest` cost another 10 µs or so in
+ * Node's per-header bookkeeping (`npm run bench:pipeline`, docs/request-path.md).
  */
-import type { FastifyInstance } from "fastify";
+import type { FastifyReply } from "fastify";
 import helmet, { type HelmetOptions } from "helmet";
 
 /** The helmet options of every server: the table above. */
@@ -53,16 +56,13 @@ export function securityHeaders(): Record<string, string> {
 }
 
 /**
- * Puts the security headers on every answer of `app`: one synchronous `onRequest` hook
- * that sets them on the response, as helmet would, before any route runs. A route may
- * still replace one afterwards (the docs pages send their own `Content-Security-Policy`).
- * Register it before any route.
+ * A function that adds to a reply every security header it does not carry yet (set by
+ * its route with `reply.header` or on the raw response), for the `onSend` hook of every
+ * server: what a route sets wins, as it would over helmet.
  */
-export function registerSecurityHeaders(app: FastifyInstance): void {
+export function securityHeadersAdder(): (reply: FastifyReply) => void {
   const headers = Object.entries(securityHeaders());
-  app.addHook("onRequest", (_request, reply, done) => {
-    const response = reply.raw;
-    for (const [name, value] of headers) response.setHeader(name, value);
-    done();
-  });
+  return (reply) => {
+    for (const [name, value] of headers) if (!reply.hasHeader(name)) reply.header(name, value);
+  };
 }

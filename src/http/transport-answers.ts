@@ -35,7 +35,7 @@ export type { Side } from "../shared/failures.js";
 import { clip } from "../shared/message-limit.js";
 import { limitConnections } from "./connection-limits.js";
 import { registerLoadShedding, type LoadShedding } from "./load-shedding.js";
-import { registerSecurityHeaders, securityHeaders } from "./security-headers.js";
+import { securityHeaders, securityHeadersAdder } from "./security-headers.js";
 
 /**
  * How long a connection may go without traffic, milliseconds: longer than the kept-alive
@@ -163,15 +163,15 @@ export interface Protection {
 }
 
 /**
- * Registers the security headers (security-headers.ts), load shedding (load-shedding.ts)
- * and the connection limits (connection-limits.ts), then the answers to unknown paths (404 `G.05`) and wrong methods (405 `G.06` with
- * `Allow`), tracks the request in flight on each connection for the 408, and sends every
- * JSON answer as exactly `Content-Type: application/json` (Fastify would add
- * `; charset=utf-8`, which the spec does not document). Call it before any route is
- * registered, so that it sees every route.
+ * Registers load shedding (load-shedding.ts) and the connection limits
+ * (connection-limits.ts), then the answers to unknown paths (404 `G.05`) and wrong
+ * methods (405 `G.06` with `Allow`), tracks the request in flight on each connection for
+ * the 408, and, in one `onSend` hook, sends every JSON answer as exactly
+ * `Content-Type: application/json` (Fastify would add `; charset=utf-8`, which the spec
+ * does not document) with the security headers (security-headers.ts). Call it before any
+ * route is registered, so that it sees every route.
  */
 export function registerTransportAnswers(app: FastifyInstance, side: Side, inFlight: InFlight, protection: Protection = {}): void {
-  registerSecurityHeaders(app);
   if (protection.overload) registerLoadShedding(app, side, protection.overload);
   limitConnections(app.server, { max: protection.maxConnections ?? 4096, idleTimeoutMs: CONNECTION_IDLE_TIMEOUT_MS }, app.log);
   // An Expect other than 100-continue is ignored and the request served as if it had none
@@ -189,10 +189,12 @@ export function registerTransportAnswers(app: FastifyInstance, side: Side, inFli
     inFlight.set(request.raw.socket, reply.raw);
     done();
   });
-  // The one Content-Type hook of the server (synchronous): exactly `application/json`.
+  // The one onSend hook of the server (synchronous): exactly `application/json`, and the security headers.
+  const addSecurityHeaders = securityHeadersAdder();
   app.addHook("onSend", (_request, reply, payload, done) => {
     const type = reply.getHeader("content-type");
     if (typeof type === "string" && type !== JSON_MEDIA_TYPE && type.startsWith(JSON_MEDIA_TYPE)) reply.header("content-type", JSON_MEDIA_TYPE);
+    addSecurityHeaders(reply);
     done(null, payload);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
