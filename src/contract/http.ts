@@ -4,6 +4,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { withDeadline } from "@luckymonaco/session-api-client";
 import { rawExchange } from "./raw-http.js";
 import type { CaseRequest, CaseRequests } from "./cases.js";
 import { bodyBytesOf } from "./signed-requests.js";
@@ -57,38 +58,41 @@ export async function exchange(baseUrl: string, request: CaseRequest, timeoutMs 
 /** A connection reset before any answer: the kept-alive connection was closed by the target. */
 const closedBeforeAnswer = (error: NodeJS.ErrnoException) => error.code === "ECONNRESET" || error.message === "socket hang up";
 
-/** One attempt of `exchange`; an error on a reused connection closed before any answer carries `reusedSocket: true`. */
+/**
+ * One attempt of `exchange`, under the client package's `withDeadline` (which destroys the
+ * request at the deadline); an error on a reused connection closed before any answer
+ * carries `reusedSocket: true`.
+ */
 function sendOnce(baseUrl: string, request: CaseRequest, timeoutMs: number): Promise<HttpAnswer> {
   const url = new URL(requestUrl(baseUrl, request));
   const body = bodyBytesOf(request);
   const method = request.method ?? "POST";
   const withBody = body.length > 0 || method === "POST";
   const protocol = url.protocol === "https:" ? "https:" : "http:";
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const outgoing = (protocol === "https:" ? httpsRequest : httpRequest)(
-      url,
-      { method, agent: agents[protocol], headers: { ...request.headers, ...(withBody ? { "Content-Length": String(body.length) } : {}) } },
-      (incoming) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-        incoming.on("error", reject);
-        incoming.on("end", () => {
-          clearTimeout(timer);
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-          resolve({ status: incoming.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
-        });
-      },
-    );
-    const timer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    outgoing.on("error", (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(outgoing.reusedSocket && !answered && closedBeforeAnswer(error) ? Object.assign(error, { reusedSocket: true }) : error);
+  const attempt = (signal: AbortSignal) =>
+    new Promise<HttpAnswer>((resolve, reject) => {
+      let answered = false;
+      const outgoing = (protocol === "https:" ? httpsRequest : httpRequest)(
+        url,
+        { method, agent: agents[protocol], signal, headers: { ...request.headers, ...(withBody ? { "Content-Length": String(body.length) } : {}) } },
+        (incoming) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+          incoming.on("error", reject);
+          incoming.on("end", () => {
+            const headers: Record<string, string> = {};
+            for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+            resolve({ status: incoming.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+          });
+        },
+      );
+      outgoing.on("error", (error: NodeJS.ErrnoException) => {
+        reject(outgoing.reusedSocket && !answered && closedBeforeAnswer(error) ? Object.assign(error, { reusedSocket: true }) : error);
+      });
+      outgoing.end(withBody ? body : undefined);
     });
-    outgoing.end(withBody ? body : undefined);
-  });
+  return withDeadline(attempt, timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
 }
 
 /** `exchange`, the answer as a fetch `Response` (for `checkFetchResponse`). */

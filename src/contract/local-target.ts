@@ -50,7 +50,7 @@ export interface LocalProviderOptions {
   maxConnections?: number;
 }
 
-/** Starts the reference server (spec: every `x-implemented-by: provider` operation). */
+/** Starts the reference server (spec: every `x-implemented-by: provider` operation), validating every response it sends against the spec. */
 export async function startLocalProvider(options: LocalProviderOptions = {}): Promise<LocalProvider> {
   const store = options.store ?? (await openSqliteStore({ location: ":memory:" }));
   await store.migrate();
@@ -69,6 +69,7 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
     readiness: options.readiness,
     overload: options.overload,
     maxConnections: options.maxConnections,
+    validateResponses: true,
   });
   const baseUrl = await app.listen({ host: "127.0.0.1", port: 0 });
   return {
@@ -94,7 +95,8 @@ export type LocalReceiverOptions = Partial<Pick<OperatorReceiverOptions, "sandbo
 
 /**
  * Starts the example session expired receiver (`src/operator/`) trusting the sandbox
- * partner (or `partners`); a sandbox exactly when `partners` is not given, unless `options.sandbox`.
+ * partner (or `partners`); a sandbox exactly when `partners` is not given, unless
+ * `options.sandbox`. It validates every response it sends against the spec.
  */
 export async function startLocalReceiver(partners?: Partner[], options: LocalReceiverOptions = {}): Promise<LocalReceiver> {
   const receiver = await buildOperatorReceiver({
@@ -105,6 +107,7 @@ export async function startLocalReceiver(partners?: Partner[], options: LocalRec
     now: options.now,
     toleranceSeconds: options.toleranceSeconds,
     requestTimeoutMs: options.requestTimeoutMs,
+    validateResponses: true,
   });
   const baseUrl = await receiver.app.listen({ host: "127.0.0.1", port: 0 });
   return { ...receiver, baseUrl, close: () => receiver.app.close() };

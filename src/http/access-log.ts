@@ -2,14 +2,16 @@
  * Logging that never writes a secret, for both sides of the contract (the provider's
  * server and the operator receiver). The query string of every call holds `HASH`, the
  * body holds the body `hash` (and Kyren's `token`), and an ENTER answer holds the launch
- * token, so no log line carries a URL with its query, a body or a raw request (issue
- * "Replay-proof signing": nothing secret in logs, at any level).
+ * token, so no log line carries a URL with its query, a body or a raw request (nothing
+ * secret in logs, at any level).
  */
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 
 /** The path of a request target, without its query string (which holds `HASH`). */
 export function pathOf(url: string | undefined): string {
-  return (url ?? "/").split("?")[0]!;
+  if (url === undefined) return "/";
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
 }
 
 /**
@@ -17,7 +19,7 @@ export function pathOf(url: string | undefined): string {
  * (successes at debug, failures at info, 5xx at warn), with the method, the path without
  * the query, the status and the time; no "incoming request" line. A 5xx is not an error
  * line here: its cause is logged at error level once per kind and minute where it happens
- * (error-log-throttle.ts), so an outage that fails every request writes one access line
+ * (`src/shared/error-log-throttle.ts`), so an outage that fails every request writes one access line
  * each and a handful of error lines, not an error line per request. Every other line
  * Fastify's own controller writes with the request object (and so the full URL) is
  * written here with the path only.
@@ -27,6 +29,8 @@ export class AccessLog extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const level = error || reply.statusCode >= 500 ? "warn" : reply.statusCode >= 400 ? "info" : "debug";
+    // Most lines are below the level logged (successes at debug): build none of them.
+    if ((request.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.(level) === false) return;
     request.log[level]({ method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request completed");
   }
 

@@ -44,12 +44,14 @@ export function limitConnections(server: Server, limits: ConnectionLimits, log: 
   /** Connections with no request in progress, idle the longest first (a Map keeps insertion order). */
   const idle = new Map<Socket, true>();
   let loggedAt = Number.NEGATIVE_INFINITY;
+  // One listener function for every response (no closure per request); a response finishes once.
+  function onFinish(this: ServerResponse): void {
+    const socket = this.req.socket;
+    if (!socket.destroyed) idle.set(socket, true);
+  }
   server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-    const socket = request.socket;
-    idle.delete(socket);
-    response.once("finish", () => {
-      if (!socket.destroyed) idle.set(socket, true);
-    });
+    idle.delete(request.socket);
+    response.on("finish", onFinish);
   });
   server.on("connection", (socket: Socket) => {
     open += 1;

@@ -15,8 +15,9 @@
  * operation has one message, whatever failed, unless the signature is one of the usual
  * mistakes made with the partner's own secret, which is named
  * (`signature-diagnosis.ts`). No message is longer than its schema allows.
- * Every response is `Content-Type: application/json` exactly, in the operation's failure
- * envelope; an unexpected error is 500 `G.01`, never a stack trace.
+ * Every failure is in the operation's failure envelope; an unexpected error is 500
+ * `G.01`, never a stack trace. (Every answer is `Content-Type: application/json` exactly:
+ * the one `onSend` hook of `transport-answers.ts`, registered on the whole server.)
  */
 import type { ErrorObject } from "ajv";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
@@ -26,23 +27,31 @@ import { maxRequestBodyBytes, operationsById, type OperationId } from "../../gen
 import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
 import type { OpenApiDocument } from "../spec-document.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
-import { authenticateKyrenRequest, authenticateSignedRequest, parseObject, type Authentication, type FreshnessOptions } from "@luckymonaco/session-api-client";
-import { ApiFailure, failure } from "./failures.js";
-import { clip, messageMaxLength } from "./message-limit.js";
+import {
+  authenticateKyrenRequest,
+  authenticateSignedRequest,
+  parseObject,
+  type Authentication,
+  type FreshnessOptions,
+  type ParsedBody,
+  type SignedRequestOptions,
+} from "@luckymonaco/session-api-client";
+import { ApiFailure, failure } from "../shared/failures.js";
+import { clip, messageMaxLength } from "../shared/message-limit.js";
 import { requestValidatorCompiler, responseSerializerCompiler, ResponseContractError } from "./schema-compilers.js";
 import type { SignatureDiagnosis } from "@luckymonaco/session-api-client";
 import { validationDetail } from "./validation-message.js";
-import { ErrorLogThrottle } from "./error-log-throttle.js";
-
-/** What parsing the body found: a JSON object (which is then `request.body`), or why not. */
-export type BodyParse = { ok: true } | { ok: false; reason: string };
+import { ErrorLogThrottle } from "../shared/error-log-throttle.js";
 
 declare module "fastify" {
   interface FastifyRequest {
     /** The body bytes as received, when the Content-Type was application/json. */
     rawBody: Buffer | undefined;
-    /** Whether the body is a JSON object; answered with 400 `V.01` in its turn if not. */
-    bodyParse: BodyParse | undefined;
+    /**
+     * What the content-type parser found: the body as a JSON object (also `request.body`),
+     * or why not (400 `V.01` in its turn). Authentication reads it instead of parsing again.
+     */
+    bodyParse: ParsedBody | undefined;
     /** The authenticated partner, set before validation. */
     partner: Partner | undefined;
   }
@@ -68,6 +77,13 @@ export type ContractPluginOptions<Context> = {
   freshness: Pick<FreshnessOptions, "now" | "toleranceSeconds">;
   /** Builds the handler's context for an authenticated request. */
   context: (request: FastifyRequest, partner: Partner) => Context;
+  /**
+   * Validate every response body against its schema before sending it (a mismatch is
+   * answered 500 `G.01`). Default false: tests and the contract tester's local targets
+   * turn it on; in production the handlers' generated types keep the bodies documented
+   * (`schema-compilers.ts`).
+   */
+  validateResponses?: boolean;
 } & ({ side: "provider"; handlers: ProviderHandlers<Context> } | { side: "operator"; handlers: OperatorHandlers<Context> });
 
 function operationIdOf(request: FastifyRequest): OperationId | undefined {
@@ -87,16 +103,17 @@ function specForSide(spec: OpenApiDocument, side: "provider" | "operator"): Open
  * freshness. A wrong signature of a known partner is diagnosed (`signature-diagnosis.ts`);
  * in the sandbox also against the mistakes that need no secret.
  */
-function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory, freshness: FreshnessOptions, sandbox: boolean): Authentication<Partner> {
+function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory, options: SignedRequestOptions): Authentication<Partner> {
   const operation = operationsById[operationId];
   const parse = request.bodyParse!;
   if (operation.signedWithHash) {
     const query = request.query as Record<string, string | string[] | undefined>;
-    const parts = { rawBody: request.rawBody!, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash };
-    return authenticateSignedRequest(parts, partners.get, { ...freshness, diagnose: sandbox ? "all" : "with-secret" });
+    // The parse of the content-type parser: preValidation runs before the schema's defaults change the body.
+    const parts = { rawBody: request.rawBody!, body: parse, MEMB_ID: query.MEMB_ID, HASH: query.HASH, withBodyHash: operation.bodyHash };
+    return authenticateSignedRequest(parts, partners.get, options);
   }
-  if (!parse.ok) return { ok: false, kind: "malformed-body", reason: parse.reason };
-  return authenticateKyrenRequest(request.body, partners.get, freshness);
+  if (!parse.ok) return parse;
+  return authenticateKyrenRequest(parse.value, partners.get, options);
 }
 
 /** The one `G.00` message of an operation outside the sandbox: it names the credentials, not which one failed. */
@@ -129,21 +146,24 @@ const codeOfKind = { unauthenticated: "G.00", expired: "G.04", "malformed-body":
 
 /** True when the Content-Type names a charset other than UTF-8 (the only one the spec allows). */
 function otherCharset(contentType: string | undefined): boolean {
+  if (contentType === undefined || !contentType.includes(";")) return false;
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1];
   return charset !== undefined && !/^utf-?8$/i.test(charset);
 }
 
-/** preValidation hook: the rest of step 2 (missing Content-Type, other charset), then step 3. */
+/** preValidation hook (synchronous): the rest of step 2 (missing Content-Type, other charset), then step 3. */
 function checkRequest(operationId: OperationId, options: Pick<ContractPluginOptions<unknown>, "partners" | "sandbox" | "freshness">) {
-  return async (request: FastifyRequest) => {
+  const authentication: SignedRequestOptions = { ...options.freshness, diagnose: options.sandbox ? "all" : "with-secret" };
+  return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
     const contentType = request.headers["content-type"];
-    if (request.rawBody === undefined || otherCharset(contentType)) throw new ApiFailure("V.04", `Content-Type must be application/json (UTF-8), not ${contentType ?? "missing"}`);
-    const authentication = authenticate(operationId, request, options.partners, options.freshness, options.sandbox);
-    if (!authentication.ok) {
-      const { kind, reason, diagnosis } = authentication;
-      throw new ApiFailure(codeOfKind[kind], kind === "unauthenticated" ? unauthenticatedDetail(operationId, reason, diagnosis, options.sandbox) : reason);
+    if (request.rawBody === undefined || otherCharset(contentType)) return done(new ApiFailure("V.04", `Content-Type must be application/json (UTF-8), not ${contentType ?? "missing"}`));
+    const authenticated = authenticate(operationId, request, options.partners, authentication);
+    if (!authenticated.ok) {
+      const { kind, reason, diagnosis } = authenticated;
+      return done(new ApiFailure(codeOfKind[kind], kind === "unauthenticated" ? unauthenticatedDetail(operationId, reason, diagnosis, options.sandbox) : reason));
     }
-    request.partner = authentication.partner;
+    request.partner = authenticated.partner;
+    done();
   };
 }
 
@@ -178,7 +198,7 @@ function toFailure(error: RouteError, operationId: OperationId, request: Fastify
 // `any`: each caller registers the plugin with its own handler Context.
 export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = async (app: FastifyInstance, options) => {
   app.setValidatorCompiler(requestValidatorCompiler(options.spec));
-  app.setSerializerCompiler(responseSerializerCompiler(options.spec));
+  app.setSerializerCompiler(responseSerializerCompiler(options.spec, options.validateResponses ?? false));
   app.decorateRequest("rawBody", undefined);
   app.decorateRequest("bodyParse", undefined);
   app.decorateRequest("partner", undefined);
@@ -187,7 +207,7 @@ export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = as
   app.addContentTypeParser("application/json", { parseAs: "buffer", bodyLimit: maxRequestBodyBytes }, (request, body: Buffer, done) => {
     request.rawBody = body;
     const parsed = parseObject(body);
-    request.bodyParse = parsed.ok ? { ok: true } : { ok: false, reason: parsed.reason };
+    request.bodyParse = parsed;
     done(null, parsed.ok ? parsed.value : undefined);
   });
 
@@ -200,12 +220,6 @@ export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = as
     const fit = (code: keyof typeof errorCatalog, detail: string | undefined) => detail && clip(detail, messageLimits.get(operationId)! - errorCatalog[code].title.length - 2);
     const { status, body } = toFailure(error, operationId, request, fit, errors);
     return reply.code(status).send(body);
-  });
-
-  // Exactly `application/json`: Fastify would add `; charset=utf-8`, which Dredd and the spec reject.
-  app.addHook("onSend", async (_request, reply, payload) => {
-    reply.header("content-type", "application/json");
-    return payload;
   });
 
   const handlers = options.handlers as unknown as Record<OperationId, AnyHandler<unknown>>;

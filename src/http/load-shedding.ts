@@ -14,7 +14,7 @@ import underPressure, { type FastifyUnderPressureOptions } from "@fastify/under-
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { defaultErrorEnvelope } from "../../generated/operations.js";
 import { pathOf } from "./access-log.js";
-import { envelopeFailure, operationEnvelope, type Side } from "./failures.js";
+import { envelopeFailure, operationEnvelope, type Side } from "../shared/failures.js";
 
 /** How long after the server starts listening nothing is shed, milliseconds: two samples of the delay. */
 const STARTUP_GRACE_MS = 2000;

@@ -10,10 +10,15 @@
  * for the titles of `anyOf` branches). `allErrors` changes what is reported, not what is
  * accepted; its cost stays linear in the body, which is at most 16 KiB.
  *
- * Responses: every body is validated against its status's schema before it is sent, so
- * the server can never send a body outside the spec; a mismatch is a server bug and
- * becomes a 500. (Ajv instead of fast-json-stringify: the latter cannot merge the
- * spec's `allOf` narrowing of `oneOf`, e.g. `V4Success`.)
+ * Responses: with `validate` (tests, the contract tester's local targets, or a deployment
+ * that asks for it), every body is validated against its status's schema before it is
+ * sent, so a body outside the spec becomes a 500 (a server bug) instead of reaching a
+ * partner. Without it (the production default) a body is written with `JSON.stringify`:
+ * the handlers' result types (`generated/server.ts`) already make an undocumented status
+ * or body a compile error, and every test validates what the handlers answer
+ * (docs/request-path.md, "Responses"). Ajv rather than fast-json-stringify: the latter
+ * cannot merge the spec's `allOf` narrowing of `oneOf` (e.g. `V4Success`), and it would
+ * coerce a wrong value silently rather than refuse it.
  */
 import type { Options } from "ajv";
 import type { FastifySchemaCompiler, FastifySerializerCompiler } from "fastify";
@@ -33,13 +38,17 @@ export class ResponseContractError extends Error {
   override name = "ResponseContractError";
 }
 
-/** Fastify serializer compiler for the responses of `spec`: validate against the status's schema, then JSON.stringify. */
-export function responseSerializerCompiler(spec: OpenApiDocument): FastifySerializerCompiler<unknown> {
+/**
+ * Fastify serializer compiler for the responses of `spec`: with `validate`, check the body
+ * against the status's schema, then `JSON.stringify`; without, `JSON.stringify` alone.
+ */
+export function responseSerializerCompiler(spec: OpenApiDocument, validate: boolean): FastifySerializerCompiler<unknown> {
+  if (!validate) return () => JSON.stringify;
   const ajv = createAjv(strict, spec.components.schemas);
   return ({ schema, url, httpStatus }) => {
-    const validate = ajv.compile(schema as object);
+    const check = ajv.compile(schema as object);
     return (data) => {
-      if (!validate(data)) throw new ResponseContractError(`response ${httpStatus} of ${url} breaks the spec: ${ajv.errorsText(validate.errors)}`);
+      if (!check(data)) throw new ResponseContractError(`response ${httpStatus} of ${url} breaks the spec: ${ajv.errorsText(check.errors)}`);
       return JSON.stringify(data);
     };
   };

@@ -14,12 +14,20 @@
  * | `Cross-Origin-Opener-Policy`, `Cross-Origin-Resource-Policy` | `same-origin` | no other site's page can hold a handle to, or embed, an answer |
  *
  * and helmet's other defaults (`X-DNS-Prefetch-Control: off`, `Origin-Agent-Cluster`, …).
+ *
+ * helmet computes the headers once, at start-up; each answer only gets a copy of those
+ * its route did not set itself (the docs pages send their own `Content-Security-Policy`),
+ * added by the server's one `onSend` hook (transport-answers.ts). Running helmet's
+ * middleware per request, as `@fastify/helmet` does, rebuilt every policy from the
+ * options on every request: about 50 µs of CPU, more than a bare Fastify route costs in
+ * all; and setting them on the raw response at `onRequest` cost another 10 µs or so in
+ * Node's per-header bookkeeping (`npm run bench:pipeline`, docs/request-path.md).
  */
-import type { FastifyHelmetOptions } from "@fastify/helmet";
-import helmet from "helmet";
+import type { FastifyReply } from "fastify";
+import helmet, { type HelmetOptions } from "helmet";
 
 /** The helmet options of every server: the table above. */
-export const helmetOptions: FastifyHelmetOptions = {
+export const helmetOptions: HelmetOptions = {
   contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
   frameguard: { action: "deny" },
   referrerPolicy: { policy: "no-referrer" },
@@ -30,8 +38,9 @@ export const helmetOptions: FastifyHelmetOptions = {
 let computed: Record<string, string> | undefined;
 
 /**
- * The headers helmet sets with `helmetOptions`, for the answers written on a bare socket
- * (no Fastify reply to set them on). Computed once, by running helmet itself.
+ * The headers helmet sets with `helmetOptions` (lower-case names), computed once by
+ * running helmet itself on a stand-in response. Also for the answers written on a bare
+ * socket (no Fastify reply to set them on).
  */
 export function securityHeaders(): Record<string, string> {
   if (!computed) {
@@ -40,13 +49,20 @@ export function securityHeaders(): Record<string, string> {
       setHeader: (name: string, value: string | number) => void (headers[name.toLowerCase()] = String(value)),
       removeHeader: (name: string) => void delete headers[name.toLowerCase()],
     };
-    const { contentSecurityPolicy, frameguard, referrerPolicy, strictTransportSecurity, crossOriginResourcePolicy } = helmetOptions;
-    helmet({ contentSecurityPolicy, frameguard, referrerPolicy, strictTransportSecurity, crossOriginResourcePolicy } as Parameters<typeof helmet>[0])(
-      {} as never,
-      response as never,
-      () => undefined,
-    );
+    helmet(helmetOptions)({} as never, response as never, () => undefined);
     computed = headers;
   }
   return computed;
+}
+
+/**
+ * A function that adds to a reply every security header it does not carry yet (set by
+ * its route with `reply.header` or on the raw response), for the `onSend` hook of every
+ * server: what a route sets wins, as it would over helmet.
+ */
+export function securityHeadersAdder(): (reply: FastifyReply) => void {
+  const headers = Object.entries(securityHeaders());
+  return (reply) => {
+    for (const [name, value] of headers) if (!reply.hasHeader(name)) reply.header(name, value);
+  };
 }

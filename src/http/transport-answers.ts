@@ -22,21 +22,20 @@
  * Fastify's not-found handler. Nothing here logs a URL, a header or the raw packet (it
  * holds `HASH`).
  */
-import fastifyHelmet from "@fastify/helmet";
 import { maxHeaderSize, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from "fastify";
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { defaultErrorEnvelope, maxRequestBodyBytes, operationsById } from "../../generated/operations.js";
 import { AccessLog, pathOf, withSafeSerializers } from "./access-log.js";
-import { envelopeFailure, operationEnvelope, type ErrorEnvelopePointers, type Side } from "./failures.js";
+import { envelopeFailure, operationEnvelope, type ErrorEnvelopePointers, type Side } from "../shared/failures.js";
 
-export type { Side } from "./failures.js";
-import { clip } from "./message-limit.js";
+export type { Side } from "../shared/failures.js";
+import { clip } from "../shared/message-limit.js";
 import { limitConnections } from "./connection-limits.js";
 import { registerLoadShedding, type LoadShedding } from "./load-shedding.js";
-import { helmetOptions, securityHeaders } from "./security-headers.js";
+import { securityHeaders, securityHeadersAdder } from "./security-headers.js";
 
 /**
  * How long a connection may go without traffic, milliseconds: longer than the kept-alive
@@ -45,6 +44,9 @@ import { helmetOptions, securityHeaders } from "./security-headers.js";
  * it only ends connections that never sent a request (connection-limits.ts).
  */
 export const CONNECTION_IDLE_TIMEOUT_MS = 75_000;
+
+/** The media type of every JSON answer, exactly: Fastify would add `; charset=utf-8`, which the spec does not document (nor Dredd accept). */
+const JSON_MEDIA_TYPE = "application/json";
 
 /** How much of an unknown path a 404 `G.05` message quotes, characters. */
 const SHOWN_PATH_LENGTH = 200;
@@ -81,8 +83,8 @@ function writeRawAnswer(socket: Socket, status: number, body: Record<string, unk
   socket.destroy(error);
 }
 
-/** The request in flight on each connection, so a timeout answers in its operation's envelope. */
-type InFlight = WeakMap<Socket, { method: string; url: string; response: { headersSent: boolean } }>;
+/** The response in flight on each connection (its `req` is the request), so a timeout answers in its operation's envelope. */
+type InFlight = WeakMap<Socket, ServerResponse>;
 
 /**
  * Fastify's `clientErrorHandler`: Node's `clientError` (bad framing, header overflow,
@@ -93,7 +95,7 @@ function clientErrorHandler(side: Side, inFlight: InFlight, requestTimeoutMs: nu
     if (error.code === "ECONNRESET" || socket.destroyed) return;
     const pending = inFlight.get(socket);
     // As Node does: never write into a response that has begun.
-    if (!socket.writable || pending?.response.headersSent) {
+    if (!socket.writable || pending?.headersSent) {
       socket.destroy(error);
       return;
     }
@@ -103,7 +105,7 @@ function clientErrorHandler(side: Side, inFlight: InFlight, requestTimeoutMs: nu
     if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
       code = "G.07";
       detail = `the request did not arrive in full within ${requestTimeoutMs / 1000} seconds`;
-      if (pending) envelope = operationEnvelope(side, pathOf(pending.url), pending.method) ?? defaultErrorEnvelope;
+      if (pending) envelope = operationEnvelope(side, pathOf(pending.req.url), pending.req.method) ?? defaultErrorEnvelope;
     } else if (error.code === "HPE_HEADER_OVERFLOW") {
       code = "V.05";
       detail = `the request line and headers are larger than ${maxHeaderSize / 1024} KiB; send only MEMB_ID and HASH in the query`;
@@ -161,15 +163,15 @@ export interface Protection {
 }
 
 /**
- * Registers the security headers (security-headers.ts), load shedding (load-shedding.ts)
- * and the connection limits (connection-limits.ts), then the answers to unknown paths (404 `G.05`) and wrong methods (405 `G.06` with
- * `Allow`), tracks the request in flight on each connection for the 408, and sends every
- * JSON answer as exactly `Content-Type: application/json` (Fastify would add
- * `; charset=utf-8`, which the spec does not document). Call it before any route is
- * registered, so that it sees every route.
+ * Registers load shedding (load-shedding.ts) and the connection limits
+ * (connection-limits.ts), then the answers to unknown paths (404 `G.05`) and wrong
+ * methods (405 `G.06` with `Allow`), tracks the request in flight on each connection for
+ * the 408, and, in one `onSend` hook, sends every JSON answer as exactly
+ * `Content-Type: application/json` (Fastify would add `; charset=utf-8`, which the spec
+ * does not document) with the security headers (security-headers.ts). Call it before any
+ * route is registered, so that it sees every route.
  */
 export function registerTransportAnswers(app: FastifyInstance, side: Side, inFlight: InFlight, protection: Protection = {}): void {
-  void app.register(fastifyHelmet, helmetOptions);
   if (protection.overload) registerLoadShedding(app, side, protection.overload);
   limitConnections(app.server, { max: protection.maxConnections ?? 4096, idleTimeoutMs: CONNECTION_IDLE_TIMEOUT_MS }, app.log);
   // An Expect other than 100-continue is ignored and the request served as if it had none
@@ -184,11 +186,15 @@ export function registerTransportAnswers(app: FastifyInstance, side: Side, inFli
     methodsByPath.set(route.url, methods);
   });
   app.addHook("onRequest", (request, reply, done) => {
-    inFlight.set(request.raw.socket, { method: request.method, url: request.url, response: reply.raw });
+    inFlight.set(request.raw.socket, reply.raw);
     done();
   });
+  // The one onSend hook of the server (synchronous): exactly `application/json`, and the security headers.
+  const addSecurityHeaders = securityHeadersAdder();
   app.addHook("onSend", (_request, reply, payload, done) => {
-    if (String(reply.getHeader("content-type") ?? "").startsWith("application/json")) reply.header("content-type", "application/json");
+    const type = reply.getHeader("content-type");
+    if (typeof type === "string" && type !== JSON_MEDIA_TYPE && type.startsWith(JSON_MEDIA_TYPE)) reply.header("content-type", JSON_MEDIA_TYPE);
+    addSecurityHeaders(reply);
     done(null, payload);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {

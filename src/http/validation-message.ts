@@ -1,5 +1,5 @@
 /**
- * The message of a 400 `V.02` (issue 12, item 2): every violation Ajv found in the
+ * The message of a 400 `V.02`: every violation Ajv found in the
  * request (validation runs with `allErrors`), each naming its field by its path
  * (`body.player.currency`, `body.gameID` for an unknown field), with the allowed values
  * of an enum, grouped by field, the first five listed, then "and N more":

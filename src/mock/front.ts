@@ -22,12 +22,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { defaultErrorEnvelope, maxRequestBodyBytes, operationsById } from "../../generated/operations.js";
-import { clip, messageMaxLength } from "../http/message-limit.js";
+import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
+import { clip, messageMaxLength } from "../shared/message-limit.js";
 import { setAtPointer } from "../json-pointer.js";
 import type { OpenApiDocument } from "../spec-document.js";
 
 /** Distance of a `timestamp` from the mock's clock that it accepts, seconds (the API's default tolerance). */
-export const MOCK_TOLERANCE_SECONDS = 300;
+export const MOCK_TOLERANCE_SECONDS = DEFAULT_TOLERANCE_SECONDS;
 
 type Operation = (typeof operationsById)[keyof typeof operationsById];
 type Envelope = { schema: string; code: string; message: string };

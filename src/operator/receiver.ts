@@ -56,6 +56,8 @@ export interface OperatorReceiverOptions {
   requestTimeoutMs?: number;
   /** Load shedding and the connection cap (default: those of transport-answers.ts). */
   protection?: Protection;
+  /** Validate every response body against the spec before it is sent (default false, as the provider's server). */
+  validateResponses?: boolean;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function buildOperatorReceiver(options: OperatorReceiverOptions): P
     sandbox: options.sandbox,
     freshness: { now, toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
     context: (request, partner) => ({ partner, log: request.log }),
+    validateResponses: options.validateResponses ?? false,
   });
   return { app, received: () => [...received.values()] };
 }

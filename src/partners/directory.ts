@@ -57,7 +57,9 @@ export function partnerDirectory(partners: readonly Partner[]): PartnerDirectory
 export interface ReloadablePartnerDirectory extends PartnerDirectory {
   /**
    * Puts `partners` in place of the current ones, at once for every later lookup (a request
-   * already authenticated keeps the partner it found).
+   * already authenticated keeps the partner it found). Authentication keeps each secret's
+   * HMAC key with the partner object it was made for (the client package's
+   * `signing-keys.ts`): the new objects get new keys, the old keys go with the old objects.
    *
    * @throws Error when two partners share a member id (the current ones stay)
    */

@@ -2,7 +2,7 @@ import type { Partner } from "./directory.js";
 
 /**
  * The one start-up warning about partners whose requests may come without `timestamp`
- * (spec: `Timestamp`; issue "Replay-proof signing"): their signed requests can be
+ * (spec: `Timestamp`): their signed requests can be
  * replayed for as long as the idempotency record, or forever. Both the provider's
  * server and the operator receiver log it, once, when they read a PARTNERS_FILE.
  *

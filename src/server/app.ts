@@ -54,6 +54,12 @@ export interface ServerDependencies {
   /** Most connections open at once (src/http/connection-limits.ts); default 4096. */
   maxConnections?: number;
   /**
+   * Validate every response body against the spec before it is sent; a mismatch is a
+   * server bug, answered 500 `G.01` (default false: the handlers' generated types keep
+   * the bodies documented, and the tests validate every answer; docs/request-path.md).
+   */
+  validateResponses?: boolean;
+  /**
    * Longest time to receive a whole request, milliseconds (default 10000). A client that
    * sends less than it announced is then answered 408 `G.07` and disconnected, instead
    * of holding the connection forever.
@@ -80,6 +86,7 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
     sandbox: dependencies.sandbox,
     freshness: { now, toleranceSeconds: dependencies.signatureToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
     context: (request, partner): ProviderContext => ({ partner, store: dependencies.store, launchTokens: dependencies.launchTokens, now, log: request.log }),
+    validateResponses: dependencies.validateResponses ?? false,
   });
 
   await registerDocsRoutes(app, dependencies.docsDir, dependencies.spec);

@@ -3,24 +3,12 @@
  * `/health` (a load balancer's probe) and the outbox gauges of `/metrics` (a Prometheus
  * scrape). A hung PostgreSQL holds a query for up to the store's own timeouts (about 8 s,
  * store/postgres/store.ts), longer than a probe or a scrape waits.
+ *
+ * The deadline itself is the client package's `withDeadline` (one helper for every
+ * deadline of the repository): `withDeadline(promise, ms, "the database")` rejects with
+ * Error "the database did not answer within <ms> ms".
  */
+export { withDeadline } from "@luckymonaco/session-api-client";
 
 /** How long `/health` and a `/metrics` scrape wait for the store, milliseconds. */
 export const PROBE_DEADLINE_MS = 2000;
-
-/**
- * `promise`, or a rejection after `ms` milliseconds; the timer is cleared either way.
- *
- * @throws (rejects with) Error "<what> did not answer within <ms> ms" at the deadline, or the promise's own error
- */
-export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

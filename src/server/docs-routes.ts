@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 import fastifyStatic from "@fastify/static";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { stringify } from "yaml";
-import { envelopeFailure } from "../http/failures.js";
+import { envelopeFailure } from "../shared/failures.js";
 import type { OpenApiDocument } from "../spec-document.js";
 
 /** The policy a page's `<meta http-equiv="Content-Security-Policy">` states, if any. */

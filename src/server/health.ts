@@ -13,7 +13,7 @@
  * counts are read from counters kept in the write path (store `callbackStats`).
  */
 import type { FastifyInstance } from "fastify";
-import { ErrorLogThrottle } from "../http/error-log-throttle.js";
+import { ErrorLogThrottle } from "../shared/error-log-throttle.js";
 import type { SessionStore } from "../store/session-store.js";
 import { PROBE_DEADLINE_MS, withDeadline } from "./deadline.js";
 import type { Readiness } from "./readiness.js";

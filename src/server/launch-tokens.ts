@@ -6,7 +6,7 @@
  * database gives no usable token; yet an idempotent replay of ENTER can rebuild the very
  * same URL from the stored session id, as the spec promises.
  */
-import { createHash, createHmac, randomFillSync } from "node:crypto";
+import { createHmac, createSecretKey, hash as digest, randomFillSync } from "node:crypto";
 
 /** A session's launch token, the form in which it is stored, and its launch URL. */
 export interface LaunchToken {
@@ -58,11 +58,13 @@ export function newSessionId(now: number = Date.now()): string {
 export function launchTokens(secret: Buffer, gameBaseUrl: string): LaunchTokens {
   if (secret.length < 32) throw new Error("the launch token secret must be at least 32 bytes");
   const base = gameBaseUrl.replace(/\/+$/, "");
-  const hash = (token: string) => createHash("sha256").update(token).digest("hex");
+  // The key is imported once and the SHA-256 is one-shot: nothing set up again per ENTER.
+  const key = createSecretKey(secret);
+  const hash = (token: string) => digest("sha256", token, "hex");
   return {
     hash,
     issue(sessionId) {
-      const token = createHmac("sha256", secret).update(`launch-token:${sessionId}`).digest("base64url");
+      const token = createHmac("sha256", key).update(`launch-token:${sessionId}`).digest("base64url");
       return { token, tokenHash: hash(token), url: `${base}/index.html?token=${token}` };
     },
   };

@@ -10,7 +10,7 @@
  * a signal to `npm start` reaches it.
  */
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
-import { ErrorLogThrottle } from "../http/error-log-throttle.js";
+import { ErrorLogThrottle } from "../shared/error-log-throttle.js";
 import { loadBundledSpec, repoRoot } from "../spec-document.js";
 import { databaseTarget } from "../store/database-url.js";
 import { describeStoreError, openStore } from "../store/open-store.js";

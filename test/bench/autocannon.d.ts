@@ -26,6 +26,8 @@ declare module "autocannon" {
     url: string;
     connections?: number;
     duration?: number;
+    /** Total requests to send, instead of a duration. */
+    amount?: number;
     /** Requests per second across all connections (a fixed rate instead of as fast as possible). */
     overallRate?: number;
     pipelining?: number;

@@ -9,12 +9,14 @@
  *
  * The `reason` of a failure is precise (which check failed). Outside a sandbox, do not
  * tell the caller the reason of an `unauthenticated` failure: answer every one with the
- * same message, so that partner ids cannot be probed (issue "Replay-proof signing").
+ * same message, so that partner ids cannot be probed.
+ *
+ * Cost: a partner's secrets are imported as HMAC keys once (`signing-keys.ts`), and a
+ * body that the caller has parsed already (`SignedRequestParts.body`) is not parsed again.
  */
-import { randomBytes } from "node:crypto";
-import { MAX_SECRETS, requestSignature, safeEqual, secretList, verifyBodyHash, type Secrets, type VerificationResult } from "./signing.js";
-
+import { MAX_SECRETS, parseObject, safeEqual, secretList, verifyBodyHash, type ParsedBody, type Secrets, type VerificationResult } from "./signing.js";
 import { diagnoseSignature, type DiagnosisScope, type SignatureDiagnosis } from "./signature-diagnosis.js";
+import { candidateKeys, paddedTokens, type SigningKey } from "./signing-keys.js";
 
 /**
  * What authentication decided: the partner it found, or why not. `kind` maps to the
@@ -69,31 +71,6 @@ export function checkFreshness(body: unknown, required: boolean, options: Freshn
   return { ok: false, kind: "expired", reason: `timestamp ${timestamp} is ${Math.abs(skew)} s ${where} the receiver's clock; the tolerance is ${tolerance} s${milliseconds}` };
 }
 
-/** Decodes UTF-8 strictly: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD. */
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-/**
- * The parsed body when it is a JSON object in UTF-8 (RFC 8259; the spec's conventions),
- * or why not (400 `V.01`). Never throws. The one body parser of both sides of the
- * contract: authentication here, and the contract plugin's content-type parser.
- */
-export function parseObject(rawBody: Uint8Array): { ok: true; value: object } | { ok: false; kind: "malformed-body"; reason: string } {
-  let text: string;
-  try {
-    text = strictUtf8.decode(rawBody);
-  } catch {
-    return { ok: false, kind: "malformed-body", reason: "the body is not valid UTF-8" };
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, kind: "malformed-body", reason: rawBody.length === 0 ? "the body is empty" : "the body is not valid JSON" };
-  }
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) return { ok: true, value };
-  return { ok: false, kind: "malformed-body", reason: "the body is not a JSON object" };
-}
-
 /** Finds a partner by its id (`MEMB_ID`, or Kyren's `secureLogin`); undefined when unknown. */
 export type PartnerLookup<Partner> = (memberId: string) => Partner | undefined;
 
@@ -116,15 +93,6 @@ export interface KyrenCredentials {
   requireTimestamp?: boolean | undefined;
 }
 
-/**
- * `secrets` padded with decoys to exactly `MAX_SECRETS`: every request is checked against
- * that many, so the time to refuse one tells nothing about how many secrets a partner has,
- * or whether it exists.
- */
-function paddedSecrets(secrets: readonly string[]): string[] {
-  return [...secrets.slice(0, MAX_SECRETS), ...DECOY_SECRETS].slice(0, MAX_SECRETS);
-}
-
 /** The parts of a signed request that authentication reads. */
 export interface SignedRequestParts {
   /** The body bytes exactly as received. */
@@ -135,6 +103,12 @@ export interface SignedRequestParts {
   HASH: string | readonly string[] | undefined;
   /** True when the operation's body carries `hash` (closeSession, sessionExpired). */
   withBodyHash: boolean;
+  /**
+   * `parseObject(rawBody)`, when the caller has parsed the body already (a server's
+   * content-type parser), so that it is not parsed twice; parsed here when absent. It
+   * must be the parse of exactly `rawBody`, before anything (schema defaults) changed it.
+   */
+  body?: ParsedBody;
 }
 
 /** Options of `authenticateSignedRequest`: freshness, and the diagnosis of a wrong signature. */
@@ -186,19 +160,30 @@ export function authenticateSignedRequest<Partner extends SigningCredentials>(
   // An unknown MEMB_ID goes through the same work against secrets nobody holds, and its
   // result is dropped: it takes as long to refuse as a known one with a wrong HASH, so the
   // answer's timing does not tell which partner ids exist either.
-  const secrets = partner === undefined ? [] : secretList(partner.secret);
-  const candidates = paddedSecrets(secrets);
-  const matched = candidates.map((secret) => signed.HASH !== undefined && safeEqual(requestSignature(request.rawBody, secret), signed.HASH));
-  const verified = checkSignature(signed, candidates, matched.indexOf(true), options);
+  const candidates = candidateKeys(partner);
+  const matchedIndex = matchingCandidate(candidates, request.rawBody, signed.HASH);
+  // Only a body whose HASH matched is read (parsed once): the body hash and the timestamp are in it.
+  const body = matchedIndex < 0 ? undefined : (request.body ?? parseObject(request.rawBody));
+  const verified = checkSignature(signed, candidates, matchedIndex, body, options);
   if (partner === undefined) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" };
   if (!verified.ok) return verified;
-  const body = parseObject(request.rawBody);
-  if (!body.ok) return body;
-  return checkFreshness(body.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: signed.MEMB_ID, partner };
+  if (!body!.ok) return body!;
+  return checkFreshness(body!.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: signed.MEMB_ID, partner };
 }
 
-/** Random secrets for what no partner holds (see `paddedSecrets`); never a partner's. */
-const DECOY_SECRETS = Array.from({ length: MAX_SECRETS }, () => randomBytes(32).toString("hex"));
+/**
+ * The index of the first candidate whose `HASH` over `rawBody` is `HASH`, or -1 (always
+ * -1 without a `HASH`). A request that matches none is checked against every candidate,
+ * decoys included, so the time to refuse it is the same for every partner id; one that
+ * matches stops there, as only a holder of that secret can send it.
+ */
+function matchingCandidate(candidates: readonly SigningKey[], rawBody: Uint8Array, HASH: string | undefined): number {
+  if (HASH === undefined) return -1;
+  for (let index = 0; index < candidates.length; index++) {
+    if (safeEqual(candidates[index]!.signature(rawBody), HASH)) return index;
+  }
+  return -1;
+}
 
 /**
  * The verdict on a signature once `HASH` was compared with each candidate: the body
@@ -211,22 +196,23 @@ const DECOY_SECRETS = Array.from({ length: MAX_SECRETS }, () => randomBytes(32).
  */
 function checkSignature(
   request: SignedRequestParts & { HASH: string | undefined },
-  candidates: readonly string[],
+  candidates: readonly SigningKey[],
   matchedIndex: number,
+  body: ParsedBody | undefined,
   options: SignedRequestOptions,
 ): { ok: true } | Extract<Authentication<never>, { ok: false }> {
   let verified: VerificationResult;
   if (!request.HASH) verified = { ok: false, kind: "unauthenticated", reason: "HASH is missing" };
   else if (matchedIndex < 0) verified = { ok: false, kind: "unauthenticated", reason: "HASH does not match the request body" };
-  else verified = request.withBodyHash ? verifyBodyHash(request.rawBody, candidates[matchedIndex]!) : { ok: true };
+  else verified = request.withBodyHash ? verifyBodyHash(request.rawBody, candidates[matchedIndex]!.secret, body) : { ok: true };
   if (verified.ok) return verified;
   const scope = options.diagnose ?? "with-secret";
   if (verified.kind !== "unauthenticated" || !request.HASH || !scope) return verified;
   let diagnosis: SignatureDiagnosis | undefined;
   // With no match, every candidate is diagnosed, decoys included, unless a real secret
   // names the mistake: the time taken does not tell a known partner from an unknown one.
-  for (const secret of matchedIndex < 0 ? candidates : [candidates[matchedIndex]!]) {
-    const found = diagnoseSignature({ ...request, HASH: request.HASH, secret }, scope);
+  for (const { secret } of matchedIndex < 0 ? candidates : [candidates[matchedIndex]!]) {
+    const found = diagnoseSignature({ rawBody: request.rawBody, withBodyHash: request.withBodyHash, HASH: request.HASH, secret }, scope);
     diagnosis ??= found;
     if (found?.hint) {
       diagnosis = found;
@@ -256,7 +242,7 @@ export function authenticateKyrenRequest<Partner extends KyrenCredentials>(body:
   }
   const partner = findPartner(secureLogin);
   // Every token is compared, decoys filling in, so the time taken tells nothing of the partner.
-  const tokens = paddedSecrets(partner?.kyrenToken === undefined ? [] : secretList(partner.kyrenToken));
+  const tokens = paddedTokens(partner?.kyrenToken === undefined ? [] : secretList(partner.kyrenToken));
   const matches = tokens.map((candidate) => safeEqual(candidate, token));
   const known = partner?.kyrenToken === undefined ? 0 : Math.min(MAX_SECRETS, secretList(partner.kyrenToken).length);
   if (partner === undefined || !matches.slice(0, known).includes(true)) {

@@ -1,6 +1,6 @@
 /**
  * The dedupe rule for receivers of the session expired callback (spec: operation
- * `sessionExpired`, "Duplicates"; signing guide, "Verifying (receivers)" step 5; issue 9):
+ * `sessionExpired`, "Duplicates"; signing guide, "Verifying (receivers)" step 5):
  * delivery is at least once, so a receiver records each callback under a key and
  * acknowledges a repeat of a known key with 200 without recording it again. The key is
  * the partner (`MEMB_ID`) and the body's `callbackId`, which is the same on every attempt

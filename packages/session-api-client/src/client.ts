@@ -11,6 +11,7 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../../../generated/schema.js";
 import { operationsByPath } from "../../../generated/operations.js";
+import { withDeadline } from "./deadline.js";
 import { signRequest, type JsonObject } from "./signing.js";
 
 /** Removes the body `hash` from a request body type: the client computes it. */
@@ -57,44 +58,22 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
- * `fetchImpl` with a deadline over the whole exchange, headers and body. The deadline is
- * a `setTimeout` that rejects the call itself and aborts the fetch, cleared at the end:
- * not `AbortSignal.timeout` or `AbortSignal.any`, and not an abort alone, since on Node 20
- * a garbage collection can keep an abort from reaching fetch (seen: a call that never
- * timed out). The caller's own signal, if any, is forwarded to the fetch. The body is read
- * within the deadline and handed on as a new `Response`.
+ * `fetchImpl` with a deadline over the whole exchange, headers and body (`withDeadline`,
+ * deadline.ts: a timer that rejects the call itself and aborts the fetch, which stays
+ * reliable under garbage collection on Node 20). The caller's own signal, if any, is
+ * forwarded to the fetch. The body is read within the deadline and handed on as a new
+ * `Response`.
  *
  * @param timeoutMs milliseconds; the returned function rejects with a `DOMException` named `TimeoutError` after them
  */
 export function fetchWithTimeout(fetchImpl: (request: Request) => Promise<Response>, timeoutMs: number): (request: Request) => Promise<Response> {
-  return async (request) => {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    // The deadline settles the call itself: undici's fetch holds its abort listener weakly,
-    // so after a garbage collection an abort may never reach it (seen under forced GCs).
-    // The abort still asks fetch to let go of the connection.
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        const timeout = new DOMException(`no complete answer within ${timeoutMs} ms`, "TimeoutError");
-        controller.abort(timeout);
-        reject(timeout);
-      }, timeoutMs);
-    });
-    const forward = () => controller.abort(request.signal.reason);
-    if (request.signal.aborted) forward();
-    else request.signal.addEventListener("abort", forward, { once: true });
-    const exchange = async () => {
-      const response = await fetchImpl(new Request(request, { signal: controller.signal }));
-      const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
-      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    };
-    try {
-      return await Promise.race([exchange(), deadline]);
-    } finally {
-      clearTimeout(timer);
-      request.signal.removeEventListener("abort", forward);
-    }
+  const expired = () => new DOMException(`no complete answer within ${timeoutMs} ms`, "TimeoutError");
+  const exchange = async (request: Request, signal: AbortSignal) => {
+    const response = await fetchImpl(new Request(request, { signal }));
+    const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
+  return (request) => withDeadline((signal) => exchange(request, signal), timeoutMs, expired, { signal: request.signal });
 }
 
 /**

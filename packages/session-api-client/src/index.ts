@@ -2,8 +2,9 @@
  * `@luckymonaco/session-api-client`: the typed, signing client of the Lucky Monaco session
  * API, the signing functions, the receiver-side authentication of the session expired
  * callback with its dedupe rule, one shape for the three failure envelopes, and the
- * generated types of the spec. `@luckymonaco/session-api-client/signing` is the signing
- * rule alone, with nothing generated from the spec.
+ * generated types of the spec, and the deadline the client's timeout is made of
+ * (`withDeadline`). `@luckymonaco/session-api-client/signing` is the signing rule alone,
+ * with nothing generated from the spec.
  */
 export { createSessionApiClient, signingMiddleware, type SessionApiClientOptions, type UnsignedPaths } from "./client.js";
 export {
@@ -19,7 +20,9 @@ export {
   secretList,
   MAX_SECRETS,
   signingSecret,
+  parseObject,
   type JsonObject,
+  type ParsedBody,
   type Secrets,
   type SignedRequest,
   type VerificationResult,
@@ -28,7 +31,6 @@ export {
   authenticateKyrenRequest,
   authenticateSignedRequest,
   checkFreshness,
-  parseObject,
   DEFAULT_TOLERANCE_SECONDS,
   type Authentication,
   type AuthenticationFailureKind,
@@ -41,5 +43,6 @@ export {
 } from "./authenticate.js";
 export { sessionExpiredDedupeKey, type DedupedCallbackBody } from "./callback-dedupe.js";
 export { failureOf, type Failure } from "./failure-of.js";
+export { withDeadline, type DeadlineOptions } from "./deadline.js";
 export type { DiagnosisScope, SignatureDiagnosis } from "./signature-diagnosis.js";
 export type { components, operations, paths } from "../../../generated/schema.js";

@@ -1,5 +1,5 @@
 /**
- * Signature diagnosis (issue 12, item 1): when `HASH` or the body `hash` of a request
+ * Signature diagnosis: when `HASH` or the body `hash` of a request
  * does not match, try the usual signing mistakes against the partner's own secret and
  * name the first one that reproduces the value received, so that the 401 `G.00` can say
  * what to fix ("HASH is upper-case hex: …"). The signing rule is the spec's "Request

@@ -169,6 +169,35 @@ export type VerificationResult =
  */
 let strictUtf8: TextDecoder | undefined;
 
+/** What `parseObject` found in a body: a JSON object, or why not (400 `V.01`). */
+export type ParsedBody = { ok: true; value: JsonObject } | { ok: false; kind: "malformed-body"; reason: string };
+
+/**
+ * The body as a JSON object in UTF-8 (RFC 8259; the spec's conventions), or why not.
+ * The one body parser of the receivers: the servers' content-type parser, verification
+ * of the body `hash` and authentication all take its result, so a body is parsed once.
+ *
+ * @param rawBody the body bytes exactly as received
+ * @returns the parsed object, or `malformed-body` with the reason (not UTF-8, empty, not
+ *   JSON, not an object); never throws
+ */
+export function parseObject(rawBody: Uint8Array): ParsedBody {
+  let text: string;
+  try {
+    text = (strictUtf8 ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })).decode(rawBody);
+  } catch {
+    return { ok: false, kind: "malformed-body", reason: "the body is not valid UTF-8" };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, kind: "malformed-body", reason: rawBody.length === 0 ? "the body is empty" : "the body is not valid JSON" };
+  }
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) return { ok: true, value: value as JsonObject };
+  return { ok: false, kind: "malformed-body", reason: "the body is not a JSON object" };
+}
+
 /**
  * Verifies a signed request as a receiver must (signing guide, "Verifying"): `HASH`
  * over the raw bytes first, then, when `withBodyHash`, the body `hash` over the parsed
@@ -202,30 +231,18 @@ export function verifySignedRequest(
  *
  * @param rawBody the body bytes exactly as received
  * @param secret the secret whose `HASH` matched
+ * @param parsed `parseObject(rawBody)`, when the caller has it already (it is computed otherwise)
  * @returns ok, or unauthenticated (no or a wrong `hash`), malformed-body (not UTF-8, not a
  *   JSON object) or unsignable-body (a value that has no canonical form)
  */
-export function verifyBodyHash(rawBody: Uint8Array, secret: string): VerificationResult {
-  let text: string;
-  try {
-    text = (strictUtf8 ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })).decode(rawBody);
-  } catch {
-    return { ok: false, kind: "malformed-body", reason: "the body is not valid UTF-8" };
-  }
-  let fields: unknown;
-  try {
-    fields = JSON.parse(text);
-  } catch {
-    return { ok: false, kind: "malformed-body", reason: rawBody.length === 0 ? "the body is empty" : "the body is not valid JSON" };
-  }
-  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
-    return { ok: false, kind: "malformed-body", reason: "the body is not a JSON object" };
-  }
-  const received = (fields as JsonObject).hash;
+export function verifyBodyHash(rawBody: Uint8Array, secret: string, parsed: ParsedBody = parseObject(rawBody)): VerificationResult {
+  if (!parsed.ok) return parsed;
+  const fields = parsed.value;
+  const received = fields.hash;
   if (typeof received !== "string") return { ok: false, kind: "unauthenticated", reason: "the body hash is missing" };
   let expected: string;
   try {
-    expected = bodyHash(fields as JsonObject, secret);
+    expected = bodyHash(fields, secret);
   } catch (error) {
     return { ok: false, kind: "unsignable-body", reason: (error as Error).message };
   }

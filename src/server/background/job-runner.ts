@@ -9,7 +9,7 @@
  * run in progress after its current batch.
  */
 import type { FastifyBaseLogger } from "fastify";
-import { ErrorLogThrottle } from "../../http/error-log-throttle.js";
+import { ErrorLogThrottle } from "../../shared/error-log-throttle.js";
 import type { BatchBudget } from "../../store/session-store.js";
 import { nextBatchSize } from "./batch-size.js";
 import type { JobMetrics, JobName } from "./metrics.js";

@@ -37,7 +37,7 @@ import type { AttemptOutcome, DeliveryMetrics } from "./metrics.js";
 import { PartnerSlots } from "./partner-slots.js";
 import { nextPauseMs } from "./retry-policy.js";
 import { createCallbackSender, type CallbackSender, type SendResult } from "./sender.js";
-import { ErrorLogThrottle } from "../../http/error-log-throttle.js";
+import { ErrorLogThrottle } from "../../shared/error-log-throttle.js";
 
 /** Options of `startCallbackDelivery`; the defaults are those of config.ts. */
 export interface CallbackDeliveryOptions {

@@ -8,11 +8,11 @@
  * request never holds up another), never Node's bundled fetch.
  *
  * **Deadlines that fire**: `AbortSignal.timeout` can be garbage-collected on
- * Node 20 and never fire. Each attempt holds its own `AbortController` and a `setTimeout`
- * that it clears when the attempt ends, so the timer is referenced until then; as a
- * second line, the Agent's `connectTimeout`, `headersTimeout` and `bodyTimeout` are the
- * same deadline. Reading the answer is under the same deadline, and at most 64 KiB of it
- * is read.
+ * Node 20 and never fire. Each attempt runs under the client package's `withDeadline`, a
+ * `setTimeout` referenced until the attempt ends, which ends the attempt and aborts the
+ * request; as a second line, the Agent's `connectTimeout`, `headersTimeout` and
+ * `bodyTimeout` are the same deadline. Reading the answer is under the same deadline, and
+ * at most 64 KiB of it is read.
  *
  * Body: `providerId`, `sessionId`, `playerId`, `callbackId`, `createdAt` (RFC 3339 UTC,
  * seconds), `timestamp` (this attempt, Unix seconds), then the body `hash`; `HASH` over
@@ -21,8 +21,7 @@
 import { Agent, request } from "undici";
 import { operationsById } from "../../../generated/operations.js";
 import type { Partner } from "../../partners/directory.js";
-import { signingSecret } from "@luckymonaco/session-api-client";
-import { signRequest } from "@luckymonaco/session-api-client";
+import { signingSecret, signRequest, withDeadline } from "@luckymonaco/session-api-client";
 import type { PendingCallback } from "../../store/session-store.js";
 import { parseRetryAfter, stopsRetrying } from "./retry-policy.js";
 
@@ -126,12 +125,17 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
     // Signed with the newest secret: during a rotation the receiver accepts both.
     const signed = signRequest(callbackFields(options.providerId, callback, options.now()), signingSecret(partner.secret), true);
     const url = `${partner.callbackUrl.replace(/\/+$/, "")}${callbackPath}?MEMB_ID=${encodeURIComponent(partner.memberId)}&HASH=${signed.HASH}`;
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error(timeoutText)), options.timeoutMs);
+    let expired: Error | undefined;
     try {
-      const answer = await request(url, { method: "POST", headers: { "content-type": "application/json" }, body: signed.rawBody, dispatcher: agent, signal: abort.signal });
-      const text = await readAnswer(answer.body);
-      const status = answer.statusCode;
+      const answer = await withDeadline(
+        async (signal) => {
+          const response = await request(url, { method: "POST", headers: { "content-type": "application/json" }, body: signed.rawBody, dispatcher: agent, signal });
+          return { status: response.statusCode, headers: response.headers, text: await readAnswer(response.body) };
+        },
+        options.timeoutMs,
+        () => (expired = new Error(timeoutText)),
+      );
+      const { status, text } = answer;
       if (status === 200 && isSuccess(text)) return { outcome: "delivered", status };
       if (stopsRetrying(status)) return { outcome: "rejected", status, error: `HTTP ${status}` };
       const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(answer.headers["retry-after"], options.now()) : undefined;
@@ -139,10 +143,8 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
       return { outcome: "retry", kind: "status", status, error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     } catch (error) {
       const code = (error as { code?: string })?.code;
-      const timedOut = abort.signal.aborted || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT";
+      const timedOut = error === expired || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT";
       return timedOut ? { outcome: "retry", kind: "timeout", error: timeoutText } : { outcome: "retry", kind: "network", error: describe(error) };
-    } finally {
-      clearTimeout(timer);
     }
   }
 

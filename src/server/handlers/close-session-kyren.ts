@@ -1,5 +1,5 @@
 import type { CloseSessionKyrenHandler } from "../../../generated/server.js";
-import { failure } from "../../http/failures.js";
+import { failure } from "../../shared/failures.js";
 import { idempotencyKey, type ProviderContext } from "./context.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { CloseSessionHandler } from "../../../generated/server.js";
-import { failure } from "../../http/failures.js";
+import { failure } from "../../shared/failures.js";
 import { idempotencyKey, type ProviderContext } from "./context.js";
 
 /**
@@ -16,7 +16,7 @@ export const closeSession: CloseSessionHandler<ProviderContext> = async ({ body 
   if (body.uuid === undefined) {
     await context.store.closeSessions(filter, context.now());
   } else {
-    const outcome = await context.store.closeSessionsOnce(idempotencyKey(context, "closeSession", { ...body, uuid: body.uuid }), filter, context.now());
+    const outcome = await context.store.closeSessionsOnce(idempotencyKey(context, "closeSession", body as typeof body & { uuid: string }), filter, context.now());
     if (outcome.outcome === "conflict") return failure("closeSession", "G.03", `uuid ${body.uuid} was already used with a different body`);
   }
   return { status: 200, body: { error: 0, description: "Success" } };

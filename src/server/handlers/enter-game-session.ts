@@ -1,5 +1,5 @@
 import type { EnterGameSessionHandler } from "../../../generated/server.js";
-import { failure } from "../../http/failures.js";
+import { failure } from "../../shared/failures.js";
 import { newSessionId } from "../launch-tokens.js";
 import { idempotencyKey, type ProviderContext } from "./context.js";
 import { refusedValueIn } from "./refused-values.js";

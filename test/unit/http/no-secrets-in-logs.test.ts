@@ -1,4 +1,4 @@
-// Nothing secret in logs (issue "Replay-proof signing"): a full run at LOG_LEVEL=trace,
+// Nothing secret in logs: a full run at LOG_LEVEL=trace,
 // the provider's server and the operator receiver in-process with their real logger
 // options and callbacks on, and the sign CLI: ENTER, both closes, an expiry with its
 // callback, a callback that cannot be delivered, bad requests of every kind (wrong HASH,

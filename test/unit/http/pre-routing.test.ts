@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
 import { defaultErrorEnvelope, operationsById } from "../../../generated/operations.js";
 import { getAtPointer, setAtPointer } from "../../../src/json-pointer.js";
-import { messageMaxLength } from "../../../src/http/message-limit.js";
+import { messageMaxLength } from "../../../src/shared/message-limit.js";
 import { rawExchange, requestHead, type RawHttpResponse } from "../../support/raw-http.js";
 import { bundledSpec } from "../../support/spec-views.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";

@@ -1,4 +1,4 @@
-// Signature diagnostics (issue 12, item 1): each usual signing mistake, built here with
+// Signature diagnostics: each usual signing mistake, built here with
 // this test's own code (never with the diagnosis module's recomputation), is sent to the
 // reference server and gets a 401 G.00 whose message names it: in the sandbox, and
 // outside it when the mistake needs the secret. The message never holds the expected
@@ -15,7 +15,7 @@ import { bodyHashMistakes, DIAGNOSED_HASH_BODY_BYTES, diagnoseSignature, hashMis
 import type { Partner } from "../../../src/partners/directory.js";
 import { bodyHash, canonicalString, requestSignature } from "@luckymonaco/session-api-client";
 import { bundledSpec } from "../../support/spec-views.js";
-import { messageMaxLength } from "../../../src/http/message-limit.js";
+import { messageMaxLength } from "../../../src/shared/message-limit.js";
 import { startTestReceiver, startTestServer, type TestServer } from "../../support/servers.js";
 import { repoRoot } from "../../../src/spec-document.js";
 

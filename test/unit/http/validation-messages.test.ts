@@ -1,11 +1,11 @@
-// Validation messages (issue 12, item 2): a 400 V.02 names every offending field by its
+// Validation messages: a 400 V.02 names every offending field by its
 // path, unknown fields included, lists the allowed values of an enum, and stays short
 // (five fields, then "and N more", within the message's maxLength in the spec) even for
 // a hostile body of thousands of unknown fields.
 import { describe, expect, it } from "vitest";
 import { operationsById, type OperationId } from "../../../generated/operations.js";
 import { getAtPointer } from "../../../src/json-pointer.js";
-import { messageMaxLength } from "../../../src/http/message-limit.js";
+import { messageMaxLength } from "../../../src/shared/message-limit.js";
 import { enterBody, postRaw, SANDBOX, withBodyHash } from "../../support/requests.js";
 import { useServerAndReceiver } from "../../support/servers.js";
 import { bundledSpec } from "../../support/spec-views.js";

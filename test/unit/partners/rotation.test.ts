@@ -86,4 +86,16 @@ describe("a reload of the partners file", () => {
     expect(directory.get("casino-one")).toBeUndefined();
     expect(lines.every((line) => !line.text.includes(OLD) && !line.text.includes(NEW))).toBe(true);
   });
+
+  it("takes a new secret at once for authentication, though each secret's key is made once (the keys go with the old partners)", () => {
+    const file = partnersFile("keys.yaml", `partners:\n  - memberId: casino-one\n    secret: ${OLD}\n`);
+    const { directory } = startupPartners(file, "sandbox");
+    const oldRequest = signed(OLD);
+    expect(authenticateSignedRequest(oldRequest, directory.get)).toMatchObject({ ok: true });
+    expect(authenticateSignedRequest(oldRequest, directory.get)).toMatchObject({ ok: true });
+    writeFileSync(file, `partners:\n  - memberId: casino-one\n    secret: ${NEW}\n`);
+    expect(reloadPartners(file, directory, log)).toBe(true);
+    expect(authenticateSignedRequest(oldRequest, directory.get)).toMatchObject({ ok: false, kind: "unauthenticated" });
+    expect(authenticateSignedRequest(signed(NEW), directory.get)).toMatchObject({ ok: true, memberId: "casino-one" });
+  });
 });

@@ -2,7 +2,7 @@
 // type-check test: a handler that returns a status or a body its operation does not
 // document must fail `tsc`. Each @ts-expect-error fails the build if the error vanishes.
 import type { CloseSessionHandler, EnterGameSessionHandler, SessionExpiredHandler } from "../../../generated/server.js";
-import { failure } from "../../../src/http/failures.js";
+import { failure } from "../../../src/shared/failures.js";
 
 export const undocumentedStatus: EnterGameSessionHandler<unknown> = async () =>
   // @ts-expect-error 404 is not a documented status of enterGameSession

@@ -1,8 +1,8 @@
-// Error lines during an outage (src/http/error-log-throttle.ts): the first error of a kind
+// Error lines during an outage (src/shared/error-log-throttle.ts): the first error of a kind
 // with its stack, the repeats counted, one line with the count when the window ends.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import type { FastifyBaseLogger } from "fastify";
-import { ErrorLogThrottle } from "../../../src/http/error-log-throttle.js";
+import { ErrorLogThrottle } from "../../../src/shared/error-log-throttle.js";
 
 let lines: Array<{ fields: Record<string, unknown>; message: string }>;
 const log = { error: (fields: Record<string, unknown>, message: string) => lines.push({ fields, message }) } as unknown as FastifyBaseLogger;
