@@ -26,7 +26,7 @@
  * later when the server does not answer at all), so a request is answered, at worst with
  * 500 `G.01`, within about 8 s: inside the 10 s client timeout the docs recommend. A
  * failed batch is not retried call by call when the database is unreachable
- * (turn-batch.ts), which would add a timeout per call.
+ * (../group-commit.ts), which would add a timeout per call.
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";

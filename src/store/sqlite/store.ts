@@ -3,9 +3,9 @@
  * better-sqlite3 API; its native part ships as a prebuilt registry package, so `npm ci`
  * compiles nothing). One process per database file.
  *
- * Writes go through a `WriteQueue`: the writes of one event-loop turn share one
- * transaction (group commit), and a caller is answered only after the COMMIT; if one
- * write of a group fails, the group is rolled back and each write is retried alone.
+ * Writes go through group commit (transactions.ts): the writes of one event-loop turn share
+ * one transaction, and a caller is answered only after the COMMIT; if one write of a group
+ * fails, the group is rolled back and each write is retried alone.
  * Statements are prepared once. The journal is WAL with `synchronous=NORMAL` by default: a
  * committed write survives a crash of the server process (kill -9), not necessarily a
  * power failure of the host; `synchronous: "FULL"` covers that too, at a cost per commit.
@@ -41,7 +41,8 @@ import type {
   StoredCallback,
   StoredSession,
 } from "../session-store.js";
-import { WriteQueue } from "./write-queue.js";
+import { sqliteWrites, type Write } from "./transactions.js";
+import type { GroupCommit } from "../group-commit.js";
 
 /**
  * Most rows one write of a large close changes (closeLargeInBatches): about 5 ms each on a
@@ -198,7 +199,7 @@ class SqliteSessionStore implements SessionStore {
   /** A batch runs on the event loop: aim at 10 ms, so that a request waits at most about that. */
   readonly batchBudget = { targetMs: 10, initialRows: 100, minRows: 10, maxRows: 5000 };
   private readonly statements = new Map<string, Database.Statement>();
-  private writes: WriteQueue | undefined;
+  private writes: GroupCommit<Write, unknown> | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -213,9 +214,10 @@ class SqliteSessionStore implements SessionStore {
     return prepared;
   }
 
+  /** Runs `work` in the next group commit (transactions.ts); prepared on first use, after the migrations. */
   private write<T>(work: () => T): Promise<T> {
-    this.writes ??= new WriteQueue(this.db, this.walLimit ? () => this.walLimit!.afterCommit() : undefined);
-    return this.writes.run(work);
+    this.writes ??= sqliteWrites(this.db, this.walLimit ? () => this.walLimit!.afterCommit() : undefined);
+    return this.writes.run(work) as Promise<T>;
   }
 
   async migrate(): Promise<void> {
