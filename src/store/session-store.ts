@@ -26,6 +26,7 @@
  * that took effect: a rejected request does not store it.
  */
 import type { OperationId } from "../../generated/operations.js";
+import type { MigrationReport } from "./migrations/migrator.js";
 
 /** A `uuid` of a request, scoped to the partner that sent it. */
 export interface IdempotencyKey {
@@ -219,9 +220,10 @@ export interface SessionStore {
    * Creates the tables or brings them up to date (`npm run migrate`; the server also runs
    * it on start). Safe to call on every start, and from several instances at once.
    *
-   * @throws Error when the database's schema is newer than this code knows
+   * @returns the migration files applied (none when the schema was up to date) and the schema version reached
+   * @throws Error when the database's schema is newer than this code knows, or a migration failed
    */
-  migrate(): Promise<void>;
+  migrate(): Promise<MigrationReport>;
   /** ENTER: stores `session` at most once per key; a replay returns the session id stored first. */
   openSession(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>>;
   /** V4 close session without a `uuid`: ends the matching active sessions; returns how many. Idempotent by nature. */

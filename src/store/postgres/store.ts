@@ -33,6 +33,7 @@ import pg from "pg";
 import { attemptValues, byDueTime, toCallbackStats, toPendingCallback, toStoredCallback } from "../callback-rows.js";
 import { toStoredSession } from "../session-rows.js";
 import { postgresDialect } from "../statements.js";
+import type { MigrationReport } from "../migrations/migrator.js";
 import type {
   CallbackAttempt,
   CallbackClaim,
@@ -52,7 +53,7 @@ import type {
   StoredSession,
 } from "../session-store.js";
 import { AttemptBatch } from "./attempt-batch.js";
-import { migratePostgres } from "./migrations.js";
+import { migratePostgres } from "./migrate.js";
 import { PLANNED_PER_CALL, SQL } from "./statements.js";
 import { OpenSessionBatch } from "./open-session-batch.js";
 
@@ -134,7 +135,7 @@ class PostgresSessionStore implements SessionStore {
     }
   }
 
-  migrate(): Promise<void> {
+  migrate(): Promise<MigrationReport> {
     return migratePostgres(this.pool);
   }
 

@@ -22,9 +22,10 @@ import Database from "libsql";
 import { attemptValues, byDueTime, toCallbackStats, toPendingCallback, toStoredCallback } from "../callback-rows.js";
 import { toStoredSession } from "../session-rows.js";
 import { sqliteDialect } from "../statements.js";
-import { migrations } from "./migrations.js";
+import { migrateSqlite } from "./migrate.js";
 import { closeArgs, SQL } from "./statements.js";
 import { WalLimit, walLimits, type WalLimitOptions } from "./wal-limit.js";
+import type { MigrationReport } from "../migrations/migrator.js";
 import type {
   CallbackAttempt,
   CallbackClaim,
@@ -110,7 +111,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -${CACHE_KIB}`);
-  if (path === ":memory:") return new SqliteSessionStore(db, undefined, undefined);
+  if (path === ":memory:") return new SqliteSessionStore(db, path, undefined, undefined);
   const onError = options.onBackgroundError ?? (() => undefined);
   db.exec("PRAGMA wal_autocheckpoint = 0");
   const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 50, idleMs: options.idleTruncateMs ?? 1000 } });
@@ -118,7 +119,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   checkpointer.on("error", (error) => onError(error));
   checkpointer.unref();
   const walLimit = new WalLimit(db, `${path}-wal`, checkpointer, limits, onError);
-  return new SqliteSessionStore(db, checkpointer, walLimit);
+  return new SqliteSessionStore(db, path, checkpointer, walLimit);
 }
 
 type Row = Record<string, unknown>;
@@ -131,6 +132,8 @@ class SqliteSessionStore implements SessionStore {
 
   constructor(
     private readonly db: Database.Database,
+    /** The database file (`:memory:` for tests), which migrations take turns on. */
+    private readonly path: string,
     private readonly checkpointer: Worker | undefined,
     private readonly walLimit: WalLimit | undefined,
   ) {}
@@ -148,12 +151,8 @@ class SqliteSessionStore implements SessionStore {
     return this.writes.run(work) as Promise<T>;
   }
 
-  async migrate(): Promise<void> {
-    const applied = Number((this.db.prepare("PRAGMA user_version").get() as Row).user_version);
-    if (applied > migrations.length) throw new Error(`the database has schema version ${applied}, newer than this server knows (${migrations.length}): upgrade the server`);
-    for (let version = applied; version < migrations.length; version++) {
-      this.db.exec(`BEGIN IMMEDIATE; ${migrations[version]}; PRAGMA user_version = ${version + 1}; COMMIT;`);
-    }
+  migrate(): Promise<MigrationReport> {
+    return migrateSqlite(this.db, this.path);
   }
 
   /** Inserts the key; if it was there already, classifies the stored one. */
