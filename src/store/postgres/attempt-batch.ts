@@ -2,7 +2,7 @@
  * Group commit of delivery attempts on PostgreSQL (../group-commit.ts): the
  * `recordCallbackAttempt` calls of one event-loop turn go to the database as ONE multi-row
  * UPDATE instead of one each, so that bookkeeping keeps up with thousands of callbacks per
- * second (issue 9, "Throughput"). Each caller is answered after that commit, with whether
+ * second. Each caller is answered after that commit, with whether
  * its lease still held; durability per attempt is unchanged.
  */
 import type pg from "pg";

@@ -1,7 +1,7 @@
 /**
  * Short, clear descriptions of why PostgreSQL could not be used, for the one line that
- * stops start-up (issue "Storage that outgrows one machine": an unknown scheme, an
- * unreachable host or wrong credentials each get a line that names the problem). The
+ * stops start-up (an unknown scheme, an unreachable host or wrong credentials each get a
+ * line that names the problem). The
  * caller masks the password in the result (`redactSecrets`).
  */
 

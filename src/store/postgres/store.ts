@@ -1,7 +1,6 @@
 /**
  * `SessionStore` on PostgreSQL through `pg` (node-postgres, pure JavaScript), for
- * deployments of several instances on one database (issue "Storage that outgrows one
- * machine").
+ * deployments of several instances on one database.
  *
  * Every write is ONE statement (data-modifying CTEs), so it is atomic without an explicit
  * transaction and costs one round trip; the caller is answered after its COMMIT. ENTERs of
@@ -31,9 +30,9 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { attemptValues, byDueTime, toCallbackStats, toPendingCallback, toStoredCallback } from "../callback-rows.js";
-import { toStoredSession } from "../session-rows.js";
+import { storedKeyOutcome } from "../idempotency-keys.js";
+import { toExpiredSession, toStoredSession } from "../session-rows.js";
 import { postgresDialect } from "../statements.js";
-import type { MigrationReport } from "../migrations/migrator.js";
 import type {
   CallbackAttempt,
   CallbackClaim,
@@ -45,6 +44,7 @@ import type {
   ExpiredSession,
   Idempotent,
   IdempotencyKey,
+  MigrationReport,
   NewSession,
   PendingCallback,
   RedeliveryTarget,
@@ -142,10 +142,7 @@ class PostgresSessionStore implements SessionStore {
   /** Classifies a key that was there already (the insert did nothing); undefined if it vanished meanwhile. */
   private async storedKey(key: IdempotencyKey): Promise<Idempotent<{ sessionId: string | null }> | undefined> {
     const stored = (await this.query("readKey", [key.partnerId, key.uuid])).rows[0];
-    if (!stored) return undefined;
-    return stored.operation_id === key.operationId && stored.fingerprint === key.fingerprint
-      ? { outcome: "replayed", value: { sessionId: stored.session_id as string | null } }
-      : { outcome: "conflict" };
+    return stored ? storedKeyOutcome(key, stored) : undefined;
   }
 
   openSession(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
@@ -183,7 +180,7 @@ class PostgresSessionStore implements SessionStore {
 
   async expireIdleSessions(idleBefore: number, at: number, callbackPartners: ReadonlySet<string>, limit: number): Promise<ExpiredSession[]> {
     const result = await this.query("expire", [at, idleBefore, [...callbackPartners], limit]);
-    return result.rows.map((row) => ({ sessionId: row.id as string, partnerId: row.partner_id as string, playerId: row.player_id as string }));
+    return result.rows.map(toExpiredSession);
   }
 
   async claimDueCallbacks(claim: CallbackClaim): Promise<PendingCallback[]> {

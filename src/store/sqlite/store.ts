@@ -20,12 +20,14 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "libsql";
 import { attemptValues, byDueTime, toCallbackStats, toPendingCallback, toStoredCallback } from "../callback-rows.js";
-import { toStoredSession } from "../session-rows.js";
+import type { GroupCommit } from "../group-commit.js";
+import { storedKeyOutcome } from "../idempotency-keys.js";
+import { toExpiredSession, toStoredSession } from "../session-rows.js";
 import { sqliteDialect } from "../statements.js";
 import { migrateSqlite } from "./migrate.js";
 import { closeArgs, SQL } from "./statements.js";
+import { sqliteWrites, type Write } from "./transactions.js";
 import { WalLimit, walLimits, type WalLimitOptions } from "./wal-limit.js";
-import type { MigrationReport } from "../migrations/migrator.js";
 import type {
   CallbackAttempt,
   CallbackClaim,
@@ -37,6 +39,7 @@ import type {
   ExpiredSession,
   Idempotent,
   IdempotencyKey,
+  MigrationReport,
   NewSession,
   PendingCallback,
   RedeliveryTarget,
@@ -44,8 +47,6 @@ import type {
   StoredCallback,
   StoredSession,
 } from "../session-store.js";
-import { sqliteWrites, type Write } from "./transactions.js";
-import type { GroupCommit } from "../group-commit.js";
 
 /** The statements, for the plan test (test/integration/store/plans.test.ts). */
 export { SQL } from "./statements.js";
@@ -160,10 +161,7 @@ class SqliteSessionStore implements SessionStore {
     if (this.statement(SQL.insertKey).run(key.partnerId, key.uuid, key.operationId, key.fingerprint, sessionId, at).changes === 1) {
       return { outcome: "created", value: { sessionId } };
     }
-    const stored = this.statement(SQL.readKey).get(key.partnerId, key.uuid) as Row;
-    return stored.operation_id === key.operationId && stored.fingerprint === key.fingerprint
-      ? { outcome: "replayed", value: { sessionId: stored.session_id as string | null } }
-      : { outcome: "conflict" };
+    return storedKeyOutcome(key, this.statement(SQL.readKey).get(key.partnerId, key.uuid) as Row);
   }
 
   openSession(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
@@ -233,8 +231,7 @@ class SqliteSessionStore implements SessionStore {
     return this.write(() => {
       const ids = JSON.stringify((this.statement(SQL.idleBatch).all(idleBefore, limit) as Row[]).map((row) => row.id));
       this.statement(SQL.queueCallbacks).run(at, at, at, ids, JSON.stringify([...callbackPartners]));
-      const rows = this.statement(SQL.expire).all(at, ids) as Row[];
-      return rows.map((row) => ({ sessionId: row.id as string, partnerId: row.partner_id as string, playerId: row.player_id as string }));
+      return (this.statement(SQL.expire).all(at, ids) as Row[]).map(toExpiredSession);
     });
   }
 
