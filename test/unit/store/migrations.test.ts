@@ -194,6 +194,19 @@ describe.each([sqliteSubject(), postgresSubject()])("migrations on $dialect", (s
       },
     );
 
+    it("lets two instances that start together on one database apply each pending file once", async () => {
+      const url = await subject.fresh();
+      await subject.migrateBefore(url, 2);
+      const [first, second] = await Promise.all([openStore(url), openStore(url)]);
+      try {
+        const reports = await Promise.all([first.migrate(), second.migrate()]);
+        expect(reports.map((report) => report.applied).sort((a, b) => b.length - a.length)).toEqual([files.slice(2).map((file) => file.name), []]);
+        expect(await subject.version(url)).toBe(files.length);
+      } finally {
+        await Promise.all([first.close(), second.close()]);
+      }
+    });
+
     it("applies nothing when a file fails, and names it", async () => {
       const url = await subject.fresh();
       await subject.migrateBefore(url, files.length - 1);
