@@ -29,7 +29,10 @@ export interface BundledPackage {
   description: string;
   /** Files of the repository copied into the package at the same path. */
   files: string[];
-  /** Files (or folders) of the repository copied beside the bundle, into `lib/`: what the code loads by a URL relative to its module (a worker thread, migration files). */
+  /**
+   * Files (or folders) of the repository copied beside the bundle, into `lib/`: what the code
+   * loads by a URL relative to its module (a worker thread, migration files).
+   */
   libFiles?: string[];
   /** Writes further run-time files into the staged package folder. */
   stage?: (stageDir: string) => Promise<void>;

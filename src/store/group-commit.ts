@@ -116,7 +116,10 @@ export class GroupCommit<Input, Output> {
       await Promise.all(calls.map((call) => settle(call, () => this.paths.single(call.input))));
       return;
     }
-    const resultOf = (index: number) => (index < outputs.length ? outputs[index]! : Promise.reject(new Error(`group commit: no result for call ${index + 1} of ${calls.length}`)));
+    const resultOf = (index: number) => {
+      if (index < outputs.length) return outputs[index]!;
+      return Promise.reject(new Error(`group commit: no result for call ${index + 1} of ${calls.length}`));
+    };
     await Promise.all(calls.map((call, index) => settle(call, () => resultOf(index))));
   }
 }

@@ -59,8 +59,9 @@ export function sharedStatements(dialect: Dialect) {
      * $7 session, $8 lease (`attemptValues` in callback-rows.ts binds $1–$5).
      */
     recordAttempt: `
-      UPDATE callbacks SET state = $1, attempts = attempts + 1, next_attempt_at = coalesce($2, next_attempt_at), last_error = $3, last_status = $4,
-                           delivered_at = coalesce($5, delivered_at), updated_at = $6, leased_until = NULL, lease = NULL
+      UPDATE callbacks SET state = $1, attempts = attempts + 1, next_attempt_at = coalesce($2, next_attempt_at),
+                           last_error = $3, last_status = $4, delivered_at = coalesce($5, delivered_at), updated_at = $6,
+                           leased_until = NULL, lease = NULL
       WHERE session_id = $7 AND lease = $8`,
     /** $1 at, $2 the sessions (a `list`): their callbacks, in any state, due again with the whole schedule. */
     redeliverSessions: `
@@ -82,5 +83,6 @@ export function sharedStatements(dialect: Dialect) {
     /** $1 at: the one heartbeat row. */
     heartbeat: "UPDATE heartbeat SET at = $1 WHERE id = 1",
   };
-  return Object.fromEntries(Object.entries(statements).map(([name, sql]) => [name, dialect.text(sql)])) as { readonly [Name in keyof typeof statements]: string };
+  const inDialect = Object.entries(statements).map(([name, sql]) => [name, dialect.text(sql)]);
+  return Object.fromEntries(inDialect) as { readonly [Name in keyof typeof statements]: string };
 }

@@ -62,14 +62,19 @@ export function migrationFiles(dialect: MigrationDialect): MigrationFile[] {
   return names.map((name, index) => {
     const number = FILE_NAME.exec(name)?.[1];
     if (number === undefined) throw new Error(`migration file ${dialect}/${name}: name it NNNN_words.sql (lowercase, digits, underscores)`);
-    if (Number(number) !== index + 1) throw new Error(`migration file ${dialect}/${name}: expected number ${index + 1} (numbers run 1, 2, … without a gap)`);
+    if (Number(number) !== index + 1) {
+      throw new Error(`migration file ${dialect}/${name}: expected number ${index + 1} (numbers run 1, 2, … without a gap)`);
+    }
     const sql = readFileSync(`${folder}${name}`, "utf8");
     const description = /^-- (.+)$/m.exec(sql.split("\n", 1)[0]!)?.[1] ?? name;
     return { version: index + 1, name, description, sql };
   });
 }
 
-/** The error of a failed file (Umzug's `MigrationError`), naming it, with the driver's SQLSTATE (`code`) kept for the error's description. */
+/**
+ * The error of a failed file (Umzug's `MigrationError`) as one that names the file, with the
+ * driver's SQLSTATE (`code`) kept for the error's description (postgres/errors.ts).
+ */
 function failedFile(error: unknown): unknown {
   const migration = (error as { migration?: { name?: unknown } } | undefined)?.migration;
   if (typeof migration?.name !== "string") return error;
@@ -90,7 +95,9 @@ export async function applyPending(dialect: MigrationDialect, target: MigrationT
   const files = migrationFiles(dialect);
   const applied = await target.appliedVersions();
   const newest = Math.max(0, ...applied);
-  if (newest > files.length) throw new Error(`the database has schema version ${newest}, newer than this server knows (${files.length}): upgrade the server`);
+  if (newest > files.length) {
+    throw new Error(`the database has schema version ${newest}, newer than this server knows (${files.length}): upgrade the server`);
+  }
   if (applied.length === files.length) return { applied: [], version: files.length };
   // Loaded only when there is work: importing Umzug loads its command-line part too (about 0.1 s of CPU).
   const { Umzug } = await import("umzug");

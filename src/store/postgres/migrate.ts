@@ -38,9 +38,14 @@ export async function migratePostgres(pool: pg.Pool): Promise<MigrationReport> {
                    description text NOT NULL,
                    applied_at  timestamptz NOT NULL DEFAULT now())`);
     const report = await applyPending("postgres", {
-      appliedVersions: async () => (await query("SELECT version FROM schema_migrations ORDER BY version")).rows.map((row) => Number(row.version)),
+      appliedVersions: async () => {
+        const { rows } = await query("SELECT version FROM schema_migrations ORDER BY version");
+        return rows.map((row) => Number(row.version));
+      },
       run: async (sql) => void (await query(sql)),
-      record: async (file) => void (await query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)", [file.version, file.description])),
+      record: async (file) => {
+        await query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)", [file.version, file.description]);
+      },
     });
     await query("COMMIT");
     client.release();

@@ -32,7 +32,7 @@ function recording(overrides: Partial<GroupCommitPaths<string, string>> = {}) {
 }
 
 describe("group commit", () => {
-  it("sends the calls of one turn as one group, in order, answers each with its own result, and later calls in the next group", async () => {
+  it("sends a turn's calls as one group, in order, answers each with its own result, and later calls in the next", async () => {
     const { sent, commit } = recording();
     const first = Promise.all(["a", "b", "c"].map((input) => commit.run(input)));
     await nextTurn();

@@ -71,9 +71,11 @@ function postgresSubject(): Subject {
   let database: TestDatabase | undefined;
   const pools = new Map<string, pg.Pool>();
   const catalog = {
-    columns: "SELECT table_name, column_name, ordinal_position, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 3",
+    columns: `SELECT table_name, column_name, ordinal_position, data_type, is_nullable, column_default
+              FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 3`,
     indexes: "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
-    constraints: "SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+    constraints: `SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def
+                  FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2`,
     triggers: "SELECT tgname, pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1",
     functions: "SELECT proname, prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1",
     versions: "SELECT version, description FROM schema_migrations ORDER BY 1",
@@ -111,8 +113,8 @@ function postgresSubject(): Subject {
 function rowsAt(dialect: MigrationDialect, version: number): string {
   const sessions = ["active", "expired", "expired", "expired"].map((status, index) => {
     const ended = status === "active" ? "NULL" : `${2000 + index}`;
-    return `('${"s".repeat(31)}${index}', 'demo', 'player-${index}', 'Luca', 'lm_monaco_riches', 'slot', 'EUR', 'en', 'op-${index}', '203.0.113.${index}',
-             'token-hash-${index}', '${status}', ${1000 + index}, ${1500 + index}, ${ended})`;
+    return `('${"s".repeat(31)}${index}', 'demo', 'player-${index}', 'Luca', 'lm_monaco_riches', 'slot', 'EUR', 'en',
+             'op-${index}', '203.0.113.${index}', 'token-hash-${index}', '${status}', ${1000 + index}, ${1500 + index}, ${ended})`;
   });
   const outbox = dialect === "sqlite" ? version >= 3 : version >= 2;
   const leased = dialect === "sqlite" ? version >= 2 : true;
@@ -130,7 +132,8 @@ function rowsAt(dialect: MigrationDialect, version: number): string {
     INSERT INTO sessions (id, partner_id, player_id, player_nickname, game_id, game_type, currency, language, partner_session_id, player_ip,
                           token_hash, status, created_at, last_activity_at, ended_at) VALUES ${sessions.join(", ")};
     INSERT INTO idempotency_keys (partner_id, uuid, operation_id, fingerprint, session_id, created_at)
-      VALUES ('demo', 'key-0', 'enterGameSession', 'fingerprint-0', '${"s".repeat(31)}0', 1000), ('demo', 'key-9', 'closeSessionKyren', 'fingerprint-9', NULL, 1900);
+      VALUES ('demo', 'key-0', 'enterGameSession', 'fingerprint-0', '${"s".repeat(31)}0', 1000),
+             ('demo', 'key-9', 'closeSessionKyren', 'fingerprint-9', NULL, 1900);
     INSERT INTO callbacks (${callbackColumns.join(", ")}) VALUES ${callbacks.join(", ")};`;
 }
 

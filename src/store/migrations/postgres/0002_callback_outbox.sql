@@ -1,6 +1,7 @@
 -- the callback outbox: callback id, first-created time, last status, delivery time; indexes per partner and by age
 -- Rows queued before get an id and their session's end as creation time now.
-ALTER TABLE callbacks ADD COLUMN callback_id text, ADD COLUMN created_at bigint, ADD COLUMN last_status integer, ADD COLUMN delivered_at bigint;
+ALTER TABLE callbacks ADD COLUMN callback_id text, ADD COLUMN created_at bigint,
+                      ADD COLUMN last_status integer, ADD COLUMN delivered_at bigint;
 UPDATE callbacks c SET callback_id = gen_random_uuid()::text, created_at = coalesce(s.ended_at, c.updated_at),
                        delivered_at = CASE WHEN c.state = 'delivered' THEN c.updated_at END
 FROM sessions s WHERE s.id = c.session_id;

@@ -18,7 +18,8 @@ CREATE FUNCTION callback_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO callback_counts (partner_id, state, count)
-      SELECT partner_id, state, count(*) FROM new_rows WHERE state IN ('pending', 'failed') GROUP BY partner_id, state ORDER BY partner_id, state
+      SELECT partner_id, state, count(*) FROM new_rows WHERE state IN ('pending', 'failed')
+      GROUP BY partner_id, state ORDER BY partner_id, state
       ON CONFLICT (partner_id, state) DO UPDATE SET count = callback_counts.count + excluded.count;
   ELSIF TG_OP = 'UPDATE' THEN
     INSERT INTO callback_counts (partner_id, state, count)
@@ -28,7 +29,8 @@ BEGIN
       ON CONFLICT (partner_id, state) DO UPDATE SET count = callback_counts.count + excluded.count;
   ELSE
     INSERT INTO callback_counts (partner_id, state, count)
-      SELECT partner_id, state, -count(*) FROM old_rows WHERE state IN ('pending', 'failed') GROUP BY partner_id, state ORDER BY partner_id, state
+      SELECT partner_id, state, -count(*) FROM old_rows WHERE state IN ('pending', 'failed')
+      GROUP BY partner_id, state ORDER BY partner_id, state
       ON CONFLICT (partner_id, state) DO UPDATE SET count = callback_counts.count + excluded.count;
   END IF;
   RETURN NULL;

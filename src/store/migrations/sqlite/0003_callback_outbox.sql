@@ -5,8 +5,9 @@ ALTER TABLE callbacks ADD COLUMN callback_id TEXT;
 ALTER TABLE callbacks ADD COLUMN created_at INTEGER;
 ALTER TABLE callbacks ADD COLUMN last_status INTEGER;
 ALTER TABLE callbacks ADD COLUMN delivered_at INTEGER;
-UPDATE callbacks SET callback_id = lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
-                                         substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),
+UPDATE callbacks SET callback_id = lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' ||
+                                         substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) ||
+                                         substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),
                      created_at = COALESCE((SELECT ended_at FROM sessions WHERE sessions.id = callbacks.session_id), updated_at),
                      delivered_at = CASE WHEN state = 'delivered' THEN updated_at END;
 CREATE UNIQUE INDEX callbacks_by_callback_id ON callbacks (callback_id);
