@@ -29,7 +29,10 @@ export interface BundledPackage {
   description: string;
   /** Files of the repository copied into the package at the same path. */
   files: string[];
-  /** Files of the repository copied beside the bundle, into `lib/`: what the code loads by a URL relative to its module (a worker thread). */
+  /**
+   * Files (or folders) of the repository copied beside the bundle, into `lib/`: what the code
+   * loads by a URL relative to its module (a worker thread, migration files).
+   */
   libFiles?: string[];
   /** Writes further run-time files into the staged package folder. */
   stage?: (stageDir: string) => Promise<void>;
@@ -51,7 +54,7 @@ export const sandboxPackage: BundledPackage = {
   entry: "sandbox/bin.ts",
   description: "A local sandbox of the Lucky Monaco session API: the reference server with the public sandbox partner, its docs and signing playground, in memory or on SQLite.",
   files: ["generated/openapi.json"],
-  libFiles: ["src/store/sqlite/wal-checkpointer.cjs"],
+  libFiles: ["src/store/sqlite/wal-checkpointer.cjs", "src/store/migrations/sqlite", "src/store/migrations/postgres"],
   // The sandbox's own docs are the local build (no deployment URL, no package tarballs).
   stage: async (stageDir) => {
     await buildDocsSite({ force: true, packages: [], outDir: join(stageDir, "dist/docs"), env: {} });
@@ -103,7 +106,7 @@ export async function packBundled(spec: BundledPackage): Promise<string> {
     legalComments: "none",
   });
   chmodSync(outfile, 0o755);
-  for (const file of spec.libFiles ?? []) copyFileSync(join(repoRoot, file), join(stageDir, "lib", file.split("/").at(-1)!));
+  for (const file of spec.libFiles ?? []) cpSync(join(repoRoot, file), join(stageDir, "lib", file.split("/").at(-1)!), { recursive: true });
   for (const file of spec.files) {
     mkdirSync(dirname(join(stageDir, file)), { recursive: true });
     cpSync(join(repoRoot, file), join(stageDir, file), { recursive: true });

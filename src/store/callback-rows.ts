@@ -1,9 +1,9 @@
 /**
- * Rows of the `callbacks` table (the outbox of issue 9) as both stores read them: the
+ * Rows of the `callbacks` table (the outbox of the session expired callback) as both stores read them: the
  * column names are the same on SQLite and PostgreSQL, and times are epoch milliseconds
  * (`INTEGER` / `bigint`, which the drivers may hand back as strings or bigints).
  */
-import type { CallbackAttempt, CallbackState, PendingCallback, StoredCallback } from "./session-store.js";
+import type { CallbackAttempt, CallbackState, PendingCallback, StoredCallback } from "./callback-outbox.js";
 
 type Row = Record<string, unknown>;
 

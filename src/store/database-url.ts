@@ -1,7 +1,6 @@
 /**
  * `DATABASE_URL`: which store it names, and how to show it (or an error about it) without
- * its password. Source: issue "Storage that outgrows one machine" (a password never appears
- * in a log line or an error message).
+ * its password (a password never appears in a log line or an error message).
  */
 
 /** What a `DATABASE_URL` names. */

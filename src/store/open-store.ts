@@ -1,6 +1,5 @@
 /**
- * `openStore(databaseUrl)`: the one place that picks the store from `DATABASE_URL`
- * (issue "Storage that outgrows one machine"):
+ * `openStore(databaseUrl)`: the one place that picks the store from `DATABASE_URL`:
  * - a file path, a `file:` URL or `:memory:` → SQLite (`sqlite/`), the zero-configuration default;
  * - `postgres://` or `postgresql://` → PostgreSQL (`postgres/`), for several instances on one database;
  * - anything else → an Error naming the scheme.

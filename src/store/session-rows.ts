@@ -4,7 +4,7 @@
  * drivers may hand back as numbers, strings or bigints), and `history_cleared` is an
  * `INTEGER` 0/1 on SQLite and a `boolean` on PostgreSQL.
  */
-import type { SessionStatus, StoredSession } from "./session-store.js";
+import type { ExpiredSession, SessionStatus, StoredSession } from "./sessions.js";
 
 /** A `SELECT *` row of `sessions` as a `StoredSession`. */
 export function toStoredSession(row: Record<string, unknown>): StoredSession {
@@ -26,4 +26,9 @@ export function toStoredSession(row: Record<string, unknown>): StoredSession {
     historyCleared: row.history_cleared === true || Number(row.history_cleared) === 1,
     endedAt: row.ended_at === null || row.ended_at === undefined ? undefined : Number(row.ended_at),
   };
+}
+
+/** A row `{ id, partner_id, player_id }` of a session the expiry ended. */
+export function toExpiredSession(row: Record<string, unknown>): ExpiredSession {
+  return { sessionId: row.id as string, partnerId: row.partner_id as string, playerId: row.player_id as string };
 }

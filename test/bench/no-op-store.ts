@@ -10,7 +10,7 @@ import type { SessionStore } from "../../src/store/session-store.js";
 type Reached = Pick<SessionStore, "openSession" | "closeSessions" | "closeSessionsOnce" | "migrate" | "close">;
 
 const reached: Reached = {
-  migrate: async () => undefined,
+  migrate: async () => ({ applied: [], version: 0 }),
   close: async () => undefined,
   openSession: async (_key, session) => ({ outcome: "created", value: { sessionId: session.id } }),
   closeSessions: async () => 0,

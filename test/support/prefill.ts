@@ -45,7 +45,7 @@ export interface PrefillShape {
 }
 
 /**
- * The shape of the growth issue's acceptance scenario, scaled to `sessions` rows:
+ * The shape of the scenario at size (test/bench/size-benchmark.ts), scaled to `sessions` rows:
  * 1,000,000 gives 100,000 idle, 300,000 closed a year ago, 550,000 old delivered
  * callbacks, 1,000 dead letters, 10,000 pending callbacks and 250,000 old keys.
  */

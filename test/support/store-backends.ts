@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../../src/store/open-store.js";
-import { postgresMigrations } from "../../src/store/postgres/migrations.js";
+import { migrationFiles } from "../../src/store/migrations/migrator.js";
 import type { IdempotencyKey, NewSession, SessionStore } from "../../src/store/session-store.js";
-import { migrations as sqliteMigrations } from "../../src/store/sqlite/migrations.js";
 import { createTestDatabase, skipPostgres, type TestDatabase } from "./postgres.js";
 
 /** The schema version of each store right before a migration that tests upgrade through. */
@@ -55,7 +54,8 @@ export const sqliteBackend = (): Backend => {
     async databaseBefore(migration, rows) {
       const url = join(dir, `store-${++count}.db`);
       const version = MIGRATED[migration].sqlite;
-      await this.exec(url, `${sqliteMigrations.slice(0, version).join(";\n")}; PRAGMA user_version = ${version}; ${rows}`);
+      const files = migrationFiles("sqlite").slice(0, version);
+      await this.exec(url, `${files.map((file) => file.sql).join(";\n")}; PRAGMA user_version = ${version}; ${rows}`);
       return url;
     },
     async setSchemaVersion(url, version) {
@@ -105,7 +105,7 @@ export const postgresBackend = (): Backend => {
     async databaseBefore(migration, rows) {
       const url = await this.freshDatabase();
       await database!.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
-      for (const applied of postgresMigrations.slice(0, MIGRATED[migration].postgres)) {
+      for (const applied of migrationFiles("postgres").slice(0, MIGRATED[migration].postgres)) {
         await database!.query(applied.sql);
         await database!.query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)", [applied.version, applied.description]);
       }

@@ -1,14 +1,14 @@
 /**
- * Group commit of delivery attempts on PostgreSQL (turn-batch.ts): the
+ * Group commit of delivery attempts on PostgreSQL (../group-commit.ts): the
  * `recordCallbackAttempt` calls of one event-loop turn go to the database as ONE multi-row
  * UPDATE instead of one each, so that bookkeeping keeps up with thousands of callbacks per
- * second (issue 9, "Throughput"). Each caller is answered after that commit, with whether
+ * second. Each caller is answered after that commit, with whether
  * its lease still held; durability per attempt is unchanged.
  */
 import type pg from "pg";
 import { attemptValues } from "../callback-rows.js";
 import type { CallbackAttempt, PendingCallback } from "../session-store.js";
-import { TurnBatch } from "./turn-batch.js";
+import { GroupCommit } from "../group-commit.js";
 import { isRowError } from "./errors.js";
 
 /** Most attempts in one statement; more in one turn make several statements. */
@@ -29,13 +29,13 @@ type Input = { callback: Callback; attempt: CallbackAttempt; at: number };
 
 /** Collects attempts and records those of one turn together. */
 export class AttemptBatch {
-  private readonly batch: TurnBatch<Input, boolean>;
+  private readonly batch: GroupCommit<Input, boolean>;
 
   /** @param single records one attempt on its own (the fallback when a batch fails) */
   constructor(pool: pg.Pool, single: (callback: Callback, attempt: CallbackAttempt, at: number) => Promise<boolean>) {
-    this.batch = new TurnBatch({
+    this.batch = new GroupCommit({
       retryAlone: isRowError,
-      maxBatch: MAX_BATCH,
+      maxGroup: MAX_BATCH,
       single: ({ callback, attempt, at }) => single(callback, attempt, at),
       async many(inputs) {
         const columns: unknown[][] = Array.from({ length: 8 }, () => []);

@@ -1,7 +1,7 @@
 /**
  * Short, clear descriptions of why PostgreSQL could not be used, for the one line that
- * stops start-up (issue "Storage that outgrows one machine": an unknown scheme, an
- * unreachable host or wrong credentials each get a line that names the problem). The
+ * stops start-up (an unknown scheme, an unreachable host or wrong credentials each get a
+ * line that names the problem). The
  * caller masks the password in the result (`redactSecrets`).
  */
 
@@ -52,7 +52,7 @@ export function describePostgresError(error: unknown): string {
  * violation), so that the one bad row fails alone, or it lost a deadlock or serialization
  * check again and again (class 40), which calls alone avoid. Not for a connection that failed, a
  * timeout or a database that is down: every call would fail again, each after its own
- * timeout, and the answers would come late (turn-batch.ts).
+ * timeout, and the answers would come late (../group-commit.ts).
  */
 export function isRowError(error: unknown): boolean {
   const code = (error as DriverError | undefined)?.code;

@@ -1,5 +1,5 @@
 /**
- * Group commit for ENTER on PostgreSQL: the `openSession` calls of one event-loop turn go
+ * Group commit (../group-commit.ts) for ENTER on PostgreSQL: the `openSession` calls of one event-loop turn go
  * to the database as ONE statement (one round trip, one commit) instead of one each. Under
  * load that divides the per-request work of the driver and of the database, where a
  * commit per ENTER cost about twice the CPU of the rest (benchmark in the README). Each
@@ -14,7 +14,7 @@
  */
 import type pg from "pg";
 import type { Idempotent, IdempotencyKey, NewSession } from "../session-store.js";
-import { TurnBatch } from "./turn-batch.js";
+import { GroupCommit } from "../group-commit.js";
 import { isRowError } from "./errors.js";
 
 /** Most calls in one statement; more in one turn make several statements. */
@@ -58,12 +58,12 @@ type Input = { key: IdempotencyKey; session: NewSession };
 
 /** Collects `openSession` calls and sends those of one turn together. */
 export class OpenSessionBatch {
-  private readonly batch: TurnBatch<Input, Idempotent<{ sessionId: string }>>;
+  private readonly batch: GroupCommit<Input, Idempotent<{ sessionId: string }>>;
 
   constructor(paths: OpenSessionPaths) {
-    this.batch = new TurnBatch({
+    this.batch = new GroupCommit({
       retryAlone: isRowError,
-      maxBatch: MAX_BATCH,
+      maxGroup: MAX_BATCH,
       single: ({ key, session }) => paths.single(key, session),
       async many(inputs) {
         const columns = COLUMNS.map(() => [] as unknown[]);

@@ -3,9 +3,9 @@
  * better-sqlite3 API; its native part ships as a prebuilt registry package, so `npm ci`
  * compiles nothing). One process per database file.
  *
- * Writes go through a `WriteQueue`: the writes of one event-loop turn share one
- * transaction (group commit), and a caller is answered only after the COMMIT; if one
- * write of a group fails, the group is rolled back and each write is retried alone.
+ * Writes go through group commit (transactions.ts): the writes of one event-loop turn share
+ * one transaction, and a caller is answered only after the COMMIT; if one write of a group
+ * fails, the group is rolled back and each write is retried alone.
  * Statements are prepared once. The journal is WAL with `synchronous=NORMAL` by default: a
  * committed write survives a crash of the server process (kill -9), not necessarily a
  * power failure of the host; `synchronous: "FULL"` covers that too, at a cost per commit.
@@ -19,9 +19,14 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "libsql";
-import { attemptValues, byDueTime, claimedColumns, toCallbackStats, toPendingCallback, toStoredCallback } from "../callback-rows.js";
-import { toStoredSession } from "../session-rows.js";
-import { migrations, sqliteUuidV4 } from "./migrations.js";
+import { attemptValues, byDueTime, toCallbackStats, toPendingCallback, toStoredCallback } from "../callback-rows.js";
+import type { GroupCommit } from "../group-commit.js";
+import { storedKeyOutcome } from "../idempotency-keys.js";
+import { toExpiredSession, toStoredSession } from "../session-rows.js";
+import { sqliteDialect } from "../statements.js";
+import { migrateSqlite } from "./migrate.js";
+import { closeArgs, SQL } from "./statements.js";
+import { sqliteWrites, type Write } from "./transactions.js";
 import { WalLimit, walLimits, type WalLimitOptions } from "./wal-limit.js";
 import type {
   CallbackAttempt,
@@ -34,6 +39,7 @@ import type {
   ExpiredSession,
   Idempotent,
   IdempotencyKey,
+  MigrationReport,
   NewSession,
   PendingCallback,
   RedeliveryTarget,
@@ -41,7 +47,9 @@ import type {
   StoredCallback,
   StoredSession,
 } from "../session-store.js";
-import { WriteQueue } from "./write-queue.js";
+
+/** The statements, for the plan test (test/integration/store/plans.test.ts). */
+export { SQL } from "./statements.js";
 
 /**
  * Most rows one write of a large close changes (closeLargeInBatches): about 5 ms each on a
@@ -104,7 +112,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -${CACHE_KIB}`);
-  if (path === ":memory:") return new SqliteSessionStore(db, undefined, undefined);
+  if (path === ":memory:") return new SqliteSessionStore(db, path, undefined, undefined);
   const onError = options.onBackgroundError ?? (() => undefined);
   db.exec("PRAGMA wal_autocheckpoint = 0");
   const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 50, idleMs: options.idleTruncateMs ?? 1000 } });
@@ -112,96 +120,21 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   checkpointer.on("error", (error) => onError(error));
   checkpointer.unref();
   const walLimit = new WalLimit(db, `${path}-wal`, checkpointer, limits, onError);
-  return new SqliteSessionStore(db, checkpointer, walLimit);
+  return new SqliteSessionStore(db, path, checkpointer, walLimit);
 }
 
 type Row = Record<string, unknown>;
-
-
-/** SQL that matches the sessions a close call ends (bound by `closeArgs`). */
-const CLOSE_MATCH = "partner_id = ? AND player_id = ? AND (? IS NULL OR game_id = ?)";
-const closeArgs = (filter: CloseFilter) => [filter.partnerId, filter.playerId, filter.gameId ?? null, filter.gameId ?? null];
-
-/**
- * Statements by purpose (exported for the plan test). Every statement of the background jobs (expiry, the retention of
- * keys, callbacks and sessions) takes a `LIMIT` and walks one index, named with `INDEXED
- * BY` where the planner could pick another without statistics (test/integration/store/plans.test.ts
- * holds each to its index at a million rows).
- */
-export const SQL = {
-  insertKey: `INSERT INTO idempotency_keys (partner_id, uuid, operation_id, fingerprint, session_id, created_at)
-              VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (partner_id, uuid) DO NOTHING`,
-  readKey: "SELECT operation_id, fingerprint, session_id FROM idempotency_keys WHERE partner_id = ? AND uuid = ?",
-  insertSession: `INSERT INTO sessions (id, partner_id, player_id, player_nickname, game_id, game_type, currency, language,
-                    partner_session_id, player_ip, token_hash, status, created_at, last_activity_at)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
-  /** The ended sessions of a close whose history is not cleared yet, at most `limit` + 1 (bound: match, limit). */
-  unclearedBatch: `SELECT rowid FROM sessions WHERE ${CLOSE_MATCH} AND status <> 'active' AND history_cleared = 0 LIMIT ?`,
-  /** The active sessions of a close, at most `limit` + 1 (bound: match, limit). */
-  activeBatch: `SELECT rowid FROM sessions WHERE ${CLOSE_MATCH} AND status = 'active' LIMIT ?`,
-  clearHistory: "UPDATE sessions SET history_cleared = 1 WHERE rowid IN (SELECT value FROM json_each(?)) AND history_cleared = 0",
-  closeRows: `UPDATE sessions SET status = 'closed', ended_at = ?, last_activity_at = ?, history_cleared = MAX(history_cleared, ?)
-              WHERE rowid IN (SELECT value FROM json_each(?)) AND status = 'active'`,
-  clearHistoryAll: `UPDATE sessions SET history_cleared = 1 WHERE ${CLOSE_MATCH} AND status <> 'active' AND history_cleared = 0`,
-  closeAll: `UPDATE sessions SET status = 'closed', ended_at = ?, last_activity_at = ?, history_cleared = MAX(history_cleared, ?)
-             WHERE ${CLOSE_MATCH} AND status = 'active'`,
-  /** The oldest idle active sessions (bound: idle before, limit); index sessions_by_idleness. */
-  idleBatch: "SELECT id FROM sessions INDEXED BY sessions_by_idleness WHERE status = 'active' AND last_activity_at < ? ORDER BY last_activity_at LIMIT ?",
-  queueCallbacks: `INSERT INTO callbacks (session_id, partner_id, player_id, callback_id, created_at, state, attempts, next_attempt_at, updated_at)
-                   SELECT id, partner_id, player_id, ${sqliteUuidV4}, ?, 'pending', 0, ?, ? FROM sessions
-                   WHERE id IN (SELECT value FROM json_each(?)) AND status = 'active' AND partner_id IN (SELECT value FROM json_each(?))`,
-  expire: "UPDATE sessions SET status = 'expired', ended_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'active' RETURNING id, partner_id, player_id",
-  /** Leases the due callbacks of one partner (bound: leased until, lease, partner, at, at, limit); index callbacks_due_by_partner. */
-  claimPartner: `UPDATE callbacks SET leased_until = ?, lease = ?
-                 WHERE session_id IN (SELECT session_id FROM callbacks INDEXED BY callbacks_due_by_partner
-                                      WHERE partner_id = ? AND state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
-                                      ORDER BY next_attempt_at LIMIT ?)
-                 RETURNING ${claimedColumns}`,
-  /** The partners with pending callbacks, from the counters (a few rows): those not listed in a claim are claimed one by one. */
-  partnersWithPending: "SELECT partner_id FROM callback_counts WHERE state = 'pending' AND count > 0",
-  recordAttempt: `UPDATE callbacks SET state = ?, attempts = attempts + 1, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?, last_status = ?,
-                                       delivered_at = COALESCE(?, delivered_at), updated_at = ?, leased_until = NULL, lease = NULL
-                  WHERE session_id = ? AND lease = ?`,
-  /**
-   * The oldest callbacks of each state the filter allows, each state's through index
-   * callbacks_by_age and at most the limit, merged (bound: partner, partner, state, limit).
-   */
-  listCallbacks: `SELECT * FROM (${(["pending", "failed", "delivered"] as const)
-    .map((state) => `SELECT * FROM (SELECT * FROM callbacks INDEXED BY callbacks_by_age WHERE state = '${state}' AND (?1 IS NULL OR partner_id = ?1)
-                       AND (?2 IS NULL OR ?2 = '${state}') ORDER BY created_at LIMIT ?3)`)
-    .join(" UNION ALL ")}) ORDER BY created_at, session_id LIMIT ?3`,
-  redeliverSessions: `UPDATE callbacks SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
-                      WHERE session_id IN (SELECT value FROM json_each(?)) RETURNING session_id`,
-  redeliverFailed: `UPDATE callbacks SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
-                    WHERE partner_id = ? AND state = 'failed' RETURNING session_id`,
-  countCallbacks: "SELECT partner_id, state, count FROM callback_counts WHERE count > 0",
-  oldestPending: "SELECT min(created_at) AS oldest FROM callbacks INDEXED BY callbacks_by_age WHERE state = 'pending'",
-  /** Bound: created before, limit; index idempotency_keys_by_age. */
-  forgetKeys: `DELETE FROM idempotency_keys WHERE rowid IN (
-                 SELECT rowid FROM idempotency_keys INDEXED BY idempotency_keys_by_age WHERE created_at < ? ORDER BY created_at LIMIT ?)`,
-  /** Bound: delivered before, limit; index callbacks_delivered_by_time. */
-  forgetDelivered: `DELETE FROM callbacks WHERE state = 'delivered' AND rowid IN (
-                      SELECT rowid FROM callbacks INDEXED BY callbacks_delivered_by_time
-                      WHERE state = 'delivered' AND delivered_at < ? ORDER BY delivered_at LIMIT ?)`,
-  /** The next ended sessions in (ended_at, id) order after a cursor (bound: ended before, cursor time, cursor time, cursor id, limit). */
-  endedBatch: `SELECT id, ended_at FROM sessions INDEXED BY sessions_ended_by_time
-               WHERE status <> 'active' AND ended_at < ? AND (ended_at > ? OR (ended_at = ? AND id > ?)) ORDER BY ended_at, id LIMIT ?`,
-  /** Deletes the listed sessions that no callback refers to any more (bound: JSON list of ids). */
-  forgetEnded: `DELETE FROM sessions WHERE id IN (SELECT value FROM json_each(?)) AND status <> 'active'
-                  AND NOT EXISTS (SELECT 1 FROM callbacks WHERE callbacks.session_id = sessions.id)`,
-  heartbeat: "UPDATE heartbeat SET at = ? WHERE id = 1",
-  sessionById: "SELECT * FROM sessions WHERE id = ?",
-  sessionByTokenHash: "SELECT * FROM sessions WHERE token_hash = ?",
-} as const;
 
 class SqliteSessionStore implements SessionStore {
   /** A batch runs on the event loop: aim at 10 ms, so that a request waits at most about that. */
   readonly batchBudget = { targetMs: 10, initialRows: 100, minRows: 10, maxRows: 5000 };
   private readonly statements = new Map<string, Database.Statement>();
-  private writes: WriteQueue | undefined;
+  private writes: GroupCommit<Write, unknown> | undefined;
 
   constructor(
     private readonly db: Database.Database,
+    /** The database file (`:memory:` for tests), which migrations take turns on. */
+    private readonly path: string,
     private readonly checkpointer: Worker | undefined,
     private readonly walLimit: WalLimit | undefined,
   ) {}
@@ -213,17 +146,14 @@ class SqliteSessionStore implements SessionStore {
     return prepared;
   }
 
+  /** Runs `work` in the next group commit (transactions.ts); prepared on first use, after the migrations. */
   private write<T>(work: () => T): Promise<T> {
-    this.writes ??= new WriteQueue(this.db, this.walLimit ? () => this.walLimit!.afterCommit() : undefined);
-    return this.writes.run(work);
+    this.writes ??= sqliteWrites(this.db, this.walLimit ? () => this.walLimit!.afterCommit() : undefined);
+    return this.writes.run(work) as Promise<T>;
   }
 
-  async migrate(): Promise<void> {
-    const applied = Number((this.db.prepare("PRAGMA user_version").get() as Row).user_version);
-    if (applied > migrations.length) throw new Error(`the database has schema version ${applied}, newer than this server knows (${migrations.length}): upgrade the server`);
-    for (let version = applied; version < migrations.length; version++) {
-      this.db.exec(`BEGIN IMMEDIATE; ${migrations[version]}; PRAGMA user_version = ${version + 1}; COMMIT;`);
-    }
+  migrate(): Promise<MigrationReport> {
+    return migrateSqlite(this.db, this.path);
   }
 
   /** Inserts the key; if it was there already, classifies the stored one. */
@@ -231,10 +161,7 @@ class SqliteSessionStore implements SessionStore {
     if (this.statement(SQL.insertKey).run(key.partnerId, key.uuid, key.operationId, key.fingerprint, sessionId, at).changes === 1) {
       return { outcome: "created", value: { sessionId } };
     }
-    const stored = this.statement(SQL.readKey).get(key.partnerId, key.uuid) as Row;
-    return stored.operation_id === key.operationId && stored.fingerprint === key.fingerprint
-      ? { outcome: "replayed", value: { sessionId: stored.session_id as string | null } }
-      : { outcome: "conflict" };
+    return storedKeyOutcome(key, this.statement(SQL.readKey).get(key.partnerId, key.uuid) as Row);
   }
 
   openSession(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
@@ -304,8 +231,7 @@ class SqliteSessionStore implements SessionStore {
     return this.write(() => {
       const ids = JSON.stringify((this.statement(SQL.idleBatch).all(idleBefore, limit) as Row[]).map((row) => row.id));
       this.statement(SQL.queueCallbacks).run(at, at, at, ids, JSON.stringify([...callbackPartners]));
-      const rows = this.statement(SQL.expire).all(at, ids) as Row[];
-      return rows.map((row) => ({ sessionId: row.id as string, partnerId: row.partner_id as string, playerId: row.player_id as string }));
+      return (this.statement(SQL.expire).all(at, ids) as Row[]).map(toExpiredSession);
     });
   }
 
@@ -342,7 +268,7 @@ class SqliteSessionStore implements SessionStore {
 
   redeliverCallbacks(target: RedeliveryTarget, at: number): Promise<string[]> {
     return this.write(() => {
-      const rows = "sessionIds" in target ? this.statement(SQL.redeliverSessions).all(at, at, JSON.stringify(target.sessionIds)) : this.statement(SQL.redeliverFailed).all(at, at, target.partnerId);
+      const rows = "sessionIds" in target ? this.statement(SQL.redeliverSessions).all(at, sqliteDialect.list(target.sessionIds)) : this.statement(SQL.redeliverFailed).all(at, target.partnerId);
       return (rows as Row[]).map((row) => row.session_id as string);
     });
   }
@@ -385,7 +311,7 @@ class SqliteSessionStore implements SessionStore {
   }
 
   async ping(): Promise<void> {
-    this.statement("SELECT 1").get();
+    this.statement(SQL.ping).get();
   }
 
   heartbeat(at: number): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * Keeps SQLite's write-ahead log bounded under sustained writes (issue "Storage that
- * outgrows one machine": the `-wal` file grew to 12 GB in 2.5 min of ENTER load).
+ * Keeps SQLite's write-ahead log bounded under sustained writes (without it, the `-wal`
+ * file grew to 12 GB in 2.5 min of ENTER load).
  *
  * Why it grew: the log restarts from its beginning only when a write transaction starts
  * after a checkpoint that copied EVERY frame into the database. The worker's PASSIVE
@@ -30,7 +30,7 @@ export interface WalLimitOptions {
   journalSizeLimitBytes?: number;
 }
 
-/** Defaults of `WalLimitOptions`: the log stays near 128 MiB, half the issue's 256 MiB. */
+/** Defaults of `WalLimitOptions`: the log stays near 128 MiB, half of the 256 MiB it must stay under. */
 const walLimitDefaults = { restartBytes: 128 * 2 ** 20, journalSizeLimitBytes: 64 * 2 ** 20 } as const;
 
 /**

@@ -117,12 +117,16 @@ describe("npm run migrate", () => {
   const migrate = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/store/migrate-command.ts"), ...args], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 30_000 });
 
-  it("migrates the SQLite file DATABASE_URL names, and again with nothing to do", () => {
+  it("migrates the SQLite file DATABASE_URL names, saying what it applied, and again with nothing to do", () => {
     const database = join(dir, "migrated", "sessions.db");
-    for (let run = 0; run < 2; run++) {
-      const result = migrate([], { DATABASE_URL: database });
-      expect([result.status, result.stdout], result.stderr).toEqual([0, `DATABASE_URL ${database}: schema up to date\n`]);
-    }
+    const first = migrate([], { DATABASE_URL: database });
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`^(DATABASE_URL ${database}: applied \\d{4}_[a-z0-9_]+\\.sql\n)+DATABASE_URL ${database}: schema up to date at version \\d+\n$`));
+    expect(first.stdout).toContain(`DATABASE_URL ${database}: applied 0001_initial.sql\n`);
+    const version = /at version (\d+)/.exec(first.stdout)![1];
+    expect(first.stdout.match(/: applied /g)).toHaveLength(Number(version));
+    const again = migrate([], { DATABASE_URL: database });
+    expect([again.status, again.stdout], again.stderr).toEqual([0, `DATABASE_URL ${database}: schema up to date at version ${version}\n`]);
     expect(existsSync(database)).toBe(true);
   });
 

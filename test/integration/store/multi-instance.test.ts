@@ -1,8 +1,7 @@
-// Two server processes on one PostgreSQL database behave as one service (issue "Storage
-// that outgrows one machine"): one uuid spread over both settles to one session and one
+// Two server processes on one PostgreSQL database behave as one service: one uuid spread over both settles to one session and one
 // URL (or one winner and 409 G.03), a session opened on one closes on the other, their
 // sweeps deliver each session expired callback once, one takes over the callbacks of the
-// other when that one is killed (kill -9) during delivery (issue 9: the repeat carries the
+// other when that one is killed (kill -9) during delivery (the repeat carries the
 // same callback id and the receiver records it once), both answer 500 G.01 and report
 // unhealthy while the database is lost and recover by themselves, and after kill -9 of one
 // the other replays its acknowledged ENTERs. The database password is never logged.

@@ -1,6 +1,6 @@
 // The SQLite write-ahead log stays bounded under sustained writes and shrinks back when
-// they stop (issue "Storage that outgrows one machine": it grew without limit because the
-// background checkpoints never caught up with the writer). Small sizes make it quick.
+// they stop (it once grew without limit because the background checkpoints never caught
+// up with the writer). Small sizes make it quick.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
