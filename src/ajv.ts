@@ -14,7 +14,10 @@ const addFormats = formats as unknown as typeof formats.default;
 export function schemaExtensions(schemas: unknown): string[] {
   const found = new Set<string>();
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      for (const child of node) walk(child);
+      return;
+    }
     if (node === null || typeof node !== "object") return;
     for (const [key, value] of Object.entries(node)) {
       if (key.startsWith("x-")) found.add(key);

@@ -22,7 +22,10 @@ export function pointerTokens(pointer: string): string[] {
 export function setAtPointer(target: Record<string, unknown>, pointer: string, value: unknown): Record<string, unknown> {
   const tokens = pointerTokens(pointer);
   let node = target;
-  for (const token of tokens.slice(0, -1)) node = (node[token] ??= {}) as Record<string, unknown>;
+  for (const token of tokens.slice(0, -1)) {
+    node[token] ??= {};
+    node = node[token] as Record<string, unknown>;
+  }
   node[tokens.at(-1)!] = value;
   return target;
 }

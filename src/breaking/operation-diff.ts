@@ -141,10 +141,14 @@ class OperationDiff {
     const was = this.before.node.requestBody ? resolve(this.baseline, { node: this.before.node.requestBody, pointer: `${this.before.pointer}/requestBody` }) : undefined;
     const now = this.after.node.requestBody ? resolve(this.current, { node: this.after.node.requestBody, pointer: `${this.after.pointer}/requestBody` }) : undefined;
     if (!was && !now) return;
-    if (!now) return this.add("breaking", "request-body-removed", was!.pointer, "request body removed", "request");
+    if (!now) {
+      this.add("breaking", "request-body-removed", was!.pointer, "request body removed", "request");
+      return;
+    }
     if (!was) {
       const breaking = role === "sent" && now.node.required === true;
-      return this.add(breaking ? "breaking" : "compatible", "request-body-added", now.pointer, `new ${breaking ? "required" : "optional"} request body`, "request");
+      this.add(breaking ? "breaking" : "compatible", "request-body-added", now.pointer, `new ${breaking ? "required" : "optional"} request body`, "request");
+      return;
     }
     if (!was.node.required && now.node.required) this.add(role === "sent" ? "breaking" : "compatible", "request-body-now-required", `${now.pointer}/required`, "the request body is now required", "request");
     this.content(was, now, role, "request");

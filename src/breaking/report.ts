@@ -37,7 +37,7 @@ export function renderReport(baseline: Contract, current: Contract, changes: Cha
     const label = change.classification === "breaking" ? "BREAKING  " : "compatible";
     lines.push(`${label} ${change.message} [${change.source === "gate" ? "gate" : "openapi-diff"}: ${change.rule}]`);
     lines.push(`           at ${change.pointer}`);
-    usageLines(change.usages).forEach((line, index) => lines.push(`           ${index === 0 ? "in" : "  "} ${line}`));
+    for (const [index, line] of usageLines(change.usages).entries()) lines.push(`           ${index === 0 ? "in" : "  "} ${line}`);
   }
   const breaking = changes.filter((change) => change.classification === "breaking").length;
   if (changes.length > 0) lines.push("");

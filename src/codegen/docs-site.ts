@@ -161,8 +161,8 @@ function buildRedocPage(specFile: string, page: string): void {
 function renderDownloadsPage(spec: OpenApiDocument, rows: string): string {
   const template = readFileSync(join(siteAssets, "downloads.html"), "utf8");
   const { info } = spec as unknown as { info: { title: string; version: string } };
-  const escape = (text: string) => text.replace(/[<>&"]/g, (character) => `&#${character.charCodeAt(0)};`);
-  const values: Record<string, string> = { title: escape(info.title), version: escape(info.version), rows };
+  const escapeHtml = (text: string) => text.replace(/[<>&"]/g, (character) => `&#${character.charCodeAt(0)};`);
+  const values: Record<string, string> = { title: escapeHtml(info.title), version: escapeHtml(info.version), rows };
   for (const name of Object.keys(values)) if (!template.includes(`{{${name}}}`)) throw new Error(`openapi/docs/site/downloads.html has no {{${name}}} placeholder`);
   return template.replace(/\{\{(\w+)\}\}/g, (placeholder, name: string) => values[name] ?? placeholder);
 }

@@ -143,7 +143,7 @@ export function renderCodeSampleMarkers(markdown: string, spec: OpenApiDocument)
     const operation = operations.find((candidate) => candidate.operationId === operationId);
     const sample = operation?.["x-codeSamples"]?.find((candidate) => candidate.label === label);
     if (!sample) throw new Error(`${marker}: ${operation ? `${operationId} has no code sample labelled ${label}` : `no operation ${operationId}`}`);
-    return ["```" + (fenceLanguages[sample.lang] ?? sample.lang.toLowerCase()), sample.source.replace(/\n$/, ""), "```"].join("\n");
+    return [`\`\`\`${fenceLanguages[sample.lang] ?? sample.lang.toLowerCase()}`, sample.source.replace(/\n$/, ""), "```"].join("\n");
   });
 }
 

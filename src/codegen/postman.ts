@@ -155,7 +155,7 @@ function completeRequest(spec: OpenApiDocument, item: Item, operation: RequestFa
   request.body = { mode: "raw", raw: exampleBody(operation), options: { raw: { language: "json" } } };
   const successStatuses = operation.statuses.filter((status) => status >= 200 && status < 300);
   if (successStatuses.length === 0) throw new Error(`${operation.operationId} documents no 2xx status`);
-  const response = resolveRef(spec, (spec.paths[operation.path]?.[operation.method] as any).responses[String(successStatuses[0])]);
+  const response = resolveRef(spec, (spec.paths[operation.path]![operation.method] as any).responses[String(successStatuses[0])]);
   const schema = inlineSchema(spec, response.content["application/json"].schema);
   item.event = [{ listen: "test", script: { type: "text/javascript", exec: testScript(operation, successStatuses, schema).split("\n") } }];
 }

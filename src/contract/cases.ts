@@ -255,7 +255,7 @@ function buildPreRoutingCases(): PreRoutingCase[] {
       {
         name: `${side}: Content-Length together with Transfer-Encoding (V.06)`,
         side,
-        bytes: (c) => requestHead("POST", target(path, c), { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" }) + "0\r\n\r\n",
+        bytes: (c) => `${requestHead("POST", target(path, c), { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" })}0\r\n\r\n`,
         code: "V.06",
         schema: defaultErrorEnvelope.schema,
       },

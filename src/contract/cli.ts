@@ -66,8 +66,8 @@ export async function runContractCli(
     const argument = JSON.stringify(program.args[0]);
     return usageError(program, "contract", `unexpected argument ${argument}: configure it with CONTRACT_… variables`);
   }
-  let config;
-  let target;
+  let config: ReturnType<typeof contractConfig>;
+  let target: Awaited<ReturnType<typeof resolveTarget>>;
   try {
     config = contractConfig(env);
     target = await resolveTarget(env);

@@ -58,7 +58,7 @@ function applyRequest(transaction, request) {
 }
 
 /** Names given with `--only`: Dredd runs beforeEach for every transaction, selected or not. */
-const only = (hooks.configuration && hooks.configuration.only) || [];
+const only = (hooks.configuration?.only) || [];
 
 async function prepare(transaction) {
   const entry = { event: "transaction", name: transaction.name, id: transaction.id };
@@ -103,8 +103,8 @@ hooks.beforeEach((transaction, done) => {
   prepare(transaction).then(
     () => done(),
     (error) => {
-      transaction.fail = `preparing the case failed: ${error && error.message}`;
-      record({ event: "transaction", name: transaction.name, id: transaction.id, action: "fail-error", detail: String(error && error.message) });
+      transaction.fail = `preparing the case failed: ${error?.message}`;
+      record({ event: "transaction", name: transaction.name, id: transaction.id, action: "fail-error", detail: String(error?.message) });
       done();
     },
   );

@@ -44,7 +44,9 @@ export async function exchange(baseUrl: string, request: CaseRequest, timeoutMs 
   if (request.incompleteBody) {
     const response = await sendIncomplete(baseUrl, request);
     const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => (headers[name] = value));
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
     return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
   }
   try {

@@ -165,12 +165,12 @@ const queryText = (name: string, value: string) => inDoubleQuotes(new URLSearchP
 
 /** The query of a reproduction: the signature as `$HASH`, literals URL-encoded, in the request's order. */
 function queryOf(request: CaseRequest, signing: RequestSigning): string {
-  const valueOf = (name: string, value: QueryValue): string => {
+  const pairText = (name: string, value: QueryValue): string => {
     if (typeof value !== "string") return "HASH" in value ? (signing.HASH ? "HASH=$HASH" : queryText(name, request.query.HASH ?? "")) : queryText(name, request.query.MEMB_ID ?? "");
     return name === "HASH" && signing.HASH && value === request.query.HASH ? "HASH=$HASH" : queryText(name, value);
   };
   const pairs: Array<[string, QueryValue]> = request.queryPairs ?? Object.entries(request.query);
-  return pairs.map(([name, value]) => valueOf(name, value)).join("&");
+  return pairs.map(([name, value]) => pairText(name, value)).join("&");
 }
 
 /**

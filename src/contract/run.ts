@@ -87,6 +87,7 @@ export function reproductionContexts(target: ContractTarget): (exchange: Exchang
   return (exchange) => {
     const side = exchange.step.side;
     const local = target.started[side] === "local";
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions in the reproduction script, not template slots
     const baseUrl = local ? (side === "provider" ? "${BASE_URL:-http://127.0.0.1:3000}" : "${OPERATOR_URL:-http://127.0.0.1:3100}") : exchange.baseUrl;
     return { baseUrl, secretVariable: "CONTRACT_SECRET", kyrenTokenVariable: "CONTRACT_KYREN_TOKEN" };
   };

@@ -44,6 +44,7 @@ const schema = {
           requireTimestamp: { type: "boolean", default: false },
         },
         if: { properties: { sessionExpiredCallback: { const: true } }, required: ["sessionExpiredCallback"] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
         then: { required: ["callbackUrl"] },
         // Exactly one of secret and secrets; at most one of kyrenToken and kyrenTokens.
         oneOf: [{ required: ["secret"] }, { required: ["secrets"] }],

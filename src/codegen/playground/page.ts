@@ -148,7 +148,9 @@ operationSelect.addEventListener("change", () => {
   chooseOperation(current);
   current = selected();
 });
-form.querySelectorAll<HTMLInputElement>('input[name="mode"]').forEach((radio) => radio.addEventListener("change", switchMode));
+form.querySelectorAll<HTMLInputElement>('input[name="mode"]').forEach((radio) => {
+  radio.addEventListener("change", switchMode);
+});
 addTimestamp.addEventListener("click", putTimestamp);
 form.addEventListener("input", () => void update());
 form.addEventListener("change", () => void update());

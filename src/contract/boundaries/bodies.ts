@@ -38,7 +38,10 @@ const drawOne = <Value>(arbitrary: fc.Arbitrary<Value>) => fc.sample(arbitrary, 
 const arbitraries = new WeakMap<Schema, fc.Arbitrary<unknown>>();
 function arbitraryOf(schema: Schema): fc.Arbitrary<unknown> {
   let arbitrary = arbitraries.get(schema);
-  if (!arbitrary) arbitraries.set(schema, (arbitrary = schemaArbitrary(schema)));
+  if (!arbitrary) {
+    arbitrary = schemaArbitrary(schema);
+    arbitraries.set(schema, arbitrary);
+  }
   return arbitrary;
 }
 
@@ -157,7 +160,7 @@ export function withValueAt(body: Body, pointer: string, value: unknown): Body {
 /** The object schema at a JSON pointer of the request schema ("" for the top), flattened. */
 export function objectSchemaAt(operation: OperationFacts, pointer: string): Schema {
   let node = flatten(requestSchema(operation), operation.operationId);
-  for (const name of pointer.split("/").filter(Boolean)) node = flatten((node.properties ?? {})[name], `${operation.operationId}${pointer}`);
+  for (const name of pointer.split("/").filter(Boolean)) node = flatten(node.properties?.[name], `${operation.operationId}${pointer}`);
   return node;
 }
 

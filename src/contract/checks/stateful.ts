@@ -80,7 +80,7 @@ const step = (operation: OperationFacts, body: Body, context: GenerationContext,
 });
 
 /** The part of a body an idempotency fingerprint sees: all but `hash` and `timestamp`. */
-const fingerprint = (operation: OperationFacts, body: Body) => JSON.stringify(Object.entries(body).filter(([key]) => key !== "hash" && key !== "timestamp").sort(([a], [b]) => (a < b ? -1 : 1)));
+const fingerprint = (_operation: OperationFacts, body: Body) => JSON.stringify(Object.entries(body).filter(([key]) => key !== "hash" && key !== "timestamp").sort(([a], [b]) => (a < b ? -1 : 1)));
 
 function replayProbes(operation: OperationFacts, context: GenerationContext): Probe[] {
   return acceptedBodies(operation, context, sequencesFor(context.cases), "replay").map((body, index) => ({

@@ -38,16 +38,17 @@ export function flatten(schema: Schema, path: string): Schema {
   assertUnderstood(node, path);
   if (node.allOf) {
     const { allOf, ...rest } = node;
-    node = (allOf as Schema[]).reduce<Schema>((merged, part, index) => {
+    let merged: Schema = {};
+    for (const [index, part] of (allOf as Schema[]).entries()) {
       const flat = flatten(part, `${path}/allOf/${index}`);
-      return {
+      merged = {
         ...merged,
         ...flat,
         ...(merged.properties || flat.properties ? { properties: { ...merged.properties, ...flat.properties } } : {}),
         ...(merged.required || flat.required ? { required: [...new Set([...(merged.required ?? []), ...(flat.required ?? [])])] } : {}),
       };
-    }, {});
-    node = { ...node, ...rest, ...(rest.properties ? { properties: { ...node.properties, ...rest.properties } } : {}) };
+    }
+    node = { ...merged, ...rest, ...(rest.properties ? { properties: { ...merged.properties, ...rest.properties } } : {}) };
   }
   return node;
 }

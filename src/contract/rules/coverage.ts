@@ -88,7 +88,10 @@ export function uncoveredStatuses(operations: readonly OperationFacts[], probes:
 export function extensionsOf(bundle: OpenApiDocument): Map<string, string[]> {
   const found = new Map<string, string[]>();
   const walk = (node: unknown, pointer: string) => {
-    if (Array.isArray(node)) return node.forEach((child, index) => walk(child, `${pointer}/${index}`));
+    if (Array.isArray(node)) {
+      for (const [index, child] of node.entries()) walk(child, `${pointer}/${index}`);
+      return;
+    }
     if (node === null || typeof node !== "object") return;
     for (const [key, value] of Object.entries(node)) {
       const child = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;

@@ -82,7 +82,7 @@ export function sentencesOf(text: string): string[] {
   }
   flush();
   return blocks
-    .flatMap((block) => block.split(/(?<=[.!?])\s+(?=[A-Z`"*(\[])/))
+    .flatMap((block) => block.split(/(?<=[.!?])\s+(?=[A-Z`"*([])/))
     .map((sentence) => sentence.replace(/\s+/g, " ").trim())
     .filter((sentence) => sentence.length > 0);
 }
@@ -95,7 +95,10 @@ export function normativeSentences(bundle: OpenApiDocument): SpecSentence[] {
   const found: SpecSentence[] = [];
   const walk = (node: unknown, pointer: string) => {
     if (skipped(pointer)) return;
-    if (Array.isArray(node)) return node.forEach((child, index) => walk(child, `${pointer}/${index}`));
+    if (Array.isArray(node)) {
+      for (const [index, child] of node.entries()) walk(child, `${pointer}/${index}`);
+      return;
+    }
     if (node === null || typeof node !== "object") return;
     const record = node as Record<string, unknown>;
     if (pointer.startsWith("/tags/") && SKIPPED_TAGS.has(String(record.name))) return;

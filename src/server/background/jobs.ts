@@ -152,7 +152,7 @@ export function startBackgroundJobs(options: BackgroundJobOptions): BackgroundJo
       const names = Object.keys(jobs) as (keyof BackgroundRun)[];
       const counts = await Promise.all(names.map((name) => jobs[name]!.run()));
       const run: BackgroundRun = { expired: 0, idempotencyKeysDeleted: 0, callbacksDeleted: 0, sessionsDeleted: 0 };
-      names.forEach((name, index) => (run[name] = counts[index]!));
+      for (const [index, name] of names.entries()) run[name] = counts[index]!;
       return run;
     },
     async stop() {

@@ -42,7 +42,10 @@ export class CircuitBreakers {
 
   private of(partnerId: string): PartnerBreaker {
     let breaker = this.partners.get(partnerId);
-    if (!breaker) this.partners.set(partnerId, (breaker = { failures: 0, openUntil: 0 }));
+    if (!breaker) {
+      breaker = { failures: 0, openUntil: 0 };
+      this.partners.set(partnerId, breaker);
+    }
     return breaker;
   }
 

@@ -267,7 +267,7 @@ class DeliveryLoop {
     }
     const claimed = await this.options.store.claimDueCallbacks({ at, leaseMs: this.leaseMs, perPartner, others });
     const tickets = this.slots.claimed(plan, claimed.map((callback) => callback.partnerId));
-    claimed.forEach((callback, index) => this.start(callback, tickets[index]!));
+    for (const [index, callback] of claimed.entries()) this.start(callback, tickets[index]!);
     return claimed.length;
   }
 

@@ -72,7 +72,7 @@ export class OpenSessionBatch {
             key.partnerId, key.uuid, key.operationId, key.fingerprint, session.id, session.createdAt, session.playerId, session.playerNickname ?? null,
             session.gameId, session.gameType, session.currency, session.language, session.partnerSessionId, session.playerIp, session.tokenHash,
           ];
-          row.forEach((value, index) => columns[index]!.push(value));
+          for (const [index, value] of row.entries()) columns[index]!.push(value);
         }
         const result = await paths.pool.query<{ id: string }>({ name: "openSessionBatch", text: BATCH_SQL, values: columns });
         const created = new Set(result.rows.map((row) => row.id));

@@ -142,7 +142,10 @@ class SqliteSessionStore implements SessionStore {
   /** The prepared statement of `sql`, prepared on first use (after the migrations). */
   private statement(sql: string): Database.Statement {
     let prepared = this.statements.get(sql);
-    if (!prepared) this.statements.set(sql, (prepared = this.db.prepare(sql)));
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
     return prepared;
   }
 
