@@ -1,7 +1,7 @@
 /**
  * The internal listener of `/metrics` (`METRICS_HOST`:`METRICS_PORT`, config.ts). The
- * metrics' labels name partner ids, which the API takes care not to reveal (no
- * enumeration, issue "Replay-proof signing"), so outside the sandbox `/metrics` is served
+ * metrics' labels name partner ids, which the API takes care not to reveal (an unknown
+ * partner and a wrong signature get the same 401 `G.00`), so outside the sandbox `/metrics` is served
  * only here, on an address meant for the internal network, never on the API's port.
  * It answers `GET /metrics` and nothing else (404, plain text).
  */
