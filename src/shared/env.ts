@@ -90,7 +90,10 @@ export function readEnv<Definition extends EnvDefinition>(definition: Definition
   const names = Object.keys(definition.properties);
   const given = Object.fromEntries(names.filter((name) => env[name] !== undefined && env[name] !== "").map((name) => [name, env[name]]));
   let schema = schemas.get(definition);
-  if (!schema) schemas.set(definition, (schema = { ...definition }));
+  if (!schema) {
+    schema = { ...definition };
+    schemas.set(definition, schema);
+  }
   let values: Record<string, unknown>;
   try {
     values = envSchema({ schema, data: given, env: false, ajv });
