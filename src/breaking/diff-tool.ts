@@ -15,7 +15,7 @@
  *   shown once, as the gate's; a finding of the tool that the gate did not report is kept.
  */
 import openapiDiff, { type DiffOutcome, type DiffResult, type DiffResultType } from "openapi-diff";
-import type { OpenApiDocument } from "../spec-document.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 import { escapePointerToken, pointerOf, type ChangeList, type Classification } from "./changes.js";
 import { operationsOf, type OperationRef } from "./operation-diff.js";
 import { resolve, type Located } from "./schema-diff.js";

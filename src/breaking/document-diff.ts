@@ -10,7 +10,7 @@
  *   HTTP status for the life of a major version. Added and removed codes are the
  *   catalog enum's values, checked where responses use it (`schema-diff.ts`).
  */
-import type { OpenApiDocument } from "../spec-document.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 import { pointerOf, type ChangeList } from "./changes.js";
 import { operationsOf } from "./operation-diff.js";
 

@@ -29,7 +29,7 @@
  * policy it cannot know (error catalog codes and error statuses are compatible additions;
  * a new field in a closed response is breaking), and the direction of the callback.
  */
-import type { OpenApiDocument } from "../spec-document.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 import { ChangeList, type Change } from "./changes.js";
 import { addToolChanges } from "./diff-tool.js";
 import { diffDocument } from "./document-diff.js";

@@ -10,7 +10,7 @@
  * a version that is not `MAJOR.MINOR.PATCH` or went down, a bad option).
  */
 import { parseArgs } from "node:util";
-import { bundledSpecFile, repoRoot } from "../spec-document.js";
+import { bundledSpecFile, repoRoot } from "../shared/spec-document.js";
 import { checkContracts } from "./gate.js";
 import { newestRelease, readContract, releasesDir } from "./releases.js";
 import { renderReport } from "./report.js";

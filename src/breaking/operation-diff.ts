@@ -8,7 +8,7 @@
  * the operations Lucky Monaco implements and receive their responses; for the callback
  * that operators implement it is the other way round.
  */
-import type { OpenApiDocument } from "../spec-document.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 import { escapePointerToken, pointerOf, type ChangeList, type Classification, type Usage } from "./changes.js";
 import { compareSchemas, resolve, type Located, type Role, type SchemaContext } from "./schema-diff.js";
 

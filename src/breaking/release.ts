@@ -12,7 +12,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { bundledSpecFile, repoRoot } from "../spec-document.js";
+import { bundledSpecFile, repoRoot } from "../shared/spec-document.js";
 import { checkContracts } from "./gate.js";
 import { compareVersions, newestRelease, readContract, releasesDir } from "./releases.js";
 import { renderReport } from "./report.js";

@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, type OpenApiDocument } from "../spec-document.js";
+import { repoRoot, type OpenApiDocument } from "../shared/spec-document.js";
 
 /** Where the released contracts are kept. */
 export const releasesDir = join(repoRoot, "openapi/releases");

@@ -20,8 +20,8 @@
  * Schemas are read as OpenAPI 3.0 Schema Objects of a bundle (local `$ref`s only); `allOf`
  * branches are merged, `oneOf`/`anyOf` branches are paired by `$ref` or position.
  */
-import { getAtPointer } from "../json-pointer.js";
-import type { OpenApiDocument } from "../spec-document.js";
+import { getAtPointer } from "../shared/json-pointer.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 import { escapePointerToken, type ChangeList, type Classification, type Usage } from "./changes.js";
 
 /** Who sends a message, seen from the partner: `sent` by partners, or `received` by them. */

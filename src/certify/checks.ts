@@ -47,7 +47,7 @@ import {
   type Expectation,
   type Probe,
 } from "../contract/index.js";
-import { getAtPointer } from "../json-pointer.js";
+import { getAtPointer } from "../shared/json-pointer.js";
 import type { OperationFacts } from "../shared/spec-types.js";
 import { callbackAtLimits, freshCallback, minimalCallback, nullsCallback, unicodeCallback, unknownFields } from "./callbacks.js";
 

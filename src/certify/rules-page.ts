@@ -16,7 +16,7 @@ import {
   RULES_PAGE,
   type SentProbe,
 } from "../contract/index.js";
-import { repoRoot } from "../spec-document.js";
+import { repoRoot } from "../shared/spec-document.js";
 import { certificationChecks } from "./checks.js";
 
 /** Every probe of both testers, as the inventory sees them. */

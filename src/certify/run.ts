@@ -24,7 +24,7 @@ import {
   type ReproductionContext,
   type TargetClock,
 } from "../contract/index.js";
-import { getAtPointer } from "../json-pointer.js";
+import { getAtPointer } from "../shared/json-pointer.js";
 import type { OperationFacts } from "../shared/spec-types.js";
 import { categories, certificationChecks, type CertificationCheck } from "./checks.js";
 

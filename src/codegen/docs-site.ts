@@ -42,7 +42,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { loadBundledSpec, repoRoot, type OpenApiDocument } from "../spec-document.js";
+import { loadBundledSpec, repoRoot, type OpenApiDocument } from "../shared/spec-document.js";
 import { assertNoLoopback, deploymentFromEnv, deploymentInputs, loopbackOutside, namesLoopback, specForDeployment, type Deployment } from "./deployment.js";
 import { DOWNLOADS_MARKER, listDownloads, packageDownloads, POSTMAN_COLLECTION_FILE, POSTMAN_ENVIRONMENT_FILE, renderDownloadsMarkdown, renderDownloadsRows, siteDownloads, type Download, type PackageDownload } from "./downloads.js";
 import { renderPlayground } from "./playground/build.js";
@@ -60,7 +60,7 @@ export const SERVERS_MARKER = "<!-- docs build: servers -->";
 const inputs = [
   ...["generated/openapi.json", "openapi/docs/site", "openapi/docs/signing-test-vectors.json", "redocly.yaml", "package-lock.json"],
   // the build, the playground's code and the Postman collection's (its template is in openapi/docs/site)
-  ...["src/codegen", "packages/session-api-client/src/signing.ts", "src/spec-document.ts", "src/json-pointer.ts"],
+  ...["src/codegen", "packages/session-api-client/src/signing.ts", "src/shared/spec-document.ts", "src/shared/json-pointer.ts"],
 ];
 
 /** Redoc 3 loads its logo from these addresses; the build points them at a local file. */

@@ -21,7 +21,7 @@ import { serverEnv } from "../server/config.js";
 import { deliveryMetricDefinitions, PROCESS_METRICS_PREFIX } from "../server/delivery/metrics.js";
 import { allowedValues, type EnvDefinition } from "../shared/env.js";
 import type { MetricDefinition } from "../shared/metric-definition.js";
-import { repoRoot } from "../spec-document.js";
+import { repoRoot } from "../shared/spec-document.js";
 
 /** The page the tables are written into, relative to the repository. */
 export const TABLES_PAGE = "docs/operations.md";

@@ -6,7 +6,7 @@
  * marks where they go (a tag's `x-generated-page`, the introduction's marker comment), so
  * it never refers to `generated/`.
  */
-import { setAtPointer } from "../json-pointer.js";
+import { setAtPointer } from "../shared/json-pointer.js";
 import type { ErrorCatalogEntry, ErrorEnvelope, OpenApiDocument, OperationFacts, SigningVectorFile } from "./spec.js";
 
 /** The comment in `openapi/docs/introduction.md` that the operations table replaces. */

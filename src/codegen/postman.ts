@@ -28,7 +28,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { convertV2 } from "openapi-to-postmanv2";
-import { loadBundledSpec, repoRoot, type OpenApiDocument } from "../spec-document.js";
+import { loadBundledSpec, repoRoot, type OpenApiDocument } from "../shared/spec-document.js";
 import { deploymentFromEnv, localDeployment, specForDeployment, type Deployment } from "./deployment.js";
 import { POSTMAN_COLLECTION_FILE, POSTMAN_ENVIRONMENT_FILE } from "./downloads.js";
 import { preRequestScript, testScript } from "./postman-scripts.js";

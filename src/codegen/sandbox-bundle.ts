@@ -12,7 +12,7 @@
  */
 import { build, type Plugin } from "esbuild";
 import { join } from "node:path";
-import { repoRoot } from "../spec-document.js";
+import { repoRoot } from "../shared/spec-document.js";
 
 const STUB_MARK = "node built-in in a sandbox bundle";
 

@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ErrorEnvelope, OperationFacts, RefusedValue } from "../shared/spec-types.js";
-import { repoRoot, type OpenApiDocument } from "../spec-document.js";
+import { repoRoot, type OpenApiDocument } from "../shared/spec-document.js";
 
-export { repoRoot, type OpenApiDocument } from "../spec-document.js";
+export { repoRoot, type OpenApiDocument } from "../shared/spec-document.js";
 export type { ErrorEnvelope, OperationFacts, RefusedValue } from "../shared/spec-types.js";
 
 /**

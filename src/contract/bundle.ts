@@ -6,9 +6,9 @@
  * status reaches it without a list to edit.
  */
 import { operationsById } from "../../generated/operations.js";
-import { getAtPointer } from "../json-pointer.js";
+import { getAtPointer } from "../shared/json-pointer.js";
 import type { OperationFacts } from "../shared/spec-types.js";
-import { loadBundledSpec, type OpenApiDocument } from "../spec-document.js";
+import { loadBundledSpec, type OpenApiDocument } from "../shared/spec-document.js";
 
 /** The bundle the servers serve (`generated/openapi.json`). */
 export const bundledSpec: OpenApiDocument = loadBundledSpec();

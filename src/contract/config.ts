@@ -6,7 +6,7 @@
  */
 import { randomInt } from "node:crypto";
 import { join } from "node:path";
-import { repoRoot } from "../spec-document.js";
+import { repoRoot } from "../shared/spec-document.js";
 import { allowedValues, type EnvValues, InvalidEnvError, readEnv } from "../shared/env.js";
 import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
 

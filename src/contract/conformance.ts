@@ -14,7 +14,7 @@
  */
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { defaultErrorEnvelope } from "../../generated/operations.js";
-import { getAtPointer } from "../json-pointer.js";
+import { getAtPointer } from "../shared/json-pointer.js";
 import type { ErrorEnvelope, OperationFacts } from "../shared/spec-types.js";
 import { operationById } from "./bundle.js";
 import { validateAgainstSchema, validateResponse, type ViolationKind } from "./response-validator.js";

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../spec-document.js";
+import { repoRoot } from "../shared/spec-document.js";
 import type { Credentials } from "./cases.js";
 
 /** One `<testcase>` of Dredd's xunit report; `title` is Dredd's transaction id (`POST (400) /api/session?...`). */

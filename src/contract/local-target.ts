@@ -14,7 +14,7 @@ import { sandboxPartner } from "../partners/sandbox.js";
 import { buildOperatorReceiver, type OperatorReceiver, type OperatorReceiverOptions } from "../operator/receiver.js";
 import { buildServer, type ServerDependencies } from "../server/app.js";
 import { launchTokens, type LaunchTokens } from "../server/launch-tokens.js";
-import { repoRoot } from "../spec-document.js";
+import { repoRoot } from "../shared/spec-document.js";
 import { openSqliteStore } from "../store/sqlite/store.js";
 import type { SessionStore, SessionStatus } from "../store/session-store.js";
 import { bundledSpec } from "./bundle.js";

@@ -5,7 +5,7 @@
  * (`conformance.ts`), then the step's own expectation, and reports findings by check.
  */
 import { errorCatalog } from "../../generated/error-catalog.js";
-import { getAtPointer } from "../json-pointer.js";
+import { getAtPointer } from "../shared/json-pointer.js";
 import { operationById } from "./bundle.js";
 import { testerClock, type TargetClock } from "./clock.js";
 import { conformanceFindings } from "./conformance.js";

@@ -13,7 +13,7 @@
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { OperationFacts } from "../shared/spec-types.js";
-import { createAjv } from "../ajv.js";
+import { createAjv } from "../shared/ajv.js";
 import { allOperations, bundledSpec } from "./bundle.js";
 import { responseObject } from "./documented-responses.js";
 

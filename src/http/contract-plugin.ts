@@ -25,7 +25,7 @@ import openapiGlue from "fastify-openapi-glue";
 import { errorCatalog } from "../../generated/error-catalog.js";
 import { maxRequestBodyBytes, operationsById, type OperationId } from "../../generated/operations.js";
 import type { OperationResults, OperatorHandlers, ProviderHandlers } from "../../generated/server.js";
-import type { OpenApiDocument } from "../spec-document.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 import type { Partner, PartnerDirectory } from "../partners/directory.js";
 import {
   authenticateKyrenRequest,
@@ -170,15 +170,15 @@ function checkRequest(operationId: OperationId, options: Pick<ContractPluginOpti
 /** A route error as Fastify reports it: a validation error carries Ajv's errors and where they were found. */
 type RouteError = Error & { code?: string; validation?: ErrorObject[]; validationContext?: string; statusCode?: number };
 
-/** Maps any error of a contract route to the operation's documented failure; `fit` cuts a detail to the message's `maxLength`. */
-function toFailure(error: RouteError, operationId: OperationId, request: FastifyRequest, fit: (code: keyof typeof errorCatalog, detail: string | undefined) => string | undefined, errors: ErrorLogThrottle) {
-  if (error instanceof ApiFailure) return failure(operationId, error.code, fit(error.code, error.detail));
-  if (error.validation) return failure(operationId, "V.02", fit("V.02", validationDetail(error.validation, error.validationContext ?? "body")));
+/** Maps any error of a contract route to the operation's documented failure; `fitMessage` cuts a detail to the message's `maxLength`. */
+function toFailure(error: RouteError, operationId: OperationId, request: FastifyRequest, fitMessage: (code: keyof typeof errorCatalog, detail: string | undefined) => string | undefined, errors: ErrorLogThrottle) {
+  if (error instanceof ApiFailure) return failure(operationId, error.code, fitMessage(error.code, error.detail));
+  if (error.validation) return failure(operationId, "V.02", fitMessage("V.02", validationDetail(error.validation, error.validationContext ?? "body")));
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return failure(operationId, "V.03", `the body is larger than ${maxRequestBodyBytes} bytes`);
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return failure(operationId, "V.04", fit("V.04", `Content-Type must be application/json, not ${request.headers["content-type"] ?? "missing"}`));
+      return failure(operationId, "V.04", fitMessage("V.04", `Content-Type must be application/json, not ${request.headers["content-type"] ?? "missing"}`));
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return failure(operationId, "V.01", "the body does not match its Content-Length");
   }
@@ -195,7 +195,7 @@ function toFailure(error: RouteError, operationId: OperationId, request: Fastify
  * Serves one side of the contract. Register it in its own encapsulated context: its
  * content-type parser, hooks and error handler apply to the contract routes only.
  */
-// `any`: each caller registers the plugin with its own handler Context.
+// biome-ignore lint/suspicious/noExplicitAny: each caller registers the plugin with its own handler Context.
 export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = async (app: FastifyInstance, options) => {
   app.setValidatorCompiler(requestValidatorCompiler(options.spec));
   app.setSerializerCompiler(responseSerializerCompiler(options.spec, options.validateResponses ?? false));
@@ -217,8 +217,8 @@ export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = as
   const errors = new ErrorLogThrottle();
   app.setErrorHandler((error: RouteError, request: FastifyRequest, reply: FastifyReply) => {
     const operationId = operationIdOf(request)!;
-    const fit = (code: keyof typeof errorCatalog, detail: string | undefined) => detail && clip(detail, messageLimits.get(operationId)! - errorCatalog[code].title.length - 2);
-    const { status, body } = toFailure(error, operationId, request, fit, errors);
+    const fitMessage = (code: keyof typeof errorCatalog, detail: string | undefined) => detail && clip(detail, messageLimits.get(operationId)! - errorCatalog[code].title.length - 2);
+    const { status, body } = toFailure(error, operationId, request, fitMessage, errors);
     return reply.code(status).send(body);
   });
 

@@ -22,8 +22,8 @@
  */
 import type { Options } from "ajv";
 import type { FastifySchemaCompiler, FastifySerializerCompiler } from "fastify";
-import { createAjv } from "../ajv.js";
-import type { OpenApiDocument } from "../spec-document.js";
+import { createAjv } from "../shared/ajv.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 
 const strict: Options = { allErrors: false, strict: true };
 

@@ -46,7 +46,9 @@ export function securityHeaders(): Record<string, string> {
   if (!computed) {
     const headers: Record<string, string> = {};
     const response = {
-      setHeader: (name: string, value: string | number) => void (headers[name.toLowerCase()] = String(value)),
+      setHeader: (name: string, value: string | number) => {
+        headers[name.toLowerCase()] = String(value);
+      },
       removeHeader: (name: string) => void delete headers[name.toLowerCase()],
     };
     helmet(helmetOptions)({} as never, response as never, () => undefined);

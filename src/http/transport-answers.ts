@@ -27,7 +27,7 @@ import type { Socket } from "node:net";
 import type { Server, ServerResponse } from "node:http";
 import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from "fastify";
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
-import { defaultErrorEnvelope, maxRequestBodyBytes, operationsById } from "../../generated/operations.js";
+import { defaultErrorEnvelope, maxRequestBodyBytes, } from "../../generated/operations.js";
 import { AccessLog, pathOf, withSafeSerializers } from "./access-log.js";
 import { envelopeFailure, operationEnvelope, type ErrorEnvelopePointers, type Side } from "../shared/failures.js";
 

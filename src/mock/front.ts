@@ -24,8 +24,8 @@ import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { defaultErrorEnvelope, maxRequestBodyBytes, operationsById } from "../../generated/operations.js";
 import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
 import { clip, messageMaxLength } from "../shared/message-limit.js";
-import { setAtPointer } from "../json-pointer.js";
-import type { OpenApiDocument } from "../spec-document.js";
+import { setAtPointer } from "../shared/json-pointer.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 
 /** Distance of a `timestamp` from the mock's clock that it accepts, seconds (the API's default tolerance). */
 export const MOCK_TOLERANCE_SECONDS = DEFAULT_TOLERANCE_SECONDS;

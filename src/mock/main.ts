@@ -12,7 +12,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { commandLine, parseCommandLine, type CliOutput } from "../shared/command-line.js";
-import { bundledSpecFile, loadBundledSpec, repoRoot } from "../spec-document.js";
+import { bundledSpecFile, loadBundledSpec, repoRoot } from "../shared/spec-document.js";
 import { createMockFront } from "./front.js";
 
 /** The command line: its options and their defaults, which `--help` prints. */

@@ -7,7 +7,7 @@
  * partner's `secrets: [new, old]` while a secret is rotated); SIGTERM and SIGINT stop it
  * after the requests in progress. Under load it sheds requests with 503 `G.08`.
  */
-import { loadBundledSpec } from "../spec-document.js";
+import { loadBundledSpec } from "../shared/spec-document.js";
 import { reloadPartners, startupPartners } from "../partners/source.js";
 import { operatorConfig } from "./config.js";
 import { buildOperatorReceiver } from "./receiver.js";

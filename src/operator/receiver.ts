@@ -14,7 +14,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { OperatorHandlers, SessionExpiredInput } from "../../generated/server.js";
-import type { OpenApiDocument } from "../spec-document.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
 import { contractPlugin } from "../http/contract-plugin.js";
 import { contractServerOptions, registerTransportAnswers, type Protection } from "../http/transport-answers.js";

@@ -7,7 +7,7 @@
  * tested with), so an install takes them from the registry as for any package.
  *
  * The staged layout keeps the repository's: the bundle is `lib/<bin>.mjs`, so the package
- * folder is its `repoRoot` (src/spec-document.ts) and it reads `generated/openapi.json`
+ * folder is its `repoRoot` (the nearest folder with a package.json, src/shared/spec-document.ts) and it reads `generated/openapi.json`
  * (and the sandbox `dist/docs/`) where the repository has them.
  */
 import { builtinModules } from "node:module";
@@ -15,7 +15,7 @@ import { chmodSync, copyFileSync, cpSync, mkdirSync, rmSync, writeFileSync } fro
 import { dirname, join } from "node:path";
 import { build, type Metafile } from "esbuild";
 import { buildDocsSite } from "../codegen/docs-site.js";
-import { repoRoot } from "../spec-document.js";
+import { repoRoot } from "../shared/spec-document.js";
 import { contractVersion, pack, packagesOut, pinned, type PackageJson } from "./common.js";
 
 /** One command package. */

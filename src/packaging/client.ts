@@ -13,7 +13,7 @@
  */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../spec-document.js";
+import { repoRoot } from "../shared/spec-document.js";
 import { contractVersion, pack, packagesOut, readJson, rootManifest, run, type PackageJson } from "./common.js";
 
 const packageDir = join(repoRoot, "packages/session-api-client");

@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadBundledSpec, repoRoot } from "../spec-document.js";
+import { loadBundledSpec, repoRoot } from "../shared/spec-document.js";
 
 /** Where the staged packages and the tarballs go. */
 export const packagesOut = join(repoRoot, "dist/packages");

@@ -17,7 +17,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse, type YAMLError } from "yaml";
-import { createAjv } from "../ajv.js";
+import { createAjv } from "../shared/ajv.js";
 import { MAX_SECRETS } from "@luckymonaco/session-api-client/signing";
 import type { Partner } from "./directory.js";
 

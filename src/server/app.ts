@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Registry } from "prom-client";
-import type { OpenApiDocument } from "../spec-document.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 import { DEFAULT_TOLERANCE_SECONDS } from "@luckymonaco/session-api-client";
 import { contractPlugin } from "../http/contract-plugin.js";
 import { contractServerOptions, registerTransportAnswers } from "../http/transport-answers.js";

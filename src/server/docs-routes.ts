@@ -18,7 +18,7 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { stringify } from "yaml";
 import { envelopeFailure } from "../shared/failures.js";
-import type { OpenApiDocument } from "../spec-document.js";
+import type { OpenApiDocument } from "../shared/spec-document.js";
 
 /** The policy a page's `<meta http-equiv="Content-Security-Policy">` states, if any. */
 function metaPolicy(file: string): string | undefined {

@@ -11,7 +11,7 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { ErrorLogThrottle } from "../shared/error-log-throttle.js";
-import { loadBundledSpec, repoRoot } from "../spec-document.js";
+import { loadBundledSpec, repoRoot } from "../shared/spec-document.js";
 import { databaseTarget } from "../store/database-url.js";
 import { describeStoreError, openStore } from "../store/open-store.js";
 import type { SessionStore } from "../store/session-store.js";

@@ -10,7 +10,7 @@
  */
 import type { ErrorObject } from "ajv";
 import envSchema from "env-schema";
-import { createAjv } from "../ajv.js";
+import { createAjv } from "./ajv.js";
 
 /** One variable: a JSON Schema of a string, integer, number or boolean, with its description. */
 export interface EnvVariable {

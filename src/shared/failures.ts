@@ -8,7 +8,7 @@
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
 import { defaultErrorEnvelope, operationsById, type OperationId } from "../../generated/operations.js";
 import type { OperationErrorCodes, OperationResults } from "../../generated/server.js";
-import { setAtPointer } from "../json-pointer.js";
+import { setAtPointer } from "./json-pointer.js";
 
 /** A documented non-200 response of operation `Id`. */
 export type FailureResult<Id extends OperationId> = Exclude<OperationResults[Id], { status: 200 }>;

@@ -5,8 +5,8 @@
  * (a list of validation errors, a canonical string) can push a response outside its
  * schema, which the response validation would turn into a 500.
  */
-import { getAtPointer, pointerTokens } from "../json-pointer.js";
-import type { OpenApiDocument } from "../spec-document.js";
+import { getAtPointer, pointerTokens } from "./json-pointer.js";
+import type { OpenApiDocument } from "./spec-document.js";
 
 type SchemaNode = Record<string, unknown>;
 

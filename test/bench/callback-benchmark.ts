@@ -275,7 +275,7 @@ const slowRuns: Array<[string, NodeJS.ProcessEnv]> = [
 ];
 
 async function main(): Promise<number> {
-  let flags;
+  let flags: ReturnType<typeof parseArgs<{ options: typeof options }>>["values"];
   try {
     flags = parseArgs({ options }).values;
   } catch (error) {

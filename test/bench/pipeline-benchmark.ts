@@ -20,7 +20,7 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import type { FastifyInstance } from "fastify";
-import { repoRoot } from "../../src/spec-document.js";
+import { repoRoot } from "../../src/shared/spec-document.js";
 import { benchPartner, buildBareServer, buildEnterServer } from "./pipeline-servers.js";
 
 /** ENTER's pipeline may cost at most this many times the bare route's CPU per request. */

@@ -20,7 +20,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { partnerDirectory, type Partner } from "../../src/partners/directory.js";
 import { buildServer } from "../../src/server/app.js";
 import { launchTokens } from "../../src/server/launch-tokens.js";
-import { loadBundledSpec } from "../../src/spec-document.js";
+import { loadBundledSpec } from "../../src/shared/spec-document.js";
 import { noOpStore } from "./no-op-store.js";
 
 /** The partner the load signs as. */

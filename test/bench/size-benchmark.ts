@@ -229,7 +229,7 @@ function report(store: string, empty: RunResult, sized: RunResult, rows: number,
 }
 
 async function main(): Promise<number> {
-  let flags;
+  let flags: ReturnType<typeof parseArgs<{ options: typeof options }>>["values"];
   try {
     flags = parseArgs({ options }).values;
   } catch (error) {

@@ -5,7 +5,7 @@
  * pass by changing nothing.
  */
 import type { OperationFacts } from "../../src/codegen/spec.js";
-import type { OpenApiDocument } from "../../src/spec-document.js";
+import type { OpenApiDocument } from "../../src/shared/spec-document.js";
 import { bundledSpec } from "./spec-views.js";
 
 /** A deep copy of the committed bundle (`generated/openapi.json`), with `info.version` set. */
@@ -140,7 +140,9 @@ export function schemaNodesWith(doc: OpenApiDocument, keyword: string): SchemaNo
     if (!node || typeof node !== "object") return;
     if (node[keyword] !== undefined) found.push({ pointer, node });
     for (const [name, property] of Object.entries<any>(node.properties ?? {})) walk(property, `${pointer}/properties/${name}`);
-    for (const combiner of ["allOf", "oneOf", "anyOf"]) (node[combiner] ?? []).forEach((branch: any, index: number) => walk(branch, `${pointer}/${combiner}/${index}`));
+    for (const combiner of ["allOf", "oneOf", "anyOf"]) {
+      for (const [index, branch] of (node[combiner] ?? []).entries()) walk(branch, `${pointer}/${combiner}/${index}`);
+    }
     if (node.items) walk(node.items, `${pointer}/items`);
   };
   for (const [name, schema] of Object.entries(doc.components.schemas)) walk(schema, `#/components/schemas/${name}`);

@@ -19,6 +19,7 @@ export interface ProxiedRequest {
 /** One defect. */
 export interface ProxyDefect {
   /** Changes the request in place, or answers it itself (the server never sees it). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a defect that only changes the request returns nothing.
   request?(proxied: ProxiedRequest): { status: number; body: unknown; headers?: Record<string, string> } | void;
   /** The status sent instead of the server's. */
   status?(status: number): number;

@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OperationFacts } from "../../src/codegen/spec.js";
-import { allOperations, bundledSpec, operationObject } from "../../src/contract/bundle.js";
-import { repoRoot } from "../../src/spec-document.js";
+import { allOperations, operationObject } from "../../src/contract/bundle.js";
+import { repoRoot } from "../../src/shared/spec-document.js";
 
 // The bundle, its operations and their request examples: one reader, shared with the contract tester.
 export { allOperations, bundledSpec, requestExample, responseExamples } from "../../src/contract/bundle.js";

@@ -10,7 +10,7 @@ import { dirname, join, relative } from "node:path";
 import { cruise, type ICruiseResult } from "dependency-cruiser";
 import extractDepcruiseOptions from "dependency-cruiser/config-utl/extract-depcruise-options";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../src/spec-document.js";
+import { repoRoot } from "../../src/shared/spec-document.js";
 
 /** Files of the fixture tree: path → the modules it imports (NodeNext specifiers, `.js` for `.ts`; `type ` first: a type-only import). */
 type Tree = Record<string, string[]>;

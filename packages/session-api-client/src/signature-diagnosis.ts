@@ -106,8 +106,8 @@ function escapeNonAscii(text: string, slashes: boolean): string {
 
 /** JSON text with its `\u` escapes of non-ASCII characters and its `\/` decoded, everything else as it is. */
 function unescapeNonAscii(text: string): string {
-  return text.replace(/\\(\\|\/|u([0-9a-fA-F]{4}))/g, (whole, escape: string, hex: string | undefined) => {
-    if (escape === "/") return "/";
+  return text.replace(/\\(\\|\/|u([0-9a-fA-F]{4}))/g, (whole, escaped: string, hex: string | undefined) => {
+    if (escaped === "/") return "/";
     if (hex !== undefined && parseInt(hex, 16) >= 0x80) return String.fromCharCode(parseInt(hex, 16));
     return whole;
   });
@@ -146,7 +146,10 @@ function entriesOf(body: JsonObject | undefined): Array<[string, string]> | unde
 /** Computes `make()` once, on first use. */
 function once<T>(make: () => T): () => T {
   let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }
 
 /** A body-hash mistake made in the canonical string: MD5 of the mistaken canonical string followed by the secret. */

@@ -184,7 +184,8 @@ export type ParsedBody = { ok: true; value: JsonObject } | { ok: false; kind: "m
 export function parseObject(rawBody: Uint8Array): ParsedBody {
   let text: string;
   try {
-    text = (strictUtf8 ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })).decode(rawBody);
+    strictUtf8 ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    text = strictUtf8.decode(rawBody);
   } catch {
     return { ok: false, kind: "malformed-body", reason: "the body is not valid UTF-8" };
   }

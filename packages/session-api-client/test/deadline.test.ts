@@ -19,7 +19,7 @@ describe("withDeadline", () => {
     const outcome = withDeadline((signal) => ((given = signal), never()), 30, "the database");
     await expect(outcome).rejects.toThrow("the database did not answer within 30 ms");
     expect(given?.aborted).toBe(true);
-    expect((given?.reason as Error).message).toBe("the database did not answer within 30 ms");
+    expect((given!.reason as Error).message).toBe("the database did not answer within 30 ms");
     const custom = new DOMException("no complete answer within 30 ms", "TimeoutError");
     await expect(withDeadline(never(), 30, () => custom)).rejects.toBe(custom);
   });

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, type OpenApiDocument } from "../../spec-document.js";
+import { repoRoot, type OpenApiDocument } from "../../shared/spec-document.js";
 import { localDeployment, type Deployment } from "../deployment.js";
 import { requestFacts } from "../request-facts.js";
 import { bundleForSandbox } from "../sandbox-bundle.js";

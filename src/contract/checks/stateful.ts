@@ -18,7 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { OperationFacts } from "../../shared/spec-types.js";
-import { getAtPointer } from "../../json-pointer.js";
+import { getAtPointer } from "../../shared/json-pointer.js";
 import { operationById, requestSchema } from "../bundle.js";
 import { nowSeconds, refusalOf, refusals } from "../generate/body-roles.js";
 import { derivedSeed, validBodies } from "../generate/request-bodies.js";

@@ -16,7 +16,7 @@
 import { randomUUID } from "node:crypto";
 import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
 import type { OperationFacts } from "../../shared/spec-types.js";
-import { getAtPointer } from "../../json-pointer.js";
+import { getAtPointer } from "../../shared/json-pointer.js";
 import type { Body, Credentials } from "../signed-requests.js";
 
 /** The body fields of an operation without `MEMB_ID` + `HASH` that carry the partner's credentials. */

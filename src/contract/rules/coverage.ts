@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
 import type { OperationFacts } from "../../shared/spec-types.js";
-import { repoRoot, type OpenApiDocument } from "../../spec-document.js";
+import { repoRoot, type OpenApiDocument } from "../../shared/spec-document.js";
 import { notDrivableReasons } from "../cases.js";
 import type { Probe } from "../types.js";
 import type { Rule, Side } from "./inventory.js";

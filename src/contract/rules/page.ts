@@ -8,7 +8,7 @@
  */
 import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
 import type { OperationFacts } from "../../shared/spec-types.js";
-import type { OpenApiDocument } from "../../spec-document.js";
+import type { OpenApiDocument } from "../../shared/spec-document.js";
 import { allOperations, bundledSpec } from "../bundle.js";
 import { extensionFacts, extensionsOf, matching, type SentProbe } from "./coverage.js";
 import { rules as inventory, type Rule } from "./inventory.js";

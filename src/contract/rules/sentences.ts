@@ -15,7 +15,7 @@
  * catalog page, whose entries are read here from `x-error-catalog`), examples, servers,
  * and code (fenced blocks, inline code alone on a line).
  */
-import type { OpenApiDocument } from "../../spec-document.js";
+import type { OpenApiDocument } from "../../shared/spec-document.js";
 
 /** One normative sentence and where it stands. */
 export interface SpecSentence {

@@ -83,6 +83,7 @@ function canonicalJson(value: unknown): string | undefined {
 }
 
 /** Characters that `JSON.stringify` escapes in a string (and lone surrogates). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are exactly what JSON escapes.
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 /** `text` as a JSON string, as `JSON.stringify` writes it (most fields need no escape: no call then). */

@@ -5,7 +5,7 @@
  * here, so that a value added to the spec is refused with no code change.
  */
 import { operationsById, type OperationId } from "../../../generated/operations.js";
-import { pointerTokens } from "../../json-pointer.js";
+import { pointerTokens } from "../../shared/json-pointer.js";
 
 /** A refused value found in a body: the catalog code to answer, and the detail of the message. */
 export interface RefusedValueHit<Code extends string> {

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compareContracts, judge } from "../../../src/breaking/gate.js";
 import { runGate } from "../../../src/breaking/main.js";
 import { newestRelease, parseVersion, type Contract } from "../../../src/breaking/releases.js";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 import { addProperty, catalogSchema, copyOfBundle, definitionsOf, isRequired, messageSchema, minorReleaseLike, propertyNames, removeProperty, requireProperty } from "../../support/contract-changes.js";
 import { allOperations } from "../../support/spec-views.js";
 

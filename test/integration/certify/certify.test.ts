@@ -13,7 +13,7 @@ import { categories } from "../../../src/certify/checks.js";
 import { runCertifyCli } from "../../../src/certify/cli.js";
 import { runCertification } from "../../../src/certify/run.js";
 import { sandboxPartner } from "../../../src/partners/sandbox.js";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 import { startTestReceiver, type TestReceiver } from "../../support/servers.js";
 import { startBrokenReceiver, type ReceiverDefect } from "./broken-receivers.js";
 

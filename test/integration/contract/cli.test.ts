@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runContractCli } from "../../../src/contract/cli.js";
 import { sandboxPartner } from "../../../src/partners/sandbox.js";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
 import type { DefectProxy as BrokenProxy } from "../../support/defect-proxy.js";
 import { startBrokenProxy } from "./broken-server-proxies.js";

@@ -18,7 +18,7 @@ const runs = {} as Record<(typeof sides)[number], DreddRun>;
 beforeAll(async () => {
   target = await resolveTarget();
   const results = await Promise.all(sides.map((side) => runDredd({ side, endpoint: baseUrlFor(target!, side), credentials: target!.credentials })));
-  sides.forEach((side, index) => (runs[side] = results[index]!));
+  for (const [index, side] of sides.entries()) runs[side] = results[index]!;
 }, 90_000);
 
 afterAll(async () => {

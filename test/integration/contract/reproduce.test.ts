@@ -105,7 +105,7 @@ describe("curl reproductions", () => {
 describe("raw reproductions", () => {
   it("write a long run as a printf expression and still send the exact bytes", async () => {
     arrived = [];
-    const bytes = requestHead("POST", `/V4/closesession?MEMB_ID=x&pad=${"x".repeat(5000)}`, { "Content-Type": "application/json", "Content-Length": 2 }) + "{}";
+    const bytes = `${requestHead("POST", `/V4/closesession?MEMB_ID=x&pad=${"x".repeat(5000)}`, { "Content-Type": "application/json", "Content-Length": 2 })}{}`;
     const script = rawReproduction(bytes, baseUrl);
     expect(script.length).toBeLessThan(300);
     expect(script).toContain("$(printf -- 'x%.0s' {1..5000})");
@@ -115,7 +115,7 @@ describe("raw reproductions", () => {
 
   it("send the exact bytes with bash's own TCP client", async () => {
     arrived = [];
-    const bytes = requestHead("POST", "/V4/closesession?MEMB_ID=x", { "Content-Type": "application/json", "Content-Length": 2 }) + "{}";
+    const bytes = `${requestHead("POST", "/V4/closesession?MEMB_ID=x", { "Content-Type": "application/json", "Content-Length": 2 })}{}`;
     await run("bash", ["-c", rawReproduction(bytes, baseUrl)], { env });
     expect(arrived.map((entry) => [entry.url, entry.body.toString()])).toEqual([["/V4/closesession?MEMB_ID=x", "{}"]]);
   });

@@ -18,7 +18,7 @@ import type { OperationId } from "../../../generated/operations.js";
 import { runCertification } from "../../../src/certify/run.js";
 import { createSessionApiClient } from "@luckymonaco/session-api-client";
 import { signingVectors } from "../../../src/codegen/spec.js";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 import { startProcess, withFreePort } from "../../support/processes.js";
 import { postRaw, SANDBOX } from "../../support/requests.js";
 import { missingTool, sampleLanguages } from "../../support/sample-languages.js";

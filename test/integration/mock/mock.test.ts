@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCatalog } from "../../../generated/error-catalog.js";
 import { defaultErrorEnvelope } from "../../../generated/operations.js";
 import { createSessionApiClient } from "@luckymonaco/session-api-client";
-import { getAtPointer } from "../../../src/json-pointer.js";
+import { getAtPointer } from "../../../src/shared/json-pointer.js";
 import { mockAddress } from "../../../src/mock/main.js";
 import { startProcess, withFreePort, type RunningProcess } from "../../support/processes.js";
 import { withBodyHash } from "../../support/requests.js";

@@ -13,7 +13,7 @@ import { isAbsolute, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessionApiClient } from "@luckymonaco/session-api-client";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 import { startProcess, withFreePort } from "../../support/processes.js";
 import { SANDBOX } from "../../support/requests.js";
 import { startTestServer, type TestServer } from "../../support/servers.js";

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxPartner } from "../../../src/partners/sandbox.js";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 import { startScriptedReceiver } from "../../support/callback-receivers.js";
 import { startProcess, withFreePort, type RunningProcess } from "../../support/processes.js";
 import { startTestReceiver } from "../../support/servers.js";

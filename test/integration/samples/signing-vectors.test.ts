@@ -35,9 +35,9 @@ function fieldSpec(value: unknown): string {
   return `j:${b64(JSON.stringify(value))}`;
 }
 
-const input = vectors
+const input = `${vectors
   .map((vector) => [vector.name, b64(vector.secret), b64(vector.rawBody), vector.HASH, Object.entries(vector.fields).map(([key, value]) => `${b64(key)}:${fieldSpec(value)}`).join(",")].join("\t"))
-  .join("\n") + "\n";
+  .join("\n")}\n`;
 
 /** Runs a harness with the vectors on its standard input; resolves to its standard output. */
 function runHarness(command: string, args: string[]): Promise<string> {

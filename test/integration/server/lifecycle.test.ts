@@ -7,7 +7,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 import { requestSignature } from "@luckymonaco/session-api-client";
 import { makeDataDir, removeDataDir, startChildServer } from "../../support/child-server.js";
 import { freePort } from "../../support/processes.js";

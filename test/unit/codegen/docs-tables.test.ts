@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { docsTables, fillTables, renderEnvTable, TABLES_PAGE } from "../../../src/codegen/docs-tables.js";
 import { serverEnv } from "../../../src/server/config.js";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 
 const page = readFileSync(join(repoRoot, TABLES_PAGE), "utf8");
 const tables = docsTables();

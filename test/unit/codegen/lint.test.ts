@@ -47,13 +47,13 @@ describe("redocly lint", () => {
     breakFile("openapi/paths/V4_closesession.yaml", "operationId: closeSession", "operationId: close_session");
     breakFile("openapi/paths/api_session.yaml", "      Hash: []\n", "");
     breakFile("openapi/paths/V4_sessionexpired.yaml", "    - $ref: ../components/parameters/Hash.yaml\n", "");
-    breakFile("openapi/paths/v1_CloseSession.yaml", /    '413':\n.*\n/, "");
+    breakFile("openapi/paths/v1_CloseSession.yaml", / {4}'413':\n.*\n/, "");
     breakFile("openapi/paths/v1_CloseSession.yaml", "x-implemented-by: provider", "x-implemented-by: someone");
-    breakFile("openapi/components/responses/EnterConflict.yaml", /    examples:[\s\S]*$/, "");
+    breakFile("openapi/components/responses/EnterConflict.yaml", / {4}examples:[\s\S]*$/, "");
     breakFile("openapi/components/responses/KyrenServerError.yaml", "KyrenFailure.yaml", "KyrenResult.yaml");
     breakFile("openapi/components/schemas/V4Failure.yaml", "code: /error/code", "code: /error/kode");
     breakFile("openapi/paths/api_session.yaml", "    - G.03\n", "");
-    breakFile("openapi/components/schemas/PlayerSession.yaml", /  id:\n    type: string\n    description: >-\n(      .*\n)+/, "  id:\n    type: string\n");
+    breakFile("openapi/components/schemas/PlayerSession.yaml", / {2}id:\n {4}type: string\n {4}description: >-\n( {6}.*\n)+/, "  id:\n    type: string\n");
     breakFile("openapi/paths/V4_closesession.yaml", "    - G.00\n", "    - G.00\n    - G.05\n");
 
     const fired = new Set(lint(copy).problems.map((problem) => problem.ruleId));

@@ -14,7 +14,7 @@ import { notDrivableReasons } from "../../../src/contract/cases.js";
 import { rules } from "../../../src/contract/rules/inventory.js";
 import { RULES_PAGE } from "../../../src/contract/rules/page.js";
 import { normativeSentences, sentencesOf, isNormative } from "../../../src/contract/rules/sentences.js";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 
 const sentences = normativeSentences(bundledSpec);
 const probes = inventoryProbes();

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 import { bundledSpec } from "../../support/spec-views.js";
 
 /** Words of the project's history that partner-facing text must not use. */

@@ -85,8 +85,8 @@ beforeAll(async () => {
     const broken = '{"secureLogin": "p",';
     keep(requestSignature(broken, casino.secret));
     await post(target(path, requestSignature(broken, casino.secret)), broken);
-    await rawExchange(base, requestHead("POST", target(path, wrong.HASH), { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" }) + "0\r\n\r\n");
-    await rawExchange(base, requestHead("POST", target(path, wrong.HASH), { "Content-Length": 2 }).replaceAll("\r\n", "\n") + "{}");
+    await rawExchange(base, `${requestHead("POST", target(path, wrong.HASH), { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" })}0\r\n\r\n`);
+    await rawExchange(base, `${requestHead("POST", target(path, wrong.HASH), { "Content-Length": 2 }).replaceAll("\r\n", "\n")}{}`);
     await rawExchange(base, requestHead("POST", `${target(path, wrong.HASH)}&pad=${"x".repeat(20_000)}`));
     await rawExchange(base, requestHead("POST", target(path, wrong.HASH), { "Content-Type": "application/json", "Content-Length": 400 }) + wrong.rawBody.slice(0, 20));
     await rawExchange(base, requestHead("GET", target(path, wrong.HASH)));

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCatalog, type ErrorCode } from "../../../generated/error-catalog.js";
 import { defaultErrorEnvelope, operationsById } from "../../../generated/operations.js";
-import { getAtPointer, setAtPointer } from "../../../src/json-pointer.js";
+import { getAtPointer, setAtPointer } from "../../../src/shared/json-pointer.js";
 import { messageMaxLength } from "../../../src/shared/message-limit.js";
 import { rawExchange, requestHead, type RawHttpResponse } from "../../support/raw-http.js";
 import { bundledSpec } from "../../support/spec-views.js";
@@ -65,7 +65,7 @@ describe.each(sides.map((entry) => [entry.side, entry] as const))("the %s side",
 
   it("a path of the other side is 404 G.05 too", async () => {
     const other = Object.values(operationsById).find((operation) => operation.implementedBy !== side)!;
-    const response = await rawExchange(base(), requestHead("POST", other.path, { "Content-Type": "application/json", "Content-Length": 2 }) + "{}");
+    const response = await rawExchange(base(), `${requestHead("POST", other.path, { "Content-Type": "application/json", "Content-Length": 2 })}{}`);
     expectAnswer(response, "G.05", defaultErrorEnvelope);
   });
 
@@ -75,9 +75,9 @@ describe.each(sides.map((entry) => [entry.side, entry] as const))("the %s side",
   });
 
   it.each([
-    ["Content-Length together with Transfer-Encoding", requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" }) + "0\r\n\r\n"],
-    ["two different Content-Lengths", requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 2, "Content-length": 3 }) + "{}"],
-    ["bare LF line ends", requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 2 }).replaceAll("\r\n", "\n") + "{}"],
+    ["Content-Length together with Transfer-Encoding", `${requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" })}0\r\n\r\n`],
+    ["two different Content-Lengths", `${requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 2, "Content-length": 3 })}{}`],
+    ["bare LF line ends", `${requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 2 }).replaceAll("\r\n", "\n")}{}`],
     ["a URL that does not decode", requestHead("GET", `${path}%zz`)],
   ])("%s is 400 V.06 in the default envelope", async (_name, bytes) => {
     expectAnswer(await rawExchange(base(), bytes), "V.06", defaultErrorEnvelope);

@@ -17,7 +17,7 @@ import { bodyHash, canonicalString, requestSignature } from "@luckymonaco/sessio
 import { bundledSpec } from "../../support/spec-views.js";
 import { messageMaxLength } from "../../../src/shared/message-limit.js";
 import { startTestReceiver, startTestServer, type TestServer } from "../../support/servers.js";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 
 const SANDBOX_SECRET = "sandbox-secret";
 const casino = { memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: false } satisfies Partner;

@@ -4,7 +4,7 @@
 // a hostile body of thousands of unknown fields.
 import { describe, expect, it } from "vitest";
 import { operationsById, type OperationId } from "../../../generated/operations.js";
-import { getAtPointer } from "../../../src/json-pointer.js";
+import { getAtPointer } from "../../../src/shared/json-pointer.js";
 import { messageMaxLength } from "../../../src/shared/message-limit.js";
 import { enterBody, postRaw, SANDBOX, withBodyHash } from "../../support/requests.js";
 import { useServerAndReceiver } from "../../support/servers.js";

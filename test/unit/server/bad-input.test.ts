@@ -5,7 +5,7 @@
 // What is refused before routing (framing, timeouts, unknown paths): test/unit/http.
 import { describe, expect, it } from "vitest";
 import { maxRequestBodyBytes, operationsById, type OperationId } from "../../../generated/operations.js";
-import { getAtPointer } from "../../../src/json-pointer.js";
+import { getAtPointer } from "../../../src/shared/json-pointer.js";
 import { requestSignature } from "@luckymonaco/session-api-client";
 import { enterBody, postRaw, SANDBOX, withBodyHash, type RawResponse } from "../../support/requests.js";
 import { useServerAndReceiver } from "../../support/servers.js";

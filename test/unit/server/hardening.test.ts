@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 import { postRaw, SANDBOX } from "../../support/requests.js";
 import { useServerAndReceiver } from "../../support/servers.js";
 import { requestSignature } from "@luckymonaco/session-api-client";

@@ -18,7 +18,7 @@ import { bundledSpec } from "../../support/spec-views.js";
 import { buildServer } from "../../../src/server/app.js";
 import { launchTokens } from "../../../src/server/launch-tokens.js";
 import { partnerDirectory } from "../../../src/partners/directory.js";
-import { repoRoot } from "../../../src/spec-document.js";
+import { repoRoot } from "../../../src/shared/spec-document.js";
 import type { FastifyInstance } from "fastify";
 import type { SessionStore } from "../../../src/store/session-store.js";
 

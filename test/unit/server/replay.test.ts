@@ -10,7 +10,7 @@ import { signingSecret } from "@luckymonaco/session-api-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operationsById, type OperationId } from "../../../generated/operations.js";
 import { signedCall } from "../../../src/cli/sign.js";
-import { getAtPointer } from "../../../src/json-pointer.js";
+import { getAtPointer } from "../../../src/shared/json-pointer.js";
 import type { Partner } from "../../../src/partners/directory.js";
 import { signRequest, type JsonObject } from "@luckymonaco/session-api-client";
 import { startCallbackLoops, type CallbackLoops } from "../../support/callback-loops.js";

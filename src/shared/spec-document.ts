@@ -5,11 +5,24 @@
  * Runtime code imports this module; the code generator (src/codegen/) adds the bundling.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Absolute path of the repository root. */
-export const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+/**
+ * The nearest folder at or above `start` that holds a package.json: the repository root
+ * from src/shared/, and the package folder from a command package's bundle (lib/).
+ *
+ * @throws Error when no folder up to the file system's root holds one
+ */
+function packageRootOf(start: string): string {
+  for (let folder = start; ; folder = dirname(folder)) {
+    if (existsSync(join(folder, "package.json"))) return folder;
+    if (dirname(folder) === folder) throw new Error(`no package.json at or above ${start}`);
+  }
+}
+
+/** Absolute path of the repository root (of the package folder, in a command package). */
+export const repoRoot = packageRootOf(dirname(fileURLToPath(import.meta.url)));
 
 /** The committed bundle of the spec, `generated/openapi.json`. */
 export const bundledSpecFile = join(repoRoot, "generated/openapi.json");
