@@ -33,8 +33,7 @@ module.exports = {
       name: "shared-imports-no-layer",
       severity: "error",
       comment:
-        "src/shared/ holds what several layers use: it imports only the client package, generated/, " +
-        "Node built-ins and dependencies.",
+        "src/shared/ holds what several layers use: it imports only the client package, generated/, " + "Node built-ins and dependencies.",
       from: { path: "^src/shared/" },
       to: { path: "^src/", pathNot: "^src/shared/" },
     },

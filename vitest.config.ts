@@ -10,8 +10,14 @@ export default defineConfig({
   // The client package by its name, as the rest of the repository imports it (tsconfig.json paths).
   resolve: {
     alias: [
-      { find: /^@luckymonaco\/session-api-client\/signing$/, replacement: fileURLToPath(new URL("./packages/session-api-client/src/signing.ts", import.meta.url)) },
-      { find: /^@luckymonaco\/session-api-client$/, replacement: fileURLToPath(new URL("./packages/session-api-client/src/index.ts", import.meta.url)) },
+      {
+        find: /^@luckymonaco\/session-api-client\/signing$/,
+        replacement: fileURLToPath(new URL("./packages/session-api-client/src/signing.ts", import.meta.url)),
+      },
+      {
+        find: /^@luckymonaco\/session-api-client$/,
+        replacement: fileURLToPath(new URL("./packages/session-api-client/src/index.ts", import.meta.url)),
+      },
     ],
   },
   test: {
@@ -25,8 +31,14 @@ export default defineConfig({
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
     projects: [
       // --expose-gc: the callback deadline test forces garbage collections during an attempt.
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "packages/*/test/**/*.test.ts"], execArgv: ["--expose-gc"] } },
-      { extends: true, test: { name: "integration", include: ["test/integration/**/*.test.ts"], globalSetup: ["test/integration/global-setup.ts"] } },
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/unit/**/*.test.ts", "packages/*/test/**/*.test.ts"], execArgv: ["--expose-gc"] },
+      },
+      {
+        extends: true,
+        test: { name: "integration", include: ["test/integration/**/*.test.ts"], globalSetup: ["test/integration/global-setup.ts"] },
+      },
     ],
   },
 });

@@ -100,7 +100,13 @@ function failureSchemaOf(ctx, response, from) {
   const resolved = deref(ctx, response, from);
   const schema = resolved.node?.content?.["application/json"]?.schema;
   if (!schema) return undefined;
-  const name = typeof schema.$ref === "string" ? schema.$ref.split("/").at(-1).replace(/\.yaml$/, "") : undefined;
+  const name =
+    typeof schema.$ref === "string"
+      ? schema.$ref
+          .split("/")
+          .at(-1)
+          .replace(/\.yaml$/, "")
+      : undefined;
   return { name, ...deref(ctx, schema, resolved.from), response: resolved };
 }
 
@@ -126,7 +132,10 @@ function errorEnvelope() {
         .map(([, response]) => failureSchemaOf(ctx, response, from));
       const names = [...new Set(failures.map((failure) => failure?.name))];
       if (names.length !== 1 || !names[0]) {
-        ctx.report({ message: `Every error response of an operation must $ref the same *Failure schema; found ${names.join(", ")}.`, location: ctx.location.child("responses") });
+        ctx.report({
+          message: `Every error response of an operation must $ref the same *Failure schema; found ${names.join(", ")}.`,
+          location: ctx.location.child("responses"),
+        });
         return;
       }
       const schema = failures[0];
@@ -162,19 +171,34 @@ function errorCodes() {
       }
       const statuses = Object.keys(operation.responses ?? {}).map(Number);
       for (const code of codes) {
-        if (!catalogStatus.has(code)) ctx.report({ message: `x-error-codes: ${code} is not in the error catalog (ErrorCode.yaml).`, location: at });
-        else if (transportCodes.has(code)) ctx.report({ message: `x-error-codes: ${code} has scope: transport (answered before any operation is chosen), so no operation lists it.`, location: at });
-        else if (!statuses.includes(catalogStatus.get(code))) ctx.report({ message: `x-error-codes: ${code} is a ${catalogStatus.get(code)}, which the operation does not document.`, location: at });
+        if (!catalogStatus.has(code))
+          ctx.report({ message: `x-error-codes: ${code} is not in the error catalog (ErrorCode.yaml).`, location: at });
+        else if (transportCodes.has(code))
+          ctx.report({
+            message: `x-error-codes: ${code} has scope: transport (answered before any operation is chosen), so no operation lists it.`,
+            location: at,
+          });
+        else if (!statuses.includes(catalogStatus.get(code)))
+          ctx.report({
+            message: `x-error-codes: ${code} is a ${catalogStatus.get(code)}, which the operation does not document.`,
+            location: at,
+          });
       }
       const from = ctx.location.source.absoluteRef;
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         if (Number(status) < 400) continue;
         if (!codes.some((code) => catalogStatus.get(code) === Number(status))) {
-          ctx.report({ message: `Response ${status} is documented but no code in x-error-codes has status ${status}.`, location: ctx.location.child(["responses", status]) });
+          ctx.report({
+            message: `Response ${status} is documented but no code in x-error-codes has status ${status}.`,
+            location: ctx.location.child(["responses", status]),
+          });
         }
         for (const shown of exampleCodes(ctx, deref(ctx, response, from))) {
           if (!codes.includes(shown) || catalogStatus.get(shown) !== Number(status)) {
-            ctx.report({ message: `An example of response ${status} shows ${shown}, which is not one of this operation's x-error-codes with status ${status}.`, location: ctx.location.child(["responses", status]) });
+            ctx.report({
+              message: `An example of response ${status} shows ${shown}, which is not one of this operation's x-error-codes with status ${status}.`,
+              location: ctx.location.child(["responses", status]),
+            });
           }
         }
       }
@@ -195,9 +219,15 @@ function defaultErrorEnvelope() {
       if (schema["x-default-error-envelope"] === undefined) return;
       const where = `${ctx.location.source.absoluteRef}#${ctx.location.pointer}`;
       if (schema["x-default-error-envelope"] !== true) {
-        ctx.report({ message: "x-default-error-envelope is either true or absent.", location: ctx.location.child("x-default-error-envelope") });
+        ctx.report({
+          message: "x-default-error-envelope is either true or absent.",
+          location: ctx.location.child("x-default-error-envelope"),
+        });
       } else if (!schema["x-error-envelope"]?.code || !schema["x-error-envelope"]?.message) {
-        ctx.report({ message: "The default error envelope needs x-error-envelope with code and message pointers.", location: ctx.location.child("x-default-error-envelope") });
+        ctx.report({
+          message: "The default error envelope needs x-error-envelope with code and message pointers.",
+          location: ctx.location.child("x-default-error-envelope"),
+        });
       }
       if (!marked.has(where)) marked.set(where, ctx.location);
     },

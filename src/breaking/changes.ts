@@ -44,13 +44,17 @@ export class ChangeList {
     const key = [change.source, change.classification, change.rule, change.pointer, change.message].join("\u0000");
     const existing = this.byKey.get(key) ?? { ...change, usages: [] };
     this.byKey.set(key, existing);
-    if (usage && !existing.usages.some((other) => other.operation === usage.operation && other.part === usage.part)) existing.usages.push(usage);
+    if (usage && !existing.usages.some((other) => other.operation === usage.operation && other.part === usage.part))
+      existing.usages.push(usage);
   }
 
   /** Every change, breaking ones first, each group in the order found. */
   all(): Change[] {
     const changes = [...this.byKey.values()];
-    return [...changes.filter((change) => change.classification === "breaking"), ...changes.filter((change) => change.classification === "compatible")];
+    return [
+      ...changes.filter((change) => change.classification === "breaking"),
+      ...changes.filter((change) => change.classification === "compatible"),
+    ];
   }
 }
 

@@ -20,7 +20,6 @@ import { escapePointerToken, pointerOf, type ChangeList, type Classification } f
 import { operationsOf, type OperationRef } from "./operation-diff.js";
 import { resolve, type Located } from "./schema-diff.js";
 
-
 /** What each openapi-diff code means, said for partners. */
 const meaning: Record<string, string> = {
   "request.body.scope.add": "the request body schema now allows bodies the released one refused",
@@ -42,10 +41,22 @@ const alsoReportedByTheGate = /^(path|method|response\.status-code|unclassified)
  * component it resolves to (`resolved`, following `$ref`s on the way), so that a schema
  * that many responses share is reported once.
  */
-function locate(location: string, operations: OperationRef[], doc: OpenApiDocument): { operation?: OperationRef; literal: string; resolved: string; part: string } {
-  const operation = operations.find((candidate) => location === `paths.${candidate.path}.${candidate.method}` || location.startsWith(`paths.${candidate.path}.${candidate.method}.`));
-  const path = operation?.path ?? operations.map((candidate) => candidate.path).find((candidate) => location === `paths.${candidate}` || location.startsWith(`paths.${candidate}.`));
-  const tokens = path === undefined ? location.split(".") : ["paths", path, ...location.slice(`paths.${path}.`.length).split(".").filter(Boolean)];
+function locate(
+  location: string,
+  operations: OperationRef[],
+  doc: OpenApiDocument,
+): { operation?: OperationRef; literal: string; resolved: string; part: string } {
+  const operation = operations.find(
+    (candidate) =>
+      location === `paths.${candidate.path}.${candidate.method}` || location.startsWith(`paths.${candidate.path}.${candidate.method}.`),
+  );
+  const path =
+    operation?.path ??
+    operations
+      .map((candidate) => candidate.path)
+      .find((candidate) => location === `paths.${candidate}` || location.startsWith(`paths.${candidate}.`));
+  const tokens =
+    path === undefined ? location.split(".") : ["paths", path, ...location.slice(`paths.${path}.`.length).split(".").filter(Boolean)];
   const rest = operation ? tokens.slice(3) : [];
   const part = rest[0] === "requestBody" ? "request" : rest[0] === "responses" && rest[1] ? `response ${rest[1]}` : "";
   let resolved: Located = { node: doc, pointer: "#" };
@@ -82,12 +93,23 @@ export async function addToolChanges(baseline: OpenApiDocument, current: OpenApi
   ];
   for (const difference of differences) {
     const location = (difference.destinationSpecEntityDetails[0] ?? difference.sourceSpecEntityDetails[0])?.location ?? "";
-    const { operation, literal, resolved, part } = locate(location, operations, difference.destinationSpecEntityDetails.length > 0 ? current : baseline);
-    if (alsoReportedByTheGate.test(difference.code) && reportedByGate.some((other) => other === literal || other.startsWith(`${literal}/`))) continue;
+    const { operation, literal, resolved, part } = locate(
+      location,
+      operations,
+      difference.destinationSpecEntityDetails.length > 0 ? current : baseline,
+    );
+    if (alsoReportedByTheGate.test(difference.code) && reportedByGate.some((other) => other === literal || other.startsWith(`${literal}/`)))
+      continue;
     const pointer = /^(request|response)\.body\./.test(difference.code) ? resolved : literal;
     if (difference.code.startsWith("unclassified.")) {
       // Root extensions (x-tagGroups, x-generated…): documentation, not part of any message.
-      changes.add({ classification: "compatible", rule: "unclassified", pointer, message: `document extension ${location} changed: not part of any message`, source: "openapi-diff" });
+      changes.add({
+        classification: "compatible",
+        rule: "unclassified",
+        pointer,
+        message: `document extension ${location} changed: not part of any message`,
+        source: "openapi-diff",
+      });
       continue;
     }
     let classification: Classification = difference.type === "breaking" || difference.type === "unclassified" ? "breaking" : "compatible";
@@ -97,6 +119,9 @@ export async function addToolChanges(baseline: OpenApiDocument, current: OpenApi
       classification = classification === "breaking" ? "compatible" : "breaking";
       message += "; operators implement this operation, so it is classified for them";
     }
-    changes.add({ classification, rule: difference.code, pointer, message, source: "openapi-diff" }, operation ? { operation: operation.label, part } : undefined);
+    changes.add(
+      { classification, rule: difference.code, pointer, message, source: "openapi-diff" },
+      operation ? { operation: operation.label, part } : undefined,
+    );
   }
 }

@@ -23,7 +23,11 @@ interface CatalogRow {
 /** Every `x-error-catalog` of the bundle's schema components, keyed by component name. */
 function catalogsOf(doc: OpenApiDocument): Map<string, CatalogRow[]> {
   const schemas = doc.components?.schemas ?? {};
-  return new Map(Object.entries(schemas).flatMap(([name, schema]) => (Array.isArray(schema["x-error-catalog"]) ? [[name, schema["x-error-catalog"] as CatalogRow[]]] : [])));
+  return new Map(
+    Object.entries(schemas).flatMap(([name, schema]) =>
+      Array.isArray(schema["x-error-catalog"]) ? [[name, schema["x-error-catalog"] as CatalogRow[]]] : [],
+    ),
+  );
 }
 
 /** Compares the contract-wide facts of the baseline with the current bundle. */
@@ -32,15 +36,38 @@ export function diffDocument(baseline: OpenApiDocument, current: OpenApiDocument
   const [was, now] = [baseline[limit], current[limit]];
   if (was !== now) {
     const pointer = pointerOf([limit]);
-    const callbacks = [...operationsOf(current).values()].filter((operation) => operation.requestRole === "received").map((operation) => operation.label);
+    const callbacks = [...operationsOf(current).values()]
+      .filter((operation) => operation.requestRole === "received")
+      .map((operation) => operation.label);
     if (typeof was === "number" && typeof now === "number" && now > was) {
       const classification = callbacks.length > 0 ? "breaking" : "compatible";
-      const why = callbacks.length > 0 ? `callback receivers built to the released limit refuse larger bodies (${callbacks.join(", ")})` : "every body partners send today still fits";
-      changes.add({ classification, rule: "body-limit-raised", pointer, message: `request body limit raised from ${was} to ${now} bytes: ${why}`, source: "gate" });
+      const why =
+        callbacks.length > 0
+          ? `callback receivers built to the released limit refuse larger bodies (${callbacks.join(", ")})`
+          : "every body partners send today still fits";
+      changes.add({
+        classification,
+        rule: "body-limit-raised",
+        pointer,
+        message: `request body limit raised from ${was} to ${now} bytes: ${why}`,
+        source: "gate",
+      });
     } else if (typeof was === "number" && typeof now === "number") {
-      changes.add({ classification: "breaking", rule: "body-limit-lowered", pointer, message: `request body limit lowered from ${was} to ${now} bytes: bodies partners send today may be refused`, source: "gate" });
+      changes.add({
+        classification: "breaking",
+        rule: "body-limit-lowered",
+        pointer,
+        message: `request body limit lowered from ${was} to ${now} bytes: bodies partners send today may be refused`,
+        source: "gate",
+      });
     } else {
-      changes.add({ classification: "breaking", rule: "body-limit-changed", pointer, message: `request body limit changed from ${was ?? "none"} to ${now ?? "none"}: both sides enforce it`, source: "gate" });
+      changes.add({
+        classification: "breaking",
+        rule: "body-limit-changed",
+        pointer,
+        message: `request body limit changed from ${was ?? "none"} to ${now ?? "none"}: both sides enforce it`,
+        source: "gate",
+      });
     }
   }
 

@@ -83,7 +83,8 @@ export async function checkContracts(baseline: Contract, current: Contract): Pro
 
 function assertNotOlder(baseline: Contract, current: Contract): void {
   const [was, now] = [baseline.version, current.version];
-  if (compareVersions(now, was) < 0) throw new Error(`info.version ${now.text} is older than the released ${was.text}: versions only go up`);
+  if (compareVersions(now, was) < 0)
+    throw new Error(`info.version ${now.text} is older than the released ${was.text}: versions only go up`);
 }
 
 /**
@@ -97,7 +98,8 @@ export function judge(baseline: Contract, current: Contract, changes: Change[]):
   const [was, now] = [baseline.version, current.version];
   const breaking = changes.filter((change) => change.classification === "breaking").length;
   if (breaking === 0) return { pass: true, reason: "no breaking change" };
-  if (now.major > was.major) return { pass: true, reason: `${breaking} breaking change(s), allowed by the new major version ${now.text} (released: ${was.text})` };
+  if (now.major > was.major)
+    return { pass: true, reason: `${breaking} breaking change(s), allowed by the new major version ${now.text} (released: ${was.text})` };
   return {
     pass: false,
     reason:

@@ -38,7 +38,15 @@ const processOutput: Output = { out: (text) => process.stdout.write(text), err: 
 export async function runGate(argv: string[], output: Output = processOutput): Promise<number> {
   let values: { baseline?: string; releases?: string; current?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { baseline: { type: "string" }, releases: { type: "string" }, current: { type: "string" }, help: { type: "boolean", short: "h" } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        baseline: { type: "string" },
+        releases: { type: "string" },
+        current: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
   } catch (error) {
     output.err(`${(error as Error).message}\n${USAGE}\n`);
     return 2;

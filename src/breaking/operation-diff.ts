@@ -36,7 +36,15 @@ export function operationsOf(doc: OpenApiDocument): Map<string, OperationRef> {
       if (!node) continue;
       const label = `${node.operationId ?? "(no operationId)"} (${method.toUpperCase()} ${path})`;
       const requestRole: Role = node["x-implemented-by"] === "operator" ? "received" : "sent";
-      operations.set(`${method.toUpperCase()} ${path}`, { path, method, node, pathItem, pointer: pointerOf(["paths", path, method]), label, requestRole });
+      operations.set(`${method.toUpperCase()} ${path}`, {
+        path,
+        method,
+        node,
+        pathItem,
+        pointer: pointerOf(["paths", path, method]),
+        label,
+        requestRole,
+      });
     }
   }
   return operations;
@@ -56,13 +64,26 @@ export function diffOperations(baseline: OpenApiDocument, current: OpenApiDocume
     const after = now.get(key);
     const usage: Usage = { operation: before.label, part: "" };
     if (!after) {
-      changes.add({ classification: "breaking", rule: "operation-removed", pointer: before.pointer, message: `operation ${key} removed`, source: "gate" }, usage);
+      changes.add(
+        {
+          classification: "breaking",
+          rule: "operation-removed",
+          pointer: before.pointer,
+          message: `operation ${key} removed`,
+          source: "gate",
+        },
+        usage,
+      );
       continue;
     }
     new OperationDiff(baseline, current, changes, before, after).run();
   }
   for (const [key, after] of now) {
-    if (!was.has(key)) changes.add({ classification: "compatible", rule: "operation-added", pointer: after.pointer, message: `new operation ${key}`, source: "gate" }, { operation: after.label, part: "" });
+    if (!was.has(key))
+      changes.add(
+        { classification: "compatible", rule: "operation-added", pointer: after.pointer, message: `new operation ${key}`, source: "gate" },
+        { operation: after.label, part: "" },
+      );
   }
 }
 
@@ -79,10 +100,20 @@ class OperationDiff {
   run(): void {
     const { before, after } = this;
     if (before.node.operationId !== after.node.operationId) {
-      this.add("breaking", "operation-id-changed", `${after.pointer}/operationId`, `operationId changed from \`${before.node.operationId}\` to \`${after.node.operationId}\`: clients generated from the contract name their methods after it`);
+      this.add(
+        "breaking",
+        "operation-id-changed",
+        `${after.pointer}/operationId`,
+        `operationId changed from \`${before.node.operationId}\` to \`${after.node.operationId}\`: clients generated from the contract name their methods after it`,
+      );
     }
     if (before.requestRole !== after.requestRole) {
-      this.add("breaking", "implemented-by-changed", `${after.pointer}/x-implemented-by`, `x-implemented-by changed from ${before.node["x-implemented-by"]} to ${after.node["x-implemented-by"]}: the other side now serves it`);
+      this.add(
+        "breaking",
+        "implemented-by-changed",
+        `${after.pointer}/x-implemented-by`,
+        `x-implemented-by changed from ${before.node["x-implemented-by"]} to ${after.node["x-implemented-by"]}: the other side now serves it`,
+      );
     }
     this.parameters();
     this.requestBody();
@@ -95,7 +126,14 @@ class OperationDiff {
   }
 
   private context(role: Role, part: string): SchemaContext {
-    return { baseline: this.baseline, current: this.current, role, usage: { operation: this.before.label, part }, changes: this.changes, seen: new Set() };
+    return {
+      baseline: this.baseline,
+      current: this.current,
+      role,
+      usage: { operation: this.before.label, part },
+      changes: this.changes,
+      seen: new Set(),
+    };
   }
 
   /** Path-level and operation-level parameters, keyed `in name`; the operation's own win. */
@@ -125,21 +163,49 @@ class OperationDiff {
         this.add("breaking", "parameter-removed", before.pointer, `parameter ${key} removed`, part);
         continue;
       }
-      if (!before.node.required && after.node.required) this.add(role === "sent" ? "breaking" : "compatible", "parameter-now-required", `${after.pointer}/required`, `parameter ${key} is now required`, part);
-      if (before.node.required && !after.node.required) this.add(role === "received" ? "breaking" : "compatible", "parameter-now-optional", `${after.pointer}/required`, `parameter ${key} is no longer required`, part);
-      compareSchemas(this.context(role, part), [{ node: before.node.schema, pointer: `${before.pointer}/schema` }], [{ node: after.node.schema, pointer: `${after.pointer}/schema` }]);
+      if (!before.node.required && after.node.required)
+        this.add(
+          role === "sent" ? "breaking" : "compatible",
+          "parameter-now-required",
+          `${after.pointer}/required`,
+          `parameter ${key} is now required`,
+          part,
+        );
+      if (before.node.required && !after.node.required)
+        this.add(
+          role === "received" ? "breaking" : "compatible",
+          "parameter-now-optional",
+          `${after.pointer}/required`,
+          `parameter ${key} is no longer required`,
+          part,
+        );
+      compareSchemas(
+        this.context(role, part),
+        [{ node: before.node.schema, pointer: `${before.pointer}/schema` }],
+        [{ node: after.node.schema, pointer: `${after.pointer}/schema` }],
+      );
     }
     for (const [key, after] of now) {
       if (was.has(key)) continue;
       const breaking = role === "sent" && after.node.required;
-      this.add(breaking ? "breaking" : "compatible", breaking ? "required-parameter-added" : "optional-parameter-added", after.pointer, `new ${breaking ? "required" : "optional"} parameter ${key}`, `parameter ${key}`);
+      this.add(
+        breaking ? "breaking" : "compatible",
+        breaking ? "required-parameter-added" : "optional-parameter-added",
+        after.pointer,
+        `new ${breaking ? "required" : "optional"} parameter ${key}`,
+        `parameter ${key}`,
+      );
     }
   }
 
   private requestBody(): void {
     const role = this.before.requestRole;
-    const was = this.before.node.requestBody ? resolve(this.baseline, { node: this.before.node.requestBody, pointer: `${this.before.pointer}/requestBody` }) : undefined;
-    const now = this.after.node.requestBody ? resolve(this.current, { node: this.after.node.requestBody, pointer: `${this.after.pointer}/requestBody` }) : undefined;
+    const was = this.before.node.requestBody
+      ? resolve(this.baseline, { node: this.before.node.requestBody, pointer: `${this.before.pointer}/requestBody` })
+      : undefined;
+    const now = this.after.node.requestBody
+      ? resolve(this.current, { node: this.after.node.requestBody, pointer: `${this.after.pointer}/requestBody` })
+      : undefined;
     if (!was && !now) return;
     if (!now) {
       this.add("breaking", "request-body-removed", was!.pointer, "request body removed", "request");
@@ -147,10 +213,23 @@ class OperationDiff {
     }
     if (!was) {
       const breaking = role === "sent" && now.node.required === true;
-      this.add(breaking ? "breaking" : "compatible", "request-body-added", now.pointer, `new ${breaking ? "required" : "optional"} request body`, "request");
+      this.add(
+        breaking ? "breaking" : "compatible",
+        "request-body-added",
+        now.pointer,
+        `new ${breaking ? "required" : "optional"} request body`,
+        "request",
+      );
       return;
     }
-    if (!was.node.required && now.node.required) this.add(role === "sent" ? "breaking" : "compatible", "request-body-now-required", `${now.pointer}/required`, "the request body is now required", "request");
+    if (!was.node.required && now.node.required)
+      this.add(
+        role === "sent" ? "breaking" : "compatible",
+        "request-body-now-required",
+        `${now.pointer}/required`,
+        "the request body is now required",
+        "request",
+      );
     this.content(was, now, role, "request");
   }
 
@@ -163,10 +242,21 @@ class OperationDiff {
         this.add("breaking", "media-type-removed", pointer(was), `media type ${mediaType} removed`, part);
         continue;
       }
-      compareSchemas(this.context(role, part), [{ node: media.schema, pointer: `${pointer(was)}/schema` }], [{ node: after[mediaType].schema, pointer: `${pointer(now)}/schema` }]);
+      compareSchemas(
+        this.context(role, part),
+        [{ node: media.schema, pointer: `${pointer(was)}/schema` }],
+        [{ node: after[mediaType].schema, pointer: `${pointer(now)}/schema` }],
+      );
     }
     for (const mediaType of Object.keys(after)) {
-      if (!before[mediaType]) this.add(role === "received" ? "breaking" : "compatible", "media-type-added", `${now.pointer}/content`, `new media type ${mediaType}`, part);
+      if (!before[mediaType])
+        this.add(
+          role === "received" ? "breaking" : "compatible",
+          "media-type-added",
+          `${now.pointer}/content`,
+          `new media type ${mediaType}`,
+          part,
+        );
     }
   }
 
@@ -178,23 +268,53 @@ class OperationDiff {
   private responses(): void {
     const role = other(this.before.requestRole);
     const responses = (doc: OpenApiDocument, operation: OperationRef) =>
-      new Map(Object.entries<any>(operation.node.responses ?? {}).map(([status, node]) => [status, resolve(doc, { node, pointer: `${operation.pointer}/responses/${status}` })]));
+      new Map(
+        Object.entries<any>(operation.node.responses ?? {}).map(([status, node]) => [
+          status,
+          resolve(doc, { node, pointer: `${operation.pointer}/responses/${status}` }),
+        ]),
+      );
     const [was, now] = [responses(this.baseline, this.before), responses(this.current, this.after)];
-    const failureSchemas = new Set([...was].filter(([status]) => isErrorStatus(status)).flatMap(([, response]) => this.schemaRefs(response)));
+    const failureSchemas = new Set(
+      [...was].filter(([status]) => isErrorStatus(status)).flatMap(([, response]) => this.schemaRefs(response)),
+    );
     // Added and removed statuses point at the operation's `responses` entry, not at the shared response component.
     const entry = (operation: OperationRef, status: string) => `${operation.pointer}/responses/${status}`;
     for (const [status, before] of was) {
       const after = now.get(status);
-      if (!after) this.add("breaking", "status-removed", entry(this.before, status), `documented status ${status} removed`, `response ${status}`);
+      if (!after)
+        this.add("breaking", "status-removed", entry(this.before, status), `documented status ${status} removed`, `response ${status}`);
       else this.content(before, after, role, `response ${status}`);
     }
     for (const [status, after] of now) {
       if (was.has(status)) continue;
       const [part, pointer] = [`response ${status}`, entry(this.after, status)];
-      const inEnvelope = isErrorStatus(status) && this.schemaRefs(after).length > 0 && this.schemaRefs(after).every((ref) => failureSchemas.has(ref));
-      if (inEnvelope) this.add("compatible", "error-status-added", pointer, `new documented error status ${status} in the operation's failure envelope: partners must handle any 4xx/5xx (versioning policy)`, part);
-      else if (isErrorStatus(status)) this.add("breaking", "status-added", pointer, `new documented status ${status} whose body is not the operation's failure envelope (${[...failureSchemas].join(", ")})`, part);
-      else this.add("breaking", "status-added", pointer, `new documented status ${status} that is not an error: partners expect the released success status`, part);
+      const inEnvelope =
+        isErrorStatus(status) && this.schemaRefs(after).length > 0 && this.schemaRefs(after).every((ref) => failureSchemas.has(ref));
+      if (inEnvelope)
+        this.add(
+          "compatible",
+          "error-status-added",
+          pointer,
+          `new documented error status ${status} in the operation's failure envelope: partners must handle any 4xx/5xx (versioning policy)`,
+          part,
+        );
+      else if (isErrorStatus(status))
+        this.add(
+          "breaking",
+          "status-added",
+          pointer,
+          `new documented status ${status} whose body is not the operation's failure envelope (${[...failureSchemas].join(", ")})`,
+          part,
+        );
+      else
+        this.add(
+          "breaking",
+          "status-added",
+          pointer,
+          `new documented status ${status} that is not an error: partners expect the released success status`,
+          part,
+        );
     }
   }
 
@@ -204,7 +324,19 @@ class OperationDiff {
     const pointer = `${this.after.pointer}/x-error-codes`;
     const removed = was.filter((code) => !now.includes(code));
     const added = now.filter((code) => !was.includes(code));
-    if (removed.length > 0) this.add("breaking", "error-code-removed", pointer, `no longer answers ${removed.join(", ")}: partners may depend on it (a narrowed response enum)`);
-    if (added.length > 0) this.add("compatible", "error-code-added", pointer, `may now answer ${added.join(", ")}: partners must handle any catalog code (versioning policy)`);
+    if (removed.length > 0)
+      this.add(
+        "breaking",
+        "error-code-removed",
+        pointer,
+        `no longer answers ${removed.join(", ")}: partners may depend on it (a narrowed response enum)`,
+      );
+    if (added.length > 0)
+      this.add(
+        "compatible",
+        "error-code-added",
+        pointer,
+        `may now answer ${added.join(", ")}: partners must handle any catalog code (versioning policy)`,
+      );
   }
 }

@@ -25,7 +25,11 @@ export interface ReleasePaths {
 }
 
 /** The repository's own paths. */
-export const repositoryPaths: ReleasePaths = { bundleFile: bundledSpecFile, releasesDir, changelogFile: join(repoRoot, "openapi/CHANGELOG.md") };
+export const repositoryPaths: ReleasePaths = {
+  bundleFile: bundledSpecFile,
+  releasesDir,
+  changelogFile: join(repoRoot, "openapi/CHANGELOG.md"),
+};
 
 /** Why a release was refused; `report` is the gate's report when the gate refused it. */
 export class ReleaseRefused extends Error {
@@ -50,16 +54,22 @@ export async function cutRelease(paths: ReleasePaths = repositoryPaths): Promise
   const file = join(paths.releasesDir, `${version}.json`);
   if (existsSync(file)) {
     if (readFileSync(file, "utf8") === readFileSync(paths.bundleFile, "utf8")) return { file, written: false };
-    throw new ReleaseRefused(`${version} was already released with another bundle (${file}); released contracts never change: raise info.version in openapi/openapi.yaml`);
+    throw new ReleaseRefused(
+      `${version} was already released with another bundle (${file}); released contracts never change: raise info.version in openapi/openapi.yaml`,
+    );
   }
   const newest = newestRelease(paths.releasesDir);
   if (newest && compareVersions(current.version, newest.version) <= 0) {
-    throw new ReleaseRefused(`info.version ${version} is not newer than the newest release ${newest.version.text}: raise it in openapi/openapi.yaml`);
+    throw new ReleaseRefused(
+      `info.version ${version} is not newer than the newest release ${newest.version.text}: raise it in openapi/openapi.yaml`,
+    );
   }
   const changelog = existsSync(paths.changelogFile) ? readFileSync(paths.changelogFile, "utf8") : "";
   const heading = new RegExp(`^## ${version.replace(/\./g, "\\.")} - \\d{4}-\\d{2}-\\d{2}$`, "m");
   if (!heading.test(changelog)) {
-    throw new ReleaseRefused(`${paths.changelogFile} has no section "## ${version} - YYYY-MM-DD": move the entries of "## Unreleased" under it, dated today`);
+    throw new ReleaseRefused(
+      `${paths.changelogFile} has no section "## ${version} - YYYY-MM-DD": move the entries of "## Unreleased" under it, dated today`,
+    );
   }
   if (newest) {
     const { changes, verdict } = await checkContracts(newest, current);
@@ -74,7 +84,11 @@ async function main(): Promise<number> {
   try {
     const { file, written } = await cutRelease();
     const shown = relative(repoRoot, file);
-    console.log(written ? `released: ${shown}. Commit it with generated/ and openapi/CHANGELOG.md, then announce the changelog entry to partners.` : `already released, unchanged: ${shown}`);
+    console.log(
+      written
+        ? `released: ${shown}. Commit it with generated/ and openapi/CHANGELOG.md, then announce the changelog entry to partners.`
+        : `already released, unchanged: ${shown}`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof ReleaseRefused) {

@@ -57,7 +57,8 @@ export function readContract(file: string): Contract {
   } catch (error) {
     throw new Error(`${file} is not JSON: ${(error as Error).message}`);
   }
-  if (!doc || typeof doc !== "object" || typeof doc.openapi !== "string" || !doc.openapi.startsWith("3.")) throw new Error(`${file} is not an OpenAPI 3 document`);
+  if (!doc || typeof doc !== "object" || typeof doc.openapi !== "string" || !doc.openapi.startsWith("3."))
+    throw new Error(`${file} is not an OpenAPI 3 document`);
   return { file, doc, version: parseVersion(doc.info?.version, file) };
 }
 
@@ -71,7 +72,8 @@ export function newestRelease(dir: string = releasesDir): Contract | undefined {
   const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith(".json")) : [];
   const releases = files.map((name) => {
     const contract = readContract(join(dir, name));
-    if (`${contract.version.text}.json` !== name) throw new Error(`${contract.file}: the file of version ${contract.version.text} must be named ${contract.version.text}.json`);
+    if (`${contract.version.text}.json` !== name)
+      throw new Error(`${contract.file}: the file of version ${contract.version.text} must be named ${contract.version.text}.json`);
     return contract;
   });
   return releases.sort((a, b) => compareVersions(b.version, a.version))[0];

@@ -53,7 +53,8 @@ export function resolve(doc: OpenApiDocument, located: Located): Located {
   let { node, pointer } = located;
   for (let hops = 0; node && typeof node.$ref === "string"; hops++) {
     const ref: string = node.$ref;
-    if (!ref.startsWith("#/") || hops > 64) throw new Error(`cannot follow $ref ${ref} at ${pointer}: the gate reads bundles with local $refs only`);
+    if (!ref.startsWith("#/") || hops > 64)
+      throw new Error(`cannot follow $ref ${ref} at ${pointer}: the gate reads bundles with local $refs only`);
     pointer = ref;
     node = getAtPointer(doc, ref.slice(1));
     if (node === undefined) throw new Error(`$ref ${ref} points at nothing`);
@@ -72,7 +73,9 @@ function atomsOf(doc: OpenApiDocument, nodes: Located[], depth = 0): Located[] {
   return nodes.flatMap((located) => {
     const resolved = resolve(doc, located);
     if (!resolved.node || typeof resolved.node !== "object") return [];
-    const branches = Array.isArray(resolved.node.allOf) ? resolved.node.allOf.map((_: unknown, index: number) => child(resolved, "allOf", index)) : [];
+    const branches = Array.isArray(resolved.node.allOf)
+      ? resolved.node.allOf.map((_: unknown, index: number) => child(resolved, "allOf", index))
+      : [];
     return [resolved, ...atomsOf(doc, branches, depth + 1)];
   });
 }
@@ -92,19 +95,37 @@ interface Shape {
 
 function shapeOf(doc: OpenApiDocument, nodes: Located[]): Shape {
   const atoms = atomsOf(doc, nodes);
-  const shape: Shape = { atoms, types: [], properties: new Map(), required: new Set(), closed: false, nullable: false, branches: [], items: [] };
+  const shape: Shape = {
+    atoms,
+    types: [],
+    properties: new Map(),
+    required: new Set(),
+    closed: false,
+    nullable: false,
+    branches: [],
+    items: [],
+  };
   for (const atom of atoms) {
     const node = atom.node;
     if (typeof node.type === "string" && !shape.types.includes(node.type)) shape.types.push(node.type);
     if (Array.isArray(node.enum)) {
-      const values = shape.enumeration ? shape.enumeration.values.filter((value) => node.enum.some((other: unknown) => same(value, other))) : node.enum;
-      shape.enumeration = { values, pointer: `${atom.pointer}/enum`, catalog: Boolean(shape.enumeration?.catalog || node["x-error-catalog"]) };
+      const values = shape.enumeration
+        ? shape.enumeration.values.filter((value) => node.enum.some((other: unknown) => same(value, other)))
+        : node.enum;
+      shape.enumeration = {
+        values,
+        pointer: `${atom.pointer}/enum`,
+        catalog: Boolean(shape.enumeration?.catalog || node["x-error-catalog"]),
+      };
     }
-    for (const name of Object.keys(node.properties ?? {})) shape.properties.set(name, [...(shape.properties.get(name) ?? []), child(atom, "properties", name)]);
+    for (const name of Object.keys(node.properties ?? {}))
+      shape.properties.set(name, [...(shape.properties.get(name) ?? []), child(atom, "properties", name)]);
     for (const name of node.required ?? []) shape.required.add(name);
     if (node.additionalProperties === false) shape.closed = true;
     if (node.nullable === true) shape.nullable = true;
-    for (const keyword of ["oneOf", "anyOf"]) if (Array.isArray(node[keyword])) shape.branches.push(...node[keyword].map((_: unknown, index: number) => child(atom, keyword, index)));
+    for (const keyword of ["oneOf", "anyOf"])
+      if (Array.isArray(node[keyword]))
+        shape.branches.push(...node[keyword].map((_: unknown, index: number) => child(atom, keyword, index)));
     if (node.items) shape.items.push(child(atom, "items"));
   }
   return shape;
@@ -147,7 +168,10 @@ function boundOf(shape: Shape, keyword: string, upper: boolean): { value: number
 /** Every value an atom gives a keyword, for keywords compared as a whole (`pattern`, `format`, `default`). */
 function keywordValues(shape: Shape, keyword: string): { values: string[]; pointer?: string } {
   const atoms = shape.atoms.filter((atom) => atom.node[keyword] !== undefined);
-  return { values: atoms.map((atom) => JSON.stringify(atom.node[keyword])).sort(), pointer: atoms[0] ? `${atoms[0].pointer}/${keyword}` : undefined };
+  return {
+    values: atoms.map((atom) => JSON.stringify(atom.node[keyword])).sort(),
+    pointer: atoms[0] ? `${atoms[0].pointer}/${keyword}` : undefined,
+  };
 }
 
 /**
@@ -168,15 +192,30 @@ export function compareSchemas(ctx: SchemaContext, base: Located[], current: Loc
 
   if (before.types.length > 0 && after.types.length > 0 && !same(before.types, after.types)) {
     const typed = after.atoms.find((atom) => typeof atom.node.type === "string");
-    report(ctx, "breaking", "type-changed", `${typed?.pointer ?? here}/type`, `type changed from ${before.types.join("/")} to ${after.types.join("/")}`);
+    report(
+      ctx,
+      "breaking",
+      "type-changed",
+      `${typed?.pointer ?? here}/type`,
+      `type changed from ${before.types.join("/")} to ${after.types.join("/")}`,
+    );
   }
   compareEnums(ctx, before, after);
   compareBounds(ctx, before, after);
   for (const keyword of ["pattern", "format", "default"]) {
     const [was, now] = [keywordValues(before, keyword), keywordValues(after, keyword)];
     if (!same(was.values, now.values)) {
-      const detail = keyword === "default" ? "partners that leave the field out get another behaviour" : "a tool cannot tell a narrower one from a wider one";
-      report(ctx, "breaking", `${keyword}-changed`, now.pointer ?? was.pointer ?? here, `\`${keyword}\` changed from ${was.values.join(", ") || "none"} to ${now.values.join(", ") || "none"}: ${detail}`);
+      const detail =
+        keyword === "default"
+          ? "partners that leave the field out get another behaviour"
+          : "a tool cannot tell a narrower one from a wider one";
+      report(
+        ctx,
+        "breaking",
+        `${keyword}-changed`,
+        now.pointer ?? was.pointer ?? here,
+        `\`${keyword}\` changed from ${was.values.join(", ") || "none"} to ${now.values.join(", ") || "none"}: ${detail}`,
+      );
     }
   }
   if (before.nullable !== after.nullable) {
@@ -196,7 +235,13 @@ function compareEnums(ctx: SchemaContext, before: Shape, after: Shape): void {
   if (!was && !now) return;
   if (!was || !now) {
     const classification = now ? "breaking" : breakingFor(ctx, "received");
-    report(ctx, classification, now ? "enum-added" : "enum-removed", now?.pointer ?? was!.pointer, now ? `values now limited to ${now.values.map(show).join(", ")}` : "values no longer limited to a list");
+    report(
+      ctx,
+      classification,
+      now ? "enum-added" : "enum-removed",
+      now?.pointer ?? was!.pointer,
+      now ? `values now limited to ${now.values.map(show).join(", ")}` : "values no longer limited to a list",
+    );
     return;
   }
   const removed = was.values.filter((value) => !now.values.some((other) => same(value, other)));
@@ -206,9 +251,24 @@ function compareEnums(ctx: SchemaContext, before: Shape, after: Shape): void {
     report(ctx, "breaking", "enum-value-removed", now.pointer, `${removed.map(show).join(", ")} removed from the enum: ${why}`);
   }
   if (added.length === 0) return;
-  if (ctx.role === "sent") report(ctx, "compatible", "enum-value-added", now.pointer, `${added.map(show).join(", ")} added to the enum: more values accepted`);
-  else if (now.catalog) report(ctx, "compatible", "catalog-code-added", now.pointer, `${added.map(show).join(", ")} added to the error catalog: partners must handle any catalog code (versioning policy)`);
-  else report(ctx, "breaking", "enum-value-added", now.pointer, `${added.map(show).join(", ")} added to the enum of a message partners receive: a strict parser of the released enum refuses it`);
+  if (ctx.role === "sent")
+    report(ctx, "compatible", "enum-value-added", now.pointer, `${added.map(show).join(", ")} added to the enum: more values accepted`);
+  else if (now.catalog)
+    report(
+      ctx,
+      "compatible",
+      "catalog-code-added",
+      now.pointer,
+      `${added.map(show).join(", ")} added to the error catalog: partners must handle any catalog code (versioning policy)`,
+    );
+  else
+    report(
+      ctx,
+      "breaking",
+      "enum-value-added",
+      now.pointer,
+      `${added.map(show).join(", ")} added to the enum of a message partners receive: a strict parser of the released enum refuses it`,
+    );
 }
 
 function compareBounds(ctx: SchemaContext, before: Shape, after: Shape): void {
@@ -218,39 +278,74 @@ function compareBounds(ctx: SchemaContext, before: Shape, after: Shape): void {
     // Tighter: a bound appears, or moves inwards; looser: it goes, or moves outwards.
     const tighter = was === undefined || (now !== undefined && (upper ? now.value < was.value : now.value > was.value));
     const classification = breakingFor(ctx, tighter ? "sent" : "received");
-    report(ctx, classification, tighter ? "limit-tightened" : "limit-loosened", (now ?? was)!.pointer, `\`${keyword}\` changed from ${was?.value ?? "none"} to ${now?.value ?? "none"}`);
+    report(
+      ctx,
+      classification,
+      tighter ? "limit-tightened" : "limit-loosened",
+      (now ?? was)!.pointer,
+      `\`${keyword}\` changed from ${was?.value ?? "none"} to ${now?.value ?? "none"}`,
+    );
   }
 }
 
 function compareProperties(ctx: SchemaContext, before: Shape, after: Shape, here: string): void {
   if (before.closed !== after.closed) {
     const classification = breakingFor(ctx, after.closed ? "sent" : "received");
-    report(ctx, classification, "unknown-fields-changed", `${here}/additionalProperties`, after.closed ? "unknown fields are now refused" : "unknown fields are now allowed");
+    report(
+      ctx,
+      classification,
+      "unknown-fields-changed",
+      `${here}/additionalProperties`,
+      after.closed ? "unknown fields are now refused" : "unknown fields are now allowed",
+    );
   }
   for (const [name, was] of before.properties) {
     const now = after.properties.get(name);
     const field = `\`${name}\``;
     if (!now) {
-      if (ctx.role === "received") report(ctx, "breaking", "field-removed", was[0]!.pointer, `field ${field} removed (or renamed): partners may rely on receiving it`);
-      else if (after.closed) report(ctx, "breaking", "field-removed", was[0]!.pointer, `field ${field} removed: partners that still send it are refused (additionalProperties: false)`);
+      if (ctx.role === "received")
+        report(ctx, "breaking", "field-removed", was[0]!.pointer, `field ${field} removed (or renamed): partners may rely on receiving it`);
+      else if (after.closed)
+        report(
+          ctx,
+          "breaking",
+          "field-removed",
+          was[0]!.pointer,
+          `field ${field} removed: partners that still send it are refused (additionalProperties: false)`,
+        );
       else report(ctx, "compatible", "field-removed", was[0]!.pointer, `field ${field} removed: partners that still send it are ignored`);
       continue;
     }
     const [wasRequired, isRequired] = [before.required.has(name), after.required.has(name)];
-    if (!wasRequired && isRequired) report(ctx, breakingFor(ctx, "sent"), "field-now-required", now[0]!.pointer, `field ${field} is now required`);
-    if (wasRequired && !isRequired) report(ctx, breakingFor(ctx, "received"), "field-now-optional", now[0]!.pointer, `field ${field} is no longer required`);
+    if (!wasRequired && isRequired)
+      report(ctx, breakingFor(ctx, "sent"), "field-now-required", now[0]!.pointer, `field ${field} is now required`);
+    if (wasRequired && !isRequired)
+      report(ctx, breakingFor(ctx, "received"), "field-now-optional", now[0]!.pointer, `field ${field} is no longer required`);
     compareSchemas(ctx, was, now);
   }
   for (const [name, now] of after.properties) {
     if (before.properties.has(name)) continue;
     const field = `\`${name}\``;
     if (ctx.role === "sent") {
-      if (after.required.has(name)) report(ctx, "breaking", "required-field-added", now[0]!.pointer, `new required field ${field}: partners do not send it yet`);
+      if (after.required.has(name))
+        report(ctx, "breaking", "required-field-added", now[0]!.pointer, `new required field ${field}: partners do not send it yet`);
       else report(ctx, "compatible", "optional-field-added", now[0]!.pointer, `new optional field ${field}`);
     } else if (before.closed) {
-      report(ctx, "breaking", "field-added-to-closed-message", now[0]!.pointer, `new field ${field} in a message partners receive whose released schema refuses unknown fields (additionalProperties: false)`);
+      report(
+        ctx,
+        "breaking",
+        "field-added-to-closed-message",
+        now[0]!.pointer,
+        `new field ${field} in a message partners receive whose released schema refuses unknown fields (additionalProperties: false)`,
+      );
     } else {
-      report(ctx, "compatible", "field-added-to-open-message", now[0]!.pointer, `new field ${field}: receivers must ignore fields they do not know`);
+      report(
+        ctx,
+        "compatible",
+        "field-added-to-open-message",
+        now[0]!.pointer,
+        `new field ${field}: receivers must ignore fields they do not know`,
+      );
     }
   }
 }
@@ -266,6 +361,7 @@ function compareBranches(ctx: SchemaContext, before: Shape, after: Shape): void 
     else report(ctx, "breaking", "branch-removed", located.pointer, `a \`oneOf\`/\`anyOf\` branch (${key}) was removed`);
   }
   for (const [key, located] of now) {
-    if (!was.has(key)) report(ctx, breakingFor(ctx, "received"), "branch-added", located.pointer, `a \`oneOf\`/\`anyOf\` branch (${key}) was added`);
+    if (!was.has(key))
+      report(ctx, breakingFor(ctx, "received"), "branch-added", located.pointer, `a \`oneOf\`/\`anyOf\` branch (${key}) was added`);
   }
 }

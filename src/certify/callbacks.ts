@@ -65,7 +65,9 @@ export function callbackAtLimits(operation: OperationFacts, credentials: Credent
     if (length === undefined) continue;
     const value = isFreeText(schema)
       ? drawOne(lengthArbitrary(length, length))
-      : fc.sample(schemaArbitrary(schema), { seed: randomInt(0, 2 ** 31 - 1), numRuns: 200 }).find((candidate) => typeof candidate === "string" && [...candidate].length === length);
+      : fc
+          .sample(schemaArbitrary(schema), { seed: randomInt(0, 2 ** 31 - 1), numRuns: 200 })
+          .find((candidate) => typeof candidate === "string" && [...candidate].length === length);
     if (value !== undefined) body[name] = value;
   }
   return body;
@@ -73,7 +75,9 @@ export function callbackAtLimits(operation: OperationFacts, credentials: Credent
 
 /** The nullable fields set to null (a sender leaves them out of the body `hash`). */
 export function nullsCallback(operation: OperationFacts, credentials: Credentials): Body | undefined {
-  const nullable = Object.entries(bodyProperties(operation)).filter(([, schema]) => schema.nullable).map(([name]) => name);
+  const nullable = Object.entries(bodyProperties(operation))
+    .filter(([, schema]) => schema.nullable)
+    .map(([name]) => name);
   if (!nullable.length) return undefined;
   return { ...freshCallback(operation, credentials), ...Object.fromEntries(nullable.map((name) => [name, null])) };
 }

@@ -80,7 +80,8 @@ export const categoryOfCheck: Record<BoundaryCheck, Category> = {
 const refusal = (code: ErrorCode): Expectation => ({ status: errorCatalog[code].status, code });
 
 /** Probes a receiver can answer: requests to its operations, POST, nothing before routing. */
-const forTheOperation = (probe: Probe) => probe.steps.every((step) => step.operationId !== undefined && step.raw === undefined && (step.request?.method ?? "POST") === "POST");
+const forTheOperation = (probe: Probe) =>
+  probe.steps.every((step) => step.operationId !== undefined && step.raw === undefined && (step.request?.method ?? "POST") === "POST");
 
 /**
  * "Answer every G.00 with the same message, whichever check failed" (signing guide,
@@ -91,9 +92,12 @@ const forTheOperation = (probe: Probe) => probe.steps.every((step) => step.opera
  * may name.)
  */
 function oneMessageCheck(operation: OperationFacts, credentials: Credentials): CertificationCheck {
-  const breaks = authBreaks(operation, freshCallback(operation, credentials)).filter((broken) => broken.code === "G.00" && broken.name !== "body-changed-after-signing");
+  const breaks = authBreaks(operation, freshCallback(operation, credentials)).filter(
+    (broken) => broken.code === "G.00" && broken.name !== "body-changed-after-signing",
+  );
   const name = `every G.00 has the same message, whichever check failed (${breaks.map((broken) => broken.what).join("; ")})`;
-  const messageOf = (exchange: Exchange) => (exchange.answer?.json === undefined ? undefined : getAtPointer(exchange.answer.json, operation.errorEnvelope.message));
+  const messageOf = (exchange: Exchange) =>
+    exchange.answer?.json === undefined ? undefined : getAtPointer(exchange.answer.json, operation.errorEnvelope.message);
   return {
     category: "signature security",
     operationId: operation.operationId,
@@ -103,10 +107,22 @@ function oneMessageCheck(operation: OperationFacts, credentials: Credentials): C
       kind: "certify/one-g00-message",
       subject: operation.operationId,
       title: name,
-      steps: breaks.map((broken) => ({ side: "operator", operationId: operation.operationId, request: broken.request(operation, freshCallback(operation, credentials), credentials), expect: refusal("G.00") })),
+      steps: breaks.map((broken) => ({
+        side: "operator",
+        operationId: operation.operationId,
+        request: broken.request(operation, freshCallback(operation, credentials), credentials),
+        expect: refusal("G.00"),
+      })),
       async verify(exchanges) {
         const messages = [...new Set(exchanges.map(messageOf).map((message) => JSON.stringify(message ?? null)))];
-        return messages.length > 1 ? [{ check: "ignored_auth", message: `the G.00 answers carry ${messages.length} different messages (${messages.join(", ")}): answer every G.00 with the same one, so that nobody can probe which partner ids exist` }] : [];
+        return messages.length > 1
+          ? [
+              {
+                check: "ignored_auth",
+                message: `the G.00 answers carry ${messages.length} different messages (${messages.join(", ")}): answer every G.00 with the same one, so that nobody can probe which partner ids exist`,
+              },
+            ]
+          : [];
       },
     },
   };
@@ -123,33 +139,95 @@ export function certificationChecks(operation: OperationFacts, credentials: Cred
     category,
     operationId: operation.operationId,
     name,
-    probe: { check: "documented_responses", kind: kind.startsWith("auth/") ? kind : `certify/${kind}`, subject: operation.operationId, title: name, steps: [{ side: "operator", operationId: operation.operationId, request, expect }] },
+    probe: {
+      check: "documented_responses",
+      kind: kind.startsWith("auth/") ? kind : `certify/${kind}`,
+      subject: operation.operationId,
+      title: name,
+      steps: [{ side: "operator", operationId: operation.operationId, request, expect }],
+    },
   });
-  const sign = (body: Parameters<typeof signed>[1], options?: Parameters<typeof signed>[3]) => signed(operation, body, credentials, options);
+  const sign = (body: Parameters<typeof signed>[1], options?: Parameters<typeof signed>[3]) =>
+    signed(operation, body, credentials, options);
   const checks: CertificationCheck[] = [
-    one("happy path", "example", "a signed callback (the documented example, new ids) is answered 200 with the documented body", sign(freshCallback(operation, credentials)), success),
-    one("happy path", "only-required", "a callback with only the required fields is answered 200", sign(minimalCallback(operation, credentials)), success),
+    one(
+      "happy path",
+      "example",
+      "a signed callback (the documented example, new ids) is answered 200 with the documented body",
+      sign(freshCallback(operation, credentials)),
+      success,
+    ),
+    one(
+      "happy path",
+      "only-required",
+      "a callback with only the required fields is answered 200",
+      sign(minimalCallback(operation, credentials)),
+      success,
+    ),
   ];
   for (const broken of authBreaks(operation, freshCallback(operation, credentials))) {
-    checks.push(one("signature security", `auth/${broken.name}`, `${broken.what}: 401 ${broken.code}`, broken.request(operation, freshCallback(operation, credentials), credentials), refusal(broken.code)));
+    checks.push(
+      one(
+        "signature security",
+        `auth/${broken.name}`,
+        `${broken.what}: 401 ${broken.code}`,
+        broken.request(operation, freshCallback(operation, credentials), credentials),
+        refusal(broken.code),
+      ),
+    );
   }
   checks.push(
-    one("robustness", "unknown-fields", `fields the spec does not (yet) document are ignored: 200`, sign({ ...freshCallback(operation, credentials), ...unknownFields(operation) }), success),
+    one(
+      "robustness",
+      "unknown-fields",
+      `fields the spec does not (yet) document are ignored: 200`,
+      sign({ ...freshCallback(operation, credentials), ...unknownFields(operation) }),
+      success,
+    ),
     one("robustness", "unicode", "Unicode in every free-text field: 200", sign(unicodeCallback(operation, credentials)), success),
-    one("robustness", "at-max-length", "every string at its maxLength: 200", sign(callbackAtLimits(operation, credentials, "max")), success),
-    one("robustness", "at-min-length", "every string at its minLength: 200", sign(callbackAtLimits(operation, credentials, "min")), success),
-    one("robustness", "text-plain", "Content-Type text/plain: 415 V.04", sign(freshCallback(operation, credentials), { contentType: "text/plain" }), refusal("V.04")),
+    one(
+      "robustness",
+      "at-max-length",
+      "every string at its maxLength: 200",
+      sign(callbackAtLimits(operation, credentials, "max")),
+      success,
+    ),
+    one(
+      "robustness",
+      "at-min-length",
+      "every string at its minLength: 200",
+      sign(callbackAtLimits(operation, credentials, "min")),
+      success,
+    ),
+    one(
+      "robustness",
+      "text-plain",
+      "Content-Type text/plain: 415 V.04",
+      sign(freshCallback(operation, credentials), { contentType: "text/plain" }),
+      refusal("V.04"),
+    ),
   );
   checks.push(oneMessageCheck(operation, credentials));
   const nulls = nullsCallback(operation, credentials);
   if (nulls) checks.push(one("robustness", "nulls", `null in the nullable fields: 200`, sign(nulls), success));
   const required = requiredFields(operation).find((name) => name !== "hash");
-  checks.push(one("envelope", "not-json", "a body that is not JSON (signed): 400 V.01", signedRaw(operation, JSON.stringify(freshCallback(operation, credentials)).slice(0, -1), credentials), refusal("V.01")));
+  checks.push(
+    one(
+      "envelope",
+      "not-json",
+      "a body that is not JSON (signed): 400 V.01",
+      signedRaw(operation, JSON.stringify(freshCallback(operation, credentials)).slice(0, -1), credentials),
+      refusal("V.01"),
+    ),
+  );
   if (required) {
     const { [required]: _missing, ...rest } = freshCallback(operation, credentials);
     checks.push(one("envelope", "required-missing", `required field ${required} missing (signed): 400 V.02`, sign(rest), refusal("V.02")));
   }
-  const boundaries = boundaryProbes({ credentials, toleranceSeconds, operations: [operation], lenientReceivers: true }).filter(forTheOperation);
-  for (const probe of boundaries) checks.push({ category: categoryOfCheck[probe.check as BoundaryCheck], operationId: operation.operationId, name: probe.title, probe });
+  const boundaries = boundaryProbes({ credentials, toleranceSeconds, operations: [operation], lenientReceivers: true }).filter(
+    forTheOperation,
+  );
+  for (const probe of boundaries)
+    checks.push({ category: categoryOfCheck[probe.check as BoundaryCheck], operationId: operation.operationId, name: probe.title, probe });
   return checks;
 }

@@ -22,7 +22,10 @@ import { runCertification } from "./run.js";
  */
 export function endpointPathOf(url: URL): string | undefined {
   const path = url.pathname.replace(/\/+$/, "").toLowerCase();
-  return allOperations.filter((operation) => operation.implementedBy === "operator").map((operation) => operation.path).find((candidate) => path.endsWith(candidate.toLowerCase()));
+  return allOperations
+    .filter((operation) => operation.implementedBy === "operator")
+    .map((operation) => operation.path)
+    .find((candidate) => path.endsWith(candidate.toLowerCase()));
 }
 
 /** The longest wait for an answer that `--timeout` accepts, seconds. */

@@ -85,16 +85,29 @@ export function certificationHints(ran: readonly Ran[], url: string, memberId: s
   const hints: string[] = [];
   const happy = ran.filter((entry) => entry.check.category === "happy path");
   const firstAnswers = happy.map((entry) => entry.exchanges[0]?.answer);
-  const codeOf = (answer: Answer | undefined, operation: OperationFacts) => (answer?.json === undefined ? undefined : getAtPointer(answer.json, operation.errorEnvelope.code));
-  if (happy.length && happy.every((entry, index) => firstAnswers[index]?.status === 401 && codeOf(firstAnswers[index], entry.operation) === "G.00")) {
-    hints.push(`Every correctly signed callback was refused with 401 G.00: does the receiver know MEMB_ID ${memberId} with this secret? Most failures below follow from that.`);
+  const codeOf = (answer: Answer | undefined, operation: OperationFacts) =>
+    answer?.json === undefined ? undefined : getAtPointer(answer.json, operation.errorEnvelope.code);
+  if (
+    happy.length &&
+    happy.every((entry, index) => firstAnswers[index]?.status === 401 && codeOf(firstAnswers[index], entry.operation) === "G.00")
+  ) {
+    hints.push(
+      `Every correctly signed callback was refused with 401 G.00: does the receiver know MEMB_ID ${memberId} with this secret? Most failures below follow from that.`,
+    );
   }
-  if (happy.length && happy.every((entry, index) => firstAnswers[index]?.status === 401 && codeOf(firstAnswers[index], entry.operation) === "G.04")) {
-    hints.push(`Every correctly signed callback was refused with 401 G.04 (request expired): is the receiver's clock in sync (NTP)? Measured: ${describeClock(clock)}.`);
+  if (
+    happy.length &&
+    happy.every((entry, index) => firstAnswers[index]?.status === 401 && codeOf(firstAnswers[index], entry.operation) === "G.04")
+  ) {
+    hints.push(
+      `Every correctly signed callback was refused with 401 G.04 (request expired): is the receiver's clock in sync (NTP)? Measured: ${describeClock(clock)}.`,
+    );
   }
   if (happy.length && firstAnswers.every((answer) => answer?.status === 404)) {
     const paths = [...new Set(ran.map((entry) => entry.operation.path))].join(", ");
-    hints.push(`Every correctly signed callback was answered 404: is ${url} the base URL registered as the callbackUrl? The kit calls ${url}${paths}.`);
+    hints.push(
+      `Every correctly signed callback was answered 404: is ${url} the base URL registered as the callbackUrl? The kit calls ${url}${paths}.`,
+    );
   }
   return hints;
 }
@@ -112,8 +125,7 @@ function reportCases(ran: Ran, name: string, timeoutMs: number, show: (exchange:
   if (problems.length) cases.push({ suite: check.category, name, outcome: "failed", message: problems.join("; "), details, seconds });
   else if (slow.length) {
     const took = slow.map((exchange) => `${(exchange.ms / 1000).toFixed(1)} s`).join(", ");
-    const message =
-      `answered in ${took}: Lucky Monaco gives up after ${timeoutMs / 1000} s and retries; answer within ${SLOW_ANSWER_MS / 1000} s`;
+    const message = `answered in ${took}: Lucky Monaco gives up after ${timeoutMs / 1000} s and retries; answer within ${SLOW_ANSWER_MS / 1000} s`;
     cases.push({ suite: check.category, name, outcome: "warning", message, details, seconds });
   } else cases.push({ suite: check.category, name, outcome: "passed", details, seconds });
   exchanges.forEach((exchange, index) => {
@@ -144,11 +156,17 @@ function reportCases(ran: Ran, name: string, timeoutMs: number, show: (exchange:
 export async function runCertification(options: CertificationOptions): Promise<CertificationResult> {
   const url = options.url.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 5000;
-  const context: ReproductionContext = { baseUrl: url, secretVariable: options.secretVariable ?? "CERTIFY_SECRET", kyrenTokenVariable: "CERTIFY_KYREN_TOKEN" };
+  const context: ReproductionContext = {
+    baseUrl: url,
+    secretVariable: options.secretVariable ?? "CERTIFY_SECRET",
+    kyrenTokenVariable: "CERTIFY_KYREN_TOKEN",
+  };
   const show = (exchange: Exchange) => exchangeText(exchange, () => context);
   const operations = allOperations.filter((operation) => operation.implementedBy === "operator");
   const clock = await estimateClock(url, operations[0]!.path);
-  const checks = operations.flatMap((operation) => certificationChecks(operation, options.credentials, DEFAULT_TOLERANCE_SECONDS).map((check) => ({ operation, check })));
+  const checks = operations.flatMap((operation) =>
+    certificationChecks(operation, options.credentials, DEFAULT_TOLERANCE_SECONDS).map((check) => ({ operation, check })),
+  );
   const results = await runProbes(
     checks.map(({ check }) => check.probe),
     { provider: url, operator: url },
@@ -163,7 +181,9 @@ export async function runCertification(options: CertificationOptions): Promise<C
     const name = operations.length > 1 ? `${entry.operation.operationId}: ${entry.check.name}` : entry.check.name;
     cases.push(...reportCases(entry, name, timeoutMs, show));
   }
-  cases.sort((a, b) => categories.indexOf(a.suite as (typeof categories)[number]) - categories.indexOf(b.suite as (typeof categories)[number]));
+  cases.sort(
+    (a, b) => categories.indexOf(a.suite as (typeof categories)[number]) - categories.indexOf(b.suite as (typeof categories)[number]),
+  );
   const hints = certificationHints(ran, url, options.credentials.memberId, clock);
   const summary = [
     `operator: ${url}${operations.map((operation) => operation.path).join(", ")}; partner ${options.credentials.memberId}`,
@@ -172,7 +192,12 @@ export async function runCertification(options: CertificationOptions): Promise<C
     `the reproductions read the partner secret from $${context.secretVariable}`,
   ];
   return {
-    report: { title: "Lucky Monaco session expired callback: operator certification", summary, hints, cases: redactCases(cases, [options.credentials.secret]) },
+    report: {
+      title: "Lucky Monaco session expired callback: operator certification",
+      summary,
+      hints,
+      cases: redactCases(cases, [options.credentials.secret]),
+    },
     failed: cases.some((entry) => entry.outcome === "failed"),
   };
 }

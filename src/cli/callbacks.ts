@@ -139,11 +139,15 @@ export function callbacksTable(rows: StoredCallback[]): string {
     row.state,
     String(row.attempts),
     row.state === "pending" ? utc(row.nextAttemptAt) : "-",
-    row.state === "delivered" ? `delivered ${utc(row.deliveredAt ?? row.updatedAt)}` : (row.lastError ?? (row.lastStatus === undefined ? "-" : `HTTP ${row.lastStatus}`)),
+    row.state === "delivered"
+      ? `delivered ${utc(row.deliveredAt ?? row.updatedAt)}`
+      : (row.lastError ?? (row.lastStatus === undefined ? "-" : `HTTP ${row.lastStatus}`)),
     utc(row.createdAt),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]!.length)));
-  return [header, ...cells].map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  ")).join("\n");
+  return [header, ...cells]
+    .map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  "))
+    .join("\n");
 }
 
 /**
@@ -151,7 +155,12 @@ export function callbacksTable(rows: StoredCallback[]): string {
  *
  * @returns the exit status: 0, or 1 when sessions given to redeliver have no callback
  */
-export async function runCallbacksCommand(command: CallbacksCommand, store: SessionStore, print: (line: string) => void, now: () => number = Date.now): Promise<number> {
+export async function runCallbacksCommand(
+  command: CallbacksCommand,
+  store: SessionStore,
+  print: (line: string) => void,
+  now: () => number = Date.now,
+): Promise<number> {
   switch (command.command) {
     case "help":
       print(command.text);
@@ -159,13 +168,18 @@ export async function runCallbacksCommand(command: CallbacksCommand, store: Sess
     case "list": {
       const rows = await store.listCallbacks(command);
       if (rows.length > 0) print(callbacksTable(rows));
-      print(`${rows.length} callback${rows.length === 1 ? "" : "s"}${rows.length === command.limit ? ` (the first ${command.limit}; --limit shows more)` : ""}`);
+      print(
+        `${rows.length} callback${rows.length === 1 ? "" : "s"}${rows.length === command.limit ? ` (the first ${command.limit}; --limit shows more)` : ""}`,
+      );
       return 0;
     }
     case "redeliver": {
-      const target = "sessionIds" in command ? { sessionIds: command.sessionIds } : { partnerId: command.partnerId, state: "failed" as const };
+      const target =
+        "sessionIds" in command ? { sessionIds: command.sessionIds } : { partnerId: command.partnerId, state: "failed" as const };
       const requeued = await store.redeliverCallbacks(target, now());
-      print(`re-queued ${requeued.length} callback${requeued.length === 1 ? "" : "s"}${requeued.length > 0 ? `: ${requeued.join(" ")}` : ""}`);
+      print(
+        `re-queued ${requeued.length} callback${requeued.length === 1 ? "" : "s"}${requeued.length > 0 ? `: ${requeued.join(" ")}` : ""}`,
+      );
       if (!("sessionIds" in command)) return 0;
       const missing = command.sessionIds.filter((sessionId) => !requeued.includes(sessionId));
       if (missing.length > 0) print(`no callback for session ${missing.join(" ")}`);

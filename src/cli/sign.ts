@@ -62,10 +62,15 @@ export interface SignedCall {
  *
  * @throws Error for an unknown operation; SigningError for a body that cannot be signed
  */
-export function signedCall(operationId: string, fields: JsonObject, options: { baseUrl: string; memberId: string; secret: string; now?: () => number }): SignedCall {
+export function signedCall(
+  operationId: string,
+  fields: JsonObject,
+  options: { baseUrl: string; memberId: string; secret: string; now?: () => number },
+): SignedCall {
   const operation = operationsById[operationId as OperationId];
   if (!operation) throw new Error(`unknown operation "${operationId}"`);
-  if (operation.timestamp && fields.timestamp === undefined) fields = { ...fields, timestamp: Math.floor((options.now ?? Date.now)() / 1000) };
+  if (operation.timestamp && fields.timestamp === undefined)
+    fields = { ...fields, timestamp: Math.floor((options.now ?? Date.now)() / 1000) };
   const url = new URL(`${options.baseUrl.replace(/\/+$/, "")}${operation.path}`);
   if (!operation.signedWithHash) return { url: url.href, rawBody: JSON.stringify(fields) };
   const signed = signRequest(fields, options.secret, operation.bodyHash);
@@ -110,7 +115,11 @@ export async function runSignCli(argv: string[]): Promise<number> {
     // A JSON syntax error quotes the body, which may hold a Kyren token: say only where.
     const position = error instanceof SyntaxError ? /at position (\d+)/.exec(error.message)?.[1] : undefined;
     const message =
-      error instanceof SyntaxError ? `the body is not valid JSON${position ? ` (at position ${position})` : ""}` : error instanceof SigningError ? `cannot sign: ${error.message}` : (error as Error).message;
+      error instanceof SyntaxError
+        ? `the body is not valid JSON${position ? ` (at position ${position})` : ""}`
+        : error instanceof SigningError
+          ? `cannot sign: ${error.message}`
+          : (error as Error).message;
     return usageError(program, "sign", message);
   }
   if (!options.send) {

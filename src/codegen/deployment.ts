@@ -46,7 +46,12 @@ export interface Deployment {
 }
 
 /** The local build: what the committed bundle already says. */
-export const localDeployment: Deployment = { public: false, sandboxUrl: LOCAL_URLS.sandbox, operatorUrl: LOCAL_URLS.operator, mockUrl: LOCAL_URLS.mock };
+export const localDeployment: Deployment = {
+  public: false,
+  sandboxUrl: LOCAL_URLS.sandbox,
+  operatorUrl: LOCAL_URLS.operator,
+  mockUrl: LOCAL_URLS.mock,
+};
 
 /** Loopback addresses as a page may name them. */
 const LOOPBACK = /\b127\.0\.0\.1\b|\blocalhost\b|\[::1\]/i;
@@ -65,7 +70,8 @@ function baseUrl(name: string, value: string): string {
     throw new Error(`${name}=${value} is not an absolute URL (say https://sandbox.luckymonaco.example)`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`${name}=${value} must be an http or https URL`);
-  if (url.search || url.hash || url.username || url.password) throw new Error(`${name}=${value} must be a base URL: no query, fragment or credentials`);
+  if (url.search || url.hash || url.username || url.password)
+    throw new Error(`${name}=${value} must be a base URL: no query, fragment or credentials`);
   return url.href.replace(/\/+$/, "");
 }
 
@@ -92,7 +98,8 @@ export function deploymentInputs(env: NodeJS.ProcessEnv = process.env): string {
 function replaceStrings(value: unknown, replace: (text: string, path: string[]) => string, path: string[] = []): unknown {
   if (typeof value === "string") return replace(value, path);
   if (Array.isArray(value)) return value.map((item, index) => replaceStrings(item, replace, [...path, String(index)]));
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceStrings(item, replace, [...path, key])]));
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceStrings(item, replace, [...path, key])]));
   return value;
 }
 
@@ -128,9 +135,18 @@ function deploymentServers(servers: Server[], deployment: Deployment): Server[] 
   const mock = byUrl(LOCAL_URLS.mock);
   const production = servers.find((server) => !namesLoopback(server.url));
   if (!sandbox || !production) throw new Error(`the spec's servers need the sandbox (${LOCAL_URLS.sandbox}) and a production entry`);
-  const productionEntry: Server = deployment.productionUrl ? { url: deployment.productionUrl, ...(production.description ? { description: production.description } : {}) } : production;
-  if (!deployment.public) return servers.map((server) => (server === production ? productionEntry : server === mock && deployment.mockUrl ? { ...mock, url: deployment.mockUrl } : server));
-  return [{ ...sandbox, url: deployment.sandboxUrl }, productionEntry, ...(mock && deployment.mockUrl ? [{ ...mock, url: deployment.mockUrl }] : [])];
+  const productionEntry: Server = deployment.productionUrl
+    ? { url: deployment.productionUrl, ...(production.description ? { description: production.description } : {}) }
+    : production;
+  if (!deployment.public)
+    return servers.map((server) =>
+      server === production ? productionEntry : server === mock && deployment.mockUrl ? { ...mock, url: deployment.mockUrl } : server,
+    );
+  return [
+    { ...sandbox, url: deployment.sandboxUrl },
+    productionEntry,
+    ...(mock && deployment.mockUrl ? [{ ...mock, url: deployment.mockUrl }] : []),
+  ];
 }
 
 /**
@@ -152,7 +168,11 @@ export function specForDeployment(spec: OpenApiDocument, deployment: Deployment)
     ...(deployment.mockUrl ? [[LOCAL_URLS.mock, deployment.mockUrl] as [string, string]] : []),
   ];
   const receiverSamplePaths = new Set(
-    Object.entries(spec.paths).flatMap(([path, item]) => Object.entries(item).filter(([, operation]) => (operation as Record<string, unknown>)["x-implemented-by"] === "operator").map(([method]) => `paths/${path}/${method}`)),
+    Object.entries(spec.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, operation]) => (operation as Record<string, unknown>)["x-implemented-by"] === "operator")
+        .map(([method]) => `paths/${path}/${method}`),
+    ),
   );
   const copy = replaceStrings(spec, (text, path) => {
     let replaced = urls.reduce((result, [local, deployed]) => result.replaceAll(local, deployed), text);
@@ -189,5 +209,8 @@ export function loopbackOutside(text: string, library: string): string[] {
  */
 export function assertNoLoopback(value: unknown, what: string): void {
   const mentions = typeof value === "string" ? loopbackOutside(value, "") : loopbackMentions(value);
-  if (mentions.length > 0) throw new Error(`${what} still names a loopback address, which partners of a deployment cannot reach; say it without one, or add its local form to src/codegen/deployment.ts:\n${mentions.slice(0, 20).join("\n")}`);
+  if (mentions.length > 0)
+    throw new Error(
+      `${what} still names a loopback address, which partners of a deployment cannot reach; say it without one, or add its local form to src/codegen/deployment.ts:\n${mentions.slice(0, 20).join("\n")}`,
+    );
 }

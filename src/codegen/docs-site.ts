@@ -43,8 +43,27 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { loadBundledSpec, repoRoot, type OpenApiDocument } from "../shared/spec-document.js";
-import { assertNoLoopback, deploymentFromEnv, deploymentInputs, loopbackOutside, namesLoopback, specForDeployment, type Deployment } from "./deployment.js";
-import { DOWNLOADS_MARKER, listDownloads, packageDownloads, POSTMAN_COLLECTION_FILE, POSTMAN_ENVIRONMENT_FILE, renderDownloadsMarkdown, renderDownloadsRows, siteDownloads, type Download, type PackageDownload } from "./downloads.js";
+import {
+  assertNoLoopback,
+  deploymentFromEnv,
+  deploymentInputs,
+  loopbackOutside,
+  namesLoopback,
+  specForDeployment,
+  type Deployment,
+} from "./deployment.js";
+import {
+  DOWNLOADS_MARKER,
+  listDownloads,
+  packageDownloads,
+  POSTMAN_COLLECTION_FILE,
+  POSTMAN_ENVIRONMENT_FILE,
+  renderDownloadsMarkdown,
+  renderDownloadsRows,
+  siteDownloads,
+  type Download,
+  type PackageDownload,
+} from "./downloads.js";
 import { renderPlayground } from "./playground/build.js";
 import { buildPostmanCollection, buildPostmanEnvironment } from "./postman.js";
 
@@ -85,7 +104,10 @@ export function siteImages(): string[] {
 export function inputsDigest(env: NodeJS.ProcessEnv = process.env): string {
   const hash = createHash("sha256");
   for (const file of inputs.flatMap((input) => filesUnder(join(repoRoot, input)))) {
-    hash.update(`${relative(repoRoot, file)}\0`).update(readFileSync(file)).update("\0");
+    hash
+      .update(`${relative(repoRoot, file)}\0`)
+      .update(readFileSync(file))
+      .update("\0");
   }
   return hash.update(deploymentInputs(env)).digest("hex");
 }
@@ -97,7 +119,12 @@ export function inputsDigest(env: NodeJS.ProcessEnv = process.env): string {
  */
 function run(command: string, args: string[]): string {
   try {
-    return execFileSync(command, args, { cwd: repoRoot, encoding: "utf8", stdio: "pipe", env: { ...process.env, REDOCLY_TELEMETRY: "off" } });
+    return execFileSync(command, args, {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: "pipe",
+      env: { ...process.env, REDOCLY_TELEMETRY: "off" },
+    });
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string };
     throw new Error(`${basename(command)} ${args.join(" ")} failed:\n${failed.stdout ?? ""}${failed.stderr ?? ""}`);
@@ -109,14 +136,21 @@ export const redocLibraryFile = join(repoRoot, "node_modules/@redocly/cli/lib/ch
 
 /** @throws Error when the installed Redocly CLI keeps its Redoc script elsewhere */
 export function redocLibrary(): string {
-  if (!existsSync(redocLibraryFile)) throw new Error(`${redocLibraryFile} is missing: the check that the page names no loopback address needs Redoc's own script (did @redocly/cli move it?)`);
+  if (!existsSync(redocLibraryFile))
+    throw new Error(
+      `${redocLibraryFile} is missing: the check that the page names no loopback address needs Redoc's own script (did @redocly/cli move it?)`,
+    );
   return readFileSync(redocLibraryFile, "utf8");
 }
 
 /** The servers partners may call, with what each is (its `description`), as a Markdown table; a templated URL is left out (it is given at onboarding). */
 export function renderServersTable(spec: OpenApiDocument): string {
-  const servers = ((spec as unknown as { servers?: Array<{ url: string; description?: string; variables?: unknown }> }).servers ?? []).filter((server) => !server.variables);
-  const rows = servers.map((server) => `| \`${server.url}\` | ${(server.description ?? "").replace(/\s+/g, " ").replace(/\|/g, "\\|").trim()} |`);
+  const servers = (
+    (spec as unknown as { servers?: Array<{ url: string; description?: string; variables?: unknown }> }).servers ?? []
+  ).filter((server) => !server.variables);
+  const rows = servers.map(
+    (server) => `| \`${server.url}\` | ${(server.description ?? "").replace(/\s+/g, " ").replace(/\|/g, "\\|").trim()} |`,
+  );
   return ["| Server | What it is |", "|---|---|", ...rows].join("\n");
 }
 
@@ -126,7 +160,10 @@ export function renderServersTable(spec: OpenApiDocument): string {
  * @throws Error when no description holds it
  */
 function fillMarker(spec: OpenApiDocument, marker: string, text: string): void {
-  const holders = [(spec as unknown as { info: Record<string, unknown> }).info, ...((spec as unknown as { tags?: Array<Record<string, unknown>> }).tags ?? [])];
+  const holders = [
+    (spec as unknown as { info: Record<string, unknown> }).info,
+    ...((spec as unknown as { tags?: Array<Record<string, unknown>> }).tags ?? []),
+  ];
   const holder = holders.find((node) => typeof node.description === "string" && (node.description as string).includes(marker));
   if (!holder) throw new Error(`no page of the spec holds ${marker}`);
   holder.description = (holder.description as string).replace(marker, text);
@@ -142,7 +179,8 @@ function fillMarker(spec: OpenApiDocument, marker: string, text: string): void {
 function packPackages(siteDir: string, entries: PackageDownload[]): Download[] {
   return entries.map((entry) => {
     const tarball = entry.pack ? entry.pack() : run("npm", ["run", "-s", entry.script]).trim().split("\n").at(-1)!.trim();
-    if (!tarball.endsWith(".tgz") || !existsSync(tarball)) throw new Error(`npm run -s ${entry.script} must print its tarball's path as its last line, not ${tarball}`);
+    if (!tarball.endsWith(".tgz") || !existsSync(tarball))
+      throw new Error(`npm run -s ${entry.script} must print its tarball's path as its last line, not ${tarball}`);
     const file = basename(tarball);
     copyFileSync(tarball, join(siteDir, file));
     return { file, title: entry.title, description: entry.description.replaceAll("{file}", file) };
@@ -151,7 +189,15 @@ function packPackages(siteDir: string, entries: PackageDownload[]): Download[] {
 
 /** The Redoc page of the docs' spec, written to `page`. */
 function buildRedocPage(specFile: string, page: string): void {
-  run(join(repoRoot, "node_modules/.bin/redocly"), ["build-docs", specFile, "--inlineBundle", "--template", join(siteAssets, "template.hbs"), "--output", page]);
+  run(join(repoRoot, "node_modules/.bin/redocly"), [
+    "build-docs",
+    specFile,
+    "--inlineBundle",
+    "--template",
+    join(siteAssets, "template.hbs"),
+    "--output",
+    page,
+  ]);
   let html = readFileSync(page, "utf8");
   for (const logo of cdnLogos) html = html.replaceAll(logo, "redoc-wordmark.svg");
   writeFileSync(page, html);
@@ -163,7 +209,8 @@ function renderDownloadsPage(spec: OpenApiDocument, rows: string): string {
   const { info } = spec as unknown as { info: { title: string; version: string } };
   const escapeHtml = (text: string) => text.replace(/[<>&"]/g, (character) => `&#${character.charCodeAt(0)};`);
   const values: Record<string, string> = { title: escapeHtml(info.title), version: escapeHtml(info.version), rows };
-  for (const name of Object.keys(values)) if (!template.includes(`{{${name}}}`)) throw new Error(`openapi/docs/site/downloads.html has no {{${name}}} placeholder`);
+  for (const name of Object.keys(values))
+    if (!template.includes(`{{${name}}}`)) throw new Error(`openapi/docs/site/downloads.html has no {{${name}}} placeholder`);
   return template.replace(/\{\{(\w+)\}\}/g, (placeholder, name: string) => values[name] ?? placeholder);
 }
 
@@ -199,7 +246,10 @@ async function writeSite(siteDir: string, deployment: Deployment, packages: Pack
     for (const file of readdirSync(siteDir).filter((name) => !name.endsWith(".tgz"))) {
       const text = readFileSync(join(siteDir, file), "utf8");
       if (file !== "index.html") assertNoLoopback(text, `dist/docs/${file}`);
-      else if (loopbackOutside(text, redocLibrary()).length > 0) throw new Error(`dist/docs/index.html still names a loopback address outside Redoc's own code:\n${loopbackOutside(text, redocLibrary()).slice(0, 20).join("\n")}`);
+      else if (loopbackOutside(text, redocLibrary()).length > 0)
+        throw new Error(
+          `dist/docs/index.html still names a loopback address outside Redoc's own code:\n${loopbackOutside(text, redocLibrary()).slice(0, 20).join("\n")}`,
+        );
     }
   }
 }
@@ -228,7 +278,10 @@ export async function buildDocsSite(options: DocsBuildOptions = {}): Promise<boo
   const env = options.env ?? process.env;
   const digest = inputsDigest(env);
   const stampFile = join(outDir, STAMP);
-  const upToDate = existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest && ["index.html", "playground.html", "downloads.html"].every((page) => existsSync(join(outDir, page)));
+  const upToDate =
+    existsSync(stampFile) &&
+    readFileSync(stampFile, "utf8") === digest &&
+    ["index.html", "playground.html", "downloads.html"].every((page) => existsSync(join(outDir, page)));
   const packages = options.packages === true ? packageDownloads : options.packages || [];
   if (upToDate && !options.force && packages.length === 0) return false;
   const deployment = deploymentFromEnv(env);
@@ -250,10 +303,15 @@ export async function buildDocsSite(options: DocsBuildOptions = {}): Promise<boo
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { force: { type: "boolean", default: false }, packages: { type: "boolean", default: false }, out: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { force: { type: "boolean", default: false }, packages: { type: "boolean", default: false }, out: { type: "string" } },
+  });
   try {
     const outDir = values.out ?? defaultOutDir;
-    if (await buildDocsSite({ force: values.force, packages: values.packages, outDir })) console.log(`docs built: ${relative(process.cwd(), outDir) || "."}/index.html, playground.html, downloads.html${namesLoopback(process.env.PUBLIC_SANDBOX_URL ?? "") || !process.env.PUBLIC_SANDBOX_URL ? "" : ` for ${process.env.PUBLIC_SANDBOX_URL}`}`);
+    if (await buildDocsSite({ force: values.force, packages: values.packages, outDir }))
+      console.log(
+        `docs built: ${relative(process.cwd(), outDir) || "."}/index.html, playground.html, downloads.html${namesLoopback(process.env.PUBLIC_SANDBOX_URL ?? "") || !process.env.PUBLIC_SANDBOX_URL ? "" : ` for ${process.env.PUBLIC_SANDBOX_URL}`}`,
+      );
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);

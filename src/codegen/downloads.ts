@@ -46,15 +46,29 @@ export const POSTMAN_COLLECTION_FILE = "session-api.postman_collection.json";
 export const POSTMAN_ENVIRONMENT_FILE = "session-api.postman_environment.json";
 
 export const siteDownloads: Download[] = [
-  { file: "openapi.yaml", title: "API description, YAML", description: "The OpenAPI 3.0.3 description of every operation, schema, example and error code: for code generators, mock servers and API clients." },
+  {
+    file: "openapi.yaml",
+    title: "API description, YAML",
+    description:
+      "The OpenAPI 3.0.3 description of every operation, schema, example and error code: for code generators, mock servers and API clients.",
+  },
   { file: "openapi.json", title: "API description, JSON", description: "The same description as JSON." },
   {
     file: POSTMAN_COLLECTION_FILE,
     title: "Postman collection",
-    description: "One request per operation with its example, signed by the collection's pre-request script over the exact bytes sent, and tests of each answer. Import it into Postman with the environment below, or run both with newman (Getting started, \"Postman\").",
+    description:
+      'One request per operation with its example, signed by the collection\'s pre-request script over the exact bytes sent, and tests of each answer. Import it into Postman with the environment below, or run both with newman (Getting started, "Postman").',
   },
-  { file: POSTMAN_ENVIRONMENT_FILE, title: "Postman environment", description: "The sandbox's variables `baseUrl`, `operatorUrl`, `memberId`, `secret` and `kyrenToken`: change them to yours." },
-  { file: "signing-test-vectors.json", title: "Signing test vectors", description: "Inputs and expected canonical string, body `hash` and `HASH` of each vector: your signing code must reproduce every one." },
+  {
+    file: POSTMAN_ENVIRONMENT_FILE,
+    title: "Postman environment",
+    description: "The sandbox's variables `baseUrl`, `operatorUrl`, `memberId`, `secret` and `kyrenToken`: change them to yours.",
+  },
+  {
+    file: "signing-test-vectors.json",
+    title: "Signing test vectors",
+    description: "Inputs and expected canonical string, body `hash` and `HASH` of each vector: your signing code must reproduce every one.",
+  },
 ];
 
 /**
@@ -65,17 +79,20 @@ export const packageDownloads: PackageDownload[] = [
   {
     script: "pack:client",
     title: "Client package",
-    description: "`@luckymonaco/session-api-client`, the typed client for JavaScript and TypeScript (Node 20.19 or later) that signs every request, with the helpers to check the session expired callback. Keep the file in your project, say in `vendor/`, and `npm install ./vendor/{file}`: your `package.json` then refers to it by a relative path.",
+    description:
+      "`@luckymonaco/session-api-client`, the typed client for JavaScript and TypeScript (Node 20.19 or later) that signs every request, with the helpers to check the session expired callback. Keep the file in your project, say in `vendor/`, and `npm install ./vendor/{file}`: your `package.json` then refers to it by a relative path.",
   },
   {
     script: "pack:certify",
     title: "Certification kit",
-    description: "`@luckymonaco/session-api-certify`, the go-live check of your session expired receiver (Node 20.19 or later): `npm install --save-dev ./vendor/{file}`, then `CERTIFY_SECRET=<your secret> npx session-api-certify --url <your callbackUrl> --member-id <your MEMB_ID>` (Go-live checklist).",
+    description:
+      "`@luckymonaco/session-api-certify`, the go-live check of your session expired receiver (Node 20.19 or later): `npm install --save-dev ./vendor/{file}`, then `CERTIFY_SECRET=<your secret> npx session-api-certify --url <your callbackUrl> --member-id <your MEMB_ID>` (Go-live checklist).",
   },
   {
     script: "pack:sandbox",
     title: "Local sandbox",
-    description: "`@luckymonaco/session-api-sandbox`, this sandbox on your machine or in your CI, with no network (Node 20.19 or later): `npm install --save-dev ./vendor/{file}`, then `npx session-api-sandbox` (port 3000, partner `demo`, secret `sandbox-secret`, in memory; `PORT` and `HOST` change where it listens).",
+    description:
+      "`@luckymonaco/session-api-sandbox`, this sandbox on your machine or in your CI, with no network (Node 20.19 or later): `npm install --save-dev ./vendor/{file}`, then `npx session-api-sandbox` (port 3000, partner `demo`, secret `sandbox-secret`, in memory; `PORT` and `HOST` change where it listens).",
   },
 ];
 
@@ -104,7 +121,10 @@ const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024)
 /** The list as a Markdown table, for the docs' **Downloads** page. */
 export function renderDownloadsMarkdown(listed: ListedDownload[]): string {
   const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ");
-  const rows = listed.map((download) => `| **${cell(download.title)}**: [${download.file}](${download.file}), ${size(download.bytes)} | ${cell(download.description)} |`);
+  const rows = listed.map(
+    (download) =>
+      `| **${cell(download.title)}**: [${download.file}](${download.file}), ${size(download.bytes)} | ${cell(download.description)} |`,
+  );
   return ["| File | What it is |", "|---|---|", ...rows].join("\n");
 }
 

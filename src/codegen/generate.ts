@@ -57,7 +57,10 @@ export async function renderGenerated(): Promise<Record<string, string>> {
   const maxBody = raw["x-max-request-body-bytes"];
   if (typeof maxBody !== "number") throw new Error("the root of the spec needs x-max-request-body-bytes (a number)");
   const defaultEnvelope = readDefaultErrorEnvelope(raw);
-  const pages = { "error-catalog": renderErrorCatalog(catalog, operations, defaultEnvelope), "signing-test-vectors": renderSigningVectors(signingVectors()) };
+  const pages = {
+    "error-catalog": renderErrorCatalog(catalog, operations, defaultEnvelope),
+    "signing-test-vectors": renderSigningVectors(signingVectors()),
+  };
   const spec = { ...GENERATED_MARK, ...injectPages(raw, pages, renderOperationsTable(operations)) };
   const types = astToString(await openapiTS(spec as never, { alphabetize: false, exportType: false, defaultNonNullable: false }));
   return {

@@ -21,7 +21,9 @@ export function renderOperationsTable(operations: OperationFacts[]): string {
   const rows = operations.map((operation) => {
     const direction = operation.implementedBy === "provider" ? "operator → provider" : "**provider → operator**";
     const where = operation.implementedBy === "operator" ? " on the operator's server" : "";
-    const signed = operation.signedWithHash ? `\`MEMB_ID\` + \`HASH\`${operation.bodyHash ? ", body `hash`" : ""}` : "credentials in the body";
+    const signed = operation.signedWithHash
+      ? `\`MEMB_ID\` + \`HASH\`${operation.bodyHash ? ", body `hash`" : ""}`
+      : "credentials in the body";
     return `| ${cell(operation.summary)}, \`${operation.operationId}\` | ${direction} | \`${operation.method.toUpperCase()} ${operation.path}\`${where} | ${signed} |`;
   });
   return ["| Operation | Direction | Path | Signed with |", "|---|---|---|---|", ...rows].join("\n");
@@ -30,7 +32,9 @@ export function renderOperationsTable(operations: OperationFacts[]): string {
 /** An example failure body of an envelope, with `code` and "…" at its pointers. */
 function envelopeExample(envelope: ErrorEnvelope, code = "V.02"): string {
   const body = setAtPointer({}, envelope.code, code);
-  return JSON.stringify(setAtPointer(body, envelope.message, "…")).replace(/,/g, ", ").replace(/:/g, ": ");
+  return JSON.stringify(setAtPointer(body, envelope.message, "…"))
+    .replace(/,/g, ", ")
+    .replace(/:/g, ": ");
 }
 
 /**
@@ -39,8 +43,12 @@ function envelopeExample(envelope: ErrorEnvelope, code = "V.02"): string {
  */
 function renderEnvelopes(operations: OperationFacts[], defaultEnvelope: ErrorEnvelope, beforeRouting: ErrorCatalogEntry[]): string {
   const bySchema = new Map<string, OperationFacts[]>();
-  for (const operation of operations) bySchema.set(operation.errorEnvelope.schema, [...(bySchema.get(operation.errorEnvelope.schema) ?? []), operation]);
-  const rows = [...bySchema.values()].map((group) => `| ${group.map((operation) => `${cell(operation.summary)} (\`${operation.operationId}\`)`).join(", ")} | \`${envelopeExample(group[0]!.errorEnvelope)}\` |`);
+  for (const operation of operations)
+    bySchema.set(operation.errorEnvelope.schema, [...(bySchema.get(operation.errorEnvelope.schema) ?? []), operation]);
+  const rows = [...bySchema.values()].map(
+    (group) =>
+      `| ${group.map((operation) => `${cell(operation.summary)} (\`${operation.operationId}\`)`).join(", ")} | \`${envelopeExample(group[0]!.errorEnvelope)}\` |`,
+  );
   const codes = beforeRouting.map((entry) => `\`${entry.code}\``).join(", ");
   const noOperation = `| No operation: the answers given before an operation is chosen (${codes}), except a wrong method on an operation's path, which uses that operation's envelope | \`${envelopeExample(defaultEnvelope, beforeRouting[0]?.code)}\` (\`${defaultEnvelope.schema}\`) |`;
   return ["| Operations | Failure body |", "|---|---|", ...rows, noOperation].join("\n");
@@ -138,11 +146,17 @@ const fenceLanguages: Record<string, string> = { Shell: "sh" };
  * @throws Error naming the marker when no operation has that operationId or no sample of it has that label
  */
 export function renderCodeSampleMarkers(markdown: string, spec: OpenApiDocument): string {
-  const operations = Object.values(spec.paths as Record<string, Record<string, { operationId?: string; "x-codeSamples"?: Array<{ lang: string; label: string; source: string }> }>>).flatMap((item) => Object.values(item));
+  const operations = Object.values(
+    spec.paths as Record<
+      string,
+      Record<string, { operationId?: string; "x-codeSamples"?: Array<{ lang: string; label: string; source: string }> }>
+    >,
+  ).flatMap((item) => Object.values(item));
   return markdown.replace(CODE_SAMPLE_MARKER, (marker, operationId: string, label: string) => {
     const operation = operations.find((candidate) => candidate.operationId === operationId);
     const sample = operation?.["x-codeSamples"]?.find((candidate) => candidate.label === label);
-    if (!sample) throw new Error(`${marker}: ${operation ? `${operationId} has no code sample labelled ${label}` : `no operation ${operationId}`}`);
+    if (!sample)
+      throw new Error(`${marker}: ${operation ? `${operationId} has no code sample labelled ${label}` : `no operation ${operationId}`}`);
     return [`\`\`\`${fenceLanguages[sample.lang] ?? sample.lang.toLowerCase()}`, sample.source.replace(/\n$/, ""), "```"].join("\n");
   });
 }
@@ -164,12 +178,14 @@ export function injectPages(spec: OpenApiDocument, pages: GeneratedPages, operat
   for (const tag of tags) {
     const page = tag["x-generated-page"];
     if (page === undefined) continue;
-    if (!(typeof page === "string" && page in pages)) throw new Error(`tag ${String(tag.name)}: unknown x-generated-page ${String(page)} (known: ${Object.keys(pages).join(", ")})`);
+    if (!(typeof page === "string" && page in pages))
+      throw new Error(`tag ${String(tag.name)}: unknown x-generated-page ${String(page)} (known: ${Object.keys(pages).join(", ")})`);
     tag.description = pages[page as keyof GeneratedPages];
     delete tag["x-generated-page"];
   }
   const info = (spec as unknown as { info: { description: string } }).info;
-  if (!info.description.includes(OPERATIONS_TABLE_MARKER)) throw new Error(`openapi/docs/introduction.md must hold the marker ${OPERATIONS_TABLE_MARKER}`);
+  if (!info.description.includes(OPERATIONS_TABLE_MARKER))
+    throw new Error(`openapi/docs/introduction.md must hold the marker ${OPERATIONS_TABLE_MARKER}`);
   info.description = renderCodeSampleMarkers(info.description.replace(OPERATIONS_TABLE_MARKER, operationsTable), spec);
   for (const tag of tags) if (typeof tag.description === "string") tag.description = renderCodeSampleMarkers(tag.description, spec);
   return spec;

@@ -53,11 +53,29 @@ export interface PostmanVariable {
  */
 export function collectionVariables(deployment: Deployment = localDeployment): PostmanVariable[] {
   return [
-    { key: "baseUrl", value: deployment.sandboxUrl, description: "Base URL of the Lucky Monaco API: the sandbox by default; your production URL is given at onboarding." },
-    { key: "operatorUrl", value: deployment.operatorUrl, description: "Base URL of your receiver of the session expired callback, the one you registered with Lucky Monaco." },
+    {
+      key: "baseUrl",
+      value: deployment.sandboxUrl,
+      description: "Base URL of the Lucky Monaco API: the sandbox by default; your production URL is given at onboarding.",
+    },
+    {
+      key: "operatorUrl",
+      value: deployment.operatorUrl,
+      description: "Base URL of your receiver of the session expired callback, the one you registered with Lucky Monaco.",
+    },
     { key: "memberId", value: "demo", description: "Your partner id: MEMB_ID of signed calls, secureLogin of Kyren calls. Sandbox: demo." },
-    { key: "secret", value: "sandbox-secret", description: "Your partner secret, which keys HASH and the body hash; it is never sent. Sandbox: sandbox-secret.", secret: true },
-    { key: "kyrenToken", value: "sandbox-token", description: "Your Kyren token, sent as token in Kyren calls. Sandbox: sandbox-token.", secret: true },
+    {
+      key: "secret",
+      value: "sandbox-secret",
+      description: "Your partner secret, which keys HASH and the body hash; it is never sent. Sandbox: sandbox-secret.",
+      secret: true,
+    },
+    {
+      key: "kyrenToken",
+      value: "sandbox-token",
+      description: "Your Kyren token, sent as token in Kyren calls. Sandbox: sandbox-token.",
+      secret: true,
+    },
   ];
 }
 
@@ -69,7 +87,12 @@ export function buildPostmanEnvironment(deployment: Deployment = localDeployment
   return {
     id: "6a1f3c0e-5b7d-4e2a-9c8f-1d2e3f4a5b6c",
     name: deployment.public ? "Lucky Monaco sandbox" : "Lucky Monaco local sandbox",
-    values: collectionVariables(deployment).map((variable) => ({ key: variable.key, value: variable.value, type: variable.secret ? "secret" : "default", enabled: true })),
+    values: collectionVariables(deployment).map((variable) => ({
+      key: variable.key,
+      value: variable.value,
+      type: variable.secret ? "secret" : "default",
+      enabled: true,
+    })),
     _postman_variable_scope: "environment",
   };
 }
@@ -96,17 +119,23 @@ function convert(spec: OpenApiDocument): Promise<{ item: Item[]; info: Record<st
   const quiet = { error: console.error, warn: console.warn };
   console.error = console.warn = (...args: unknown[]) => void log.push(args.map(String).join(" "));
   return new Promise((resolve, reject) => {
-    convertV2({ type: "json", data: structuredClone(spec) }, { folderStrategy: "Tags", parametersResolution: "Example", includeAuthInfoInExample: false, alwaysInheritAuthentication: true }, (error, result) => {
-      Object.assign(console, quiet);
-      const collection = result?.output?.[0]?.data;
-      if (error || !result?.result || !collection) reject(new Error(`openapi-to-postmanv2 failed: ${error?.message ?? result?.reason ?? "no collection"}\n${log.join("\n")}`));
-      else resolve(collection as never);
-    });
+    convertV2(
+      { type: "json", data: structuredClone(spec) },
+      { folderStrategy: "Tags", parametersResolution: "Example", includeAuthInfoInExample: false, alwaysInheritAuthentication: true },
+      (error, result) => {
+        Object.assign(console, quiet);
+        const collection = result?.output?.[0]?.data;
+        if (error || !result?.result || !collection)
+          reject(new Error(`openapi-to-postmanv2 failed: ${error?.message ?? result?.reason ?? "no collection"}\n${log.join("\n")}`));
+        else resolve(collection as never);
+      },
+    );
   });
 }
 
 /** Keywords of a schema that only document it; left out of the schema the tests validate with. */
-const documentationOnly = (keyword: string) => ["description", "example", "examples", "title", "externalDocs"].includes(keyword) || keyword.startsWith("x-");
+const documentationOnly = (keyword: string) =>
+  ["description", "example", "examples", "title", "externalDocs"].includes(keyword) || keyword.startsWith("x-");
 
 /**
  * A schema with every `$ref` inlined and its documentation-only keywords left out, for
@@ -122,7 +151,8 @@ export function inlineSchema(spec: OpenApiDocument, node: unknown, depth = 0): u
   const result: Record<string, unknown> = {};
   for (const [keyword, value] of Object.entries(schema)) {
     if (documentationOnly(keyword)) continue;
-    if (keyword === "properties") result[keyword] = Object.fromEntries(Object.entries(value as object).map(([name, child]) => [name, inline(child)]));
+    if (keyword === "properties")
+      result[keyword] = Object.fromEntries(Object.entries(value as object).map(([name, child]) => [name, inline(child)]));
     else if (["allOf", "anyOf", "oneOf"].includes(keyword)) result[keyword] = (value as unknown[]).map(inline);
     else if (["items", "not", "additionalProperties"].includes(keyword) && typeof value === "object") result[keyword] = inline(value);
     else result[keyword] = value;
@@ -168,14 +198,20 @@ function completeRequest(spec: OpenApiDocument, item: Item, operation: RequestFa
  * @returns the Postman collection (v2.1) as a JSON value
  * @throws Error when the conversion fails, or a converted request matches no operation of the spec
  */
-export async function buildPostmanCollection(spec: OpenApiDocument, deployment: Deployment = localDeployment): Promise<Record<string, unknown>> {
+export async function buildPostmanCollection(
+  spec: OpenApiDocument,
+  deployment: Deployment = localDeployment,
+): Promise<Record<string, unknown>> {
   const operations = requestFacts(spec);
   const collection = await convert(spec);
   const folders = collection.item.filter((folder) => (folder.item ?? []).length > 0);
   for (const item of folders.flatMap((folder) => folder.item!)) {
     const path = `/${(item.request.url.path as string[]).join("/")}`;
-    const operation = operations.find((candidate) => candidate.path === path && candidate.method === String(item.request.method).toLowerCase());
-    if (!operation) throw new Error(`the converted request "${item.name}" (${item.request.method} ${path}) matches no operation of the spec`);
+    const operation = operations.find(
+      (candidate) => candidate.path === path && candidate.method === String(item.request.method).toLowerCase(),
+    );
+    if (!operation)
+      throw new Error(`the converted request "${item.name}" (${item.request.method} ${path}) matches no operation of the spec`);
     completeRequest(spec, item, operation);
   }
   const note = `Generated from the Lucky Monaco session API description. The collection's pre-request script signs every request (body \`hash\`, \`MEMB_ID\` and \`HASH\` over the exact bytes sent) with the variables \`memberId\` and \`secret\`; Kyren calls take \`memberId\` and \`kyrenToken\`. The defaults are the sandbox's; \`baseUrl\` and \`operatorUrl\` say where the calls go.\n\n`;

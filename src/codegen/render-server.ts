@@ -9,7 +9,6 @@
 import { GENERATED_HEADER } from "./render-typescript.js";
 import type { OperationFacts } from "./spec.js";
 
-
 function pascal(operationId: string): string {
   return operationId[0]!.toUpperCase() + operationId.slice(1);
 }
@@ -47,7 +46,9 @@ export function renderServer(operations: OperationFacts[]): string {
   const provider = operations.filter((operation) => operation.implementedBy === "provider");
   const operator = operations.filter((operation) => operation.implementedBy === "operator");
   const results = operations.map((operation) => `  ${operation.operationId}: ${pascal(operation.operationId)}Result;`);
-  const codes = operations.map((operation) => `  ${operation.operationId}: ${operation.errorCodes.map((code) => JSON.stringify(code)).join(" | ")};`);
+  const codes = operations.map(
+    (operation) => `  ${operation.operationId}: ${operation.errorCodes.map((code) => JSON.stringify(code)).join(" | ")};`,
+  );
   return `${GENERATED_HEADER}
 import type { operations } from "./schema.js";
 

@@ -13,7 +13,16 @@ export const GENERATED_HEADER = `/**
 
 /** Pretty JSON with one property per line and arrays kept on one line. */
 function formatObject(value: object): string {
-  const lines = Object.entries(value).map(([key, field]) => `    ${key}: ${typeof field === "string" ? JSON.stringify(field) : JSON.stringify(field).replace(/,"/g, ', "').replace(/,(?=[\d\]])/g, ", ")},`);
+  const lines = Object.entries(value).map(
+    ([key, field]) =>
+      `    ${key}: ${
+        typeof field === "string"
+          ? JSON.stringify(field)
+          : JSON.stringify(field)
+              .replace(/,"/g, ', "')
+              .replace(/,(?=[\d\]])/g, ", ")
+      },`,
+  );
   return `{\n${lines.join("\n")}\n  }`;
 }
 
@@ -56,7 +65,10 @@ ${byPath.join("\n")}
 
 /** \`generated/error-catalog.ts\`: the error catalog keyed by code. */
 export function renderErrorCatalogModule(catalog: ErrorCatalogEntry[]): string {
-  const entries = catalog.map((entry) => `  ${JSON.stringify(entry.code)}: ${JSON.stringify({ status: entry.status, title: entry.title, retry: entry.retry, ...(entry.scope ? { scope: entry.scope } : {}) })},`);
+  const entries = catalog.map(
+    (entry) =>
+      `  ${JSON.stringify(entry.code)}: ${JSON.stringify({ status: entry.status, title: entry.title, retry: entry.retry, ...(entry.scope ? { scope: entry.scope } : {}) })},`,
+  );
   return `${GENERATED_HEADER}
 import type { components } from "./schema.js";
 

@@ -38,7 +38,10 @@ const stubNodeBuiltins: Plugin = {
  * @throws Error when esbuild fails, or the script still needs Node (a `node:` import, `Buffer`, `require`)
  */
 export async function bundleForSandbox(entry: { file: string } | { source: string }, globalName: string): Promise<string> {
-  const input = "file" in entry ? { entryPoints: [join(repoRoot, entry.file)] } : { stdin: { contents: entry.source, loader: "ts" as const, resolveDir: join(repoRoot, "src/codegen") } };
+  const input =
+    "file" in entry
+      ? { entryPoints: [join(repoRoot, entry.file)] }
+      : { stdin: { contents: entry.source, loader: "ts" as const, resolveDir: join(repoRoot, "src/codegen") } };
   const result = await build({
     ...input,
     bundle: true,
@@ -52,7 +55,12 @@ export async function bundleForSandbox(entry: { file: string } | { source: strin
     plugins: [stubNodeBuiltins],
   });
   const script = result.outputFiles[0]!.text;
-  const needsNode = [STUB_MARK, /\bBuffer\./, /\brequire\(/].find((pattern) => (typeof pattern === "string" ? script.includes(pattern) : pattern.test(script)));
-  if (needsNode) throw new Error(`the sandbox bundle of ${"file" in entry ? entry.file : "<source>"} still needs Node (${String(needsNode)}): keep Node-only code out of what it imports`);
+  const needsNode = [STUB_MARK, /\bBuffer\./, /\brequire\(/].find((pattern) =>
+    typeof pattern === "string" ? script.includes(pattern) : pattern.test(script),
+  );
+  if (needsNode)
+    throw new Error(
+      `the sandbox bundle of ${"file" in entry ? entry.file : "<source>"} still needs Node (${String(needsNode)}): keep Node-only code out of what it imports`,
+    );
   return script;
 }

@@ -78,7 +78,8 @@ function refusedValuesOf(spec: OpenApiDocument, operationId: string, schema: unk
   const node = resolveRef(spec, schema) as Record<string, any> | undefined;
   if (!node || typeof node !== "object") return [];
   const own = Object.entries((node["x-refused-values"] ?? {}) as Record<string, string>).map(([value, code]) => {
-    if (!errorCodes.includes(code)) throw new Error(`${operationId}: x-refused-values at ${pointer || "/"} names ${code}, which is not in its x-error-codes`);
+    if (!errorCodes.includes(code))
+      throw new Error(`${operationId}: x-refused-values at ${pointer || "/"} names ${code}, which is not in its x-error-codes`);
     return { pointer, value, code };
   });
   const parts = ((node.allOf ?? []) as unknown[]).flatMap((part) => refusedValuesOf(spec, operationId, part, errorCodes, pointer));
@@ -93,7 +94,10 @@ export function resolveRef(spec: OpenApiDocument, node: unknown): any {
   let current = node as Record<string, unknown>;
   while (current && typeof current.$ref === "string") {
     const pointer = current.$ref.replace(/^#\//, "").split("/");
-    current = pointer.reduce<unknown>((value, key) => (value as Record<string, unknown>)[key.replace(/~1/g, "/").replace(/~0/g, "~")], spec) as Record<string, unknown>;
+    current = pointer.reduce<unknown>(
+      (value, key) => (value as Record<string, unknown>)[key.replace(/~1/g, "/").replace(/~0/g, "~")],
+      spec,
+    ) as Record<string, unknown>;
   }
   return current;
 }
@@ -117,9 +121,11 @@ function errorEnvelopeOf(spec: OpenApiDocument, operationId: string, responses: 
       .map(([, response]) => refName(resolveRef(spec, response).content?.["application/json"]?.schema)),
   );
   const [schema, ...others] = [...schemas];
-  if (!schema || others.length > 0) throw new Error(`${operationId}: its error responses must $ref one *Failure schema, not ${[...schemas].join(", ")}`);
+  if (!schema || others.length > 0)
+    throw new Error(`${operationId}: its error responses must $ref one *Failure schema, not ${[...schemas].join(", ")}`);
   const envelope = spec.components.schemas[schema]?.["x-error-envelope"] as { code?: string; message?: string } | undefined;
-  if (!envelope?.code || !envelope.message) throw new Error(`${operationId}: schema ${schema} has no x-error-envelope with code and message pointers`);
+  if (!envelope?.code || !envelope.message)
+    throw new Error(`${operationId}: schema ${schema} has no x-error-envelope with code and message pointers`);
   return { schema, code: envelope.code, message: envelope.message };
 }
 
@@ -131,11 +137,17 @@ function errorEnvelopeOf(spec: OpenApiDocument, operationId: string, responses: 
  * @throws Error when no schema or more than one is marked, or the marked one has no `x-error-envelope`
  */
 export function readDefaultErrorEnvelope(spec: OpenApiDocument): ErrorEnvelope {
-  const marked = Object.entries(spec.components.schemas).filter(([, schema]) => (schema as Record<string, unknown>)["x-default-error-envelope"] === true);
-  if (marked.length !== 1) throw new Error(`exactly one schema must be marked x-default-error-envelope: true, not ${marked.length} (${marked.map(([name]) => name).join(", ")})`);
+  const marked = Object.entries(spec.components.schemas).filter(
+    ([, schema]) => (schema as Record<string, unknown>)["x-default-error-envelope"] === true,
+  );
+  if (marked.length !== 1)
+    throw new Error(
+      `exactly one schema must be marked x-default-error-envelope: true, not ${marked.length} (${marked.map(([name]) => name).join(", ")})`,
+    );
   const [name, schema] = marked[0]!;
   const envelope = (schema as { "x-error-envelope"?: { code?: string; message?: string } })["x-error-envelope"];
-  if (!envelope?.code || !envelope.message) throw new Error(`schema ${name} is the default error envelope but has no x-error-envelope with code and message pointers`);
+  if (!envelope?.code || !envelope.message)
+    throw new Error(`schema ${name} is the default error envelope but has no x-error-envelope with code and message pointers`);
   return { schema: name, code: envelope.code, message: envelope.message };
 }
 
@@ -158,9 +170,13 @@ export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
       const security = (operation.security ?? []) as Record<string, unknown>[];
       const codes = (operation["x-error-codes"] ?? []) as string[];
       const unknown = codes.filter((code) => !catalogOrder.includes(code));
-      if (unknown.length > 0) throw new Error(`${operation.operationId}: x-error-codes names codes outside the catalog: ${unknown.join(", ")}`);
+      if (unknown.length > 0)
+        throw new Error(`${operation.operationId}: x-error-codes names codes outside the catalog: ${unknown.join(", ")}`);
       const beforeRouting = codes.filter((code) => transport.has(code));
-      if (beforeRouting.length > 0) throw new Error(`${operation.operationId}: x-error-codes names codes answered before routing (scope: transport): ${beforeRouting.join(", ")}`);
+      if (beforeRouting.length > 0)
+        throw new Error(
+          `${operation.operationId}: x-error-codes names codes answered before routing (scope: transport): ${beforeRouting.join(", ")}`,
+        );
       facts.push({
         operationId: operation.operationId,
         method,
@@ -171,7 +187,9 @@ export function operationFacts(spec: OpenApiDocument): OperationFacts[] {
         signedWithHash: security.some((requirement) => "MembId" in requirement && "Hash" in requirement),
         bodyHash: "hash" in ((requestSchema?.properties as Record<string, unknown> | undefined) ?? {}),
         timestamp: "timestamp" in ((requestSchema?.properties as Record<string, unknown> | undefined) ?? {}),
-        statuses: Object.keys(operation.responses).map(Number).sort((a, b) => a - b),
+        statuses: Object.keys(operation.responses)
+          .map(Number)
+          .sort((a, b) => a - b),
         errorCodes: catalogOrder.filter((code) => codes.includes(code)),
         errorEnvelope: errorEnvelopeOf(spec, operation.operationId, operation.responses),
         refusedValues: refusedValuesOf(spec, operation.operationId, requestSchema, codes),

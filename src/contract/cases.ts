@@ -108,27 +108,70 @@ function drafts(operation: OperationFacts, recipe: BodyRecipe): Record<number, C
   const bad400: CaseDraft[] = [
     { what: `${recipe.breakSchema.what} (V.02)`, build: (c) => only(signed(operation, mutated(c, recipe.breakSchema.apply), c)) },
     { what: "body is not JSON (V.01)", build: (c) => only(signedRaw(operation, JSON.stringify(fresh(c)).slice(0, -1), c)) },
-    ...(recipe.otherBadRequests ?? []).map((bad): CaseDraft => ({ what: bad.what, build: (c) => only(signed(operation, mutated(c, bad.apply), c)) })),
+    ...(recipe.otherBadRequests ?? []).map(
+      (bad): CaseDraft => ({ what: bad.what, build: (c) => only(signed(operation, mutated(c, bad.apply), c)) }),
+    ),
   ];
   const bad401: CaseDraft[] = operation.signedWithHash
     ? [{ what: "HASH keyed with a wrong secret (G.00)", build: (c) => only(signed(operation, fresh(c), c, { wrongHashSecret: true })) }]
-    : [{ what: "wrong Kyren token (G.00)", build: (c) => only(signed(operation, mutated(c, (body) => (body.token = wrongSecret(c.kyrenToken))), c)) }];
+    : [
+        {
+          what: "wrong Kyren token (G.00)",
+          build: (c) =>
+            only(
+              signed(
+                operation,
+                mutated(c, (body) => (body.token = wrongSecret(c.kyrenToken))),
+                c,
+              ),
+            ),
+        },
+      ];
   if (operation.bodyHash) {
-    bad401.push({ what: "valid HASH over a body hash keyed with a wrong secret (G.00)", build: (c) => only(signed(operation, fresh(c), c, { wrongBodyHashSecret: true })) });
+    bad401.push({
+      what: "valid HASH over a body hash keyed with a wrong secret (G.00)",
+      build: (c) => only(signed(operation, fresh(c), c, { wrongBodyHashSecret: true })),
+    });
   }
   if (operation.timestamp) {
-    bad401.push({ what: "correctly signed, timestamp 600 s old (G.04)", build: (c) => only(signed(operation, mutated(c, (body) => (body.timestamp = nowSeconds() - 600)), c)) });
+    bad401.push({
+      what: "correctly signed, timestamp 600 s old (G.04)",
+      build: (c) =>
+        only(
+          signed(
+            operation,
+            mutated(c, (body) => (body.timestamp = nowSeconds() - 600)),
+            c,
+          ),
+        ),
+    });
   }
   const all: Record<number, CaseDraft[]> = {
     200: [
       { what: "the request example with fresh ids, signed", build: (c) => only(signed(operation, fresh(c), c)) },
-      { what: `a body of exactly ${maxRequestBodyBytes} bytes (white space after the JSON)`, build: (c) => only(signed(operation, fresh(c), c, { padToBytes: maxRequestBodyBytes })) },
+      {
+        what: `a body of exactly ${maxRequestBodyBytes} bytes (white space after the JSON)`,
+        build: (c) => only(signed(operation, fresh(c), c, { padToBytes: maxRequestBodyBytes })),
+      },
     ],
     400: bad400,
     401: bad401,
     413: [
-      { what: `body over ${maxRequestBodyBytes} bytes (V.03)`, build: (c) => only(signed(operation, mutated(c, (body) => recipe.oversize(body, "x".repeat(maxRequestBodyBytes))), c)) },
-      { what: `a valid body padded to ${maxRequestBodyBytes + 1} bytes (V.03)`, build: (c) => only(signed(operation, fresh(c), c, { padToBytes: maxRequestBodyBytes + 1 })) },
+      {
+        what: `body over ${maxRequestBodyBytes} bytes (V.03)`,
+        build: (c) =>
+          only(
+            signed(
+              operation,
+              mutated(c, (body) => recipe.oversize(body, "x".repeat(maxRequestBodyBytes))),
+              c,
+            ),
+          ),
+      },
+      {
+        what: `a valid body padded to ${maxRequestBodyBytes + 1} bytes (V.03)`,
+        build: (c) => only(signed(operation, fresh(c), c, { padToBytes: maxRequestBodyBytes + 1 })),
+      },
     ],
     415: [
       { what: "Content-Type text/plain (V.04)", build: (c) => only(signed(operation, fresh(c), c, { contentType: "text/plain" })) },
@@ -187,7 +230,8 @@ function buildTable(): { cases: ContractCase[]; notDrivable: NotDrivable[] } {
       // A status without drafts gets no case: the suites then fail for it, by name.
       (byStatus[status] ?? []).forEach((draft, index) => {
         const code = /\(([GV]\.\d\d)\)$/.exec(draft.what)?.[1] as ErrorCode | undefined;
-        if (code && errorCatalog[code]?.status !== status) throw new Error(`${operation.operationId} ${status}: ${draft.what} names ${code}, whose catalog status is not ${status}`);
+        if (code && errorCatalog[code]?.status !== status)
+          throw new Error(`${operation.operationId} ${status}: ${draft.what} names ${code}, whose catalog status is not ${status}`);
         cases.push({
           name: `${operation.operationId} ${status}: ${draft.what}`,
           operationId: operation.operationId,
@@ -247,22 +291,44 @@ function buildPreRoutingCases(): PreRoutingCase[] {
     const target = (path: string, c: Credentials) => `${path}?MEMB_ID=${encodeURIComponent(c.memberId)}&HASH=${"0".repeat(64)}`;
     const path = operations[0]!.path;
     for (const operation of operations) {
-      cases.push({ name: `${side}: GET ${operation.path} (G.06)`, side, bytes: (c) => requestHead("GET", target(operation.path, c)), code: "G.06", schema: operation.errorEnvelope.schema, allow: "POST", operationId: operation.operationId });
+      cases.push({
+        name: `${side}: GET ${operation.path} (G.06)`,
+        side,
+        bytes: (c) => requestHead("GET", target(operation.path, c)),
+        code: "G.06",
+        schema: operation.errorEnvelope.schema,
+        allow: "POST",
+        operationId: operation.operationId,
+      });
     }
     cases.push(
-      { name: `${side}: an unknown path (G.05)`, side, bytes: (c) => requestHead("POST", target("/no/such/operation", c), { "Content-Length": 0 }), code: "G.05", schema: defaultErrorEnvelope.schema },
-      { name: `${side}: a 100 KB query string (V.05)`, side, bytes: (c) => requestHead("POST", `${target(path, c)}&pad=${"x".repeat(100 * 1024)}`, { "Content-Length": 0 }), code: "V.05", schema: defaultErrorEnvelope.schema },
+      {
+        name: `${side}: an unknown path (G.05)`,
+        side,
+        bytes: (c) => requestHead("POST", target("/no/such/operation", c), { "Content-Length": 0 }),
+        code: "G.05",
+        schema: defaultErrorEnvelope.schema,
+      },
+      {
+        name: `${side}: a 100 KB query string (V.05)`,
+        side,
+        bytes: (c) => requestHead("POST", `${target(path, c)}&pad=${"x".repeat(100 * 1024)}`, { "Content-Length": 0 }),
+        code: "V.05",
+        schema: defaultErrorEnvelope.schema,
+      },
       {
         name: `${side}: Content-Length together with Transfer-Encoding (V.06)`,
         side,
-        bytes: (c) => `${requestHead("POST", target(path, c), { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" })}0\r\n\r\n`,
+        bytes: (c) =>
+          `${requestHead("POST", target(path, c), { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" })}0\r\n\r\n`,
         code: "V.06",
         schema: defaultErrorEnvelope.schema,
       },
     );
   }
   for (const entry of cases) {
-    if ((errorCatalog[entry.code] as { scope?: string }).scope !== "transport") throw new Error(`${entry.name}: ${entry.code} is not a scope: transport code of the catalog`);
+    if ((errorCatalog[entry.code] as { scope?: string }).scope !== "transport")
+      throw new Error(`${entry.name}: ${entry.code} is not a scope: transport code of the catalog`);
   }
   return cases;
 }

@@ -76,16 +76,30 @@ export async function runContractCli(
     return 2;
   }
   try {
-    out(`Contract tests: provider ${target.providerUrl} (${target.started.provider}), operator ${target.operatorUrl} (${target.started.operator})`);
+    out(
+      `Contract tests: provider ${target.providerUrl} (${target.started.provider}), operator ${target.operatorUrl} (${target.started.operator})`,
+    );
     out(`Seed ${config.seed} (CONTRACT_SEED=${config.seed} repeats this run), ${config.cases} generated requests per operation and check`);
-    const result = await runContract({ target, seed: config.seed, cases: config.cases, checks: config.checks, toleranceSeconds: config.toleranceSeconds });
+    const result = await runContract({
+      target,
+      seed: config.seed,
+      cases: config.cases,
+      checks: config.checks,
+      toleranceSeconds: config.toleranceSeconds,
+    });
     for (const line of consoleLines(result.report, { suiteWidth: 28, detailsBudget: CONSOLE_DETAILS })) out(line);
     const { generated } = result;
-    out(`Generated: ${generated.requests} requests (${generated.probes} cases) in ${generated.seconds.toFixed(1)} s: ${Math.round(generated.rate)} requests/s`);
+    out(
+      `Generated: ${generated.requests} requests (${generated.probes} cases) in ${generated.seconds.toFixed(1)} s: ${Math.round(generated.rate)} requests/s`,
+    );
     if (result.failed) {
       const local = target.started.provider === "local" || target.started.operator === "local";
-      const sandbox = local ? "; the local targets stopped with this run, so for them the scripts call npm start (BASE_URL) and npm run operator (OPERATOR_URL), whose sandbox partner has the secret and token of README.md" : "";
-      out(`Reproduce: paste a failure's bash script with CONTRACT_SECRET (and, for Kyren, CONTRACT_KYREN_TOKEN) set${sandbox}; or run CONTRACT_SEED=${config.seed} CONTRACT_CASES=${config.cases} npm run contract`);
+      const sandbox = local
+        ? "; the local targets stopped with this run, so for them the scripts call npm start (BASE_URL) and npm run operator (OPERATOR_URL), whose sandbox partner has the secret and token of README.md"
+        : "";
+      out(
+        `Reproduce: paste a failure's bash script with CONTRACT_SECRET (and, for Kyren, CONTRACT_KYREN_TOKEN) set${sandbox}; or run CONTRACT_SEED=${config.seed} CONTRACT_CASES=${config.cases} npm run contract`,
+      );
     }
     const files = writeReports(result.report, config.reportDir);
     out(`Reports: ${files.html}, ${files.junit}`);
@@ -97,4 +111,5 @@ export async function runContractCli(
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await runContractCli(process.env, undefined, undefined, process.argv.slice(2));
+if (import.meta.url === `file://${process.argv[1]}`)
+  process.exitCode = await runContractCli(process.env, undefined, undefined, process.argv.slice(2));

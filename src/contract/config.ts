@@ -113,7 +113,10 @@ export function contractConfig(env: NodeJS.ProcessEnv = process.env): ContractCo
     const lines = error.problems.map(({ name, variable, raw }) => `${name} must be ${allowedValues(variable)}, not ${JSON.stringify(raw)}`);
     throw new Error(lines.join("; "));
   }
-  const selected = (values.contractChecks ?? "").split(",").map((name) => name.trim()).filter(Boolean);
+  const selected = (values.contractChecks ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = selected.filter((name) => !(checkGroups as readonly string[]).includes(name));
   if (unknown.length) throw new Error(`CONTRACT_CHECKS names unknown checks: ${unknown.join(", ")} (known: ${checkGroups.join(", ")})`);
   return {

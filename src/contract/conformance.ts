@@ -26,7 +26,8 @@ const checkOfViolation: Record<ViolationKind, CheckName> = {
   schema: "response_schema_conformance",
 };
 
-const isTransportCode = (code: unknown): code is ErrorCode => typeof code === "string" && (errorCatalog as Record<string, { scope?: string }>)[code]?.scope === "transport";
+const isTransportCode = (code: unknown): code is ErrorCode =>
+  typeof code === "string" && (errorCatalog as Record<string, { scope?: string }>)[code]?.scope === "transport";
 
 /** The envelope an answer's failure body must have: the operation's, or the default one before routing (405: the path's operation's). */
 function envelopeFor(step: Step, beforeRouting: boolean): ErrorEnvelope {

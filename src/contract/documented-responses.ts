@@ -18,7 +18,10 @@ export interface DocumentedResponse {
 }
 
 /** The response object of `operation` under a `responses` key (`200`, `4XX`, `default`), refs resolved; undefined when absent. */
-export function responseObject(operation: OperationFacts, key: number | string): { content?: Record<string, { schema?: unknown }> } | undefined {
+export function responseObject(
+  operation: OperationFacts,
+  key: number | string,
+): { content?: Record<string, { schema?: unknown }> } | undefined {
   return deref(operationObject(operation).responses[String(key)]);
 }
 
@@ -33,7 +36,12 @@ export function documentedResponses(): DocumentedResponse[] {
     operation.statuses.flatMap((status) => {
       const mediaTypes = Object.keys(responseObject(operation, status)?.content ?? {});
       if (!mediaTypes.length) throw new Error(`${operation.operationId} ${status} documents no content`);
-      return mediaTypes.map((mediaType) => ({ operation, status, mediaType, dreddName: [operation.path, operation.summary, status, mediaType].join(" > ") }));
+      return mediaTypes.map((mediaType) => ({
+        operation,
+        status,
+        mediaType,
+        dreddName: [operation.path, operation.summary, status, mediaType].join(" > "),
+      }));
     }),
   );
 }

@@ -27,12 +27,21 @@ const { documentedResponses } = require("./documented-responses.ts");
 const { sendSetup } = require("./http.ts");
 
 const env = process.env;
-const missing = ["CONTRACT_HOOKS_SIDE", "CONTRACT_HOOKS_BASE_URL", "CONTRACT_HOOKS_MEMBER_ID", "CONTRACT_HOOKS_SECRET", "CONTRACT_HOOKS_KYREN_TOKEN", "CONTRACT_HOOKS_RECORD"].filter(
-  (name) => !env[name],
-);
+const missing = [
+  "CONTRACT_HOOKS_SIDE",
+  "CONTRACT_HOOKS_BASE_URL",
+  "CONTRACT_HOOKS_MEMBER_ID",
+  "CONTRACT_HOOKS_SECRET",
+  "CONTRACT_HOOKS_KYREN_TOKEN",
+  "CONTRACT_HOOKS_RECORD",
+].filter((name) => !env[name]);
 const side = env.CONTRACT_HOOKS_SIDE;
 const baseUrl = env.CONTRACT_HOOKS_BASE_URL;
-const credentials = { memberId: env.CONTRACT_HOOKS_MEMBER_ID, secret: env.CONTRACT_HOOKS_SECRET, kyrenToken: env.CONTRACT_HOOKS_KYREN_TOKEN };
+const credentials = {
+  memberId: env.CONTRACT_HOOKS_MEMBER_ID,
+  secret: env.CONTRACT_HOOKS_SECRET,
+  kyrenToken: env.CONTRACT_HOOKS_KYREN_TOKEN,
+};
 
 function record(entry) {
   if (env.CONTRACT_HOOKS_RECORD) appendFileSync(env.CONTRACT_HOOKS_RECORD, `${JSON.stringify(entry)}\n`);
@@ -58,7 +67,7 @@ function applyRequest(transaction, request) {
 }
 
 /** Names given with `--only`: Dredd runs beforeEach for every transaction, selected or not. */
-const only = (hooks.configuration?.only) || [];
+const only = hooks.configuration?.only || [];
 
 async function prepare(transaction) {
   const entry = { event: "transaction", name: transaction.name, id: transaction.id };

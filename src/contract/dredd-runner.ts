@@ -83,7 +83,10 @@ export function parseXunit(xml: string): Pick<DreddRun, "totals" | "testcases"> 
     const outcome = inner.includes("<skipped") ? "skip" : inner.includes("<failure") ? "fail" : "pass";
     testcases.push({ title: decodeXml(match[1]!), outcome, detail: inner });
   }
-  return { totals: { tests: attribute("tests"), failures: attribute("failures"), errors: attribute("errors"), skip: attribute("skip") }, testcases };
+  return {
+    totals: { tests: attribute("tests"), failures: attribute("failures"), errors: attribute("errors"), skip: attribute("skip") },
+    testcases,
+  };
 }
 
 /**
@@ -96,7 +99,22 @@ export async function runDredd(options: DreddOptions): Promise<DreddRun> {
   const dir = mkdtempSync(join(tmpdir(), "contract-dredd-"));
   const xunit = join(dir, "report.xml");
   const records = join(dir, "hooks.jsonl");
-  const args = ["--import", "tsx", dreddBin, bundle, options.endpoint, "--hookfiles", hookFile, "--reporter", "xunit", "--output", xunit, "--no-color", "--loglevel", "warning"];
+  const args = [
+    "--import",
+    "tsx",
+    dreddBin,
+    bundle,
+    options.endpoint,
+    "--hookfiles",
+    hookFile,
+    "--reporter",
+    "xunit",
+    "--output",
+    xunit,
+    "--no-color",
+    "--loglevel",
+    "warning",
+  ];
   for (const name of options.only ?? []) args.push("--only", name);
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -137,7 +155,11 @@ export async function runDredd(options: DreddOptions): Promise<DreddRun> {
     }
     let hookRecords: HookRecord[] = [];
     try {
-      hookRecords = readFileSync(records, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as HookRecord);
+      hookRecords = readFileSync(records, "utf8")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as HookRecord);
     } catch {
       // No record: the hooks were not loaded; the tests say so.
     }

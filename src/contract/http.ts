@@ -13,7 +13,11 @@ import { bodyBytesOf } from "./signed-requests.js";
 export function requestUrl(baseUrl: string, request: CaseRequest): string {
   const url = new URL(baseUrl.replace(/\/+$/, "") + request.path);
   if (request.queryPairs) {
-    for (const [name, value] of request.queryPairs) url.searchParams.append(name, typeof value === "string" ? value : "HASH" in value ? (request.query.HASH ?? "") : (request.query.MEMB_ID ?? ""));
+    for (const [name, value] of request.queryPairs)
+      url.searchParams.append(
+        name,
+        typeof value === "string" ? value : "HASH" in value ? (request.query.HASH ?? "") : (request.query.MEMB_ID ?? ""),
+      );
   } else for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
   return url.toString();
 }
@@ -76,7 +80,12 @@ function sendOnce(baseUrl: string, request: CaseRequest, timeoutMs: number): Pro
       let answered = false;
       const outgoing = (protocol === "https:" ? httpsRequest : httpRequest)(
         url,
-        { method, agent: agents[protocol], signal, headers: { ...request.headers, ...(withBody ? { "Content-Length": String(body.length) } : {}) } },
+        {
+          method,
+          agent: agents[protocol],
+          signal,
+          headers: { ...request.headers, ...(withBody ? { "Content-Length": String(body.length) } : {}) },
+        },
         (incoming) => {
           answered = true;
           const chunks: Buffer[] = [];
@@ -84,7 +93,8 @@ function sendOnce(baseUrl: string, request: CaseRequest, timeoutMs: number): Pro
           incoming.on("error", reject);
           incoming.on("end", () => {
             const headers: Record<string, string> = {};
-            for (const [name, value] of Object.entries(incoming.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+            for (const [name, value] of Object.entries(incoming.headers))
+              if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
             resolve({ status: incoming.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
           });
         },
@@ -137,8 +147,18 @@ async function sendIncomplete(baseUrl: string, request: CaseRequest): Promise<Re
   const url = new URL(requestUrl(baseUrl, request));
   const body = bodyBytesOf(request);
   const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${value}`);
-  const head = [`POST ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, ...headers, `Content-Length: ${body.length}`, "Connection: close"].join("\r\n");
-  const answer = await rawExchange(url.origin, Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body.subarray(0, Math.floor(body.length / 2))]), 30_000);
+  const head = [
+    `POST ${url.pathname}${url.search} HTTP/1.1`,
+    `Host: ${url.host}`,
+    ...headers,
+    `Content-Length: ${body.length}`,
+    "Connection: close",
+  ].join("\r\n");
+  const answer = await rawExchange(
+    url.origin,
+    Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body.subarray(0, Math.floor(body.length / 2))]),
+    30_000,
+  );
   const contentType = answer.headers["content-type"];
   return new Response(answer.text, { status: answer.status, headers: contentType === undefined ? {} : { "content-type": contentType } });
 }

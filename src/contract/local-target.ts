@@ -91,7 +91,9 @@ export interface LocalReceiver extends OperatorReceiver {
 }
 
 /** Options of `startLocalReceiver` beyond its partners. */
-export type LocalReceiverOptions = Partial<Pick<OperatorReceiverOptions, "sandbox" | "now" | "toleranceSeconds" | "requestTimeoutMs" | "logger">>;
+export type LocalReceiverOptions = Partial<
+  Pick<OperatorReceiverOptions, "sandbox" | "now" | "toleranceSeconds" | "requestTimeoutMs" | "logger">
+>;
 
 /**
  * Starts the example session expired receiver (`src/operator/`) trusting the sandbox

@@ -34,7 +34,8 @@ async function answerOf(step: Step, baseUrl: string, timeoutMs?: number): Promis
   return { status, headers, text, json: jsonOrUndefined(text) };
 }
 
-const statusMatches = (expected: number | "2xx", status: number) => (expected === "2xx" ? status >= 200 && status < 300 : status === expected);
+const statusMatches = (expected: number | "2xx", status: number) =>
+  expected === "2xx" ? status >= 200 && status < 300 : status === expected;
 
 const answeringText = (answering: Answering) => `${answering.status}${answering.code ? ` ${answering.code}` : ""}`;
 
@@ -52,7 +53,9 @@ function expectationFindings(probe: Probe, step: Step, answer: Answer, exchanges
   const right: Answering[] = [{ status: expect.status, ...(expect.code ? { code: expect.code } : {}) }, ...(expect.orElse ?? [])];
   for (const answering of right) {
     if (answering.code && answering.status !== "2xx" && errorCatalog[answering.code].status !== answering.status) {
-      throw new Error(`probe "${probe.title}": ${answering.code} is a ${errorCatalog[answering.code].status} in the catalog, not ${answering.status}`);
+      throw new Error(
+        `probe "${probe.title}": ${answering.code} is a ${errorCatalog[answering.code].status} in the catalog, not ${answering.status}`,
+      );
     }
   }
   const byStatus = right.filter((answering) => statusMatches(answering.status, answer.status));
@@ -62,15 +65,22 @@ function expectationFindings(probe: Probe, step: Step, answer: Answer, exchanges
   else if (typeof code === "string" && !byStatus.some((answering) => !answering.code || answering.code === code)) {
     findings.push(`expected ${expected}, got ${got}${because}: ${answer.text.slice(0, 300)}`);
   }
-  if (expect.body !== undefined && statusMatches(expect.status, answer.status) && JSON.stringify(answer.json) !== JSON.stringify(expect.body)) {
+  if (
+    expect.body !== undefined &&
+    statusMatches(expect.status, answer.status) &&
+    JSON.stringify(answer.json) !== JSON.stringify(expect.body)
+  ) {
     findings.push(`expected the body ${JSON.stringify(expect.body)}, got ${answer.text.slice(0, 300)}`);
   }
   if (expect.sameBodyAs !== undefined) {
     const first = exchanges[expect.sameBodyAs]?.answer;
-    if (first && JSON.stringify(first.json) !== JSON.stringify(answer.json)) findings.push(`a replay must repeat the first answer ${first.text.slice(0, 300)}, got ${answer.text.slice(0, 300)}`);
+    if (first && JSON.stringify(first.json) !== JSON.stringify(answer.json))
+      findings.push(`a replay must repeat the first answer ${first.text.slice(0, 300)}, got ${answer.text.slice(0, 300)}`);
   }
   if (expect.header && answer.headers[expect.header.name] !== expect.header.value) {
-    findings.push(`expected header ${expect.header.name}: ${expect.header.value}, got ${JSON.stringify(answer.headers[expect.header.name] ?? null)}`);
+    findings.push(
+      `expected header ${expect.header.name}: ${expect.header.value}, got ${JSON.stringify(answer.headers[expect.header.name] ?? null)}`,
+    );
   }
   return findings.map((message) => ({ check: probe.check, message }));
 }

@@ -57,7 +57,9 @@ export function rawExchange(baseUrl: string, bytes: string | Buffer, waitMs = 15
   const { hostname, port, protocol } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const socket: Socket =
-      protocol === "https:" ? tlsConnect({ host: hostname, port: Number(port || 443), servername: hostname }) : createConnection({ host: hostname, port: Number(port || 80) });
+      protocol === "https:"
+        ? tlsConnect({ host: hostname, port: Number(port || 443), servername: hostname })
+        : createConnection({ host: hostname, port: Number(port || 80) });
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(), waitMs);
     socket.on("data", (chunk) => chunks.push(chunk));
@@ -76,6 +78,11 @@ export function rawExchange(baseUrl: string, bytes: string | Buffer, waitMs = 15
 
 /** A request head with CRLF line ends: `POST <target> HTTP/1.1`, `Host`, the given headers and `Connection: close`. */
 export function requestHead(method: string, target: string, headers: Record<string, string | number> = {}): string {
-  const lines = [`${method} ${target} HTTP/1.1`, "Host: 127.0.0.1", ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), "Connection: close"];
+  const lines = [
+    `${method} ${target} HTTP/1.1`,
+    "Host: 127.0.0.1",
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    "Connection: close",
+  ];
   return `${lines.join("\r\n")}\r\n\r\n`;
 }

@@ -136,12 +136,29 @@ const valueStart = (quoted: boolean) => (match: string) => {
 /** The replacements that turn signed bytes into shell words with variables. */
 function replacementsFor(signing: RequestSigning): Replacement[] {
   const list: Replacement[] = [];
-  if (signing.bodyHash) list.push({ find: new RegExp(`${keyPattern("hash")}"${escapeRegExp(signing.bodyHash.value)}"`), variable: "BODY_HASH", keepPrefix: valueStart(true), keepSuffix: 1 });
-  if (signing.timestamp !== undefined) list.push({ find: new RegExp(`${keyPattern("timestamp")}${signing.timestamp}(?![0-9.eE])`), variable: "TS", keepPrefix: valueStart(false) });
+  if (signing.bodyHash)
+    list.push({
+      find: new RegExp(`${keyPattern("hash")}"${escapeRegExp(signing.bodyHash.value)}"`),
+      variable: "BODY_HASH",
+      keepPrefix: valueStart(true),
+      keepSuffix: 1,
+    });
+  if (signing.timestamp !== undefined)
+    list.push({
+      find: new RegExp(`${keyPattern("timestamp")}${signing.timestamp}(?![0-9.eE])`),
+      variable: "TS",
+      keepPrefix: valueStart(false),
+    });
   if (signing.kyrenToken) {
     const sent = signing.kyrenTokenVariant ? signing.kyrenTokenVariant.apply(signing.kyrenToken) : signing.kyrenToken;
     // A variant is the whole value; otherwise the token starts the value (a wrong one has a suffix).
-    if (sent !== "") list.push({ find: new RegExp(`${keyPattern("token")}"${escapeRegExp(sent)}${signing.kyrenTokenVariant ? '"' : ""}`), variable: "KYREN_TOKEN", keepPrefix: valueStart(true), keepSuffix: signing.kyrenTokenVariant ? 1 : 0 });
+    if (sent !== "")
+      list.push({
+        find: new RegExp(`${keyPattern("token")}"${escapeRegExp(sent)}${signing.kyrenTokenVariant ? '"' : ""}`),
+        variable: "KYREN_TOKEN",
+        keepPrefix: valueStart(true),
+        keepSuffix: signing.kyrenTokenVariant ? 1 : 0,
+      });
   }
   return list;
 }
@@ -166,7 +183,12 @@ const queryText = (name: string, value: string) => inDoubleQuotes(new URLSearchP
 /** The query of a reproduction: the signature as `$HASH`, literals URL-encoded, in the request's order. */
 function queryOf(request: CaseRequest, signing: RequestSigning): string {
   const pairText = (name: string, value: QueryValue): string => {
-    if (typeof value !== "string") return "HASH" in value ? (signing.HASH ? "HASH=$HASH" : queryText(name, request.query.HASH ?? "")) : queryText(name, request.query.MEMB_ID ?? "");
+    if (typeof value !== "string")
+      return "HASH" in value
+        ? signing.HASH
+          ? "HASH=$HASH"
+          : queryText(name, request.query.HASH ?? "")
+        : queryText(name, request.query.MEMB_ID ?? "");
     return name === "HASH" && signing.HASH && value === request.query.HASH ? "HASH=$HASH" : queryText(name, value);
   };
   const pairs: Array<[string, QueryValue]> = request.queryPairs ?? Object.entries(request.query);
@@ -194,16 +216,27 @@ export function reproduction(request: CaseRequest, context: ReproductionContext,
     const offset = signing.timestamp - sentAtSeconds;
     const now = offset === 0 ? "$(date +%s)" : `$(( $(date +%s) ${offset < 0 ? "-" : "+"} ${Math.abs(offset)} ))`;
     const resign = body.includes('"$TS"') ? `: TS=${now} re-signs it for now` : "";
-    lines.push(`TS=${signing.timestamp}  # the timestamp sent; refused with 401 G.04 once older than the target's tolerance (300 s by default)${resign}`);
+    lines.push(
+      `TS=${signing.timestamp}  # the timestamp sent; refused with 401 G.04 once older than the target's tolerance (300 s by default)${resign}`,
+    );
   }
   if (signing.kyrenToken) {
     lines.push(`KYREN_TOKEN="$${context.kyrenTokenVariable}"`);
-    if (signing.kyrenTokenVariant) lines.push(`KYREN_TOKEN=${signing.kyrenTokenVariant.shell("KYREN_TOKEN")}  # ${signing.kyrenTokenVariant.what}`);
+    if (signing.kyrenTokenVariant)
+      lines.push(`KYREN_TOKEN=${signing.kyrenTokenVariant.shell("KYREN_TOKEN")}  # ${signing.kyrenTokenVariant.what}`);
   }
   if (signing.bodyHash) {
-    const canonical = word(parts(signing.bodyHash.canonical, signing.timestamp === undefined ? [] : [{ find: `timestamp=${signing.timestamp}`, variable: "TS", keepPrefix: "timestamp=".length }]));
+    const canonical = word(
+      parts(
+        signing.bodyHash.canonical,
+        signing.timestamp === undefined
+          ? []
+          : [{ find: `timestamp=${signing.timestamp}`, variable: "TS", keepPrefix: "timestamp=".length }],
+      ),
+    );
     lines.push(`BODY_HASH=$(printf '%s%s' ${canonical} ${keyExpression(signing.bodyHash.key, context)} | openssl md5 -r | cut -c1-32)`);
-    if (signing.bodyHash.variant) lines.push(`BODY_HASH=${signing.bodyHash.variant.shell("BODY_HASH")}  # the body hash ${signing.bodyHash.variant.what}`);
+    if (signing.bodyHash.variant)
+      lines.push(`BODY_HASH=${signing.bodyHash.variant.shell("BODY_HASH")}  # the body hash ${signing.bodyHash.variant.what}`);
   }
   if (hasBody) lines.push(`BODY=${body}`);
   if (signing.HASH) {

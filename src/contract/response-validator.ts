@@ -50,7 +50,10 @@ function absoluteRefs(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(absoluteRefs);
   if (node === null || typeof node !== "object") return node;
   return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, key === "$ref" && typeof value === "string" && value.startsWith("#/") ? SPEC_ID + value : absoluteRefs(value)]),
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === "$ref" && typeof value === "string" && value.startsWith("#/") ? SPEC_ID + value : absoluteRefs(value),
+    ]),
   );
 }
 
@@ -73,7 +76,9 @@ function validatorFor(operation: OperationFacts, responseKey: string, mediaType:
  */
 export function findOperation(response: Pick<ResponseUnderTest, "operationId" | "path" | "method">): OperationFacts {
   const operation = allOperations.find((candidate) =>
-    response.operationId !== undefined ? candidate.operationId === response.operationId : candidate.path === response.path && candidate.method === response.method?.toLowerCase(),
+    response.operationId !== undefined
+      ? candidate.operationId === response.operationId
+      : candidate.path === response.path && candidate.method === response.method?.toLowerCase(),
   );
   if (!operation) throw new Error(`no operation ${response.operationId ?? `${response.method} ${response.path}`} in the bundle`);
   return operation;
@@ -101,14 +106,22 @@ export function validateResponse(response: ResponseUnderTest): Violation[] {
   const operation = findOperation(response);
   const key = responseKeyFor(operation, response.status);
   if (key === undefined) {
-    return [{ kind: "undocumented-status", message: `${operation.operationId} does not document status ${response.status} (documented: ${operation.statuses.join(", ")})` }];
+    return [
+      {
+        kind: "undocumented-status",
+        message: `${operation.operationId} does not document status ${response.status} (documented: ${operation.statuses.join(", ")})`,
+      },
+    ];
   }
   const content = responseObject(operation, key)?.content ?? {};
   const violations: Violation[] = [];
   const mediaTypes = Object.keys(content);
   const mediaType = mediaTypes.find((candidate) => candidate === response.contentType);
   if (!mediaType) {
-    violations.push({ kind: "wrong-content-type", message: `Content-Type is ${JSON.stringify(response.contentType ?? null)}, not exactly ${mediaTypes.join(" or ")}` });
+    violations.push({
+      kind: "wrong-content-type",
+      message: `Content-Type is ${JSON.stringify(response.contentType ?? null)}, not exactly ${mediaTypes.join(" or ")}`,
+    });
   }
   const schema = content[mediaType ?? "application/json"]?.schema ?? content[mediaTypes[0]!]?.schema;
   if (schema) {
@@ -137,10 +150,22 @@ export async function checkFetchResponse(operationId: string, response: Response
   try {
     body = JSON.parse(text);
   } catch {
-    const violations = validateResponse({ operationId, status: response.status, contentType, body: undefined }).filter((violation) => violation.kind !== "schema");
-    return { status: response.status, contentType, text, violations: [...violations, { kind: "schema", keyword: "json", message: `the body is not JSON: ${text.slice(0, 200)}` }] };
+    const violations = validateResponse({ operationId, status: response.status, contentType, body: undefined }).filter(
+      (violation) => violation.kind !== "schema",
+    );
+    return {
+      status: response.status,
+      contentType,
+      text,
+      violations: [...violations, { kind: "schema", keyword: "json", message: `the body is not JSON: ${text.slice(0, 200)}` }],
+    };
   }
-  return { status: response.status, contentType, text, violations: validateResponse({ operationId, status: response.status, contentType, body }) };
+  return {
+    status: response.status,
+    contentType,
+    text,
+    violations: validateResponse({ operationId, status: response.status, contentType, body }),
+  };
 }
 
 /**

@@ -67,7 +67,9 @@ function generatedProbes(checks: ReadonlySet<CheckGroup>, context: GenerationCon
     ["stateful_sequences", () => [...statefulProbes(context), ...boundaryBuilders.stateful_sequences(boundaries)]],
     ["unsupported_method", () => unsupportedMethodProbes()],
     ["unknown_path", () => [...pathVariantProbes(), ...unknownPathProbes(context)]],
-    ...(Object.keys(boundaryBuilders) as BoundaryCheck[]).filter((check) => check !== "stateful_sequences").map((check): [CheckGroup, () => Probe[]] => [check, () => boundaryBuilders[check](boundaries)]),
+    ...(Object.keys(boundaryBuilders) as BoundaryCheck[])
+      .filter((check) => check !== "stateful_sequences")
+      .map((check): [CheckGroup, () => Probe[]] => [check, () => boundaryBuilders[check](boundaries)]),
   ];
   return builders.filter(([check]) => checks.has(check)).flatMap(([, build]) => build());
 }
@@ -75,7 +77,10 @@ function generatedProbes(checks: ReadonlySet<CheckGroup>, context: GenerationCon
 /** The estimated clocks of both targets (their `Date` headers), for the freshness probes. */
 async function targetClocks(target: ContractTarget): Promise<Record<"provider" | "operator", TargetClock>> {
   const pathOf = (side: "provider" | "operator") => allOperations.find((operation) => operation.implementedBy === side)!.path;
-  const [provider, operator] = await Promise.all([estimateClock(target.providerUrl, pathOf("provider")), estimateClock(target.operatorUrl, pathOf("operator"))]);
+  const [provider, operator] = await Promise.all([
+    estimateClock(target.providerUrl, pathOf("provider")),
+    estimateClock(target.operatorUrl, pathOf("operator")),
+  ]);
   return { provider, operator };
 }
 
@@ -88,7 +93,11 @@ export function reproductionContexts(target: ContractTarget): (exchange: Exchang
     const side = exchange.step.side;
     const local = target.started[side] === "local";
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions in the reproduction script, not template slots
-    const baseUrl = local ? (side === "provider" ? "${BASE_URL:-http://127.0.0.1:3000}" : "${OPERATOR_URL:-http://127.0.0.1:3100}") : exchange.baseUrl;
+    const baseUrl = local
+      ? side === "provider"
+        ? "${BASE_URL:-http://127.0.0.1:3000}"
+        : "${OPERATOR_URL:-http://127.0.0.1:3100}"
+      : exchange.baseUrl;
     return { baseUrl, secretVariable: "CONTRACT_SECRET", kyrenTokenVariable: "CONTRACT_KYREN_TOKEN" };
   };
 }
@@ -108,9 +117,18 @@ export async function runContract(options: ContractRunOptions): Promise<Contract
     checks.has("dredd") ? dreddReportCases(baseUrls, target.credentials) : Promise.resolve<ReportCase[]>([]),
     checks.has("documented_responses") ? run(documentedProbes(target.credentials)) : Promise.resolve<ProbeResult[]>([]),
   ]);
-  const context: GenerationContext = { credentials: target.credentials, seed: options.seed, cases: options.cases, ...(target.inspector ? { inspector: target.inspector } : {}) };
+  const context: GenerationContext = {
+    credentials: target.credentials,
+    seed: options.seed,
+    cases: options.cases,
+    ...(target.inspector ? { inspector: target.inspector } : {}),
+  };
   const started = performance.now();
-  const boundaries: BoundaryContext = { credentials: target.credentials, toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS, operations: generatedOperations() };
+  const boundaries: BoundaryContext = {
+    credentials: target.credentials,
+    toleranceSeconds: options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+    operations: generatedOperations(),
+  };
   const generated = await run(generatedProbes(checks, context, boundaries));
   const seconds = (performance.now() - started) / 1000;
   const requests = generated.reduce((sum, result) => sum + result.exchanges.length, 0);
@@ -121,9 +139,18 @@ export async function runContract(options: ContractRunOptions): Promise<Contract
   const summary = [
     `provider: ${target.providerUrl} (${target.started.provider}); operator: ${target.operatorUrl} (${target.started.operator}); partner ${target.credentials.memberId}`,
     `seed ${options.seed}, ${options.cases} generated requests per operation and check; checks: ${[...checks].join(", ")}`,
-    ...(clocks ? [`clocks (for the freshness probes, tolerance ${boundaries.toleranceSeconds} s): provider: ${describeClock(clocks.provider)}; operator: ${describeClock(clocks.operator)}`] : []),
+    ...(clocks
+      ? [
+          `clocks (for the freshness probes, tolerance ${boundaries.toleranceSeconds} s): provider: ${describeClock(clocks.provider)}; operator: ${describeClock(clocks.operator)}`,
+        ]
+      : []),
     `generated: ${figures.requests} requests (${figures.probes} cases) in ${figures.seconds.toFixed(1)} s, ${Math.round(figures.rate)} requests/s`,
     `run it again: CONTRACT_SEED=${options.seed} CONTRACT_CASES=${options.cases} npm run contract`,
   ];
-  return { report: { title: "Lucky Monaco session API: contract tests", summary, cases }, results, generated: figures, failed: cases.some((entry) => entry.outcome === "failed") };
+  return {
+    report: { title: "Lucky Monaco session API: contract tests", summary, cases },
+    results,
+    generated: figures,
+    failed: cases.some((entry) => entry.outcome === "failed"),
+  };
 }

@@ -24,16 +24,32 @@ export interface SignatureVariant {
 }
 
 /** Swaps the case of ASCII letters (what `tr 'a-zA-Z' 'A-Za-z'` does). */
-export const swapAsciiCase = (text: string) => text.replace(/[A-Za-z]/g, (letter) => (letter === letter.toUpperCase() ? letter.toLowerCase() : letter.toUpperCase()));
+export const swapAsciiCase = (text: string) =>
+  text.replace(/[A-Za-z]/g, (letter) => (letter === letter.toUpperCase() ? letter.toLowerCase() : letter.toUpperCase()));
 
 /** The last character replaced by `0`, or by `1` when it is `0`. */
 const lastChanged = (text: string) => `${text.slice(0, -1)}${text.endsWith("0") ? "1" : "0"}`;
 
 /** The variants, in the order the probes use them. */
 export const signatureVariants = {
-  firstCharacter: { name: "first-character", what: "only its first character", apply: (right) => right.slice(0, 1), shell: (v) => `"\${${v}:0:1}"` },
-  truncated: { name: "truncated", what: "without its last character", apply: (right) => right.slice(0, -1), shell: (v) => `"\${${v}:0:\${#${v}}-1}"` },
-  half: { name: "first-half", what: "only its first half", apply: (right) => right.slice(0, Math.ceil(right.length / 2)), shell: (v) => `"\${${v}:0:(\${#${v}}+1)/2}"` },
+  firstCharacter: {
+    name: "first-character",
+    what: "only its first character",
+    apply: (right) => right.slice(0, 1),
+    shell: (v) => `"\${${v}:0:1}"`,
+  },
+  truncated: {
+    name: "truncated",
+    what: "without its last character",
+    apply: (right) => right.slice(0, -1),
+    shell: (v) => `"\${${v}:0:\${#${v}}-1}"`,
+  },
+  half: {
+    name: "first-half",
+    what: "only its first half",
+    apply: (right) => right.slice(0, Math.ceil(right.length / 2)),
+    shell: (v) => `"\${${v}:0:(\${#${v}}+1)/2}"`,
+  },
   oneOff: {
     name: "one-character-off",
     what: "its last character changed",
@@ -42,7 +58,12 @@ export const signatureVariants = {
   },
   longer: { name: "one-character-longer", what: "with one character added", apply: (right) => `${right}0`, shell: (v) => `"$${v}"0` },
   empty: { name: "empty", what: "empty", apply: () => "", shell: () => "''" },
-  otherCase: { name: "other-case", what: "with the case of its letters swapped", apply: swapAsciiCase, shell: (v) => `"$(printf '%s' "$${v}" | tr 'a-zA-Z' 'A-Za-z')"` },
+  otherCase: {
+    name: "other-case",
+    what: "with the case of its letters swapped",
+    apply: swapAsciiCase,
+    shell: (v) => `"$(printf '%s' "$${v}" | tr 'a-zA-Z' 'A-Za-z')"`,
+  },
 } as const satisfies Record<string, SignatureVariant>;
 
 /** Every variant, for a value of this form: those that change nothing (`other-case` of a value without letters) are left out. */

@@ -169,7 +169,12 @@ export function signed(operation: OperationFacts, body: Body, credentials: Crede
     const value = options.bodyHashVariant ? options.bodyHashVariant.apply(right) : right;
     if (options.bodyHashField === "null") complete = { ...fields, hash: null };
     else {
-      signing.bodyHash = { key, canonical: canonicalString(covered), value, ...(options.bodyHashVariant ? { variant: options.bodyHashVariant } : {}) };
+      signing.bodyHash = {
+        key,
+        canonical: canonicalString(covered),
+        value,
+        ...(options.bodyHashVariant ? { variant: options.bodyHashVariant } : {}),
+      };
       complete = { ...fields, hash: value };
     }
   }
@@ -178,7 +183,10 @@ export function signed(operation: OperationFacts, body: Body, credentials: Crede
   const key: SigningKey = options.wrongHashSecret ? "wrong-secret" : "secret";
   const right = requestSignature(options.bytes?.(rawBody) ?? rawBody, keyOf(key, credentials));
   signing.HASH = { key, ...(options.hashVariant ? { variant: options.hashVariant } : {}) };
-  const query: Record<string, string> = { MEMB_ID: options.memberId ?? credentials.memberId, HASH: options.hashVariant ? options.hashVariant.apply(right) : right };
+  const query: Record<string, string> = {
+    MEMB_ID: options.memberId ?? credentials.memberId,
+    HASH: options.hashVariant ? options.hashVariant.apply(right) : right,
+  };
   if (options.omit) {
     delete query[options.omit];
     if (options.omit === "HASH") delete signing.HASH;
@@ -187,11 +195,22 @@ export function signed(operation: OperationFacts, body: Body, credentials: Crede
 }
 
 /** A raw (possibly non-JSON) body with a valid `HASH` over its bytes (with `wrongHashSecret`, a wrong one). */
-export function signedRaw(operation: OperationFacts, rawBody: string, credentials: Credentials, options: Pick<SignOptions, "wrongHashSecret"> = {}): CaseRequest {
+export function signedRaw(
+  operation: OperationFacts,
+  rawBody: string,
+  credentials: Credentials,
+  options: Pick<SignOptions, "wrongHashSecret"> = {},
+): CaseRequest {
   const headers = { "Content-Type": "application/json" };
   if (!operation.signedWithHash) return { path: operation.path, query: {}, headers, body: rawBody, signing: {} };
   const key: SigningKey = options.wrongHashSecret ? "wrong-secret" : "secret";
-  return { path: operation.path, query: { MEMB_ID: credentials.memberId, HASH: requestSignature(rawBody, keyOf(key, credentials)) }, headers, body: rawBody, signing: { HASH: { key } } };
+  return {
+    path: operation.path,
+    query: { MEMB_ID: credentials.memberId, HASH: requestSignature(rawBody, keyOf(key, credentials)) },
+    headers,
+    body: rawBody,
+    signing: { HASH: { key } },
+  };
 }
 
 /**

@@ -17,7 +17,10 @@ const SHOWN_FAILURES = 3;
 /** The text of one exchange: the reproduction, then the answer (or the network error). */
 export function exchangeText(exchange: Exchange, contexts: ReproductionContexts): string {
   const step = exchange.step;
-  const sent = step.raw !== undefined ? rawReproduction(step.raw, exchange.baseUrl) : reproduction(step.request!, contexts(exchange), Math.floor(exchange.sentAt / 1000));
+  const sent =
+    step.raw !== undefined
+      ? rawReproduction(step.raw, exchange.baseUrl)
+      : reproduction(step.request!, contexts(exchange), Math.floor(exchange.sentAt / 1000));
   const answer = exchange.answer
     ? `→ ${exchange.answer.status} (${Math.round(exchange.ms)} ms) Content-Type: ${exchange.answer.headers["content-type"] ?? "(none)"}\n${exchange.answer.text.slice(0, 2000)}`
     : `→ no answer: ${exchange.error}`;
@@ -27,7 +30,9 @@ export function exchangeText(exchange: Exchange, contexts: ReproductionContexts)
 /** The text of a failed probe: its title, its findings, and every exchange. */
 export function failureText(result: ProbeResult, contexts: ReproductionContexts): string {
   const findings = result.findings.map((finding) => `  ${finding.check}: ${finding.message}`).join("\n");
-  const exchanges = result.exchanges.map((exchange, index) => `# request ${index + 1} of ${result.exchanges.length}\n${exchangeText(exchange, contexts)}`).join("\n\n");
+  const exchanges = result.exchanges
+    .map((exchange, index) => `# request ${index + 1} of ${result.exchanges.length}\n${exchangeText(exchange, contexts)}`)
+    .join("\n\n");
   return `${result.probe.title}\n${findings}\n\n${exchanges}`;
 }
 

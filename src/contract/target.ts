@@ -35,7 +35,8 @@ export interface ContractTarget {
 
 function required(env: NodeJS.ProcessEnv, names: string[]): string[] {
   const missing = names.filter((name) => !env[name]);
-  if (missing.length) throw new Error(`contract target: ${missing.join(", ")} must be set when CONTRACT_BASE_URL or CONTRACT_OPERATOR_URL is`);
+  if (missing.length)
+    throw new Error(`contract target: ${missing.join(", ")} must be set when CONTRACT_BASE_URL or CONTRACT_OPERATOR_URL is`);
   return names.map((name) => env[name]!);
 }
 
@@ -46,7 +47,9 @@ function credentialsFrom(env: NodeJS.ProcessEnv): Credentials {
   }
   const [memberId, secret] = required(env, ["CONTRACT_MEMBER_ID", "CONTRACT_SECRET"]);
   // The Kyren token is only needed by a remote provider; a local one is started with a default.
-  const [kyrenToken] = env.CONTRACT_BASE_URL ? required(env, ["CONTRACT_KYREN_TOKEN"]) : [env.CONTRACT_KYREN_TOKEN ?? sandboxPartner.kyrenToken!];
+  const [kyrenToken] = env.CONTRACT_BASE_URL
+    ? required(env, ["CONTRACT_KYREN_TOKEN"])
+    : [env.CONTRACT_KYREN_TOKEN ?? sandboxPartner.kyrenToken!];
   return { memberId: memberId!, secret: secret!, kyrenToken: kyrenToken! };
 }
 
@@ -66,7 +69,12 @@ const LOCAL_REQUEST_TIMEOUT_MS = 1000;
  */
 export async function resolveTarget(env: NodeJS.ProcessEnv = process.env): Promise<ContractTarget> {
   const credentials = credentialsFrom(env);
-  const partner: Partner = { ...sandboxPartner, memberId: credentials.memberId, secret: credentials.secret, kyrenToken: credentials.kyrenToken };
+  const partner: Partner = {
+    ...sandboxPartner,
+    memberId: credentials.memberId,
+    secret: credentials.secret,
+    kyrenToken: credentials.kyrenToken,
+  };
   const stops: Array<() => Promise<void>> = [];
   try {
     const local = env.CONTRACT_BASE_URL && env.CONTRACT_OPERATOR_URL ? undefined : await import("./local-target.js");

@@ -31,7 +31,10 @@ export class AccessLog extends LogController {
     const level = error || reply.statusCode >= 500 ? "warn" : reply.statusCode >= 400 ? "info" : "debug";
     // Most lines are below the level logged (successes at debug): build none of them.
     if ((request.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.(level) === false) return;
-    request.log[level]({ method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request completed");
+    request.log[level](
+      { method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      "request completed",
+    );
   }
 
   override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {

@@ -70,7 +70,10 @@ export function limitConnections(server: Server, limits: ConnectionLimits, log: 
     }
     if (Date.now() - loggedAt > 60_000) {
       loggedAt = Date.now();
-      log.warn({ open, max: limits.max }, `${open} connections open, near MAX_CONNECTIONS (${limits.max}): closed the longest idle ones to make room`);
+      log.warn(
+        { open, max: limits.max },
+        `${open} connections open, near MAX_CONNECTIONS (${limits.max}): closed the longest idle ones to make room`,
+      );
     }
   });
 }

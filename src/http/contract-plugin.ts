@@ -93,7 +93,9 @@ function operationIdOf(request: FastifyRequest): OperationId | undefined {
 /** The spec with only the paths of one side, so glue registers nothing else. */
 function specForSide(spec: OpenApiDocument, side: "provider" | "operator"): OpenApiDocument {
   const paths = Object.fromEntries(
-    Object.entries(spec.paths).filter(([path]) => Object.values(operationsById).some((operation) => operation.path === path && operation.implementedBy === side)),
+    Object.entries(spec.paths).filter(([path]) =>
+      Object.values(operationsById).some((operation) => operation.path === path && operation.implementedBy === side),
+    ),
   );
   return structuredClone({ ...spec, paths });
 }
@@ -103,7 +105,12 @@ function specForSide(spec: OpenApiDocument, side: "provider" | "operator"): Open
  * freshness. A wrong signature of a known partner is diagnosed (`signature-diagnosis.ts`);
  * in the sandbox also against the mistakes that need no secret.
  */
-function authenticate(operationId: OperationId, request: FastifyRequest, partners: PartnerDirectory, options: SignedRequestOptions): Authentication<Partner> {
+function authenticate(
+  operationId: OperationId,
+  request: FastifyRequest,
+  partners: PartnerDirectory,
+  options: SignedRequestOptions,
+): Authentication<Partner> {
   const operation = operationsById[operationId];
   const parse = request.bodyParse!;
   if (operation.signedWithHash) {
@@ -134,7 +141,12 @@ const SHOWN_CANONICAL_LENGTH = 400;
  * is wrong. Never the expected `HASH` or `hash`. (Failure messages are answered, not
  * logged: the canonical string may hold a player's `token`.)
  */
-function unauthenticatedDetail(operationId: OperationId, reason: string, diagnosis: SignatureDiagnosis | undefined, sandbox: boolean): string {
+function unauthenticatedDetail(
+  operationId: OperationId,
+  reason: string,
+  diagnosis: SignatureDiagnosis | undefined,
+  sandbox: boolean,
+): string {
   if (!sandbox) return diagnosis?.hint ?? undisclosedReason(operationId);
   const detail = diagnosis?.hint ?? reason;
   if (diagnosis?.canonicalString === undefined) return detail;
@@ -156,11 +168,17 @@ function checkRequest(operationId: OperationId, options: Pick<ContractPluginOpti
   const authentication: SignedRequestOptions = { ...options.freshness, diagnose: options.sandbox ? "all" : "with-secret" };
   return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
     const contentType = request.headers["content-type"];
-    if (request.rawBody === undefined || otherCharset(contentType)) return done(new ApiFailure("V.04", `Content-Type must be application/json (UTF-8), not ${contentType ?? "missing"}`));
+    if (request.rawBody === undefined || otherCharset(contentType))
+      return done(new ApiFailure("V.04", `Content-Type must be application/json (UTF-8), not ${contentType ?? "missing"}`));
     const authenticated = authenticate(operationId, request, options.partners, authentication);
     if (!authenticated.ok) {
       const { kind, reason, diagnosis } = authenticated;
-      return done(new ApiFailure(codeOfKind[kind], kind === "unauthenticated" ? unauthenticatedDetail(operationId, reason, diagnosis, options.sandbox) : reason));
+      return done(
+        new ApiFailure(
+          codeOfKind[kind],
+          kind === "unauthenticated" ? unauthenticatedDetail(operationId, reason, diagnosis, options.sandbox) : reason,
+        ),
+      );
     }
     request.partner = authenticated.partner;
     done();
@@ -171,14 +189,25 @@ function checkRequest(operationId: OperationId, options: Pick<ContractPluginOpti
 type RouteError = Error & { code?: string; validation?: ErrorObject[]; validationContext?: string; statusCode?: number };
 
 /** Maps any error of a contract route to the operation's documented failure; `fitMessage` cuts a detail to the message's `maxLength`. */
-function toFailure(error: RouteError, operationId: OperationId, request: FastifyRequest, fitMessage: (code: keyof typeof errorCatalog, detail: string | undefined) => string | undefined, errors: ErrorLogThrottle) {
+function toFailure(
+  error: RouteError,
+  operationId: OperationId,
+  request: FastifyRequest,
+  fitMessage: (code: keyof typeof errorCatalog, detail: string | undefined) => string | undefined,
+  errors: ErrorLogThrottle,
+) {
   if (error instanceof ApiFailure) return failure(operationId, error.code, fitMessage(error.code, error.detail));
-  if (error.validation) return failure(operationId, "V.02", fitMessage("V.02", validationDetail(error.validation, error.validationContext ?? "body")));
+  if (error.validation)
+    return failure(operationId, "V.02", fitMessage("V.02", validationDetail(error.validation, error.validationContext ?? "body")));
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return failure(operationId, "V.03", `the body is larger than ${maxRequestBodyBytes} bytes`);
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return failure(operationId, "V.04", fitMessage("V.04", `Content-Type must be application/json, not ${request.headers["content-type"] ?? "missing"}`));
+      return failure(
+        operationId,
+        "V.04",
+        fitMessage("V.04", `Content-Type must be application/json, not ${request.headers["content-type"] ?? "missing"}`),
+      );
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return failure(operationId, "V.01", "the body does not match its Content-Length");
   }
@@ -212,12 +241,15 @@ export const contractPlugin: FastifyPluginAsync<ContractPluginOptions<any>> = as
   });
 
   // The longest message each operation's failure envelope allows (its schema's maxLength).
-  const messageLimits = new Map(Object.values(operationsById).map((operation) => [operation.operationId, messageMaxLength(options.spec, operation.errorEnvelope)]));
+  const messageLimits = new Map(
+    Object.values(operationsById).map((operation) => [operation.operationId, messageMaxLength(options.spec, operation.errorEnvelope)]),
+  );
   // During an outage every request fails alike: one stack per kind and minute, then a count.
   const errors = new ErrorLogThrottle();
   app.setErrorHandler((error: RouteError, request: FastifyRequest, reply: FastifyReply) => {
     const operationId = operationIdOf(request)!;
-    const fitMessage = (code: keyof typeof errorCatalog, detail: string | undefined) => detail && clip(detail, messageLimits.get(operationId)! - errorCatalog[code].title.length - 2);
+    const fitMessage = (code: keyof typeof errorCatalog, detail: string | undefined) =>
+      detail && clip(detail, messageLimits.get(operationId)! - errorCatalog[code].title.length - 2);
     const { status, body } = toFailure(error, operationId, request, fitMessage, errors);
     return reply.code(status).send(body);
   });

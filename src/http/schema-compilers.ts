@@ -29,7 +29,10 @@ const strict: Options = { allErrors: false, strict: true };
 
 /** Fastify validator compiler for request bodies and query strings of `spec`. */
 export function requestValidatorCompiler(spec: OpenApiDocument): FastifySchemaCompiler<unknown> {
-  const ajv = createAjv({ ...strict, allErrors: true, verbose: true, coerceTypes: false, removeAdditional: false, useDefaults: true }, spec.components.schemas);
+  const ajv = createAjv(
+    { ...strict, allErrors: true, verbose: true, coerceTypes: false, removeAdditional: false, useDefaults: true },
+    spec.components.schemas,
+  );
   return ({ schema }) => ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
 }
 
@@ -48,7 +51,8 @@ export function responseSerializerCompiler(spec: OpenApiDocument, validate: bool
   return ({ schema, url, httpStatus }) => {
     const check = ajv.compile(schema as object);
     return (data) => {
-      if (!check(data)) throw new ResponseContractError(`response ${httpStatus} of ${url} breaks the spec: ${ajv.errorsText(check.errors)}`);
+      if (!check(data))
+        throw new ResponseContractError(`response ${httpStatus} of ${url} breaks the spec: ${ajv.errorsText(check.errors)}`);
       return JSON.stringify(data);
     };
   };

@@ -28,7 +28,10 @@ import helmet, { type HelmetOptions } from "helmet";
 
 /** The helmet options of every server: the table above. */
 export const helmetOptions: HelmetOptions = {
-  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+  },
   frameguard: { action: "deny" },
   referrerPolicy: { policy: "no-referrer" },
   strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },

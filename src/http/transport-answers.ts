@@ -27,7 +27,7 @@ import type { Socket } from "node:net";
 import type { Server, ServerResponse } from "node:http";
 import type { FastifyHttpOptions, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from "fastify";
 import { errorCatalog, type ErrorCode } from "../../generated/error-catalog.js";
-import { defaultErrorEnvelope, maxRequestBodyBytes, } from "../../generated/operations.js";
+import { defaultErrorEnvelope, maxRequestBodyBytes } from "../../generated/operations.js";
 import { AccessLog, pathOf, withSafeSerializers } from "./access-log.js";
 import { envelopeFailure, operationEnvelope, type ErrorEnvelopePointers, type Side } from "../shared/failures.js";
 
@@ -76,7 +76,9 @@ function framingDetail(reason: unknown): string {
 /** Writes a whole HTTP/1.1 response on a socket that Node's parser gave up on, then closes it. */
 function writeRawAnswer(socket: Socket, status: number, body: Record<string, unknown>, error: Error): void {
   const text = JSON.stringify(body);
-  const security = Object.entries(securityHeaders()).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  const security = Object.entries(securityHeaders())
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
   socket.write(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${security}Connection: close\r\n\r\n${text}`,
   );
@@ -142,16 +144,27 @@ export function contractServerOptions(options: TransportOptions): { serverOption
       const { status, body } = envelopeFailure("V.06", "the URL is not valid (a percent-encoding is broken)");
       const text = JSON.stringify(body);
       reply.hijack();
-      reply.raw.writeHead(status, { ...securityHeaders(), "content-type": "application/json", "content-length": Buffer.byteLength(text) }).end(text);
+      reply.raw
+        .writeHead(status, { ...securityHeaders(), "content-type": "application/json", "content-length": Buffer.byteLength(text) })
+        .end(text);
     },
   };
   return { serverOptions, inFlight };
 }
 
 /** Sends a catalog failure with exactly `Content-Type: application/json`. */
-function sendFailure(reply: FastifyReply, code: ErrorCode, detail: string, envelope: ErrorEnvelopePointers = defaultErrorEnvelope, headers: Record<string, string> = {}) {
+function sendFailure(
+  reply: FastifyReply,
+  code: ErrorCode,
+  detail: string,
+  envelope: ErrorEnvelopePointers = defaultErrorEnvelope,
+  headers: Record<string, string> = {},
+) {
   const { status, body } = envelopeFailure(code, detail, envelope);
-  return reply.code(status).headers({ ...headers, "content-type": "application/json" }).send(JSON.stringify(body));
+  return reply
+    .code(status)
+    .headers({ ...headers, "content-type": "application/json" })
+    .send(JSON.stringify(body));
 }
 
 /** How a server protects itself from overload (default: no shedding, 4096 connections). */
@@ -193,7 +206,8 @@ export function registerTransportAnswers(app: FastifyInstance, side: Side, inFli
   const addSecurityHeaders = securityHeadersAdder();
   app.addHook("onSend", (_request, reply, payload, done) => {
     const type = reply.getHeader("content-type");
-    if (typeof type === "string" && type !== JSON_MEDIA_TYPE && type.startsWith(JSON_MEDIA_TYPE)) reply.header("content-type", JSON_MEDIA_TYPE);
+    if (typeof type === "string" && type !== JSON_MEDIA_TYPE && type.startsWith(JSON_MEDIA_TYPE))
+      reply.header("content-type", JSON_MEDIA_TYPE);
     addSecurityHeaders(reply);
     done(null, payload);
   });
@@ -203,6 +217,12 @@ export function registerTransportAnswers(app: FastifyInstance, side: Side, inFli
     // An unknown path is quoted cut to SHOWN_PATH_LENGTH: it may be 16 KB, a message at most 1000 characters.
     if (!methods) return sendFailure(reply, "G.05", `no operation has the path ${clip(path, SHOWN_PATH_LENGTH)}`);
     const allow = [...methods].sort().join(", ");
-    return sendFailure(reply, "G.06", `${path} takes ${allow}, not ${request.method}`, operationEnvelope(side, path) ?? defaultErrorEnvelope, { allow });
+    return sendFailure(
+      reply,
+      "G.06",
+      `${path} takes ${allow}, not ${request.method}`,
+      operationEnvelope(side, path) ?? defaultErrorEnvelope,
+      { allow },
+    );
   });
 }

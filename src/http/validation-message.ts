@@ -81,8 +81,12 @@ function describe(error: ErrorObject, root: string): [string, string] {
 
 /** The errors without those inside an `anyOf`/`oneOf` that is itself reported (they only repeat it branch by branch). */
 function withoutBranchErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  const combinators = errors.filter((error) => error.keyword === "anyOf" || error.keyword === "oneOf").map((error) => `${error.schemaPath}/`);
-  return combinators.length === 0 ? [...errors] : errors.filter((error) => !combinators.some((prefix) => error.schemaPath.startsWith(prefix)));
+  const combinators = errors
+    .filter((error) => error.keyword === "anyOf" || error.keyword === "oneOf")
+    .map((error) => `${error.schemaPath}/`);
+  return combinators.length === 0
+    ? [...errors]
+    : errors.filter((error) => !combinators.some((prefix) => error.schemaPath.startsWith(prefix)));
 }
 
 /**

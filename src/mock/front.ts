@@ -98,8 +98,13 @@ export function violationsDetail(header: string): string {
 function check(operation: Operation, request: IncomingMessage, url: URL, raw: Buffer, now: number): void {
   if (request.method !== "POST") throw new Refusal("G.06", `${operation.path} takes POST only`, { Allow: "POST" });
   const mediaType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-  const charset = /charset=([^;]+)/i.exec(request.headers["content-type"] ?? "")?.[1]?.trim().replace(/"/g, "").toLowerCase();
-  if (mediaType !== "application/json" || (charset !== undefined && charset !== "utf-8")) throw new Refusal("V.04", `send Content-Type: application/json (UTF-8), not ${request.headers["content-type"] ?? "none"}`);
+  const charset = /charset=([^;]+)/i
+    .exec(request.headers["content-type"] ?? "")?.[1]
+    ?.trim()
+    .replace(/"/g, "")
+    .toLowerCase();
+  if (mediaType !== "application/json" || (charset !== undefined && charset !== "utf-8"))
+    throw new Refusal("V.04", `send Content-Type: application/json (UTF-8), not ${request.headers["content-type"] ?? "none"}`);
   if (raw.length > maxRequestBodyBytes) throw new Refusal("V.03", `a body has at most ${maxRequestBodyBytes} bytes`);
   if (operation.signedWithHash) {
     if (!url.searchParams.get("MEMB_ID")) throw new Refusal("G.00", "MEMB_ID is missing from the query string");
@@ -122,7 +127,10 @@ function check(operation: Operation, request: IncomingMessage, url: URL, raw: Bu
     const distance = Math.round(fields.timestamp - now / 1000);
     if (Math.abs(distance) > MOCK_TOLERANCE_SECONDS) {
       const unit = fields.timestamp > 1e11 ? " It looks like milliseconds: send Unix time in seconds." : "";
-      throw new Refusal("G.04", `timestamp ${fields.timestamp} is ${Math.abs(distance)} s ${distance > 0 ? "ahead of" : "behind"} the clock (tolerance ${MOCK_TOLERANCE_SECONDS} s).${unit}`);
+      throw new Refusal(
+        "G.04",
+        `timestamp ${fields.timestamp} is ${Math.abs(distance)} s ${distance > 0 ? "ahead of" : "behind"} the clock (tolerance ${MOCK_TOLERANCE_SECONDS} s).${unit}`,
+      );
     }
   }
 }
@@ -135,12 +143,16 @@ function check(operation: Operation, request: IncomingMessage, url: URL, raw: Bu
  */
 export function createMockFront(options: MockFrontOptions): Server {
   const now = options.now ?? Date.now;
-  const maxMessage = new Map(operations.map((operation) => [operation.operationId, messageMaxLength(options.spec, operation.errorEnvelope)]));
+  const maxMessage = new Map(
+    operations.map((operation) => [operation.operationId, messageMaxLength(options.spec, operation.errorEnvelope)]),
+  );
   const defaultMax = messageMaxLength(options.spec, defaultErrorEnvelope);
 
   function fail(response: ServerResponse, envelope: Envelope, max: number, refusal: Refusal, extra: Record<string, string> = {}): void {
     const body = setAtPointer(setAtPointer({}, envelope.code, refusal.code), envelope.message, clip(refusal.message, max));
-    response.writeHead(errorCatalog[refusal.code].status, { "Content-Type": "application/json", ...refusal.headers, ...extra }).end(JSON.stringify(body));
+    response
+      .writeHead(errorCatalog[refusal.code].status, { "Content-Type": "application/json", ...refusal.headers, ...extra })
+      .end(JSON.stringify(body));
   }
 
   return createServer(async (request, response) => {
@@ -162,10 +174,19 @@ export function createMockFront(options: MockFrontOptions): Server {
       const answer = await fetch(`${options.upstream}${url.pathname}${url.search}`, { method: "POST", headers, body: new Uint8Array(raw) });
       const text = await answer.text();
       const violations = answer.headers.get("sl-violations");
-      if (violations && answer.status === 400) return fail(response, operation.errorEnvelope, max, new Refusal("V.02", violationsDetail(violations)), { "sl-violations": violations });
+      if (violations && answer.status === 400)
+        return fail(response, operation.errorEnvelope, max, new Refusal("V.02", violationsDetail(violations)), {
+          "sl-violations": violations,
+        });
       response.writeHead(answer.status, { "Content-Type": answer.headers.get("content-type") ?? "application/json" }).end(text);
     } catch (error) {
-      if (!response.headersSent) fail(response, operation?.errorEnvelope ?? defaultErrorEnvelope, defaultMax, new Refusal("G.01", `the mock failed: ${(error as Error).message}`));
+      if (!response.headersSent)
+        fail(
+          response,
+          operation?.errorEnvelope ?? defaultErrorEnvelope,
+          defaultMax,
+          new Refusal("G.01", `the mock failed: ${(error as Error).message}`),
+        );
       else response.destroy();
     }
   });

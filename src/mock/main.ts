@@ -33,7 +33,8 @@ function mockProgram(output: CliOutput): Command {
 function addressOf(options: { port?: string; host?: string }, env: NodeJS.ProcessEnv): { host: string; port: number } {
   const text = options.port ?? env.MOCK_PORT ?? "4010";
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new Error(`the mock's port must be a number from 0 to 65535, not ${text} (--port or MOCK_PORT)`);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new Error(`the mock's port must be a number from 0 to 65535, not ${text} (--port or MOCK_PORT)`);
   return { host: options.host ?? env.MOCK_HOST ?? "127.0.0.1", port };
 }
 
@@ -64,7 +65,9 @@ async function freeLoopbackPort(): Promise<number> {
  * @throws Error with Prism's output when it exits first or is not ready within 30 s
  */
 async function startPrism(port: number): Promise<ChildProcess> {
-  const prism = spawn(join(repoRoot, "node_modules/.bin/prism"), ["mock", "--host", "127.0.0.1", "--port", String(port), bundledSpecFile], { stdio: ["ignore", "pipe", "pipe"] });
+  const prism = spawn(join(repoRoot, "node_modules/.bin/prism"), ["mock", "--host", "127.0.0.1", "--port", String(port), bundledSpecFile], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   prism.stdout!.on("data", (chunk) => (output += chunk));
   prism.stderr!.on("data", (chunk) => (output += chunk));

@@ -78,12 +78,22 @@ export async function buildOperatorReceiver(options: OperatorReceiverOptions): P
       if (seen) seen.deliveries += 1;
       else received.set(key, { memberId: partner.memberId, body, receivedAt: now(), deliveries: 1 });
       // Only what identifies the expiry: the body's hash is a signature.
-      const entry = { memberId: partner.memberId, sessionId: body.sessionId, callbackId: body.callbackId, playerId: body.playerId, deliveries: seen?.deliveries ?? 1 };
+      const entry = {
+        memberId: partner.memberId,
+        sessionId: body.sessionId,
+        callbackId: body.callbackId,
+        playerId: body.playerId,
+        deliveries: seen?.deliveries ?? 1,
+      };
       log.info(entry, seen ? "session expired repeated: acknowledged, not recorded again" : "session expired recorded");
       return { status: 200, body: { error: 0, description: "Success" } };
     },
   };
-  const { serverOptions, inFlight } = contractServerOptions({ side: "operator", logger: options.logger, requestTimeoutMs: options.requestTimeoutMs });
+  const { serverOptions, inFlight } = contractServerOptions({
+    side: "operator",
+    logger: options.logger,
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
   const app = Fastify(serverOptions);
   registerTransportAnswers(app, "operator", inFlight, options.protection);
   await app.register(contractPlugin, {

@@ -43,7 +43,8 @@ export const certifyPackage: BundledPackage = {
   folder: "session-api-certify",
   bin: "session-api-certify",
   entry: "certify/bin.ts",
-  description: "The certification kit of the Lucky Monaco session API: checks an operator's session expired receiver before go-live, with HTML and JUnit reports.",
+  description:
+    "The certification kit of the Lucky Monaco session API: checks an operator's session expired receiver before go-live, with HTML and JUnit reports.",
   files: ["generated/openapi.json"],
 };
 
@@ -52,7 +53,8 @@ export const sandboxPackage: BundledPackage = {
   folder: "session-api-sandbox",
   bin: "session-api-sandbox",
   entry: "sandbox/bin.ts",
-  description: "A local sandbox of the Lucky Monaco session API: the reference server with the public sandbox partner, its docs and signing playground, in memory or on SQLite.",
+  description:
+    "A local sandbox of the Lucky Monaco session API: the reference server with the public sandbox partner, its docs and signing playground, in memory or on SQLite.",
   files: ["generated/openapi.json"],
   libFiles: ["src/store/sqlite/wal-checkpointer.cjs", "src/store/migrations/sqlite", "src/store/migrations/postgres"],
   // The sandbox's own docs are the local build (no deployment URL, no package tarballs).
@@ -100,7 +102,9 @@ export async function packBundled(spec: BundledPackage): Promise<string> {
     // The client package is this repository's own code: it goes into the bundle.
     alias: { "@luckymonaco/session-api-client": join(repoRoot, "packages/session-api-client/src") },
     // Bundled CommonJS code (none of ours, but a transitive import may be) needs require().
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     metafile: true,
     logLevel: "error",
     legalComments: "none",

@@ -28,7 +28,10 @@ const stageDir = join(packagesOut, "session-api-client");
 export function packedManifest(template: PackageJson, root: PackageJson, version: string): PackageJson {
   for (const [name, range] of Object.entries(template.dependencies ?? {})) {
     const pinnedByRoot = root.dependencies?.[name] ?? root.devDependencies?.[name];
-    if (pinnedByRoot !== range) throw new Error(`${template.name} depends on ${name}@${range} but the root package.json pins ${pinnedByRoot ?? "nothing"}: align them`);
+    if (pinnedByRoot !== range)
+      throw new Error(
+        `${template.name} depends on ${name}@${range} but the root package.json pins ${pinnedByRoot ?? "nothing"}: align them`,
+      );
   }
   const { private: _private, "//": _comment, scripts: _scripts, ...manifest } = template;
   return { ...manifest, version };

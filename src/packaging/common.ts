@@ -68,7 +68,11 @@ export function pinned(names: Iterable<string>): Record<string, string> {
  */
 export function pack(stageDir: string, manifest: PackageJson): string {
   writeFileSync(join(stageDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", packagesOut], stageDir)) as Array<{ filename: string; entryCount: number; size: number }>;
+  const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", packagesOut], stageDir)) as Array<{
+    filename: string;
+    entryCount: number;
+    size: number;
+  }>;
   console.log(`packed ${manifest.name}@${manifest.version}: ${packed!.entryCount} files, ${(packed!.size / 1024).toFixed(1)} kB`);
   return join(packagesOut, packed!.filename);
 }

@@ -83,16 +83,19 @@ export function loadPartnersFile(path: string): Partner[] {
     const { code, pos } = error as YAMLError;
     const before = pos ? text.slice(0, pos[0]).split("\n") : undefined;
     const where = before ? ` at line ${before.length}, column ${before.at(-1)!.length + 1}` : "";
-    throw new Error(`PARTNERS_FILE ${path}: not valid YAML or JSON (${code ?? "parse error"}${where}; the line is not shown, as it may hold a secret)`);
+    throw new Error(
+      `PARTNERS_FILE ${path}: not valid YAML or JSON (${code ?? "parse error"}${where}; the line is not shown, as it may hold a secret)`,
+    );
   }
   if (!validate(document)) {
-    const problems = validate.errors!
-      .filter((error) => error.keyword !== "if" && !(error.keyword === "required" && error.schemaPath.includes("oneOf")))
+    const problems = validate
+      .errors!.filter((error) => error.keyword !== "if" && !(error.keyword === "required" && error.schemaPath.includes("oneOf")))
       .map((error) => {
         if (error.keyword === "oneOf") return `${fieldName(error.instancePath)} needs exactly one of secret and secrets`;
         if (error.keyword === "not") return `${fieldName(error.instancePath)} takes kyrenToken or kyrenTokens, not both`;
         const missing = error.keyword === "required" ? (error.params as { missingProperty: string }).missingProperty : undefined;
-        const extra = error.keyword === "additionalProperties" ? (error.params as { additionalProperty: string }).additionalProperty : undefined;
+        const extra =
+          error.keyword === "additionalProperties" ? (error.params as { additionalProperty: string }).additionalProperty : undefined;
         if (missing) return `${fieldName(error.instancePath, missing)} is required`;
         if (extra) return `${fieldName(error.instancePath, extra)} is not a known field`;
         return `${fieldName(error.instancePath)} ${error.message}`;

@@ -44,7 +44,9 @@ function changes(before: readonly Partner[], after: readonly Partner[]) {
   return {
     added: after.filter((partner) => !old.has(partner.memberId)).map((partner) => partner.memberId),
     removed: before.filter((partner) => !ids.has(partner.memberId)).map((partner) => partner.memberId),
-    changed: after.filter((partner) => old.has(partner.memberId) && old.get(partner.memberId) !== JSON.stringify(partner)).map((partner) => partner.memberId),
+    changed: after
+      .filter((partner) => old.has(partner.memberId) && old.get(partner.memberId) !== JSON.stringify(partner))
+      .map((partner) => partner.memberId),
   };
 }
 
@@ -68,7 +70,10 @@ export function reloadPartners(partnersFile: string | undefined, directory: Relo
   }
   const changed = changes(directory.all(), partners);
   directory.replace(partners);
-  log.info({ partners: partners.length, ...changed }, `SIGHUP: PARTNERS_FILE re-read: ${partners.length} partners (${changed.added.length} added, ${changed.removed.length} removed, ${changed.changed.length} changed)`);
+  log.info(
+    { partners: partners.length, ...changed },
+    `SIGHUP: PARTNERS_FILE re-read: ${partners.length} partners (${changed.added.length} added, ${changed.removed.length} removed, ${changed.changed.length} changed)`,
+  );
   const warning = timestampWarning(partners);
   if (warning) log.warn(warning);
   return true;

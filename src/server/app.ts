@@ -72,7 +72,11 @@ export interface ServerDependencies {
  * that arrive while it closes are still served (no undocumented 503).
  */
 export async function buildServer(dependencies: ServerDependencies): Promise<FastifyInstance> {
-  const { serverOptions, inFlight } = contractServerOptions({ side: "provider", logger: dependencies.logger, requestTimeoutMs: dependencies.requestTimeoutMs });
+  const { serverOptions, inFlight } = contractServerOptions({
+    side: "provider",
+    logger: dependencies.logger,
+    requestTimeoutMs: dependencies.requestTimeoutMs,
+  });
   const app = Fastify(serverOptions);
   const overload = dependencies.overload && { ...dependencies.overload, exempt: HEALTH_PATHS };
   registerTransportAnswers(app, "provider", inFlight, { overload, maxConnections: dependencies.maxConnections });
@@ -85,7 +89,13 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
     partners: dependencies.partners,
     sandbox: dependencies.sandbox,
     freshness: { now, toleranceSeconds: dependencies.signatureToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS },
-    context: (request, partner): ProviderContext => ({ partner, store: dependencies.store, launchTokens: dependencies.launchTokens, now, log: request.log }),
+    context: (request, partner): ProviderContext => ({
+      partner,
+      store: dependencies.store,
+      launchTokens: dependencies.launchTokens,
+      now,
+      log: request.log,
+    }),
     validateResponses: dependencies.validateResponses ?? false,
   });
 

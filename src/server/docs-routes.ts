@@ -36,7 +36,12 @@ export async function registerDocsRoutes(app: FastifyInstance, docsDir: string, 
     });
     docs.setErrorHandler((error: FastifyError, _request, reply) => {
       const status = error.statusCode ?? 500;
-      const failure = status === 400 ? envelopeFailure("V.06", "the path is not valid") : status < 500 ? envelopeFailure("G.05", "no such page of the docs") : envelopeFailure("G.01");
+      const failure =
+        status === 400
+          ? envelopeFailure("V.06", "the path is not valid")
+          : status < 500
+            ? envelopeFailure("G.05", "no such page of the docs")
+            : envelopeFailure("G.01");
       if (status >= 500) reply.log.error({ err: error }, "serving a docs file failed");
       return reply.code(failure.status).type("application/json").send(JSON.stringify(failure.body));
     });

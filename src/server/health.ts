@@ -55,7 +55,11 @@ export function registerHealth(app: FastifyInstance, { store, readiness, now }: 
       const oldest = stats.oldestPendingCreatedAt;
       return {
         status: "ok",
-        callbacks: { pending: sum(stats.pendingByPartner), failed: sum(stats.failedByPartner), oldestPendingAgeSeconds: oldest === undefined ? 0 : Math.max(0, Math.floor((now() - oldest) / 1000)) },
+        callbacks: {
+          pending: sum(stats.pendingByPartner),
+          failed: sum(stats.failedByPartner),
+          oldestPendingAgeSeconds: oldest === undefined ? 0 : Math.max(0, Math.floor((now() - oldest) / 1000)),
+        },
       };
     } catch (error) {
       errors.error(app.log, {}, error, "health check failed");

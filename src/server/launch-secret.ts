@@ -58,4 +58,3 @@ export function launchSecret(config: ServerConfig, storeKind: "sqlite" | "postgr
   if (!sandbox) warnings.push(`LAUNCH_TOKEN_SECRET is not set: launch tokens are keyed with ${file}; set it in production`);
   return secret;
 }
-

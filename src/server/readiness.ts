@@ -43,13 +43,26 @@ export class Readiness {
   notReady(): { reason: NotReady; error?: string } | undefined {
     if (this.draining) return { reason: "draining" };
     const failedRecently = this.now() - this.lastFailureAt < FAILURE_HOLD_MS;
-    if (this.lastOutcome && (!this.lastOutcome.ok || failedRecently)) return { reason: "store cannot write", error: this.lastOutcome.error };
+    if (this.lastOutcome && (!this.lastOutcome.ok || failedRecently))
+      return { reason: "store cannot write", error: this.lastOutcome.error };
     return undefined;
   }
 }
 
 /** The store's methods that write, whose outcome tells whether the store can write. */
-const WRITES = ["openSession", "closeSessions", "closeSessionsOnce", "expireIdleSessions", "claimDueCallbacks", "recordCallbackAttempt", "redeliverCallbacks", "forgetDeliveredCallbacks", "forgetIdempotencyKeys", "forgetEndedSessions", "heartbeat"] as const;
+const WRITES = [
+  "openSession",
+  "closeSessions",
+  "closeSessionsOnce",
+  "expireIdleSessions",
+  "claimDueCallbacks",
+  "recordCallbackAttempt",
+  "redeliverCallbacks",
+  "forgetDeliveredCallbacks",
+  "forgetIdempotencyKeys",
+  "forgetEndedSessions",
+  "heartbeat",
+] as const;
 
 /**
  * `store`, with every write reporting its outcome to `readiness`. Reads are passed

@@ -90,7 +90,10 @@ export function installShutdown(options: ShutdownOptions): void {
     }
     signalled = signal;
     const drainMs = signal === "SIGTERM" ? options.drainMs : 0;
-    app.log.info({ signal, drainMs, timeoutMs: options.timeoutMs }, `${signal}: shutting down: not ready now, ${drainMs > 0 ? `serving for ${drainMs} ms more, then ` : ""}closing the listener and finishing the requests in progress`);
+    app.log.info(
+      { signal, drainMs, timeoutMs: options.timeoutMs },
+      `${signal}: shutting down: not ready now, ${drainMs > 0 ? `serving for ${drainMs} ms more, then ` : ""}closing the listener and finishing the requests in progress`,
+    );
     const deadline = setTimeout(() => {
       app.log.error({ timeoutMs: options.timeoutMs }, `shutdown did not finish within ${options.timeoutMs} ms; exiting`);
       exit(1);

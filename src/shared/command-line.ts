@@ -24,20 +24,22 @@ const HELP_WIDTH = 100;
  */
 export function commandLine(prefix: string, output: CliOutput): Command {
   const write = (to: (text: string) => void) => (text: string) => to(text.replace(/\n$/, ""));
-  return new Command()
-    .exitOverride()
-    .showHelpAfterError()
-    // The help's first line reads `usage: …`, as the CLIs' usage always did (the docs quote it).
-    .configureHelp({ styleTitle: (title) => (title === "Usage:" ? "usage:" : title) })
-    .configureOutput({
-      writeOut: write(output.out),
-      writeErr: write(output.err),
-      outputError: (text, toErr) => toErr(text.replace(/^error: /, `${prefix}: `)),
-      getOutHelpWidth: () => HELP_WIDTH,
-      getErrHelpWidth: () => HELP_WIDTH,
-      getOutHasColors: () => false,
-      getErrHasColors: () => false,
-    });
+  return (
+    new Command()
+      .exitOverride()
+      .showHelpAfterError()
+      // The help's first line reads `usage: …`, as the CLIs' usage always did (the docs quote it).
+      .configureHelp({ styleTitle: (title) => (title === "Usage:" ? "usage:" : title) })
+      .configureOutput({
+        writeOut: write(output.out),
+        writeErr: write(output.err),
+        outputError: (text, toErr) => toErr(text.replace(/^error: /, `${prefix}: `)),
+        getOutHelpWidth: () => HELP_WIDTH,
+        getErrHelpWidth: () => HELP_WIDTH,
+        getOutHasColors: () => false,
+        getErrHasColors: () => false,
+      })
+  );
 }
 
 /**

@@ -47,7 +47,11 @@ export class ErrorLogThrottle {
     const timer = setTimeout(() => {
       const repeats = this.windows.get(kind)?.repeats ?? 0;
       this.windows.delete(kind);
-      if (repeats > 0) log.error({ repeats, windowSeconds: this.windowMs / 1000, error: error instanceof Error ? error.message : String(error) }, `${message} (repeated ${repeats} times; the first is logged above with its stack)`);
+      if (repeats > 0)
+        log.error(
+          { repeats, windowSeconds: this.windowMs / 1000, error: error instanceof Error ? error.message : String(error) },
+          `${message} (repeated ${repeats} times; the first is logged above with its stack)`,
+        );
     }, this.windowMs);
     timer.unref();
     this.windows.set(kind, { repeats: 0, timer });

@@ -42,7 +42,11 @@ export interface ErrorEnvelopePointers {
  *
  * @returns the status of the code and the body
  */
-export function envelopeFailure(code: ErrorCode, detail?: string, envelope: ErrorEnvelopePointers = defaultErrorEnvelope): { status: number; body: Record<string, unknown> } {
+export function envelopeFailure(
+  code: ErrorCode,
+  detail?: string,
+  envelope: ErrorEnvelopePointers = defaultErrorEnvelope,
+): { status: number; body: Record<string, unknown> } {
   const { status, title } = errorCatalog[code];
   const body = setAtPointer({}, envelope.code, code);
   setAtPointer(body, envelope.message, detail ? `${title}: ${detail}` : title);
@@ -73,7 +77,8 @@ export type Side = "provider" | "operator";
 /** The failure envelope of the operation of `side` at `method` `path`, if there is one. */
 export function operationEnvelope(side: Side, path: string, method?: string): ErrorEnvelopePointers | undefined {
   const operation = Object.values(operationsById).find(
-    (candidate) => candidate.implementedBy === side && candidate.path === path && (method === undefined || candidate.method === method.toLowerCase()),
+    (candidate) =>
+      candidate.implementedBy === side && candidate.path === path && (method === undefined || candidate.method === method.toLowerCase()),
   );
   return operation?.errorEnvelope;
 }

@@ -32,5 +32,8 @@ export function setAtPointer(target: Record<string, unknown>, pointer: string, v
 
 /** The value at `pointer` in `source`, or undefined when a step is missing. */
 export function getAtPointer(source: unknown, pointer: string): unknown {
-  return pointerTokens(pointer).reduce<unknown>((node, token) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[token] : undefined), source);
+  return pointerTokens(pointer).reduce<unknown>(
+    (node, token) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[token] : undefined),
+    source,
+  );
 }

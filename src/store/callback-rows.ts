@@ -27,7 +27,9 @@ export function toPendingCallback(row: Row, lease: string): PendingCallback {
 
 /** Sorts claimed rows oldest due first (a multi-row UPDATE returns them in no order). */
 export function byDueTime(rows: Row[]): Row[] {
-  return rows.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at) || String(a.session_id).localeCompare(String(b.session_id)));
+  return rows.sort(
+    (a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at) || String(a.session_id).localeCompare(String(b.session_id)),
+  );
 }
 
 /** A full row (`SELECT *`) for `listCallbacks`. */
@@ -54,7 +56,10 @@ export function toStoredCallback(row: Row): StoredCallback {
  * (null: unchanged), last error (null when delivered), last status (null: none), and
  * the delivery time (null unless delivered).
  */
-export function attemptValues(attempt: CallbackAttempt, at: number): [CallbackState, number | null, string | null, number | null, number | null] {
+export function attemptValues(
+  attempt: CallbackAttempt,
+  at: number,
+): [CallbackState, number | null, string | null, number | null, number | null] {
   return [
     attempt.state,
     attempt.state === "pending" ? attempt.nextAttemptAt : null,

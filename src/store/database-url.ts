@@ -25,7 +25,9 @@ export function databaseTarget(databaseUrl: string): DatabaseTarget {
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(databaseUrl)?.[1]?.toLowerCase();
   if (scheme === undefined || scheme === "file") return { kind: "sqlite", location: databaseUrl };
   if (scheme === "postgres" || scheme === "postgresql") return { kind: "postgres", url: databaseUrl };
-  throw new Error(`unsupported database URL scheme "${scheme}:": use a file path, a file: URL or :memory: for SQLite, or postgres://user:password@host:port/database`);
+  throw new Error(
+    `unsupported database URL scheme "${scheme}:": use a file path, a file: URL or :memory: for SQLite, or postgres://user:password@host:port/database`,
+  );
 }
 
 /**

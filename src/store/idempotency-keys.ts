@@ -20,10 +20,7 @@ export interface IdempotencyKey {
 }
 
 /** Outcome of an idempotent write. */
-export type Idempotent<Value> =
-  | { outcome: "created"; value: Value }
-  | { outcome: "replayed"; value: Value }
-  | { outcome: "conflict" };
+export type Idempotent<Value> = { outcome: "created"; value: Value } | { outcome: "replayed"; value: Value } | { outcome: "conflict" };
 
 /** The stored key's row (`operation_id`, `fingerprint`, `session_id`) judged against a repeat of `key`: replayed, or a conflict. */
 export function storedKeyOutcome(key: IdempotencyKey, stored: Record<string, unknown>): Idempotent<{ sessionId: string | null }> {

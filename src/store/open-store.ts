@@ -46,7 +46,8 @@ export function describeStoreError(databaseUrl: string, error: unknown): string 
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<SessionStore> {
   try {
     const target = databaseTarget(databaseUrl);
-    if (target.kind === "postgres") return await openPostgresStore({ ...options.postgres, url: target.url, onBackgroundError: options.onBackgroundError });
+    if (target.kind === "postgres")
+      return await openPostgresStore({ ...options.postgres, url: target.url, onBackgroundError: options.onBackgroundError });
     return await openSqliteStore({ ...options.sqlite, location: target.location, onBackgroundError: options.onBackgroundError });
   } catch (error) {
     throw new Error(describeStoreError(databaseUrl, error));

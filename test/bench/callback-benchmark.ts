@@ -72,7 +72,13 @@ const options = {
 const A = { memberId: "bench-a", secret: "bench-a-secret-000001" };
 const B = { memberId: "bench-b", secret: "bench-b-secret-000001" };
 /** The settings of the delivery's throughput targets. */
-const serverEnv = { SESSION_IDLE_TIMEOUT_SECONDS: "1", EXPIRY_SWEEP_SECONDS: "1", CALLBACK_RETRY_SCHEDULE: "1,2,4,8,16,32", CALLBACK_TIMEOUT_MS: "1000", LOG_LEVEL: "warn" };
+const serverEnv = {
+  SESSION_IDLE_TIMEOUT_SECONDS: "1",
+  EXPIRY_SWEEP_SECONDS: "1",
+  CALLBACK_RETRY_SCHEDULE: "1,2,4,8,16,32",
+  CALLBACK_TIMEOUT_MS: "1000",
+  LOG_LEVEL: "warn",
+};
 const TARGET_PER_SECOND = 1000;
 
 /** Where a part's server keeps its data, and how the benchmark reads and pokes it. */
@@ -109,7 +115,9 @@ function sqliteDatabase(dir: string): BenchDatabase {
     },
     async firstExpiry(partnerId) {
       const db = open();
-      const value = Number((db.prepare("SELECT min(created_at) AS at FROM callbacks WHERE partner_id = ?").get(partnerId) as { at: number }).at);
+      const value = Number(
+        (db.prepare("SELECT min(created_at) AS at FROM callbacks WHERE partner_id = ?").get(partnerId) as { at: number }).at,
+      );
       db.close();
       return value;
     },
@@ -123,7 +131,8 @@ async function postgresDatabase(serverUrl: string): Promise<BenchDatabase> {
     env: { DATABASE_URL: database.url, LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex") },
     exec: async (sql) => void (await database.query(sql)),
     count: async (sql) => Number((await database.query(sql)).rows[0].count),
-    firstExpiry: async (partnerId) => Number((await database.query("SELECT min(created_at) AS at FROM callbacks WHERE partner_id = $1", [partnerId])).rows[0].at),
+    firstExpiry: async (partnerId) =>
+      Number((await database.query("SELECT min(created_at) AS at FROM callbacks WHERE partner_id = $1", [partnerId])).rows[0].at),
     drop: () => database.drop(),
   };
 }
@@ -144,8 +153,17 @@ async function enter(baseUrl: string, partner: { memberId: string; secret: strin
   const worker = async () => {
     while (next < count) {
       next += 1;
-      const body = JSON.stringify({ uuid: randomUUID(), gametype: "slot", gameid: "lm_monaco_riches", player: { id: `player-${next}`, language: "en", currency: "EUR", session: { id: `op-${next}`, ip: "203.0.113.42" } } });
-      const response = await fetch(`${baseUrl}/api/session?MEMB_ID=${partner.memberId}&HASH=${requestSignature(body, partner.secret)}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const body = JSON.stringify({
+        uuid: randomUUID(),
+        gametype: "slot",
+        gameid: "lm_monaco_riches",
+        player: { id: `player-${next}`, language: "en", currency: "EUR", session: { id: `op-${next}`, ip: "203.0.113.42" } },
+      });
+      const response = await fetch(`${baseUrl}/api/session?MEMB_ID=${partner.memberId}&HASH=${requestSignature(body, partner.secret)}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
       if (response.status !== 200) throw new Error(`ENTER answered ${response.status}: ${await response.text()}`);
     }
   };
@@ -153,9 +171,24 @@ async function enter(baseUrl: string, partner: { memberId: string; secret: strin
 }
 
 /** Starts the reference server on `database` with the two partners' receivers. */
-async function startServer(label: string, dir: string, database: BenchDatabase, a: BenchReceiver, b: BenchReceiver, env: NodeJS.ProcessEnv = {}): Promise<{ child: Child; baseUrl: string }> {
+async function startServer(
+  label: string,
+  dir: string,
+  database: BenchDatabase,
+  a: BenchReceiver,
+  b: BenchReceiver,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: Child; baseUrl: string }> {
   const partnersFile = join(dir, `partners-${randomUUID()}.json`);
-  writeFileSync(partnersFile, JSON.stringify({ partners: [{ ...A, callbackUrl: a.url, sessionExpiredCallback: true }, { ...B, callbackUrl: b.url, sessionExpiredCallback: true }] }));
+  writeFileSync(
+    partnersFile,
+    JSON.stringify({
+      partners: [
+        { ...A, callbackUrl: a.url, sessionExpiredCallback: true },
+        { ...B, callbackUrl: b.url, sessionExpiredCallback: true },
+      ],
+    }),
+  );
   const port = await freePort();
   const child = await startChild(label, "src/server/main.ts", {
     cwd: repoRoot,
@@ -180,10 +213,14 @@ async function outagePart(label: string, dir: string, database: BenchDatabase, o
     const upAt = performance.now();
     const allArrived = await until(() => a.firstArrivals.size === 50, 120_000);
     const last = Math.max(...a.firstArrivals.values());
-    const bExpired = await database.count(`SELECT count(*) AS count FROM sessions WHERE partner_id = '${B.memberId}' AND status = 'expired'`);
-    console.log(`${label}, outage: A's receiver answered 503 for ${((upAt - downSince) / 1000).toFixed(1)} s (${a.requests - a.answered} attempts refused); ` +
-      `${a.firstArrivals.size} of 50 of A's callbacks arrived${allArrived ? `, the last ${((last - upAt) / 1000).toFixed(1)} s after its receiver came back` : " (MISSED)"}; ` +
-      `B's receiver got ${b.requests} requests and answered none; B's sessions expired: ${bExpired} of 20; bad signatures: ${a.badSignatures}`);
+    const bExpired = await database.count(
+      `SELECT count(*) AS count FROM sessions WHERE partner_id = '${B.memberId}' AND status = 'expired'`,
+    );
+    console.log(
+      `${label}, outage: A's receiver answered 503 for ${((upAt - downSince) / 1000).toFixed(1)} s (${a.requests - a.answered} attempts refused); ` +
+        `${a.firstArrivals.size} of 50 of A's callbacks arrived${allArrived ? `, the last ${((last - upAt) / 1000).toFixed(1)} s after its receiver came back` : " (MISSED)"}; ` +
+        `B's receiver got ${b.requests} requests and answered none; B's sessions expired: ${bExpired} of 20; bad signatures: ${a.badSignatures}`,
+    );
     return allArrived && a.badSignatures === 0;
   } finally {
     await stopChild(server.child);
@@ -208,13 +245,23 @@ async function burstPart(label: string, dir: string, database: BenchDatabase, co
     const seconds = (last - first) / 1000;
     const rate = (a.firstArrivals.size - 1) / Math.max(seconds, 1e-3);
     const expiredAt = await database.firstExpiry(A.memberId);
-    const sinceExpiry = (Date.now() - (performance.now() - last)) - expiredAt;
-    const recorded = await until(async () => (await database.count(`SELECT count(*) AS count FROM callbacks WHERE partner_id = '${A.memberId}' AND state = 'delivered'`)) === count, 30_000);
-    const cpu = cpuBefore === undefined || cpuAfter === undefined ? "-" : `${(cpuAfter - cpuBefore).toFixed(2)} s (${((1e6 * (cpuAfter - cpuBefore)) / count).toFixed(0)} µs per callback)`;
-    console.log(`${label}, burst: ${a.firstArrivals.size} of ${count} callbacks arrived (${a.requests - a.firstArrivals.size} repeats, ${a.badSignatures} bad signatures), ` +
-      `first to last delivery ${seconds.toFixed(2)} s = ${rate.toFixed(0)} callbacks/s (target >= ${TARGET_PER_SECOND}: ${rate >= TARGET_PER_SECOND ? "met" : "MISSED"}); ` +
-      `expiry to last delivery ${(sinceExpiry / 1000).toFixed(2)} s (${(count / (sinceExpiry / 1000)).toFixed(0)}/s; the sweep came ${((expiredAt - idleAt) / 1000).toFixed(2)} s after the sessions were made idle); ` +
-      `all recorded as delivered: ${recorded ? "yes" : "NO"}; server CPU ${cpu}; B's receiver got ${b.requests} requests meanwhile`);
+    const sinceExpiry = Date.now() - (performance.now() - last) - expiredAt;
+    const recorded = await until(
+      async () =>
+        (await database.count(`SELECT count(*) AS count FROM callbacks WHERE partner_id = '${A.memberId}' AND state = 'delivered'`)) ===
+        count,
+      30_000,
+    );
+    const cpu =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? "-"
+        : `${(cpuAfter - cpuBefore).toFixed(2)} s (${((1e6 * (cpuAfter - cpuBefore)) / count).toFixed(0)} µs per callback)`;
+    console.log(
+      `${label}, burst: ${a.firstArrivals.size} of ${count} callbacks arrived (${a.requests - a.firstArrivals.size} repeats, ${a.badSignatures} bad signatures), ` +
+        `first to last delivery ${seconds.toFixed(2)} s = ${rate.toFixed(0)} callbacks/s (target >= ${TARGET_PER_SECOND}: ${rate >= TARGET_PER_SECOND ? "met" : "MISSED"}); ` +
+        `expiry to last delivery ${(sinceExpiry / 1000).toFixed(2)} s (${(count / (sinceExpiry / 1000)).toFixed(0)}/s; the sweep came ${((expiredAt - idleAt) / 1000).toFixed(2)} s after the sessions were made idle); ` +
+        `all recorded as delivered: ${recorded ? "yes" : "NO"}; server CPU ${cpu}; B's receiver got ${b.requests} requests meanwhile`,
+    );
     return allArrived && recorded && a.badSignatures === 0;
   } finally {
     await stopChild(server.child);
@@ -231,12 +278,24 @@ interface SlowOptions {
 }
 
 /** One run of part 3 with `env` on top of the server's settings; returns false when callbacks were mis-signed. */
-async function slowPart(label: string, dir: string, database: BenchDatabase, slow: SlowOptions, name: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+async function slowPart(
+  label: string,
+  dir: string,
+  database: BenchDatabase,
+  slow: SlowOptions,
+  name: string,
+  env: NodeJS.ProcessEnv,
+): Promise<boolean> {
   const [a, b] = await Promise.all([startBenchReceiver(A.secret, "up"), startBenchReceiver(B.secret, "black-hole")]);
   a.delayMs = slow.delayMs;
   a.capacity = slow.capacity;
   const metricsPort = await freePort();
-  const server = await startServer(`${label} (slow, ${name})`, dir, database, a, b, { SESSION_IDLE_TIMEOUT_SECONDS: "3600", CALLBACK_TIMEOUT_MS: "5000", METRICS_PORT: String(metricsPort), ...env });
+  const server = await startServer(`${label} (slow, ${name})`, dir, database, a, b, {
+    SESSION_IDLE_TIMEOUT_SECONDS: "3600",
+    CALLBACK_TIMEOUT_MS: "5000",
+    METRICS_PORT: String(metricsPort),
+    ...env,
+  });
   try {
     await enter(server.baseUrl, B, 20);
     await enter(server.baseUrl, A, slow.count);
@@ -253,14 +312,17 @@ async function slowPart(label: string, dir: string, database: BenchDatabase, slo
     const times = [...a.firstArrivals.values()].filter((at) => at <= start + windowMs);
     const secondHalf = times.filter((at) => at > start + windowMs / 2).length;
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    const limit = (partner: string) => new RegExp(`^session_expired_callback_concurrency_limit\\{partner="${partner}"\\} (\\d+)$`, "m").exec(metrics)?.[1] ?? "-";
+    const limit = (partner: string) =>
+      new RegExp(`^session_expired_callback_concurrency_limit\\{partner="${partner}"\\} (\\d+)$`, "m").exec(metrics)?.[1] ?? "-";
     const rss = Number(/^session_api_process_resident_memory_bytes (\d+)$/m.exec(metrics)?.[1]) / 2 ** 20;
     const cpu = cpuBefore === undefined || cpuAfter === undefined ? "-" : `${(cpuAfter - cpuBefore).toFixed(2)} s`;
     const all = times.length === slow.count ? " (all of them: raise --slow-count)" : "";
-    console.log(`${label}, slow receiver (answers in ${slow.delayMs / 1000} s${slow.capacity ? `, 503 beyond ${slow.capacity} held` : ""}; CALLBACK_TIMEOUT_MS=5000), ${name}: ` +
-      `${times.length} callbacks delivered in ${slow.seconds} s${all} = ${(times.length / slow.seconds).toFixed(1)}/s, second half ${(secondHalf / (slow.seconds / 2)).toFixed(1)}/s; ` +
-      `A's receiver held at most ${a.peakOpen} at once (each second: ${held.join(" ")})${slow.capacity ? ` and refused ${a.overloaded} as overloaded` : ""}; limits at the end: A ${limit(A.memberId)}, B ${limit(B.memberId)}; ` +
-      `B's receiver got ${b.requests} requests; server CPU ${cpu} in ${slow.seconds} s, RSS ${rss.toFixed(0)} MiB; bad signatures: ${a.badSignatures}`);
+    console.log(
+      `${label}, slow receiver (answers in ${slow.delayMs / 1000} s${slow.capacity ? `, 503 beyond ${slow.capacity} held` : ""}; CALLBACK_TIMEOUT_MS=5000), ${name}: ` +
+        `${times.length} callbacks delivered in ${slow.seconds} s${all} = ${(times.length / slow.seconds).toFixed(1)}/s, second half ${(secondHalf / (slow.seconds / 2)).toFixed(1)}/s; ` +
+        `A's receiver held at most ${a.peakOpen} at once (each second: ${held.join(" ")})${slow.capacity ? ` and refused ${a.overloaded} as overloaded` : ""}; limits at the end: A ${limit(A.memberId)}, B ${limit(B.memberId)}; ` +
+        `B's receiver got ${b.requests} requests; server CPU ${cpu} in ${slow.seconds} s, RSS ${rss.toFixed(0)} MiB; bad signatures: ${a.badSignatures}`,
+    );
     return a.badSignatures === 0;
   } finally {
     await stopChild(server.child);
@@ -293,13 +355,31 @@ async function main(): Promise<number> {
   const parts = flags.parts.split(",").map((part) => part.trim());
   const unknown = parts.find((part) => !(PARTS as readonly string[]).includes(part));
   if (unknown !== undefined) throw new Error(`--parts lists ${PARTS.join(", ")}, not ${unknown}\n${usage}`);
-  const slow: SlowOptions = { seconds: Number(flags.slow), delayMs: Number(flags["slow-delay"]), capacity: Number(flags["slow-capacity"]), count: Number(flags["slow-count"]) };
-  if (!(slow.seconds > 0) || !(slow.delayMs >= 0) || !Number.isInteger(slow.capacity) || slow.capacity < 0 || !Number.isInteger(slow.count) || slow.count < 1) {
-    throw new Error(`--slow (seconds > 0), --slow-delay (ms >= 0), --slow-capacity (whole number >= 0) and --slow-count (whole number >= 1) are out of range\n${usage}`);
+  const slow: SlowOptions = {
+    seconds: Number(flags.slow),
+    delayMs: Number(flags["slow-delay"]),
+    capacity: Number(flags["slow-capacity"]),
+    count: Number(flags["slow-count"]),
+  };
+  if (
+    !(slow.seconds > 0) ||
+    !(slow.delayMs >= 0) ||
+    !Number.isInteger(slow.capacity) ||
+    slow.capacity < 0 ||
+    !Number.isInteger(slow.count) ||
+    slow.count < 1
+  ) {
+    throw new Error(
+      `--slow (seconds > 0), --slow-delay (ms >= 0), --slow-capacity (whole number >= 0) and --slow-count (whole number >= 1) are out of range\n${usage}`,
+    );
   }
-  if (flags.store !== "sqlite" && flags.store !== "postgres") throw new Error(`--store must be sqlite or postgres, not ${flags.store}\n${usage}`);
+  if (flags.store !== "sqlite" && flags.store !== "postgres")
+    throw new Error(`--store must be sqlite or postgres, not ${flags.store}\n${usage}`);
   const postgresServer = flags.store === "postgres" ? (flags["database-url"] ?? process.env.TEST_DATABASE_URL) : undefined;
-  if (flags.store === "postgres" && !postgresServer) throw new Error(`--store postgres needs --database-url or TEST_DATABASE_URL (a PostgreSQL server where it may create a database)\n${usage}`);
+  if (flags.store === "postgres" && !postgresServer)
+    throw new Error(
+      `--store postgres needs --database-url or TEST_DATABASE_URL (a PostgreSQL server where it may create a database)\n${usage}`,
+    );
 
   const dir = mkdtempSync(join(tmpdir(), "callback-bench-"));
   process.once("exit", () => {
@@ -307,10 +387,14 @@ async function main(): Promise<number> {
     rmSync(dir, { recursive: true, force: true });
   });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => process.exit(130));
-  console.log(`\nsession expired callback benchmark: ${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} before the run`);
+  console.log(
+    `\nsession expired callback benchmark: ${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} before the run`,
+  );
   const delivery = loadConfig(Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith("CALLBACK_"))));
   console.log(
-    `server settings: ${Object.entries(serverEnv).map(([name, value]) => `${name}=${value}`).join(" ")}, CALLBACK_CONCURRENCY=${delivery.callbackConcurrency}, ` +
+    `server settings: ${Object.entries(serverEnv)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(" ")}, CALLBACK_CONCURRENCY=${delivery.callbackConcurrency}, ` +
       `CALLBACK_PARTNER_CONCURRENCY=${delivery.callbackPartnerConcurrency}, CALLBACK_ADAPTIVE_CONCURRENCY=${delivery.callbackAdaptiveConcurrency}`,
   );
   const stores: Array<[string, () => Promise<BenchDatabase>]> = [["SQLite", async () => sqliteDatabase(dir)]];
@@ -320,7 +404,8 @@ async function main(): Promise<number> {
     const runs: Array<(database: BenchDatabase) => Promise<boolean>> = [];
     if (parts.includes("outage")) runs.push((database) => outagePart(label, dir, database, outage));
     if (parts.includes("burst")) runs.push((database) => burstPart(label, dir, database, count));
-    if (parts.includes("slow")) for (const [name, env] of slowRuns) runs.push((database) => slowPart(label, dir, database, slow, name, env));
+    if (parts.includes("slow"))
+      for (const [name, env] of slowRuns) runs.push((database) => slowPart(label, dir, database, slow, name, env));
     for (const part of runs) {
       const database = await open();
       try {

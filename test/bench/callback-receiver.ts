@@ -91,7 +91,9 @@ export async function startBenchReceiver(secret: string, mode: ReceiverMode = "u
     const HASH = new URL(url ?? "/", "http://x").searchParams.get("HASH");
     if (HASH !== requestSignature(raw, secret)) {
       receiver.badSignatures += 1;
-      return void response.writeHead(401, { "content-type": "application/json" }).end('{"error":{"code":"G.00","message":"Could not authenticate"}}');
+      return void response
+        .writeHead(401, { "content-type": "application/json" })
+        .end('{"error":{"code":"G.00","message":"Could not authenticate"}}');
     }
     const callbackId = (JSON.parse(raw.toString("utf8")) as { callbackId: string }).callbackId;
     if (!receiver.firstArrivals.has(callbackId)) receiver.firstArrivals.set(callbackId, performance.now());

@@ -32,10 +32,19 @@ function signalGroup(child: Child, signal: NodeJS.Signals): void {
  *
  * @throws Error with the child's output if it exits first or is not ready within `timeoutMs`
  */
-export async function startChild(name: string, script: string, options: { cwd: string; env: NodeJS.ProcessEnv; readyUrl: string; nodeArgs?: string[]; timeoutMs?: number }): Promise<Child> {
+export async function startChild(
+  name: string,
+  script: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv; readyUrl: string; nodeArgs?: string[]; timeoutMs?: number },
+): Promise<Child> {
   const args = [...(options.nodeArgs ?? []), "--import", "tsx", script];
   // No drain on stop: the benchmark is no load balancer, and a stop should be quick.
-  const proc = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, SHUTDOWN_DRAIN_SECONDS: "0", ...options.env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...process.env, SHUTDOWN_DRAIN_SECONDS: "0", ...options.env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   proc.stdout!.on("data", (chunk) => (output += chunk));
   proc.stderr!.on("data", (chunk) => (output += chunk));
@@ -46,7 +55,8 @@ export async function startChild(name: string, script: string, options: { cwd: s
 
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`${name} exited (${proc.exitCode ?? proc.signalCode}) before it was ready:\n${output}`);
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      throw new Error(`${name} exited (${proc.exitCode ?? proc.signalCode}) before it was ready:\n${output}`);
     try {
       await fetch(options.readyUrl, { signal: AbortSignal.timeout(1000) });
       return child;

@@ -32,7 +32,8 @@ import { printReport, type Measured } from "./report.js";
 import { countSqliteSessions, sampleFileSize, waitForSize } from "./sqlite-wal.js";
 import { backendCpuSeconds, countPostgresSessions } from "./postgres-cpu.js";
 
-const usage = "usage: tsx test/bench/enter-benchmark.ts [--duration S] [--connections N] [--warmup S] [--store sqlite|postgres] [--database-url URL] [--cpu-prof DIR]";
+const usage =
+  "usage: tsx test/bench/enter-benchmark.ts [--duration S] [--connections N] [--warmup S] [--store sqlite|postgres] [--database-url URL] [--cpu-prof DIR]";
 const options = {
   duration: { type: "string", default: "10" },
   connections: { type: "string", default: "50" },
@@ -66,7 +67,13 @@ function enterRequest(): BuiltRequest {
     uuid: randomUUID(),
     gametype: "slot",
     gameid: "lm_monaco_riches",
-    player: { id: `player-${n}`, nickname: "LuckyLuca", language: "en", currency: "EUR", session: { id: `op-session-${n}`, ip: "203.0.113.42" } },
+    player: {
+      id: `player-${n}`,
+      nickname: "LuckyLuca",
+      language: "en",
+      currency: "EUR",
+      session: { id: `op-session-${n}`, ip: "203.0.113.42" },
+    },
   });
   return { path: `/api/session?MEMB_ID=demo&HASH=${requestSignature(body, "sandbox-secret")}`, body };
 }
@@ -78,13 +85,21 @@ type Row = Measured & { warmOk: number };
  * Warms `child` up, then measures it, with the CPU both sides (and `databaseCpu`, if given:
  * the database server's processes) used during the measured run.
  */
-async function measure(label: string, child: Child, baseUrl: string, shape: LoadShape, warmup: number, databaseCpu?: () => Promise<number | undefined>): Promise<Row> {
+async function measure(
+  label: string,
+  child: Child,
+  baseUrl: string,
+  shape: LoadShape,
+  warmup: number,
+  databaseCpu?: () => Promise<number | undefined>,
+): Promise<Row> {
   process.stderr.write(`${label}: ${warmup} s warm-up, then ${shape.duration} s at ${shape.connections} connections\n`);
   const warm = await runLoad(baseUrl, { ...shape, duration: warmup }, enterRequest);
   const [server0, database0, client0, start] = [cpuSeconds(child), await databaseCpu?.(), process.cpuUsage(), performance.now()];
   const run = await runLoad(baseUrl, shape, enterRequest);
   const [server1, database1, client1, end] = [cpuSeconds(child), await databaseCpu?.(), process.cpuUsage(client0), performance.now()];
-  const difference = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : after - before);
+  const difference = (before: number | undefined, after: number | undefined) =>
+    before === undefined || after === undefined ? undefined : after - before;
   return {
     label,
     run,
@@ -97,7 +112,11 @@ async function measure(label: string, child: Child, baseUrl: string, shape: Load
 }
 
 /** Starts the reference server with `env` on a free port. */
-async function startReference(label: string, env: NodeJS.ProcessEnv, profileDir: string | undefined): Promise<{ child: Child; baseUrl: string }> {
+async function startReference(
+  label: string,
+  env: NodeJS.ProcessEnv,
+  profileDir: string | undefined,
+): Promise<{ child: Child; baseUrl: string }> {
   const port = await freePort();
   const child = await startChild(label, "src/server/main.ts", {
     cwd: repoRoot,
@@ -111,11 +130,17 @@ async function startReference(label: string, env: NodeJS.ProcessEnv, profileDir:
 /** Prints the session count of a row and whether most of its ENTERs failed; returns false then. */
 function checkRow(row: Row, sessions: number): boolean {
   const answered200 = row.warmOk + (row.run.statusCodes["200"] ?? 0);
-  console.log(`${row.label}: sessions stored: ${sessions} for ${answered200} answers 200 (incl. warm-up; requests in flight at the end may add a few)`);
-  if (sessions < answered200) console.log(`WARNING: ${row.label}: fewer sessions than 200 answers: some ENTERs were replays, or a 200 was not stored`);
+  console.log(
+    `${row.label}: sessions stored: ${sessions} for ${answered200} answers 200 (incl. warm-up; requests in flight at the end may add a few)`,
+  );
+  if (sessions < answered200)
+    console.log(`WARNING: ${row.label}: fewer sessions than 200 answers: some ENTERs were replays, or a 200 was not stored`);
   const sent = row.run.responses + row.run.failures;
   const bad = row.run.non2xx + row.run.failures;
-  if (bad > 0) console.log(`WARNING: ${row.label}: ${bad} of ${sent} ENTERs got no 2xx (${((100 * bad) / Math.max(sent, 1)).toFixed(2)} %): its figures are suspect`);
+  if (bad > 0)
+    console.log(
+      `WARNING: ${row.label}: ${bad} of ${sent} ENTERs got no 2xx (${((100 * bad) / Math.max(sent, 1)).toFixed(2)} %): its figures are suspect`,
+    );
   if (sent === 0 || bad * 2 > sent) {
     console.error(`FAILED: most ENTERs of ${row.label} failed; this is a benchmark of errors`);
     return false;
@@ -132,9 +157,13 @@ async function main(): Promise<number> {
   }
   const shape = { duration: positive("duration", flags.duration), connections: Math.round(positive("connections", flags.connections)) };
   const warmup = positive("warmup", flags.warmup);
-  if (flags.store !== "sqlite" && flags.store !== "postgres") throw new Error(`--store must be sqlite or postgres, not ${flags.store}\n${usage}`);
+  if (flags.store !== "sqlite" && flags.store !== "postgres")
+    throw new Error(`--store must be sqlite or postgres, not ${flags.store}\n${usage}`);
   const postgresServer = flags.store === "postgres" ? (flags["database-url"] ?? process.env.TEST_DATABASE_URL) : undefined;
-  if (flags.store === "postgres" && !postgresServer) throw new Error(`--store postgres needs --database-url or TEST_DATABASE_URL (a PostgreSQL server where it may create a database)\n${usage}`);
+  if (flags.store === "postgres" && !postgresServer)
+    throw new Error(
+      `--store postgres needs --database-url or TEST_DATABASE_URL (a PostgreSQL server where it may create a database)\n${usage}`,
+    );
   const profileDir = flags["cpu-prof"] === undefined ? undefined : resolve(flags["cpu-prof"]);
   if (!existsSync(join(repoRoot, "dist/docs/openapi.json"))) throw new Error("dist/docs/openapi.json is missing: run `npm run docs` first");
 
@@ -157,7 +186,11 @@ async function main(): Promise<number> {
   await stopChild(bareChild);
 
   const databaseFile = join(dir, "sessions.db");
-  const sqlite = await startReference("ENTER on SQLite", { DATABASE_URL: databaseFile, LAUNCH_TOKEN_SECRET_FILE: join(dir, "launch-token.secret") }, profileDir);
+  const sqlite = await startReference(
+    "ENTER on SQLite",
+    { DATABASE_URL: databaseFile, LAUNCH_TOKEN_SECRET_FILE: join(dir, "launch-token.secret") },
+    profileDir,
+  );
   const wal = sampleFileSize(`${databaseFile}-wal`, 100);
   const sqliteRow = await measure("ENTER on SQLite", sqlite.child, sqlite.baseUrl, shape, warmup);
   const walPeak = wal.stop();
@@ -168,8 +201,14 @@ async function main(): Promise<number> {
   try {
     if (postgresServer) {
       database = await createDatabase(postgresServer, "bench");
-      const postgres = await startReference("ENTER on PostgreSQL", { DATABASE_URL: database.url, LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex") }, profileDir);
-      const postgresRow = await measure("ENTER on PostgreSQL", postgres.child, postgres.baseUrl, shape, warmup, () => backendCpuSeconds(database!));
+      const postgres = await startReference(
+        "ENTER on PostgreSQL",
+        { DATABASE_URL: database.url, LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex") },
+        profileDir,
+      );
+      const postgresRow = await measure("ENTER on PostgreSQL", postgres.child, postgres.baseUrl, shape, warmup, () =>
+        backendCpuSeconds(database!),
+      );
       await stopChild(postgres.child);
       rows.push({ row: postgresRow, sessions: await countPostgresSessions(database) });
     }
@@ -178,10 +217,18 @@ async function main(): Promise<number> {
     await database?.drop();
   }
 
-  printReport(shape, warmup, bare, rows.map(({ row }) => row), loadBefore);
+  printReport(
+    shape,
+    warmup,
+    bare,
+    rows.map(({ row }) => row),
+    loadBefore,
+  );
   console.log(
     `SQLite WAL: peak ${(walPeak / 2 ** 20).toFixed(1)} MiB under load (target <= 256 MiB: ${walPeak <= 256 * 2 ** 20 ? "met" : "MISSED"}); ` +
-      (walAfter.reached ? `0 bytes ${(walAfter.ms / 1000).toFixed(1)} s after the load stopped` : `still ${(walAfter.size / 2 ** 20).toFixed(1)} MiB 10 s after the load stopped`),
+      (walAfter.reached
+        ? `0 bytes ${(walAfter.ms / 1000).toFixed(1)} s after the load stopped`
+        : `still ${(walAfter.size / 2 ** 20).toFixed(1)} MiB 10 s after the load stopped`),
   );
   if (profileDir) console.log(`CPU profiles of the reference servers written to ${profileDir}`);
   return rows.map(({ row, sessions }) => checkRow(row, sessions)).every(Boolean) ? 0 : 1;

@@ -117,8 +117,12 @@ function allOk(label: string, sample: Sample): boolean {
 /** Prints the machine and the load average. */
 function printMachine(loadBefore: number[]): void {
   const [average1, average5] = loadavg();
-  console.log(`machine: ${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${cpus().length} cores (${availableParallelism()} usable), Node ${process.version}, ${process.platform} ${process.arch}`);
-  console.log(`load average (1 min, 5 min): ${loadBefore[0]!.toFixed(2)}, ${loadBefore[1]!.toFixed(2)} before; ${average1!.toFixed(2)}, ${average5!.toFixed(2)} after`);
+  console.log(
+    `machine: ${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${cpus().length} cores (${availableParallelism()} usable), Node ${process.version}, ${process.platform} ${process.arch}`,
+  );
+  console.log(
+    `load average (1 min, 5 min): ${loadBefore[0]!.toFixed(2)}, ${loadBefore[1]!.toFixed(2)} before; ${average1!.toFixed(2)}, ${average5!.toFixed(2)} after`,
+  );
 }
 
 /** Runs the benchmark and prints the report; resolves to the exit code. */
@@ -128,7 +132,9 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const [requests, warmup, rounds, connections] = (["requests", "warmup", "rounds", "connections"] as const).map((name) => count(name, flags[name]));
+  const [requests, warmup, rounds, connections] = (["requests", "warmup", "rounds", "connections"] as const).map((name) =>
+    count(name, flags[name]),
+  );
   const loadBefore = loadavg();
   const servers: Record<"bare" | "enter", FastifyInstance> = { bare: await buildBareServer(), enter: await buildEnterServer() };
   const loads = {} as Record<"bare" | "enter", Load>;
@@ -144,7 +150,9 @@ async function main(): Promise<number> {
         if (!allOk(kind === "bare" ? "the bare route" : "ENTER", sample)) return 1;
         samples[kind].push(sample);
       }
-      process.stderr.write(`round ${round + 1}/${rounds}: bare ${samples.bare[round]!.cpuUs.toFixed(1)} µs, ENTER ${samples.enter[round]!.cpuUs.toFixed(1)} µs\n`);
+      process.stderr.write(
+        `round ${round + 1}/${rounds}: bare ${samples.bare[round]!.cpuUs.toFixed(1)} µs, ENTER ${samples.enter[round]!.cpuUs.toFixed(1)} µs\n`,
+      );
     }
     printReport(samples, { requests: requests!, warmup: warmup!, connections: connections! }, loadBefore);
     return 0;
@@ -155,11 +163,21 @@ async function main(): Promise<number> {
 }
 
 /** Prints the rounds, the medians, the ratio and the verdict. */
-function printReport(samples: Record<"bare" | "enter", Sample[]>, shape: { requests: number; warmup: number; connections: number }, loadBefore: number[]): void {
+function printReport(
+  samples: Record<"bare" | "enter", Sample[]>,
+  shape: { requests: number; warmup: number; connections: number },
+  loadBefore: number[],
+): void {
   console.log("\nPipeline benchmark: server CPU per request (process.cpuUsage, user + system), real HTTP over loopback");
   printMachine(loadBefore);
-  console.log(`load: autocannon in a child process, ${shape.connections} connections, ${shape.requests} requests per measurement after ${shape.warmup} of warm-up per server\n`);
-  console.log(["round", "bare µs/req", "ENTER µs/req", "ratio", "bare GC µs", "ENTER GC µs"].map((title, i) => (i ? title.padStart(13) : title.padEnd(6))).join(""));
+  console.log(
+    `load: autocannon in a child process, ${shape.connections} connections, ${shape.requests} requests per measurement after ${shape.warmup} of warm-up per server\n`,
+  );
+  console.log(
+    ["round", "bare µs/req", "ENTER µs/req", "ratio", "bare GC µs", "ENTER GC µs"]
+      .map((title, i) => (i ? title.padStart(13) : title.padEnd(6)))
+      .join(""),
+  );
   const ratios = samples.bare.map((bare, i) => samples.enter[i]!.cpuUs / bare.cpuUs);
   samples.bare.forEach((bare, i) => {
     const enter = samples.enter[i]!;
@@ -169,7 +187,9 @@ function printReport(samples: Record<"bare" | "enter", Sample[]>, shape: { reque
   const bare = median(samples.bare.map((sample) => sample.cpuUs));
   const enter = median(samples.enter.map((sample) => sample.cpuUs));
   const gc = (kind: "bare" | "enter") => median(samples[kind].map((sample) => sample.gcUs)).toFixed(1);
-  console.log(`median${bare.toFixed(1).padStart(13)}${enter.toFixed(1).padStart(13)}${(enter / bare).toFixed(2).padStart(13)}${gc("bare").padStart(13)}${gc("enter").padStart(13)}`);
+  console.log(
+    `median${bare.toFixed(1).padStart(13)}${enter.toFixed(1).padStart(13)}${(enter / bare).toFixed(2).padStart(13)}${gc("bare").padStart(13)}${gc("enter").padStart(13)}`,
+  );
   const ratio = enter / bare;
   console.log(
     `\nENTER's pipeline: ${enter.toFixed(1)} µs of server CPU per request, ${(enter - bare).toFixed(1)} µs over the bare route's ${bare.toFixed(1)} µs: ` +

@@ -30,7 +30,13 @@ function enterRequest(n: number): { path: string; body: string } {
     uuid: randomUUID(),
     gametype: "slot",
     gameid: "lm_monaco_riches",
-    player: { id: `player-${n}`, nickname: "LuckyLuca", language: "en", currency: "EUR", session: { id: `op-session-${n}`, ip: "203.0.113.42" } },
+    player: {
+      id: `player-${n}`,
+      nickname: "LuckyLuca",
+      language: "en",
+      currency: "EUR",
+      session: { id: `op-session-${n}`, ip: "203.0.113.42" },
+    },
     timestamp: Math.floor(Date.now() / 1000),
   });
   return { path: `/api/session?MEMB_ID=${encodeURIComponent(memberId!)}&HASH=${requestSignature(body, secret!)}`, body };

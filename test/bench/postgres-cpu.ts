@@ -13,7 +13,9 @@ import type { TestDatabase } from "../support/postgres-databases.js";
  * its connections through a run, so two readings bracket it.
  */
 export async function backendCpuSeconds(database: TestDatabase): Promise<number | undefined> {
-  const { rows } = await database.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'session-api'", [database.name]);
+  const { rows } = await database.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'session-api'", [
+    database.name,
+  ]);
   let total = 0;
   for (const { pid } of rows as { pid: number }[]) {
     try {

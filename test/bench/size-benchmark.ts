@@ -64,7 +64,13 @@ function enterRequest(): BuiltRequest {
     uuid: randomUUID(),
     gametype: "slot",
     gameid: "lm_monaco_riches",
-    player: { id: `player-${n}`, nickname: "LuckyLuca", language: "en", currency: "EUR", session: { id: `op-session-${n}`, ip: "203.0.113.42" } },
+    player: {
+      id: `player-${n}`,
+      nickname: "LuckyLuca",
+      language: "en",
+      currency: "EUR",
+      session: { id: `op-session-${n}`, ip: "203.0.113.42" },
+    },
   });
   return { path: `/api/session?MEMB_ID=${ENTER_PARTNER.memberId}&HASH=${requestSignature(body, ENTER_PARTNER.secret)}`, body };
 }
@@ -77,7 +83,12 @@ interface BenchDatabase {
 }
 
 /** A migrated database of `store`, filled with `shape` when given. */
-async function prepareDatabase(store: "sqlite" | "postgres", shape: PrefillShape | undefined, postgresServer: string | undefined, dir: string): Promise<BenchDatabase> {
+async function prepareDatabase(
+  store: "sqlite" | "postgres",
+  shape: PrefillShape | undefined,
+  postgresServer: string | undefined,
+  dir: string,
+): Promise<BenchDatabase> {
   if (store === "sqlite") {
     const file = join(dir, `sessions-${randomUUID()}.db`);
     const migrated = await openStore(file);
@@ -89,7 +100,11 @@ async function prepareDatabase(store: "sqlite" | "postgres", shape: PrefillShape
       db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
       db.close();
     }
-    return { env: { DATABASE_URL: file, LAUNCH_TOKEN_SECRET_FILE: join(dir, "launch-token.secret") }, counted: { file }, drop: async () => undefined };
+    return {
+      env: { DATABASE_URL: file, LAUNCH_TOKEN_SECRET_FILE: join(dir, "launch-token.secret") },
+      counted: { file },
+      drop: async () => undefined,
+    };
   }
   const database: TestDatabase = await createDatabase(postgresServer!, "bench_size");
   const migrated = await openStore(database.url);
@@ -101,7 +116,11 @@ async function prepareDatabase(store: "sqlite" | "postgres", shape: PrefillShape
     await pool.query("VACUUM");
     await pool.end();
   }
-  return { env: { DATABASE_URL: database.url, LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex") }, counted: { url: database.url }, drop: () => database.drop() };
+  return {
+    env: { DATABASE_URL: database.url, LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex") },
+    counted: { url: database.url },
+    drop: () => database.drop(),
+  };
 }
 
 /** What one server's run measured. */
@@ -123,10 +142,21 @@ interface RunResult {
 }
 
 /** Runs one server on `database` and measures it (see the file comment). */
-async function measureServer(label: string, database: BenchDatabase, shape: PrefillShape | undefined, receiver: BenchReceiver, dir: string, rate: number, duration: number): Promise<RunResult> {
+async function measureServer(
+  label: string,
+  database: BenchDatabase,
+  shape: PrefillShape | undefined,
+  receiver: BenchReceiver,
+  dir: string,
+  rate: number,
+  duration: number,
+): Promise<RunResult> {
   const [port, metricsPort] = [await freePort(), await freePort()];
   const partnersFile = join(dir, `partners-${randomUUID()}.json`);
-  writeFileSync(partnersFile, JSON.stringify({ partners: [{ ...ENTER_PARTNER }, { ...CALLBACK_PARTNER, callbackUrl: receiver.url, sessionExpiredCallback: true }] }));
+  writeFileSync(
+    partnersFile,
+    JSON.stringify({ partners: [{ ...ENTER_PARTNER }, { ...CALLBACK_PARTNER, callbackUrl: receiver.url, sessionExpiredCallback: true }] }),
+  );
   process.stderr.write(`${label}: starting the server\n`);
   // The server starts on its backlog before it answers /health: time and count from here.
   const started = performance.now();
@@ -134,7 +164,14 @@ async function measureServer(label: string, database: BenchDatabase, shape: Pref
   const arrivedBefore = receiver.firstArrivals.size;
   const child = await startChild(label, "src/server/main.ts", {
     cwd: repoRoot,
-    env: { HOST: "127.0.0.1", PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: "warn", PARTNERS_FILE: partnersFile, ...database.env },
+    env: {
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: "warn",
+      PARTNERS_FILE: partnersFile,
+      ...database.env,
+    },
     readyUrl: `http://127.0.0.1:${port}/health`,
     timeoutMs: 120_000,
   });
@@ -153,7 +190,12 @@ async function measureServer(label: string, database: BenchDatabase, shape: Pref
     let watching: NodeJS.Timeout | undefined;
     const counter = shape ? await backlogCounter(database.counted) : undefined;
     if (counter && shape) {
-      const cut = { idleBefore: shape.now - 1800_000, sessionsEndedBefore: shape.now - 300 * DAY, keysBefore: shape.now - 2 * DAY, callbacksDeliveredBefore: shape.now - 30 * DAY };
+      const cut = {
+        idleBefore: shape.now - 1800_000,
+        sessionsEndedBefore: shape.now - 300 * DAY,
+        keysBefore: shape.now - 2 * DAY,
+        callbacksDeliveredBefore: shape.now - 30 * DAY,
+      };
       const mark = (name: keyof typeof marks, done: boolean) => done && marks[name] === undefined && (marks[name] = seconds());
       const look = async () => {
         const left: Backlog = await counter.count(cut);
@@ -173,13 +215,19 @@ async function measureServer(label: string, database: BenchDatabase, shape: Pref
       label,
       fixedRate,
       maxRate: maxRateFirst!,
-      health: { p99: percentile(polled.samples, 99), worst: Math.max(...polled.samples), failures: polled.failures, polls: polled.samples.length },
+      health: {
+        p99: percentile(polled.samples, 99),
+        worst: Math.max(...polled.samples),
+        failures: polled.failures,
+        polls: polled.samples.length,
+      },
       stallMs,
     };
     if (shape && counter) {
       const expected = shape.idle + shape.pending;
       const deadline = performance.now() + 180_000;
-      while (receiver.firstArrivals.size - arrivedBefore < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+      while (receiver.firstArrivals.size - arrivedBefore < expected && performance.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 500));
       const arrivals = [...receiver.firstArrivals.values()].slice(arrivedBefore);
       Object.assign(result, {
         idleExpiredS: marks.idle,
@@ -187,7 +235,11 @@ async function measureServer(label: string, database: BenchDatabase, shape: Pref
         keysGoneS: marks.keys,
         callbacksGoneS: marks.callbacks,
         yearOldGoneShare: yearOldShare,
-        callbacksDelivered: { expected, arrived: arrivals.length, lastS: arrivals.length > 0 ? (Math.max(...arrivals) - started) / 1000 : undefined },
+        callbacksDelivered: {
+          expected,
+          arrived: arrivals.length,
+          lastS: arrivals.length > 0 ? (Math.max(...arrivals) - started) / 1000 : undefined,
+        },
       });
       result.outbox = await counter.outbox();
       await counter.close();
@@ -218,13 +270,29 @@ function report(store: string, empty: RunResult, sized: RunResult, rows: number,
   console.log(`${"".padEnd(36)}${"empty".padStart(16)}${"at size".padStart(16)}`);
   for (const [name, cell] of table) console.log(`${name.padEnd(36)}${cell(empty).padStart(16)}${cell(sized).padStart(16)}`);
   const delivered = sized.callbacksDelivered!;
-  console.log(`idle sessions all expired: ${within(sized.idleExpiredS)}; year-old sessions 90 % deleted: ${within(sized.yearOldMostlyGoneS)} (${fixed((sized.yearOldGoneShare ?? 0) * 100)} % at the end); old keys gone: ${within(sized.keysGoneS)}; old callbacks gone: ${within(sized.callbacksGoneS)}`);
-  console.log(`callbacks of the backlog at the receiver: ${delivered.arrived} of ${delivered.expected}, the last ${within(delivered.lastS)} after the server started; the outbox then: ${JSON.stringify(sized.outbox)}`);
+  console.log(
+    `idle sessions all expired: ${within(sized.idleExpiredS)}; year-old sessions 90 % deleted: ${within(sized.yearOldMostlyGoneS)} (${fixed((sized.yearOldGoneShare ?? 0) * 100)} % at the end); old keys gone: ${within(sized.keysGoneS)}; old callbacks gone: ${within(sized.callbacksGoneS)}`,
+  );
+  console.log(
+    `callbacks of the backlog at the receiver: ${delivered.arrived} of ${delivered.expected}, the last ${within(delivered.lastS)} after the server started; the outbox then: ${JSON.stringify(sized.outbox)}`,
+  );
   const verdict = (name: string, met: boolean) => console.log(`  ${met ? "met" : "MISSED"}: ${name}`);
-  verdict(`every idle session expired within ${TARGETS.idleExpiredWithinS} s`, (sized.idleExpiredS ?? Infinity) <= TARGETS.idleExpiredWithinS);
-  verdict(`/health worst < ${TARGETS.healthWorstMs} ms and p99 < ${TARGETS.healthP99Ms} ms`, sized.health.worst < TARGETS.healthWorstMs && sized.health.p99 < TARGETS.healthP99Ms);
-  verdict(`ENTER p99 <= ${TARGETS.enterP99Ms} ms at ${rate}/s with no non-2xx`, sized.fixedRate.p99 <= TARGETS.enterP99Ms && sized.fixedRate.non2xx + sized.fixedRate.failures === 0);
-  verdict(`at least 90 % of the year-old sessions gone within ${TARGETS.yearOldWithinS} s`, (sized.yearOldMostlyGoneS ?? Infinity) <= TARGETS.yearOldWithinS);
+  verdict(
+    `every idle session expired within ${TARGETS.idleExpiredWithinS} s`,
+    (sized.idleExpiredS ?? Infinity) <= TARGETS.idleExpiredWithinS,
+  );
+  verdict(
+    `/health worst < ${TARGETS.healthWorstMs} ms and p99 < ${TARGETS.healthP99Ms} ms`,
+    sized.health.worst < TARGETS.healthWorstMs && sized.health.p99 < TARGETS.healthP99Ms,
+  );
+  verdict(
+    `ENTER p99 <= ${TARGETS.enterP99Ms} ms at ${rate}/s with no non-2xx`,
+    sized.fixedRate.p99 <= TARGETS.enterP99Ms && sized.fixedRate.non2xx + sized.fixedRate.failures === 0,
+  );
+  verdict(
+    `at least 90 % of the year-old sessions gone within ${TARGETS.yearOldWithinS} s`,
+    (sized.yearOldMostlyGoneS ?? Infinity) <= TARGETS.yearOldWithinS,
+  );
   verdict("every callback of the backlog delivered", delivered.arrived >= delivered.expected);
 }
 
@@ -242,11 +310,13 @@ async function main(): Promise<number> {
   const rows = Number(flags.rows);
   const rate = Number(flags.rate);
   const duration = Number(flags.duration);
-  if (![rows, rate, duration].every((value) => Number.isInteger(value) && value > 0)) throw new Error(`--rows, --rate and --duration take whole positive numbers\n${usage}`);
+  if (![rows, rate, duration].every((value) => Number.isInteger(value) && value > 0))
+    throw new Error(`--rows, --rate and --duration take whole positive numbers\n${usage}`);
   if (!["sqlite", "postgres", "both"].includes(flags.store)) throw new Error(`--store must be sqlite, postgres or both\n${usage}`);
   const stores = (flags.store === "both" ? ["sqlite", "postgres"] : [flags.store]) as ("sqlite" | "postgres")[];
   const postgresServer = flags["database-url"] ?? process.env.TEST_DATABASE_URL;
-  if (stores.includes("postgres") && !postgresServer) throw new Error(`PostgreSQL needs --database-url or TEST_DATABASE_URL (a server where it may create a database)\n${usage}`);
+  if (stores.includes("postgres") && !postgresServer)
+    throw new Error(`PostgreSQL needs --database-url or TEST_DATABASE_URL (a server where it may create a database)\n${usage}`);
 
   const dir = mkdtempSync(join(tmpdir(), "size-bench-"));
   const databases: BenchDatabase[] = [];
@@ -257,7 +327,9 @@ async function main(): Promise<number> {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => process.exit(130));
   const receiver = await startBenchReceiver(CALLBACK_PARTNER.secret);
   const loadBefore = loadavg();
-  console.log(`benchmark at size: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}; load average ${loadBefore.map((value) => value.toFixed(2)).join(" ")} before`);
+  console.log(
+    `benchmark at size: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}; load average ${loadBefore.map((value) => value.toFixed(2)).join(" ")} before`,
+  );
   try {
     for (const store of stores) {
       const emptyDatabase = await prepareDatabase(store, undefined, postgresServer, dir);
@@ -277,7 +349,11 @@ async function main(): Promise<number> {
     await receiver.close();
     for (const database of databases) await database.drop().catch(() => undefined);
   }
-  console.log(`\nload average after: ${loadavg().map((value) => value.toFixed(2)).join(" ")}; receiver: ${receiver.badSignatures} bad signatures`);
+  console.log(
+    `\nload average after: ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(" ")}; receiver: ${receiver.badSignatures} bad signatures`,
+  );
   return 0;
 }
 

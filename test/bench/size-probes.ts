@@ -104,8 +104,15 @@ const STATES = "SELECT state, count(*) AS n FROM callbacks GROUP BY state";
 const toStates = (rows: Record<string, unknown>[]) => Object.fromEntries(rows.map((row) => [row.state as string, Number(row.n)]));
 
 /** Counts the backlog in a database (SQLite file or PostgreSQL URL) on demand. */
-export async function backlogCounter(database: { file: string } | { url: string }): Promise<{ count(cut: BacklogCutoffs): Promise<Backlog>; outbox(): Promise<Record<string, number>>; close(): Promise<void> }> {
-  const toBacklog = (row: Record<string, unknown>): Backlog => ({ idle: Number(row.idle), oldSessions: Number(row.old_sessions), oldKeys: Number(row.old_keys), oldCallbacks: Number(row.old_callbacks) });
+export async function backlogCounter(
+  database: { file: string } | { url: string },
+): Promise<{ count(cut: BacklogCutoffs): Promise<Backlog>; outbox(): Promise<Record<string, number>>; close(): Promise<void> }> {
+  const toBacklog = (row: Record<string, unknown>): Backlog => ({
+    idle: Number(row.idle),
+    oldSessions: Number(row.old_sessions),
+    oldKeys: Number(row.old_keys),
+    oldCallbacks: Number(row.old_callbacks),
+  });
   if ("file" in database) {
     const db = new Database(database.file, { readonly: true });
     return {

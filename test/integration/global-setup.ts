@@ -7,7 +7,10 @@ import { execFileSync } from "node:child_process";
 
 export default function setup(): void {
   try {
-    execFileSync("npm", ["run", "-s", "docs"], { stdio: "pipe", env: { ...process.env, PUBLIC_SANDBOX_URL: "", PUBLIC_PRODUCTION_URL: "", PUBLIC_MOCK_URL: "" } });
+    execFileSync("npm", ["run", "-s", "docs"], {
+      stdio: "pipe",
+      env: { ...process.env, PUBLIC_SANDBOX_URL: "", PUBLIC_PRODUCTION_URL: "", PUBLIC_MOCK_URL: "" },
+    });
   } catch (error) {
     const failure = error as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`npm run docs failed:\n${failure.stdout}\n${failure.stderr}`);

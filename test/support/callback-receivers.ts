@@ -27,7 +27,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function listen(handler: (request: IncomingMessage, response: ServerResponse, raw: Buffer) => void | Promise<void>, seen: SeenRequest[]): Promise<StandIn & { sockets: Set<Socket> }> {
+async function listen(
+  handler: (request: IncomingMessage, response: ServerResponse, raw: Buffer) => void | Promise<void>,
+  seen: SeenRequest[],
+): Promise<StandIn & { sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   const server = createHttpServer(async (request, response) => {
     const raw = await readBody(request);
@@ -73,7 +76,8 @@ export async function startScriptedReceiver(script: ScriptedAnswer[] = []): Prom
   const standIn = await listen((_request, response) => {
     const next = state.script.shift() ?? 200;
     const answer = typeof next === "number" ? { status: next } : next;
-    const body = answer.body ?? (answer.status === 200 ? { error: 0, description: "Success" } : { error: { code: "G.01", message: "System error" } });
+    const body =
+      answer.body ?? (answer.status === 200 ? { error: 0, description: "Success" } : { error: { code: "G.01", message: "System error" } });
     json(response, answer.status, body, answer.headers);
   }, seen);
   return (state = Object.assign(standIn, { script }));
@@ -136,8 +140,14 @@ export async function startGate(target: string): Promise<Gate> {
     if (gate.down) return void json(response, 503, { error: { code: "G.01", message: "System error" } });
     if (gate.hold) await new Promise<void>((resolve) => waiting.push(resolve));
     try {
-      const answer = await fetch(`${target}${request.url}`, { method: "POST", headers: { "content-type": String(request.headers["content-type"]) }, body: new Uint8Array(raw) });
-      response.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await answer.arrayBuffer()));
+      const answer = await fetch(`${target}${request.url}`, {
+        method: "POST",
+        headers: { "content-type": String(request.headers["content-type"]) },
+        body: new Uint8Array(raw),
+      });
+      response
+        .writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" })
+        .end(Buffer.from(await answer.arrayBuffer()));
     } catch {
       response.destroy();
     }

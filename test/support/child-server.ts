@@ -35,7 +35,16 @@ export function startChildServer(dataDir: string, env: NodeJS.ProcessEnv = {}): 
     const baseUrl = `http://127.0.0.1:${port}`;
     const child = await startProcess(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], {
       readyUrl: `${baseUrl}/health`,
-      env: { PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: join(dataDir, "sessions.db"), LAUNCH_TOKEN_SECRET_FILE: join(dataDir, "launch-token.secret"), LOG_LEVEL: "warn", SHUTDOWN_DRAIN_SECONDS: "0", OVERLOAD_EVENT_LOOP_DELAY_MS: "0", ...env },
+      env: {
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATABASE_URL: join(dataDir, "sessions.db"),
+        LAUNCH_TOKEN_SECRET_FILE: join(dataDir, "launch-token.secret"),
+        LOG_LEVEL: "warn",
+        SHUTDOWN_DRAIN_SECONDS: "0",
+        OVERLOAD_EVENT_LOOP_DELAY_MS: "0",
+        ...env,
+      },
     });
     return { process: child, baseUrl, dataDir };
   });

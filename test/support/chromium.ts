@@ -23,7 +23,15 @@ export function haveChromium(): boolean {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -54,7 +62,9 @@ export async function watchedPage(browser: Browser, origin: string, viewport = {
   await context.route("**/*", (route) => (local(route.request().url()) ? route.continue() : route.abort("blockedbyclient")));
   await context.exposeFunction("__reportViolation", (uri: string) => watched.outside.push(`CSP refused: ${uri}`));
   await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => (window as unknown as { __reportViolation(uri: string): void }).__reportViolation(event.blockedURI));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      (window as unknown as { __reportViolation(uri: string): void }).__reportViolation(event.blockedURI),
+    );
   });
   const page = await context.newPage();
   page.on("pageerror", (error) => watched.errors.push(String(error)));

@@ -18,7 +18,10 @@ export function copyOfBundle(version = "1.0.0"): OpenApiDocument & { info: { ver
 /** Follows local `$ref`s. @throws Error for a `$ref` that points at nothing */
 export function deref(doc: OpenApiDocument, node: any): any {
   while (node && typeof node.$ref === "string") {
-    const target = node.$ref.slice(2).split("/").reduce((value: any, token: string) => value?.[token.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
+    const target = node.$ref
+      .slice(2)
+      .split("/")
+      .reduce((value: any, token: string) => value?.[token.replace(/~1/g, "/").replace(/~0/g, "~")], doc);
     if (target === undefined) throw new Error(`$ref ${node.$ref} points at nothing`);
     node = target;
   }

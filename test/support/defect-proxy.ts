@@ -47,31 +47,44 @@ export async function startDefectProxy(targetUrl: string, defect: ProxyDefect): 
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
       const url = new URL(incoming.url ?? "/", "http://proxy");
-      const proxied: ProxiedRequest = { method: incoming.method ?? "GET", path: url.pathname, query: url.searchParams, contentType: incoming.headers["content-type"], body: Buffer.concat(chunks) };
+      const proxied: ProxiedRequest = {
+        method: incoming.method ?? "GET",
+        path: url.pathname,
+        query: url.searchParams,
+        contentType: incoming.headers["content-type"],
+        body: Buffer.concat(chunks),
+      };
       const own = defect.request?.(proxied);
       if (own) {
         outgoing.writeHead(own.status, { "content-type": "application/json", ...own.headers }).end(JSON.stringify(own.body));
         return;
       }
       const query = proxied.query.toString();
-      const headers: Record<string, string | string[] | undefined> = { ...incoming.headers, host: target.host, "content-length": String(proxied.body.length) };
+      const headers: Record<string, string | string[] | undefined> = {
+        ...incoming.headers,
+        host: target.host,
+        "content-length": String(proxied.body.length),
+      };
       if (proxied.contentType === undefined) delete headers["content-type"];
       else headers["content-type"] = proxied.contentType;
-      const upstream = request({ host: target.hostname, port: target.port, method: proxied.method, path: `${proxied.path}${query ? `?${query}` : ""}`, headers }, (answer) => {
-        const parts: Buffer[] = [];
-        answer.on("data", (chunk: Buffer) => parts.push(chunk));
-        answer.on("end", () => {
-          const status = answer.statusCode ?? 502;
-          const original = Buffer.concat(parts).toString("utf8");
-          defect.answered?.(proxied, status, original);
-          const text = defect.answer ? defect.answer(status, original) : original;
-          const headers = { ...answer.headers, "content-length": String(Buffer.byteLength(text)) };
-          if (defect.contentType) headers["content-type"] = defect.contentType(status, answer.headers["content-type"]);
-          defect.headers?.(status, headers);
-          if (headers.date === undefined) outgoing.sendDate = false;
-          outgoing.writeHead(defect.status?.(status) ?? status, headers).end(text);
-        });
-      });
+      const upstream = request(
+        { host: target.hostname, port: target.port, method: proxied.method, path: `${proxied.path}${query ? `?${query}` : ""}`, headers },
+        (answer) => {
+          const parts: Buffer[] = [];
+          answer.on("data", (chunk: Buffer) => parts.push(chunk));
+          answer.on("end", () => {
+            const status = answer.statusCode ?? 502;
+            const original = Buffer.concat(parts).toString("utf8");
+            defect.answered?.(proxied, status, original);
+            const text = defect.answer ? defect.answer(status, original) : original;
+            const headers = { ...answer.headers, "content-length": String(Buffer.byteLength(text)) };
+            if (defect.contentType) headers["content-type"] = defect.contentType(status, answer.headers["content-type"]);
+            defect.headers?.(status, headers);
+            if (headers.date === undefined) outgoing.sendDate = false;
+            outgoing.writeHead(defect.status?.(status) ?? status, headers).end(text);
+          });
+        },
+      );
       upstream.on("error", (error) => outgoing.writeHead(502, { "content-type": "text/plain" }).end(String(error)));
       upstream.end(proxied.body);
     });

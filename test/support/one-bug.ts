@@ -22,7 +22,8 @@ export interface OneBugPartner {
 export type Operation = (typeof operationsById)[keyof typeof operationsById];
 
 /** The operation of a request's path, or undefined. */
-export const operationOf = (proxied: ProxiedRequest): Operation | undefined => Object.values(operationsById).find((operation) => operation.path === proxied.path);
+export const operationOf = (proxied: ProxiedRequest): Operation | undefined =>
+  Object.values(operationsById).find((operation) => operation.path === proxied.path);
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -37,10 +38,17 @@ export function objectOf(bytes: Buffer): Record<string, any> | undefined {
 }
 
 /** An answer of the proxy itself: `code` with its catalog status, in the operation's envelope (the default one off any operation). */
-export function refuse(operation: Operation | undefined, code: ErrorCode, message = errorCatalog[code].title): { status: number; body: unknown; headers?: Record<string, string> } {
+export function refuse(
+  operation: Operation | undefined,
+  code: ErrorCode,
+  message = errorCatalog[code].title,
+): { status: number; body: unknown; headers?: Record<string, string> } {
   const envelope = operation?.errorEnvelope ?? { code: "/error/code", message: "/error/message" };
   const body: Record<string, any> = {};
-  for (const [pointer, value] of [[envelope.code, code], [envelope.message, message]] as const) {
+  for (const [pointer, value] of [
+    [envelope.code, code],
+    [envelope.message, message],
+  ] as const) {
     const names = pointer.slice(1).split("/");
     let node = body;
     for (const name of names.slice(0, -1)) node = node[name] ??= {};
@@ -53,7 +61,8 @@ export function refuse(operation: Operation | undefined, code: ErrorCode, messag
 export const rightHash = (proxied: ProxiedRequest, partner: OneBugPartner) => requestSignature(proxied.body, partner.secret);
 
 /** True when the request's one `HASH` is exactly the right one. */
-export const hashRight = (proxied: ProxiedRequest, partner: OneBugPartner) => proxied.query.getAll("HASH").length === 1 && proxied.query.get("HASH") === rightHash(proxied, partner);
+export const hashRight = (proxied: ProxiedRequest, partner: OneBugPartner) =>
+  proxied.query.getAll("HASH").length === 1 && proxied.query.get("HASH") === rightHash(proxied, partner);
 
 /** The right body `hash` of a parsed body (its other fields), or undefined when it cannot be signed. */
 export function rightBodyHash(body: Record<string, unknown>, partner: OneBugPartner): string | undefined {
@@ -83,7 +92,11 @@ export function authenticated(proxied: ProxiedRequest, partner: OneBugPartner): 
  * as compact JSON) with its right body `hash` where the operation has one, Kyren's right
  * credentials, then `MEMB_ID` and the right `HASH` over the new bytes.
  */
-export function resign(proxied: ProxiedRequest, partner: OneBugPartner, body: Record<string, unknown> | undefined = objectOf(proxied.body)): void {
+export function resign(
+  proxied: ProxiedRequest,
+  partner: OneBugPartner,
+  body: Record<string, unknown> | undefined = objectOf(proxied.body),
+): void {
   const operation = operationOf(proxied);
   if (!operation || !body) return;
   let fixed: Record<string, unknown> = { ...body };

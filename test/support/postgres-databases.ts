@@ -90,7 +90,10 @@ export async function createDatabase(serverUrl: string, prefix: string): Promise
     },
     async checksPasswords() {
       if (roles.length === 0) throw new Error("call createOwner() first");
-      const client = new pg.Client({ connectionString: withDatabase(url, name, { user: roles[0]!, password: "wrong-password" }), connectionTimeoutMillis: 5000 });
+      const client = new pg.Client({
+        connectionString: withDatabase(url, name, { user: roles[0]!, password: "wrong-password" }),
+        connectionTimeoutMillis: 5000,
+      });
       try {
         await client.connect();
         await client.end();

@@ -108,7 +108,8 @@ export function sqlitePrefill(shape: PrefillShape): string[] {
   const { now } = shape;
   const kind = kinds(shape, String);
   const series = (count: number) => `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${count})`;
-  const hex = (bytes: number, salt: number) => (shape.keys === "sequential" ? `printf('%0${bytes * 2}x', i * 4 + ${salt})` : `lower(hex(randomblob(${bytes})))`);
+  const hex = (bytes: number, salt: number) =>
+    shape.keys === "sequential" ? `printf('%0${bytes * 2}x', i * 4 + ${salt})` : `lower(hex(randomblob(${bytes})))`;
   return [
     `${series(shape.sessions)}
      INSERT INTO sessions (id, partner_id, player_id, player_nickname, game_id, game_type, currency, language, partner_session_id, player_ip,
@@ -133,7 +134,8 @@ export function sqlitePrefill(shape: PrefillShape): string[] {
 export function postgresPrefill(shape: PrefillShape): string[] {
   const { now } = shape;
   const kind = kinds(shape, (value) => `${value}::bigint`);
-  const hex = (bytes: number, salt = 0) => (shape.keys === "sequential" ? `lpad(to_hex(i * 4 + ${salt}), ${bytes * 2}, '0')` : `encode(gen_random_bytes(${bytes}), 'hex')`);
+  const hex = (bytes: number, salt = 0) =>
+    shape.keys === "sequential" ? `lpad(to_hex(i * 4 + ${salt}), ${bytes * 2}, '0')` : `encode(gen_random_bytes(${bytes}), 'hex')`;
   return [
     "CREATE EXTENSION IF NOT EXISTS pgcrypto",
     `INSERT INTO sessions (id, partner_id, player_id, player_nickname, game_id, game_type, currency, language, partner_session_id, player_ip,
@@ -159,7 +161,10 @@ export function postgresPrefill(shape: PrefillShape): string[] {
  * definitions afterwards (sorting once beats a million random inserts into each).
  */
 export function fillSqlite(db: { exec(sql: string): unknown; prepare(sql: string): { all(): unknown[] } }, shape: PrefillShape): void {
-  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as {
+    name: string;
+    sql: string;
+  }[];
   db.exec("BEGIN");
   for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
   for (const statement of sqlitePrefill(shape)) db.exec(statement);
@@ -172,8 +177,12 @@ export function fillSqlite(db: { exec(sql: string): unknown; prepare(sql: string
  * of a constraint) are dropped during the fill and built again from `pg_indexes`, then
  * the tables are analyzed.
  */
-export async function fillPostgres(query: (sql: string) => Promise<{ rows: Record<string, unknown>[] }>, shape: PrefillShape): Promise<void> {
-  const { rows } = await query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('sessions', 'callbacks', 'idempotency_keys')
+export async function fillPostgres(
+  query: (sql: string) => Promise<{ rows: Record<string, unknown>[] }>,
+  shape: PrefillShape,
+): Promise<void> {
+  const { rows } =
+    await query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('sessions', 'callbacks', 'idempotency_keys')
                                   AND indexname NOT IN (SELECT conname FROM pg_constraint)`);
   for (const row of rows) await query(`DROP INDEX ${row.indexname}`);
   for (const statement of postgresPrefill(shape)) await query(statement);

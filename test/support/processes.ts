@@ -47,8 +47,17 @@ export interface RunningProcess {
  *
  * @throws Error with the child's output if it exits first or is not ready within `timeoutMs`
  */
-export async function startProcess(command: string, args: string[], options: { readyUrl: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string }): Promise<RunningProcess> {
-  const child = spawn(command, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+export async function startProcess(
+  command: string,
+  args: string[],
+  options: { readyUrl: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string },
+): Promise<RunningProcess> {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...options.env },
+    cwd: options.cwd,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
@@ -76,7 +85,8 @@ export async function startProcess(command: string, args: string[], options: { r
   };
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${command} exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${command} exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${output}`);
     try {
       await fetch(options.readyUrl, { signal: AbortSignal.timeout(1000) });
       return running;

@@ -54,7 +54,13 @@ export function enterBody(overrides: Record<string, unknown> = {}): Record<strin
     uuid: crypto.randomUUID(),
     gametype: "slot",
     gameid: "lm_monaco_riches",
-    player: { id: "player-1001", nickname: "LuckyLuca", language: "en", currency: "EUR", session: { id: "op-session-77f3a1", ip: "203.0.113.42" } },
+    player: {
+      id: "player-1001",
+      nickname: "LuckyLuca",
+      language: "en",
+      currency: "EUR",
+      session: { id: "op-session-77f3a1", ip: "203.0.113.42" },
+    },
     ...overrides,
   };
 }

@@ -33,7 +33,10 @@ export type TestReceiverOptions = LocalReceiverOptions;
  * Starts the example session expired receiver trusting the sandbox partner (or
  * `partners`); a sandbox exactly when `partners` is not given, unless `options.sandbox`.
  */
-export const startTestReceiver: (partners?: Parameters<typeof startLocalReceiver>[0], options?: TestReceiverOptions) => Promise<TestReceiver> = startLocalReceiver;
+export const startTestReceiver: (
+  partners?: Parameters<typeof startLocalReceiver>[0],
+  options?: TestReceiverOptions,
+) => Promise<TestReceiver> = startLocalReceiver;
 
 /** Both ends of the contract, as a suite sees them once its `beforeAll` has run. */
 export interface BothEnds {

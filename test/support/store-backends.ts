@@ -99,15 +99,22 @@ export const postgresBackend = (): Backend => {
       database = await createTestDatabase("store");
     },
     async freshDatabase() {
-      await database!.query("DROP TABLE IF EXISTS callbacks, callback_counts, heartbeat, idempotency_keys, sessions, schema_migrations; DROP FUNCTION IF EXISTS callback_counts_apply");
+      await database!.query(
+        "DROP TABLE IF EXISTS callbacks, callback_counts, heartbeat, idempotency_keys, sessions, schema_migrations; DROP FUNCTION IF EXISTS callback_counts_apply",
+      );
       return database!.url;
     },
     async databaseBefore(migration, rows) {
       const url = await this.freshDatabase();
-      await database!.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+      await database!.query(
+        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+      );
       for (const applied of migrationFiles("postgres").slice(0, MIGRATED[migration].postgres)) {
         await database!.query(applied.sql);
-        await database!.query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)", [applied.version, applied.description]);
+        await database!.query("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)", [
+          applied.version,
+          applied.description,
+        ]);
       }
       await database!.query(rows);
       return url;
@@ -157,6 +164,10 @@ export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-
 /** Claims up to `limit` due callbacks of any partner at `at`, leased for `leaseMs`. */
 export const claim = (on: SessionStore, at: number, limit: number, leaseMs: number) => on.claimDueCallbacks({ at, leaseMs, others: limit });
 
-export const key = (uuid: string, fingerprint = "f1", operationId: IdempotencyKey["operationId"] = "enterGameSession"): IdempotencyKey => ({ partnerId: "demo", uuid, operationId, fingerprint });
+export const key = (uuid: string, fingerprint = "f1", operationId: IdempotencyKey["operationId"] = "enterGameSession"): IdempotencyKey => ({
+  partnerId: "demo",
+  uuid,
+  operationId,
+  fingerprint,
+});
 export const everything = (playerId = "player-1001") => ({ partnerId: "demo", playerId, gameId: undefined, clearHistory: false });
-

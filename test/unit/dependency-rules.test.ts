@@ -94,12 +94,17 @@ describe("the layer checker (.dependency-cruiser.cjs)", () => {
 
   const cases = forbidden.map(([rule, from, to, typeOnly], index) => [rule, from, to, typeOnly ?? "", index] as const);
   it.each(cases)("fails %s on %s → %s %s", async (rule, from, to, typeOnly, index) => {
-    const path = relative(dirname(from), to).replace(/^(?!\.)/, "./").replace(/\.ts$/, ".js");
+    const path = relative(dirname(from), to)
+      .replace(/^(?!\.)/, "./")
+      .replace(/\.ts$/, ".js");
     const specifier = typeOnly ? `type ${path}` : path;
     const tree: Tree = { [to]: [], ...allowed, [from]: [...(allowed[from] ?? []), specifier] };
     const found = await violations(`forbidden-${index}`, tree);
     // A circle is reported once, from whichever of its modules the cruiser met first.
     const expected = rule === "no-circular" ? [`${rule}: ${from} → ${to}`, `${rule}: ${to} → ${from}`] : [`${rule}: ${from} → ${to}`];
-    expect(found.filter((violation) => expected.includes(violation)), found.join("\n")).toHaveLength(1);
+    expect(
+      found.filter((violation) => expected.includes(violation)),
+      found.join("\n"),
+    ).toHaveLength(1);
   });
 });

@@ -14,7 +14,16 @@
  * Cost: a partner's secrets are imported as HMAC keys once (`signing-keys.ts`), and a
  * body that the caller has parsed already (`SignedRequestParts.body`) is not parsed again.
  */
-import { MAX_SECRETS, parseObject, safeEqual, secretList, verifyBodyHash, type ParsedBody, type Secrets, type VerificationResult } from "./signing.js";
+import {
+  MAX_SECRETS,
+  parseObject,
+  safeEqual,
+  secretList,
+  verifyBodyHash,
+  type ParsedBody,
+  type Secrets,
+  type VerificationResult,
+} from "./signing.js";
 import { diagnoseSignature, type DiagnosisScope, type SignatureDiagnosis } from "./signature-diagnosis.js";
 import { candidateKeys, paddedTokens, type SigningKey } from "./signing-keys.js";
 
@@ -58,17 +67,27 @@ export interface FreshnessOptions {
  *
  * @returns the failure, or undefined when the body is fresh enough
  */
-export function checkFreshness(body: unknown, required: boolean, options: FreshnessOptions = {}): { ok: false; kind: "expired"; reason: string } | undefined {
+export function checkFreshness(
+  body: unknown,
+  required: boolean,
+  options: FreshnessOptions = {},
+): { ok: false; kind: "expired"; reason: string } | undefined {
   const timestamp = typeof body === "object" && body !== null ? (body as Record<string, unknown>).timestamp : undefined;
-  if (timestamp === undefined || timestamp === null) return required ? { ok: false, kind: "expired", reason: "timestamp is required for this partner" } : undefined;
+  if (timestamp === undefined || timestamp === null)
+    return required ? { ok: false, kind: "expired", reason: "timestamp is required for this partner" } : undefined;
   if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) return undefined;
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
   const skew = nowSeconds - timestamp;
   if (Math.abs(skew) <= tolerance) return undefined;
   const where = skew > 0 ? "behind" : "ahead of";
-  const milliseconds = Math.abs(nowSeconds - timestamp / 1000) <= tolerance ? " (it looks like milliseconds: send Unix time in seconds)" : "";
-  return { ok: false, kind: "expired", reason: `timestamp ${timestamp} is ${Math.abs(skew)} s ${where} the receiver's clock; the tolerance is ${tolerance} s${milliseconds}` };
+  const milliseconds =
+    Math.abs(nowSeconds - timestamp / 1000) <= tolerance ? " (it looks like milliseconds: send Unix time in seconds)" : "";
+  return {
+    ok: false,
+    kind: "expired",
+    reason: `timestamp ${timestamp} is ${Math.abs(skew)} s ${where} the receiver's clock; the tolerance is ${tolerance} s${milliseconds}`,
+  };
 }
 
 /** Finds a partner by its id (`MEMB_ID`, or Kyren's `secureLogin`); undefined when unknown. */
@@ -152,7 +171,8 @@ export function authenticateSignedRequest<Partner extends SigningCredentials>(
 ): Authentication<Partner> {
   // A query parameter given twice reaches here as a list (Fastify, Express): not a signature.
   for (const name of ["MEMB_ID", "HASH"] as const) {
-    if (request[name] !== undefined && typeof request[name] !== "string") return { ok: false, kind: "unauthenticated", reason: `${name} is given more than once` };
+    if (request[name] !== undefined && typeof request[name] !== "string")
+      return { ok: false, kind: "unauthenticated", reason: `${name} is given more than once` };
   }
   const signed = request as SignedRequestParts & { MEMB_ID: string | undefined; HASH: string | undefined };
   if (!signed.MEMB_ID) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID is missing" };
@@ -168,7 +188,13 @@ export function authenticateSignedRequest<Partner extends SigningCredentials>(
   if (partner === undefined) return { ok: false, kind: "unauthenticated", reason: "MEMB_ID names no known partner" };
   if (!verified.ok) return verified;
   if (!body!.ok) return body!;
-  return checkFreshness(body!.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: signed.MEMB_ID, partner };
+  return (
+    checkFreshness(body!.value, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? {
+      ok: true,
+      memberId: signed.MEMB_ID,
+      partner,
+    }
+  );
 }
 
 /**
@@ -235,7 +261,11 @@ function checkSignature(
  * @param options the clock, the tolerance (default 300 s) and whether `timestamp` is required
  * @returns the partner found, or why the request is refused; never throws
  */
-export function authenticateKyrenRequest<Partner extends KyrenCredentials>(body: unknown, findPartner: PartnerLookup<Partner>, options: FreshnessOptions = {}): Authentication<Partner> {
+export function authenticateKyrenRequest<Partner extends KyrenCredentials>(
+  body: unknown,
+  findPartner: PartnerLookup<Partner>,
+  options: FreshnessOptions = {},
+): Authentication<Partner> {
   const { secureLogin, token } = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
   if (typeof secureLogin !== "string" || typeof token !== "string") {
     return { ok: false, kind: "unauthenticated", reason: "secureLogin and token are required strings" };
@@ -248,5 +278,11 @@ export function authenticateKyrenRequest<Partner extends KyrenCredentials>(body:
   if (partner === undefined || !matches.slice(0, known).includes(true)) {
     return { ok: false, kind: "unauthenticated", reason: "secureLogin and token do not match a partner" };
   }
-  return checkFreshness(body, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? { ok: true, memberId: secureLogin, partner };
+  return (
+    checkFreshness(body, partner.requireTimestamp ?? options.requireTimestamp ?? false, options) ?? {
+      ok: true,
+      memberId: secureLogin,
+      partner,
+    }
+  );
 }

@@ -28,5 +28,7 @@ export interface DedupedCallbackBody {
  * ```
  */
 export function sessionExpiredDedupeKey(memberId: string, body: DedupedCallbackBody): string {
-  return typeof body.callbackId === "string" && body.callbackId !== "" ? `${memberId} callback ${body.callbackId}` : `${memberId} session ${body.sessionId}`;
+  return typeof body.callbackId === "string" && body.callbackId !== ""
+    ? `${memberId} callback ${body.callbackId}`
+    : `${memberId} session ${body.sessionId}`;
 }

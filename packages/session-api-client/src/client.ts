@@ -66,7 +66,10 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  *
  * @param timeoutMs milliseconds; the returned function rejects with a `DOMException` named `TimeoutError` after them
  */
-export function fetchWithTimeout(fetchImpl: (request: Request) => Promise<Response>, timeoutMs: number): (request: Request) => Promise<Response> {
+export function fetchWithTimeout(
+  fetchImpl: (request: Request) => Promise<Response>,
+  timeoutMs: number,
+): (request: Request) => Promise<Response> {
   const expired = () => new DOMException(`no complete answer within ${timeoutMs} ms`, "TimeoutError");
   const exchange = async (request: Request, signal: AbortSignal) => {
     const response = await fetchImpl(new Request(request, { signal }));
@@ -120,7 +123,10 @@ export function signingMiddleware(partnerId: string, secret: string, now: () => 
 export function createSessionApiClient(options: SessionApiClientOptions): Client<UnsignedPaths> {
   const fetchImpl = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const client = createClient<UnsignedPaths>({ baseUrl: options.baseUrl, fetch: timeoutMs > 0 ? fetchWithTimeout(fetchImpl, timeoutMs) : fetchImpl });
+  const client = createClient<UnsignedPaths>({
+    baseUrl: options.baseUrl,
+    fetch: timeoutMs > 0 ? fetchWithTimeout(fetchImpl, timeoutMs) : fetchImpl,
+  });
   client.use(signingMiddleware(options.partnerId, options.secret, options.now));
   return client;
 }

@@ -26,12 +26,15 @@ export interface Failure {
 /** The value at a JSON pointer of the form `/a/b` (the envelopes' pointers), or undefined. */
 function at(body: unknown, pointer: string): unknown {
   let value = body;
-  for (const key of pointer.split("/").slice(1)) value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of pointer.split("/").slice(1))
+    value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   return value;
 }
 
 /** Every distinct envelope of the spec's operations. */
-const envelopes = [...new Map(Object.values(operationsById).map((operation) => [operation.errorEnvelope.schema, operation.errorEnvelope])).values()];
+const envelopes = [
+  ...new Map(Object.values(operationsById).map((operation) => [operation.errorEnvelope.schema, operation.errorEnvelope])).values(),
+];
 
 /**
  * The code, message and status of a failure answer.
@@ -54,7 +57,8 @@ export function failureOf(body: unknown, status: number, operationId?: Operation
   for (const envelope of operationId ? [operationsById[operationId].errorEnvelope] : envelopes) {
     const code = at(body, envelope.code);
     const message = at(body, envelope.message);
-    if (typeof code === "string" && /^[GV]\.\d\d$/.test(code) && typeof message === "string") return { code: code as ErrorCode, message, status };
+    if (typeof code === "string" && /^[GV]\.\d\d$/.test(code) && typeof message === "string")
+      return { code: code as ErrorCode, message, status };
   }
   return undefined;
 }

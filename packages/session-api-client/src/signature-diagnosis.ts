@@ -79,7 +79,8 @@ export interface SignatureMistake {
 
 const md5 = (text: string | Uint8Array) => createHash("md5").update(text).digest("hex");
 const sha256 = (text: string | Uint8Array) => createHash("sha256").update(text).digest("hex");
-const hmac = (algorithm: "sha256" | "md5", key: string | Uint8Array, message: string | Uint8Array) => createHmac(algorithm, key).update(message).digest("hex");
+const hmac = (algorithm: "sha256" | "md5", key: string | Uint8Array, message: string | Uint8Array) =>
+  createHmac(algorithm, key).update(message).digest("hex");
 
 /** The body bytes followed by the secret's UTF-8 bytes. */
 const withSecret = (input: DiagnosisInput) => Buffer.concat([input.rawBody, Buffer.from(input.secret, "utf8")]);
@@ -95,7 +96,11 @@ const hmacOf = (input: DiagnosisInput, text: string | undefined) => {
 function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as JsonObject)[key])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortedKeys((value as JsonObject)[key])]),
+  );
 }
 
 /** JSON text with every non-ASCII character as a `\u` escape (Python's `ensure_ascii`, PHP's default); `slashes` escapes `/` too (PHP). */
@@ -117,7 +122,9 @@ function unescapeNonAscii(text: string): string {
 function spacedSeparators(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(spacedSeparators).join(", ")}]`;
   if (value === null || typeof value !== "object") return JSON.stringify(value);
-  return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${spacedSeparators(item)}`).join(", ")}}`;
+  return `{${Object.entries(value)
+    .map(([key, item]) => `${JSON.stringify(key)}: ${spacedSeparators(item)}`)
+    .join(", ")}}`;
 }
 
 /** `application/x-www-form-urlencoded` as URLSearchParams and Java's URLEncoder write it (space as `+`). */
@@ -131,7 +138,8 @@ const byKeyBytes = (entries: Array<[string, string]>) =>
     .map((entry) => [Buffer.from(entry[0], "utf8"), entry] as const)
     .sort(([a], [b]) => Buffer.compare(a, b))
     .map(([, entry]) => entry);
-const joined = (entries: Array<[string, string]>, encode: (text: string) => string = (text) => text) => entries.map(([key, value]) => `${encode(key)}=${encode(value)}`).join("&");
+const joined = (entries: Array<[string, string]>, encode: (text: string) => string = (text) => text) =>
+  entries.map(([key, value]) => `${encode(key)}=${encode(value)}`).join("&");
 
 /** The canonical entries of a body, or undefined when it cannot be signed (not an object, or a nested value). */
 function entriesOf(body: JsonObject | undefined): Array<[string, string]> | undefined {
@@ -153,7 +161,11 @@ function once<T>(make: () => T): () => T {
 }
 
 /** A body-hash mistake made in the canonical string: MD5 of the mistaken canonical string followed by the secret. */
-function canonicalMistake(id: string, hint: string, build: (entries: Array<[string, string]>, input: DiagnosisInput) => string | undefined): SignatureMistake {
+function canonicalMistake(
+  id: string,
+  hint: string,
+  build: (entries: Array<[string, string]>, input: DiagnosisInput) => string | undefined,
+): SignatureMistake {
   return {
     id,
     needsSecret: true,
@@ -180,7 +192,12 @@ function digestMistake(id: string, hint: string, digest: (canonical: string, sec
 }
 
 /** A `HASH` over other bytes than those sent: `what` they were, and what to do instead. */
-function bytesMistake(id: string, what: string, variant: (input: DiagnosisInput) => string | undefined, advice = "compute HASH over exactly the bytes you send, and send them unchanged"): SignatureMistake {
+function bytesMistake(
+  id: string,
+  what: string,
+  variant: (input: DiagnosisInput) => string | undefined,
+  advice = "compute HASH over exactly the bytes you send, and send them unchanged",
+): SignatureMistake {
   return {
     id,
     needsSecret: true,
@@ -202,17 +219,37 @@ const base64Forms = (hex: string) => {
  * ignores the case of hex), and named on its own when the value is otherwise right.
  */
 export const hashMistakes: readonly SignatureMistake[] = [
-  { id: "upper-case-hex", needsSecret: true, hint: "HASH is upper-case hex: send the 64 lower-case hex characters", recompute: (input) => [requestSignature(input.rawBody, input.secret)] },
-  { id: "base64", needsSecret: true, hint: "HASH is base64: send the HMAC-SHA256 as 64 lower-case hex characters", recompute: (input) => base64Forms(requestSignature(input.rawBody, input.secret)) },
+  {
+    id: "upper-case-hex",
+    needsSecret: true,
+    hint: "HASH is upper-case hex: send the 64 lower-case hex characters",
+    recompute: (input) => [requestSignature(input.rawBody, input.secret)],
+  },
+  {
+    id: "base64",
+    needsSecret: true,
+    hint: "HASH is base64: send the HMAC-SHA256 as 64 lower-case hex characters",
+    recompute: (input) => base64Forms(requestSignature(input.rawBody, input.secret)),
+  },
   bytesMistake("trailing-newline-signed", "the body followed by a newline that was not sent", (input) => `${input.text}\n`),
   bytesMistake("trailing-newline-sent", "the body without the trailing newline that was sent", (input) => input.text.replace(/\r?\n$/, "")),
-  bytesMistake("escaped-unicode", "the body with non-ASCII characters written as \\u escapes", (input) => escapeNonAscii(input.text, false)),
-  bytesMistake("escaped-unicode-and-slashes", "the body with non-ASCII characters and / escaped, as PHP's json_encode does by default", (input) => escapeNonAscii(input.text, true)),
+  bytesMistake("escaped-unicode", "the body with non-ASCII characters written as \\u escapes", (input) =>
+    escapeNonAscii(input.text, false),
+  ),
+  bytesMistake(
+    "escaped-unicode-and-slashes",
+    "the body with non-ASCII characters and / escaped, as PHP's json_encode does by default",
+    (input) => escapeNonAscii(input.text, true),
+  ),
   bytesMistake("unescaped-unicode", "the body with its \\u escapes decoded", (input) => unescapeNonAscii(input.text)),
   bytesMistake("compact-json", "the body re-serialised as compact JSON", (input) => input.body && JSON.stringify(input.body)),
   bytesMistake("pretty-printed-2", "the body pretty-printed with 2 spaces", (input) => input.body && JSON.stringify(input.body, null, 2)),
   bytesMistake("pretty-printed-4", "the body pretty-printed with 4 spaces", (input) => input.body && JSON.stringify(input.body, null, 4)),
-  bytesMistake("spaced-separators", 'the body re-serialised with ", " and ": " between items', (input) => input.body && spacedSeparators(input.body)),
+  bytesMistake(
+    "spaced-separators",
+    'the body re-serialised with ", " and ": " between items',
+    (input) => input.body && spacedSeparators(input.body),
+  ),
   bytesMistake("sorted-keys", "the body with its keys sorted", (input) => input.body && JSON.stringify(sortedKeys(input.body))),
   bytesMistake(
     "before-body-hash",
@@ -224,9 +261,24 @@ export const hashMistakes: readonly SignatureMistake[] = [
     },
     "put hash into the body first, then serialise once and compute HASH over those bytes",
   ),
-  { id: "md5-body-and-secret", needsSecret: true, hint: "HASH is an MD5 of the body and the secret: use HMAC-SHA256 of the body bytes, keyed with the secret", recompute: (input) => [md5(withSecret(input))] },
-  { id: "sha256-body-and-secret", needsSecret: true, hint: "HASH is a plain SHA-256 of the body and the secret: use HMAC-SHA256 of the body bytes, keyed with the secret", recompute: (input) => [sha256(withSecret(input))] },
-  { id: "hmac-key-and-message-swapped", needsSecret: true, hint: "HASH is an HMAC keyed with the body: key the HMAC with the secret and hash the body (PHP: hash_hmac('sha256', $body, $secret))", recompute: (input) => [hmac("sha256", input.rawBody, input.secret)] },
+  {
+    id: "md5-body-and-secret",
+    needsSecret: true,
+    hint: "HASH is an MD5 of the body and the secret: use HMAC-SHA256 of the body bytes, keyed with the secret",
+    recompute: (input) => [md5(withSecret(input))],
+  },
+  {
+    id: "sha256-body-and-secret",
+    needsSecret: true,
+    hint: "HASH is a plain SHA-256 of the body and the secret: use HMAC-SHA256 of the body bytes, keyed with the secret",
+    recompute: (input) => [sha256(withSecret(input))],
+  },
+  {
+    id: "hmac-key-and-message-swapped",
+    needsSecret: true,
+    hint: "HASH is an HMAC keyed with the body: key the HMAC with the secret and hash the body (PHP: hash_hmac('sha256', $body, $secret))",
+    recompute: (input) => [hmac("sha256", input.rawBody, input.secret)],
+  },
   {
     id: "hmac-hex-decoded-secret",
     needsSecret: true,
@@ -239,44 +291,113 @@ export const hashMistakes: readonly SignatureMistake[] = [
       return [hex ? signature : undefined];
     },
   },
-  digestMistake("hmac-of-canonical-string", "HASH is an HMAC of the canonical string: HASH covers the body bytes as sent; the canonical string is only for the body hash", (canonical, secret) => hmac("sha256", secret, canonical)),
+  digestMistake(
+    "hmac-of-canonical-string",
+    "HASH is an HMAC of the canonical string: HASH covers the body bytes as sent; the canonical string is only for the body hash",
+    (canonical, secret) => hmac("sha256", secret, canonical),
+  ),
 
-  { id: "md5-body", needsSecret: false, hint: "HASH is an MD5 of the body: use HMAC-SHA256 of the body bytes, keyed with the secret", recompute: (input) => [md5(input.rawBody)] },
-  { id: "sha256-body", needsSecret: false, hint: "HASH is a plain SHA-256 of the body: use HMAC-SHA256 of the body bytes, keyed with the secret", recompute: (input) => [sha256(input.rawBody)] },
+  {
+    id: "md5-body",
+    needsSecret: false,
+    hint: "HASH is an MD5 of the body: use HMAC-SHA256 of the body bytes, keyed with the secret",
+    recompute: (input) => [md5(input.rawBody)],
+  },
+  {
+    id: "sha256-body",
+    needsSecret: false,
+    hint: "HASH is a plain SHA-256 of the body: use HMAC-SHA256 of the body bytes, keyed with the secret",
+    recompute: (input) => [sha256(input.rawBody)],
+  },
 ];
 
 /** The usual mistakes with the body `hash`, tried in this order, as `hashMistakes`. */
 export const bodyHashMistakes: readonly SignatureMistake[] = [
-  digestMistake("upper-case-hex", "the body hash is upper-case hex: send the 32 lower-case hex characters", (canonical, secret) => md5(canonical + secret)),
-
-  canonicalMistake("url-encoded", "the body hash was computed over a URL-encoded canonical string: write keys and values as they are, with no URL-encoding", (entries) => joined(entries, encodeURIComponent)),
-  canonicalMistake("form-encoded", "the body hash was computed over a form-encoded canonical string (+ for spaces): write keys and values as they are, with no URL-encoding", (entries) => joined(entries, formEncoded)),
-  canonicalMistake("form-encoded-php", "the body hash was computed over a form-encoded canonical string (PHP http_build_query or urlencode): write keys and values as they are, with no URL-encoding", (entries) => joined(entries, phpUrlencode)),
-  canonicalMistake("unsorted-keys", "the body hash was computed with the keys in body order: sort the keys in ascending byte order", (entries, input) => {
-    const position = new Map(Object.keys(input.body!).map((key, index) => [key, index]));
-    return joined([...entries].sort(([a], [b]) => position.get(a)! - position.get(b)!));
-  }),
-  canonicalMistake("hash-included", "the body hash was computed with hash= in the canonical string: leave the hash field out", (entries) => joined(byKeyBytes([...entries, ["hash", ""]]))),
-  canonicalMistake("null-included", "the body hash was computed with null fields as key=: leave out fields that are null", (entries, input) => {
-    const nulls = Object.keys(input.body!).filter((key) => key !== "hash" && input.body![key] === null);
-    return nulls.length === 0 ? undefined : joined(byKeyBytes([...entries, ...nulls.map((key): [string, string] => [key, ""])]));
-  }),
-  canonicalMistake("php-booleans", "the body hash was computed with PHP-style booleans (1 and an empty string): write true and false", (entries, input) =>
-    joined(entries.map(([key, value]): [string, string] => (typeof input.body![key] === "boolean" ? [key, input.body![key] ? "1" : ""] : [key, value]))),
+  digestMistake("upper-case-hex", "the body hash is upper-case hex: send the 32 lower-case hex characters", (canonical, secret) =>
+    md5(canonical + secret),
   ),
-  canonicalMistake("json-quoted-strings", "the body hash was computed with string values in JSON quotes: write strings as they are, without quotes or escapes", (entries, input) =>
-    joined(entries.map(([key, value]): [string, string] => (typeof input.body![key] === "string" ? [key, JSON.stringify(value)] : [key, value]))),
+
+  canonicalMistake(
+    "url-encoded",
+    "the body hash was computed over a URL-encoded canonical string: write keys and values as they are, with no URL-encoding",
+    (entries) => joined(entries, encodeURIComponent),
   ),
-  digestMistake("secret-not-appended", "the body hash was computed without the secret: append the secret to the canonical string, with no separator", (canonical) => md5(canonical)),
+  canonicalMistake(
+    "form-encoded",
+    "the body hash was computed over a form-encoded canonical string (+ for spaces): write keys and values as they are, with no URL-encoding",
+    (entries) => joined(entries, formEncoded),
+  ),
+  canonicalMistake(
+    "form-encoded-php",
+    "the body hash was computed over a form-encoded canonical string (PHP http_build_query or urlencode): write keys and values as they are, with no URL-encoding",
+    (entries) => joined(entries, phpUrlencode),
+  ),
+  canonicalMistake(
+    "unsorted-keys",
+    "the body hash was computed with the keys in body order: sort the keys in ascending byte order",
+    (entries, input) => {
+      const position = new Map(Object.keys(input.body!).map((key, index) => [key, index]));
+      return joined([...entries].sort(([a], [b]) => position.get(a)! - position.get(b)!));
+    },
+  ),
+  canonicalMistake("hash-included", "the body hash was computed with hash= in the canonical string: leave the hash field out", (entries) =>
+    joined(byKeyBytes([...entries, ["hash", ""]])),
+  ),
+  canonicalMistake(
+    "null-included",
+    "the body hash was computed with null fields as key=: leave out fields that are null",
+    (entries, input) => {
+      const nulls = Object.keys(input.body!).filter((key) => key !== "hash" && input.body![key] === null);
+      return nulls.length === 0 ? undefined : joined(byKeyBytes([...entries, ...nulls.map((key): [string, string] => [key, ""])]));
+    },
+  ),
+  canonicalMistake(
+    "php-booleans",
+    "the body hash was computed with PHP-style booleans (1 and an empty string): write true and false",
+    (entries, input) =>
+      joined(
+        entries.map(([key, value]): [string, string] =>
+          typeof input.body![key] === "boolean" ? [key, input.body![key] ? "1" : ""] : [key, value],
+        ),
+      ),
+  ),
+  canonicalMistake(
+    "json-quoted-strings",
+    "the body hash was computed with string values in JSON quotes: write strings as they are, without quotes or escapes",
+    (entries, input) =>
+      joined(
+        entries.map(([key, value]): [string, string] =>
+          typeof input.body![key] === "string" ? [key, JSON.stringify(value)] : [key, value],
+        ),
+      ),
+  ),
+  digestMistake(
+    "secret-not-appended",
+    "the body hash was computed without the secret: append the secret to the canonical string, with no separator",
+    (canonical) => md5(canonical),
+  ),
 
-  digestMistake("secret-prepended", "the body hash was computed with the secret in front: append the secret to the end of the canonical string", (canonical, secret) => md5(secret + canonical)),
+  digestMistake(
+    "secret-prepended",
+    "the body hash was computed with the secret in front: append the secret to the end of the canonical string",
+    (canonical, secret) => md5(secret + canonical),
+  ),
 
-  digestMistake("sha256", "the body hash is a SHA-256: use MD5 of the canonical string followed by the secret", (canonical, secret) => sha256(canonical + secret)),
+  digestMistake("sha256", "the body hash is a SHA-256: use MD5 of the canonical string followed by the secret", (canonical, secret) =>
+    sha256(canonical + secret),
+  ),
 
-  digestMistake("hmac-sha256", "the body hash is an HMAC-SHA256: use a plain MD5 of the canonical string followed by the secret", (canonical, secret) => hmac("sha256", secret, canonical)),
+  digestMistake(
+    "hmac-sha256",
+    "the body hash is an HMAC-SHA256: use a plain MD5 of the canonical string followed by the secret",
+    (canonical, secret) => hmac("sha256", secret, canonical),
+  ),
 
-  digestMistake("hmac-md5", "the body hash is an HMAC-MD5: use a plain MD5 of the canonical string followed by the secret", (canonical, secret) => hmac("md5", secret, canonical)),
-
+  digestMistake(
+    "hmac-md5",
+    "the body hash is an HMAC-MD5: use a plain MD5 of the canonical string followed by the secret",
+    (canonical, secret) => hmac("md5", secret, canonical),
+  ),
 ];
 
 /** A received value in a comparable form: hex ignores case; base64 ignores padding, and `+` read as a space from the query string. */
@@ -285,7 +406,12 @@ function comparable(value: string): string {
 }
 
 /** The first mistake of `table` that reproduces `received`, with " Send lower-case hex." added when it was also upper case. */
-function firstMistake(table: readonly SignatureMistake[], input: DiagnosisInput, received: string, scope: DiagnosisScope): { id: string; hint: string } | undefined {
+function firstMistake(
+  table: readonly SignatureMistake[],
+  input: DiagnosisInput,
+  received: string,
+  scope: DiagnosisScope,
+): { id: string; hint: string } | undefined {
   const wanted = comparable(received);
   const upperCase = /^[0-9a-fA-F]+$/.test(received) && /[A-F]/.test(received);
   for (const mistake of table) {
@@ -358,7 +484,10 @@ export interface DiagnosisRequest {
 export function diagnoseSignature(request: DiagnosisRequest, scope: DiagnosisScope = "with-secret"): SignatureDiagnosis | undefined {
   const rawBody = Buffer.from(request.rawBody);
   if (!safeEqual(requestSignature(rawBody, request.secret), request.HASH)) {
-    const found = rawBody.length <= DIAGNOSED_HASH_BODY_BYTES ? firstMistake(hashMistakes, diagnosisInput(rawBody, request.secret), request.HASH, scope) : undefined;
+    const found =
+      rawBody.length <= DIAGNOSED_HASH_BODY_BYTES
+        ? firstMistake(hashMistakes, diagnosisInput(rawBody, request.secret), request.HASH, scope)
+        : undefined;
     return { signature: "HASH", mistake: found?.id, hint: found?.hint, canonicalString: undefined };
   }
   const input = diagnosisInput(rawBody, request.secret);

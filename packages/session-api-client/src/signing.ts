@@ -102,7 +102,9 @@ export function canonicalString(fields: JsonObject): string {
  * @throws SigningError if a value is an object or an array
  */
 export function bodyHash(fields: JsonObject, secret: string): string {
-  return createHash("md5").update(canonicalString(fields) + secret, "utf8").digest("hex");
+  return createHash("md5")
+    .update(canonicalString(fields) + secret, "utf8")
+    .digest("hex");
 }
 
 /**

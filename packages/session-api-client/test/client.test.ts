@@ -16,7 +16,10 @@ interface Captured {
 /** The client's clock in these tests: 2026-01-01T00:00:00.900Z, so `timestamp` is 1767225600. */
 const NOW_MS = 1767225600_900;
 
-function capturingClient(secret: string, answer: { status: number; body: unknown } = { status: 200, body: { error: 0, description: "Success" } }) {
+function capturingClient(
+  secret: string,
+  answer: { status: number; body: unknown } = { status: 200, body: { error: 0, description: "Success" } },
+) {
   const sent: Captured[] = [];
   const client = createSessionApiClient({
     baseUrl: "http://provider.test",
@@ -43,24 +46,34 @@ describe("createSessionApiClient", () => {
     expect(untimed.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(timestamped.map((vector) => [vector.name, vector] as const))("%s: keeps the given timestamp and sends exactly the vector's body bytes and HASH", async (_name, vector) => {
-    const { client, sent } = capturingClient(vector.secret);
-    await client.POST(pathOf(vector.operationId) as "/V4/closesession", { body: vector.fields as never });
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.body).toBe(vector.rawBody);
-    expect(sent[0]!.url.searchParams.get("MEMB_ID")).toBe("demo");
-    expect(sent[0]!.url.searchParams.get("HASH")).toBe(vector.HASH);
-    expect(sent[0]!.contentType).toBe("application/json");
-  });
+  it.each(timestamped.map((vector) => [vector.name, vector] as const))(
+    "%s: keeps the given timestamp and sends exactly the vector's body bytes and HASH",
+    async (_name, vector) => {
+      const { client, sent } = capturingClient(vector.secret);
+      await client.POST(pathOf(vector.operationId) as "/V4/closesession", { body: vector.fields as never });
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.body).toBe(vector.rawBody);
+      expect(sent[0]!.url.searchParams.get("MEMB_ID")).toBe("demo");
+      expect(sent[0]!.url.searchParams.get("HASH")).toBe(vector.HASH);
+      expect(sent[0]!.contentType).toBe("application/json");
+    },
+  );
 
-  it.each(untimed.map((vector) => [vector.name, vector] as const))("%s: adds the current timestamp as the last field, then signs that body", async (_name, vector) => {
-    const { client, sent } = capturingClient(vector.secret);
-    await client.POST(pathOf(vector.operationId) as "/V4/closesession", { body: vector.fields as never });
-    const expected = signRequest({ ...vector.fields, timestamp: 1767225600 }, vector.secret, vector.hash !== null);
-    expect(sent[0]!.body).toBe(expected.rawBody);
-    expect(sent[0]!.url.searchParams.get("HASH")).toBe(expected.HASH);
-    expect(Object.keys(JSON.parse(sent[0]!.body)).filter((key) => key !== "hash").at(-1)).toBe("timestamp");
-  });
+  it.each(untimed.map((vector) => [vector.name, vector] as const))(
+    "%s: adds the current timestamp as the last field, then signs that body",
+    async (_name, vector) => {
+      const { client, sent } = capturingClient(vector.secret);
+      await client.POST(pathOf(vector.operationId) as "/V4/closesession", { body: vector.fields as never });
+      const expected = signRequest({ ...vector.fields, timestamp: 1767225600 }, vector.secret, vector.hash !== null);
+      expect(sent[0]!.body).toBe(expected.rawBody);
+      expect(sent[0]!.url.searchParams.get("HASH")).toBe(expected.HASH);
+      expect(
+        Object.keys(JSON.parse(sent[0]!.body))
+          .filter((key) => key !== "hash")
+          .at(-1),
+      ).toBe("timestamp");
+    },
+  );
 
   it("adds no MEMB_ID, HASH or hash to Kyren CloseSession, which is authenticated in the body, but adds its timestamp", async () => {
     const { client, sent } = capturingClient("sandbox-secret");
@@ -72,7 +85,12 @@ describe("createSessionApiClient", () => {
 
   it("takes the time from Date.now by default", async () => {
     const sent: string[] = [];
-    const client = createSessionApiClient({ baseUrl: "http://provider.test", partnerId: "demo", secret: "sandbox-secret", fetch: async (request) => (sent.push(await request.text()), new Response("{}")) });
+    const client = createSessionApiClient({
+      baseUrl: "http://provider.test",
+      partnerId: "demo",
+      secret: "sandbox-secret",
+      fetch: async (request) => (sent.push(await request.text()), new Response("{}")),
+    });
     const before = Math.floor(Date.now() / 1000);
     await client.POST("/V4/closesession", { body: { secureLogin: "player-1001" } });
     const { timestamp } = JSON.parse(sent[0]!) as { timestamp: number };
@@ -84,7 +102,12 @@ describe("createSessionApiClient", () => {
     const failure = { errors: { code: "G.00", message: "Could not authenticate: HASH does not match the request body" } };
     const { client } = capturingClient("sandbox-secret", { status: 401, body: failure });
     const { data, error, response } = await client.POST("/api/session", {
-      body: { uuid: "3f1c2a7e-9b4d-4e2f-8a61-5c0d9e7b1a23", gametype: "slot", gameid: "g", player: { id: "p", language: "en", currency: "EUR", session: { id: "s", ip: "203.0.113.42" } } },
+      body: {
+        uuid: "3f1c2a7e-9b4d-4e2f-8a61-5c0d9e7b1a23",
+        gametype: "slot",
+        gameid: "g",
+        player: { id: "p", language: "en", currency: "EUR", session: { id: "s", ip: "203.0.113.42" } },
+      },
     });
     expect(data).toBeUndefined();
     expect(response.status).toBe(401);
@@ -105,10 +128,13 @@ describe("request timeout", () => {
     try {
       const client = createSessionApiClient({ baseUrl: hole.url, partnerId: "demo", secret: "sandbox-secret", timeoutMs: 200 });
       let settled = false;
-      const call = client.POST("/V4/closesession", { body: { secureLogin: "player-1001" } }).then(
-        () => undefined,
-        (reason: unknown) => reason,
-      ).finally(() => (settled = true));
+      const call = client
+        .POST("/V4/closesession", { body: { secureLogin: "player-1001" } })
+        .then(
+          () => undefined,
+          (reason: unknown) => reason,
+        )
+        .finally(() => (settled = true));
       // Garbage collections while it waits (the unit project runs with --expose-gc): a deadline
       // held only weakly (AbortSignal.timeout, AbortSignal.any on Node 20) would never fire.
       while (!settled) {

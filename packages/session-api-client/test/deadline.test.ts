@@ -35,7 +35,9 @@ describe("withDeadline", () => {
     caller.abort(new Error("the caller gave up"));
     await expect(outcome).rejects.toThrow("the caller gave up");
     const aborted = AbortSignal.abort(new Error("before it started"));
-    await expect(withDeadline((signal) => (signal.aborted ? Promise.reject(signal.reason) : never()), 5000, "the work", { signal: aborted })).rejects.toThrow("before it started");
+    await expect(
+      withDeadline((signal) => (signal.aborted ? Promise.reject(signal.reason) : never()), 5000, "the work", { signal: aborted }),
+    ).rejects.toThrow("before it started");
   });
 
   it("fires while garbage collections run", async () => {

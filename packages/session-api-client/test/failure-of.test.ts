@@ -14,10 +14,17 @@ const resolved = (response: Response): Response => (response.$ref ? componentRes
 /** Every failure example of the bundle: operation, status and body. */
 const examples = (Object.keys(operationsById) as OperationId[]).flatMap((operationId) => {
   const { path, method } = operationsById[operationId];
-  const responses = (bundle.paths as unknown as Record<string, Record<string, { responses: Record<string, Response> }>>)[path]![method]!.responses;
+  const responses = (bundle.paths as unknown as Record<string, Record<string, { responses: Record<string, Response> }>>)[path]![method]!
+    .responses;
   return Object.entries(responses)
     .filter(([status]) => Number(status) >= 400)
-    .flatMap(([status, response]) => Object.values(resolved(response).content?.["application/json"]?.examples ?? {}).map((example) => ({ operationId, status: Number(status), body: example.value })));
+    .flatMap(([status, response]) =>
+      Object.values(resolved(response).content?.["application/json"]?.examples ?? {}).map((example) => ({
+        operationId,
+        status: Number(status),
+        body: example.value,
+      })),
+    );
 });
 
 describe("failureOf", () => {
@@ -31,9 +38,21 @@ describe("failureOf", () => {
   });
 
   it("reads the three envelopes the same way", () => {
-    expect(failureOf({ errors: { code: "G.03", message: "Duplicate request id" } }, 409)).toEqual({ code: "G.03", message: "Duplicate request id", status: 409 });
-    expect(failureOf({ error: { code: "G.00", message: "Could not authenticate" } }, 401)).toEqual({ code: "G.00", message: "Could not authenticate", status: 401 });
-    expect(failureOf({ error: "G.04", description: "Request expired" }, 401)).toEqual({ code: "G.04", message: "Request expired", status: 401 });
+    expect(failureOf({ errors: { code: "G.03", message: "Duplicate request id" } }, 409)).toEqual({
+      code: "G.03",
+      message: "Duplicate request id",
+      status: 409,
+    });
+    expect(failureOf({ error: { code: "G.00", message: "Could not authenticate" } }, 401)).toEqual({
+      code: "G.00",
+      message: "Could not authenticate",
+      status: 401,
+    });
+    expect(failureOf({ error: "G.04", description: "Request expired" }, 401)).toEqual({
+      code: "G.04",
+      message: "Request expired",
+      status: 401,
+    });
   });
 
   it("finds nothing in a body in none of the envelopes, or in another operation's", () => {

@@ -9,7 +9,9 @@ import { candidateKeys, signingKey } from "../src/signing-keys.js";
 import { MAX_SECRETS, parseObject, requestSignature, signRequest, verifyBodyHash } from "../src/signing.js";
 
 type Vector = { secret: string; rawBody: string; HASH: string };
-const vectors = (JSON.parse(readFileSync(new URL("../../../openapi/docs/signing-test-vectors.json", import.meta.url), "utf8")) as { vectors: Vector[] }).vectors;
+const vectors = (
+  JSON.parse(readFileSync(new URL("../../../openapi/docs/signing-test-vectors.json", import.meta.url), "utf8")) as { vectors: Vector[] }
+).vectors;
 
 describe("signingKey", () => {
   it("gives every published test vector's HASH, as requestSignature does", () => {
@@ -35,7 +37,10 @@ describe("candidateKeys", () => {
     const decoys = candidateKeys(undefined);
     expect(decoys).toHaveLength(MAX_SECRETS);
     expect(decoys.map((key) => key.secret)).not.toContain("the-partner-secret");
-    expect(candidateKeys({ secret: ["new-secret-0001", "old-secret-0001"] }).map((key) => key.secret)).toEqual(["new-secret-0001", "old-secret-0001"]);
+    expect(candidateKeys({ secret: ["new-secret-0001", "old-secret-0001"] }).map((key) => key.secret)).toEqual([
+      "new-secret-0001",
+      "old-secret-0001",
+    ]);
   });
 
   it("keeps the keys with the partner object while its secret stays the same", () => {
@@ -67,7 +72,11 @@ describe("authenticateSignedRequest with the body already parsed", () => {
     expect(authenticateSignedRequest({ ...parts, body: parseObject(rawBody) }, find)).toEqual(authenticateSignedRequest(parts, find));
     const broken = Buffer.from("{not json");
     const refused = { rawBody: broken, MEMB_ID: "demo", HASH: requestSignature(broken, secret), withBodyHash: false };
-    expect(authenticateSignedRequest({ ...refused, body: parseObject(broken) }, find)).toEqual({ ok: false, kind: "malformed-body", reason: "the body is not valid JSON" });
+    expect(authenticateSignedRequest({ ...refused, body: parseObject(broken) }, find)).toEqual({
+      ok: false,
+      kind: "malformed-body",
+      reason: "the body is not valid JSON",
+    });
   });
 
   it("reads the parse it is given instead of parsing again (its freshness and body hash come from it)", () => {

@@ -12,8 +12,22 @@ describe("signing test vectors", () => {
   it("has at least 8 vectors covering the cases the guide promises", () => {
     const names = vectors.map((vector) => vector.name);
     expect(vectors.length).toBeGreaterThanOrEqual(8);
-    for (const expected of ["non-ascii", "empty-string", "null-token", "key-order", "enter-nested-body", "other-secret", "close-session-with-timestamp", "enter-with-timestamp", "session-expired-with-timestamp", "session-expired-with-callback-id"]) {
-      expect(names.some((name) => name.includes(expected)), expected).toBe(true);
+    for (const expected of [
+      "non-ascii",
+      "empty-string",
+      "null-token",
+      "key-order",
+      "enter-nested-body",
+      "other-secret",
+      "close-session-with-timestamp",
+      "enter-with-timestamp",
+      "session-expired-with-timestamp",
+      "session-expired-with-callback-id",
+    ]) {
+      expect(
+        names.some((name) => name.includes(expected)),
+        expected,
+      ).toBe(true);
     }
   });
 
@@ -56,7 +70,7 @@ describe("signing rules", () => {
   });
 
   it("sorts keys by UTF-8 bytes, upper case before lower case", () => {
-    expect(canonicalString({ b: "1", B: "2", a: "3", "é": "4", z: "5" })).toBe("B=2&a=3&b=1&z=5&é=4");
+    expect(canonicalString({ b: "1", B: "2", a: "3", é: "4", z: "5" })).toBe("B=2&a=3&b=1&z=5&é=4");
   });
 
   it("refuses nested values instead of guessing", () => {
@@ -87,7 +101,11 @@ describe("verifySignedRequest", () => {
 
   it("rejects a body changed after signing, even by one byte", () => {
     const changed = bytes(signed.rawBody.replace("player-1001", "player-1002"));
-    expect(verifySignedRequest(changed, signed.HASH, secret, true)).toEqual({ ok: false, kind: "unauthenticated", reason: "HASH does not match the request body" });
+    expect(verifySignedRequest(changed, signed.HASH, secret, true)).toEqual({
+      ok: false,
+      kind: "unauthenticated",
+      reason: "HASH does not match the request body",
+    });
   });
 
   it("rejects a body hash made with another secret even when HASH is right", () => {
@@ -98,11 +116,14 @@ describe("verifySignedRequest", () => {
 
   it("rejects a signed body without a hash field", () => {
     const body = JSON.stringify({ secureLogin: "player-1001" });
-    expect(verifySignedRequest(bytes(body), requestSignature(body, secret), secret, true)).toMatchObject({ ok: false, reason: "the body hash is missing" });
+    expect(verifySignedRequest(bytes(body), requestSignature(body, secret), secret, true)).toMatchObject({
+      ok: false,
+      reason: "the body hash is missing",
+    });
   });
 
   it("reports a correctly signed body that is not JSON as malformed, not unauthenticated", () => {
-    for (const body of ["{not json", "[1,2]", "\"text\"", ""]) {
+    for (const body of ["{not json", "[1,2]", '"text"', ""]) {
       const result = verifySignedRequest(bytes(body), requestSignature(body, secret), secret, true);
       expect(result, body).toMatchObject({ ok: false, kind: "malformed-body" });
     }
@@ -110,6 +131,9 @@ describe("verifySignedRequest", () => {
 
   it("reports a nested value in a signed body as unsignable", () => {
     const body = JSON.stringify({ secureLogin: "player-1001", extra: { a: 1 }, hash: "0".repeat(32) });
-    expect(verifySignedRequest(bytes(body), requestSignature(body, secret), secret, true)).toMatchObject({ ok: false, kind: "unsignable-body" });
+    expect(verifySignedRequest(bytes(body), requestSignature(body, secret), secret, true)).toMatchObject({
+      ok: false,
+      kind: "unsignable-body",
+    });
   });
 });

@@ -49,10 +49,17 @@ export async function renderPlayground(spec: OpenApiDocument, deployment: Deploy
   const values: Record<string, string> = {
     title: (spec as unknown as { info: { title: string } }).info.title.replace(/[<>&"]/g, (character) => `&#${character.charCodeAt(0)};`),
     operations: inlineScriptSafe(JSON.stringify(playgroundOperations(spec))),
-    defaults: inlineScriptSafe(JSON.stringify({ provider: deployment.sandboxUrl, operator: deployment.operatorUrl, fixed: deployment.public } satisfies PlaygroundDefaults)),
+    defaults: inlineScriptSafe(
+      JSON.stringify({
+        provider: deployment.sandboxUrl,
+        operator: deployment.operatorUrl,
+        fixed: deployment.public,
+      } satisfies PlaygroundDefaults),
+    ),
     sandboxUrl: deployment.sandboxUrl.replace(/[<>&"]/g, (character) => `&#${character.charCodeAt(0)};`),
     script: inlineScriptSafe(script),
   };
-  for (const name of Object.keys(values)) if (!template.includes(`{{${name}}}`)) throw new Error(`${playgroundTemplate} has no {{${name}}} placeholder`);
+  for (const name of Object.keys(values))
+    if (!template.includes(`{{${name}}}`)) throw new Error(`${playgroundTemplate} has no {{${name}}} placeholder`);
   return template.replace(/\{\{(\w+)\}\}/g, (placeholder, name: string) => values[name] ?? placeholder);
 }

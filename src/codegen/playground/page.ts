@@ -6,7 +6,14 @@
  * computation runs `#results` has `data-ready="false"`, then `"true"` (the browser test
  * waits on it).
  */
-import { parseBody, PlaygroundError, signInBrowser, type PlaygroundDefaults, type PlaygroundInput, type PlaygroundOperation } from "./sign.js";
+import {
+  parseBody,
+  PlaygroundError,
+  signInBrowser,
+  type PlaygroundDefaults,
+  type PlaygroundInput,
+  type PlaygroundOperation,
+} from "./sign.js";
 
 const element = <T extends HTMLElement>(id: string): T => {
   const found = document.getElementById(id);
@@ -39,8 +46,10 @@ const addTimestamp = element<HTMLButtonElement>("add-timestamp");
 const results = element("results");
 const problem = element("error");
 
-const selected = (): PlaygroundOperation => operations.find((operation) => operation.operationId === operationSelect.value) ?? operations[0]!;
-const mode = (): PlaygroundInput["mode"] => (form.querySelector<HTMLInputElement>('input[name="mode"]:checked')?.value === "exact" ? "exact" : "fields");
+const selected = (): PlaygroundOperation =>
+  operations.find((operation) => operation.operationId === operationSelect.value) ?? operations[0]!;
+const mode = (): PlaygroundInput["mode"] =>
+  form.querySelector<HTMLInputElement>('input[name="mode"]:checked')?.value === "exact" ? "exact" : "fields";
 
 /** Writes one result; `absent` explains an empty one. */
 function show(id: string, value: string | undefined, absent: string): void {
@@ -51,8 +60,12 @@ function show(id: string, value: string | undefined, absent: string): void {
 
 /** What the page says about the chosen operation's signatures. */
 function describe(operation: PlaygroundOperation): string {
-  const side = operation.implementedBy === "operator" ? " Lucky Monaco sends this call to your server: the base URL is your receiver's, and the results are what a correctly signed call carries." : "";
-  if (!operation.signedWithHash) return `Not signed: this operation carries its credentials in the body, with no MEMB_ID, HASH or body hash.${side}`;
+  const side =
+    operation.implementedBy === "operator"
+      ? " Lucky Monaco sends this call to your server: the base URL is your receiver's, and the results are what a correctly signed call carries."
+      : "";
+  if (!operation.signedWithHash)
+    return `Not signed: this operation carries its credentials in the body, with no MEMB_ID, HASH or body hash.${side}`;
   if (!operation.bodyHash) return `Signed with MEMB_ID and HASH only: its body has no hash.${side}`;
   return `Signed with the body hash, then MEMB_ID and HASH over the body bytes.${side}`;
 }
@@ -94,7 +107,14 @@ async function update(): Promise<void> {
   const run = ++latest;
   results.dataset.ready = "false";
   const operation = selected();
-  const input: PlaygroundInput = { operation, mode: mode(), body: body.value, secret: secret.value, partnerId: partnerId.value, baseUrl: baseUrl.value };
+  const input: PlaygroundInput = {
+    operation,
+    mode: mode(),
+    body: body.value,
+    secret: secret.value,
+    partnerId: partnerId.value,
+    baseUrl: baseUrl.value,
+  };
   let output: Awaited<ReturnType<typeof signInBrowser>> | undefined;
   let message: string | undefined;
   try {
@@ -110,7 +130,11 @@ async function update(): Promise<void> {
   const noBodyHash = operation.bodyHash ? "—" : "— this operation's body has no hash";
   show("canonical-string", output?.canonicalString, output?.bodyProblem ?? noBodyHash);
   show("body-hash", output?.bodyHash, output?.bodyProblem ?? noBodyHash);
-  const checks = { matches: "The body's hash matches.", differs: "The body's hash differs: it was not computed as above.", missing: "The body has no hash field." };
+  const checks = {
+    matches: "The body's hash matches.",
+    differs: "The body's hash differs: it was not computed as above.",
+    missing: "The body has no hash field.",
+  };
   show("body-hash-check", output?.bodyHashCheck && checks[output.bodyHashCheck], "");
   show("raw-body", output?.rawBody, "—");
   show("hash-param", output?.HASH, operation.signedWithHash ? "—" : "— this operation is not signed");
@@ -138,7 +162,8 @@ function chooseOperation(previous: PlaygroundOperation | undefined): void {
   const operation = selected();
   element("operation-note").textContent = describe(operation);
   addTimestamp.hidden = !operation.hasTimestamp;
-  if (previous === undefined || baseUrl.value === defaultBaseUrl[previous.implementedBy]) baseUrl.value = defaultBaseUrl[operation.implementedBy] ?? baseUrl.value;
+  if (previous === undefined || baseUrl.value === defaultBaseUrl[previous.implementedBy])
+    baseUrl.value = defaultBaseUrl[operation.implementedBy] ?? baseUrl.value;
   fillExample(operation);
 }
 

@@ -96,7 +96,10 @@ function md5Hex(text: string): string {
  * @throws PlaygroundError when the page has no WebCrypto (a page served over plain http from another machine) or the secret is empty
  */
 export async function hmacSha256Hex(secret: string, rawBody: string): Promise<string> {
-  if (!globalThis.crypto?.subtle) throw new PlaygroundError("this browser offers no WebCrypto on a page served over plain http: open the playground over https, or from disk");
+  if (!globalThis.crypto?.subtle)
+    throw new PlaygroundError(
+      "this browser offers no WebCrypto on a page served over plain http: open the playground over https, or from disk",
+    );
   if (secret === "") throw new PlaygroundError("enter the partner secret");
   const encoder = new TextEncoder();
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -156,5 +159,9 @@ export async function signInBrowser(input: PlaygroundInput): Promise<PlaygroundO
     url.searchParams.set("MEMB_ID", input.partnerId);
     url.searchParams.set("HASH", output.HASH);
   }
-  return { ...output, url: url.href, curl: `curl -sS -X POST ${shellQuote(url.href)} -H 'Content-Type: application/json' --data-binary ${shellQuote(output.rawBody)}` };
+  return {
+    ...output,
+    url: url.href,
+    curl: `curl -sS -X POST ${shellQuote(url.href)} -H 'Content-Type: application/json' --data-binary ${shellQuote(output.rawBody)}`,
+  };
 }

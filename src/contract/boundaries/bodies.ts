@@ -18,7 +18,9 @@ export function bodyProperties(operation: OperationFacts): Record<string, Schema
   let flat = propertiesOf.get(operation.operationId);
   if (!flat) {
     const properties = (flatten(requestSchema(operation), operation.operationId).properties ?? {}) as Record<string, Schema>;
-    flat = Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, flatten(schema, `${operation.operationId}/${name}`)]));
+    flat = Object.fromEntries(
+      Object.entries(properties).map(([name, schema]) => [name, flatten(schema, `${operation.operationId}/${name}`)]),
+    );
     propertiesOf.set(operation.operationId, flat);
   }
   return flat;
@@ -68,7 +70,8 @@ export function freshBody(operation: OperationFacts, credentials: Credentials): 
       else if (schema.type === "string" && schema.pattern) body[name] = drawOne(arbitraryOf(schema));
     }
   } else if ("sessionId" in body) body.sessionId = randomUUID().replaceAll("-", "");
-  if (!isValidBody(operation, body)) throw new Error(`the ${operation.operationId} example with fresh ids is not valid against its schema: ${JSON.stringify(body)}`);
+  if (!isValidBody(operation, body))
+    throw new Error(`the ${operation.operationId} example with fresh ids is not valid against its schema: ${JSON.stringify(body)}`);
   return body;
 }
 
@@ -81,7 +84,9 @@ export function freshBody(operation: OperationFacts, credentials: Credentials): 
  */
 export function breakableField(operation: OperationFacts, sparing: readonly string[] = []): string {
   const roles = roleFields(operation);
-  const field = requiredFields(operation).find((name) => !roles.has(name) && name !== "uuid" && !sparing.some((pointer) => pointer.split("/")[1] === name));
+  const field = requiredFields(operation).find(
+    (name) => !roles.has(name) && name !== "uuid" && !sparing.some((pointer) => pointer.split("/")[1] === name),
+  );
   if (!field) throw new Error(`${operation.operationId}: no required data field to leave out`);
   return field;
 }

@@ -22,28 +22,110 @@ import { acceptedBy, oneStep, refusedWith, stepOf, type BoundaryContext } from "
 const refused = refusedWith(401, "G.00");
 const acceptedOrRefused = (operation: OperationFacts) => ({ ...acceptedBy(operation), orElse: [{ status: 401, code: "G.00" as const }] });
 
-function probe(operation: OperationFacts, context: BoundaryContext, kind: string, title: string, options: SignOptions, change: (body: Body) => Body = (body) => body, expect: Expectation = refused): Probe {
+function probe(
+  operation: OperationFacts,
+  context: BoundaryContext,
+  kind: string,
+  title: string,
+  options: SignOptions,
+  change: (body: Body) => Body = (body) => body,
+  expect: Expectation = refused,
+): Probe {
   const request = signed(operation, change(freshBody(operation, context.credentials)), context.credentials, options);
-  return oneStep("credential_variants", `credentials/${kind}`, operation, `${title}: ${expect === refused ? "401 G.00" : "accepted or 401 G.00, never another answer"}`, stepOf(operation, request, expect));
+  return oneStep(
+    "credential_variants",
+    `credentials/${kind}`,
+    operation,
+    `${title}: ${expect === refused ? "401 G.00" : "accepted or 401 G.00, never another answer"}`,
+    stepOf(operation, request, expect),
+  );
 }
 
 /** The probes of `MEMB_ID` + `HASH` (operations signed with them). */
 function signatureProbes(operation: OperationFacts, context: BoundaryContext): Probe[] {
   const { memberId } = context.credentials;
-  const probes = variantsFor("0123456789abcdef".repeat(4)).map((variant) => probe(operation, context, `HASH/${variant.name}`, `HASH ${variant.what}`, { hashVariant: variant }));
+  const probes = variantsFor("0123456789abcdef".repeat(4)).map((variant) =>
+    probe(operation, context, `HASH/${variant.name}`, `HASH ${variant.what}`, { hashVariant: variant }),
+  );
   probes.push(
     probe(operation, context, "HASH/missing", "MEMB_ID without HASH", { omit: "HASH" }),
     probe(operation, context, "MEMB_ID/missing", "HASH without MEMB_ID", { omit: "MEMB_ID" }),
     probe(operation, context, "MEMB_ID/empty", "MEMB_ID empty", { memberId: "" }),
   );
-  if (memberId.length > 1) probes.push(probe(operation, context, "MEMB_ID/truncated", "MEMB_ID without its last character (HASH keyed with the partner secret)", { memberId: memberId.slice(0, -1) }));
-  if (swapAsciiCase(memberId) !== memberId) probes.push(probe(operation, context, "MEMB_ID/other-case", "MEMB_ID with the case of its letters swapped (HASH keyed with the partner secret)", { memberId: swapAsciiCase(memberId) }));
+  if (memberId.length > 1)
+    probes.push(
+      probe(operation, context, "MEMB_ID/truncated", "MEMB_ID without its last character (HASH keyed with the partner secret)", {
+        memberId: memberId.slice(0, -1),
+      }),
+    );
+  if (swapAsciiCase(memberId) !== memberId)
+    probes.push(
+      probe(operation, context, "MEMB_ID/other-case", "MEMB_ID with the case of its letters swapped (HASH keyed with the partner secret)", {
+        memberId: swapAsciiCase(memberId),
+      }),
+    );
   const zeros = "0".repeat(64);
   probes.push(
-    probe(operation, context, "HASH/given-twice", "HASH given twice, the right one both times", { queryPairs: [["MEMB_ID", { MEMB_ID: true }], ["HASH", { HASH: true }], ["HASH", { HASH: true }]] }, undefined, acceptedOrRefused(operation)),
-    probe(operation, context, "HASH/twice-wrong-first", "HASH given twice, a wrong one then the right one", { queryPairs: [["MEMB_ID", { MEMB_ID: true }], ["HASH", zeros], ["HASH", { HASH: true }]] }, undefined, acceptedOrRefused(operation)),
-    probe(operation, context, "HASH/twice-wrong-last", "HASH given twice, the right one then a wrong one", { queryPairs: [["MEMB_ID", { MEMB_ID: true }], ["HASH", { HASH: true }], ["HASH", zeros]] }, undefined, acceptedOrRefused(operation)),
-    probe(operation, context, "MEMB_ID/given-twice", "MEMB_ID given twice, the right one both times", { queryPairs: [["MEMB_ID", { MEMB_ID: true }], ["MEMB_ID", { MEMB_ID: true }], ["HASH", { HASH: true }]] }, undefined, acceptedOrRefused(operation)),
+    probe(
+      operation,
+      context,
+      "HASH/given-twice",
+      "HASH given twice, the right one both times",
+      {
+        queryPairs: [
+          ["MEMB_ID", { MEMB_ID: true }],
+          ["HASH", { HASH: true }],
+          ["HASH", { HASH: true }],
+        ],
+      },
+      undefined,
+      acceptedOrRefused(operation),
+    ),
+    probe(
+      operation,
+      context,
+      "HASH/twice-wrong-first",
+      "HASH given twice, a wrong one then the right one",
+      {
+        queryPairs: [
+          ["MEMB_ID", { MEMB_ID: true }],
+          ["HASH", zeros],
+          ["HASH", { HASH: true }],
+        ],
+      },
+      undefined,
+      acceptedOrRefused(operation),
+    ),
+    probe(
+      operation,
+      context,
+      "HASH/twice-wrong-last",
+      "HASH given twice, the right one then a wrong one",
+      {
+        queryPairs: [
+          ["MEMB_ID", { MEMB_ID: true }],
+          ["HASH", { HASH: true }],
+          ["HASH", zeros],
+        ],
+      },
+      undefined,
+      acceptedOrRefused(operation),
+    ),
+    probe(
+      operation,
+      context,
+      "MEMB_ID/given-twice",
+      "MEMB_ID given twice, the right one both times",
+      {
+        queryPairs: [
+          ["MEMB_ID", { MEMB_ID: true }],
+          ["MEMB_ID", { MEMB_ID: true }],
+          ["HASH", { HASH: true }],
+        ],
+      },
+      undefined,
+      acceptedOrRefused(operation),
+    ),
   );
   return probes;
 }
@@ -51,7 +133,9 @@ function signatureProbes(operation: OperationFacts, context: BoundaryContext): P
 /** The probes of the body `hash`, with a right `HASH` over the bytes sent. */
 function bodyHashProbes(operation: OperationFacts, context: BoundaryContext): Probe[] {
   return [
-    ...variantsFor("0123456789abcdef".repeat(2)).map((variant) => probe(operation, context, `body-hash/${variant.name}`, `the body hash ${variant.what} (HASH right)`, { bodyHashVariant: variant })),
+    ...variantsFor("0123456789abcdef".repeat(2)).map((variant) =>
+      probe(operation, context, `body-hash/${variant.name}`, `the body hash ${variant.what} (HASH right)`, { bodyHashVariant: variant }),
+    ),
     probe(operation, context, "body-hash/missing", "no body hash (HASH right)", { bodyHashField: "missing" }),
     probe(operation, context, "body-hash/null", "the body hash null (HASH right)", { bodyHashField: "null" }),
   ];
@@ -60,15 +144,29 @@ function bodyHashProbes(operation: OperationFacts, context: BoundaryContext): Pr
 /** The probes of credentials in the body (Kyren's `secureLogin` + `token`). */
 function bodyCredentialProbes(operation: OperationFacts, context: BoundaryContext, loginField: string, tokenField: string): Probe[] {
   const { memberId, kyrenToken } = context.credentials;
-  const probes = variantsFor(kyrenToken).map((variant) => probe(operation, context, `${tokenField}/${variant.name}`, `${tokenField} ${variant.what}`, { kyrenTokenVariant: variant }));
+  const probes = variantsFor(kyrenToken).map((variant) =>
+    probe(operation, context, `${tokenField}/${variant.name}`, `${tokenField} ${variant.what}`, { kyrenTokenVariant: variant }),
+  );
   const without = (field: string) => (body: Body) => Object.fromEntries(Object.entries(body).filter(([key]) => key !== field));
   probes.push(
     probe(operation, context, `${tokenField}/missing`, `no ${tokenField}`, {}, without(tokenField)),
     probe(operation, context, `${tokenField}/not-a-string`, `${tokenField} a number`, {}, (body) => ({ ...body, [tokenField]: 12345 })),
     probe(operation, context, `${loginField}/empty`, `${loginField} empty`, {}, (body) => ({ ...body, [loginField]: "" })),
   );
-  if (memberId.length > 1) probes.push(probe(operation, context, `${loginField}/truncated`, `${loginField} without its last character`, {}, (body) => ({ ...body, [loginField]: memberId.slice(0, -1) })));
-  if (swapAsciiCase(memberId) !== memberId) probes.push(probe(operation, context, `${loginField}/other-case`, `${loginField} with the case of its letters swapped`, {}, (body) => ({ ...body, [loginField]: swapAsciiCase(memberId) })));
+  if (memberId.length > 1)
+    probes.push(
+      probe(operation, context, `${loginField}/truncated`, `${loginField} without its last character`, {}, (body) => ({
+        ...body,
+        [loginField]: memberId.slice(0, -1),
+      })),
+    );
+  if (swapAsciiCase(memberId) !== memberId)
+    probes.push(
+      probe(operation, context, `${loginField}/other-case`, `${loginField} with the case of its letters swapped`, {}, (body) => ({
+        ...body,
+        [loginField]: swapAsciiCase(memberId),
+      })),
+    );
   return probes;
 }
 

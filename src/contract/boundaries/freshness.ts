@@ -33,15 +33,25 @@ export const SLOW_EDGE_ANSWER_MS = 1000;
 /** One edge probe: `offset` seconds from the target's clock (negative: in the past), and whether it must be accepted. */
 function edgeProbe(operation: OperationFacts, context: BoundaryContext, kind: string, offset: number, inside: boolean): Probe {
   const where = `${Math.abs(offset)} s ${offset < 0 ? "behind" : "ahead of"} the target's clock`;
-  const probe = oneStep("freshness_tolerance", `freshness/${kind}`, operation, `a correctly signed timestamp ${where}, ${inside ? "inside" : "outside"} the ${context.toleranceSeconds} s tolerance: ${inside ? "accepted" : "401 G.04"}`, {
-    side: operation.implementedBy,
-    operationId: operation.operationId,
-    build: (clock: TargetClock) => ({
-      request: signed(operation, { ...freshBody(operation, context.credentials), timestamp: clock.nowSeconds() + offset }, context.credentials),
-      note: `timestamp ${where}: ${describeClock(clock)}; the probe allows ${FRESHNESS_MARGIN_SECONDS} s`,
-    }),
-    expect: inside ? acceptedBy(operation) : refusedWith(401, "G.04"),
-  });
+  const probe = oneStep(
+    "freshness_tolerance",
+    `freshness/${kind}`,
+    operation,
+    `a correctly signed timestamp ${where}, ${inside ? "inside" : "outside"} the ${context.toleranceSeconds} s tolerance: ${inside ? "accepted" : "401 G.04"}`,
+    {
+      side: operation.implementedBy,
+      operationId: operation.operationId,
+      build: (clock: TargetClock) => ({
+        request: signed(
+          operation,
+          { ...freshBody(operation, context.credentials), timestamp: clock.nowSeconds() + offset },
+          context.credentials,
+        ),
+        note: `timestamp ${where}: ${describeClock(clock)}; the probe allows ${FRESHNESS_MARGIN_SECONDS} s`,
+      }),
+      expect: inside ? acceptedBy(operation) : refusedWith(401, "G.04"),
+    },
+  );
   return { ...probe, retryWhenSlowerThanMs: SLOW_EDGE_ANSWER_MS };
 }
 
@@ -57,12 +67,20 @@ export function freshnessProbes(context: BoundaryContext): Probe[] {
       edgeProbe(operation, context, "outside-past", -outside, false),
       edgeProbe(operation, context, "inside-future", inside, true),
       edgeProbe(operation, context, "outside-future", outside, false),
-      oneStep("freshness_tolerance", "freshness/milliseconds", operation, "a correctly signed timestamp in milliseconds (far in the future): 401 G.04", {
-        side: operation.implementedBy,
-        operationId: operation.operationId,
-        build: () => ({ request: signed(operation, { ...freshBody(operation, context.credentials), timestamp: Date.now() }, context.credentials) }),
-        expect: refusedWith(401, "G.04"),
-      }),
+      oneStep(
+        "freshness_tolerance",
+        "freshness/milliseconds",
+        operation,
+        "a correctly signed timestamp in milliseconds (far in the future): 401 G.04",
+        {
+          side: operation.implementedBy,
+          operationId: operation.operationId,
+          build: () => ({
+            request: signed(operation, { ...freshBody(operation, context.credentials), timestamp: Date.now() }, context.credentials),
+          }),
+          expect: refusedWith(401, "G.04"),
+        },
+      ),
       oneStep("freshness_tolerance", "freshness/epoch", operation, "a correctly signed timestamp of 0 (the epoch): 401 G.04", {
         side: operation.implementedBy,
         operationId: operation.operationId,

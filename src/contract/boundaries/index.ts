@@ -31,6 +31,9 @@ export const boundaryBuilders = {
 export type BoundaryCheck = keyof typeof boundaryBuilders;
 
 /** Every boundary probe of the given checks (default: all), for the context's operations. */
-export function boundaryProbes(context: BoundaryContext, checks: readonly BoundaryCheck[] = Object.keys(boundaryBuilders) as BoundaryCheck[]): Probe[] {
+export function boundaryProbes(
+  context: BoundaryContext,
+  checks: readonly BoundaryCheck[] = Object.keys(boundaryBuilders) as BoundaryCheck[],
+): Probe[] {
   return checks.flatMap((check) => boundaryBuilders[check](context));
 }

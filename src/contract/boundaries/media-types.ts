@@ -33,16 +33,41 @@ export function mediaTypeProbes(context: BoundaryContext): Probe[] {
   return context.operations.flatMap((operation) => {
     const fresh = () => freshBody(operation, context.credentials);
     const probe = (kind: string, title: string, contentType: string, expect: Probe["steps"][number]["expect"]) =>
-      oneStep("media_types", `media/${kind}`, operation, title, stepOf(operation, signed(operation, fresh(), context.credentials, { contentType }), expect));
+      oneStep(
+        "media_types",
+        `media/${kind}`,
+        operation,
+        title,
+        stepOf(operation, signed(operation, fresh(), context.credentials, { contentType }), expect),
+      );
     const probes = [
-      ...sameMediaType.map(([kind, contentType]) => probe(kind, `Content-Type ${contentType}: accepted`, contentType, acceptedBy(operation))),
-      ...otherMediaType.map(([kind, contentType]) => probe(kind, `Content-Type ${contentType}: 415 V.04`, contentType, refusedWith(415, "V.04"))),
-      probe("other-charset", "Content-Type application/json; charset=iso-8859-1: 415 V.04", "application/json; charset=iso-8859-1", unlessLenient(context, operation, refusedWith(415, "V.04"))),
+      ...sameMediaType.map(([kind, contentType]) =>
+        probe(kind, `Content-Type ${contentType}: accepted`, contentType, acceptedBy(operation)),
+      ),
+      ...otherMediaType.map(([kind, contentType]) =>
+        probe(kind, `Content-Type ${contentType}: 415 V.04`, contentType, refusedWith(415, "V.04")),
+      ),
+      probe(
+        "other-charset",
+        "Content-Type application/json; charset=iso-8859-1: 415 V.04",
+        "application/json; charset=iso-8859-1",
+        unlessLenient(context, operation, refusedWith(415, "V.04")),
+      ),
     ];
     const field = freeTextField(operation);
     if (field) {
-      const request = signed(operation, withValueAt(fresh(), field.pointer, "caf\u00e9"), context.credentials, { bytes: (raw) => Buffer.from(raw, "latin1") });
-      probes.push(oneStep("media_types", "encoding/latin-1-bytes", operation, `a correctly signed body whose ${field.pointer} is Latin-1, not UTF-8 (the byte 0xE9): 400 V.01`, stepOf(operation, request, refusedWith(400, "V.01"))));
+      const request = signed(operation, withValueAt(fresh(), field.pointer, "caf\u00e9"), context.credentials, {
+        bytes: (raw) => Buffer.from(raw, "latin1"),
+      });
+      probes.push(
+        oneStep(
+          "media_types",
+          "encoding/latin-1-bytes",
+          operation,
+          `a correctly signed body whose ${field.pointer} is Latin-1, not UTF-8 (the byte 0xE9): 400 V.01`,
+          stepOf(operation, request, refusedWith(400, "V.01")),
+        ),
+      );
     }
     return probes;
   });

@@ -31,10 +31,17 @@ const STALE_SECONDS = 600;
 const stale = (body: Body): Body => ({ ...body, timestamp: nowSeconds() - STALE_SECONDS });
 
 /** How an operation's authentication is broken: a wrong HASH, or for Kyren a wrong token. */
-function wrongCredentials(operation: OperationFacts, context: BoundaryContext): { what: string; options: SignOptions; change: (body: Body) => Body } {
+function wrongCredentials(
+  operation: OperationFacts,
+  context: BoundaryContext,
+): { what: string; options: SignOptions; change: (body: Body) => Body } {
   if (operation.signedWithHash) return { what: "a wrong HASH", options: { wrongHashSecret: true }, change: (body) => body };
   const [, tokenField] = bodyCredentialFields(operation);
-  return { what: `a wrong ${tokenField}`, options: {}, change: (body) => ({ ...body, [tokenField!]: wrongSecret(context.credentials.kyrenToken) }) };
+  return {
+    what: `a wrong ${tokenField}`,
+    options: {},
+    change: (body) => ({ ...body, [tokenField!]: wrongSecret(context.credentials.kyrenToken) }),
+  };
 }
 
 /** The two-defect probes of one operation. */
@@ -45,27 +52,90 @@ function operationProbes(operation: OperationFacts, context: BoundaryContext): P
   const probe = (kind: string, title: string, body: Body, options: SignOptions, expect: Step["expect"]) =>
     oneStep("order_of_checks", `order/${kind}`, operation, title, stepOf(operation, signed(operation, body, credentials, options), expect));
   const probes: Probe[] = [
-    probe("size-before-signature", `a body over ${maxRequestBodyBytes} bytes with ${wrong.what}: 413 V.03`, wrong.change(fresh()), { ...wrong.options, padToBytes: maxRequestBodyBytes + 1 }, refusedWith(413, "V.03")),
-    probe("media-type-before-signature", `Content-Type text/plain with ${wrong.what}: 415 V.04`, wrong.change(fresh()), { ...wrong.options, contentType: "text/plain" }, refusedWith(415, "V.04")),
-    probe("signature-before-schema", `${wrong.what} and a body without ${breakableField(operation)}: 401 G.00`, wrong.change(withoutBreakableField(operation, fresh())), wrong.options, refusedWith(401, "G.00")),
+    probe(
+      "size-before-signature",
+      `a body over ${maxRequestBodyBytes} bytes with ${wrong.what}: 413 V.03`,
+      wrong.change(fresh()),
+      { ...wrong.options, padToBytes: maxRequestBodyBytes + 1 },
+      refusedWith(413, "V.03"),
+    ),
+    probe(
+      "media-type-before-signature",
+      `Content-Type text/plain with ${wrong.what}: 415 V.04`,
+      wrong.change(fresh()),
+      { ...wrong.options, contentType: "text/plain" },
+      refusedWith(415, "V.04"),
+    ),
+    probe(
+      "signature-before-schema",
+      `${wrong.what} and a body without ${breakableField(operation)}: 401 G.00`,
+      wrong.change(withoutBreakableField(operation, fresh())),
+      wrong.options,
+      refusedWith(401, "G.00"),
+    ),
   ];
   if (operation.signedWithHash) {
     const notJson = JSON.stringify(fresh()).slice(0, -1);
-    probes.push(oneStep("order_of_checks", "order/signature-before-json", operation, "a body that is not JSON with a wrong HASH: 401 G.00", stepOf(operation, signedRaw(operation, notJson, credentials, { wrongHashSecret: true }), refusedWith(401, "G.00"))));
+    probes.push(
+      oneStep(
+        "order_of_checks",
+        "order/signature-before-json",
+        operation,
+        "a body that is not JSON with a wrong HASH: 401 G.00",
+        stepOf(operation, signedRaw(operation, notJson, credentials, { wrongHashSecret: true }), refusedWith(401, "G.00")),
+      ),
+    );
   } else {
     const [loginField] = bodyCredentialFields(operation);
-    probes.push(probe("unknown-partner-before-schema", `an unknown ${loginField} and a body without ${breakableField(operation)}: 401 G.00`, { ...withoutBreakableField(operation, fresh()), [loginField!]: `${credentials.memberId}-unknown-partner` }, {}, refusedWith(401, "G.00")));
+    probes.push(
+      probe(
+        "unknown-partner-before-schema",
+        `an unknown ${loginField} and a body without ${breakableField(operation)}: 401 G.00`,
+        { ...withoutBreakableField(operation, fresh()), [loginField!]: `${credentials.memberId}-unknown-partner` },
+        {},
+        refusedWith(401, "G.00"),
+      ),
+    );
   }
   if (operation.timestamp) {
     probes.push(
-      probe("signature-before-freshness", `${wrong.what} and a timestamp ${STALE_SECONDS} s old: 401 G.00`, stale(wrong.change(fresh())), wrong.options, refusedWith(401, "G.00")),
-      probe("freshness-before-schema", `correctly signed, a timestamp ${STALE_SECONDS} s old and a body that breaks the schema: 401 G.04`, stale(withoutBreakableField(operation, fresh())), {}, refusedWith(401, "G.04")),
+      probe(
+        "signature-before-freshness",
+        `${wrong.what} and a timestamp ${STALE_SECONDS} s old: 401 G.00`,
+        stale(wrong.change(fresh())),
+        wrong.options,
+        refusedWith(401, "G.00"),
+      ),
+      probe(
+        "freshness-before-schema",
+        `correctly signed, a timestamp ${STALE_SECONDS} s old and a body that breaks the schema: 401 G.04`,
+        stale(withoutBreakableField(operation, fresh())),
+        {},
+        refusedWith(401, "G.04"),
+      ),
     );
-    if (operation.bodyHash) probes.push(probe("body-hash-before-freshness", `a wrong body hash (HASH right) and a timestamp ${STALE_SECONDS} s old: 401 G.00`, stale(fresh()), { wrongBodyHashSecret: true }, refusedWith(401, "G.00")));
+    if (operation.bodyHash)
+      probes.push(
+        probe(
+          "body-hash-before-freshness",
+          `a wrong body hash (HASH right) and a timestamp ${STALE_SECONDS} s old: 401 G.00`,
+          stale(fresh()),
+          { wrongBodyHashSecret: true },
+          refusedWith(401, "G.00"),
+        ),
+      );
   }
   for (const refusal of refusals(operation)) {
     const code = refusal.code;
-    probes.push(probe("schema-before-refused-value", `${refusal.pointer} ${JSON.stringify(refusal.value)} (refused with ${code}) in a body that breaks the schema: 400 V.02`, withValueAt(withoutBreakableField(operation, fresh(), [refusal.pointer]), refusal.pointer, refusal.value), {}, refusedWith(400, "V.02")));
+    probes.push(
+      probe(
+        "schema-before-refused-value",
+        `${refusal.pointer} ${JSON.stringify(refusal.value)} (refused with ${code}) in a body that breaks the schema: 400 V.02`,
+        withValueAt(withoutBreakableField(operation, fresh(), [refusal.pointer]), refusal.pointer, refusal.value),
+        {},
+        refusedWith(400, "V.02"),
+      ),
+    );
   }
   probes.push(...uuidProbes(operation, context));
   return probes;
@@ -89,18 +159,57 @@ function uuidProbes(operation: OperationFacts, context: BoundaryContext): Probe[
       title,
       steps: [
         stepOf(operation, signed(operation, first, credentials), acceptedBy(operation)),
-        laterStepOf(operation, () => signed(operation, second(otherBody(operation, { ...freshBody(operation, credentials), uuid: first.uuid })), credentials, options), expect),
+        laterStepOf(
+          operation,
+          () =>
+            signed(
+              operation,
+              second(otherBody(operation, { ...freshBody(operation, credentials), uuid: first.uuid })),
+              credentials,
+              options,
+            ),
+          expect,
+        ),
       ],
     };
   };
   const probes = [
-    sequence("signature-before-idempotency", `a used uuid with another body and ${wrong.what}: 401 G.00, not 409`, (body) => wrong.change(body), wrong.options, refusedWith(401, "G.00")),
-    sequence("schema-before-idempotency", "a used uuid with another body that breaks the schema: 400 V.02, not 409", (body) => withoutBreakableField(operation, body), {}, refusedWith(400, "V.02")),
+    sequence(
+      "signature-before-idempotency",
+      `a used uuid with another body and ${wrong.what}: 401 G.00, not 409`,
+      (body) => wrong.change(body),
+      wrong.options,
+      refusedWith(401, "G.00"),
+    ),
+    sequence(
+      "schema-before-idempotency",
+      "a used uuid with another body that breaks the schema: 400 V.02, not 409",
+      (body) => withoutBreakableField(operation, body),
+      {},
+      refusedWith(400, "V.02"),
+    ),
   ];
-  if (operation.timestamp) probes.push(sequence("freshness-before-idempotency", `a used uuid with another body, correctly signed, a timestamp ${STALE_SECONDS} s old: 401 G.04, not 409`, stale, {}, refusedWith(401, "G.04")));
+  if (operation.timestamp)
+    probes.push(
+      sequence(
+        "freshness-before-idempotency",
+        `a used uuid with another body, correctly signed, a timestamp ${STALE_SECONDS} s old: 401 G.04, not 409`,
+        stale,
+        {},
+        refusedWith(401, "G.04"),
+      ),
+    );
   for (const refusal of refusals(operation)) {
     const status = errorCatalog[refusal.code].status;
-    probes.push(sequence("refused-value-before-idempotency", `a used uuid with ${refusal.pointer} ${JSON.stringify(refusal.value)}: ${status} ${refusal.code}, not 409 (the operation's rules in order)`, (body) => withValueAt(body, refusal.pointer, refusal.value), {}, refusedWith(status, refusal.code)));
+    probes.push(
+      sequence(
+        "refused-value-before-idempotency",
+        `a used uuid with ${refusal.pointer} ${JSON.stringify(refusal.value)}: ${status} ${refusal.code}, not 409 (the operation's rules in order)`,
+        (body) => withValueAt(body, refusal.pointer, refusal.value),
+        {},
+        refusedWith(status, refusal.code),
+      ),
+    );
   }
   return probes;
 }
@@ -113,7 +222,9 @@ function routingProbes(context: BoundaryContext): Probe[] {
     kind: "order/path-before-method",
     subject: side,
     title: "GET on a path no operation has: 404 G.05 (the path is checked before the method)",
-    steps: [{ side, request: { method: "GET", path: "/no/such/operation", query: {}, headers: {}, body: "" }, expect: refusedWith(404, "G.05") }],
+    steps: [
+      { side, request: { method: "GET", path: "/no/such/operation", query: {}, headers: {}, body: "" }, expect: refusedWith(404, "G.05") },
+    ],
   }));
 }
 

@@ -46,14 +46,40 @@ function refusals4xx(operation: OperationFacts, context: BoundaryContext): Refus
   const [, tokenField] = bodyCredentialFields(operation);
   const list: Refused[] = [
     operation.signedWithHash
-      ? { kind: "signature", what: "a wrong HASH (401 G.00)", first: (body) => ({ body, options: { wrongHashSecret: true } }), expect: refusedWith(401, "G.00") }
-      : { kind: "signature", what: `a wrong ${tokenField} (401 G.00)`, first: (body) => ({ body: { ...body, [tokenField!]: wrongSecret(context.credentials.kyrenToken) }, options: {} }), expect: refusedWith(401, "G.00") },
+      ? {
+          kind: "signature",
+          what: "a wrong HASH (401 G.00)",
+          first: (body) => ({ body, options: { wrongHashSecret: true } }),
+          expect: refusedWith(401, "G.00"),
+        }
+      : {
+          kind: "signature",
+          what: `a wrong ${tokenField} (401 G.00)`,
+          first: (body) => ({ body: { ...body, [tokenField!]: wrongSecret(context.credentials.kyrenToken) }, options: {} }),
+          expect: refusedWith(401, "G.00"),
+        },
   ];
-  if (operation.timestamp) list.push({ kind: "stale", what: `a timestamp ${STALE_SECONDS} s old (401 G.04)`, first: (body) => ({ body: { ...body, timestamp: nowSeconds() - STALE_SECONDS }, options: {} }), expect: refusedWith(401, "G.04") });
+  if (operation.timestamp)
+    list.push({
+      kind: "stale",
+      what: `a timestamp ${STALE_SECONDS} s old (401 G.04)`,
+      first: (body) => ({ body: { ...body, timestamp: nowSeconds() - STALE_SECONDS }, options: {} }),
+      expect: refusedWith(401, "G.04"),
+    });
   if (!isReceiver(operation)) {
-    list.push({ kind: "schema", what: "a body that breaks the schema (400 V.02)", first: (body) => ({ body: withoutBreakableField(operation, body), options: {} }), expect: refusedWith(400, "V.02") });
+    list.push({
+      kind: "schema",
+      what: "a body that breaks the schema (400 V.02)",
+      first: (body) => ({ body: withoutBreakableField(operation, body), options: {} }),
+      expect: refusedWith(400, "V.02"),
+    });
     for (const refusal of refusals(operation)) {
-      list.push({ kind: "refused-value", what: `${refusal.pointer} ${JSON.stringify(refusal.value)} (${errorCatalog[refusal.code].status} ${refusal.code})`, first: (body) => ({ body: withValueAt(body, refusal.pointer, refusal.value), options: {} }), expect: refusedWith(errorCatalog[refusal.code].status, refusal.code) });
+      list.push({
+        kind: "refused-value",
+        what: `${refusal.pointer} ${JSON.stringify(refusal.value)} (${errorCatalog[refusal.code].status} ${refusal.code})`,
+        first: (body) => ({ body: withValueAt(body, refusal.pointer, refusal.value), options: {} }),
+        expect: refusedWith(errorCatalog[refusal.code].status, refusal.code),
+      });
     }
   }
   return list;
@@ -65,10 +91,19 @@ const fresh = (operation: OperationFacts, context: BoundaryContext): Body => {
   return "uuid" in bodyProperties(operation) ? { ...body, uuid: randomUUID() } : body;
 };
 
-
 /** A later step: `body` with the current timestamp, signed as `options` say, when it is sent. */
-const later = (operation: OperationFacts, context: BoundaryContext, body: () => Body, expect: Expectation, options: SignOptions = {}): Step =>
-  laterStepOf(operation, () => signed(operation, operation.timestamp ? { ...body(), timestamp: nowSeconds() } : body(), context.credentials, options), expect);
+const later = (
+  operation: OperationFacts,
+  context: BoundaryContext,
+  body: () => Body,
+  expect: Expectation,
+  options: SignOptions = {},
+): Step =>
+  laterStepOf(
+    operation,
+    () => signed(operation, operation.timestamp ? { ...body(), timestamp: nowSeconds() } : body(), context.credentials, options),
+    expect,
+  );
 
 /** The sequences of an operation with an idempotency key. */
 function idempotentSequences(operation: OperationFacts, context: BoundaryContext): Probe[] {
@@ -97,15 +132,23 @@ function idempotentSequences(operation: OperationFacts, context: BoundaryContext
       check: "stateful_sequences",
       kind: "sequence/replay-uuid-in-other-case",
       subject: operation.operationId,
-      title: "the same body again with its uuid in upper case and a new timestamp: the same answer (the idempotency key ignores the case of uuid)",
-      steps: [stepOf(operation, signed(operation, body, context.credentials), accepted), later(operation, context, () => ({ ...body, uuid: String(body.uuid).toUpperCase() }), { ...accepted, sameBodyAs: 0 })],
+      title:
+        "the same body again with its uuid in upper case and a new timestamp: the same answer (the idempotency key ignores the case of uuid)",
+      steps: [
+        stepOf(operation, signed(operation, body, context.credentials), accepted),
+        later(operation, context, () => ({ ...body, uuid: String(body.uuid).toUpperCase() }), { ...accepted, sameBodyAs: 0 }),
+      ],
     },
     {
       check: "stateful_sequences",
       kind: "sequence/replay-serialised-otherwise",
       subject: operation.operationId,
-      title: "the same body again pretty-printed, its keys in reverse order, with a new timestamp: the same answer (key order and white space are ignored)",
-      steps: [stepOf(operation, signed(operation, again, context.credentials), accepted), later(operation, context, () => again, { ...accepted, sameBodyAs: 0 }, { serialise: prettyReversed })],
+      title:
+        "the same body again pretty-printed, its keys in reverse order, with a new timestamp: the same answer (key order and white space are ignored)",
+      steps: [
+        stepOf(operation, signed(operation, again, context.credentials), accepted),
+        later(operation, context, () => again, { ...accepted, sameBodyAs: 0 }, { serialise: prettyReversed }),
+      ],
     },
   );
   return probes;
@@ -122,7 +165,10 @@ function callbackSequences(operation: OperationFacts, context: BoundaryContext):
       kind: `sequence/callback-retry-after-${refused.kind}`,
       subject: operation.operationId,
       title: `a callback with ${refused.what}, then the same callback right: 200`,
-      steps: [stepOf(operation, signed(operation, first, context.credentials, options), refused.expect), later(operation, context, () => body, accepted)],
+      steps: [
+        stepOf(operation, signed(operation, first, context.credentials, options), refused.expect),
+        later(operation, context, () => body, accepted),
+      ],
     };
   });
   const repeat = (kind: string, title: string, body: Body, options: SignOptions = {}): Probe => ({
@@ -130,18 +176,38 @@ function callbackSequences(operation: OperationFacts, context: BoundaryContext):
     kind: `sequence/${kind}`,
     subject: operation.operationId,
     title,
-    steps: [stepOf(operation, signed(operation, body, context.credentials), accepted), later(operation, context, () => body, accepted, options)],
+    steps: [
+      stepOf(operation, signed(operation, body, context.credentials), accepted),
+      later(operation, context, () => body, accepted, options),
+    ],
   });
   const same = signed(operation, fresh(operation, context), context.credentials);
   probes.push(
-    { check: "stateful_sequences", kind: "sequence/callback-repeat-same-bytes", subject: operation.operationId, title: "the same callback twice, the same bytes: 200 both times", steps: [stepOf(operation, same, accepted), stepOf(operation, { ...same }, accepted)] },
-    repeat("callback-repeat-new-timestamp", "a later attempt of the same callback (a new timestamp, signed again): 200 both times", fresh(operation, context)),
-    repeat("callback-repeat-serialised-otherwise", "a later attempt serialised otherwise (pretty-printed, keys reversed, a new timestamp): 200 both times", fresh(operation, context), { serialise: prettyReversed }),
+    {
+      check: "stateful_sequences",
+      kind: "sequence/callback-repeat-same-bytes",
+      subject: operation.operationId,
+      title: "the same callback twice, the same bytes: 200 both times",
+      steps: [stepOf(operation, same, accepted), stepOf(operation, { ...same }, accepted)],
+    },
+    repeat(
+      "callback-repeat-new-timestamp",
+      "a later attempt of the same callback (a new timestamp, signed again): 200 both times",
+      fresh(operation, context),
+    ),
+    repeat(
+      "callback-repeat-serialised-otherwise",
+      "a later attempt serialised otherwise (pretty-printed, keys reversed, a new timestamp): 200 both times",
+      fresh(operation, context),
+      { serialise: prettyReversed },
+    ),
   );
   const id = Object.keys(bodyProperties(operation)).find((name) => name === "callbackId");
   if (id) {
     const { [id]: _none, ...older } = fresh(operation, context);
-    probes.push(repeat("callback-repeat-without-callback-id", `a callback without ${id} (a sender before 1.2.0), twice: 200 both times`, older));
+    probes.push(
+      repeat("callback-repeat-without-callback-id", `a callback without ${id} (a sender before 1.2.0), twice: 200 both times`, older),
+    );
   }
   return probes;
 }

@@ -19,7 +19,18 @@ export function caseProbe(contractCase: ContractCase, credentials: Credentials):
     kind: `documented/${contractCase.status}`,
     subject: contractCase.operationId,
     title: contractCase.name,
-    steps: [...setup, { ...base, request: requests.request, expect: { status: contractCase.status, ...(contractCase.code ? { code: contractCase.code } : {}), ...(requests.replaysSetup ? { sameBodyAs: setup.length - 1 } : {}) } }],
+    steps: [
+      ...setup,
+      {
+        ...base,
+        request: requests.request,
+        expect: {
+          status: contractCase.status,
+          ...(contractCase.code ? { code: contractCase.code } : {}),
+          ...(requests.replaysSetup ? { sameBodyAs: setup.length - 1 } : {}),
+        },
+      },
+    ],
   };
 }
 
@@ -37,7 +48,11 @@ export function documentedProbes(credentials: Credentials): Probe[] {
           side: entry.side,
           ...(entry.allow ? { operationId: entry.operationId } : {}),
           raw: entry.bytes(credentials),
-          expect: { status: errorCatalog[entry.code].status, code: entry.code, ...(entry.allow ? { header: { name: "allow", value: entry.allow } } : {}) },
+          expect: {
+            status: errorCatalog[entry.code].status,
+            code: entry.code,
+            ...(entry.allow ? { header: { name: "allow", value: entry.allow } } : {}),
+          },
         },
       ],
     }),

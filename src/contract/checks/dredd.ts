@@ -22,7 +22,13 @@ export async function dreddReportCases(baseUrls: { provider: string; operator: s
   for (const side of sides) {
     const loaded = bySide[side].hookRecords.find((record) => record.event === "loaded");
     if (!loaded || loaded.missing?.length) {
-      cases.push({ suite: "dredd", name: `${side}: hooks loaded and configured`, outcome: "failed", message: loaded ? `unset: ${loaded.missing!.join(", ")}` : "dredd-hooks.cjs was not loaded", details: bySide[side].output });
+      cases.push({
+        suite: "dredd",
+        name: `${side}: hooks loaded and configured`,
+        outcome: "failed",
+        message: loaded ? `unset: ${loaded.missing!.join(", ")}` : "dredd-hooks.cjs was not loaded",
+        details: bySide[side].output,
+      });
     }
   }
   for (const response of documentedResponses()) {
@@ -30,15 +36,29 @@ export async function dreddReportCases(baseUrls: { provider: string; operator: s
     const name = response.dreddName;
     const record = run.hookRecords.find((entry) => entry.event === "transaction" && entry.name === name);
     const testcase = record && run.testcases.find((candidate) => candidate.title === record.id);
-    const skip = notDrivableEntry(response.operation.operationId, response.status)?.reason ?? primaryCase(response.operation.operationId, response.status)?.dreddSkip;
+    const skip =
+      notDrivableEntry(response.operation.operationId, response.status)?.reason ??
+      primaryCase(response.operation.operationId, response.status)?.dreddSkip;
     if (!record || !testcase) {
-      cases.push({ suite: "dredd", name, outcome: "failed", message: "Dredd ran no transaction of this name", details: run.output.slice(-4000) });
+      cases.push({
+        suite: "dredd",
+        name,
+        outcome: "failed",
+        message: "Dredd ran no transaction of this name",
+        details: run.output.slice(-4000),
+      });
     } else if (skip && testcase.outcome === "skip") {
       cases.push({ suite: "dredd", name, outcome: "skipped", message: skip });
     } else if (testcase.outcome === "pass" && record.action === "case") {
       cases.push({ suite: "dredd", name, outcome: "passed", message: record.case, seconds: seconds / documentedResponses().length });
     } else {
-      cases.push({ suite: "dredd", name, outcome: "failed", message: `Dredd: ${testcase.outcome} (${record.action}${record.detail ? `: ${record.detail}` : ""})`, details: testcase.detail });
+      cases.push({
+        suite: "dredd",
+        name,
+        outcome: "failed",
+        message: `Dredd: ${testcase.outcome} (${record.action}${record.detail ? `: ${record.detail}` : ""})`,
+        details: testcase.detail,
+      });
     }
   }
   return cases;

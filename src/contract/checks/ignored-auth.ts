@@ -47,9 +47,19 @@ export function authBreaks(operation: OperationFacts, body: Body): AuthBreak[] {
   const breaks: AuthBreak[] = [];
   if (operation.signedWithHash) {
     breaks.push(
-      { name: "wrong-hash-secret", what: "HASH keyed with a wrong secret", code: "G.00", request: (op, b, c) => signed(op, b, c, { wrongHashSecret: true }) },
+      {
+        name: "wrong-hash-secret",
+        what: "HASH keyed with a wrong secret",
+        code: "G.00",
+        request: (op, b, c) => signed(op, b, c, { wrongHashSecret: true }),
+      },
       { name: "no-signature", what: "no MEMB_ID and no HASH", code: "G.00", request: (op, b, c) => signed(op, b, c, { unsigned: true }) },
-      { name: "unknown-member-id", what: "an unknown MEMB_ID (HASH keyed with the partner secret)", code: "G.00", request: (op, b, c) => signed(op, b, c, { memberId: `${c.memberId}-unknown-partner` }) },
+      {
+        name: "unknown-member-id",
+        what: "an unknown MEMB_ID (HASH keyed with the partner secret)",
+        code: "G.00",
+        request: (op, b, c) => signed(op, b, c, { memberId: `${c.memberId}-unknown-partner` }),
+      },
     );
     const field = dataField(operation, body);
     if (field) {
@@ -57,23 +67,60 @@ export function authBreaks(operation: OperationFacts, body: Body): AuthBreak[] {
         name: "body-changed-after-signing",
         what: `the body changed after signing (${field})`,
         code: "G.00",
-        request: (op, b, c) => tampered(op, b, c, (changed) => (changed[field] = `${String(changed[field]).slice(0, -1)}${String(changed[field]).endsWith("a") ? "b" : "a"}`)),
+        request: (op, b, c) =>
+          tampered(
+            op,
+            b,
+            c,
+            (changed) => (changed[field] = `${String(changed[field]).slice(0, -1)}${String(changed[field]).endsWith("a") ? "b" : "a"}`),
+          ),
       });
     }
   }
-  if (operation.bodyHash) breaks.push({ name: "wrong-body-hash-secret", what: "body hash keyed with a wrong secret", code: "G.00", request: (op, b, c) => signed(op, b, c, { wrongBodyHashSecret: true }) });
+  if (operation.bodyHash)
+    breaks.push({
+      name: "wrong-body-hash-secret",
+      what: "body hash keyed with a wrong secret",
+      code: "G.00",
+      request: (op, b, c) => signed(op, b, c, { wrongBodyHashSecret: true }),
+    });
   const [loginField, tokenField] = bodyCredentialFields(operation);
   if (loginField && tokenField) {
     breaks.push(
-      { name: "wrong-token", what: `a wrong ${tokenField}`, code: "G.00", request: (op, b, c) => signed(op, { ...b, [tokenField]: wrongSecret(c.kyrenToken) }, c) },
-      { name: "unknown-secure-login", what: `an unknown ${loginField}`, code: "G.00", request: (op, b, c) => signed(op, { ...b, [loginField]: `${c.memberId}-unknown-partner` }, c) },
-      { name: "no-token", what: `no ${tokenField}`, code: "G.00", request: (op, b, c) => signed(op, Object.fromEntries(Object.entries(b).filter(([key]) => key !== tokenField)), c) },
+      {
+        name: "wrong-token",
+        what: `a wrong ${tokenField}`,
+        code: "G.00",
+        request: (op, b, c) => signed(op, { ...b, [tokenField]: wrongSecret(c.kyrenToken) }, c),
+      },
+      {
+        name: "unknown-secure-login",
+        what: `an unknown ${loginField}`,
+        code: "G.00",
+        request: (op, b, c) => signed(op, { ...b, [loginField]: `${c.memberId}-unknown-partner` }, c),
+      },
+      {
+        name: "no-token",
+        what: `no ${tokenField}`,
+        code: "G.00",
+        request: (op, b, c) => signed(op, Object.fromEntries(Object.entries(b).filter(([key]) => key !== tokenField)), c),
+      },
     );
   }
   if (operation.timestamp) {
     breaks.push(
-      { name: "stale", what: `correctly signed, timestamp ${STALE_SECONDS} s old`, code: "G.04", request: (op, b, c) => signed(op, withTimestamp(b, -STALE_SECONDS), c) },
-      { name: "ahead", what: `correctly signed, timestamp ${STALE_SECONDS} s ahead`, code: "G.04", request: (op, b, c) => signed(op, withTimestamp(b, STALE_SECONDS), c) },
+      {
+        name: "stale",
+        what: `correctly signed, timestamp ${STALE_SECONDS} s old`,
+        code: "G.04",
+        request: (op, b, c) => signed(op, withTimestamp(b, -STALE_SECONDS), c),
+      },
+      {
+        name: "ahead",
+        what: `correctly signed, timestamp ${STALE_SECONDS} s ahead`,
+        code: "G.04",
+        request: (op, b, c) => signed(op, withTimestamp(b, STALE_SECONDS), c),
+      },
     );
   }
   return breaks;
@@ -84,7 +131,12 @@ export function ignoredAuthProbes(context: GenerationContext): Probe[] {
   return generatedOperations().flatMap((operation) => {
     // Bodies the operation accepts, so that an implementation ignoring a break answers 2xx, plainly.
     const refused = refusals(operation);
-    const bodies = validBodies(operation, context.credentials, Math.max(context.cases, 16) * 2, derivedSeed(context.seed, "ignored_auth", operation.operationId)).filter((body) => !refusalOf(body, refused));
+    const bodies = validBodies(
+      operation,
+      context.credentials,
+      Math.max(context.cases, 16) * 2,
+      derivedSeed(context.seed, "ignored_auth", operation.operationId),
+    ).filter((body) => !refusalOf(body, refused));
     const count = Math.max(context.cases, authBreaks(operation, bodies[0]!).length);
     return bodies.slice(0, count).map((body, index): Probe => {
       const breaks = authBreaks(operation, body);
@@ -94,7 +146,14 @@ export function ignoredAuthProbes(context: GenerationContext): Probe[] {
         kind: `auth/${broken.name}`,
         subject: operation.operationId,
         title: `${broken.what} (${broken.code})`,
-        steps: [{ side: operation.implementedBy, operationId: operation.operationId, request: broken.request(operation, body, context.credentials), expect: { status: 401, code: broken.code } }],
+        steps: [
+          {
+            side: operation.implementedBy,
+            operationId: operation.operationId,
+            request: broken.request(operation, body, context.credentials),
+            expect: { status: 401, code: broken.code },
+          },
+        ],
       };
     });
   });

@@ -17,23 +17,27 @@ export const probedMethods = ["GET", "PUT", "PATCH", "DELETE", "OPTIONS", "POST"
 /** unsupported_method: each undocumented method on each operation's path. */
 export function unsupportedMethodProbes(): Probe[] {
   return allOperations.flatMap((operation) => {
-    const documented = Object.keys(bundledSpec.paths[operation.path]!).filter((key) => ["get", "put", "post", "delete", "patch", "options", "head"].includes(key)).map((key) => key.toUpperCase());
+    const documented = Object.keys(bundledSpec.paths[operation.path]!)
+      .filter((key) => ["get", "put", "post", "delete", "patch", "options", "head"].includes(key))
+      .map((key) => key.toUpperCase());
     return probedMethods
       .filter((method) => !documented.includes(method))
-      .map((method): Probe => ({
-        check: "unsupported_method",
-        kind: "routing/other-method",
-        subject: operation.operationId,
-        title: `${method} ${operation.path} is 405 G.06 with Allow: ${documented.join(", ")}`,
-        steps: [
-          {
-            side: operation.implementedBy,
-            operationId: operation.operationId,
-            request: { method, path: operation.path, query: {}, headers: {}, body: "" },
-            expect: { status: 405, code: "G.06", header: { name: "allow", value: documented.join(", ") } },
-          },
-        ],
-      }));
+      .map(
+        (method): Probe => ({
+          check: "unsupported_method",
+          kind: "routing/other-method",
+          subject: operation.operationId,
+          title: `${method} ${operation.path} is 405 G.06 with Allow: ${documented.join(", ")}`,
+          steps: [
+            {
+              side: operation.implementedBy,
+              operationId: operation.operationId,
+              request: { method, path: operation.path, query: {}, headers: {}, body: "" },
+              expect: { status: 405, code: "G.06", header: { name: "allow", value: documented.join(", ") } },
+            },
+          ],
+        }),
+      );
   });
 }
 
@@ -53,13 +57,21 @@ export function pathVariantProbes(): Probe[] {
     ];
     return variants
       .filter(([, path]) => path !== operation.path && !allOperations.some((other) => other.path === path))
-      .map(([kind, path]): Probe => ({
-        check: "unknown_path",
-        kind,
-        subject: operation.implementedBy,
-        title: `POST ${path} (${operation.path} ${kind === "paths/trailing-slash" ? "with a trailing slash" : "in another case"}) is 404 G.05`,
-        steps: [{ side: operation.implementedBy, request: { path, query: {}, headers: { "Content-Type": "application/json" }, body: "{}" }, expect: { status: 404, code: "G.05" } }],
-      }));
+      .map(
+        ([kind, path]): Probe => ({
+          check: "unknown_path",
+          kind,
+          subject: operation.implementedBy,
+          title: `POST ${path} (${operation.path} ${kind === "paths/trailing-slash" ? "with a trailing slash" : "in another case"}) is 404 G.05`,
+          steps: [
+            {
+              side: operation.implementedBy,
+              request: { path, query: {}, headers: { "Content-Type": "application/json" }, body: "{}" },
+              expect: { status: 404, code: "G.05" },
+            },
+          ],
+        }),
+      );
   });
 }
 
@@ -68,15 +80,26 @@ export function unknownPathProbes(context: GenerationContext): Probe[] {
   const known = new Set(allOperations.map((operation) => operation.path.toLowerCase()));
   return (["provider", "operator"] as const).flatMap((side) =>
     fc
-      .sample(fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => `/${parts.join("/")}`), { seed: derivedSeed(context.seed, "unknown_path", side), numRuns: sequencesFor(context.cases) * 3 })
+      .sample(
+        fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => `/${parts.join("/")}`),
+        { seed: derivedSeed(context.seed, "unknown_path", side), numRuns: sequencesFor(context.cases) * 3 },
+      )
       .filter((path) => !known.has(path.toLowerCase()) && !path.split("/").some((part) => part === "." || part === ".."))
       .slice(0, sequencesFor(context.cases))
-      .map((path): Probe => ({
-        check: "unknown_path",
-        kind: "routing/unknown-path",
-        subject: side,
-        title: `POST ${path} is 404 G.05`,
-        steps: [{ side, request: { path, query: {}, headers: { "Content-Type": "application/json" }, body: "{}" }, expect: { status: 404, code: "G.05" } }],
-      })),
+      .map(
+        (path): Probe => ({
+          check: "unknown_path",
+          kind: "routing/unknown-path",
+          subject: side,
+          title: `POST ${path} is 404 G.05`,
+          steps: [
+            {
+              side,
+              request: { path, query: {}, headers: { "Content-Type": "application/json" }, body: "{}" },
+              expect: { status: 404, code: "G.05" },
+            },
+          ],
+        }),
+      ),
   );
 }

@@ -47,7 +47,8 @@ function checkLifecycle(): void {
         if (!node) throw new Error(`stateful lifecycle: ${operation.operationId} has no request field ${pointer}`);
       }
     }
-    if (!("uuid" in (flatten(requestSchema(operation), operation.operationId).properties ?? {}))) throw new Error(`stateful lifecycle: ${operation.operationId} has no uuid`);
+    if (!("uuid" in (flatten(requestSchema(operation), operation.operationId).properties ?? {})))
+      throw new Error(`stateful lifecycle: ${operation.operationId} has no uuid`);
   }
 }
 checkLifecycle();
@@ -80,7 +81,12 @@ const step = (operation: OperationFacts, body: Body, context: GenerationContext,
 });
 
 /** The part of a body an idempotency fingerprint sees: all but `hash` and `timestamp`. */
-const fingerprint = (_operation: OperationFacts, body: Body) => JSON.stringify(Object.entries(body).filter(([key]) => key !== "hash" && key !== "timestamp").sort(([a], [b]) => (a < b ? -1 : 1)));
+const fingerprint = (_operation: OperationFacts, body: Body) =>
+  JSON.stringify(
+    Object.entries(body)
+      .filter(([key]) => key !== "hash" && key !== "timestamp")
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 
 function replayProbes(operation: OperationFacts, context: GenerationContext): Probe[] {
   return acceptedBodies(operation, context, sequencesFor(context.cases), "replay").map((body, index) => ({
@@ -101,7 +107,9 @@ function conflictProbes(operation: OperationFacts, context: GenerationContext): 
   const firsts = acceptedBodies(operation, context, count, "conflict-first");
   const others = acceptedBodies(operation, context, count * 2, "conflict-second");
   return firsts.flatMap((first, index) => {
-    const other = others.map((candidate) => ({ ...candidate, uuid: first.uuid })).find((candidate) => fingerprint(operation, candidate) !== fingerprint(operation, first));
+    const other = others
+      .map((candidate) => ({ ...candidate, uuid: first.uuid }))
+      .find((candidate) => fingerprint(operation, candidate) !== fingerprint(operation, first));
     if (!other) return [];
     return [
       {
@@ -157,10 +165,21 @@ function lifecycleProbes(context: GenerationContext): Probe[] {
           ? {
               async verify(exchanges: Exchange[]): Promise<Finding[]> {
                 const urlOf = (exchange: Exchange) => (exchange.answer?.json as { url?: string } | undefined)?.url ?? "";
-                const [closed, stillActive] = await Promise.all([inspector.sessionStatusOf(urlOf(exchanges[0]!)), inspector.sessionStatusOf(urlOf(exchanges[2]!))]);
+                const [closed, stillActive] = await Promise.all([
+                  inspector.sessionStatusOf(urlOf(exchanges[0]!)),
+                  inspector.sessionStatusOf(urlOf(exchanges[2]!)),
+                ]);
                 const findings: Finding[] = [];
-                if (closed !== "closed") findings.push({ check: "stateful_sequences", message: `after ${close.operationId} the session ENTER opened is ${closed ?? "not in the store"}, not closed` });
-                if (stillActive !== "active") findings.push({ check: "stateful_sequences", message: `the replayed ${close.operationId} (same uuid) left the second session ${stillActive ?? "not in the store"}, not active: it closed something new` });
+                if (closed !== "closed")
+                  findings.push({
+                    check: "stateful_sequences",
+                    message: `after ${close.operationId} the session ENTER opened is ${closed ?? "not in the store"}, not closed`,
+                  });
+                if (stillActive !== "active")
+                  findings.push({
+                    check: "stateful_sequences",
+                    message: `the replayed ${close.operationId} (same uuid) left the second session ${stillActive ?? "not in the store"}, not active: it closed something new`,
+                  });
                 return findings;
               },
             }
@@ -173,6 +192,8 @@ function lifecycleProbes(context: GenerationContext): Probe[] {
 /** Every stateful probe of the run. */
 export function statefulProbes(context: GenerationContext): Probe[] {
   const idempotent = generatedOperations().filter(hasUuid);
-  return [...idempotent.flatMap((operation) => [...replayProbes(operation, context), ...conflictProbes(operation, context)]), ...lifecycleProbes(context)];
+  return [
+    ...idempotent.flatMap((operation) => [...replayProbes(operation, context), ...conflictProbes(operation, context)]),
+    ...lifecycleProbes(context),
+  ];
 }
-

@@ -26,7 +26,11 @@ export function bodyCredentialFields(operation: OperationFacts): string[] {
 
 /** Top-level fields whose values a probe about data never changes (signing, freshness, credentials). */
 export function roleFields(operation: OperationFacts): Set<string> {
-  return new Set([...(operation.bodyHash ? ["hash"] : []), ...(operation.timestamp ? ["timestamp"] : []), ...bodyCredentialFields(operation)]);
+  return new Set([
+    ...(operation.bodyHash ? ["hash"] : []),
+    ...(operation.timestamp ? ["timestamp"] : []),
+    ...bodyCredentialFields(operation),
+  ]);
 }
 
 /** The current Unix time, seconds. */
@@ -67,7 +71,8 @@ export interface Refusal {
  */
 export function refusals(operation: OperationFacts): Refusal[] {
   return operation.refusedValues.map(({ pointer, value, code }) => {
-    if (!(code in errorCatalog)) throw new Error(`${operation.operationId}${pointer}: x-refused-values names ${code}, which is not in the catalog`);
+    if (!(code in errorCatalog))
+      throw new Error(`${operation.operationId}${pointer}: x-refused-values names ${code}, which is not in the catalog`);
     return { pointer, value, code: code as ErrorCode };
   });
 }

@@ -43,7 +43,20 @@ function wrongTypes(schema: Schema): unknown[] {
   const types = schema.anyOf ? (schema.anyOf as Schema[]).map((branch) => flatten(branch, "anyOf").type) : [schema.type];
   const candidates = byType[types[0] ?? "string"] ?? ["text"];
   const values = schema.nullable ? candidates : [...candidates, null];
-  return values.filter((value) => !types.includes(typeof value === "number" ? (Number.isInteger(value) ? "integer" : "number") : Array.isArray(value) ? "array" : value === null ? "null" : typeof value));
+  return values.filter(
+    (value) =>
+      !types.includes(
+        typeof value === "number"
+          ? Number.isInteger(value)
+            ? "integer"
+            : "number"
+          : Array.isArray(value)
+            ? "array"
+            : value === null
+              ? "null"
+              : typeof value,
+      ),
+  );
 }
 
 /** Strings that break a string schema's enum, lengths, pattern or format. */
@@ -60,7 +73,11 @@ function badStrings(schema: Schema): Array<{ what: string; value: string }> {
     const value = ["!", " ", "Z", "0", "é"].map((character) => character.repeat(length)).find((candidate) => !pattern.test(candidate));
     if (value !== undefined) found.push({ what: `outside the pattern ${schema.pattern}`, value });
   }
-  if (schema.format || schema.anyOf) found.push({ what: `not a ${schema.format ?? "value of any anyOf branch"}`, value: "999.999.999.999:x".slice(0, Math.max(min, Math.min(max ?? 17, 17))) });
+  if (schema.format || schema.anyOf)
+    found.push({
+      what: `not a ${schema.format ?? "value of any anyOf branch"}`,
+      value: "999.999.999.999:x".slice(0, Math.max(min, Math.min(max ?? 17, 17))),
+    });
   return found;
 }
 
@@ -96,20 +113,33 @@ function variants(operation: OperationFacts, body: Body): Variant[] {
     if (path.length > 0 && !(top !== undefined && roles.has(top) && top !== "timestamp")) {
       for (const wrong of wrongTypes(node)) {
         if (top === "timestamp" && typeof wrong === "number") continue;
-        found.push({ what: `${where}: ${JSON.stringify(wrong)}, not of type ${node.type ?? "anyOf"}`, make: () => withValue(body, path, wrong), code: "V.02" });
+        found.push({
+          what: `${where}: ${JSON.stringify(wrong)}, not of type ${node.type ?? "anyOf"}`,
+          make: () => withValue(body, path, wrong),
+          code: "V.02",
+        });
       }
       if (top !== "timestamp" && (node.type === "string" || node.anyOf)) {
-        for (const bad of badStrings(node)) found.push({ what: `${where}: ${bad.what}`, make: () => withValue(body, path, bad.value), code: "V.02" });
+        for (const bad of badStrings(node))
+          found.push({ what: `${where}: ${bad.what}`, make: () => withValue(body, path, bad.value), code: "V.02" });
       }
     }
     if (node.type !== "object" || typeof value !== "object" || value === null) return;
     const properties = (node.properties ?? {}) as Record<string, Schema>;
     for (const name of (node.required ?? []) as string[]) {
       if (path.length === 0 && roles.has(name)) continue;
-      found.push({ what: `${where === "/" ? "" : where}/${name}: required, missing`, make: () => without(body, [...path, name]), code: "V.02" });
+      found.push({
+        what: `${where === "/" ? "" : where}/${name}: required, missing`,
+        make: () => without(body, [...path, name]),
+        code: "V.02",
+      });
     }
     if (node.additionalProperties === false) {
-      found.push({ what: `${where === "/" ? "" : where}/unexpectedField: not documented (additionalProperties: false)`, make: () => withValue(body, [...path, "unexpectedField"], "x"), code: "V.02" });
+      found.push({
+        what: `${where === "/" ? "" : where}/unexpectedField: not documented (additionalProperties: false)`,
+        make: () => withValue(body, [...path, "unexpectedField"], "x"),
+        code: "V.02",
+      });
     }
     for (const [name, property] of Object.entries(properties)) {
       if (name in (value as Body)) walk(property, (value as Body)[name], [...path, name]);
@@ -120,7 +150,11 @@ function variants(operation: OperationFacts, body: Body): Variant[] {
 }
 
 /** The bodies that are not a JSON object at all (400 `V.01`). */
-const notObjects: InvalidBody[] = ["[]", '"text"', "42", "null", "true"].map((raw) => ({ what: `the body is ${raw}, not a JSON object`, raw, code: "V.01" }));
+const notObjects: InvalidBody[] = ["[]", '"text"', "42", "null", "true"].map((raw) => ({
+  what: `the body is ${raw}, not a JSON object`,
+  raw,
+  code: "V.01",
+}));
 
 /**
  * Every single-defect variant of a valid body (role fields set), each checked with Ajv
@@ -136,7 +170,10 @@ export function invalidBodies(operation: OperationFacts, body: Body): InvalidBod
  * one that Ajv confirms invalid: what `invalidBodies` would give at that place, built alone.
  */
 export function invalidBody(operation: OperationFacts, body: Body, pick: number): InvalidBody {
-  const all: Array<Variant & { raw?: string }> = [...variants(operation, body), ...notObjects.map((entry) => ({ what: entry.what, code: entry.code, raw: entry.raw, make: () => ({}) }))];
+  const all: Array<Variant & { raw?: string }> = [
+    ...variants(operation, body),
+    ...notObjects.map((entry) => ({ what: entry.what, code: entry.code, raw: entry.raw, make: () => ({}) })),
+  ];
   for (let offset = 0; offset < all.length; offset++) {
     const variant = all[(pick + offset) % all.length]!;
     if (variant.raw !== undefined) return { what: variant.what, code: variant.code, raw: variant.raw };

@@ -48,12 +48,20 @@ export function validBodies(operation: OperationFacts, credentials: Credentials,
   return fc.sample(bodyArbitrary(operation), { seed, numRuns: count }).map((drawn) => {
     const body = withRoles(operation, drawn, credentials);
     const violations = validateRequestBody(operation, forValidation(operation, body));
-    if (violations.length > 0) throw new Error(`generator bug: a drawn ${operation.operationId} body breaks its schema (${violations[0]!.message}): ${JSON.stringify(body)}`);
+    if (violations.length > 0)
+      throw new Error(
+        `generator bug: a drawn ${operation.operationId} body breaks its schema (${violations[0]!.message}): ${JSON.stringify(body)}`,
+      );
     return body;
   });
 }
 
 /** True when `body` (role fields set) is valid against the operation's request schema. */
 export function isValidBody(operation: OperationFacts, body: unknown): boolean {
-  return validateRequestBody(operation, typeof body === "object" && body !== null && !Array.isArray(body) ? forValidation(operation, body as Body) : body).length === 0;
+  return (
+    validateRequestBody(
+      operation,
+      typeof body === "object" && body !== null && !Array.isArray(body) ? forValidation(operation, body as Body) : body,
+    ).length === 0
+  );
 }

@@ -18,17 +18,41 @@ import { deref } from "../bundle.js";
 export type Schema = Record<string, any>;
 
 /** Keywords that only annotate (no effect on which values are valid). */
-const annotations = new Set(["description", "title", "example", "examples", "default", "deprecated", "readOnly", "writeOnly", "externalDocs"]);
+const annotations = new Set([
+  "description",
+  "title",
+  "example",
+  "examples",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "externalDocs",
+]);
 /** Keywords the generator honours. */
 const understood = new Set([
-  "$ref", "type", "properties", "required", "additionalProperties", "enum", "minLength", "maxLength", "pattern",
-  "format", "minimum", "maximum", "nullable", "allOf", "anyOf",
+  "$ref",
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "enum",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "format",
+  "minimum",
+  "maximum",
+  "nullable",
+  "allOf",
+  "anyOf",
 ]);
 
 /** Checks that `schema` uses only keywords the generator honours. @throws Error naming the path and the keyword */
 export function assertUnderstood(schema: Schema, path: string): void {
   for (const key of Object.keys(schema)) {
-    if (!understood.has(key) && !annotations.has(key) && !key.startsWith("x-")) throw new Error(`the generator does not handle the keyword "${key}" at ${path}`);
+    if (!understood.has(key) && !annotations.has(key) && !key.startsWith("x-"))
+      throw new Error(`the generator does not handle the keyword "${key}" at ${path}`);
   }
 }
 
@@ -58,15 +82,22 @@ export function flatten(schema: Schema, path: string): Schema {
  * surrogate. (Built from integers: fast-check's `unit: "binary"` maps the whole Unicode
  * range when it is created, about a second.)
  */
-const codePoint = fc.oneof(
-  { weight: 3, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 0x10ffff }).filter((point) => point < 0xd800 || point > 0xdfff) },
-).map((point) => String.fromCodePoint(point));
+const codePoint = fc
+  .oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 0x10ffff }).filter((point) => point < 0xd800 || point > 0xdfff) },
+  )
+  .map((point) => String.fromCodePoint(point));
 
 /** Strings of `min` to `max` code points, often exactly at a limit. */
 export function lengthArbitrary(min: number, max: number, unit: fc.Arbitrary<string> = codePoint): fc.Arbitrary<string> {
   const anywhere = fc.string({ unit, minLength: min, maxLength: max, size: "max" });
-  return fc.oneof(fc.string({ unit, minLength: min, maxLength: min }), fc.string({ unit, minLength: max, maxLength: max }), anywhere, anywhere);
+  return fc.oneof(
+    fc.string({ unit, minLength: min, maxLength: min }),
+    fc.string({ unit, minLength: max, maxLength: max }),
+    anywhere,
+    anywhere,
+  );
 }
 
 const codePoints = (text: string) => [...text].length;
@@ -101,7 +132,12 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
 }
 
 /** A scalar JSON value for a field nobody documented (signable: no objects or arrays). */
-export const extraValue: fc.Arbitrary<string | number | boolean | null> = fc.oneof(lengthArbitrary(0, 20), fc.integer(), fc.boolean(), fc.constant(null));
+export const extraValue: fc.Arbitrary<string | number | boolean | null> = fc.oneof(
+  lengthArbitrary(0, 20),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+);
 
 /**
  * An arbitrary of the values `schema` allows.
@@ -136,7 +172,9 @@ function nonNullArbitrary(node: Schema, path: string): fc.Arbitrary<unknown> {
 
 function objectArbitrary(node: Schema, path: string): fc.Arbitrary<Record<string, unknown>> {
   const properties = (node.properties ?? {}) as Record<string, Schema>;
-  const model = Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, schemaArbitrary(property, `${path}/properties/${name}`)]));
+  const model = Object.fromEntries(
+    Object.entries(properties).map(([name, property]) => [name, schemaArbitrary(property, `${path}/properties/${name}`)]),
+  );
   const record = fc.record(model, { requiredKeys: (node.required ?? []) as string[] });
   if (node.additionalProperties === false) return record;
   const extraKey = lengthArbitrary(1, 24).filter((key) => !(key in properties) && key !== "__proto__");

@@ -28,7 +28,10 @@ export function renderHtml(report: Report): string {
     const items = cases
       .map((entry) => {
         const open = entry.outcome === "failed" || entry.outcome === "warning" ? " open" : "";
-        const body = [entry.message ? `<p>${escapeHtml(entry.message)}</p>` : "", entry.details ? `<pre>${escapeHtml(entry.details)}</pre>` : ""].join("");
+        const body = [
+          entry.message ? `<p>${escapeHtml(entry.message)}</p>` : "",
+          entry.details ? `<pre>${escapeHtml(entry.details)}</pre>` : "",
+        ].join("");
         const head = `<span class="${entry.outcome}">${mark[entry.outcome]} ${entry.outcome}</span> ${escapeHtml(entry.name)}`;
         return body ? `<details${open}><summary>${head}</summary>${body}</details>` : `<div>${head}</div>`;
       })

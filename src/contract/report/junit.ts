@@ -25,10 +25,19 @@ export function writeJunit(report: Report, file: string): void {
   for (const [name, cases] of bySuite(report.cases)) {
     const suite = builder.testSuite().name(name);
     for (const entry of cases) {
-      const testCase = suite.testCase().className(`${report.title}.${name}`).name(entry.name).time(entry.seconds ?? 0);
+      const testCase = suite
+        .testCase()
+        .className(`${report.title}.${name}`)
+        .name(entry.name)
+        .time(entry.seconds ?? 0);
       if (entry.outcome === "failed") testCase.failure(entry.message ?? "failed");
       if (entry.outcome === "skipped") testCase.skipped();
-      const out = [entry.outcome === "warning" || entry.outcome === "skipped" ? `${entry.outcome}: ${entry.message ?? ""}` : undefined, entry.details].filter(Boolean).join("\n\n");
+      const out = [
+        entry.outcome === "warning" || entry.outcome === "skipped" ? `${entry.outcome}: ${entry.message ?? ""}` : undefined,
+        entry.details,
+      ]
+        .filter(Boolean)
+        .join("\n\n");
       if (out) testCase.standardOutput(out);
     }
   }

@@ -15,7 +15,11 @@ export function redact(text: string, secrets: readonly string[]): string {
   return result
     .replace(/HASH=[0-9a-fA-F]{64}/g, "HASH=<signature>")
     .replace(/("hash"\s*:\s*")[0-9a-f]{32}"/g, '$1<body hash>"')
-    .replace(/([?&]token=)([A-Za-z0-9_-]{16,})/g, (_match, prefix: string, token: string) => `${prefix}<launch token sha256:${createHash("sha256").update(token).digest("hex").slice(0, 8)}>`);
+    .replace(
+      /([?&]token=)([A-Za-z0-9_-]{16,})/g,
+      (_match, prefix: string, token: string) =>
+        `${prefix}<launch token sha256:${createHash("sha256").update(token).digest("hex").slice(0, 8)}>`,
+    );
 }
 
 /** The report cases with `redact` applied to their message and details. */

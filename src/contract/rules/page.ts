@@ -47,7 +47,9 @@ function probesCell(rule: Rule, probes: readonly SentProbe[]): string {
         .join(", ");
       return `\`${reference}\` (${where})`;
     });
-    const proofs = [...new Set(rule.probes.flatMap((reference) => matching(reference, probes).map((probe) => proofOf(probe.kind))))].map((test) => `\`${test}\``);
+    const proofs = [...new Set(rule.probes.flatMap((reference) => matching(reference, probes).map((probe) => proofOf(probe.kind))))].map(
+      (test) => `\`${test}\``,
+    );
     return `${lines.join("<br>")} | ${proofs.join("<br>")}${rule.elsewhere ? `<br>and \`${rule.elsewhere.test}\`: ${cell(rule.elsewhere.why)}` : ""}`;
   }
   if (rule.elsewhere) return `– | \`${rule.elsewhere.test}\`: ${cell(rule.elsewhere.why)}`;
@@ -55,7 +57,13 @@ function probesCell(rule: Rule, probes: readonly SentProbe[]): string {
 }
 
 /** The page's text. */
-export function renderRulesPage(input: { rules: readonly Rule[]; sentences: readonly SpecSentence[]; probes: readonly SentProbe[]; bundle: OpenApiDocument; operations: readonly OperationFacts[] }): string {
+export function renderRulesPage(input: {
+  rules: readonly Rule[];
+  sentences: readonly SpecSentence[];
+  probes: readonly SentProbe[];
+  bundle: OpenApiDocument;
+  operations: readonly OperationFacts[];
+}): string {
   const { rules, sentences, probes, bundle, operations } = input;
   const lines: string[] = [
     "<!-- Generated from src/contract/rules/inventory.ts: do not edit; run `node --import tsx src/certify/rules-page.ts`. -->",
@@ -69,34 +77,54 @@ export function renderRulesPage(input: { rules: readonly Rule[]; sentences: read
     "answers. `test/unit/contract/rules.test.ts` fails when a normative sentence of the spec",
     "is claimed by no rule, when a rule's probes are not sent, and when a catalog code, a",
     "documented status or an `x-` extension has no probe. How to add a rule:",
-    "`src/contract/README.md`, \"The rule inventory\".",
+    '`src/contract/README.md`, "The rule inventory".',
     "",
     `${rules.length} rules claim ${sentences.length} normative sentences; ${probes.filter((probe) => probe.tester === "contract").length} contract probes and ${probes.filter((probe) => probe.tester === "certify").length} certification probes of ${new Set(probes.map((probe) => probe.kind)).size} kinds.`,
     "",
     "| Rule | Sides | Probes (tester, count) | Proven by / checked by |",
     "|---|---|---|---|",
   ];
-  for (const rule of rules) lines.push(`| **${rule.id}**: ${cell(rule.rule)} <br>*${cell(rule.source)}* | ${rule.sides.join(", ")} | ${probesCell(rule, probes)} |`);
+  for (const rule of rules)
+    lines.push(
+      `| **${rule.id}**: ${cell(rule.rule)} <br>*${cell(rule.source)}* | ${rule.sides.join(", ")} | ${probesCell(rule, probes)} |`,
+    );
   lines.push("", "## What each rule claims", "");
   for (const rule of rules) {
-    const claimed = [...new Set(sentences.filter((sentence) => rule.says.some((quote) => sentence.text.includes(quote))).map((sentence) => sentence.text))];
+    const claimed = [
+      ...new Set(sentences.filter((sentence) => rule.says.some((quote) => sentence.text.includes(quote))).map((sentence) => sentence.text)),
+    ];
     if (!claimed.length) continue;
     lines.push(`**${rule.id}**`, "", ...claimed.map((text) => `- ${text}`), "");
   }
   lines.push("## Catalog codes", "", "| Code | Status | Probes that expect it |", "|---|---|---|");
   for (const [code, entry] of Object.entries(errorCatalog) as Array<[ErrorCode, { status: number }]>) {
     const kinds = [...new Set(probes.filter((probe) => probe.expects.some((answer) => answer.code === code)).map((probe) => probe.kind))];
-    lines.push(`| ${code} | ${entry.status} | ${kinds.length ? `${kinds.length} kinds, e.g. ${kinds.slice(0, 4).map((kind) => `\`${kind}\``).join(", ")}` : "none: no request can cause an unexpected failure of a correct implementation"} |`);
+    lines.push(
+      `| ${code} | ${entry.status} | ${
+        kinds.length
+          ? `${kinds.length} kinds, e.g. ${kinds
+              .slice(0, 4)
+              .map((kind) => `\`${kind}\``)
+              .join(", ")}`
+          : "none: no request can cause an unexpected failure of a correct implementation"
+      } |`,
+    );
   }
   lines.push("", "## Documented statuses", "", "| Operation | Status | Probes that expect it |", "|---|---|---|");
   for (const operation of operations) {
     for (const status of operation.statuses) {
-      const count = probes.filter((probe) => probe.expects.some((answer) => answer.operationId === operation.operationId && (answer.status === status || (answer.status === "2xx" && status === 200)))).length;
+      const count = probes.filter((probe) =>
+        probe.expects.some(
+          (answer) =>
+            answer.operationId === operation.operationId && (answer.status === status || (answer.status === "2xx" && status === 200)),
+        ),
+      ).length;
       lines.push(`| ${operation.operationId} | ${status} | ${count || "none (see G.01)"} |`);
     }
   }
   lines.push("", "## `x-` extensions", "", "| Extension | Where | What it states, and how it is covered |", "|---|---|---|");
-  for (const [key, pointers] of extensionsOf(bundle)) lines.push(`| \`${key}\` | ${pointers.length} | ${cell(extensionFacts[key]?.states ?? "UNKNOWN: add it to extensionFacts")} |`);
+  for (const [key, pointers] of extensionsOf(bundle))
+    lines.push(`| \`${key}\` | ${pointers.length} | ${cell(extensionFacts[key]?.states ?? "UNKNOWN: add it to extensionFacts")} |`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -29,15 +29,78 @@ export interface SpecSentence {
 export const NORMATIVE = new RegExp(
   [
     // obligation, permission, refusal
-    "must", "should", "never", "always", "only", "cannot", "may", "refus\\w*", "reject\\w*", "ignor\\w*", "accept\\w*", "requir\\w*", "optional", "allow\\w*",
+    "must",
+    "should",
+    "never",
+    "always",
+    "only",
+    "cannot",
+    "may",
+    "refus\\w*",
+    "reject\\w*",
+    "ignor\\w*",
+    "accept\\w*",
+    "requir\\w*",
+    "optional",
+    "allow\\w*",
     // the imperatives of the signing steps and the checklist
-    "take", "leave out", "keep", "writ\\w*", "append", "put", "serialis\\w*", "send", "sent", "sends", "compute", "check\\w*", "compare\\w*", "use", "uses", "answer\\w*",
+    "take",
+    "leave out",
+    "keep",
+    "writ\\w*",
+    "append",
+    "put",
+    "serialis\\w*",
+    "send",
+    "sent",
+    "sends",
+    "compute",
+    "check\\w*",
+    "compare\\w*",
+    "use",
+    "uses",
+    "answer\\w*",
     // quantities, order, identity
-    "at most", "at least", "exactly", "more than", "longer than", "larger than", "further than", "same", "first", "before", "after", "default", "tolerance", "limit\\w*", "bytes", "seconds", "integer", "hex",
-    "lower(?:-| )?case", "upper(?:-| )?case", "case-(?:in)?sensitive", "timing-safe",
+    "at most",
+    "at least",
+    "exactly",
+    "more than",
+    "longer than",
+    "larger than",
+    "further than",
+    "same",
+    "first",
+    "before",
+    "after",
+    "default",
+    "tolerance",
+    "limit\\w*",
+    "bytes",
+    "seconds",
+    "integer",
+    "hex",
+    "lower(?:-| )?case",
+    "upper(?:-| )?case",
+    "case-(?:in)?sensitive",
+    "timing-safe",
     // signatures, answers, state
-    "signed", "covers?", "carr(?:y|ies)", "envelope", "lists", "closed", "nothing was done", "has no", "is not", "are not", "no longer",
-    "retr(?:y|ies|ied)", "dedupe\\w*", "duplicate", "idempoten\\w*", "repeat\\w*", "replay\\w*",
+    "signed",
+    "covers?",
+    "carr(?:y|ies)",
+    "envelope",
+    "lists",
+    "closed",
+    "nothing was done",
+    "has no",
+    "is not",
+    "are not",
+    "no longer",
+    "retr(?:y|ies|ied)",
+    "dedupe\\w*",
+    "duplicate",
+    "idempoten\\w*",
+    "repeat\\w*",
+    "replay\\w*",
   ]
     .map((word) => `\\b${word}\\b`)
     .join("|"),
@@ -73,7 +136,13 @@ export function sentencesOf(text: string): string[] {
     }
     if (line.startsWith("|")) {
       flush();
-      blocks.push(line.replace(/^\||\|$/g, "").split("|").map((cell) => cell.trim()).join(" | "));
+      blocks.push(
+        line
+          .replace(/^\||\|$/g, "")
+          .split("|")
+          .map((cell) => cell.trim())
+          .join(" | "),
+      );
       continue;
     }
     // A list item starts a new block.

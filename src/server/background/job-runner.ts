@@ -90,7 +90,11 @@ export function startBatchedJob(options: BatchedJobOptions): BatchedJob {
       options.metrics?.failure(options.name);
       errors.error(options.log, { job: options.name }, error, `background job ${options.name} failed; it runs again after a pause`);
     }
-    if (total > 0) options.log.info({ job: options.name, rows: total, ms: Math.round(performance.now() - started) }, `background job ${options.name}: ${total} rows`);
+    if (total > 0)
+      options.log.info(
+        { job: options.name, rows: total, ms: Math.round(performance.now() - started) },
+        `background job ${options.name}: ${total} rows`,
+      );
     return total;
   }
 

@@ -88,7 +88,12 @@ export function startBackgroundJobs(options: BackgroundJobOptions): BackgroundJo
     name: "expiry",
     async batch(limit) {
       const at = now();
-      const callbackPartners = new Set(options.partners.all().filter((partner) => partner.sessionExpiredCallback).map((partner) => partner.memberId));
+      const callbackPartners = new Set(
+        options.partners
+          .all()
+          .filter((partner) => partner.sessionExpiredCallback)
+          .map((partner) => partner.memberId),
+      );
       const expired = await store.expireIdleSessions(at - options.idleTimeoutMs, at, callbackPartners, limit);
       if (expired.some((session) => callbackPartners.has(session.partnerId))) options.onQueued?.();
       return { rows: expired.length, more: expired.length === limit };

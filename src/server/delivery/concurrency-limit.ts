@@ -70,7 +70,11 @@ export interface LimitSample {
 }
 
 /** The state of a partner seen for the first time: `min(INITIAL_LIMIT, ceiling)`, threshold at the ceiling. */
-export const initialState = (ceiling: number, epoch = 0): LimitState => ({ limit: Math.min(INITIAL_LIMIT, ceiling), threshold: ceiling, epoch });
+export const initialState = (ceiling: number, epoch = 0): LimitState => ({
+  limit: Math.min(INITIAL_LIMIT, ceiling),
+  threshold: ceiling,
+  epoch,
+});
 
 /**
  * One step of the rule (see the module comment); pure.
@@ -121,7 +125,9 @@ export class ConcurrencyLimits {
   private of(partnerId: string): LimitState {
     let state = this.partners.get(partnerId);
     if (!state) {
-      state = this.options.adaptive ? initialState(this.options.ceiling) : { limit: this.options.ceiling, threshold: this.options.ceiling, epoch: 0 };
+      state = this.options.adaptive
+        ? initialState(this.options.ceiling)
+        : { limit: this.options.ceiling, threshold: this.options.ceiling, epoch: 0 };
       this.partners.set(partnerId, state);
       this.options.onChange?.(partnerId, Math.floor(state.limit));
     }

@@ -101,16 +101,31 @@ const UNCONFIGURED_BATCH = 50;
 const UNCONFIGURED_EVERY_MS = 1000;
 
 type Deliverable = Partner & { callbackUrl: string };
-const deliverable = (partner: Partner | undefined): partner is Deliverable => Boolean(partner?.sessionExpiredCallback && partner.callbackUrl);
+const deliverable = (partner: Partner | undefined): partner is Deliverable =>
+  Boolean(partner?.sessionExpiredCallback && partner.callbackUrl);
 
 const outcomeLabel = (result: SendResult): AttemptOutcome =>
-  result.outcome === "delivered" ? "delivered" : result.outcome === "rejected" ? "rejected" : result.kind === "status" ? "http_error" : result.kind === "timeout" ? "timeout" : "network_error";
+  result.outcome === "delivered"
+    ? "delivered"
+    : result.outcome === "rejected"
+      ? "rejected"
+      : result.kind === "status"
+        ? "http_error"
+        : result.kind === "timeout"
+          ? "timeout"
+          : "network_error";
 
 /**
  * The outcome to record for an attempt's result at `at` (epoch ms), under the retry
  * schedule (retry-policy.ts); the attempt number includes this attempt.
  */
-function attemptOutcome(result: SendResult, callback: PendingCallback, at: number, schedule: readonly number[], random: () => number): CallbackAttempt {
+function attemptOutcome(
+  result: SendResult,
+  callback: PendingCallback,
+  at: number,
+  schedule: readonly number[],
+  random: () => number,
+): CallbackAttempt {
   if (result.outcome === "delivered") return { state: "delivered", status: result.status };
   if (result.outcome === "rejected") return { state: "failed", error: result.error, status: result.status };
   const made = callback.attempts + 1;
@@ -125,7 +140,11 @@ const rotated = <T>(items: readonly T[], start: number): T[] => [...items.slice(
 
 /** Logs a change of a partner's circuit breaker. */
 function logBreaker(log: FastifyBaseLogger, partnerId: string, change: "opened" | "closed", threshold: number, cooldownMs: number): void {
-  if (change === "opened") log.warn({ partnerId, cooldownMs }, `session expired callbacks: circuit opened for partner ${partnerId} after ${threshold} failed attempts in a row; one probe per cool-down until it answers`);
+  if (change === "opened")
+    log.warn(
+      { partnerId, cooldownMs },
+      `session expired callbacks: circuit opened for partner ${partnerId} after ${threshold} failed attempts in a row; one probe per cool-down until it answers`,
+    );
   else log.info({ partnerId }, `session expired callbacks: partner ${partnerId} answers again; circuit closed`);
 }
 
@@ -134,24 +153,48 @@ function logBreaker(log: FastifyBaseLogger, partnerId: string, change: "opened" 
  * Never throws: a store error is logged (the lease then runs out and the callback is
  * attempted again).
  */
-async function recordAttempt(options: CallbackDeliveryOptions, errors: ErrorLogThrottle, callback: PendingCallback, outcome: CallbackAttempt, at: number): Promise<void> {
+async function recordAttempt(
+  options: CallbackDeliveryOptions,
+  errors: ErrorLogThrottle,
+  callback: PendingCallback,
+  outcome: CallbackAttempt,
+  at: number,
+): Promise<void> {
   const log = options.log;
-  const identity = { sessionId: callback.sessionId, partnerId: callback.partnerId, callbackId: callback.callbackId, attempt: callback.attempts + 1 };
+  const identity = {
+    sessionId: callback.sessionId,
+    partnerId: callback.partnerId,
+    callbackId: callback.callbackId,
+    attempt: callback.attempts + 1,
+  };
   let recorded: boolean;
   try {
     recorded = await options.store.recordCallbackAttempt(callback, outcome, at);
   } catch (error) {
-    errors.error(log, identity, error, "session expired callback: the attempt could not be recorded; it will be attempted again once its lease runs out");
+    errors.error(
+      log,
+      identity,
+      error,
+      "session expired callback: the attempt could not be recorded; it will be attempted again once its lease runs out",
+    );
     return;
   }
   if (!recorded) {
     log.warn(identity, "session expired callback: the lease ran out during the attempt; another claim owns the callback now");
     return;
   }
-  if (outcome.state === "pending") log.warn({ ...identity, error: outcome.error, nextAttemptAt: new Date(outcome.nextAttemptAt).toISOString() }, "session expired callback not delivered; retry scheduled");
+  if (outcome.state === "pending")
+    log.warn(
+      { ...identity, error: outcome.error, nextAttemptAt: new Date(outcome.nextAttemptAt).toISOString() },
+      "session expired callback not delivered; retry scheduled",
+    );
   else {
     options.metrics?.result(callback.partnerId, outcome.state);
-    if (outcome.state === "failed") log.warn({ ...identity, error: outcome.error }, "session expired callback given up (failed): `npm run callbacks -- redeliver` re-queues it");
+    if (outcome.state === "failed")
+      log.warn(
+        { ...identity, error: outcome.error },
+        "session expired callback given up (failed): `npm run callbacks -- redeliver` re-queues it",
+      );
   }
 }
 
@@ -193,7 +236,12 @@ class DeliveryLoop {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.leaseMs = options.attemptTimeoutMs + (options.leaseMarginMs ?? 10_000);
-    this.sender = createCallbackSender({ providerId: options.providerId, timeoutMs: options.attemptTimeoutMs, connectionsPerPartner: options.partnerConcurrency, now: this.now });
+    this.sender = createCallbackSender({
+      providerId: options.providerId,
+      timeoutMs: options.attemptTimeoutMs,
+      connectionsPerPartner: options.partnerConcurrency,
+      now: this.now,
+    });
     this.slots = new PartnerSlots({
       ceiling: options.partnerConcurrency,
       adaptive: options.adaptiveConcurrency ?? true,
@@ -226,7 +274,14 @@ class DeliveryLoop {
 
   private start(callback: PendingCallback, ticket: LimitTicket): void {
     const running: Promise<void> = this.attempt(callback, ticket)
-      .catch((error: unknown) => this.errors.error(this.options.log, { sessionId: callback.sessionId }, error, "session expired callback attempt failed unexpectedly"))
+      .catch((error: unknown) =>
+        this.errors.error(
+          this.options.log,
+          { sessionId: callback.sessionId },
+          error,
+          "session expired callback attempt failed unexpectedly",
+        ),
+      )
       .finally(() => {
         this.slots.finished(callback.partnerId);
         this.attempts.delete(running);
@@ -254,7 +309,10 @@ class DeliveryLoop {
     if (this.stopped || this.attempts.size >= total) return 0;
     const at = this.now();
     const partners = this.configured();
-    const order = rotated(partners.map((partner) => partner.memberId), this.rotation % Math.max(1, partners.length));
+    const order = rotated(
+      partners.map((partner) => partner.memberId),
+      this.rotation % Math.max(1, partners.length),
+    );
     this.rotation = (this.rotation + 1) % Math.max(1, partners.length);
     const plan = this.slots.plan(order, at, total, this.attempts.size);
     const perPartner = plan.slots;
@@ -266,7 +324,10 @@ class DeliveryLoop {
       this.unconfiguredDueAt = at + UNCONFIGURED_EVERY_MS;
     }
     const claimed = await this.options.store.claimDueCallbacks({ at, leaseMs: this.leaseMs, perPartner, others });
-    const tickets = this.slots.claimed(plan, claimed.map((callback) => callback.partnerId));
+    const tickets = this.slots.claimed(
+      plan,
+      claimed.map((callback) => callback.partnerId),
+    );
     for (const [index, callback] of claimed.entries()) this.start(callback, tickets[index]!);
     return claimed.length;
   }
@@ -281,7 +342,12 @@ class DeliveryLoop {
     clearTimeout(this.pollTimer);
     const claim = this.serialised(() =>
       this.claimOnce().catch((error: unknown) => {
-        this.errors.error(this.options.log, {}, error, "session expired callbacks: claiming from the outbox failed; trying again at the next poll");
+        this.errors.error(
+          this.options.log,
+          {},
+          error,
+          "session expired callbacks: claiming from the outbox failed; trying again at the next poll",
+        );
         return 0;
       }),
     );

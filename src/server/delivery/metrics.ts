@@ -117,7 +117,10 @@ export function createDeliveryMetrics(stats: () => Promise<CallbackStats>, now: 
   // The outbox gauges are read once per scrape, for all three. When the store does not
   // answer, `…_outbox_readable` is 0, the outbox gauge is empty and the age is NaN (unknown).
   let reading: Promise<CallbackStats | undefined> | undefined;
-  const read = () => (reading ??= stats().catch(() => undefined).finally(() => setImmediate(() => (reading = undefined))));
+  const read = () =>
+    (reading ??= stats()
+      .catch(() => undefined)
+      .finally(() => setImmediate(() => (reading = undefined))));
   new Gauge({
     ...metricConfig(definitions.outboxReadable),
     registers,
@@ -132,7 +135,10 @@ export function createDeliveryMetrics(stats: () => Promise<CallbackStats>, now: 
       const counts = await read();
       this.reset();
       if (!counts) return;
-      for (const [state, byPartner] of [["pending", counts.pendingByPartner], ["failed", counts.failedByPartner]] as const) {
+      for (const [state, byPartner] of [
+        ["pending", counts.pendingByPartner],
+        ["failed", counts.failedByPartner],
+      ] as const) {
         for (const [partner, count] of byPartner) this.set({ partner, state }, count);
       }
     },

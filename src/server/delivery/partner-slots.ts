@@ -75,7 +75,9 @@ export class PartnerSlots {
     }));
     const slots = planSlots(loads, total, inFlight);
     // Judged now, not when the claim returns: answers that come meanwhile raise the limit.
-    const fills = loads.filter((load) => slots.get(load.partnerId)! > 0 && load.inFlight + slots.get(load.partnerId)! >= this.limits.slots(load.partnerId));
+    const fills = loads.filter(
+      (load) => slots.get(load.partnerId)! > 0 && load.inFlight + slots.get(load.partnerId)! >= this.limits.slots(load.partnerId),
+    );
     return { slots, fills: new Set(fills.map((load) => load.partnerId)) };
   }
 
@@ -101,7 +103,10 @@ export class PartnerSlots {
       this.inFlight.set(partnerId, this.inFlightOf(partnerId) + count);
       // A partner that is not configured here has no limit: its callbacks are given up unsent.
       const configured = plan.slots.has(partnerId);
-      tickets.set(partnerId, configured ? this.limits.ticket(partnerId, plan.fills.has(partnerId) && this.backlogged.has(partnerId)) : UNLIMITED);
+      tickets.set(
+        partnerId,
+        configured ? this.limits.ticket(partnerId, plan.fills.has(partnerId) && this.backlogged.has(partnerId)) : UNLIMITED,
+      );
     }
     return partnerIds.map((partnerId) => tickets.get(partnerId)!);
   }

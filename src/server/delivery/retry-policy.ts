@@ -42,12 +42,15 @@ const MAX_PAUSE_SECONDS = 7 * 24 * 3600;
  */
 export function parseRetrySchedule(text: string): number[] {
   const entries = text.split(",").map((entry) => entry.trim());
-  if (entries.length === 0 || entries.every((entry) => entry === "")) throw new Error("CALLBACK_RETRY_SCHEDULE must list at least one pause in seconds, e.g. 5,30,120");
+  if (entries.length === 0 || entries.every((entry) => entry === ""))
+    throw new Error("CALLBACK_RETRY_SCHEDULE must list at least one pause in seconds, e.g. 5,30,120");
   if (entries.length > 100) throw new Error(`CALLBACK_RETRY_SCHEDULE has ${entries.length} pauses; at most 100`);
   return entries.map((entry, index) => {
     const seconds = /^\d+(\.\d+)?$/.test(entry) ? Number(entry) : NaN;
     if (!(seconds > 0 && seconds <= MAX_PAUSE_SECONDS)) {
-      throw new Error(`CALLBACK_RETRY_SCHEDULE entry ${index + 1} ("${entry}") must be a number of seconds > 0 and <= ${MAX_PAUSE_SECONDS} (7 days), e.g. 5,30,120`);
+      throw new Error(
+        `CALLBACK_RETRY_SCHEDULE entry ${index + 1} ("${entry}") must be a number of seconds > 0 and <= ${MAX_PAUSE_SECONDS} (7 days), e.g. 5,30,120`,
+      );
     }
     return seconds;
   });
@@ -64,7 +67,12 @@ export const scheduleSpanSeconds = (schedule: readonly number[]) => schedule.red
  * @param random a uniform random number in [0, 1) (`Math.random`)
  * @param retryAfterMs a `Retry-After` the receiver asked for, milliseconds: the pause is at least that
  */
-export function nextPauseMs(schedule: readonly number[], attemptsMade: number, random: () => number, retryAfterMs?: number): number | undefined {
+export function nextPauseMs(
+  schedule: readonly number[],
+  attemptsMade: number,
+  random: () => number,
+  retryAfterMs?: number,
+): number | undefined {
   const pause = schedule[attemptsMade - 1];
   if (pause === undefined) return undefined;
   const jittered = Math.round(pause * 1000 * (1 - JITTER + 2 * JITTER * random()));

@@ -129,7 +129,13 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
     try {
       const answer = await withDeadline(
         async (signal) => {
-          const response = await request(url, { method: "POST", headers: { "content-type": "application/json" }, body: signed.rawBody, dispatcher: agent, signal });
+          const response = await request(url, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: signed.rawBody,
+            dispatcher: agent,
+            signal,
+          });
           return { status: response.statusCode, headers: response.headers, text: await readAnswer(response.body) };
         },
         options.timeoutMs,
@@ -139,12 +145,15 @@ export function createCallbackSender(options: CallbackSenderOptions): CallbackSe
       if (status === 200 && isSuccess(text)) return { outcome: "delivered", status };
       if (stopsRetrying(status)) return { outcome: "rejected", status, error: `HTTP ${status}` };
       const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(answer.headers["retry-after"], options.now()) : undefined;
-      const error = status === 200 ? "HTTP 200 without the success body {\"error\":0}" : `HTTP ${status}`;
+      const error = status === 200 ? 'HTTP 200 without the success body {"error":0}' : `HTTP ${status}`;
       return { outcome: "retry", kind: "status", status, error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     } catch (error) {
       const code = (error as { code?: string })?.code;
-      const timedOut = error === expired || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT";
-      return timedOut ? { outcome: "retry", kind: "timeout", error: timeoutText } : { outcome: "retry", kind: "network", error: describe(error) };
+      const timedOut =
+        error === expired || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT";
+      return timedOut
+        ? { outcome: "retry", kind: "timeout", error: timeoutText }
+        : { outcome: "retry", kind: "network", error: describe(error) };
     }
   }
 

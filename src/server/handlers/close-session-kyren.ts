@@ -13,6 +13,7 @@ export const closeSessionKyren: CloseSessionKyrenHandler<ProviderContext> = asyn
     { partnerId: context.partner.memberId, playerId: body.userId, gameId: body.gameId, clearHistory: false },
     context.now(),
   );
-  if (outcome.outcome === "conflict") return failure("closeSessionKyren", "G.03", `uuid ${body.uuid} was already used with a different body`);
+  if (outcome.outcome === "conflict")
+    return failure("closeSessionKyren", "G.03", `uuid ${body.uuid} was already used with a different body`);
   return { status: 200, body: { error: 0, description: "Success" } };
 };

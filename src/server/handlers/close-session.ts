@@ -12,11 +12,20 @@ import { idempotencyKey, type ProviderContext } from "./context.js";
  * refused with `G.03`. Without one, every call closes what is active at that moment.
  */
 export const closeSession: CloseSessionHandler<ProviderContext> = async ({ body }, context) => {
-  const filter = { partnerId: context.partner.memberId, playerId: body.secureLogin, gameId: body.gameId, clearHistory: body.clearHistory === "1" };
+  const filter = {
+    partnerId: context.partner.memberId,
+    playerId: body.secureLogin,
+    gameId: body.gameId,
+    clearHistory: body.clearHistory === "1",
+  };
   if (body.uuid === undefined) {
     await context.store.closeSessions(filter, context.now());
   } else {
-    const outcome = await context.store.closeSessionsOnce(idempotencyKey(context, "closeSession", body as typeof body & { uuid: string }), filter, context.now());
+    const outcome = await context.store.closeSessionsOnce(
+      idempotencyKey(context, "closeSession", body as typeof body & { uuid: string }),
+      filter,
+      context.now(),
+    );
     if (outcome.outcome === "conflict") return failure("closeSession", "G.03", `uuid ${body.uuid} was already used with a different body`);
   }
   return { status: 200, body: { error: 0, description: "Success" } };

@@ -28,7 +28,11 @@ export interface ProviderContext {
  * a rotated token, or re-signed with a new `timestamp` after a timeout is still "the
  * same body" (spec: `Uuid4`).
  */
-export function idempotencyKey(context: ProviderContext, operationId: OperationId, body: { uuid: string; token?: string; timestamp?: number; hash?: string }): IdempotencyKey {
+export function idempotencyKey(
+  context: ProviderContext,
+  operationId: OperationId,
+  body: { uuid: string; token?: string; timestamp?: number; hash?: string },
+): IdempotencyKey {
   const uuid = body.uuid.toLowerCase();
   return { partnerId: context.partner.memberId, uuid, operationId, fingerprint: bodyFingerprint(body, uuid) };
 }

@@ -30,7 +30,8 @@ export const enterGameSession: EnterGameSessionHandler<ProviderContext> = async 
     tokenHash: launch.tokenHash,
     createdAt,
   });
-  if (outcome.outcome === "conflict") return failure("enterGameSession", "G.03", `uuid ${body.uuid} was already used with a different body`);
+  if (outcome.outcome === "conflict")
+    return failure("enterGameSession", "G.03", `uuid ${body.uuid} was already used with a different body`);
   const url = outcome.outcome === "created" ? launch.url : context.launchTokens.issue(outcome.value.sessionId).url;
   return { status: 200, body: { url } };
 };

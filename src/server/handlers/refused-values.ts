@@ -14,7 +14,9 @@ export interface RefusedValueHit<Code extends string> {
   detail: string;
 }
 
-type RefusedCode<Id extends OperationId> = (typeof operationsById)[Id]["refusedValues"][number] extends { code: infer Code extends string } ? Code : never;
+type RefusedCode<Id extends OperationId> = (typeof operationsById)[Id]["refusedValues"][number] extends { code: infer Code extends string }
+  ? Code
+  : never;
 
 /** A refused value with its pointer read once, at load: the path to follow and the message's field name. */
 interface RefusedValue {

@@ -41,9 +41,14 @@ export class AttemptBatch {
         const columns: unknown[][] = Array.from({ length: 8 }, () => []);
         for (const { callback, attempt, at } of inputs) {
           const [state, next, error, status, deliveredAt] = attemptValues(attempt, at);
-          for (const [index, value] of [state, callback.sessionId, next, error, status, deliveredAt, at, callback.lease].entries()) columns[index]!.push(value);
+          for (const [index, value] of [state, callback.sessionId, next, error, status, deliveredAt, at, callback.lease].entries())
+            columns[index]!.push(value);
         }
-        const result = await pool.query<{ session_id: string; lease: string }>({ name: "recordAttemptBatch", text: BATCH_SQL, values: columns });
+        const result = await pool.query<{ session_id: string; lease: string }>({
+          name: "recordAttemptBatch",
+          text: BATCH_SQL,
+          values: columns,
+        });
         const recorded = new Set(result.rows.map((row) => `${row.session_id} ${row.lease}`));
         return inputs.map(async ({ callback }) => recorded.has(`${callback.sessionId} ${callback.lease}`));
       },

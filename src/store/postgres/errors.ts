@@ -40,9 +40,11 @@ export function describePostgresError(error: unknown): string {
       return `${where} closed the connection before answering (is the host and port of DATABASE_URL a PostgreSQL server?)`;
   }
   const message = failure.message ?? String(error);
-  if (/timeout/i.test(message) && /connect/i.test(message)) return "no answer from the server in time (host unreachable, or PostgreSQL overloaded)";
+  if (/timeout/i.test(message) && /connect/i.test(message))
+    return "no answer from the server in time (host unreachable, or PostgreSQL overloaded)";
   if (/SASL|client password must be a string/i.test(message)) return "the server asks for a password and DATABASE_URL gives none";
-  if (/Connection terminated unexpectedly/i.test(message)) return "the server closed the connection before answering (is the host and port of DATABASE_URL a PostgreSQL server?)";
+  if (/Connection terminated unexpectedly/i.test(message))
+    return "the server closed the connection before answering (is the host and port of DATABASE_URL a PostgreSQL server?)";
   return message;
 }
 

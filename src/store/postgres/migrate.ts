@@ -28,7 +28,8 @@ const MIGRATION_LOCK_KEY = 0x5e5510a;
 export async function migratePostgres(pool: pg.Pool): Promise<MigrationReport> {
   const client = await pool.connect();
   // The pool's client-side limit would cut a long migration short: each statement gets its own.
-  const query = (text: string, values?: unknown[]) => client.query({ text, values, query_timeout: MIGRATION_STATEMENT_TIMEOUT_MS } as pg.QueryConfig);
+  const query = (text: string, values?: unknown[]) =>
+    client.query({ text, values, query_timeout: MIGRATION_STATEMENT_TIMEOUT_MS } as pg.QueryConfig);
   try {
     await query("BEGIN");
     await query(`SET LOCAL statement_timeout = ${MIGRATION_STATEMENT_TIMEOUT_MS}`);

@@ -22,9 +22,21 @@ const MAX_BATCH = 500;
 
 /** Columns of a batch, in the statement's parameter order, with their array types. */
 const COLUMNS = [
-  ["partner_id", "text"], ["uuid", "text"], ["operation_id", "text"], ["fingerprint", "text"], ["id", "text"], ["created_at", "bigint"],
-  ["player_id", "text"], ["player_nickname", "text"], ["game_id", "text"], ["game_type", "text"], ["currency", "text"], ["language", "text"],
-  ["partner_session_id", "text"], ["player_ip", "text"], ["token_hash", "text"],
+  ["partner_id", "text"],
+  ["uuid", "text"],
+  ["operation_id", "text"],
+  ["fingerprint", "text"],
+  ["id", "text"],
+  ["created_at", "bigint"],
+  ["player_id", "text"],
+  ["player_nickname", "text"],
+  ["game_id", "text"],
+  ["game_type", "text"],
+  ["currency", "text"],
+  ["language", "text"],
+  ["partner_session_id", "text"],
+  ["player_ip", "text"],
+  ["token_hash", "text"],
 ] as const;
 
 /** ENTERs of one turn in one statement: the keys first, then the sessions whose key was new (exported for the plan test). */
@@ -69,8 +81,21 @@ export class OpenSessionBatch {
         const columns = COLUMNS.map(() => [] as unknown[]);
         for (const { key, session } of inputs) {
           const row = [
-            key.partnerId, key.uuid, key.operationId, key.fingerprint, session.id, session.createdAt, session.playerId, session.playerNickname ?? null,
-            session.gameId, session.gameType, session.currency, session.language, session.partnerSessionId, session.playerIp, session.tokenHash,
+            key.partnerId,
+            key.uuid,
+            key.operationId,
+            key.fingerprint,
+            session.id,
+            session.createdAt,
+            session.playerId,
+            session.playerNickname ?? null,
+            session.gameId,
+            session.gameType,
+            session.currency,
+            session.language,
+            session.partnerSessionId,
+            session.playerIp,
+            session.tokenHash,
           ];
           for (const [index, value] of row.entries()) columns[index]!.push(value);
         }
@@ -78,7 +103,9 @@ export class OpenSessionBatch {
         const created = new Set(result.rows.map((row) => row.id));
         // A key already there (a replay, a conflict, a duplicate inside the batch) is classified like a single call.
         return inputs.map(async ({ key, session }) =>
-          created.has(session.id) ? { outcome: "created" as const, value: { sessionId: session.id } } : ((await paths.existing(key)) ?? (await paths.single(key, session))),
+          created.has(session.id)
+            ? { outcome: "created" as const, value: { sessionId: session.id } }
+            : ((await paths.existing(key)) ?? (await paths.single(key, session))),
         );
       },
     });

@@ -81,8 +81,12 @@ const OWN = {
   /** The oldest callbacks of each state the filter allows ($1 partner, $2 state, $3 limit), each state's through an index, merged. */
   listCallbacks: `
     SELECT * FROM (${(["pending", "failed", "delivered"] as const)
-      .map((state) => `(SELECT * FROM callbacks WHERE state = '${state}' AND ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR $2 = '${state}')
-                        ORDER BY created_at LIMIT $3)`)
+      .map(
+        (
+          state,
+        ) => `(SELECT * FROM callbacks WHERE state = '${state}' AND ($1::text IS NULL OR partner_id = $1) AND ($2::text IS NULL OR $2 = '${state}')
+                        ORDER BY created_at LIMIT $3)`,
+      )
       .join(" UNION ALL ")}) listed
     ORDER BY created_at, session_id LIMIT $3`,
   /**

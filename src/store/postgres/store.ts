@@ -121,7 +121,11 @@ class PostgresSessionStore implements SessionStore {
       const result = await this.query("recordAttempt", [...attemptValues(attempt, at), at, callback.sessionId, callback.lease]);
       return result.rowCount === 1;
     });
-    this.openBatch = new OpenSessionBatch({ pool, single: (key, session) => this.openSessionAlone(key, session), existing: (key) => this.storedKey(key) as Promise<Idempotent<{ sessionId: string }> | undefined> });
+    this.openBatch = new OpenSessionBatch({
+      pool,
+      single: (key, session) => this.openSessionAlone(key, session),
+      existing: (key) => this.storedKey(key) as Promise<Idempotent<{ sessionId: string }> | undefined>,
+    });
   }
 
   /** Runs the named statement, again (up to 3 times in all) if it lost a deadlock or serialization check. */
@@ -153,9 +157,21 @@ class PostgresSessionStore implements SessionStore {
   private async openSessionAlone(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
     for (;;) {
       const result = await this.query("openSession", [
-        key.partnerId, key.uuid, key.operationId, key.fingerprint, session.id, session.createdAt,
-        session.playerId, session.playerNickname ?? null, session.gameId, session.gameType, session.currency, session.language,
-        session.partnerSessionId, session.playerIp, session.tokenHash,
+        key.partnerId,
+        key.uuid,
+        key.operationId,
+        key.fingerprint,
+        session.id,
+        session.createdAt,
+        session.playerId,
+        session.playerNickname ?? null,
+        session.gameId,
+        session.gameType,
+        session.currency,
+        session.language,
+        session.partnerSessionId,
+        session.playerIp,
+        session.tokenHash,
       ]);
       if (result.rows[0]!.created === 1) return { outcome: "created", value: { sessionId: session.id } };
       // The key existed; read it. If it was forgotten in between (older than 48 h), try again.
@@ -171,14 +187,28 @@ class PostgresSessionStore implements SessionStore {
 
   async closeSessionsOnce(key: IdempotencyKey, filter: CloseFilter, at: number): Promise<Idempotent<undefined>> {
     for (;;) {
-      const result = await this.query("closeSessionsOnce", [filter.partnerId, filter.playerId, filter.gameId ?? null, filter.clearHistory, at, key.uuid, key.operationId, key.fingerprint]);
+      const result = await this.query("closeSessionsOnce", [
+        filter.partnerId,
+        filter.playerId,
+        filter.gameId ?? null,
+        filter.clearHistory,
+        at,
+        key.uuid,
+        key.operationId,
+        key.fingerprint,
+      ]);
       if (result.rows[0]!.created === 1) return { outcome: "created", value: undefined };
       const stored = await this.storedKey(key);
       if (stored) return stored.outcome === "conflict" ? stored : { outcome: stored.outcome, value: undefined };
     }
   }
 
-  async expireIdleSessions(idleBefore: number, at: number, callbackPartners: ReadonlySet<string>, limit: number): Promise<ExpiredSession[]> {
+  async expireIdleSessions(
+    idleBefore: number,
+    at: number,
+    callbackPartners: ReadonlySet<string>,
+    limit: number,
+  ): Promise<ExpiredSession[]> {
     const result = await this.query("expire", [at, idleBefore, [...callbackPartners], limit]);
     return result.rows.map(toExpiredSession);
   }
@@ -190,7 +220,15 @@ class PostgresSessionStore implements SessionStore {
     // Partners with limit 0 are listed too: `others` leaves every listed partner out.
     const names = perPartner.map(([partnerId]) => partnerId);
     const limits = perPartner.map(([, limit]) => Math.max(0, Math.floor(limit)));
-    const result = await this.query("claimCallbacks", [claim.at, claim.leaseMs, names, limits, claim.others ?? 0, lease, Math.max(0, ...limits)]);
+    const result = await this.query("claimCallbacks", [
+      claim.at,
+      claim.leaseMs,
+      names,
+      limits,
+      claim.others ?? 0,
+      lease,
+      Math.max(0, ...limits),
+    ]);
     return byDueTime(result.rows).map((row) => toPendingCallback(row, lease));
   }
 
@@ -203,7 +241,10 @@ class PostgresSessionStore implements SessionStore {
   }
 
   async redeliverCallbacks(target: RedeliveryTarget, at: number): Promise<string[]> {
-    const result = "sessionIds" in target ? await this.query("redeliverSessions", [at, postgresDialect.list(target.sessionIds)]) : await this.query("redeliverFailed", [at, target.partnerId]);
+    const result =
+      "sessionIds" in target
+        ? await this.query("redeliverSessions", [at, postgresDialect.list(target.sessionIds)])
+        : await this.query("redeliverFailed", [at, target.partnerId]);
     return result.rows.map((row) => row.session_id as string);
   }
 

@@ -40,7 +40,10 @@ async function migrateNow(db: Database.Database): Promise<MigrationReport> {
  */
 export function migrateSqlite(db: Database.Database, path: string): Promise<MigrationReport> {
   const previous = path === ":memory:" ? undefined : runs.get(path);
-  const run = (previous ?? Promise.resolve()).then(() => migrateNow(db), () => migrateNow(db));
+  const run = (previous ?? Promise.resolve()).then(
+    () => migrateNow(db),
+    () => migrateNow(db),
+  );
   if (path === ":memory:") return run;
   runs.set(path, run);
   const forget = () => void (runs.get(path) === run && runs.delete(path));

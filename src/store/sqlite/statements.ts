@@ -40,11 +40,13 @@ const OWN = {
   closeAll: `UPDATE sessions SET status = 'closed', ended_at = ?, last_activity_at = ?, history_cleared = MAX(history_cleared, ?)
              WHERE ${CLOSE_MATCH} AND status = 'active'`,
   /** The oldest idle active sessions (bound: idle before, limit); index sessions_by_idleness. */
-  idleBatch: "SELECT id FROM sessions INDEXED BY sessions_by_idleness WHERE status = 'active' AND last_activity_at < ? ORDER BY last_activity_at LIMIT ?",
+  idleBatch:
+    "SELECT id FROM sessions INDEXED BY sessions_by_idleness WHERE status = 'active' AND last_activity_at < ? ORDER BY last_activity_at LIMIT ?",
   queueCallbacks: `INSERT INTO callbacks (session_id, partner_id, player_id, callback_id, created_at, state, attempts, next_attempt_at, updated_at)
                    SELECT id, partner_id, player_id, ${sqliteUuidV4}, ?, 'pending', 0, ?, ? FROM sessions
                    WHERE id IN (SELECT value FROM json_each(?)) AND status = 'active' AND partner_id IN (SELECT value FROM json_each(?))`,
-  expire: "UPDATE sessions SET status = 'expired', ended_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'active' RETURNING id, partner_id, player_id",
+  expire:
+    "UPDATE sessions SET status = 'expired', ended_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'active' RETURNING id, partner_id, player_id",
   /** Leases the due callbacks of one partner (bound: leased until, lease, partner, at, at, limit); index callbacks_due_by_partner. */
   claimPartner: `UPDATE callbacks SET leased_until = ?, lease = ?
                  WHERE session_id IN (SELECT session_id FROM callbacks INDEXED BY callbacks_due_by_partner
@@ -58,8 +60,12 @@ const OWN = {
    * callbacks_by_age and at most the limit, merged (bound: partner, partner, state, limit).
    */
   listCallbacks: `SELECT * FROM (${(["pending", "failed", "delivered"] as const)
-    .map((state) => `SELECT * FROM (SELECT * FROM callbacks INDEXED BY callbacks_by_age WHERE state = '${state}' AND (?1 IS NULL OR partner_id = ?1)
-                       AND (?2 IS NULL OR ?2 = '${state}') ORDER BY created_at LIMIT ?3)`)
+    .map(
+      (
+        state,
+      ) => `SELECT * FROM (SELECT * FROM callbacks INDEXED BY callbacks_by_age WHERE state = '${state}' AND (?1 IS NULL OR partner_id = ?1)
+                       AND (?2 IS NULL OR ?2 = '${state}') ORDER BY created_at LIMIT ?3)`,
+    )
     .join(" UNION ALL ")}) ORDER BY created_at, session_id LIMIT ?3`,
   /** Bound: created before, limit; index idempotency_keys_by_age. */
   forgetKeys: `DELETE FROM idempotency_keys WHERE rowid IN (

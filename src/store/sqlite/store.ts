@@ -96,7 +96,8 @@ function databasePath(location: string): string {
   if (location === ":memory:") return location;
   if (location.startsWith("file://")) return fileURLToPath(location);
   if (location.startsWith("file:")) return resolve(location.slice("file:".length));
-  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(location)) throw new Error(`unsupported database URL ${location}: this store takes a file path or a file: URL`);
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(location))
+    throw new Error(`unsupported database URL ${location}: this store takes a file path or a file: URL`);
   return resolve(location);
 }
 
@@ -111,12 +112,19 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   const limits = walLimits(options.walLimit);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
-  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -${CACHE_KIB}`);
+  db.exec(
+    `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -${CACHE_KIB}`,
+  );
   if (path === ":memory:") return new SqliteSessionStore(db, path, undefined, undefined);
   const onError = options.onBackgroundError ?? (() => undefined);
   db.exec("PRAGMA wal_autocheckpoint = 0");
-  const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), { workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 50, idleMs: options.idleTruncateMs ?? 1000 } });
-  checkpointer.on("message", (message: { error?: string }) => message.error && onError(new Error(`WAL checkpoint failed: ${message.error}`)));
+  const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), {
+    workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 50, idleMs: options.idleTruncateMs ?? 1000 },
+  });
+  checkpointer.on(
+    "message",
+    (message: { error?: string }) => message.error && onError(new Error(`WAL checkpoint failed: ${message.error}`)),
+  );
   checkpointer.on("error", (error) => onError(error));
   checkpointer.unref();
   const walLimit = new WalLimit(db, `${path}-wal`, checkpointer, limits, onError);
@@ -172,8 +180,19 @@ class SqliteSessionStore implements SessionStore {
       const claim = this.claimKey(key, session.id, session.createdAt);
       if (claim.outcome === "created") {
         this.statement(SQL.insertSession).run(
-          session.id, session.partnerId, session.playerId, session.playerNickname ?? null, session.gameId, session.gameType, session.currency,
-          session.language, session.partnerSessionId, session.playerIp, session.tokenHash, session.createdAt, session.createdAt,
+          session.id,
+          session.partnerId,
+          session.playerId,
+          session.playerNickname ?? null,
+          session.gameId,
+          session.gameType,
+          session.currency,
+          session.language,
+          session.partnerSessionId,
+          session.playerIp,
+          session.tokenHash,
+          session.createdAt,
+          session.createdAt,
         );
       }
       return claim as Idempotent<{ sessionId: string }>;
@@ -262,16 +281,23 @@ class SqliteSessionStore implements SessionStore {
   }
 
   recordCallbackAttempt(callback: Pick<PendingCallback, "sessionId" | "lease">, attempt: CallbackAttempt, at: number): Promise<boolean> {
-    return this.write(() => this.statement(SQL.recordAttempt).run(...attemptValues(attempt, at), at, callback.sessionId, callback.lease).changes === 1);
+    return this.write(
+      () => this.statement(SQL.recordAttempt).run(...attemptValues(attempt, at), at, callback.sessionId, callback.lease).changes === 1,
+    );
   }
 
   async listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]> {
-    return (this.statement(SQL.listCallbacks).all(filter.partnerId ?? null, filter.state ?? null, filter.limit) as Row[]).map(toStoredCallback);
+    return (this.statement(SQL.listCallbacks).all(filter.partnerId ?? null, filter.state ?? null, filter.limit) as Row[]).map(
+      toStoredCallback,
+    );
   }
 
   redeliverCallbacks(target: RedeliveryTarget, at: number): Promise<string[]> {
     return this.write(() => {
-      const rows = "sessionIds" in target ? this.statement(SQL.redeliverSessions).all(at, sqliteDialect.list(target.sessionIds)) : this.statement(SQL.redeliverFailed).all(at, target.partnerId);
+      const rows =
+        "sessionIds" in target
+          ? this.statement(SQL.redeliverSessions).all(at, sqliteDialect.list(target.sessionIds))
+          : this.statement(SQL.redeliverFailed).all(at, target.partnerId);
       return (rows as Row[]).map((row) => row.session_id as string);
     });
   }

@@ -114,7 +114,12 @@ export class WalLimit {
       const onMessage = (reply: CheckpointReply) => {
         if (reply.checkpointed !== id) return;
         if (reply.failed) done(new Error(`WAL checkpoint failed: ${reply.failed}`));
-        else if (!reply.complete) done(new Error("WAL checkpoint could not copy every frame (another connection is reading an old snapshot?): the log did not restart"));
+        else if (!reply.complete)
+          done(
+            new Error(
+              "WAL checkpoint could not copy every frame (another connection is reading an old snapshot?): the log did not restart",
+            ),
+          );
         else done();
       };
       const timer = setTimeout(() => done(new Error(`WAL checkpoint took longer than ${MAX_HOLD_MS} ms: writes go on`)), MAX_HOLD_MS);

@@ -11,7 +11,18 @@ import { compareContracts, judge } from "../../../src/breaking/gate.js";
 import { runGate } from "../../../src/breaking/main.js";
 import { newestRelease, parseVersion, type Contract } from "../../../src/breaking/releases.js";
 import { repoRoot } from "../../../src/shared/spec-document.js";
-import { addProperty, catalogSchema, copyOfBundle, definitionsOf, isRequired, messageSchema, minorReleaseLike, propertyNames, removeProperty, requireProperty } from "../../support/contract-changes.js";
+import {
+  addProperty,
+  catalogSchema,
+  copyOfBundle,
+  definitionsOf,
+  isRequired,
+  messageSchema,
+  minorReleaseLike,
+  propertyNames,
+  removeProperty,
+  requireProperty,
+} from "../../support/contract-changes.js";
 import { allOperations } from "../../support/spec-views.js";
 
 const dir = mkdtempSync(join(tmpdir(), "session-api-breaking-"));
@@ -29,8 +40,11 @@ function write(name: string, doc: unknown): string {
 /** Runs the gate's CLI in a child process, as `npm run breaking` does. */
 function gate(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ["--import", "tsx", join(repoRoot, "src/breaking/main.ts"), ...args], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 }, (_error, stdout, stderr) =>
-      resolve({ status: child.exitCode, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      ["--import", "tsx", join(repoRoot, "src/breaking/main.ts"), ...args],
+      { cwd: repoRoot, encoding: "utf8", timeout: 60_000 },
+      (_error, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
     );
   });
 }
@@ -72,7 +86,8 @@ describe.concurrent("npm run breaking", () => {
 
   it("passes a compatible change (a new optional request field) and lists it", async () => {
     const current = copyOfBundle();
-    for (const operation of provider) addProperty(current, messageSchema(current, operation, "request"), "traceId", { type: "string" }, false);
+    for (const operation of provider)
+      addProperty(current, messageSchema(current, operation, "request"), "traceId", { type: "string" }, false);
     const run = await gateInProcess(["--baseline", write("base.json", copyOfBundle()), "--current", write("optional-field.json", current)]);
     expect(run.stdout).toContain("compatible new optional field `traceId`");
     expect(run.stdout).toContain("0 breaking");
@@ -95,7 +110,12 @@ describe.concurrent("npm run breaking", () => {
   it("passes the same breaking change when the major version is raised", async () => {
     const current = copyOfBundle("2.0.0");
     removeSuccessField(current);
-    const run = await gateInProcess(["--baseline", write("base.json", copyOfBundle()), "--current", write("removed-field-2.0.0.json", current)]);
+    const run = await gateInProcess([
+      "--baseline",
+      write("base.json", copyOfBundle()),
+      "--current",
+      write("removed-field-2.0.0.json", current),
+    ]);
     expect(run.stdout).toContain("BREAKING");
     expect(run.stdout).toContain("PASS: ");
     expect(run.stdout).toContain("allowed by the new major version 2.0.0");
@@ -103,8 +123,16 @@ describe.concurrent("npm run breaking", () => {
   });
 
   it.each([
-    ["an info.version lower than the release's", () => ["--baseline", write("base.json", copyOfBundle()), "--current", write("older.json", copyOfBundle("0.9.0"))], "is older than the released 1.0.0"],
-    ["a version that is not MAJOR.MINOR.PATCH", () => ["--baseline", write("base.json", copyOfBundle()), "--current", write("v1.json", copyOfBundle("v1"))], "is not a semantic version"],
+    [
+      "an info.version lower than the release's",
+      () => ["--baseline", write("base.json", copyOfBundle()), "--current", write("older.json", copyOfBundle("0.9.0"))],
+      "is older than the released 1.0.0",
+    ],
+    [
+      "a version that is not MAJOR.MINOR.PATCH",
+      () => ["--baseline", write("base.json", copyOfBundle()), "--current", write("v1.json", copyOfBundle("v1"))],
+      "is not a semantic version",
+    ],
     ["a bundle that is not JSON", () => ["--current", write("broken.json", "{ not json")], "is not JSON"],
     ["a missing bundle", () => ["--current", join(dir, "missing.json")], "does not exist"],
     ["no release yet", () => ["--releases", mkdtempSync(join(dir, "no-releases-"))], "no released contract in"],
@@ -119,7 +147,9 @@ describe.concurrent("npm run breaking", () => {
 describe("the full gate (openapi-diff and the own checks)", () => {
   it("fails on a newly required request field, which both openapi-diff and the own checks report, and changes neither document", async () => {
     const [operation, name] = provider
-      .flatMap((candidate) => propertyNames(copyOfBundle(), messageSchema(copyOfBundle(), candidate, "request")).map((field) => [candidate, field] as const))
+      .flatMap((candidate) =>
+        propertyNames(copyOfBundle(), messageSchema(copyOfBundle(), candidate, "request")).map((field) => [candidate, field] as const),
+      )
       .find(([candidate, field]) => !isRequired(copyOfBundle(), messageSchema(copyOfBundle(), candidate, "request"), field))!;
     const [baseline, current] = [copyOfBundle(), copyOfBundle()];
     requireProperty(current, messageSchema(current, operation, "request"), name);
@@ -147,11 +177,21 @@ describe("the full gate (openapi-diff and the own checks)", () => {
     expect(verdict.pass).toBe(false);
     const breaking = changes.filter((change) => change.classification === "breaking");
     const removedLabel = label(removed);
-    expect(breaking.filter((change) => change.usages.some((usage) => usage.operation === removedLabel)).map((change) => `${change.source} ${change.rule}`)).toEqual(["gate operation-removed"]);
+    expect(
+      breaking
+        .filter((change) => change.usages.some((usage) => usage.operation === removedLabel))
+        .map((change) => `${change.source} ${change.rule}`),
+    ).toEqual(["gate operation-removed"]);
     const catalogPointer = `#/components/schemas/${catalogSchema(copyOfBundle()).name}/enum`;
-    expect(new Set(breaking.filter((change) => change.pointer === catalogPointer).map((change) => `${change.source} ${change.rule}`))).toEqual(new Set(["gate enum-value-removed"]));
+    expect(
+      new Set(breaking.filter((change) => change.pointer === catalogPointer).map((change) => `${change.source} ${change.rule}`)),
+    ).toEqual(new Set(["gate enum-value-removed"]));
     const enterLabel = label(enter);
-    expect(breaking.filter((change) => change.usages.some((usage) => usage.operation === enterLabel && usage.part === "request")).map((change) => `${change.source} ${change.rule}`)).toEqual(["openapi-diff request.body.scope.remove"]);
+    expect(
+      breaking
+        .filter((change) => change.usages.some((usage) => usage.operation === enterLabel && usage.part === "request"))
+        .map((change) => `${change.source} ${change.rule}`),
+    ).toEqual(["openapi-diff request.body.scope.remove"]);
   });
 
   it("passes a minor release like 1.1.0, classifying openapi-diff's callback findings for operators", async () => {
@@ -159,7 +199,18 @@ describe("the full gate (openapi-diff and the own checks)", () => {
     expect(changes.filter((change) => change.classification === "breaking")).toEqual([]);
     expect(verdict).toEqual({ pass: true, reason: "no breaking change" });
     const callback = allOperations.find((operation) => operation.implementedBy === "operator")!;
-    expect(changes).toContainEqual(expect.objectContaining({ source: "openapi-diff", rule: "request.body.scope.remove", classification: "compatible", message: expect.stringContaining("operators implement this operation") }));
-    expect(changes.some((change) => change.source === "openapi-diff" && change.usages.some((usage) => usage.operation.startsWith(callback.operationId)))).toBe(true);
+    expect(changes).toContainEqual(
+      expect.objectContaining({
+        source: "openapi-diff",
+        rule: "request.body.scope.remove",
+        classification: "compatible",
+        message: expect.stringContaining("operators implement this operation"),
+      }),
+    );
+    expect(
+      changes.some(
+        (change) => change.source === "openapi-diff" && change.usages.some((usage) => usage.operation.startsWith(callback.operationId)),
+      ),
+    ).toBe(true);
   });
 });

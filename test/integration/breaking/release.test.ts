@@ -23,7 +23,11 @@ beforeEach((context) => {
 
 type Doc = ReturnType<typeof copyOfBundle>;
 const bundle = (doc: Doc) => writeFileSync(paths.bundleFile, `${JSON.stringify(doc, null, 2)}\n`);
-const changelog = (...versions: string[]) => writeFileSync(paths.changelogFile, `## Unreleased\n\n${versions.map((version) => `## ${version} - 2026-11-22\n\n- A change.\n`).join("\n")}`);
+const changelog = (...versions: string[]) =>
+  writeFileSync(
+    paths.changelogFile,
+    `## Unreleased\n\n${versions.map((version) => `## ${version} - 2026-11-22\n\n- A change.\n`).join("\n")}`,
+  );
 const enter = allOperations.find((operation) => operation.implementedBy === "provider")!;
 
 /** Releases 1.0.0 of the unchanged bundle, as the repository did first. */
@@ -67,7 +71,8 @@ it("refuses a version that is not newer than the newest release", async () => {
 
 it("refuses a breaking change within the major version, with the gate's report, and releases it as a new major version", async () => {
   await releaseFirst();
-  const removeField = (doc: Doc) => removeProperty(doc, messageSchema(doc, enter, 200), propertyNames(doc, messageSchema(doc, enter, 200))[0]!);
+  const removeField = (doc: Doc) =>
+    removeProperty(doc, messageSchema(doc, enter, 200), propertyNames(doc, messageSchema(doc, enter, 200))[0]!);
   const minor = copyOfBundle("1.1.0");
   removeField(minor);
   bundle(minor);

@@ -63,10 +63,13 @@ const defects = {
   "rejects-unknown-fields": (): ProxyDefect => ({
     request(proxied) {
       const unknown = Object.keys(parse(proxied.body) ?? {}).filter((key) => !documentedFields.has(key));
-      if (unknown.length) return { status: 400, body: { error: { code: "V.02", message: `Invalid request: unknown field ${unknown[0]}` } } };
+      if (unknown.length)
+        return { status: 400, body: { error: { code: "V.02", message: `Invalid request: unknown field ${unknown[0]}` } } };
     },
   }),
-  "success-as-html": (): ProxyDefect => ({ contentType: (status, contentType) => (status === 200 ? "text/html; charset=UTF-8" : contentType ?? "") }),
+  "success-as-html": (): ProxyDefect => ({
+    contentType: (status, contentType) => (status === 200 ? "text/html; charset=UTF-8" : (contentType ?? "")),
+  }),
   "refuses-duplicates": (): ProxyDefect => {
     const seen = new Set<string>();
     return {

@@ -45,7 +45,11 @@ async function failedCategories(url: string): Promise<string[]> {
 describe("certification of the project's receiver", () => {
   it("passes every category, and every category has checks", async () => {
     const result = certified;
-    expect(result.report.cases.filter((entry) => entry.outcome === "failed").map((entry) => `${entry.suite}: ${entry.name}: ${entry.message}\n${entry.details}`)).toEqual([]);
+    expect(
+      result.report.cases
+        .filter((entry) => entry.outcome === "failed")
+        .map((entry) => `${entry.suite}: ${entry.name}: ${entry.message}\n${entry.details}`),
+    ).toEqual([]);
     expect(result.failed).toBe(false);
     expect([...new Set(result.report.cases.map((entry) => entry.suite))]).toEqual([...categories]);
     // The repeated callback was recorded once and acknowledged each time.
@@ -69,9 +73,14 @@ describe("certification of broken receivers", () => {
   it("fails only the one-message check of a receiver whose G.00 messages say which check failed (the sandbox receiver)", async () => {
     const sandbox = await startTestReceiver();
     try {
-      const result = await runCertification({ url: sandbox.baseUrl, credentials: { memberId: "demo", secret: "sandbox-secret", kyrenToken: "" } });
+      const result = await runCertification({
+        url: sandbox.baseUrl,
+        credentials: { memberId: "demo", secret: "sandbox-secret", kyrenToken: "" },
+      });
       const failed = result.report.cases.filter((entry) => entry.outcome === "failed");
-      expect(failed.map((entry) => `${entry.suite}: ${entry.name.split(" (")[0]}`)).toEqual(["signature security: every G.00 has the same message, whichever check failed"]);
+      expect(failed.map((entry) => `${entry.suite}: ${entry.name.split(" (")[0]}`)).toEqual([
+        "signature security: every G.00 has the same message, whichever check failed",
+      ]);
       expect(failed[0]!.message).toMatch(/the G\.00 answers carry 4 different messages .*MEMB_ID names no known partner/);
     } finally {
       await sandbox.close();
@@ -106,7 +115,12 @@ describe("certification of broken receivers", () => {
     try {
       const result = await runCertification({ url: broken.baseUrl, credentials });
       const failed = result.report.cases.filter((entry) => entry.outcome === "failed").map((entry) => entry.name);
-      expect(failed).toEqual(expect.arrayContaining(["HASH keyed with a wrong secret: 401 G.00", "an unknown MEMB_ID (HASH keyed with the partner secret): 401 G.00"]));
+      expect(failed).toEqual(
+        expect.arrayContaining([
+          "HASH keyed with a wrong secret: 401 G.00",
+          "an unknown MEMB_ID (HASH keyed with the partner secret): 401 G.00",
+        ]),
+      );
       expect(failed).not.toContain("body hash keyed with a wrong secret: 401 G.00");
     } finally {
       await broken.close();
@@ -117,7 +131,10 @@ describe("certification of broken receivers", () => {
 /** Runs the certify CLI; never rejects. */
 async function certifyCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(repoRoot, "src/certify/cli.ts"), ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(repoRoot, "src/certify/cli.ts"), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -127,7 +144,9 @@ async function certifyCli(args: string[], env: Record<string, string> = {}): Pro
 
 describe("npm run -s certify", () => {
   it("exits 0 for the project's receiver, with a line per category and reports of every exchange", async () => {
-    const result = await certifyCli(["--url", receiver.baseUrl, "--member-id", partner.memberId, "--report-dir", reportDir], { CERTIFY_SECRET: partner.secret });
+    const result = await certifyCli(["--url", receiver.baseUrl, "--member-id", partner.memberId, "--report-dir", reportDir], {
+      CERTIFY_SECRET: partner.secret,
+    });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     for (const category of categories) expect(result.stdout).toMatch(new RegExp(`✓ ${category} +\\d+ passed`));
     expect(result.stdout).toContain("CERTIFIED");
@@ -142,7 +161,11 @@ describe("npm run -s certify", () => {
     const broken = await startBrokenReceiver("skips-hash", receiver.baseUrl, partner);
     try {
       const lines: string[] = [];
-      const code = await runCertifyCli(["--url", broken.baseUrl, "--member-id", partner.memberId, "--secret", partner.secret, "--report-dir", reportDir], {}, (line) => lines.push(line));
+      const code = await runCertifyCli(
+        ["--url", broken.baseUrl, "--member-id", partner.memberId, "--secret", partner.secret, "--report-dir", reportDir],
+        {},
+        (line) => lines.push(line),
+      );
       const result = { code, stdout: lines.join("\n") };
       expect(result.code, result.stdout).toBe(1);
       expect(result.stdout).toMatch(/✗ signature security +\d+ passed, \d+ FAILED/);
@@ -157,11 +180,21 @@ describe("npm run -s certify", () => {
 
   it("says so first when every correctly signed callback gets 401 G.00: the wrong partner or secret", async () => {
     const lines: string[] = [];
-    const code = await runCertifyCli(["--url", receiver.baseUrl, "--member-id", partner.memberId, "--secret", "not-the-partner-secret", "--report-dir", reportDir], {}, (line) => lines.push(line));
+    const code = await runCertifyCli(
+      ["--url", receiver.baseUrl, "--member-id", partner.memberId, "--secret", "not-the-partner-secret", "--report-dir", reportDir],
+      {},
+      (line) => lines.push(line),
+    );
     expect(code).toBe(1);
-    expect(lines[1]).toBe(`! Every correctly signed callback was refused with 401 G.00: does the receiver know MEMB_ID ${partner.memberId} with this secret? Most failures below follow from that.`);
+    expect(lines[1]).toBe(
+      `! Every correctly signed callback was refused with 401 G.00: does the receiver know MEMB_ID ${partner.memberId} with this secret? Most failures below follow from that.`,
+    );
     lines.length = 0;
-    await runCertifyCli(["--url", receiver.baseUrl, "--member-id", partner.memberId, "--secret", partner.secret, "--report-dir", reportDir], {}, (line) => lines.push(line));
+    await runCertifyCli(
+      ["--url", receiver.baseUrl, "--member-id", partner.memberId, "--secret", partner.secret, "--report-dir", reportDir],
+      {},
+      (line) => lines.push(line),
+    );
     expect(lines.join("\n")).not.toContain("! Every correctly signed callback");
   });
 
@@ -171,7 +204,9 @@ describe("npm run -s certify", () => {
       const result = await runCertification({ url: late.baseUrl, credentials });
       // Node's Date header is the machine's clock, not the receiver's: the kit reads no skew, and says so.
       expect(result.report.hints).toHaveLength(1);
-      expect(result.report.hints![0]).toMatch(/^Every correctly signed callback was refused with 401 G\.04 \(request expired\): is the receiver's clock in sync \(NTP\)\? Measured: its clock reads [+-]0\.\d s from the tester's \(from its Date header, ±\d\.\d s\)\.$/);
+      expect(result.report.hints![0]).toMatch(
+        /^Every correctly signed callback was refused with 401 G\.04 \(request expired\): is the receiver's clock in sync \(NTP\)\? Measured: its clock reads [+-]0\.\d s from the tester's \(from its Date header, ±\d\.\d s\)\.$/,
+      );
     } finally {
       await late.close();
     }
@@ -179,15 +214,30 @@ describe("npm run -s certify", () => {
 
   it("refuses --url given as the full endpoint with exit 2, naming the base URL to use", async () => {
     const errors: string[] = [];
-    expect(await runCertifyCli(["--url", `${receiver.baseUrl}/callbacks/V4/sessionexpired/`, "--member-id", "x", "--secret", "y"], {}, () => {}, (line) => errors.push(line))).toBe(2);
-    expect(errors.join("\n")).toBe(`certify: --url is the base URL registered as the callbackUrl, and the kit appends /V4/sessionexpired; ${receiver.baseUrl}/callbacks/V4/sessionexpired/ already ends with it. Run it with --url ${receiver.baseUrl}/callbacks (and register that base URL with Lucky Monaco).`);
+    expect(
+      await runCertifyCli(
+        ["--url", `${receiver.baseUrl}/callbacks/V4/sessionexpired/`, "--member-id", "x", "--secret", "y"],
+        {},
+        () => {},
+        (line) => errors.push(line),
+      ),
+    ).toBe(2);
+    expect(errors.join("\n")).toBe(
+      `certify: --url is the base URL registered as the callbackUrl, and the kit appends /V4/sessionexpired; ${receiver.baseUrl}/callbacks/V4/sessionexpired/ already ends with it. Run it with --url ${receiver.baseUrl}/callbacks (and register that base URL with Lucky Monaco).`,
+    );
   });
 
   it("puts every hint of the console in report.html and junit.xml too: a wrong base path (every answer 404)", async () => {
     const lines: string[] = [];
     const dir = mkdtempSync(join(tmpdir(), "certify-hints-"));
     try {
-      expect(await runCertifyCli(["--url", `${receiver.baseUrl}/callbacks`, "--member-id", partner.memberId, "--secret", partner.secret, "--report-dir", dir], {}, (line) => lines.push(line))).toBe(1);
+      expect(
+        await runCertifyCli(
+          ["--url", `${receiver.baseUrl}/callbacks`, "--member-id", partner.memberId, "--secret", partner.secret, "--report-dir", dir],
+          {},
+          (line) => lines.push(line),
+        ),
+      ).toBe(1);
       const hint = `Every correctly signed callback was answered 404: is ${receiver.baseUrl}/callbacks the base URL registered as the callbackUrl? The kit calls ${receiver.baseUrl}/callbacks/V4/sessionexpired.`;
       expect(lines[1]).toBe(`! ${hint}`);
       expect(readFileSync(join(dir, "report.html"), "utf8")).toContain(`<ul class="hints"><li>${hint}</li></ul>`);
@@ -210,12 +260,34 @@ describe("npm run -s certify", () => {
 
   it("exits 2 without the required arguments, with a URL that is not http(s), or a timeout outside (0, 600] s", async () => {
     const errors: string[] = [];
-    expect(await runCertifyCli(["--url", receiver.baseUrl], {}, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(
+      await runCertifyCli(
+        ["--url", receiver.baseUrl],
+        {},
+        () => {},
+        (line) => errors.push(line),
+      ),
+    ).toBe(2);
     expect(errors.join("\n")).toContain("--member-id, --secret (or CERTIFY_SECRET) required");
-    expect(await runCertifyCli(["--url", "ftp://casino.example", "--member-id", "x", "--secret", "y"], {}, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(
+      await runCertifyCli(
+        ["--url", "ftp://casino.example", "--member-id", "x", "--secret", "y"],
+        {},
+        () => {},
+        (line) => errors.push(line),
+      ),
+    ).toBe(2);
     expect(errors.join("\n")).toContain("--url must be an http(s) URL");
     for (const timeout of ["0", "Infinity", "601", "soon"]) {
-      expect(await runCertifyCli(["--url", receiver.baseUrl, "--member-id", "x", "--secret", "y", "--timeout", timeout], {}, () => {}, (line) => errors.push(line)), timeout).toBe(2);
+      expect(
+        await runCertifyCli(
+          ["--url", receiver.baseUrl, "--member-id", "x", "--secret", "y", "--timeout", timeout],
+          {},
+          () => {},
+          (line) => errors.push(line),
+        ),
+        timeout,
+      ).toBe(2);
     }
     expect(errors.join("\n")).toContain('--timeout must be a number of seconds above 0, at most 600, not "Infinity"');
   });

@@ -40,7 +40,12 @@ describe("the one-bug implementations", () => {
     expect([...caught].filter((kind) => !kinds.has(kind)).sort(), "kinds that no builder makes").toEqual([]);
     expect(new Set(oneBugImplementations.map((implementation) => implementation.name)).size).toBe(oneBugImplementations.length);
     // ... and on a side where that kind of probe is sent.
-    const proven = (kind: string) => oneBugImplementations.some((implementation) => implementation.catches.includes(kind) && probes.some((probe) => probe.kind === kind && implementation.sides.includes(sideOf(probe))));
+    const proven = (kind: string) =>
+      oneBugImplementations.some(
+        (implementation) =>
+          implementation.catches.includes(kind) &&
+          probes.some((probe) => probe.kind === kind && implementation.sides.includes(sideOf(probe))),
+      );
     expect([...kinds].filter((kind) => !proven(kind)).sort(), "kinds named only on a side that sends none").toEqual([]);
   });
 });
@@ -61,7 +66,9 @@ describe("the freshness probes and the target's clock", () => {
       const clock = await estimateClock(proxy.baseUrl, path);
       expect(clock.source).toBe(dateSkewMs === undefined ? "assumed" : "date-header");
       const mine = freshness.filter((probe) => sideOf(probe) === side);
-      const results = await mapConcurrently(mine, 8, (probe) => runProbe(probe, { provider: proxy.baseUrl, operator: proxy.baseUrl }, { clocks: { [side]: clock } }));
+      const results = await mapConcurrently(mine, 8, (probe) =>
+        runProbe(probe, { provider: proxy.baseUrl, operator: proxy.baseUrl }, { clocks: { [side]: clock } }),
+      );
       return [...new Set(results.filter((result) => result.findings.length).map((result) => result.probe.kind!))].sort();
     } finally {
       await proxy.close();
@@ -69,7 +76,10 @@ describe("the freshness probes and the target's clock", () => {
   }
 
   it("allow for the clock skew of a target whose Date header shows it: a provider 2 minutes ahead, a receiver 90 s behind", async () => {
-    const [ahead, behind] = await Promise.all([startTestServer({ now: () => Date.now() + 120_000 }), startTestReceiver(undefined, { now: () => Date.now() - 90_000 })]);
+    const [ahead, behind] = await Promise.all([
+      startTestServer({ now: () => Date.now() + 120_000 }),
+      startTestReceiver(undefined, { now: () => Date.now() - 90_000 }),
+    ]);
     try {
       expect(await failedKinds(ahead.baseUrl, "provider", 120_000)).toEqual([]);
       expect(await failedKinds(behind.baseUrl, "operator", -90_000)).toEqual([]);
@@ -86,8 +96,14 @@ describe("the freshness probes and the target's clock", () => {
       request.resume();
       request.on("end", () => {
         answered += 1;
-        const [status, body] = answered === 1 ? [401, { errors: { code: "G.04", message: "Request expired" } }] : [200, { url: "https://games.luckymonaco.example/index.html?token=q8Zs1mC4v0pXyJ2kLr7uT9wEaB3nD6fH5gK1oP0iU2w" }];
-        setTimeout(() => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body)), answered === 1 ? 1100 : 0);
+        const [status, body] =
+          answered === 1
+            ? [401, { errors: { code: "G.04", message: "Request expired" } }]
+            : [200, { url: "https://games.luckymonaco.example/index.html?token=q8Zs1mC4v0pXyJ2kLr7uT9wEaB3nD6fH5gK1oP0iU2w" }];
+        setTimeout(
+          () => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body)),
+          answered === 1 ? 1100 : 0,
+        );
       });
     });
     await new Promise<void>((resolve) => slowOnce.listen(0, "127.0.0.1", resolve));
@@ -110,7 +126,9 @@ describe("the freshness probes and the target's clock", () => {
   });
 });
 
-const cases = oneBugImplementations.flatMap((implementation) => implementation.sides.map((side) => [`${implementation.name} (${side})`, implementation, side] as const));
+const cases = oneBugImplementations.flatMap((implementation) =>
+  implementation.sides.map((side) => [`${implementation.name} (${side})`, implementation, side] as const),
+);
 
 describe("each boundary probe catches its bug", () => {
   it.concurrent.each(cases)("%s", async (_name, implementation: OneBug, side) => {
@@ -121,10 +139,15 @@ describe("each boundary probe catches its bug", () => {
       expect(mine.length, `no probe of ${implementation.catches.join(", ")} on the ${side} side`).toBeGreaterThan(0);
       const path = allOperations.find((operation) => operation.implementedBy === side)!.path;
       const clock = await estimateClock(proxy.baseUrl, path, 1);
-      const results = await mapConcurrently(mine, 8, (probe) => runProbe(probe, { provider: proxy.baseUrl, operator: proxy.baseUrl }, { clocks: { [side]: clock } }));
+      const results = await mapConcurrently(mine, 8, (probe) =>
+        runProbe(probe, { provider: proxy.baseUrl, operator: proxy.baseUrl }, { clocks: { [side]: clock } }),
+      );
       const failed = new Set(results.filter((result) => result.findings.length > 0).map((result) => result.probe.kind!));
       const kinds = [...new Set(mine.map((probe) => probe.kind!))];
-      expect(kinds.filter((kind) => !failed.has(kind)), `${implementation.bug}: these probes passed it`).toEqual([]);
+      expect(
+        kinds.filter((kind) => !failed.has(kind)),
+        `${implementation.bug}: these probes passed it`,
+      ).toEqual([]);
     } finally {
       await proxy.close();
     }

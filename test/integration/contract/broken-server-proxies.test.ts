@@ -27,7 +27,13 @@ afterAll(async () => {
 /** Runs `checks` against the reference server behind the `defect` proxy; returns the failed report cases. */
 async function failuresBehind(defect: ProxyDefect, checks: CheckGroup[]): Promise<ReportCase[]> {
   const proxy = await startBrokenProxy(defect, server.baseUrl, credentials);
-  const target: ContractTarget = { providerUrl: proxy.baseUrl, operatorUrl: receiver.baseUrl, credentials, started: { provider: "remote", operator: "local" }, close: async () => {} };
+  const target: ContractTarget = {
+    providerUrl: proxy.baseUrl,
+    operatorUrl: receiver.baseUrl,
+    credentials,
+    started: { provider: "remote", operator: "local" },
+    close: async () => {},
+  };
   try {
     const result = await runContract({ target, seed: 11, cases: 8, checks: new Set(checks) });
     return result.report.cases.filter((entry) => entry.outcome === "failed");
@@ -53,7 +59,9 @@ describe("the contract tester on broken providers", () => {
     const failures = await failuresBehind("ignores-signatures", ["ignored_auth"]);
     const auth = failedOf(failures, "ignored_auth");
     expect(auth.map((entry) => entry.name.split(":")[0]).sort()).toEqual(["closeSession", "enterGameSession"]);
-    expect(auth.map((entry) => entry.details).join("\n")).toMatch(/HASH keyed with a wrong secret \(G\.00\)\n\s+ignored_auth: expected 401 G\.00, got 200/);
+    expect(auth.map((entry) => entry.details).join("\n")).toMatch(
+      /HASH keyed with a wrong secret \(G\.00\)\n\s+ignored_auth: expected 401 G\.00, got 200/,
+    );
     expect(failures.every((entry) => entry.suite === "ignored_auth")).toBe(true);
   });
 
@@ -63,7 +71,10 @@ describe("the contract tester on broken providers", () => {
     expect(stateful.map((entry) => entry.name.split(":")[0])).toContain("enterGameSession");
     const details = stateful.map((entry) => entry.details).join("\n");
     // Launch tokens are never shown, only the start of their SHA-256: two sessions, two fingerprints.
-    const replay = /a replay must repeat the first answer \{"url":"https:\/\/games\.luckymonaco\.example\/index\.html\?token=<launch token sha256:([0-9a-f]{8})>"\}, got \{"url":"[^"]+token=<launch token sha256:([0-9a-f]{8})>"\}/.exec(details);
+    const replay =
+      /a replay must repeat the first answer \{"url":"https:\/\/games\.luckymonaco\.example\/index\.html\?token=<launch token sha256:([0-9a-f]{8})>"\}, got \{"url":"[^"]+token=<launch token sha256:([0-9a-f]{8})>"\}/.exec(
+        details,
+      );
     expect(replay, details).not.toBeNull();
     expect(replay![1]).not.toBe(replay![2]);
     expect(details).not.toMatch(/token=[A-Za-z0-9_-]{40,}/);

@@ -12,7 +12,11 @@ import { send } from "../../../src/contract/http.js";
 import { checkFetchResponse, type ViolationKind } from "../../../src/contract/response-validator.js";
 
 // The broken server checks nothing, so any credentials do.
-const credentials: Credentials = { memberId: sandboxPartner.memberId, secret: sandboxPartner.secret, kyrenToken: sandboxPartner.kyrenToken! };
+const credentials: Credentials = {
+  memberId: sandboxPartner.memberId,
+  secret: sandboxPartner.secret,
+  kyrenToken: sandboxPartner.kyrenToken!,
+};
 
 interface Expectation {
   title: string;
@@ -26,13 +30,54 @@ interface Expectation {
 }
 
 const expectations: Expectation[] = [
-  { title: "an undocumented status", defect: "undocumented-status", operationId: "enterGameSession", status: 400, kind: "undocumented-status" },
-  { title: "a missing required field", defect: "missing-required-field", operationId: "closeSession", status: 200, kind: "schema", keyword: "required" },
+  {
+    title: "an undocumented status",
+    defect: "undocumented-status",
+    operationId: "enterGameSession",
+    status: 400,
+    kind: "undocumented-status",
+  },
+  {
+    title: "a missing required field",
+    defect: "missing-required-field",
+    operationId: "closeSession",
+    status: 200,
+    kind: "schema",
+    keyword: "required",
+  },
   { title: "a wrong type", defect: "wrong-type", operationId: "closeSessionKyren", status: 200, kind: "schema", keyword: "type" },
-  { title: "a value outside an enum", defect: "outside-enum", operationId: "enterGameSession", status: 401, kind: "schema", keyword: "enum" },
-  { title: "a value outside a pattern", defect: "outside-pattern", operationId: "enterGameSession", status: 200, kind: "schema", keyword: "pattern" },
-  { title: "a value outside a format", defect: "outside-format", operationId: "enterGameSession", status: 200, kind: "schema", keyword: "format" },
-  { title: "an error body in the wrong shape", defect: "wrong-error-shape", operationId: "enterGameSession", status: 401, kind: "schema", keyword: "required" },
+  {
+    title: "a value outside an enum",
+    defect: "outside-enum",
+    operationId: "enterGameSession",
+    status: 401,
+    kind: "schema",
+    keyword: "enum",
+  },
+  {
+    title: "a value outside a pattern",
+    defect: "outside-pattern",
+    operationId: "enterGameSession",
+    status: 200,
+    kind: "schema",
+    keyword: "pattern",
+  },
+  {
+    title: "a value outside a format",
+    defect: "outside-format",
+    operationId: "enterGameSession",
+    status: 200,
+    kind: "schema",
+    keyword: "format",
+  },
+  {
+    title: "an error body in the wrong shape",
+    defect: "wrong-error-shape",
+    operationId: "enterGameSession",
+    status: 401,
+    kind: "schema",
+    keyword: "required",
+  },
   { title: "the wrong content type", defect: "wrong-content-type", operationId: "closeSession", status: 200, kind: "wrong-content-type" },
 ];
 
@@ -66,7 +111,9 @@ describe("the response validator on a broken implementation", () => {
   it.each(expectations.map((expectation) => [expectation.title, expectation] as const))("catches %s", async (_title, expectation) => {
     const checked = await violationsOf(expectation.defect, expectation.operationId, expectation.status);
     expect(checked.status).toBe(defects[expectation.defect].status);
-    expect([...new Set(checked.violations.map((violation) => violation.kind))], JSON.stringify(checked.violations)).toEqual([expectation.kind]);
+    expect([...new Set(checked.violations.map((violation) => violation.kind))], JSON.stringify(checked.violations)).toEqual([
+      expectation.kind,
+    ]);
     if (expectation.keyword) expect(checked.violations.map((violation) => violation.keyword)).toContain(expectation.keyword);
   });
 
@@ -76,12 +123,17 @@ describe("the response validator on a broken implementation", () => {
 });
 
 describe("Dredd alone on the same broken implementation", () => {
-  it.each(dreddBlindSpot.operations)("passes %s 200 with error \"0\" (a string), which the validator reports as a wrong type", async (operationId) => {
-    const name = documentedResponses().find((response) => response.operation.operationId === operationId && response.status === 200)!.dreddName;
-    const record = dredd.hookRecords.find((entry) => entry.event === "transaction" && entry.name === name);
-    expect(record?.action, dredd.output).toBe("case");
-    expect(dredd.testcases.find((testcase) => testcase.title === record!.id)?.outcome, dredd.output).toBe("pass");
-    const checked = await violationsOf(dreddBlindSpot.defect, operationId, 200);
-    expect(checked.violations.map((violation) => violation.keyword)).toContain("type");
-  });
+  it.each(dreddBlindSpot.operations)(
+    'passes %s 200 with error "0" (a string), which the validator reports as a wrong type',
+    async (operationId) => {
+      const name = documentedResponses().find(
+        (response) => response.operation.operationId === operationId && response.status === 200,
+      )!.dreddName;
+      const record = dredd.hookRecords.find((entry) => entry.event === "transaction" && entry.name === name);
+      expect(record?.action, dredd.output).toBe("case");
+      expect(dredd.testcases.find((testcase) => testcase.title === record!.id)?.outcome, dredd.output).toBe("pass");
+      const checked = await violationsOf(dreddBlindSpot.defect, operationId, 200);
+      expect(checked.violations.map((violation) => violation.keyword)).toContain("type");
+    },
+  );
 });

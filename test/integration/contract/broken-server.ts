@@ -18,7 +18,11 @@ const launchUrl = "https://games.luckymonaco.example/index.html?token=q8Zs1mC4v0
 /** The defects, each meant for the response of one operation and status (see broken-server.test.ts). */
 export const defects = {
   /** ENTER validation failure answered 422 (undocumented) instead of 400. */
-  "undocumented-status": { status: 422, contentType: "application/json", body: { errors: { code: "V.02", message: "Invalid request: body must have required property 'gameid'" } } },
+  "undocumented-status": {
+    status: 422,
+    contentType: "application/json",
+    body: { errors: { code: "V.02", message: "Invalid request: body must have required property 'gameid'" } },
+  },
   /** V4 success without the required `description`. */
   "missing-required-field": { status: 200, contentType: "application/json", body: { error: 0 } },
   /** Kyren success with `error` as the string "0" (the type seed 002's table gives), not the number 0. */
@@ -30,7 +34,11 @@ export const defects = {
   /** ENTER success with a launch URL that is not a URI (a space; `format: uri`). */
   "outside-format": { status: 200, contentType: "application/json", body: { url: launchUrl.replace("token=", "token= ") } },
   /** ENTER 401 in the V4 shape `{"error": {...}}` instead of ENTER's `{"errors": {...}}`. */
-  "wrong-error-shape": { status: 401, contentType: "application/json", body: { error: { code: "G.00", message: "Could not authenticate" } } },
+  "wrong-error-shape": {
+    status: 401,
+    contentType: "application/json",
+    body: { error: { code: "G.00", message: "Could not authenticate" } },
+  },
   /** V4 success with Fastify's default `application/json; charset=utf-8`. */
   "wrong-content-type": { status: 200, contentType: "application/json; charset=utf-8", body: { error: 0, description: "Success" } },
 } as const satisfies Record<string, BrokenAnswer>;

@@ -28,7 +28,11 @@ let cli: { code: number; stdout: string; stderr: string };
 /** Runs the CLI with `env` over the inherited environment; never rejects. */
 async function contractCli(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(repoRoot, "src/contract/cli.ts")], { cwd: repoRoot, env: { ...process.env, ...env }, maxBuffer: 32 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(repoRoot, "src/contract/cli.ts")], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      maxBuffer: 32 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -82,7 +86,9 @@ describe("npm run contract against a provider that ignores signatures", () => {
     const script = lines.slice(start + 1).slice(lines.slice(start + 1).findIndex((line) => line.startsWith("TS=")));
     const curl = script.findIndex((line) => line.startsWith("curl "));
     expect(curl, cli.stdout).toBeGreaterThan(0);
-    const { stdout } = await run("bash", ["-c", script.slice(0, curl + 1).join("\n")], { env: { ...process.env, CONTRACT_SECRET: credentials.secret } });
+    const { stdout } = await run("bash", ["-c", script.slice(0, curl + 1).join("\n")], {
+      env: { ...process.env, CONTRACT_SECRET: credentials.secret },
+    });
     expect(stdout).toMatch(/^HTTP\/1\.1 200 /);
   });
 
@@ -97,19 +103,51 @@ describe("npm run contract against a provider that ignores signatures", () => {
 
   it("exits 2 naming a bad variable (in-process: the same function the bin runs)", async () => {
     const errors: string[] = [];
-    expect(await runContractCli({ CONTRACT_CASES: "many" }, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(
+      await runContractCli(
+        { CONTRACT_CASES: "many" },
+        () => {},
+        (line) => errors.push(line),
+      ),
+    ).toBe(2);
     expect(errors.join("\n")).toContain("CONTRACT_CASES must be an integer");
-    expect(await runContractCli({ CONTRACT_TOLERANCE_SECONDS: "0" }, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(
+      await runContractCli(
+        { CONTRACT_TOLERANCE_SECONDS: "0" },
+        () => {},
+        (line) => errors.push(line),
+      ),
+    ).toBe(2);
     expect(errors.join("\n")).toContain('CONTRACT_TOLERANCE_SECONDS must be an integer of at least 1, not "0"');
-    expect(await runContractCli({ CONTRACT_BASE_URL: "http://127.0.0.1:9" }, () => {}, (line) => errors.push(line))).toBe(2);
+    expect(
+      await runContractCli(
+        { CONTRACT_BASE_URL: "http://127.0.0.1:9" },
+        () => {},
+        (line) => errors.push(line),
+      ),
+    ).toBe(2);
     expect(errors.join("\n")).toContain("CONTRACT_MEMBER_ID, CONTRACT_SECRET must be set");
   });
 
   it("prints its usage for --help and exits 0, and exits 2 for an argument, without testing anything", async () => {
     const lines: string[] = [];
-    expect(await runContractCli({}, (line) => lines.push(line), (line) => lines.push(line), ["--help"])).toBe(0);
+    expect(
+      await runContractCli(
+        {},
+        (line) => lines.push(line),
+        (line) => lines.push(line),
+        ["--help"],
+      ),
+    ).toBe(0);
     expect(lines.join("\n")).toMatch(/^usage: .*npm run contract[\s\S]*CONTRACT_CHECKS/);
-    expect(await runContractCli({}, (line) => lines.push(line), (line) => lines.push(line), ["--url", "http://x"])).toBe(2);
+    expect(
+      await runContractCli(
+        {},
+        (line) => lines.push(line),
+        (line) => lines.push(line),
+        ["--url", "http://x"],
+      ),
+    ).toBe(2);
     expect(lines.join("\n")).toContain('contract: unexpected argument "--url"');
     expect(lines.join("\n")).not.toContain("Contract tests:");
   });

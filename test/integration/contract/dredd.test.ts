@@ -17,7 +17,9 @@ const runs = {} as Record<(typeof sides)[number], DreddRun>;
 
 beforeAll(async () => {
   target = await resolveTarget();
-  const results = await Promise.all(sides.map((side) => runDredd({ side, endpoint: baseUrlFor(target!, side), credentials: target!.credentials })));
+  const results = await Promise.all(
+    sides.map((side) => runDredd({ side, endpoint: baseUrlFor(target!, side), credentials: target!.credentials })),
+  );
   for (const [index, side] of sides.entries()) runs[side] = results[index]!;
 }, 90_000);
 
@@ -43,7 +45,11 @@ describe("Dredd on the bundle", () => {
 
   it.each(sides)("%s run: Dredd reports 0 failures and 0 errors and exits 0", (side) => {
     const run = runs[side];
-    expect({ failures: run.totals.failures, errors: run.totals.errors, exitCode: run.exitCode }, run.output).toEqual({ failures: 0, errors: 0, exitCode: 0 });
+    expect({ failures: run.totals.failures, errors: run.totals.errors, exitCode: run.exitCode }, run.output).toEqual({
+      failures: 0,
+      errors: 0,
+      exitCode: 0,
+    });
     expect(run.totals.tests).toBe(expected.length);
   });
 

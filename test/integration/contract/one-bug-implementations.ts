@@ -16,7 +16,19 @@ import { operationById, requestExample } from "../../../src/contract/bundle.js";
 import { validateRequestBody } from "../../../src/contract/response-validator.js";
 import { requestSignature } from "@luckymonaco/session-api-client";
 import type { ProxiedRequest, ProxyDefect } from "../../support/defect-proxy.js";
-import { authenticated, hashRight, nowSeconds, objectOf, operationOf, refuse, resign, rightBodyHash, rightHash, type OneBugPartner, type Operation } from "../../support/one-bug.js";
+import {
+  authenticated,
+  hashRight,
+  nowSeconds,
+  objectOf,
+  operationOf,
+  refuse,
+  resign,
+  rightBodyHash,
+  rightHash,
+  type OneBugPartner,
+  type Operation,
+} from "../../support/one-bug.js";
 
 /** One implementation with one bug. */
 export interface OneBug {
@@ -35,7 +47,9 @@ const facts = (operation: Operation) => operationById(operation.operationId);
 const TOLERANCE = 300;
 
 /** A defect that acts on requests of a known operation with a JSON object body. */
-function onBody(act: (proxied: ProxiedRequest, operation: Operation, body: Record<string, any>) => ReturnType<NonNullable<ProxyDefect["request"]>>): ProxyDefect {
+function onBody(
+  act: (proxied: ProxiedRequest, operation: Operation, body: Record<string, any>) => ReturnType<NonNullable<ProxyDefect["request"]>>,
+): ProxyDefect {
   return {
     request(proxied) {
       const operation = operationOf(proxied);
@@ -46,7 +60,11 @@ function onBody(act: (proxied: ProxiedRequest, operation: Operation, body: Recor
 }
 
 /** A credential compared wrongly: `passes(sent, right)` says what the buggy comparison lets through. */
-function looseComparison(credential: "HASH" | "body hash" | "token", passes: (sent: string | null | undefined, right: string) => boolean, partner: OneBugPartner): ProxyDefect {
+function looseComparison(
+  credential: "HASH" | "body hash" | "token",
+  passes: (sent: string | null | undefined, right: string) => boolean,
+  partner: OneBugPartner,
+): ProxyDefect {
   return {
     request(proxied) {
       const operation = operationOf(proxied);
@@ -74,7 +92,8 @@ const credentialBugs = (credential: "HASH" | "body hash" | "token", kind: string
     bug: `${credential} compared only over the length the client sent`,
     sides,
     catches: [`credentials/${kind}/first-character`, `credentials/${kind}/truncated`, `credentials/${kind}/first-half`],
-    defect: (partner) => looseComparison(credential, (sent, right) => typeof sent === "string" && sent.length > 0 && right.startsWith(sent), partner),
+    defect: (partner) =>
+      looseComparison(credential, (sent, right) => typeof sent === "string" && sent.length > 0 && right.startsWith(sent), partner),
   },
   {
     name: `${kind}-compared-over-the-expected-length`,
@@ -88,14 +107,20 @@ const credentialBugs = (credential: "HASH" | "body hash" | "token", kind: string
     bug: `${credential} compared case-insensitively`,
     sides,
     catches: [`credentials/${kind}/other-case`],
-    defect: (partner) => looseComparison(credential, (sent, right) => typeof sent === "string" && sent.toLowerCase() === right.toLowerCase(), partner),
+    defect: (partner) =>
+      looseComparison(credential, (sent, right) => typeof sent === "string" && sent.toLowerCase() === right.toLowerCase(), partner),
   },
   {
     name: `${kind}-last-character-ignored`,
     bug: `${credential} compared without its last character`,
     sides,
     catches: [`credentials/${kind}/one-character-off`],
-    defect: (partner) => looseComparison(credential, (sent, right) => typeof sent === "string" && sent.length === right.length && sent.slice(0, -1) === right.slice(0, -1), partner),
+    defect: (partner) =>
+      looseComparison(
+        credential,
+        (sent, right) => typeof sent === "string" && sent.length === right.length && sent.slice(0, -1) === right.slice(0, -1),
+        partner,
+      ),
   },
   {
     name: `${kind}-checked-only-when-present`,
@@ -116,10 +141,34 @@ function looseFreshness(accepts: (skew: number, timestamp: number) => boolean, p
 }
 
 const freshnessBugs: OneBug[] = [
-  { name: "tolerance-600", bug: "a tolerance of 600 s", sides: both, catches: ["freshness/outside-past", "freshness/outside-future"], defect: (partner) => looseFreshness((skew) => Math.abs(skew) <= 600, partner) },
-  { name: "future-not-checked", bug: "only timestamps in the past are checked", sides: both, catches: ["freshness/outside-future"], defect: (partner) => looseFreshness((skew) => skew < 0, partner) },
-  { name: "milliseconds-accepted", bug: "a timestamp in milliseconds is divided by 1000", sides: both, catches: ["freshness/milliseconds"], defect: (partner) => looseFreshness((_skew, timestamp) => timestamp > 1e12, partner) },
-  { name: "epoch-taken-for-none", bug: "`if (body.timestamp)`: 0 counts as no timestamp", sides: both, catches: ["freshness/epoch"], defect: (partner) => looseFreshness((_skew, timestamp) => timestamp === 0, partner) },
+  {
+    name: "tolerance-600",
+    bug: "a tolerance of 600 s",
+    sides: both,
+    catches: ["freshness/outside-past", "freshness/outside-future"],
+    defect: (partner) => looseFreshness((skew) => Math.abs(skew) <= 600, partner),
+  },
+  {
+    name: "future-not-checked",
+    bug: "only timestamps in the past are checked",
+    sides: both,
+    catches: ["freshness/outside-future"],
+    defect: (partner) => looseFreshness((skew) => skew < 0, partner),
+  },
+  {
+    name: "milliseconds-accepted",
+    bug: "a timestamp in milliseconds is divided by 1000",
+    sides: both,
+    catches: ["freshness/milliseconds"],
+    defect: (partner) => looseFreshness((_skew, timestamp) => timestamp > 1e12, partner),
+  },
+  {
+    name: "epoch-taken-for-none",
+    bug: "`if (body.timestamp)`: 0 counts as no timestamp",
+    sides: both,
+    catches: ["freshness/epoch"],
+    defect: (partner) => looseFreshness((_skew, timestamp) => timestamp === 0, partner),
+  },
   {
     name: "tolerance-240",
     bug: "a tolerance of 240 s",
@@ -127,7 +176,8 @@ const freshnessBugs: OneBug[] = [
     catches: ["freshness/inside-past", "freshness/inside-future"],
     defect: (partner) =>
       onBody((proxied, operation, body) => {
-        if (typeof body.timestamp === "number" && authenticated(proxied, partner) && Math.abs(nowSeconds() - body.timestamp) > 240) return refuse(operation, "G.04");
+        if (typeof body.timestamp === "number" && authenticated(proxied, partner) && Math.abs(nowSeconds() - body.timestamp) > 240)
+          return refuse(operation, "G.04");
       }),
   },
 ];
@@ -137,10 +187,20 @@ const memberIdBugs: OneBug[] = [
     name: "unknown-member-id-falls-back",
     bug: "an unknown or missing MEMB_ID falls back to the configured partner",
     sides: both,
-    catches: ["credentials/MEMB_ID/missing", "credentials/MEMB_ID/empty", "credentials/MEMB_ID/truncated", "credentials/MEMB_ID/other-case"],
+    catches: [
+      "credentials/MEMB_ID/missing",
+      "credentials/MEMB_ID/empty",
+      "credentials/MEMB_ID/truncated",
+      "credentials/MEMB_ID/other-case",
+    ],
     defect: (partner) => ({
       request(proxied) {
-        if (operationOf(proxied)?.signedWithHash && proxied.query.get("MEMB_ID") !== partner.memberId && proxied.query.getAll("MEMB_ID").length <= 1) proxied.query.set("MEMB_ID", partner.memberId);
+        if (
+          operationOf(proxied)?.signedWithHash &&
+          proxied.query.get("MEMB_ID") !== partner.memberId &&
+          proxied.query.getAll("MEMB_ID").length <= 1
+        )
+          proxied.query.set("MEMB_ID", partner.memberId);
       },
     }),
   },
@@ -148,10 +208,16 @@ const memberIdBugs: OneBug[] = [
     name: "parameter-given-twice-crashes",
     bug: "a query parameter given twice is an array, and the code that expects a string throws: 500",
     sides: both,
-    catches: ["credentials/HASH/given-twice", "credentials/HASH/twice-wrong-first", "credentials/HASH/twice-wrong-last", "credentials/MEMB_ID/given-twice"],
+    catches: [
+      "credentials/HASH/given-twice",
+      "credentials/HASH/twice-wrong-first",
+      "credentials/HASH/twice-wrong-last",
+      "credentials/MEMB_ID/given-twice",
+    ],
     defect: () => ({
       request(proxied) {
-        if (proxied.query.getAll("HASH").length > 1 || proxied.query.getAll("MEMB_ID").length > 1) return refuse(operationOf(proxied), "G.01");
+        if (proxied.query.getAll("HASH").length > 1 || proxied.query.getAll("MEMB_ID").length > 1)
+          return refuse(operationOf(proxied), "G.01");
       },
     }),
   },
@@ -160,23 +226,50 @@ const memberIdBugs: OneBug[] = [
     bug: "Kyren's secureLogin matched by prefix",
     sides: ["provider"],
     catches: ["credentials/secureLogin/truncated", "credentials/secureLogin/empty"],
-    defect: (partner) => onBody((proxied, operation, body) => void (!operation.signedWithHash && typeof body.secureLogin === "string" && partner.memberId.startsWith(body.secureLogin) && body.token === partner.kyrenToken && resign(proxied, partner, body))),
+    defect: (partner) =>
+      onBody(
+        (proxied, operation, body) =>
+          void (
+            !operation.signedWithHash &&
+            typeof body.secureLogin === "string" &&
+            partner.memberId.startsWith(body.secureLogin) &&
+            body.token === partner.kyrenToken &&
+            resign(proxied, partner, body)
+          ),
+      ),
   },
   {
     name: "secure-login-ignoring-case",
     bug: "Kyren's secureLogin looked up case-insensitively",
     sides: ["provider"],
     catches: ["credentials/secureLogin/other-case"],
-    defect: (partner) => onBody((proxied, operation, body) => void (!operation.signedWithHash && String(body.secureLogin).toLowerCase() === partner.memberId.toLowerCase() && body.token === partner.kyrenToken && resign(proxied, partner, body))),
+    defect: (partner) =>
+      onBody(
+        (proxied, operation, body) =>
+          void (
+            !operation.signedWithHash &&
+            String(body.secureLogin).toLowerCase() === partner.memberId.toLowerCase() &&
+            body.token === partner.kyrenToken &&
+            resign(proxied, partner, body)
+          ),
+      ),
   },
 ];
 
 /** The body fails the operation's schema (a placeholder body `hash` where it is missing, as a validator would see a signed body). */
-const schemaFails = (operation: Operation, body: Record<string, unknown>) => validateRequestBody(facts(operation), operation.bodyHash && typeof body.hash !== "string" ? { ...body, hash: "0".repeat(32) } : body).length > 0;
+const schemaFails = (operation: Operation, body: Record<string, unknown>) =>
+  validateRequestBody(facts(operation), operation.bodyHash && typeof body.hash !== "string" ? { ...body, hash: "0".repeat(32) } : body)
+    .length > 0;
 
 /** Remembers, per uuid, the first answer and the body it answered (for the idempotency bugs). */
 function idempotencyMemory() {
-  const fingerprint = (body: Record<string, unknown>) => JSON.stringify(Object.entries(body).filter(([key]) => !["hash", "timestamp", "token"].includes(key)).map(([key, value]) => [key, key === "uuid" ? String(value).toLowerCase() : value]).sort());
+  const fingerprint = (body: Record<string, unknown>) =>
+    JSON.stringify(
+      Object.entries(body)
+        .filter(([key]) => !["hash", "timestamp", "token"].includes(key))
+        .map(([key, value]) => [key, key === "uuid" ? String(value).toLowerCase() : value])
+        .sort(),
+    );
   return { seen: new Map<string, { fingerprint: string; raw: string; status: number; text: string }>(), fingerprint };
 }
 
@@ -186,7 +279,10 @@ const orderBugs: OneBug[] = [
     bug: "timestamp checked before the signatures",
     sides: both,
     catches: ["order/signature-before-freshness", "order/body-hash-before-freshness"],
-    defect: () => onBody((_proxied, operation, body) => (typeof body.timestamp === "number" && Math.abs(nowSeconds() - body.timestamp) > TOLERANCE ? refuse(operation, "G.04") : undefined)),
+    defect: () =>
+      onBody((_proxied, operation, body) =>
+        typeof body.timestamp === "number" && Math.abs(nowSeconds() - body.timestamp) > TOLERANCE ? refuse(operation, "G.04") : undefined,
+      ),
   },
   {
     name: "schema-before-signature",
@@ -200,41 +296,67 @@ const orderBugs: OneBug[] = [
     bug: "the body parsed as JSON before HASH is checked",
     sides: both,
     catches: ["order/signature-before-json"],
-    defect: () => ({ request: (proxied) => (operationOf(proxied) && !objectOf(proxied.body) && proxied.body.length > 0 ? refuse(operationOf(proxied), "V.01") : undefined) }),
+    defect: () => ({
+      request: (proxied) =>
+        operationOf(proxied) && !objectOf(proxied.body) && proxied.body.length > 0 ? refuse(operationOf(proxied), "V.01") : undefined,
+    }),
   },
   {
     name: "size-after-signature",
     bug: "the body size checked after authentication",
     sides: both,
     catches: ["order/size-before-signature"],
-    defect: (partner) => ({ request: (proxied) => (operationOf(proxied) && proxied.body.length > maxRequestBodyBytes && !authenticated(proxied, partner) ? refuse(operationOf(proxied), "G.00") : undefined) }),
+    defect: (partner) => ({
+      request: (proxied) =>
+        operationOf(proxied) && proxied.body.length > maxRequestBodyBytes && !authenticated(proxied, partner)
+          ? refuse(operationOf(proxied), "G.00")
+          : undefined,
+    }),
   },
   {
     name: "media-type-after-signature",
     bug: "the Content-Type checked after authentication",
     sides: both,
     catches: ["order/media-type-before-signature"],
-    defect: (partner) => ({ request: (proxied) => (operationOf(proxied) && !/json/i.test(proxied.contentType ?? "") && !authenticated(proxied, partner) ? refuse(operationOf(proxied), "G.00") : undefined) }),
+    defect: (partner) => ({
+      request: (proxied) =>
+        operationOf(proxied) && !/json/i.test(proxied.contentType ?? "") && !authenticated(proxied, partner)
+          ? refuse(operationOf(proxied), "G.00")
+          : undefined,
+    }),
   },
   {
     name: "schema-before-freshness",
     bug: "the schema checked before the timestamp",
     sides: both,
     catches: ["order/freshness-before-schema"],
-    defect: (partner) => onBody((proxied, operation, body) => (authenticated(proxied, partner) && schemaFails(operation, body) ? refuse(operation, "V.02") : undefined)),
+    defect: (partner) =>
+      onBody((proxied, operation, body) =>
+        authenticated(proxied, partner) && schemaFails(operation, body) ? refuse(operation, "V.02") : undefined,
+      ),
   },
   {
     name: "refused-value-before-schema",
     bug: "gametype table refused before the schema is checked",
     sides: ["provider"],
     catches: ["order/schema-before-refused-value"],
-    defect: (partner) => onBody((proxied, operation, body) => (authenticated(proxied, partner) && operation.operationId === "enterGameSession" && body.gametype === "table" ? refuse(operation, "G.02") : undefined)),
+    defect: (partner) =>
+      onBody((proxied, operation, body) =>
+        authenticated(proxied, partner) && operation.operationId === "enterGameSession" && body.gametype === "table"
+          ? refuse(operation, "G.02")
+          : undefined,
+      ),
   },
   {
     name: "conflict-checked-first",
     bug: "a uuid already used with another body is 409 before anything else is checked",
     sides: ["provider"],
-    catches: ["order/signature-before-idempotency", "order/schema-before-idempotency", "order/freshness-before-idempotency", "order/refused-value-before-idempotency"],
+    catches: [
+      "order/signature-before-idempotency",
+      "order/schema-before-idempotency",
+      "order/freshness-before-idempotency",
+      "order/refused-value-before-idempotency",
+    ],
     defect: () => {
       const memory = idempotencyMemory();
       return {
@@ -246,7 +368,8 @@ const orderBugs: OneBug[] = [
         },
         answered(proxied, status, text) {
           const body = objectOf(proxied.body);
-          if (status === 200 && body && typeof body.uuid === "string") memory.seen.set(body.uuid.toLowerCase(), { fingerprint: memory.fingerprint(body), raw: "", status, text });
+          if (status === 200 && body && typeof body.uuid === "string")
+            memory.seen.set(body.uuid.toLowerCase(), { fingerprint: memory.fingerprint(body), raw: "", status, text });
         },
       };
     },
@@ -256,7 +379,9 @@ const orderBugs: OneBug[] = [
     bug: "every method but POST is 405, whatever the path",
     sides: both,
     catches: ["order/path-before-method"],
-    defect: () => ({ request: (proxied) => (proxied.method !== "POST" ? { ...refuse(undefined, "G.06"), headers: { allow: "POST" } } : undefined) }),
+    defect: () => ({
+      request: (proxied) => (proxied.method !== "POST" ? { ...refuse(undefined, "G.06"), headers: { allow: "POST" } } : undefined),
+    }),
   },
 ];
 
@@ -273,7 +398,13 @@ const pathBugs: OneBug[] = [
       },
     }),
   },
-  { name: "trailing-slash-ignored", bug: "a trailing slash ignored", sides: both, catches: ["paths/trailing-slash"], defect: () => ({ request: (proxied) => void (proxied.path.length > 1 && (proxied.path = proxied.path.replace(/\/+$/, ""))) }) },
+  {
+    name: "trailing-slash-ignored",
+    bug: "a trailing slash ignored",
+    sides: both,
+    catches: ["paths/trailing-slash"],
+    defect: () => ({ request: (proxied) => void (proxied.path.length > 1 && (proxied.path = proxied.path.replace(/\/+$/, ""))) }),
+  },
 ];
 
 const sizeBugs: OneBug[] = [
@@ -284,19 +415,41 @@ const sizeBugs: OneBug[] = [
     catches: ["size/over-limit-in-bytes-only"],
     defect: (partner) =>
       onBody((proxied, _operation, body) => {
-        if (proxied.body.length > maxRequestBodyBytes && [...proxied.body.toString("utf8")].length <= maxRequestBodyBytes && authenticated(proxied, partner)) {
+        if (
+          proxied.body.length > maxRequestBodyBytes &&
+          [...proxied.body.toString("utf8")].length <= maxRequestBodyBytes &&
+          authenticated(proxied, partner)
+        ) {
           const { pad: _pad, ...rest } = body;
           resign(proxied, partner, rest);
         }
       }),
   },
-  { name: "size-limit-off-by-one", bug: "a body of exactly 16384 bytes refused (>= instead of >)", sides: both, catches: ["size/at-limit"], defect: () => ({ request: (proxied) => (operationOf(proxied) && proxied.body.length >= maxRequestBodyBytes ? refuse(operationOf(proxied), "V.03") : undefined) }) },
+  {
+    name: "size-limit-off-by-one",
+    bug: "a body of exactly 16384 bytes refused (>= instead of >)",
+    sides: both,
+    catches: ["size/at-limit"],
+    defect: () => ({
+      request: (proxied) =>
+        operationOf(proxied) && proxied.body.length >= maxRequestBodyBytes ? refuse(operationOf(proxied), "V.03") : undefined,
+    }),
+  },
   {
     name: "size-limit-32-kib",
     bug: "a body limit of 32 KiB",
     sides: both,
     catches: ["size/one-over-limit"],
-    defect: (partner) => onBody((proxied, _operation, body) => void (proxied.body.length > maxRequestBodyBytes && proxied.body.length <= 32768 && authenticated(proxied, partner) && resign(proxied, partner, body))),
+    defect: (partner) =>
+      onBody(
+        (proxied, _operation, body) =>
+          void (
+            proxied.body.length > maxRequestBodyBytes &&
+            proxied.body.length <= 32768 &&
+            authenticated(proxied, partner) &&
+            resign(proxied, partner, body)
+          ),
+      ),
   },
 ];
 
@@ -316,7 +469,13 @@ const lengthBugs: OneBug[] = [
     bug: "maxLength counted in UTF-16 code units (JavaScript's string length)",
     sides: both,
     catches: ["length/at-max-in-four-byte-characters"],
-    defect: (partner) => onBody((proxied, operation, body) => (authenticated(proxied, partner) && stringValues(operation, body).some(({ value, schema }) => schema.maxLength !== undefined && value.length > schema.maxLength) ? refuse(operation, "V.02") : undefined)),
+    defect: (partner) =>
+      onBody((proxied, operation, body) =>
+        authenticated(proxied, partner) &&
+        stringValues(operation, body).some(({ value, schema }) => schema.maxLength !== undefined && value.length > schema.maxLength)
+          ? refuse(operation, "V.02")
+          : undefined,
+      ),
   },
   {
     name: "max-length-not-checked",
@@ -325,7 +484,9 @@ const lengthBugs: OneBug[] = [
     catches: ["length/one-over-max"],
     defect: (partner) =>
       onBody((proxied, operation, body) => {
-        const long = stringValues(operation, body).filter(({ value, schema }) => schema.maxLength !== undefined && [...value].length > schema.maxLength);
+        const long = stringValues(operation, body).filter(
+          ({ value, schema }) => schema.maxLength !== undefined && [...value].length > schema.maxLength,
+        );
         if (!long.length || !authenticated(proxied, partner)) return;
         for (const { parent, name, value, schema } of long) parent[name] = [...value].slice(0, schema.maxLength).join("");
         resign(proxied, partner, body);
@@ -338,7 +499,9 @@ const lengthBugs: OneBug[] = [
     catches: ["length/one-under-min"],
     defect: (partner) =>
       onBody((proxied, operation, body) => {
-        const short = stringValues(operation, body).filter(({ value, schema }) => schema.minLength !== undefined && [...value].length < schema.minLength);
+        const short = stringValues(operation, body).filter(
+          ({ value, schema }) => schema.minLength !== undefined && [...value].length < schema.minLength,
+        );
         if (!short.length || !authenticated(proxied, partner)) return;
         for (const { parent, name, value, schema } of short) parent[name] = value.padEnd(schema.minLength, value.slice(-1) || "a");
         resign(proxied, partner, body);
@@ -352,7 +515,10 @@ const caseBugs: OneBug[] = [
     bug: "uuid must be lower case (the pattern allows upper case)",
     sides: ["provider"],
     catches: ["case/pattern-allows-other-case", "sequence/replay-uuid-in-other-case"],
-    defect: () => onBody((_proxied, operation, body) => (typeof body.uuid === "string" && body.uuid !== body.uuid.toLowerCase() ? refuse(operation, "V.02") : undefined)),
+    defect: () =>
+      onBody((_proxied, operation, body) =>
+        typeof body.uuid === "string" && body.uuid !== body.uuid.toLowerCase() ? refuse(operation, "V.02") : undefined,
+      ),
   },
   {
     name: "patterns-ignore-case",
@@ -378,25 +544,43 @@ const caseBugs: OneBug[] = [
     catches: ["case/enum-other-case"],
     defect: (partner) =>
       onBody((proxied, operation, body) => {
-        const hits = stringValues(operation, body).filter(({ value, schema }) => schema.enum && !schema.enum.includes(value) && schema.enum.some((option: string) => option.toLowerCase() === value.toLowerCase()));
+        const hits = stringValues(operation, body).filter(
+          ({ value, schema }) =>
+            schema.enum &&
+            !schema.enum.includes(value) &&
+            schema.enum.some((option: string) => option.toLowerCase() === value.toLowerCase()),
+        );
         if (!hits.length || !authenticated(proxied, partner)) return;
-        for (const { parent, name, value, schema } of hits) parent[name] = schema.enum.find((option: string) => option.toLowerCase() === value.toLowerCase());
+        for (const { parent, name, value, schema } of hits)
+          parent[name] = schema.enum.find((option: string) => option.toLowerCase() === value.toLowerCase());
         resign(proxied, partner, body);
       }),
   },
   {
     name: "numbers-for-string-enums",
-    bug: "clearHistory 1 (a number) taken for \"1\"",
+    bug: 'clearHistory 1 (a number) taken for "1"',
     sides: ["provider"],
     catches: ["values/enum-string-as-number"],
-    defect: (partner) => onBody((proxied, _operation, body) => void (typeof body.clearHistory === "number" && authenticated(proxied, partner) && resign(proxied, partner, { ...body, clearHistory: String(body.clearHistory) }))),
+    defect: (partner) =>
+      onBody(
+        (proxied, _operation, body) =>
+          void (
+            typeof body.clearHistory === "number" &&
+            authenticated(proxied, partner) &&
+            resign(proxied, partner, { ...body, clearHistory: String(body.clearHistory) })
+          ),
+      ),
   },
   {
     name: "refused-value-accepted",
     bug: "gametype table accepted (opened as a slot)",
     sides: ["provider"],
     catches: ["values/refused-value", "sequence/retry-after-refused-value"],
-    defect: (partner) => onBody((proxied, _operation, body) => void (body.gametype === "table" && authenticated(proxied, partner) && resign(proxied, partner, { ...body, gametype: "slot" }))),
+    defect: (partner) =>
+      onBody(
+        (proxied, _operation, body) =>
+          void (body.gametype === "table" && authenticated(proxied, partner) && resign(proxied, partner, { ...body, gametype: "slot" })),
+      ),
   },
 ];
 
@@ -418,7 +602,10 @@ const fieldBugs: OneBug[] = [
     bug: "unknown fields refused with 400 V.02",
     sides: ["operator"],
     catches: ["fields/documented-name-in-another-case", "fields/keys-in-byte-order"],
-    defect: () => onBody((_proxied, operation, body) => (Object.keys(body).some((key) => !(key in bodyProperties(facts(operation)))) ? refuse(operation, "V.02") : undefined)),
+    defect: () =>
+      onBody((_proxied, operation, body) =>
+        Object.keys(body).some((key) => !(key in bodyProperties(facts(operation)))) ? refuse(operation, "V.02") : undefined,
+      ),
   },
   {
     name: "body-hash-keys-sorted-by-letters",
@@ -444,8 +631,13 @@ const fieldBugs: OneBug[] = [
       onBody((proxied, operation, body) => {
         if (!operation.bodyHash || !hashRight(proxied, partner)) return;
         const { hash, ...fields } = body;
-        const php = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== "" && value !== false).map(([key, value]) => [key, value === true ? 1 : value]));
-        if (rightBodyHash(php, partner) !== rightBodyHash(fields, partner) && hash === rightBodyHash(fields, partner)) return refuse(operation, "G.00");
+        const php = Object.fromEntries(
+          Object.entries(fields)
+            .filter(([, value]) => value !== "" && value !== false)
+            .map(([key, value]) => [key, value === true ? 1 : value]),
+        );
+        if (rightBodyHash(php, partner) !== rightBodyHash(fields, partner) && hash === rightBodyHash(fields, partner))
+          return refuse(operation, "G.00");
       }),
   },
   {
@@ -455,7 +647,9 @@ const fieldBugs: OneBug[] = [
     catches: ["fields/only-required"],
     defect: () =>
       onBody((_proxied, operation, body) => {
-        const optional = Object.keys(bodyProperties(facts(operation))).filter((key) => !requiredFields(facts(operation)).includes(key) && key !== "timestamp" && key !== "token");
+        const optional = Object.keys(bodyProperties(facts(operation))).filter(
+          (key) => !requiredFields(facts(operation)).includes(key) && key !== "timestamp" && key !== "token",
+        );
         if (optional.some((key) => !(key in body))) return refuse(operation, "V.02");
       }),
   },
@@ -464,15 +658,55 @@ const fieldBugs: OneBug[] = [
     bug: "null fields written as key= in the canonical string",
     sides: ["operator"],
     catches: ["fields/null-where-nullable"],
-    defect: () => onBody((_proxied, operation, body) => (operation.bodyHash && Object.values(body).some((value) => value === null) ? refuse(operation, "G.00") : undefined)),
+    defect: () =>
+      onBody((_proxied, operation, body) =>
+        operation.bodyHash && Object.values(body).some((value) => value === null) ? refuse(operation, "G.00") : undefined,
+      ),
   },
 ];
 
 const mediaBugs: OneBug[] = [
-  { name: "charset-refused", bug: "a Content-Type with parameters refused", sides: both, catches: ["media/charset-utf-8", "media/charset-in-upper-case-without-space", "media/charset-quoted"], defect: () => ({ request: (proxied) => (operationOf(proxied) && proxied.contentType?.includes(";") ? refuse(operationOf(proxied), "V.04") : undefined) }) },
-  { name: "media-type-case-sensitive", bug: "the media type compared case-sensitively", sides: both, catches: ["media/type-in-upper-case"], defect: () => ({ request: (proxied) => (operationOf(proxied) && proxied.contentType && !proxied.contentType.startsWith("application/json") && proxied.contentType.toLowerCase().startsWith("application/json") ? refuse(operationOf(proxied), "V.04") : undefined) }) },
-  { name: "media-type-not-checked", bug: "the Content-Type not checked", sides: both, catches: ["media/form-urlencoded", "media/text-json"], defect: () => ({ request: (proxied) => void (operationOf(proxied) && (proxied.contentType = "application/json")) }) },
-  { name: "charset-ignored", bug: "the charset parameter ignored", sides: both, catches: ["media/other-charset"], defect: () => ({ request: (proxied) => void (operationOf(proxied) && proxied.contentType && (proxied.contentType = proxied.contentType.split(";")[0]!)) }) },
+  {
+    name: "charset-refused",
+    bug: "a Content-Type with parameters refused",
+    sides: both,
+    catches: ["media/charset-utf-8", "media/charset-in-upper-case-without-space", "media/charset-quoted"],
+    defect: () => ({
+      request: (proxied) => (operationOf(proxied) && proxied.contentType?.includes(";") ? refuse(operationOf(proxied), "V.04") : undefined),
+    }),
+  },
+  {
+    name: "media-type-case-sensitive",
+    bug: "the media type compared case-sensitively",
+    sides: both,
+    catches: ["media/type-in-upper-case"],
+    defect: () => ({
+      request: (proxied) =>
+        operationOf(proxied) &&
+        proxied.contentType &&
+        !proxied.contentType.startsWith("application/json") &&
+        proxied.contentType.toLowerCase().startsWith("application/json")
+          ? refuse(operationOf(proxied), "V.04")
+          : undefined,
+    }),
+  },
+  {
+    name: "media-type-not-checked",
+    bug: "the Content-Type not checked",
+    sides: both,
+    catches: ["media/form-urlencoded", "media/text-json"],
+    defect: () => ({ request: (proxied) => void (operationOf(proxied) && (proxied.contentType = "application/json")) }),
+  },
+  {
+    name: "charset-ignored",
+    bug: "the charset parameter ignored",
+    sides: both,
+    catches: ["media/other-charset"],
+    defect: () => ({
+      request: (proxied) =>
+        void (operationOf(proxied) && proxied.contentType && (proxied.contentType = proxied.contentType.split(";")[0]!)),
+    }),
+  },
   {
     name: "bytes-decoded-leniently",
     bug: "a body that is not UTF-8 decoded with replacement characters (Buffer.toString)",
@@ -480,7 +714,8 @@ const mediaBugs: OneBug[] = [
     catches: ["encoding/latin-1-bytes"],
     defect: (partner) => ({
       request(proxied) {
-        if (!operationOf(proxied) || objectOf(proxied.body) || (operationOf(proxied)!.signedWithHash && !hashRight(proxied, partner))) return;
+        if (!operationOf(proxied) || objectOf(proxied.body) || (operationOf(proxied)!.signedWithHash && !hashRight(proxied, partner)))
+          return;
         const lenient = JSON.parse(proxied.body.toString("latin1"));
         resign(proxied, partner, lenient);
       },
@@ -495,7 +730,8 @@ function hashOverOtherBytes(rewrite: (raw: string, operation: Operation) => stri
       const operation = operationOf(proxied);
       const body = objectOf(proxied.body);
       if (!operation?.signedWithHash || !body || !hashRight(proxied, partner)) return;
-      if (requestSignature(rewrite(proxied.body.toString("utf8"), operation), partner.secret) !== proxied.query.get("HASH")) return refuse(operation, "G.00");
+      if (requestSignature(rewrite(proxied.body.toString("utf8"), operation), partner.secret) !== proxied.query.get("HASH"))
+        return refuse(operation, "G.00");
     },
   });
 }
@@ -513,7 +749,16 @@ const serialisationBugs: OneBug[] = [
     name: "hmac-over-re-serialised-json",
     bug: "HASH computed over JSON.stringify(JSON.parse(body)), not the bytes received",
     sides: both,
-    catches: ["serialisation/pretty-printed", "serialisation/tabs-and-crlf", "serialisation/spaced-separators", "serialisation/unicode-escapes", "serialisation/escaped-slashes", "serialisation/escaped-letters", "serialisation/trailing-newline", "serialisation/leading-white-space"],
+    catches: [
+      "serialisation/pretty-printed",
+      "serialisation/tabs-and-crlf",
+      "serialisation/spaced-separators",
+      "serialisation/unicode-escapes",
+      "serialisation/escaped-slashes",
+      "serialisation/escaped-letters",
+      "serialisation/trailing-newline",
+      "serialisation/leading-white-space",
+    ],
     defect: hashOverOtherBytes((raw) => JSON.stringify(JSON.parse(raw))),
   },
   {
@@ -528,14 +773,24 @@ const serialisationBugs: OneBug[] = [
     bug: "the canonical string built from the raw JSON text (escapes not decoded)",
     sides: both,
     catches: ["serialisation/unicode-escapes", "serialisation/escaped-slashes", "serialisation/escaped-letters"],
-    defect: (partner) => onBody((proxied, operation) => (operation.bodyHash && hashRight(proxied, partner) && /\\[u/]/.test(proxied.body.toString("utf8")) ? refuse(operation, "G.00") : undefined)),
+    defect: (partner) =>
+      onBody((proxied, operation) =>
+        operation.bodyHash && hashRight(proxied, partner) && /\\[u/]/.test(proxied.body.toString("utf8"))
+          ? refuse(operation, "G.00")
+          : undefined,
+      ),
   },
   {
     name: "white-space-around-json-refused",
     bug: "a body with white space before or after the JSON refused as malformed",
     sides: both,
     catches: ["serialisation/trailing-newline", "serialisation/leading-white-space"],
-    defect: () => ({ request: (proxied) => (operationOf(proxied) && proxied.body.toString("latin1") !== proxied.body.toString("latin1").trim() ? refuse(operationOf(proxied), "V.01") : undefined) }),
+    defect: () => ({
+      request: (proxied) =>
+        operationOf(proxied) && proxied.body.toString("latin1") !== proxied.body.toString("latin1").trim()
+          ? refuse(operationOf(proxied), "V.01")
+          : undefined,
+    }),
   },
 ];
 
@@ -544,7 +799,12 @@ const sequenceBugs: OneBug[] = [
     name: "uuid-used-by-a-refused-request",
     bug: "the idempotency record is written before the request is checked, so a refused request's answer is replayed (and its uuid used up)",
     sides: ["provider"],
-    catches: ["sequence/retry-after-signature", "sequence/retry-after-stale", "sequence/retry-after-schema", "sequence/retry-after-refused-value"],
+    catches: [
+      "sequence/retry-after-signature",
+      "sequence/retry-after-stale",
+      "sequence/retry-after-schema",
+      "sequence/retry-after-refused-value",
+    ],
     defect: () => {
       const memory = idempotencyMemory();
       return {
@@ -553,11 +813,15 @@ const sequenceBugs: OneBug[] = [
           const body = objectOf(proxied.body);
           if (!operation || !body || typeof body.uuid !== "string") return;
           const known = memory.seen.get(body.uuid.toLowerCase());
-          if (known && known.status !== 200) return known.fingerprint === memory.fingerprint(body) ? { status: known.status, body: JSON.parse(known.text) } : refuse(operation, "G.03");
+          if (known && known.status !== 200)
+            return known.fingerprint === memory.fingerprint(body)
+              ? { status: known.status, body: JSON.parse(known.text) }
+              : refuse(operation, "G.03");
         },
         answered(proxied, status, text) {
           const body = objectOf(proxied.body);
-          if (body && typeof body.uuid === "string" && !memory.seen.has(body.uuid.toLowerCase())) memory.seen.set(body.uuid.toLowerCase(), { fingerprint: memory.fingerprint(body), raw: "", status, text });
+          if (body && typeof body.uuid === "string" && !memory.seen.has(body.uuid.toLowerCase()))
+            memory.seen.set(body.uuid.toLowerCase(), { fingerprint: memory.fingerprint(body), raw: "", status, text });
         },
       };
     },
@@ -567,11 +831,20 @@ const sequenceBugs: OneBug[] = [
     bug: "the idempotency key compared case-sensitively: the uuid in upper case is a new request",
     sides: ["provider"],
     catches: ["sequence/replay-uuid-in-other-case"],
-    defect: (partner) => onBody((proxied, _operation, body) => void (typeof body.uuid === "string" && body.uuid !== body.uuid.toLowerCase() && authenticated(proxied, partner) && resign(proxied, partner, { ...body, uuid: randomUUID() }))),
+    defect: (partner) =>
+      onBody(
+        (proxied, _operation, body) =>
+          void (
+            typeof body.uuid === "string" &&
+            body.uuid !== body.uuid.toLowerCase() &&
+            authenticated(proxied, partner) &&
+            resign(proxied, partner, { ...body, uuid: randomUUID() })
+          ),
+      ),
   },
   {
     name: "fingerprint-over-raw-bytes",
-    bug: "\"the same body\" compared byte for byte (timestamp and hash aside), so a replay serialised otherwise is 409",
+    bug: '"the same body" compared byte for byte (timestamp and hash aside), so a replay serialised otherwise is 409',
     sides: ["provider"],
     catches: ["sequence/replay-serialised-otherwise"],
     defect: () => {
@@ -594,7 +867,12 @@ const sequenceBugs: OneBug[] = [
     name: "repeated-callback-refused",
     bug: "a repeated callback refused with 409 G.03 instead of acknowledged",
     sides: ["operator"],
-    catches: ["sequence/callback-repeat-same-bytes", "sequence/callback-repeat-new-timestamp", "sequence/callback-repeat-serialised-otherwise", "sequence/callback-repeat-without-callback-id"],
+    catches: [
+      "sequence/callback-repeat-same-bytes",
+      "sequence/callback-repeat-new-timestamp",
+      "sequence/callback-repeat-serialised-otherwise",
+      "sequence/callback-repeat-without-callback-id",
+    ],
     defect: (partner) => {
       const seen = new Set<string>();
       return onBody((proxied, operation, body) => {

@@ -35,7 +35,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
-      arrived.push({ method: incoming.method!, url: incoming.url!, contentType: incoming.headers["content-type"], body: Buffer.concat(chunks) });
+      arrived.push({
+        method: incoming.method!,
+        url: incoming.url!,
+        contentType: incoming.headers["content-type"],
+        body: Buffer.concat(chunks),
+      });
       outgoing.writeHead(200, { "content-type": "application/json", connection: "close" }).end("{}");
     });
   });
@@ -50,7 +55,13 @@ const enter = operationById("enterGameSession");
 const close = operationById("closeSession");
 const kyren = operationById("closeSessionKyren");
 const expired = operationById("sessionExpired");
-const enterBody = { uuid: "3f1c2a7e-9b4d-4e2f-8a61-5c0d9e7b1a23", timestamp: now, gametype: "slot", gameid: "lm_monaco_riches", player: { id: "Łukasz 🎰 \"q\" 'x'", language: "en", currency: "EUR", session: { id: "s-1", ip: "203.0.113.42" } } };
+const enterBody = {
+  uuid: "3f1c2a7e-9b4d-4e2f-8a61-5c0d9e7b1a23",
+  timestamp: now,
+  gametype: "slot",
+  gameid: "lm_monaco_riches",
+  player: { id: "Łukasz 🎰 \"q\" 'x'", language: "en", currency: "EUR", session: { id: "s-1", ip: "203.0.113.42" } },
+};
 const closeBody = { secureLogin: "player $(whoami) `id`", clearHistory: "1", timestamp: now, uuid: "0f1c2a7e-9b4d-4e2f-8a61-5c0d9e7b1a23" };
 
 const requests: Array<[string, CaseRequest]> = [
@@ -62,33 +73,105 @@ const requests: Array<[string, CaseRequest]> = [
   ["V4 close, a stale timestamp", signed(close, { ...closeBody, timestamp: now - 600 }, credentials)],
   ["V4 close padded to 2000 bytes, no Content-Type", signed(close, closeBody, credentials, { padToBytes: 2000, contentType: null })],
   ["V4 close with a top-level object value (unsignable)", signed(close, { ...closeBody, gameId: { nested: true } }, credentials)],
-  ["Kyren with its token in the body", signed(kyren, { secureLogin: "casino-7", token: credentials.kyrenToken, userId: "p", uuid: closeBody.uuid, timestamp: now }, credentials)],
-  ["Kyren with a wrong token", signed(kyren, { secureLogin: "casino-7", token: `${credentials.kyrenToken}-not-the-secret`, userId: "p", uuid: closeBody.uuid, timestamp: now }, credentials)],
-  ["session expired, text/plain", signed(expired, { providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "p", timestamp: now }, credentials, { contentType: "text/plain" })],
+  [
+    "Kyren with its token in the body",
+    signed(
+      kyren,
+      { secureLogin: "casino-7", token: credentials.kyrenToken, userId: "p", uuid: closeBody.uuid, timestamp: now },
+      credentials,
+    ),
+  ],
+  [
+    "Kyren with a wrong token",
+    signed(
+      kyren,
+      { secureLogin: "casino-7", token: `${credentials.kyrenToken}-not-the-secret`, userId: "p", uuid: closeBody.uuid, timestamp: now },
+      credentials,
+    ),
+  ],
+  [
+    "session expired, text/plain",
+    signed(
+      expired,
+      { providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "p", timestamp: now },
+      credentials,
+      { contentType: "text/plain" },
+    ),
+  ],
   ["a body that is not JSON", signedRaw(close, '{"secureLogin":"p"', credentials)],
   ["GET without a body", { method: "GET", path: "/V4/closesession", query: {}, headers: {}, body: "" }],
-  ...Object.values(signatureVariants).map((variant): [string, CaseRequest] => [`V4 close, HASH ${variant.what}`, signed(close, closeBody, credentials, { hashVariant: variant })]),
-  ...Object.values(signatureVariants).map((variant): [string, CaseRequest] => [`V4 close, the body hash ${variant.what}`, signed(close, closeBody, credentials, { bodyHashVariant: variant })]),
-  ...Object.values(signatureVariants).map((variant): [string, CaseRequest] => [`Kyren, the token ${variant.what}`, signed(kyren, { secureLogin: "casino-7", token: "x", userId: "p", uuid: closeBody.uuid, timestamp: now }, credentials, { kyrenTokenVariant: variant })]),
-  ["V4 close, HASH given twice, the right one last", signed(close, closeBody, credentials, { queryPairs: [["MEMB_ID", { MEMB_ID: true }], ["HASH", "0".repeat(64)], ["HASH", { HASH: true }]] })],
-  ["V4 close pretty-printed, keys reversed", signed(close, closeBody, credentials, { serialise: (body) => JSON.stringify(Object.fromEntries(Object.entries(body).reverse()), null, 2) })],
-  ["ENTER with a Latin-1 byte (not UTF-8)", signed(enter, { ...enterBody, player: { ...enterBody.player, id: "caf\u00e9" } }, credentials, { bytes: (raw) => Buffer.from(raw, "latin1") })],
+  ...Object.values(signatureVariants).map((variant): [string, CaseRequest] => [
+    `V4 close, HASH ${variant.what}`,
+    signed(close, closeBody, credentials, { hashVariant: variant }),
+  ]),
+  ...Object.values(signatureVariants).map((variant): [string, CaseRequest] => [
+    `V4 close, the body hash ${variant.what}`,
+    signed(close, closeBody, credentials, { bodyHashVariant: variant }),
+  ]),
+  ...Object.values(signatureVariants).map((variant): [string, CaseRequest] => [
+    `Kyren, the token ${variant.what}`,
+    signed(kyren, { secureLogin: "casino-7", token: "x", userId: "p", uuid: closeBody.uuid, timestamp: now }, credentials, {
+      kyrenTokenVariant: variant,
+    }),
+  ]),
+  [
+    "V4 close, HASH given twice, the right one last",
+    signed(close, closeBody, credentials, {
+      queryPairs: [
+        ["MEMB_ID", { MEMB_ID: true }],
+        ["HASH", "0".repeat(64)],
+        ["HASH", { HASH: true }],
+      ],
+    }),
+  ],
+  [
+    "V4 close pretty-printed, keys reversed",
+    signed(close, closeBody, credentials, {
+      serialise: (body) => JSON.stringify(Object.fromEntries(Object.entries(body).reverse()), null, 2),
+    }),
+  ],
+  [
+    "ENTER with a Latin-1 byte (not UTF-8)",
+    signed(enter, { ...enterBody, player: { ...enterBody.player, id: "caf\u00e9" } }, credentials, {
+      bytes: (raw) => Buffer.from(raw, "latin1"),
+    }),
+  ],
   ["V4 close padded to 16385 bytes", signed(close, closeBody, credentials, { padToBytes: 16385 })],
-  ["session expired with 8,000 two-byte characters in an unknown field", signed(expired, { providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "p", timestamp: now, pad: "é".repeat(8000) }, credentials)],
+  [
+    "session expired with 8,000 two-byte characters in an unknown field",
+    signed(
+      expired,
+      { providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "p", timestamp: now, pad: "é".repeat(8000) },
+      credentials,
+    ),
+  ],
 ];
 
 describe("curl reproductions", () => {
   it.each(requests)("%s: the same bytes arrive", async (_title, request) => {
     arrived = [];
     const script = reproduction(request, { baseUrl, secretVariable: "CONTRACT_SECRET", kyrenTokenVariable: "CONTRACT_KYREN_TOKEN" }, now);
-    for (const secret of [credentials.secret, credentials.kyrenToken, request.query.HASH, request.signing?.bodyHash?.value].filter((value): value is string => typeof value === "string" && value.length >= 8)) expect(script).not.toContain(secret);
+    for (const secret of [credentials.secret, credentials.kyrenToken, request.query.HASH, request.signing?.bodyHash?.value].filter(
+      (value): value is string => typeof value === "string" && value.length >= 8,
+    ))
+      expect(script).not.toContain(secret);
     // A near miss of a signature or token is made in the shell too: no 8 characters of one are printed.
-    for (const secret of [request.query.HASH, request.signing?.bodyHash?.value, request.signing?.kyrenTokenVariant?.apply(credentials.kyrenToken)].filter((value): value is string => typeof value === "string" && value.length >= 8)) expect(script).not.toContain(secret);
+    for (const secret of [
+      request.query.HASH,
+      request.signing?.bodyHash?.value,
+      request.signing?.kyrenTokenVariant?.apply(credentials.kyrenToken),
+    ].filter((value): value is string => typeof value === "string" && value.length >= 8))
+      expect(script).not.toContain(secret);
     expect(Math.max(...script.split("\n").map((line) => line.length)), "no long literal: runs are printf expressions").toBeLessThan(1500);
     await run("bash", ["-c", script], { env, maxBuffer: 16 * 1024 * 1024 });
     expect(arrived).toHaveLength(1);
     const query = new URL(requestUrl("http://x", request)).search.slice(1);
-    expect({ method: arrived[0]!.method, url: arrived[0]!.url, contentType: arrived[0]!.contentType, body: arrived[0]!.body.toString("latin1") }).toEqual({
+    expect({
+      method: arrived[0]!.method,
+      url: arrived[0]!.url,
+      contentType: arrived[0]!.contentType,
+      body: arrived[0]!.body.toString("latin1"),
+    }).toEqual({
       method: request.method ?? "POST",
       url: `${request.path}${query ? `?${query}` : ""}`,
       contentType: request.headers["Content-Type"],
@@ -97,8 +180,14 @@ describe("curl reproductions", () => {
   });
 
   it("re-signs for now when TS is set as the comment says, keeping a stale case stale", () => {
-    const script = reproduction(signed(close, { ...closeBody, timestamp: now - 600 }, credentials), { baseUrl, secretVariable: "CONTRACT_SECRET", kyrenTokenVariable: "CONTRACT_KYREN_TOKEN" }, now);
-    expect(script.split("\n")[0]).toMatch(new RegExp(`^TS=${now - 600}  # .*TS=\\$\\(\\( \\$\\(date \\+%s\\) - 600 \\)\\) re-signs it for now$`));
+    const script = reproduction(
+      signed(close, { ...closeBody, timestamp: now - 600 }, credentials),
+      { baseUrl, secretVariable: "CONTRACT_SECRET", kyrenTokenVariable: "CONTRACT_KYREN_TOKEN" },
+      now,
+    );
+    expect(script.split("\n")[0]).toMatch(
+      new RegExp(`^TS=${now - 600}  # .*TS=\\$\\(\\( \\$\\(date \\+%s\\) - 600 \\)\\) re-signs it for now$`),
+    );
   });
 });
 

@@ -29,7 +29,11 @@ afterAll(async () => {
 describe("the case table", () => {
   it("has exactly one primary case or one not-drivable entry for every documented response", () => {
     const gaps = documentedResponses()
-      .map(({ operation, status }) => ({ id: `${operation.operationId} ${status}`, primary: primaryCase(operation.operationId, status), skip: notDrivableEntry(operation.operationId, status) }))
+      .map(({ operation, status }) => ({
+        id: `${operation.operationId} ${status}`,
+        primary: primaryCase(operation.operationId, status),
+        skip: notDrivableEntry(operation.operationId, status),
+      }))
       .filter((entry) => Boolean(entry.primary) === Boolean(entry.skip))
       .map((entry) => entry.id);
     expect(gaps).toEqual([]);
@@ -52,7 +56,9 @@ describe("the case table", () => {
 
   it("has a stale-timestamp 401 (G.04) for every operation that takes timestamp, and a 409 for V4 close", () => {
     expect(contractCases.filter((entry) => entry.status === 401 && entry.name.includes("G.04")).map((entry) => entry.operationId)).toEqual(
-      documentedResponses().filter((response) => response.status === 401 && response.operation.timestamp).map((response) => response.operation.operationId),
+      documentedResponses()
+        .filter((response) => response.status === 401 && response.operation.timestamp)
+        .map((response) => response.operation.operationId),
     );
     expect(primaryCase("closeSession", 409)).toBeDefined();
   });
@@ -66,9 +72,15 @@ async function passes(probe: Probe) {
 }
 
 describe("responses of the target, validated against the full schema and the catalog", () => {
-  it.each(contractCases.filter((entry) => entry.status !== 408).map((entry) => [entry.name, entry] as const))("%s", (_name, contractCase) => passes(caseProbe(contractCase, target!.credentials)));
+  it.each(contractCases.filter((entry) => entry.status !== 408).map((entry) => [entry.name, entry] as const))("%s", (_name, contractCase) =>
+    passes(caseProbe(contractCase, target!.credentials)),
+  );
   // Each waits for the target's request timeout (10 s on a deployment): side by side.
-  it.concurrent.each(contractCases.filter((entry) => entry.status === 408).map((entry) => [entry.name, entry] as const))("%s", (_name, contractCase) => passes(caseProbe(contractCase, target!.credentials)), 40_000);
+  it.concurrent.each(contractCases.filter((entry) => entry.status === 408).map((entry) => [entry.name, entry] as const))(
+    "%s",
+    (_name, contractCase) => passes(caseProbe(contractCase, target!.credentials)),
+    40_000,
+  );
 });
 
 describe("answers before routing, against the error catalog and the default envelope", () => {
@@ -76,7 +88,9 @@ describe("answers before routing, against the error catalog and the default enve
     expect(bundledSpec.components.schemas[defaultErrorEnvelope.schema]?.["x-default-error-envelope"]).toBe(true);
   });
 
-  const probes = documentedProbes({ memberId: "", secret: "", kyrenToken: "" }).filter((probe) => probe.steps.some((step) => step.raw !== undefined));
+  const probes = documentedProbes({ memberId: "", secret: "", kyrenToken: "" }).filter((probe) =>
+    probe.steps.some((step) => step.raw !== undefined),
+  );
   it("has one probe per answer before routing", () => {
     expect(probes.map((probe) => probe.title)).toEqual(preRoutingCases.map((entry) => entry.name));
   });

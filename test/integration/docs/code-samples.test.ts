@@ -30,7 +30,13 @@ const run = promisify(execFile);
 const PREVIOUS_SECRET = "sandbox-previous-secret";
 const ends = useServerAndReceiver();
 
-const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, BASE_URL: ends.server.baseUrl, OPERATOR_URL: ends.receiver.baseUrl, NODE_NO_WARNINGS: "1", ...extra });
+const env = (extra: NodeJS.ProcessEnv = {}) => ({
+  ...process.env,
+  BASE_URL: ends.server.baseUrl,
+  OPERATOR_URL: ends.receiver.baseUrl,
+  NODE_NO_WARNINGS: "1",
+  ...extra,
+});
 
 /** The command and arguments that run a sample as pasted, or the message of its missing tool (a skip). */
 function runnerOf(sample: CodeSample): [string, string[]] | string {
@@ -53,25 +59,34 @@ it("shows every file under openapi/code_samples in some operation's x-codeSample
   expect(orphanSampleFiles.map((file) => relative(repoRoot, file))).toEqual([]);
 });
 
-describe.each(codeSamples.filter((sample) => !isReceiver(sample)).map((sample) => [name(sample), sample] as const))("%s", (_name, sample) => {
-  it.concurrent("succeeds against the sandbox, as pasted", async ({ expect, skip }) => {
-    const expected = printsOnSuccess[sample.operation.operationId as OperationId];
-    if (!expected) throw new Error(`no expected output for ${sample.operation.operationId}: add it to printsOnSuccess`);
-    const runner = runnerOf(sample);
-    if (typeof runner === "string") return skip(runner);
-    const { stdout } = await run(...runner, { env: env(), cwd: repoRoot });
-    expect(stdout).toMatch(expected);
-  });
-});
+describe.each(codeSamples.filter((sample) => !isReceiver(sample)).map((sample) => [name(sample), sample] as const))(
+  "%s",
+  (_name, sample) => {
+    it.concurrent("succeeds against the sandbox, as pasted", async ({ expect, skip }) => {
+      const expected = printsOnSuccess[sample.operation.operationId as OperationId];
+      if (!expected) throw new Error(`no expected output for ${sample.operation.operationId}: add it to printsOnSuccess`);
+      const runner = runnerOf(sample);
+      if (typeof runner === "string") return skip(runner);
+      const { stdout } = await run(...runner, { env: env(), cwd: repoRoot });
+      expect(stdout).toMatch(expected);
+    });
+  },
+);
 
 describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), sample] as const))("%s (a receiver)", (_name, sample) => {
-  it.concurrent("accepts a signed callback once, refuses a forged or stale one, a body that is not an object, a wrong media type and an oversized body, and passes the certification kit", async ({ expect, skip }) => {
+  it.concurrent("accepts a signed callback once, refuses a forged or stale one, a body that is not an object, a wrong media type and an oversized body, and passes the certification kit", async ({
+    expect,
+    skip,
+  }) => {
     const runner = runnerOf(sample);
     if (typeof runner === "string") return skip(runner);
     let port = 0;
     const child = await withFreePort((free) => {
       port = free;
-      return startProcess(...runner, { readyUrl: `http://127.0.0.1:${port}/`, env: env({ PORT: String(port), PREVIOUS_SECRET: PREVIOUS_SECRET }) });
+      return startProcess(...runner, {
+        readyUrl: `http://127.0.0.1:${port}/`,
+        env: env({ PORT: String(port), PREVIOUS_SECRET: PREVIOUS_SECRET }),
+      });
     });
     try {
       const baseUrl = `http://127.0.0.1:${port}`;
@@ -91,29 +106,61 @@ describe.each(codeSamples.filter(isReceiver).map((sample) => [name(sample), samp
       await expect.poll(() => child.output(), { timeout: 5000 }).toContain(body.sessionId);
       const again = await lucky.POST("/V4/sessionexpired", { body });
       expect(again.data, "a repeat is acknowledged").toEqual({ error: 0, description: "Success" });
-      const unknownField = await lucky.POST("/V4/sessionexpired", { body: { ...body, sessionId: "f".repeat(32), idleSeconds: 1800, final: true } as typeof body });
+      const unknownField = await lucky.POST("/V4/sessionexpired", {
+        body: { ...body, sessionId: "f".repeat(32), idleSeconds: 1800, final: true } as typeof body,
+      });
       expect(unknownField.data, "unknown fields are ignored (and signed)").toEqual({ error: 0, description: "Success" });
       await expect.poll(() => child.output(), { timeout: 5000 }).toContain("f".repeat(32));
       expect(child.output().split(body.sessionId).length - 1, "a repeat is not recorded twice").toBe(1);
       // A callback as Lucky Monaco sends it now, with callbackId and createdAt: accepted, and its repeat recorded once.
-      const identified = { ...body, sessionId: "a".repeat(32), callbackId: "0b0a0c2e-2f4e-4c1a-9d3b-7e6f5a4b3c2d", createdAt: "2026-11-21T23:59:00Z" };
-      for (let attempt = 0; attempt < 2; attempt++) expect((await lucky.POST("/V4/sessionexpired", { body: identified })).data).toEqual({ error: 0, description: "Success" });
+      const identified = {
+        ...body,
+        sessionId: "a".repeat(32),
+        callbackId: "0b0a0c2e-2f4e-4c1a-9d3b-7e6f5a4b3c2d",
+        createdAt: "2026-11-21T23:59:00Z",
+      };
+      for (let attempt = 0; attempt < 2; attempt++)
+        expect((await lucky.POST("/V4/sessionexpired", { body: identified })).data).toEqual({ error: 0, description: "Success" });
       await expect.poll(() => child.output(), { timeout: 5000 }).toContain(identified.sessionId);
       expect(child.output().split(identified.sessionId).length - 1, "a repeat with its callbackId is not recorded twice").toBe(1);
-      const stale = createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: SANDBOX.secret, now: () => Date.now() - 600_000 });
+      const stale = createSessionApiClient({
+        baseUrl,
+        partnerId: SANDBOX.memberId,
+        secret: SANDBOX.secret,
+        now: () => Date.now() - 600_000,
+      });
       const refused = await stale.POST("/V4/sessionexpired", { body: { ...body, sessionId: "0".repeat(32) } });
       expect([refused.response.status, refused.error?.error.code]).toEqual([401, "G.04"]);
       const notAnObject = await postRaw(baseUrl, "/V4/sessionexpired", "[1,2]");
-      expect([notAnObject.status, notAnObject.body?.error?.code], "a correctly signed body that is not a JSON object").toEqual([400, "V.01"]);
-      const wrongType = await fetch(`${baseUrl}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
+      expect([notAnObject.status, notAnObject.body?.error?.code], "a correctly signed body that is not a JSON object").toEqual([
+        400,
+        "V.01",
+      ]);
+      const wrongType = await fetch(`${baseUrl}/V4/sessionexpired`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: "x",
+      });
       expect(wrongType.status).toBe(415);
-      const tooLarge = await fetch(`${baseUrl}/V4/sessionexpired`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(20000) });
+      const tooLarge = await fetch(`${baseUrl}/V4/sessionexpired`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "x".repeat(20000),
+      });
       expect(tooLarge.status).toBe(413);
       expect((await tooLarge.json()).error.code).toBe("V.03");
       expect(child.output(), "no log line holds HASH").not.toMatch(/HASH=[0-9a-f]{64}/);
       // What the go-live checklist asks of a receiver: the docs' own samples pass it.
-      const certification = await runCertification({ url: baseUrl, credentials: { memberId: SANDBOX.memberId, secret: SANDBOX.secret, kyrenToken: "" } });
-      expect(certification.report.cases.filter((entry) => entry.outcome === "failed").map((entry) => `${entry.suite}: ${entry.name}: ${entry.message}`), "the certification kit passes").toEqual([]);
+      const certification = await runCertification({
+        url: baseUrl,
+        credentials: { memberId: SANDBOX.memberId, secret: SANDBOX.secret, kyrenToken: "" },
+      });
+      expect(
+        certification.report.cases
+          .filter((entry) => entry.outcome === "failed")
+          .map((entry) => `${entry.suite}: ${entry.name}: ${entry.message}`),
+        "the certification kit passes",
+      ).toEqual([]);
     } finally {
       await child.stop();
     }
@@ -139,7 +186,9 @@ describe("the curl sample of the session expired callback", () => {
     const { stdout } = await run("bash", [sample.file], { env: env(), cwd: repoRoot });
     expect(JSON.parse(stdout)).toEqual({ error: 0, description: "Success" });
     const fresh = ends.receiver.received().at(-1)!.body as { callbackId?: string; createdAt?: string };
-    expect(fresh.callbackId, "each run without CALLBACK_ID is a new callback").toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(fresh.callbackId, "each run without CALLBACK_ID is a new callback").toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(fresh.callbackId).not.toBe(callbackId);
     expect(fresh.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
@@ -157,7 +206,12 @@ describe("sign CLI", () => {
 
   it("prints a curl command with the current timestamp that the server accepts", async () => {
     const before = Math.floor(Date.now() / 1000);
-    const { stdout } = await sign("closeSession", '{"secureLogin":"player-1001","gameId":"lm_monaco_riches","clearHistory":"1"}', "--base-url", ends.server.baseUrl);
+    const { stdout } = await sign(
+      "closeSession",
+      '{"secureLogin":"player-1001","gameId":"lm_monaco_riches","clearHistory":"1"}',
+      "--base-url",
+      ends.server.baseUrl,
+    );
     const timestamp = Number(/"timestamp":(\d+)/.exec(stdout)?.[1]);
     expect(timestamp).toBeGreaterThanOrEqual(before);
     const { stdout: answer } = await run("bash", ["-c", stdout]);
@@ -165,26 +219,58 @@ describe("sign CLI", () => {
   });
 
   it("sends with --send", async () => {
-    const body = JSON.stringify({ uuid: crypto.randomUUID(), gametype: "slot", gameid: "lm_monaco_riches", player: { id: "p1", language: "en", currency: "EUR", session: { id: "s1", ip: "203.0.113.9" } } });
+    const body = JSON.stringify({
+      uuid: crypto.randomUUID(),
+      gametype: "slot",
+      gameid: "lm_monaco_riches",
+      player: { id: "p1", language: "en", currency: "EUR", session: { id: "s1", ip: "203.0.113.9" } },
+    });
     const { stdout } = await sign("enterGameSession", body, "--base-url", ends.server.baseUrl, "--send");
     expect(stdout).toMatch(/^HTTP 200\n\{"url":"https:\/\/games\.luckymonaco\.example\/index\.html\?token=/);
   });
 
   it("sends each operation to its side by default: BASE_URL for the provider's, OPERATOR_URL for the callback", async () => {
-    const enter = await sign("enterGameSession", JSON.stringify({ uuid: crypto.randomUUID(), gametype: "slot", gameid: "lm_monaco_riches", player: { id: "p1", language: "en", currency: "EUR", session: { id: "s1", ip: "203.0.113.9" } } }), "--send");
+    const enter = await sign(
+      "enterGameSession",
+      JSON.stringify({
+        uuid: crypto.randomUUID(),
+        gametype: "slot",
+        gameid: "lm_monaco_riches",
+        player: { id: "p1", language: "en", currency: "EUR", session: { id: "s1", ip: "203.0.113.9" } },
+      }),
+      "--send",
+    );
     expect(enter.stdout).toMatch(/^HTTP 200\n\{"url":/);
-    const callback = await sign("sessionExpired", JSON.stringify({ providerId: "luckymonaco", sessionId: "c".repeat(32), playerId: "player-1001" }), "--send");
+    const callback = await sign(
+      "sessionExpired",
+      JSON.stringify({ providerId: "luckymonaco", sessionId: "c".repeat(32), playerId: "player-1001" }),
+      "--send",
+    );
     expect(callback.stdout).toBe('HTTP 200\n{"error":0,"description":"Success"}\n');
   });
 
   it("--send exits 1 on a non-2xx answer, after printing its status and body", async () => {
-    const failure = await sign("closeSession", '{"secureLogin":"x"}', "--base-url", ends.server.baseUrl, "--secret", "wrong-secret", "--send").then(
+    const failure = await sign(
+      "closeSession",
+      '{"secureLogin":"x"}',
+      "--base-url",
+      ends.server.baseUrl,
+      "--secret",
+      "wrong-secret",
+      "--send",
+    ).then(
       () => undefined,
       (error: { code: number; stdout: string }) => error,
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toMatch(/^HTTP 401\n\{"error":\{"code":"G.00"/);
-    const stale = await sign("closeSession", '{"secureLogin":"x","timestamp":1767225600}', "--base-url", ends.server.baseUrl, "--send").then(
+    const stale = await sign(
+      "closeSession",
+      '{"secureLogin":"x","timestamp":1767225600}',
+      "--base-url",
+      ends.server.baseUrl,
+      "--send",
+    ).then(
       () => undefined,
       (error: { code: number; stdout: string }) => error,
     );
@@ -205,7 +291,10 @@ describe("sign CLI", () => {
 
   it("refuses bad arguments with exit status 2 and the usage", async () => {
     for (const args of [["nope", "{}"], ["closeSession", "{not json"], ["closeSession", '{"nested":{"a":1}}'], ["closeSession"]]) {
-      const failure = await sign(...args).then(() => undefined, (error: { code: number; stderr: string }) => error);
+      const failure = await sign(...args).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
       expect(failure?.code, args.join(" ")).toBe(2);
       expect(failure?.stderr).toContain("usage: sign <operationId>");
     }

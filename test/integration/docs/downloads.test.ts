@@ -25,7 +25,9 @@ afterAll(async () => {
 
 /** The rows of a downloads page: each link and the SHA-256 beside it. */
 function rows(html: string): { file: string; sha256: string }[] {
-  return [...html.matchAll(/<tr><td><a href="([^"]+)" download>[^<]*<\/a><\/td>.*?<code class="digest">([0-9a-f]{64})<\/code><\/td><\/tr>/g)].map((match) => ({ file: decodeURI(match[1]!), sha256: match[2]! }));
+  return [
+    ...html.matchAll(/<tr><td><a href="([^"]+)" download>[^<]*<\/a><\/td>.*?<code class="digest">([0-9a-f]{64})<\/code><\/td><\/tr>/g),
+  ].map((match) => ({ file: decodeURI(match[1]!), sha256: match[2]! }));
 }
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -35,7 +37,15 @@ describe("/docs/downloads.html", () => {
     const page = await fetch(`${server.baseUrl}/docs/downloads.html`);
     expect(page.status).toBe(200);
     const listed = rows(await page.text());
-    expect(listed.map((row) => row.file)).toEqual(expect.arrayContaining(["openapi.yaml", "openapi.json", "session-api.postman_collection.json", "session-api.postman_environment.json", "signing-test-vectors.json"]));
+    expect(listed.map((row) => row.file)).toEqual(
+      expect.arrayContaining([
+        "openapi.yaml",
+        "openapi.json",
+        "session-api.postman_collection.json",
+        "session-api.postman_environment.json",
+        "signing-test-vectors.json",
+      ]),
+    );
     for (const row of listed) {
       const response = await fetch(`${server.baseUrl}/docs/${row.file}`);
       expect(response.status, row.file).toBe(200);
@@ -47,10 +57,14 @@ describe("/docs/downloads.html", () => {
     const { page, context } = await watchedPage(browser!, server.baseUrl);
     try {
       await page.goto(`${server.baseUrl}/docs/`, { waitUntil: "load" });
-      await page.locator('[data-component-name="Menu/MenuItem"] a', { hasText: /^Downloads$/ }).first().click();
+      await page
+        .locator('[data-component-name="Menu/MenuItem"] a', { hasText: /^Downloads$/ })
+        .first()
+        .click();
       const link = page.locator('a[href="downloads.html"]').first();
       await link.waitFor({ state: "visible", timeout: 15_000 });
-      for (const file of ["openapi.yaml", "session-api.postman_collection.json", "signing-test-vectors.json"]) await page.locator(`a[href="${file}"]`).first().waitFor({ state: "visible", timeout: 5_000 });
+      for (const file of ["openapi.yaml", "session-api.postman_collection.json", "signing-test-vectors.json"])
+        await page.locator(`a[href="${file}"]`).first().waitFor({ state: "visible", timeout: 5_000 });
       await Promise.all([page.waitForURL(/\/docs\/downloads\.html$/), link.click()]);
       await page.locator("h1", { hasText: "Downloads" }).waitFor();
     } finally {

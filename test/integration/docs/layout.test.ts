@@ -50,10 +50,15 @@ async function tableFacts(page: Page, route: string, phone: boolean): Promise<Ta
     phone,
     { timeout: 15_000 },
   );
-  await page.evaluate(() => document.fonts.ready.then(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))));
+  await page.evaluate(() =>
+    document.fonts.ready.then(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))),
+  );
   return page.evaluate(() => {
-    const tables = Array.from(document.querySelectorAll<HTMLTableElement>("main table")).filter((table) => table.getBoundingClientRect().width > 0);
-    const columnOf = (table: HTMLElement) => table.closest<HTMLElement>('[data-component-name="Markdown/Markdown"]') ?? table.parentElement!;
+    const tables = Array.from(document.querySelectorAll<HTMLTableElement>("main table")).filter(
+      (table) => table.getBoundingClientRect().width > 0,
+    );
+    const columnOf = (table: HTMLElement) =>
+      table.closest<HTMLElement>('[data-component-name="Markdown/Markdown"]') ?? table.parentElement!;
     const midToken: string[] = [];
     for (const code of tables.flatMap((table) => Array.from(table.querySelectorAll("code")))) {
       const text = code.firstChild;
@@ -67,7 +72,8 @@ async function tableFacts(page: Page, route: string, phone: boolean): Promise<Ta
         if (!rect || rect.width === 0) continue;
         // A new line starts at this character: the break is mid-token when the characters on both sides of it are letters or digits.
         const [before, after] = [text.data[index - 1] ?? "", text.data[index]!];
-        if (previous !== undefined && rect.top > previous + 2 && /[A-Za-z0-9]/.test(before) && /[A-Za-z0-9]/.test(after)) midToken.push(`${text.data} (${before}|${after})`);
+        if (previous !== undefined && rect.top > previous + 2 && /[A-Za-z0-9]/.test(before) && /[A-Za-z0-9]/.test(after))
+          midToken.push(`${text.data} (${before}|${after})`);
         previous = rect.top;
       }
     }
@@ -98,7 +104,10 @@ describe.skipIf(!enabled)("docs layout in Chromium", () => {
       for (const route of sections) {
         const facts = await tableFacts(page, route, false);
         expect(facts.column, `text column of #/${route}`).toBeGreaterThanOrEqual(500);
-        expect(facts.tables.filter((table) => table.overflow > 1), `#/${route}`).toEqual([]);
+        expect(
+          facts.tables.filter((table) => table.overflow > 1),
+          `#/${route}`,
+        ).toEqual([]);
         expect(facts.midToken, `#/${route}`).toEqual([]);
         expect(facts.pageOverflow).toBeLessThanOrEqual(0);
       }
@@ -113,8 +122,14 @@ describe.skipIf(!enabled)("docs layout in Chromium", () => {
       for (const route of sections) {
         const facts = await tableFacts(page, route, true);
         expect(facts.tables.length, `#/${route}`).toBeGreaterThan(0);
-        expect(facts.tables.filter((table) => table.overflow > 1), `#/${route}`).toEqual([]);
-        expect(facts.tables.filter((table) => !table.labelled).map((table) => table.head), `#/${route}`).toEqual([]);
+        expect(
+          facts.tables.filter((table) => table.overflow > 1),
+          `#/${route}`,
+        ).toEqual([]);
+        expect(
+          facts.tables.filter((table) => !table.labelled).map((table) => table.head),
+          `#/${route}`,
+        ).toEqual([]);
         expect(facts.midToken, `#/${route}`).toEqual([]);
         expect(facts.pageOverflow).toBeLessThanOrEqual(0);
       }

@@ -48,7 +48,10 @@ async function visit(base: string, origin: string) {
     await watched.page.goto(`${base}#/${route}`, { waitUntil: "load" });
     await watched.page.getByRole("heading", { name: heading }).first().waitFor({ state: "visible", timeout: 15_000 });
     await watched.page.waitForFunction(() => Array.from(document.images).every((image) => image.complete), undefined, { timeout: 15_000 });
-    for (const image of await watched.page.evaluate(() => Array.from(document.images).map((each) => ({ src: each.currentSrc, width: each.naturalWidth })))) images.set(image.src, image.width);
+    for (const image of await watched.page.evaluate(() =>
+      Array.from(document.images).map((each) => ({ src: each.currentSrc, width: each.naturalWidth })),
+    ))
+      images.set(image.src, image.width);
     seen.push(await watched.page.evaluate(() => document.body.innerText)); // what the section rendered
     steps += await scrollThrough(watched.page);
   }

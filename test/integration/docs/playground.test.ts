@@ -59,7 +59,10 @@ async function results(target: Page = page) {
 }
 
 /** Fills the form as a reader would. */
-async function sign(input: { operationId: string; mode: "fields" | "exact"; body: string; secret?: string; partnerId?: string; baseUrl?: string }, target: Page = page) {
+async function sign(
+  input: { operationId: string; mode: "fields" | "exact"; body: string; secret?: string; partnerId?: string; baseUrl?: string },
+  target: Page = page,
+) {
   await target.selectOption("#operation", input.operationId);
   await target.check(`input[name="mode"][value="${input.mode}"]`);
   await target.fill("#body", input.body);
@@ -84,7 +87,9 @@ function expectVector(shown: Awaited<ReturnType<typeof results>>, vector: Signin
 
 describe.skipIf(!enabled)("signing playground, offline in Chromium", () => {
   it("offers every operation of the spec", async () => {
-    const offered = await page.locator("#operation option").evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    const offered = await page
+      .locator("#operation option")
+      .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
     expect(offered).toEqual(operations.map((operation) => operation.operationId));
   });
 
@@ -94,12 +99,16 @@ describe.skipIf(!enabled)("signing playground, offline in Chromium", () => {
     if (vector.hash !== null) expect(shown.bodyHashCheck).toBe("The body's hash matches.");
   });
 
-  it.each(vectors.filter((vector) => JSON.stringify(vector.hash === null ? vector.fields : { ...vector.fields, hash: vector.hash }) === vector.rawBody).map((vector) => [vector.name, vector] as const))(
-    "reproduces vector %s from its fields, serialising them to its exact bytes",
-    async (_name, vector) => {
-      expectVector(await sign({ operationId: vector.operationId, mode: "fields", body: JSON.stringify(vector.fields, null, 2), secret: vector.secret }), vector);
-    },
-  );
+  it.each(
+    vectors
+      .filter((vector) => JSON.stringify(vector.hash === null ? vector.fields : { ...vector.fields, hash: vector.hash }) === vector.rawBody)
+      .map((vector) => [vector.name, vector] as const),
+  )("reproduces vector %s from its fields, serialising them to its exact bytes", async (_name, vector) => {
+    expectVector(
+      await sign({ operationId: vector.operationId, mode: "fields", body: JSON.stringify(vector.fields, null, 2), secret: vector.secret }),
+      vector,
+    );
+  });
 
   it("carries the signed bytes over when the reader switches to 'sign these exact bytes', and back", async () => {
     const signed = await sign({ operationId: "closeSession", mode: "fields", body: '{"secureLogin":"player-1001","clearHistory":"1"}' });
@@ -125,19 +134,22 @@ describe.skipIf(!enabled)("signing playground, offline in Chromium", () => {
     expect(differs.bodyHashCheck).toBe("The body's hash differs: it was not computed as above.");
   });
 
-  it.each(operations.map((operation) => [operation.operationId, operation] as const))("gives a curl command for %s that the other side accepts", async (_id, operation) => {
-    const baseUrl = operation.implementedBy === "operator" ? ends.receiver.baseUrl : ends.server.baseUrl;
-    // The example as the page shows it, untouched: it carries the current timestamp.
-    await page.selectOption("#operation", operation.operationId);
-    await page.check('input[name="mode"][value="fields"]');
-    const shownBody = JSON.parse(await page.inputValue("#body")) as { timestamp?: number };
-    if ("timestamp" in operation.example) expect(Math.abs(shownBody.timestamp! - Date.now() / 1000)).toBeLessThan(60);
-    const shown = await sign({ operationId: operation.operationId, mode: "fields", body: JSON.stringify(shownBody, null, 2), baseUrl });
-    expect(shown.error).toBeUndefined();
-    expect(shown.curl).toMatch(/^curl -sS -X POST '/);
-    const { stdout } = await run("bash", ["-c", `${shown.curl} -w '\\n%{http_code}'`]);
-    expect(stdout.trim().split("\n").at(-1), stdout).toBe("200");
-  });
+  it.each(operations.map((operation) => [operation.operationId, operation] as const))(
+    "gives a curl command for %s that the other side accepts",
+    async (_id, operation) => {
+      const baseUrl = operation.implementedBy === "operator" ? ends.receiver.baseUrl : ends.server.baseUrl;
+      // The example as the page shows it, untouched: it carries the current timestamp.
+      await page.selectOption("#operation", operation.operationId);
+      await page.check('input[name="mode"][value="fields"]');
+      const shownBody = JSON.parse(await page.inputValue("#body")) as { timestamp?: number };
+      if ("timestamp" in operation.example) expect(Math.abs(shownBody.timestamp! - Date.now() / 1000)).toBeLessThan(60);
+      const shown = await sign({ operationId: operation.operationId, mode: "fields", body: JSON.stringify(shownBody, null, 2), baseUrl });
+      expect(shown.error).toBeUndefined();
+      expect(shown.curl).toMatch(/^curl -sS -X POST '/);
+      const { stdout } = await run("bash", ["-c", `${shown.curl} -w '\\n%{http_code}'`]);
+      expect(stdout.trim().split("\n").at(-1), stdout).toBe("200");
+    },
+  );
 
   it("offers 'add the current timestamp' exactly for the operations whose request schema has timestamp", async () => {
     for (const operation of operations) {
@@ -158,7 +170,10 @@ describe.skipIf(!enabled)("signing playground of a spec whose request schema has
 
   it("sets timestamp to the current Unix time in seconds, and signs it", async () => {
     const spec = structuredClone(bundledSpec) as OpenApiDocument;
-    spec.components.schemas.CloseSessionRequest!.properties = { ...(spec.components.schemas.CloseSessionRequest!.properties as object), timestamp: { type: "integer" } };
+    spec.components.schemas.CloseSessionRequest!.properties = {
+      ...(spec.components.schemas.CloseSessionRequest!.properties as object),
+      timestamp: { type: "integer" },
+    };
     dir = mkdtempSync(join(tmpdir(), "playground-"));
     writeFileSync(join(dir, "playground.html"), await renderPlayground(spec));
     copyFileSync(join(repoRoot, "dist/docs/favicon.svg"), join(dir, "favicon.svg"));
@@ -201,7 +216,11 @@ describe.skipIf(!enabled)("the base URL the playground offers", () => {
   }
 
   it("is the origin that serves it, when the reference server does; the receiver's for the callback", async () => {
-    expect(await offered(`${ends.server.baseUrl}/docs/playground.html`, ends.server.baseUrl)).toEqual([ends.server.baseUrl, "http://127.0.0.1:3100", ends.server.baseUrl]);
+    expect(await offered(`${ends.server.baseUrl}/docs/playground.html`, ends.server.baseUrl)).toEqual([
+      ends.server.baseUrl,
+      "http://127.0.0.1:3100",
+      ends.server.baseUrl,
+    ]);
   });
 
   it("is the local sandbox when it is opened from disk", async () => {

@@ -47,7 +47,9 @@ async function open(route: string, expected: string, screenshot: string): Promis
 }
 
 /** The guide pages (trait tags) with their Markdown, as in the bundle. */
-const guides = (bundledSpec as unknown as { tags: { name: string; description: string; "x-traitTag"?: boolean }[] }).tags.filter((tag) => tag["x-traitTag"]);
+const guides = (bundledSpec as unknown as { tags: { name: string; description: string; "x-traitTag"?: boolean }[] }).tags.filter(
+  (tag) => tag["x-traitTag"],
+);
 
 /** The headings of a page's Markdown (outside code fences) as the reader should see them: without the # marks and code-span backticks. */
 function headingTexts(markdown: string): string[] {
@@ -60,7 +62,13 @@ function headingTexts(markdown: string): string[] {
 }
 
 /** The relative targets of the links and images of the pages (`playground.html`, `integration-flow.svg`, …). */
-const relativeTargets = [...new Set([(bundledSpec as any).info.description, ...guides.map((tag) => tag.description)].flatMap((markdown: string) => [...markdown.matchAll(/\]\(([^)\s#]+)\)/g)].map((match) => match[1]!)).filter((target) => !/^[a-z]+:/i.test(target)))];
+const relativeTargets = [
+  ...new Set(
+    [(bundledSpec as any).info.description, ...guides.map((tag) => tag.description)]
+      .flatMap((markdown: string) => [...markdown.matchAll(/\]\(([^)\s#]+)\)/g)].map((match) => match[1]!))
+      .filter((target) => !/^[a-z]+:/i.test(target)),
+  ),
+];
 
 /** The page title Redoc renders: the spec's title and version. */
 const { info } = bundledSpec as unknown as { info: { title: string; version: string } };
@@ -78,24 +86,34 @@ describe.skipIf(!enabled)("docs site, offline in Chromium", () => {
    * once can still see the previous language. Times out (failing with the label) after 10 s.
    */
   async function showSample(label: string, labels: string[], line: string): Promise<void> {
-    await page.getByRole("button", { name: new RegExp(`^(${labels.map((each) => each.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`) }).first().click();
+    await page
+      .getByRole("button", { name: new RegExp(`^(${labels.map((each) => each.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`) })
+      .first()
+      .click();
     await page.getByRole("menuitem", { name: label, exact: true }).click();
     await page
       .waitForFunction((expected) => document.body.innerText.includes(expected), line, { timeout: 10_000 })
       .catch(() => expect.fail(`the ${label} sample never showed: ${line}`));
   }
 
-  it.each(allOperations.map((operation) => [operation.operationId, operation] as const))("renders %s with each of its code samples", async (_id, operation) => {
-    const text = await open(operationRoute(operation), operation.summary, operation.operationId);
-    expect(text).toContain(operation.path);
-    for (const status of operation.statuses) expect(text).toContain(String(status));
-    const samples = codeSamples.filter((sample) => sample.operation === operation);
-    expect(samples.length).toBeGreaterThan(0);
-    for (const sample of samples) {
-      const line = sample.source.split("\n").find((candidate) => candidate.trim().length > 30 && !/^\s*(#|\/\/)/.test(candidate))!;
-      await showSample(sample.label, samples.map((each) => each.label), line.trim());
-    }
-  });
+  it.each(allOperations.map((operation) => [operation.operationId, operation] as const))(
+    "renders %s with each of its code samples",
+    async (_id, operation) => {
+      const text = await open(operationRoute(operation), operation.summary, operation.operationId);
+      expect(text).toContain(operation.path);
+      for (const status of operation.statuses) expect(text).toContain(String(status));
+      const samples = codeSamples.filter((sample) => sample.operation === operation);
+      expect(samples.length).toBeGreaterThan(0);
+      for (const sample of samples) {
+        const line = sample.source.split("\n").find((candidate) => candidate.trim().length > 30 && !/^\s*(#|\/\/)/.test(candidate))!;
+        await showSample(
+          sample.label,
+          samples.map((each) => each.label),
+          line.trim(),
+        );
+      }
+    },
+  );
 
   it("renders the error catalog with every code", async () => {
     const text = await open("error-catalog", "Duplicate request id", "error-catalog");
@@ -113,7 +131,14 @@ describe.skipIf(!enabled)("docs site, offline in Chromium", () => {
     await open("getting-started", "The integration flow", "getting-started");
     const diagram = await page.evaluate(() => {
       const image = Array.from(document.images).find((candidate) => candidate.getAttribute("src") === "integration-flow.svg");
-      return image && { complete: image.complete, naturalWidth: image.naturalWidth, shownWidth: image.getBoundingClientRect().width, src: image.currentSrc };
+      return (
+        image && {
+          complete: image.complete,
+          naturalWidth: image.naturalWidth,
+          shownWidth: image.getBoundingClientRect().width,
+          src: image.currentSrc,
+        }
+      );
     });
     expect(diagram).toMatchObject({ complete: true, src: pathToFileURL(join(repoRoot, "dist/docs/integration-flow.svg")).href });
     expect(diagram!.naturalWidth).toBeGreaterThan(0);
@@ -134,12 +159,16 @@ describe.skipIf(!enabled)("docs site, offline in Chromium", () => {
 
   it("shows every heading of every guide page in full in the side menu", async () => {
     const pagesWithHeadings = guides.filter((tag) => headingTexts(tag.description).length > 0);
-    expect(pagesWithHeadings.map((tag) => tag.name)).toEqual(expect.arrayContaining(["Getting started", "Request signing", "Go-live checklist"]));
+    expect(pagesWithHeadings.map((tag) => tag.name)).toEqual(
+      expect.arrayContaining(["Getting started", "Request signing", "Go-live checklist"]),
+    );
     for (const tag of pagesWithHeadings) {
       await page.goto(`${docsUrl}#/${tagRoute(tag.name)}`, { waitUntil: "load" });
       const entry = page.locator('[data-component-name="Menu/MenuItem"]', { has: page.locator("a", { hasText: tag.name }) }).first();
       await entry.locator('[data-component-name="Menu/MenuItem"]').first().waitFor({ state: "visible", timeout: 15_000 });
-      const labels = await entry.locator('[data-component-name="Menu/MenuItem"]').evaluateAll((items) => items.map((item) => (item as HTMLElement).innerText.split("\n")[0]!.trim()));
+      const labels = await entry
+        .locator('[data-component-name="Menu/MenuItem"]')
+        .evaluateAll((items) => items.map((item) => (item as HTMLElement).innerText.split("\n")[0]!.trim()));
       expect(labels, tag.name).toEqual(headingTexts(tag.description));
     }
   });

@@ -66,7 +66,11 @@ async function post(operation: Operation | string, body: unknown, options: { que
 const passingBody = (operation: Operation) => (operation.bodyHash ? withBodyHash(unsignedExample(operation)) : unsignedExample(operation));
 
 /** Asserts a failure in the operation's envelope (the default one without an operation) with `code` and its catalog status; returns its message. */
-function expectFailure(answer: { status: number; body: unknown }, operation: Operation | undefined, code: keyof typeof errorCatalog): string {
+function expectFailure(
+  answer: { status: number; body: unknown },
+  operation: Operation | undefined,
+  code: keyof typeof errorCatalog,
+): string {
   const envelope = operation?.errorEnvelope ?? defaultErrorEnvelope;
   expect(getAtPointer(answer.body, envelope.code), JSON.stringify(answer.body)).toBe(code);
   expect(answer.status).toBe(errorCatalog[code].status);
@@ -102,7 +106,11 @@ describe("npm run mock -- --port N", () => {
     expect(data).toEqual(responseExamples(operation, 200)[0]);
   });
 
-  const errorCases = allOperations.flatMap((operation) => operation.statuses.filter((status) => status !== 200).map((status) => [`${operation.operationId} ${status}`, operation, status] as const));
+  const errorCases = allOperations.flatMap((operation) =>
+    operation.statuses
+      .filter((status) => status !== 200)
+      .map((status) => [`${operation.operationId} ${status}`, operation, status] as const),
+  );
 
   it.each(errorCases)("%s: Prefer: code=<status> gets the documented error example", async (_name, operation, status) => {
     const { data, error, response } = await call(operation.path, unsignedExample(operation), { Prefer: `code=${status}` });
@@ -111,43 +119,66 @@ describe("npm run mock -- --port N", () => {
     expect(error).toEqual(responseExamples(operation, status)[0]);
   });
 
-  it.each(each(allOperations))("%s: a body that breaks the schema gets 400 V.02 naming each field, in the operation's envelope", async (_id, operation) => {
-    const body: Record<string, unknown> = { ...passingBody(operation), unexpected: { nested: true } };
-    const removed = Object.keys(body).find((field) => !["hash", "timestamp", "unexpected"].includes(field))!;
-    delete body[removed];
-    const answer = await post(operation, body);
-    expect(expectFailure(answer, operation, "V.02")).toContain(`body.${removed} is required`);
-    expect(answer.headers.get("sl-violations")).toMatch(/required property/);
-  });
+  it.each(each(allOperations))(
+    "%s: a body that breaks the schema gets 400 V.02 naming each field, in the operation's envelope",
+    async (_id, operation) => {
+      const body: Record<string, unknown> = { ...passingBody(operation), unexpected: { nested: true } };
+      const removed = Object.keys(body).find((field) => !["hash", "timestamp", "unexpected"].includes(field))!;
+      delete body[removed];
+      const answer = await post(operation, body);
+      expect(expectFailure(answer, operation, "V.02")).toContain(`body.${removed} is required`);
+      expect(answer.headers.get("sl-violations")).toMatch(/required property/);
+    },
+  );
 
-  it.each(each(allOperations))("%s: a body that is not a JSON object gets 400 V.01 in the operation's envelope, not Prism's invalid_json", async (_id, operation) => {
-    expect(expectFailure(await post(operation, '{"uuid":'), operation, "V.01")).toMatch(/not JSON/);
-    expectFailure(await post(operation, "[1,2]"), operation, "V.01");
-  });
+  it.each(each(allOperations))(
+    "%s: a body that is not a JSON object gets 400 V.01 in the operation's envelope, not Prism's invalid_json",
+    async (_id, operation) => {
+      expect(expectFailure(await post(operation, '{"uuid":'), operation, "V.01")).toMatch(/not JSON/);
+      expectFailure(await post(operation, "[1,2]"), operation, "V.01");
+    },
+  );
 
-  it.each(each(allOperations.filter((operation) => operation.timestamp)))("%s: a timestamp in milliseconds, or 10 minutes old, gets 401 G.04", async (_id, operation) => {
-    const milliseconds = await post(operation, { ...passingBody(operation), timestamp: Date.now() });
-    expect(expectFailure(milliseconds, operation, "G.04")).toMatch(/milliseconds/);
-    expectFailure(await post(operation, { ...passingBody(operation), timestamp: Math.floor(Date.now() / 1000) - 600 }), operation, "G.04");
-  });
+  it.each(each(allOperations.filter((operation) => operation.timestamp)))(
+    "%s: a timestamp in milliseconds, or 10 minutes old, gets 401 G.04",
+    async (_id, operation) => {
+      const milliseconds = await post(operation, { ...passingBody(operation), timestamp: Date.now() });
+      expect(expectFailure(milliseconds, operation, "G.04")).toMatch(/milliseconds/);
+      expectFailure(
+        await post(operation, { ...passingBody(operation), timestamp: Math.floor(Date.now() / 1000) - 600 }),
+        operation,
+        "G.04",
+      );
+    },
+  );
 
   it.each(each(signed))("%s: without MEMB_ID or HASH, or with an upper-case HASH, 401 G.00 says what is wrong", async (_id, operation) => {
     expect(expectFailure(await post(operation, passingBody(operation), { query: "" }), operation, "G.00")).toMatch(/MEMB_ID is missing/);
-    expect(expectFailure(await post(operation, passingBody(operation), { query: "?MEMB_ID=demo" }), operation, "G.00")).toMatch(/HASH is missing/);
+    expect(expectFailure(await post(operation, passingBody(operation), { query: "?MEMB_ID=demo" }), operation, "G.00")).toMatch(
+      /HASH is missing/,
+    );
     const upper = await post(operation, passingBody(operation), { query: `?MEMB_ID=demo&HASH=${"A1".repeat(32)}` });
     expect(expectFailure(upper, operation, "G.00")).toMatch(/upper-case/);
   });
 
-  it.each(each(allOperations.filter((operation) => operation.bodyHash)))("%s: a body without its hash, or a hash of the wrong form, gets 401 G.00", async (_id, operation) => {
-    expect(expectFailure(await post(operation, unsignedExample(operation)), operation, "G.00")).toMatch(/body hash is missing/);
-    expect(expectFailure(await post(operation, { ...unsignedExample(operation), hash: "ABC" }), operation, "G.00")).toMatch(/32 lower-case hex/);
-  });
+  it.each(each(allOperations.filter((operation) => operation.bodyHash)))(
+    "%s: a body without its hash, or a hash of the wrong form, gets 401 G.00",
+    async (_id, operation) => {
+      expect(expectFailure(await post(operation, unsignedExample(operation)), operation, "G.00")).toMatch(/body hash is missing/);
+      expect(expectFailure(await post(operation, { ...unsignedExample(operation), hash: "ABC" }), operation, "G.00")).toMatch(
+        /32 lower-case hex/,
+      );
+    },
+  );
 
-  it.each(each(signed))("%s: a HASH of the right form that is not the signature passes: the mock knows no secret", async (_id, operation) => {
-    const answer = await post(operation, passingBody(operation));
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual(responseExamples(operation, 200)[0]);
-  });
+  it.each(each(signed))(
+    "%s: a HASH of the right form that is not the signature passes: the mock knows no secret",
+    async (_id, operation) => {
+      const answer = await post(operation, passingBody(operation));
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual(responseExamples(operation, 200)[0]);
+    },
+  );
 
   it("answers a wrong media type, an oversized body, an unknown path and a wrong method in the catalog's envelopes", async () => {
     const operation = allOperations[0]!;

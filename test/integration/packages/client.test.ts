@@ -46,24 +46,37 @@ function installedNames(tree: { dependencies?: Record<string, unknown> }): strin
 
 /** openapi-fetch and everything it needs, read from the repository's installed copies. */
 function dependencyClosure(name: string): string[] {
-  const manifest = JSON.parse(readFileSync(join(repoRoot, "node_modules", name, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(repoRoot, "node_modules", name, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
   return [name, ...Object.keys(manifest.dependencies ?? {}).flatMap(dependencyClosure)];
 }
 
-const rootManifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-const packageManifest = JSON.parse(readFileSync(join(repoRoot, "packages/session-api-client/package.json"), "utf8")) as { dependencies: Record<string, string> };
+const rootManifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const packageManifest = JSON.parse(readFileSync(join(repoRoot, "packages/session-api-client/package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+};
 
 let tarball: string;
 let scratch: string;
 let server: TestServer;
 
 beforeAll(async () => {
-  const [{ stdout }, started] = await Promise.all([run("npm", ["run", "-s", "pack:client"], { cwd: repoRoot, env: cleanEnv() }), startTestServer()]);
+  const [{ stdout }, started] = await Promise.all([
+    run("npm", ["run", "-s", "pack:client"], { cwd: repoRoot, env: cleanEnv() }),
+    startTestServer(),
+  ]);
   server = started;
   tarball = stdout.trim().split("\n").at(-1)!;
   scratch = mkdtempSync(join(tmpdir(), "client-package-"));
   writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch-partner-project", private: true, type: "module" }));
-  await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: scratch, env: cleanEnv() });
+  await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], {
+    cwd: scratch,
+    env: cleanEnv(),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -73,7 +86,8 @@ afterAll(async () => {
 
 describe("npm run -s pack:client", () => {
   it("prints the tarball's absolute path as its last line, named after the contract's version", () => {
-    const version = (JSON.parse(readFileSync(join(repoRoot, "generated/openapi.json"), "utf8")) as { info: { version: string } }).info.version;
+    const version = (JSON.parse(readFileSync(join(repoRoot, "generated/openapi.json"), "utf8")) as { info: { version: string } }).info
+      .version;
     expect(isAbsolute(tarball)).toBe(true);
     expect(tarball).toBe(join(repoRoot, `dist/packages/luckymonaco-session-api-client-${version}.tgz`));
   });
@@ -128,20 +142,36 @@ describe("installed in an empty project", () => {
     let port = 0;
     const receiver = await withFreePort((free) => {
       port = free;
-      return startProcess(process.execPath, [join(scratch, "receiver.mjs")], { readyUrl: `http://127.0.0.1:${port}/`, env: cleanEnv({ PORT: String(port) }) });
+      return startProcess(process.execPath, [join(scratch, "receiver.mjs")], {
+        readyUrl: `http://127.0.0.1:${port}/`,
+        env: cleanEnv({ PORT: String(port) }),
+      });
     });
     try {
       const baseUrl = `http://127.0.0.1:${port}`;
       const body = { providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "player-1001" };
-      const signed = await createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: SANDBOX.secret }).POST("/V4/sessionexpired", { body });
+      const signed = await createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: SANDBOX.secret }).POST(
+        "/V4/sessionexpired",
+        { body },
+      );
       expect(signed.response.status).toBe(200);
       expect(signed.data).toEqual({ error: 0, description: "Success" });
-      const forged = await createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: "guessed-secret" }).POST("/V4/sessionexpired", { body });
+      const forged = await createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: "guessed-secret" }).POST(
+        "/V4/sessionexpired",
+        { body },
+      );
       expect(forged.response.status).toBe(401);
       expect(forged.error?.error.code).toBe("G.00");
-      const stranger = await createSessionApiClient({ baseUrl, partnerId: "nobody", secret: SANDBOX.secret }).POST("/V4/sessionexpired", { body });
+      const stranger = await createSessionApiClient({ baseUrl, partnerId: "nobody", secret: SANDBOX.secret }).POST("/V4/sessionexpired", {
+        body,
+      });
       expect(stranger.error, "an unknown MEMB_ID gets the same answer as a wrong HASH").toEqual(forged.error);
-      const stale = await createSessionApiClient({ baseUrl, partnerId: SANDBOX.memberId, secret: SANDBOX.secret, now: () => Date.now() - 600_000 }).POST("/V4/sessionexpired", { body });
+      const stale = await createSessionApiClient({
+        baseUrl,
+        partnerId: SANDBOX.memberId,
+        secret: SANDBOX.secret,
+        now: () => Date.now() - 600_000,
+      }).POST("/V4/sessionexpired", { body });
       expect([stale.response.status, stale.error?.error.code]).toEqual([401, "G.04"]);
     } finally {
       await receiver.stop();
@@ -156,7 +186,19 @@ describe("installed in an empty project", () => {
     try {
       // A partner's project: "type": "module" and @types/node as the README says; the package from the tarball.
       writeFileSync(join(project, "package.json"), JSON.stringify({ name: "partner-typescript-project", private: true, type: "module" }));
-      await run("npm", ["install", tarball, `@types/node@${rootManifest.devDependencies["@types/node"]}`, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: project, env: cleanEnv() });
+      await run(
+        "npm",
+        [
+          "install",
+          tarball,
+          `@types/node@${rootManifest.devDependencies["@types/node"]}`,
+          "--prefer-offline",
+          "--no-audit",
+          "--no-fund",
+          "--ignore-scripts",
+        ],
+        { cwd: project, env: cleanEnv() },
+      );
       writeFileSync(join(project, "tsconfig.json"), tsconfigs[0]!.code);
       writeFileSync(join(project, "first-call.ts"), snippet(packageReadme, "console.log(response.status"));
       const checked = await run(join(repoRoot, "node_modules/.bin/tsc"), ["-p", project], { cwd: project }).then(
@@ -167,7 +209,9 @@ describe("installed in an empty project", () => {
       expect(checked.code).toBe(0);
       // and the same check without "type": "module" fails, so the README's advice is needed
       writeFileSync(join(project, "package.json"), JSON.stringify({ name: "partner-typescript-project", private: true }));
-      await expect(run(join(repoRoot, "node_modules/.bin/tsc"), ["-p", project], { cwd: project })).rejects.toMatchObject({ stdout: expect.stringMatching(/TS1378|TS1309|TS2792|top-level 'await'/) });
+      await expect(run(join(repoRoot, "node_modules/.bin/tsc"), ["-p", project], { cwd: project })).rejects.toMatchObject({
+        stdout: expect.stringMatching(/TS1378|TS1309|TS2792|top-level 'await'/),
+      });
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
@@ -182,12 +226,30 @@ describe("installed in an empty project", () => {
     const mistakes = [
       { body: `{ secureLogin: 1001 }`, error: /error TS2322: Type 'number' is not assignable to type 'string'\./ },
       { body: `{ clearHistory: "1" }`, error: /error TS2322: .*\n\s+Property 'secureLogin' is missing/ },
-      { body: `{ secureLogin: "player-1001", clearHistory: "yes" }`, error: /error TS2322: Type '"yes"' is not assignable to type '"0" \| "1" \| undefined'\./ },
+      {
+        body: `{ secureLogin: "player-1001", clearHistory: "yes" }`,
+        error: /error TS2322: Type '"yes"' is not assignable to type '"0" \| "1" \| undefined'\./,
+      },
     ];
-    writeFileSync(join(scratch, "bad.ts"), `${client}${mistakes.map((mistake) => `await client.POST("/V4/closesession", { body: ${mistake.body} });\n`).join("")}`);
+    writeFileSync(
+      join(scratch, "bad.ts"),
+      `${client}${mistakes.map((mistake) => `await client.POST("/V4/closesession", { body: ${mistake.body} });\n`).join("")}`,
+    );
     writeFileSync(
       join(scratch, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, lib: ["ES2023", "DOM"], types: [], skipLibCheck: false }, files: ["good.ts", "bad.ts"] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          lib: ["ES2023", "DOM"],
+          types: [],
+          skipLibCheck: false,
+        },
+        files: ["good.ts", "bad.ts"],
+      }),
     );
     const failure = await run(join(repoRoot, "node_modules/.bin/tsc"), ["-p", scratch], { cwd: scratch }).then(
       () => undefined,
@@ -195,7 +257,10 @@ describe("installed in an empty project", () => {
     );
     expect(failure?.code).toBe(2);
     const errors = failure!.stdout.split(/\n(?=\S)/).filter(Boolean); // one entry per error, with its indented detail lines
-    expect(errors.map((error) => error.slice(0, error.indexOf("("))), failure!.stdout).toEqual(mistakes.map(() => "bad.ts"));
+    expect(
+      errors.map((error) => error.slice(0, error.indexOf("("))),
+      failure!.stdout,
+    ).toEqual(mistakes.map(() => "bad.ts"));
     mistakes.forEach((mistake, index) => {
       expect(errors[index]).toMatch(new RegExp(`^bad\\.ts\\(${index + 3},\\d+\\): ${mistake.error.source}`));
     });

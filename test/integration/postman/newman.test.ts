@@ -25,7 +25,9 @@ let collection: { item: { item: { name: string; request: { url: { path: string[]
 
 /** Runs a collection with newman, no reporter. */
 function runNewman(options: NewmanRunOptions): Promise<NewmanSummary> {
-  return new Promise((resolve, reject) => newman.run({ reporters: [], timeoutRequest: 10_000, ...options }, (error, summary) => (error ? reject(error) : resolve(summary))));
+  return new Promise((resolve, reject) =>
+    newman.run({ reporters: [], timeoutRequest: 10_000, ...options }, (error, summary) => (error ? reject(error) : resolve(summary))),
+  );
 }
 
 /** The collection's targets: the sandbox and the example receiver of this suite. */
@@ -45,11 +47,22 @@ describe("npm run postman", () => {
   it("writes a request for every operation of the spec, and the sandbox variables", () => {
     const paths = collection.item.flatMap((folder) => folder.item.map((item) => `/${item.request.url.path.join("/")}`));
     expect(paths.sort()).toEqual(allOperations.map((operation) => operation.path).sort());
-    const sandbox = { baseUrl: "http://127.0.0.1:3000", operatorUrl: "http://127.0.0.1:3100", memberId: SANDBOX.memberId, secret: SANDBOX.secret, kyrenToken: SANDBOX.kyrenToken };
+    const sandbox = {
+      baseUrl: "http://127.0.0.1:3000",
+      operatorUrl: "http://127.0.0.1:3100",
+      memberId: SANDBOX.memberId,
+      secret: SANDBOX.secret,
+      kyrenToken: SANDBOX.kyrenToken,
+    };
     expect(Object.fromEntries(collection.variable.map((variable) => [variable.key, variable.value]))).toEqual(sandbox);
-    const environment = JSON.parse(readFileSync(join(repoRoot, "dist/postman/session-api.postman_environment.json"), "utf8")) as { values: { key: string; value: string; type: string }[] };
+    const environment = JSON.parse(readFileSync(join(repoRoot, "dist/postman/session-api.postman_environment.json"), "utf8")) as {
+      values: { key: string; value: string; type: string }[];
+    };
     expect(Object.fromEntries(environment.values.map((variable) => [variable.key, variable.value]))).toEqual(sandbox);
-    expect(environment.values.filter((variable) => variable.type === "secret").map((variable) => variable.key)).toEqual(["secret", "kyrenToken"]);
+    expect(environment.values.filter((variable) => variable.type === "secret").map((variable) => variable.key)).toEqual([
+      "secret",
+      "kyrenToken",
+    ]);
   });
 });
 
@@ -67,7 +80,14 @@ describe("newman against the sandbox", () => {
       const query = new URL(execution.request.url.toString()).searchParams;
       if (operation.signedWithHash) {
         expect(query.get("MEMB_ID")).toBe(SANDBOX.memberId);
-        expect(verifySignedRequest(Buffer.from(execution.request.body!.raw!, "utf8"), query.get("HASH") ?? undefined, SANDBOX.secret, operation.bodyHash)).toEqual({ ok: true });
+        expect(
+          verifySignedRequest(
+            Buffer.from(execution.request.body!.raw!, "utf8"),
+            query.get("HASH") ?? undefined,
+            SANDBOX.secret,
+            operation.bodyHash,
+          ),
+        ).toEqual({ ok: true });
       } else {
         expect(query.has("HASH")).toBe(false);
       }
@@ -79,14 +99,20 @@ describe("newman against the sandbox", () => {
 
   it("runs the downloads page's collection with its environment file, the sandbox's URLs set on top", async () => {
     const downloads = join(repoRoot, "dist/docs");
-    const summary = await runNewman({ collection: join(downloads, "session-api.postman_collection.json"), environment: join(downloads, "session-api.postman_environment.json"), envVar: targets() });
+    const summary = await runNewman({
+      collection: join(downloads, "session-api.postman_collection.json"),
+      environment: join(downloads, "session-api.postman_environment.json"),
+      envVar: targets(),
+    });
     expect(summary.run.failures.map((failure) => `${failure.source?.name}: ${failure.error.message}`)).toEqual([]);
     expect(summary.run.executions).toHaveLength(allOperations.length);
   }, 60_000);
 
   it("with a wrong secret, the signed requests are refused with 401 and their tests fail", async () => {
     const summary = await runNewman({ collection, envVar: [...targets(), { key: "secret", value: "guessed-secret" }] });
-    const signed = summary.run.executions.filter((execution) => allOperations.find((operation) => operation.path === pathOf(execution.request.url.toString()))!.signedWithHash);
+    const signed = summary.run.executions.filter(
+      (execution) => allOperations.find((operation) => operation.path === pathOf(execution.request.url.toString()))!.signedWithHash,
+    );
     expect(signed.length).toBeGreaterThan(0);
     for (const execution of signed) expect(execution.response?.code, execution.item.name).toBe(401);
     expect(summary.run.failures.length).toBeGreaterThanOrEqual(signed.length);
@@ -99,7 +125,9 @@ describe("a spec whose request schema has timestamp", () => {
     const schema = spec.components.schemas.CloseSessionRequest!;
     schema.properties = { ...(schema.properties as object), timestamp: { type: "integer" } };
     const built = (await buildPostmanCollection(spec)) as typeof collection;
-    const closeSession = built.item.flatMap((folder) => folder.item).filter((item) => item.request.url.path.join("/") === "V4/closesession");
+    const closeSession = built.item
+      .flatMap((folder) => folder.item)
+      .filter((item) => item.request.url.path.join("/") === "V4/closesession");
     expect(closeSession).toHaveLength(1);
     const received: { body: string; url: string }[] = [];
     const echo: Server = createServer((request, response) => {
@@ -113,7 +141,10 @@ describe("a spec whose request schema has timestamp", () => {
     await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
     try {
       const before = Math.floor(Date.now() / 1000);
-      const summary = await runNewman({ collection: { ...built, item: [{ name: "close", item: closeSession }] }, envVar: [{ key: "baseUrl", value: `http://127.0.0.1:${(echo.address() as AddressInfo).port}` }] });
+      const summary = await runNewman({
+        collection: { ...built, item: [{ name: "close", item: closeSession }] },
+        envVar: [{ key: "baseUrl", value: `http://127.0.0.1:${(echo.address() as AddressInfo).port}` }],
+      });
       expect(summary.run.failures).toEqual([]);
       expect(received).toHaveLength(1);
       const sent = JSON.parse(received[0]!.body) as { timestamp: number };
@@ -126,4 +157,3 @@ describe("a spec whose request schema has timestamp", () => {
     }
   }, 60_000);
 });
-

@@ -36,7 +36,17 @@ function fieldSpec(value: unknown): string {
 }
 
 const input = `${vectors
-  .map((vector) => [vector.name, b64(vector.secret), b64(vector.rawBody), vector.HASH, Object.entries(vector.fields).map(([key, value]) => `${b64(key)}:${fieldSpec(value)}`).join(",")].join("\t"))
+  .map((vector) =>
+    [
+      vector.name,
+      b64(vector.secret),
+      b64(vector.rawBody),
+      vector.HASH,
+      Object.entries(vector.fields)
+        .map(([key, value]) => `${b64(key)}:${fieldSpec(value)}`)
+        .join(","),
+    ].join("\t"),
+  )
   .join("\n")}\n`;
 
 /** Runs a harness with the vectors on its standard input; resolves to its standard output. */
@@ -48,7 +58,9 @@ function runHarness(command: string, args: string[]): Promise<string> {
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${stderr}${stdout}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${stderr}${stdout}`)),
+    );
     child.stdin.end(input);
   });
 }
@@ -67,24 +79,53 @@ const parseRows = (output: string) =>
       .trim()
       .split("\n")
       .map((line) => line.split("\t"))
-      .map(([name, canonical, hash, HASH, verify]) => [name!, { canonical: canonical!, hash: hash!, HASH: HASH!, verify: verify! }] as const),
+      .map(
+        ([name, canonical, hash, HASH, verify]) => [name!, { canonical: canonical!, hash: hash!, HASH: HASH!, verify: verify! }] as const,
+      ),
   );
 
 /** The rows of every sample of a language, keyed by sample file. */
 const harnesses: Record<string, (samples: CodeSample[]) => Promise<Map<string, Map<string, Row>>>> = {
-  PHP: async (samples) => new Map(await Promise.all(samples.map(async (sample) => [sample.file, parseRows(await runHarness("php", [here("signing-vectors.php"), sample.file, String(NOW)]))] as const))),
-  Python: async (samples) => new Map(await Promise.all(samples.map(async (sample) => [sample.file, parseRows(await runHarness("python3", [here("signing-vectors.py"), sample.file, String(NOW)]))] as const))),
+  PHP: async (samples) =>
+    new Map(
+      await Promise.all(
+        samples.map(
+          async (sample) =>
+            [sample.file, parseRows(await runHarness("php", [here("signing-vectors.php"), sample.file, String(NOW)]))] as const,
+        ),
+      ),
+    ),
+  Python: async (samples) =>
+    new Map(
+      await Promise.all(
+        samples.map(
+          async (sample) =>
+            [sample.file, parseRows(await runHarness("python3", [here("signing-vectors.py"), sample.file, String(NOW)]))] as const,
+        ),
+      ),
+    ),
   Java: async (samples) => {
     // Compile the samples with the harness (javac), then call their static methods in one JVM.
     const classes = samples.map((sample) => /^(?:final\s+)?class\s+(\w+)/m.exec(readFileSync(sample.file, "utf8"))?.[1] ?? "");
     const out = mkdtempSync(join(tmpdir(), "java-samples-"));
     try {
-      await promisify(execFile)("javac", [...quickJvm.map((option) => `-J${option}`), "-d", out, here("SigningVectors.java"), ...samples.map((sample) => sample.file)]);
+      await promisify(execFile)("javac", [
+        ...quickJvm.map((option) => `-J${option}`),
+        "-d",
+        out,
+        here("SigningVectors.java"),
+        ...samples.map((sample) => sample.file),
+      ]);
       const output = await runHarness("java", [...quickJvm, "-cp", out, "SigningVectors", String(NOW), ...classes]);
-      return new Map(samples.map((sample, index) => {
-        const lines = output.split("\n").filter((line) => line.startsWith(`${classes[index]}\t`)).map((line) => line.slice(classes[index]!.length + 1));
-        return [sample.file, parseRows(lines.join("\n"))] as const;
-      }));
+      return new Map(
+        samples.map((sample, index) => {
+          const lines = output
+            .split("\n")
+            .filter((line) => line.startsWith(`${classes[index]}\t`))
+            .map((line) => line.slice(classes[index]!.length + 1));
+          return [sample.file, parseRows(lines.join("\n"))] as const;
+        }),
+      );
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -101,7 +142,10 @@ describe.each(Object.keys(harnesses))("%s code samples", (lang) => {
     expect(samples.map((sample) => sample.operation.operationId).sort()).toEqual([...signedOperations].sort());
   });
 
-  it.concurrent("sign every published vector with their own functions: canonical string, body hash, HASH, and a receiver's verification", async ({ expect, skip }) => {
+  it.concurrent("sign every published vector with their own functions: canonical string, body hash, HASH, and a receiver's verification", async ({
+    expect,
+    skip,
+  }) => {
     const missing = missingTool(lang, lang === "Java" ? ["javac"] : []);
     if (missing) return skip(missing);
     const rows = await harnesses[lang]!(samples);
@@ -112,7 +156,10 @@ describe.each(Object.keys(harnesses))("%s code samples", (lang) => {
         expect(row, where(vector)).toBeDefined();
         expect(row!.HASH, where(vector)).toBe(vector.HASH);
         if (sample.operation.bodyHash && vector.canonicalString !== null) {
-          expect([Buffer.from(row!.canonical, "base64").toString("utf8"), row!.hash], where(vector)).toEqual([vector.canonicalString, vector.hash]);
+          expect([Buffer.from(row!.canonical, "base64").toString("utf8"), row!.hash], where(vector)).toEqual([
+            vector.canonicalString,
+            vector.hash,
+          ]);
         } else if (sample.operation.bodyHash && nested(vector)) {
           expect([row!.canonical, row!.hash], `${where(vector)}: an object or array cannot be signed`).toEqual(["!", "!"]);
         }

@@ -13,7 +13,13 @@ import { eventually } from "../../support/eventually.js";
 import { enterBody, postRaw } from "../../support/requests.js";
 import { startTestReceiver, type TestReceiver } from "../../support/servers.js";
 
-const partner: Partner = { memberId: "casino-k", secret: "casino-k-secret-00001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
+const partner: Partner = {
+  memberId: "casino-k",
+  secret: "casino-k-secret-00001",
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: true,
+};
 const COUNT = 20;
 const dataDir = makeDataDir();
 let receiver: TestReceiver;
@@ -46,7 +52,14 @@ afterAll(async () => {
 
 it("loses nothing when the server is killed during delivery; the repeats carry the same callback id and are recorded once", async () => {
   gate.hold = true;
-  const answers = await Promise.all(Array.from({ length: COUNT }, () => postRaw(server!.baseUrl, "/api/session", JSON.stringify(enterBody()), { query: { MEMB_ID: partner.memberId }, secret: signingSecret(partner.secret) })));
+  const answers = await Promise.all(
+    Array.from({ length: COUNT }, () =>
+      postRaw(server!.baseUrl, "/api/session", JSON.stringify(enterBody()), {
+        query: { MEMB_ID: partner.memberId },
+        secret: signingSecret(partner.secret),
+      }),
+    ),
+  );
   expect(answers.map((answer) => answer.status)).toEqual(Array(COUNT).fill(200));
   // Four attempts are in flight (the partner's bound), held by the gate: kill -9 now.
   expect(await eventually(() => gate.held() === 4)).toBe(true);

@@ -18,8 +18,20 @@ import { eventually } from "../../support/eventually.js";
 import { enterBody, postRaw } from "../../support/requests.js";
 import { startTestReceiver, type TestReceiver } from "../../support/servers.js";
 
-const a: Partner = { memberId: "casino-a", secret: "casino-a-secret-00001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
-const b: Partner = { memberId: "casino-b", secret: "casino-b-secret-00001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
+const a: Partner = {
+  memberId: "casino-a",
+  secret: "casino-a-secret-00001",
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: true,
+};
+const b: Partner = {
+  memberId: "casino-b",
+  secret: "casino-b-secret-00001",
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: true,
+};
 /** Longer than the 11 s in which the old sender made its 3 attempts. */
 const OUTAGE_MS = 12_000;
 
@@ -33,7 +45,15 @@ beforeAll(async () => {
   receiver = await startTestReceiver([a]);
   [gate, hole] = await Promise.all([startGate(receiver.baseUrl), startBlackHole()]);
   const partnersFile = join(dataDir, "partners.json");
-  writeFileSync(partnersFile, JSON.stringify({ partners: [{ ...a, callbackUrl: gate.url }, { ...b, callbackUrl: hole.url }] }));
+  writeFileSync(
+    partnersFile,
+    JSON.stringify({
+      partners: [
+        { ...a, callbackUrl: gate.url },
+        { ...b, callbackUrl: hole.url },
+      ],
+    }),
+  );
   server = await startChildServer(dataDir, {
     PARTNERS_FILE: partnersFile,
     LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex"),
@@ -51,11 +71,21 @@ afterAll(async () => {
 });
 
 const enter = (partner: Partner, count: number) =>
-  Promise.all(Array.from({ length: count }, () => postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()), { query: { MEMB_ID: partner.memberId }, secret: signingSecret(partner.secret) })));
+  Promise.all(
+    Array.from({ length: count }, () =>
+      postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()), {
+        query: { MEMB_ID: partner.memberId },
+        secret: signingSecret(partner.secret),
+      }),
+    ),
+  );
 
 /** `npm run callbacks -- <args>` on the server's database; its stdout lines. */
 function callbacksCli(...args: string[]): string[] {
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/cli/callbacks.ts"), ...args], { env: { ...process.env, DATABASE_URL: join(dataDir, "sessions.db") }, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/cli/callbacks.ts"), ...args], {
+    env: { ...process.env, DATABASE_URL: join(dataDir, "sessions.db") },
+    encoding: "utf8",
+  });
   expect(run.status, run.stderr).toBe(0);
   return run.stdout.trim().split("\n");
 }
@@ -77,7 +107,8 @@ it("delivers every callback of a receiver that was down for longer than 11 s onc
   // A's receiver saw 503-answered attempts for longer than the old window, then the deliveries.
   expect(gate.seen.length).toBeGreaterThan(50);
   // The server records each outcome just after the receiver answered it.
-  const health = async () => (await (await fetch(`${server.baseUrl}/health`)).json()) as { status: string; callbacks: { pending: number; failed: number } };
+  const health = async () =>
+    (await (await fetch(`${server.baseUrl}/health`)).json()) as { status: string; callbacks: { pending: number; failed: number } };
   expect(await eventually(async () => (await health()).callbacks.pending === 20)).toBe(true);
   // B: its receiver took connections and answered none; its sessions expired all the same.
   expect(hole.accepted()).toBeGreaterThan(0);

@@ -22,7 +22,13 @@ function file(name: string, content: string): string {
 
 describe("environment", () => {
   it("defaults to a sandbox on 127.0.0.1:3000 with ./data/sessions.db", () => {
-    expect(loadConfig({})).toMatchObject({ host: "127.0.0.1", port: 3000, databaseUrl: "./data/sessions.db", partnersFile: undefined, sqliteSynchronous: "NORMAL" });
+    expect(loadConfig({})).toMatchObject({
+      host: "127.0.0.1",
+      port: 3000,
+      databaseUrl: "./data/sessions.db",
+      partnersFile: undefined,
+      sqliteSynchronous: "NORMAL",
+    });
   });
 
   it("has a freshness tolerance of 300 s unless SIGNATURE_TOLERANCE_SECONDS says otherwise", () => {
@@ -47,26 +53,77 @@ describe("environment", () => {
 
 describe("PARTNERS_FILE", () => {
   it("reads YAML, applies defaults, and reads JSON too", () => {
-    const yaml = file("ok.yaml", "partners:\n  - memberId: casino-one\n    secret: casino-one-secret-0001\n    kyrenToken: casino-one-kyren-01\n");
+    const yaml = file(
+      "ok.yaml",
+      "partners:\n  - memberId: casino-one\n    secret: casino-one-secret-0001\n    kyrenToken: casino-one-kyren-01\n",
+    );
     expect(loadPartnersFile(yaml)).toEqual([
-      { memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: "casino-one-kyren-01", callbackUrl: undefined, sessionExpiredCallback: false, requireTimestamp: false },
+      {
+        memberId: "casino-one",
+        secret: "casino-one-secret-0001",
+        kyrenToken: "casino-one-kyren-01",
+        callbackUrl: undefined,
+        sessionExpiredCallback: false,
+        requireTimestamp: false,
+      },
     ]);
-    const json = file("ok.json", JSON.stringify({ partners: [{ memberId: "c2", secret: "c2-secret-000000001", callbackUrl: "https://c2.example/lm", sessionExpiredCallback: true }] }));
+    const json = file(
+      "ok.json",
+      JSON.stringify({
+        partners: [{ memberId: "c2", secret: "c2-secret-000000001", callbackUrl: "https://c2.example/lm", sessionExpiredCallback: true }],
+      }),
+    );
     expect(loadPartnersFile(json)[0]).toMatchObject({ memberId: "c2", callbackUrl: "https://c2.example/lm", sessionExpiredCallback: true });
   });
 
   it.each([
     ["a missing secret", "partners:\n  - memberId: c1\n", "partners[0] needs exactly one of secret and secrets"],
-    ["both secret and secrets", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    secrets: [c1-secret-00000002]\n", "partners[0] needs exactly one of secret and secrets"],
-    ["three secrets", "partners:\n  - memberId: c1\n    secrets: [c1-secret-00000001, c1-secret-00000002, c1-secret-00000003]\n", "partners[0].secrets must NOT have more than 2 items"],
-    ["the same secret twice", "partners:\n  - memberId: c1\n    secrets: [c1-secret-00000001, c1-secret-00000001]\n", "partners[0].secrets must NOT have duplicate items"],
-    ["a short second secret", "partners:\n  - memberId: c1\n    secrets: [c1-secret-00000001, short]\n", "partners[0].secrets[1] must NOT have fewer than 16 characters"],
-    ["both kyrenToken and kyrenTokens", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    kyrenToken: c1-kyren-token-0001\n    kyrenTokens: [c1-kyren-token-0002]\n", "partners[0] takes kyrenToken or kyrenTokens, not both"],
+    [
+      "both secret and secrets",
+      "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    secrets: [c1-secret-00000002]\n",
+      "partners[0] needs exactly one of secret and secrets",
+    ],
+    [
+      "three secrets",
+      "partners:\n  - memberId: c1\n    secrets: [c1-secret-00000001, c1-secret-00000002, c1-secret-00000003]\n",
+      "partners[0].secrets must NOT have more than 2 items",
+    ],
+    [
+      "the same secret twice",
+      "partners:\n  - memberId: c1\n    secrets: [c1-secret-00000001, c1-secret-00000001]\n",
+      "partners[0].secrets must NOT have duplicate items",
+    ],
+    [
+      "a short second secret",
+      "partners:\n  - memberId: c1\n    secrets: [c1-secret-00000001, short]\n",
+      "partners[0].secrets[1] must NOT have fewer than 16 characters",
+    ],
+    [
+      "both kyrenToken and kyrenTokens",
+      "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    kyrenToken: c1-kyren-token-0001\n    kyrenTokens: [c1-kyren-token-0002]\n",
+      "partners[0] takes kyrenToken or kyrenTokens, not both",
+    ],
     ["a short secret", "partners:\n  - memberId: c1\n    secret: short\n", "partners[0].secret must NOT have fewer than 16 characters"],
-    ["callbacks on without a URL", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    sessionExpiredCallback: true\n", "partners[0].callbackUrl is required"],
-    ["a misspelt field", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    kyren_token: x\n", "partners[0].kyren_token is not a known field"],
-    ["requireTimestamp that is not a boolean", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    requireTimestamp: yes please\n", "partners[0].requireTimestamp must be boolean"],
-    ["a duplicate partner", "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n  - memberId: c1\n    secret: c1-secret-00000002\n", "partners[1].memberId c1 is used twice"],
+    [
+      "callbacks on without a URL",
+      "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    sessionExpiredCallback: true\n",
+      "partners[0].callbackUrl is required",
+    ],
+    [
+      "a misspelt field",
+      "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    kyren_token: x\n",
+      "partners[0].kyren_token is not a known field",
+    ],
+    [
+      "requireTimestamp that is not a boolean",
+      "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n    requireTimestamp: yes please\n",
+      "partners[0].requireTimestamp must be boolean",
+    ],
+    [
+      "a duplicate partner",
+      "partners:\n  - memberId: c1\n    secret: c1-secret-00000001\n  - memberId: c1\n    secret: c1-secret-00000002\n",
+      "partners[1].memberId c1 is used twice",
+    ],
     ["no partners", "partners: []\n", "partners must NOT have fewer than 1 items"],
     ["broken YAML", "partners: [\n", "PARTNERS_FILE"],
   ])("refuses %s, naming the field", (_name, content, message) => {
@@ -76,7 +133,9 @@ describe("PARTNERS_FILE", () => {
 
   it("says where a YAML error is, in one line, without quoting the line: it may hold a secret", () => {
     const path = file("leaky.yaml", "partners:\n  - memberId: c1\n    secret: super: secret-value-123\n");
-    expect(() => loadPartnersFile(path)).toThrow(/^PARTNERS_FILE .*leaky\.yaml: not valid YAML or JSON \(\w+ at line 3, column 13; the line is not shown/);
+    expect(() => loadPartnersFile(path)).toThrow(
+      /^PARTNERS_FILE .*leaky\.yaml: not valid YAML or JSON \(\w+ at line 3, column 13; the line is not shown/,
+    );
     try {
       loadPartnersFile(path);
     } catch (error) {
@@ -84,16 +143,27 @@ describe("PARTNERS_FILE", () => {
       expect((error as Error).message).not.toContain("\n");
     }
   });
-
 });
 
 describe("start-up", () => {
   const start = (env: NodeJS.ProcessEnv) =>
-    spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], { env: { ...process.env, PORT: "0", ...env }, encoding: "utf8", timeout: 30_000 });
+    spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/server/main.ts")], {
+      env: { ...process.env, PORT: "0", ...env },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
 
   it.each([
-    ["a bad PARTNERS_FILE", () => ({ PARTNERS_FILE: file("bad.yaml", "partners:\n  - memberId: c1\n    secret: short\n"), DATABASE_URL: join(dir, "never.db") }), /PARTNERS_FILE .*bad\.yaml: partners\[0\]\.secret must NOT have fewer than 16 characters/],
-    ["a DATABASE_URL it cannot serve", () => ({ DATABASE_URL: "mysql://db.example/sessions" }), /DATABASE_URL mysql:\/\/db\.example\/sessions: unsupported database URL scheme "mysql:"/],
+    [
+      "a bad PARTNERS_FILE",
+      () => ({ PARTNERS_FILE: file("bad.yaml", "partners:\n  - memberId: c1\n    secret: short\n"), DATABASE_URL: join(dir, "never.db") }),
+      /PARTNERS_FILE .*bad\.yaml: partners\[0\]\.secret must NOT have fewer than 16 characters/,
+    ],
+    [
+      "a DATABASE_URL it cannot serve",
+      () => ({ DATABASE_URL: "mysql://db.example/sessions" }),
+      /DATABASE_URL mysql:\/\/db\.example\/sessions: unsupported database URL scheme "mysql:"/,
+    ],
     ["an invalid PORT", () => ({ PORT: "99999" }), /invalid configuration: PORT must be <= 65535/],
   ])("stops at %s with a message naming it and exit status 1", (_name, env, message) => {
     const result = start(env());
@@ -105,9 +175,17 @@ describe("start-up", () => {
   it.each([
     ["PORT", { PORT: "abc" }, "PORT must be a whole number from 0 to 65535, not abc"],
     ["LOG_LEVEL", { LOG_LEVEL: "loud" }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not loud"],
-    ["SIGNATURE_TOLERANCE_SECONDS", { SIGNATURE_TOLERANCE_SECONDS: "0" }, "SIGNATURE_TOLERANCE_SECONDS must be a whole number from 1 to 86400, not 0"],
+    [
+      "SIGNATURE_TOLERANCE_SECONDS",
+      { SIGNATURE_TOLERANCE_SECONDS: "0" },
+      "SIGNATURE_TOLERANCE_SECONDS must be a whole number from 1 to 86400, not 0",
+    ],
   ])("npm run operator stops at a bad %s with one line naming it and exit status 1", (_name, env, message) => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/operator/main.ts")], { env: { ...process.env, PORT: "0", ...env }, encoding: "utf8", timeout: 30_000 });
+    const result = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/operator/main.ts")], {
+      env: { ...process.env, PORT: "0", ...env },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(`operator receiver did not start: ${message}\n`);
   });
@@ -115,13 +193,21 @@ describe("start-up", () => {
 
 describe("npm run migrate", () => {
   const migrate = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/store/migrate-command.ts"), ...args], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 30_000 });
+    spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "src/store/migrate-command.ts"), ...args], {
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
 
   it("migrates the SQLite file DATABASE_URL names, saying what it applied, and again with nothing to do", () => {
     const database = join(dir, "migrated", "sessions.db");
     const first = migrate([], { DATABASE_URL: database });
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(new RegExp(`^(DATABASE_URL ${database}: applied \\d{4}_[a-z0-9_]+\\.sql\n)+DATABASE_URL ${database}: schema up to date at version \\d+\n$`));
+    expect(first.stdout).toMatch(
+      new RegExp(
+        `^(DATABASE_URL ${database}: applied \\d{4}_[a-z0-9_]+\\.sql\n)+DATABASE_URL ${database}: schema up to date at version \\d+\n$`,
+      ),
+    );
     expect(first.stdout).toContain(`DATABASE_URL ${database}: applied 0001_initial.sql\n`);
     const version = /at version (\d+)/.exec(first.stdout)![1];
     expect(first.stdout.match(/: applied /g)).toHaveLength(Number(version));
@@ -133,7 +219,10 @@ describe("npm run migrate", () => {
   it("prints its usage for --help, refuses an argument with status 2, and a bad DATABASE_URL with status 1", () => {
     expect(migrate(["--help"])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^usage: \[DATABASE_URL=…\] npm run migrate/) });
     expect(migrate(["now"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^unexpected argument "now"\nusage:/) });
-    expect(migrate([], { DATABASE_URL: "mysql://db.example/sessions" })).toMatchObject({ status: 1, stderr: expect.stringMatching(/^migrate failed: .*unsupported database URL scheme "mysql:"/) });
+    expect(migrate([], { DATABASE_URL: "mysql://db.example/sessions" })).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(/^migrate failed: .*unsupported database URL scheme "mysql:"/),
+    });
   });
 });
 

@@ -20,15 +20,17 @@ const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.p
 async function flood(count: number, trickle: boolean): Promise<Socket[]> {
   const port = Number(new URL(server.baseUrl).port);
   const sockets = await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<Socket>((resolve) => {
-        const socket = connect(port, "127.0.0.1", () => {
-          socket.resume(); // read what the server sends (a 408), so that its close is seen
-          if (trickle) socket.write("POST /api/session HTTP/1.1\r\nHost: x\r\n");
-          resolve(socket);
-        });
-        socket.on("error", () => resolve(socket));
-      }),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Socket>((resolve) => {
+          const socket = connect(port, "127.0.0.1", () => {
+            socket.resume(); // read what the server sends (a 408), so that its close is seen
+            if (trickle) socket.write("POST /api/session HTTP/1.1\r\nHost: x\r\n");
+            resolve(socket);
+          });
+          socket.on("error", () => resolve(socket));
+        }),
     ),
   );
   return sockets;
@@ -54,7 +56,9 @@ describe.skipIf(process.platform !== "linux")("a flood of connections", () => {
     const idle = await flood(5 * MAX, false);
     try {
       expect(await stillOpen(idle)).toBeLessThanOrEqual(MAX);
-      const answers = await Promise.all(Array.from({ length: 5 }, () => postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()))));
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()))),
+      );
       expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
       expect(rss() - before, "memory grown by the flood").toBeLessThan(64 * 2 ** 20);
     } finally {

@@ -68,6 +68,8 @@ describe.skipIf(!mounted)("SQLite on a full disk", () => {
     // And back within 10 s of space coming back, with no help.
     await expect.poll(ready, { timeout: 10_000, interval: 100 }).toBe(200);
     expect(await enter()).toBe(200);
-    expect(server.process.output()).not.toMatch(/WAL checkpoint failed[\s\S]*WAL checkpoint failed[\s\S]*WAL checkpoint failed[\s\S]*WAL checkpoint failed/);
+    expect(server.process.output()).not.toMatch(
+      /WAL checkpoint failed[\s\S]*WAL checkpoint failed[\s\S]*WAL checkpoint failed[\s\S]*WAL checkpoint failed/,
+    );
   }, 60_000);
 });

@@ -28,7 +28,13 @@ describe("npm start", () => {
     const port = await freePort();
     const npm = spawn("npm", ["start"], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: String(port), DATABASE_URL: join(dataDir, "npm-start.db"), LAUNCH_TOKEN_SECRET_FILE: join(dataDir, "launch.secret"), SHUTDOWN_DRAIN_SECONDS: "1" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATABASE_URL: join(dataDir, "npm-start.db"),
+        LAUNCH_TOKEN_SECRET_FILE: join(dataDir, "launch.secret"),
+        SHUTDOWN_DRAIN_SECONDS: "1",
+      },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true, // its own process group, so that a failed test leaves no server behind
     });
@@ -37,9 +43,27 @@ describe("npm start", () => {
     npm.stderr.on("data", (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));
     try {
-      await expect.poll(() => fetch(`http://127.0.0.1:${port}/health/ready`).then((response) => response.status, () => 0), { timeout: 30_000, interval: 200 }).toBe(200);
+      await expect
+        .poll(
+          () =>
+            fetch(`http://127.0.0.1:${port}/health/ready`).then(
+              (response) => response.status,
+              () => 0,
+            ),
+          { timeout: 30_000, interval: 200 },
+        )
+        .toBe(200);
       npm.kill("SIGTERM");
-      await expect.poll(() => fetch(`http://127.0.0.1:${port}/health/ready`).then((response) => response.status, () => 0), { timeout: 2000, interval: 50 }).toBe(503);
+      await expect
+        .poll(
+          () =>
+            fetch(`http://127.0.0.1:${port}/health/ready`).then(
+              (response) => response.status,
+              () => 0,
+            ),
+          { timeout: 2000, interval: 50 },
+        )
+        .toBe(503);
       await expect.poll(() => portClosed(port), { timeout: 15_000, interval: 100 }).toBe(true);
       expect(await exited).toBe(0);
       expect(output).toContain("SIGTERM: shutting down");
@@ -56,7 +80,11 @@ describe("npm start", () => {
 
 describe("a SIGTERM under kept-alive load", () => {
   it("resets no request: each gets its answer, or finds the listener closed", async () => {
-    const server = await startChildServer(dataDir, { DATABASE_URL: join(dataDir, "load.db"), SHUTDOWN_DRAIN_SECONDS: "1", LOG_LEVEL: "info" });
+    const server = await startChildServer(dataDir, {
+      DATABASE_URL: join(dataDir, "load.db"),
+      SHUTDOWN_DRAIN_SECONDS: "1",
+      LOG_LEVEL: "info",
+    });
     const url = new URL(server.baseUrl);
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });
     const outcomes = { answered: 0, afterSignal: 0, refused: 0, reset: [] as string[] };
@@ -65,7 +93,14 @@ describe("a SIGTERM under kept-alive load", () => {
       new Promise<void>((resolve) => {
         const body = JSON.stringify(enterBody());
         const request = httpRequest(
-          { agent, host: url.hostname, port: url.port, method: "POST", path: `/api/session?MEMB_ID=demo&HASH=${requestSignature(body, "sandbox-secret")}`, headers: { "content-type": "application/json" } },
+          {
+            agent,
+            host: url.hostname,
+            port: url.port,
+            method: "POST",
+            path: `/api/session?MEMB_ID=demo&HASH=${requestSignature(body, "sandbox-secret")}`,
+            headers: { "content-type": "application/json" },
+          },
           (response) => {
             response.resume();
             response.on("end", () => {
@@ -106,7 +141,8 @@ describe("SIGHUP", () => {
     const next = "casino-one-new-secret-02";
     writeFileSync(file, `partners:\n  - memberId: casino-one\n    secret: ${old}\n`);
     const server = await startChildServer(dataDir, { DATABASE_URL: join(dataDir, "reload.db"), PARTNERS_FILE: file, LOG_LEVEL: "info" });
-    const enter = async (memberId: string, secret: string) => (await postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()), { query: { MEMB_ID: memberId }, secret })).status;
+    const enter = async (memberId: string, secret: string) =>
+      (await postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()), { query: { MEMB_ID: memberId }, secret })).status;
     const reload = async (yaml: string) => {
       const before = server.process.output().split("SIGHUP").length;
       writeFileSync(file, yaml);
@@ -116,13 +152,23 @@ describe("SIGHUP", () => {
     try {
       expect(await enter("casino-one", old)).toBe(200);
       expect(await enter("casino-two", "casino-two-secret-0001")).toBe(401);
-      await reload(`partners:\n  - memberId: casino-one\n    secrets: [${next}, ${old}]\n  - memberId: casino-two\n    secret: casino-two-secret-0001\n`);
-      expect([await enter("casino-two", "casino-two-secret-0001"), await enter("casino-one", next), await enter("casino-one", old)]).toEqual([200, 200, 200]);
+      await reload(
+        `partners:\n  - memberId: casino-one\n    secrets: [${next}, ${old}]\n  - memberId: casino-two\n    secret: casino-two-secret-0001\n`,
+      );
+      expect([
+        await enter("casino-two", "casino-two-secret-0001"),
+        await enter("casino-one", next),
+        await enter("casino-one", old),
+      ]).toEqual([200, 200, 200]);
       await reload(`partners:\n  - memberId: casino-one\n    secrets: [${next}\n`);
       expect(server.process.output()).toMatch(/SIGHUP: PARTNERS_FILE .* not valid YAML or JSON .*the partners already running are kept/);
       expect([await enter("casino-two", "casino-two-secret-0001"), await enter("casino-one", old)]).toEqual([200, 200]);
       await reload(`partners:\n  - memberId: casino-one\n    secret: ${next}\n`);
-      expect([await enter("casino-one", next), await enter("casino-one", old), await enter("casino-two", "casino-two-secret-0001")]).toEqual([200, 401, 401]);
+      expect([
+        await enter("casino-one", next),
+        await enter("casino-one", old),
+        await enter("casino-two", "casino-two-secret-0001"),
+      ]).toEqual([200, 401, 401]);
       expect(server.process.child.exitCode).toBeNull();
       expect(server.process.output()).not.toContain(next);
       expect(server.process.output()).not.toContain(old);

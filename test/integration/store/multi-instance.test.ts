@@ -19,11 +19,28 @@ import { eventually } from "../../support/eventually.js";
 import { startTestReceiver, type TestReceiver } from "../../support/servers.js";
 import { startGate, type Gate } from "../../support/callback-receivers.js";
 
-const mainPartner: Partner = { memberId: "casino-main", secret: "casino-main-secret-0001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: false };
-const callbackPartner: Partner = { memberId: "casino-cb", secret: "casino-cb-secret-00001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
+const mainPartner: Partner = {
+  memberId: "casino-main",
+  secret: "casino-main-secret-0001",
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: false,
+};
+const callbackPartner: Partner = {
+  memberId: "casino-cb",
+  secret: "casino-cb-secret-00001",
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: true,
+};
 /** Its receiver is behind a gate that can hold the attempts in flight. */
-const slowPartner: Partner = { memberId: "casino-slow", secret: "casino-slow-secret-0001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
-
+const slowPartner: Partner = {
+  memberId: "casino-slow",
+  secret: "casino-slow-secret-0001",
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: true,
+};
 
 const health = async (server: ChildServer) => (await fetch(`${server.baseUrl}/health`)).status;
 
@@ -38,17 +55,31 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
   let b: ChildServer;
   /** ENTER with exactly these bytes, signed for `partner`. */
   const enter = (server: ChildServer, body: unknown, partner: Partner = mainPartner) =>
-    postRaw(server.baseUrl, "/api/session", JSON.stringify(body), { query: { MEMB_ID: partner.memberId }, secret: signingSecret(partner.secret) });
+    postRaw(server.baseUrl, "/api/session", JSON.stringify(body), {
+      query: { MEMB_ID: partner.memberId },
+      secret: signingSecret(partner.secret),
+    });
   const count = async (sql: string, values: unknown[]) => Number((await database.query(sql, values)).rows[0].count);
 
   beforeAll(async () => {
     dataDir = makeDataDir();
-    [database, receiver] = await Promise.all([createTestDatabase("multi"), startTestReceiver([{ ...callbackPartner, sessionExpiredCallback: false }, { ...slowPartner, sessionExpiredCallback: false }])]);
+    [database, receiver] = await Promise.all([
+      createTestDatabase("multi"),
+      startTestReceiver([
+        { ...callbackPartner, sessionExpiredCallback: false },
+        { ...slowPartner, sessionExpiredCallback: false },
+      ]),
+    ]);
     gate = await startGate(receiver.baseUrl);
     const owner = await database.createOwner();
     password = owner.password;
     const partnersFile = join(dataDir, "partners.json");
-    writeFileSync(partnersFile, JSON.stringify({ partners: [mainPartner, { ...callbackPartner, callbackUrl: receiver.baseUrl }, { ...slowPartner, callbackUrl: gate.url }] }));
+    writeFileSync(
+      partnersFile,
+      JSON.stringify({
+        partners: [mainPartner, { ...callbackPartner, callbackUrl: receiver.baseUrl }, { ...slowPartner, callbackUrl: gate.url }],
+      }),
+    );
     env = {
       DATABASE_URL: owner.url,
       LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex"),
@@ -79,7 +110,14 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
 
   it("lets exactly one of concurrent ENTERs with one uuid and different bodies win, and answers 409 G.03 to the rest", async () => {
     const uuid = crypto.randomUUID();
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, index) => enter(index % 2 ? b : a, enterBody({ uuid, gameid: `game_${index}`, player: { ...enterBody().player, id: "player-other-bodies" } }))));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        enter(
+          index % 2 ? b : a,
+          enterBody({ uuid, gameid: `game_${index}`, player: { ...enterBody().player, id: "player-other-bodies" } }),
+        ),
+      ),
+    );
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
     const refused = answers.filter((answer) => answer.status !== 200);
     expect(refused.map((answer) => [answer.status, answer.body.errors.code])).toEqual(Array(19).fill([409, "G.03"]));
@@ -92,7 +130,9 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
     const onB = createSessionApiClient({ baseUrl: b.baseUrl, partnerId: mainPartner.memberId, secret: signingSecret(mainPartner.secret) });
     const closed = await onB.POST("/V4/closesession", { body: { secureLogin: "player-a-to-b" } });
     expect(closed.data).toEqual({ error: 0, description: "Success" });
-    expect((await database.query("SELECT status FROM sessions WHERE player_id = $1", ["player-a-to-b"])).rows).toEqual([{ status: "closed" }]);
+    expect((await database.query("SELECT status FROM sessions WHERE player_id = $1", ["player-a-to-b"])).rows).toEqual([
+      { status: "closed" },
+    ]);
   });
 
   it("delivers each session expired callback once while both instances sweep", async () => {
@@ -111,7 +151,9 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
 
   it("takes over the callbacks of an instance killed during delivery; the repeat carries the same callback id and is recorded once", async () => {
     gate.hold = true;
-    const answers = await Promise.all(Array.from({ length: 6 }, (_, index) => enter(a, enterBody({ player: { ...enterBody().player, id: `slow-${index}` } }), slowPartner)));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => enter(a, enterBody({ player: { ...enterBody().player, id: `slow-${index}` } }), slowPartner)),
+    );
     expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
     await database.query("UPDATE sessions SET last_activity_at = 0 WHERE partner_id = $1", [slowPartner.memberId]);
     // One attempt in flight per instance (CALLBACK_PARTNER_CONCURRENCY=1), both held: kill -9 one.
@@ -119,7 +161,8 @@ describe.skipIf(skipPostgres)("two instances on one PostgreSQL database", () => 
     process.kill(-b.process.child.pid!, "SIGKILL");
     await new Promise((resolve) => b.process.child.once("exit", resolve));
     gate.release();
-    const delivered = async () => (await count("SELECT count(*) FROM callbacks WHERE partner_id = $1 AND state = 'delivered'", [slowPartner.memberId])) === 6;
+    const delivered = async () =>
+      (await count("SELECT count(*) FROM callbacks WHERE partner_id = $1 AND state = 'delivered'", [slowPartner.memberId])) === 6;
     expect(await eventually(delivered)).toBe(true);
     const received = receiver.received().filter((entry) => entry.memberId === slowPartner.memberId);
     expect(received).toHaveLength(6);

@@ -72,7 +72,11 @@ describe("SQLite statements at a million rows", () => {
   it("filled the database to size", () => {
     const db = new Database(file);
     const count = (table: string) => Number((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
-    expect([count("sessions"), count("callbacks"), count("idempotency_keys")]).toEqual([ROWS, shape.oldCallbacks + shape.deadLetters + shape.pending, expect.any(Number)]);
+    expect([count("sessions"), count("callbacks"), count("idempotency_keys")]).toEqual([
+      ROWS,
+      shape.oldCallbacks + shape.deadLetters + shape.pending,
+      expect.any(Number),
+    ]);
     expect(count("idempotency_keys")).toBeGreaterThan(shape.oldKeys);
     db.close();
   });
@@ -107,7 +111,8 @@ function postgresProblems(name: string, node: PlanNode): string[] {
   const scansLarge = (candidate: PlanNode) => LARGE_TABLES.includes(candidate["Relation Name"] ?? "");
   const own: string[] = [];
   if (node["Node Type"] === "Seq Scan" && scansLarge(node)) own.push(`Seq Scan on ${node["Relation Name"]}`);
-  if (node["Node Type"] === "Sort" && !(name in BOUNDED_SORTS) && (node.Plans ?? []).some(scansLarge)) own.push(`Sort of every row of ${node.Plans![0]!["Relation Name"]}`);
+  if (node["Node Type"] === "Sort" && !(name in BOUNDED_SORTS) && (node.Plans ?? []).some(scansLarge))
+    own.push(`Sort of every row of ${node.Plans![0]!["Relation Name"]}`);
   return [...own, ...(node.Plans ?? []).flatMap((child) => postgresProblems(name, child))];
 }
 
@@ -115,7 +120,23 @@ const now = shape.now;
 const partner = shape.callbackPartner;
 /** Sample values of each PostgreSQL statement's parameters, as the store binds them. */
 const samples: Record<string, unknown[]> = {
-  openSession: [partner, "u", "enterGameSession", "f", "a".repeat(32), now, "player-1", null, "g", "slot", "EUR", "en", "op", "203.0.113.1", "t"],
+  openSession: [
+    partner,
+    "u",
+    "enterGameSession",
+    "f",
+    "a".repeat(32),
+    now,
+    "player-1",
+    null,
+    "g",
+    "slot",
+    "EUR",
+    "en",
+    "op",
+    "203.0.113.1",
+    "t",
+  ],
   readKey: [partner, "u"],
   closeSessions: [partner, "player-1", null, true, now],
   closeSessionsOnce: [partner, "player-1", null, true, now, "u", "closeSession", "f"],
@@ -139,7 +160,9 @@ const batchStatements: Record<string, { text: string; values: unknown[] }> = {
   openSessionBatch: { text: openSessionBatchSql, values: samples.openSession!.map((value) => Array.from({ length: 200 }, () => value)) },
   recordAttemptBatch: {
     text: attemptBatchSql,
-    values: [["delivered"], ["a".repeat(32)], [null], [null], [200], [now], [now], ["lease"]].map((column) => Array.from({ length: 200 }, () => column[0])),
+    values: [["delivered"], ["a".repeat(32)], [null], [null], [200], [now], [now], ["lease"]].map((column) =>
+      Array.from({ length: 200 }, () => column[0]),
+    ),
   },
 };
 
@@ -181,7 +204,10 @@ describe.skipIf(skipPostgres)("PostgreSQL statements at a million rows", () => {
    * Checks the plan that `explain` gives (EXPLAIN's options, and how to run it) of every
    * statement `which` keeps; a failure shows the whole plan.
    */
-  async function check(explain: (options: string, text: string, values: unknown[]) => Promise<string[] | { Plan: PlanNode }[]>, which: (name: string) => boolean = () => true) {
+  async function check(
+    explain: (options: string, text: string, values: unknown[]) => Promise<string[] | { Plan: PlanNode }[]>,
+    which: (name: string) => boolean = () => true,
+  ) {
     const checked = [];
     for (const { name, text, values } of statements().filter((statement) => which(statement.name))) {
       const json = (await explain("(FORMAT JSON)", text, values)) as { Plan: PlanNode }[];
@@ -205,13 +231,18 @@ describe.skipIf(skipPostgres)("PostgreSQL statements at a million rows", () => {
     try {
       await client.query("SET plan_cache_mode = force_generic_plan");
       let count = 0;
-      const problems = await check(async (options, text, values) => {
-        const name = `generic_${++count}`;
-        await client.query(`PREPARE ${name} AS ${text}`);
-        const { rows } = await client.query(`EXPLAIN ${options} EXECUTE ${name}${values.length > 0 ? `(${values.map(literal).join(", ")})` : ""}`);
-        await client.query(`DEALLOCATE ${name}`);
-        return options ? rows[0]["QUERY PLAN"] : rows.map((row) => row["QUERY PLAN"]);
-      }, (name) => !PLANNED_PER_CALL.has(name as keyof typeof postgresStatements));
+      const problems = await check(
+        async (options, text, values) => {
+          const name = `generic_${++count}`;
+          await client.query(`PREPARE ${name} AS ${text}`);
+          const { rows } = await client.query(
+            `EXPLAIN ${options} EXECUTE ${name}${values.length > 0 ? `(${values.map(literal).join(", ")})` : ""}`,
+          );
+          await client.query(`DEALLOCATE ${name}`);
+          return options ? rows[0]["QUERY PLAN"] : rows.map((row) => row["QUERY PLAN"]);
+        },
+        (name) => !PLANNED_PER_CALL.has(name as keyof typeof postgresStatements),
+      );
       expect(problems).toEqual([]);
     } finally {
       client.release();

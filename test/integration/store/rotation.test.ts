@@ -35,7 +35,10 @@ describe.skipIf(skipPostgres)("rotating a partner's secret over two instances", 
 
   /** Writes the provider's partners file with `secrets`, and reloads each instance in turn. */
   async function providerSecrets(secrets: string[]): Promise<void> {
-    writeFileSync(partnersFile, JSON.stringify({ partners: [{ memberId: "casino-rot", secrets, callbackUrl: receiverUrl, sessionExpiredCallback: true }] }));
+    writeFileSync(
+      partnersFile,
+      JSON.stringify({ partners: [{ memberId: "casino-rot", secrets, callbackUrl: receiverUrl, sessionExpiredCallback: true }] }),
+    );
     for (const server of [a, b]) {
       const before = server.process.output().split("re-read").length;
       server.process.child.kill("SIGHUP");
@@ -50,8 +53,18 @@ describe.skipIf(skipPostgres)("rotating a partner's secret over two instances", 
     receiverUrl = await receiver.app.listen({ host: "127.0.0.1", port: 0 });
     receiverPartners.replace([partner([OLD])]);
     partnersFile = join(dataDir, "partners.json");
-    writeFileSync(partnersFile, JSON.stringify({ partners: [{ memberId: "casino-rot", secret: OLD, callbackUrl: receiverUrl, sessionExpiredCallback: true }] }));
-    const env = { DATABASE_URL: database.url, LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex"), PARTNERS_FILE: partnersFile, LOG_LEVEL: "info", SESSION_IDLE_TIMEOUT_SECONDS: "1", EXPIRY_SWEEP_SECONDS: "0.3" };
+    writeFileSync(
+      partnersFile,
+      JSON.stringify({ partners: [{ memberId: "casino-rot", secret: OLD, callbackUrl: receiverUrl, sessionExpiredCallback: true }] }),
+    );
+    const env = {
+      DATABASE_URL: database.url,
+      LAUNCH_TOKEN_SECRET: randomBytes(32).toString("hex"),
+      PARTNERS_FILE: partnersFile,
+      LOG_LEVEL: "info",
+      SESSION_IDLE_TIMEOUT_SECONDS: "1",
+      EXPIRY_SWEEP_SECONDS: "0.3",
+    };
     [a, b] = await Promise.all([startChildServer(dataDir, env), startChildServer(dataDir, env)]);
   });
 
@@ -68,7 +81,10 @@ describe.skipIf(skipPostgres)("rotating a partner's secret over two instances", 
     const client = (async () => {
       for (let index = 0; sending; index++) {
         const server = index % 2 ? b : a;
-        const answer = await postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()), { query: { MEMB_ID: "casino-rot" }, secret: clientSecret });
+        const answer = await postRaw(server.baseUrl, "/api/session", JSON.stringify(enterBody()), {
+          query: { MEMB_ID: "casino-rot" },
+          secret: clientSecret,
+        });
         statuses.push(answer.status);
       }
     })();
@@ -98,7 +114,8 @@ describe.skipIf(skipPostgres)("rotating a partner's secret over two instances", 
     }
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     // Every session opened expires within a second: wait until none is active and each one's callback was answered.
-    const left = "SELECT (SELECT count(*) FROM sessions WHERE status = 'active') + (SELECT count(*) FROM callbacks WHERE state <> 'delivered') AS n";
+    const left =
+      "SELECT (SELECT count(*) FROM sessions WHERE status = 'active') + (SELECT count(*) FROM callbacks WHERE state <> 'delivered') AS n";
     await expect.poll(async () => Number((await database.query(left)).rows[0].n), { timeout: 20_000 }).toBe(0);
     const callbacks = Number((await database.query("SELECT count(*) FROM callbacks WHERE state = 'delivered'")).rows[0].count);
     expect(callbacks).toBeGreaterThan(50);

@@ -46,7 +46,10 @@ const secret = "0123456789abcdef0123456789abcdef-startup";
 
 describe("a DATABASE_URL the server cannot use", () => {
   it("with an unknown scheme", async () => {
-    expectRefusal(await start({ DATABASE_URL: `mysql://app:${PASSWORD}@127.0.0.1:3306/sessions` }), /DATABASE_URL mysql:\/\/app:\*\*\*@127\.0\.0\.1:3306\/sessions: unsupported database URL scheme "mysql:": use a file path/);
+    expectRefusal(
+      await start({ DATABASE_URL: `mysql://app:${PASSWORD}@127.0.0.1:3306/sessions` }),
+      /DATABASE_URL mysql:\/\/app:\*\*\*@127\.0\.0\.1:3306\/sessions: unsupported database URL scheme "mysql:": use a file path/,
+    );
   });
 
   it("with a port where nothing listens", async () => {
@@ -74,7 +77,11 @@ describe("a DATABASE_URL the server cannot use", () => {
 
   it("on PostgreSQL without LAUNCH_TOKEN_SECRET, which all instances must share", async () => {
     const port = await freePort();
-    const result = await start({ DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:${port}/sessions`, LAUNCH_TOKEN_SECRET: "", LAUNCH_TOKEN_SECRET_FILE: "" });
+    const result = await start({
+      DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:${port}/sessions`,
+      LAUNCH_TOKEN_SECRET: "",
+      LAUNCH_TOKEN_SECRET_FILE: "",
+    });
     expectRefusal(result, /LAUNCH_TOKEN_SECRET is required with a PostgreSQL DATABASE_URL/);
   });
 });
@@ -90,17 +97,26 @@ describe.skipIf(skipPostgres)("credentials PostgreSQL refuses", () => {
 
   it("a role that does not exist", async () => {
     const url = withDatabase(database.url, database.name, { user: "no_such_role", password: PASSWORD });
-    expectRefusal(await start({ DATABASE_URL: url, LAUNCH_TOKEN_SECRET: secret }), /DATABASE_URL postgres:\/\/no_such_role:\*\*\*@.*: (password authentication failed|role "no_such_role" does not exist)/);
+    expectRefusal(
+      await start({ DATABASE_URL: url, LAUNCH_TOKEN_SECRET: secret }),
+      /DATABASE_URL postgres:\/\/no_such_role:\*\*\*@.*: (password authentication failed|role "no_such_role" does not exist)/,
+    );
   });
 
   it("a wrong password", async ({ skip }) => {
     // A server with `trust` for every role accepts any password: this case needs a cluster
     // that checks them, as test/support/throwaway-postgres.sh starts (and .ci/run uses).
     if (!(await database.checksPasswords())) {
-      if (process.env.REQUIRE_POSTGRES === "1") throw new Error("REQUIRE_POSTGRES=1 but this PostgreSQL does not check passwords: start it with test/support/throwaway-postgres.sh");
+      if (process.env.REQUIRE_POSTGRES === "1")
+        throw new Error(
+          "REQUIRE_POSTGRES=1 but this PostgreSQL does not check passwords: start it with test/support/throwaway-postgres.sh",
+        );
       skip("this PostgreSQL does not check passwords (pg_hba trust); start it with test/support/throwaway-postgres.sh");
     }
     const url = withDatabase(database.url, database.name, { user: owner.user, password: PASSWORD });
-    expectRefusal(await start({ DATABASE_URL: url, LAUNCH_TOKEN_SECRET: secret }), new RegExp(`DATABASE_URL postgres://${owner.user}:\\*\\*\\*@.*: password authentication failed for user "${owner.user}"`));
+    expectRefusal(
+      await start({ DATABASE_URL: url, LAUNCH_TOKEN_SECRET: secret }),
+      new RegExp(`DATABASE_URL postgres://${owner.user}:\\*\\*\\*@.*: password authentication failed for user "${owner.user}"`),
+    );
   });
 });

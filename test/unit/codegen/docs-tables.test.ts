@@ -27,6 +27,8 @@ describe(`${TABLES_PAGE}, generated tables`, () => {
     const edited = page.replace("| `PORT` | `3000` |", "| `PORT` | `8080` |");
     expect(edited).not.toBe(page);
     expect(fillTables(edited, tables)).toBe(page);
-    expect(() => fillTables("# a page without markers\n", { "server-env": renderEnvTable(serverEnv) })).toThrow(/needs the lines[\s\S]*server-env/);
+    expect(() => fillTables("# a page without markers\n", { "server-env": renderEnvTable(serverEnv) })).toThrow(
+      /needs the lines[\s\S]*server-env/,
+    );
   });
 });

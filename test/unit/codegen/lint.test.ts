@@ -14,7 +14,11 @@ interface LintReport {
 function lint(cwd: string): LintReport {
   let stdout: string;
   try {
-    stdout = execFileSync(join(repoRoot, "node_modules/.bin/redocly"), ["lint", "--format=json"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    stdout = execFileSync(join(repoRoot, "node_modules/.bin/redocly"), ["lint", "--format=json"], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   } catch (error) {
     stdout = (error as { stdout: string }).stdout; // redocly exits 1 when it finds errors
   }
@@ -53,7 +57,11 @@ describe("redocly lint", () => {
     breakFile("openapi/components/responses/KyrenServerError.yaml", "KyrenFailure.yaml", "KyrenResult.yaml");
     breakFile("openapi/components/schemas/V4Failure.yaml", "code: /error/code", "code: /error/kode");
     breakFile("openapi/paths/api_session.yaml", "    - G.03\n", "");
-    breakFile("openapi/components/schemas/PlayerSession.yaml", / {2}id:\n {4}type: string\n {4}description: >-\n( {6}.*\n)+/, "  id:\n    type: string\n");
+    breakFile(
+      "openapi/components/schemas/PlayerSession.yaml",
+      / {2}id:\n {4}type: string\n {4}description: >-\n( {6}.*\n)+/,
+      "  id:\n    type: string\n",
+    );
     breakFile("openapi/paths/V4_closesession.yaml", "    - G.00\n", "    - G.00\n    - G.05\n");
 
     const fired = new Set(lint(copy).problems.map((problem) => problem.ruleId));

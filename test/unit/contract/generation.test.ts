@@ -13,7 +13,8 @@ import { validateRequestBody } from "../../../src/contract/response-validator.js
 import { allOperations } from "../../support/spec-views.js";
 
 const credentials = { memberId: "demo", secret: "sandbox-secret", kyrenToken: "sandbox-token" };
-const withoutFreshFields = (body: Record<string, unknown>) => JSON.stringify({ ...body, uuid: "uuid" in body ? "…" : undefined, timestamp: undefined });
+const withoutFreshFields = (body: Record<string, unknown>) =>
+  JSON.stringify({ ...body, uuid: "uuid" in body ? "…" : undefined, timestamp: undefined });
 
 describe.each(allOperations.map((operation) => [operation.operationId, operation] as const))("%s", (_id, operation) => {
   const bodies = validBodies(operation, credentials, 60, 7);
@@ -36,12 +37,23 @@ describe.each(allOperations.map((operation) => [operation.operationId, operation
     const roles = roleFields(operation);
     const freeText = Object.entries(properties)
       .map(([name, schema]) => [name, flatten(schema, name)] as const)
-      .filter(([name, schema]) => !roles.has(name) && schema.type === "string" && !schema.pattern && !schema.enum && !schema.format && schema.maxLength !== undefined);
+      .filter(
+        ([name, schema]) =>
+          !roles.has(name) &&
+          schema.type === "string" &&
+          !schema.pattern &&
+          !schema.enum &&
+          !schema.format &&
+          schema.maxLength !== undefined,
+      );
     for (const [name, schema] of freeText) {
       const lengths = bodies.filter((body) => typeof body[name] === "string").map((body) => [...(body[name] as string)].length);
       expect(lengths, name).toContain(schema.maxLength);
       expect(lengths, name).toContain(schema.minLength ?? 0);
-      expect(bodies.some((body) => /[^\p{ASCII}]/u.test(String(body[name] ?? ""))), name).toBe(true);
+      expect(
+        bodies.some((body) => /[^\p{ASCII}]/u.test(String(body[name] ?? ""))),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -54,15 +66,19 @@ describe.each(allOperations.map((operation) => [operation.operationId, operation
     }
     const roles = [...roleFields(operation)].filter((field) => field !== "timestamp");
     expect(broken.filter((entry) => roles.some((field) => entry.what.startsWith(`/${field}:`)))).toEqual([]);
-    for (const kind of ["not of type", "required, missing"]) expect(broken.some((entry) => entry.what.includes(kind)), kind).toBe(true);
+    for (const kind of ["not of type", "required, missing"])
+      expect(
+        broken.some((entry) => entry.what.includes(kind)),
+        kind,
+      ).toBe(true);
   });
 });
 
 describe("documented refusals (x-refused-values)", () => {
   it("are read from the spec: ENTER's gametype table is G.02, and no other operation has one", () => {
-    expect(allOperations.flatMap((operation) => refusals(operation).map((refusal) => ({ operationId: operation.operationId, ...refusal })))).toEqual([
-      { operationId: "enterGameSession", pointer: "/gametype", value: "table", code: "G.02" },
-    ]);
+    expect(
+      allOperations.flatMap((operation) => refusals(operation).map((refusal) => ({ operationId: operation.operationId, ...refusal }))),
+    ).toEqual([{ operationId: "enterGameSession", pointer: "/gametype", value: "table", code: "G.02" }]);
   });
 });
 
@@ -73,7 +89,13 @@ describe("the schema arbitrary", () => {
   });
 
   it("draws date-time values that are real instants, in the pattern's form", () => {
-    const schema = { type: "string", format: "date-time", pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$", minLength: 20, maxLength: 20 };
+    const schema = {
+      type: "string",
+      format: "date-time",
+      pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$",
+      minLength: 20,
+      maxLength: 20,
+    };
     const drawn = fc.sample(schemaArbitrary(schema, "#/test") as fc.Arbitrary<string>, { seed: 1, numRuns: 500 });
     for (const text of drawn) expect(`${new Date(text).toISOString().slice(0, 19)}Z`, text).toBe(text); // 31 June would come back as 1 July
   });

@@ -12,7 +12,12 @@ import { repoRoot } from "../../../src/shared/spec-document.js";
  */
 const PAGES_ON_THEIR_WAY = new Set(["docs/request-path.md"]);
 
-const pages = ["README.md", ...readdirSync(join(repoRoot, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];
+const pages = [
+  "README.md",
+  ...readdirSync(join(repoRoot, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => `docs/${name}`),
+];
 
 /** The targets of a page's Markdown links, outside code blocks and code spans. */
 function linksOf(markdown: string): string[] {

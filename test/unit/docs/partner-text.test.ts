@@ -16,7 +16,8 @@ const historyWords = /\b(seed|decision|gap)(s|ed)?\b/i;
 function stringsOf(node: unknown, pointer = ""): { pointer: string; text: string }[] {
   if (typeof node === "string") return [{ pointer, text: node }];
   if (Array.isArray(node)) return node.flatMap((item, index) => stringsOf(item, `${pointer}/${index}`));
-  if (node && typeof node === "object") return Object.entries(node).flatMap(([key, value]) => stringsOf(value, `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`));
+  if (node && typeof node === "object")
+    return Object.entries(node).flatMap(([key, value]) => stringsOf(value, `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`));
   return [];
 }
 
@@ -46,7 +47,9 @@ describe("partner-facing text", () => {
   });
 
   it("never mentions the seed pages, decisions or gaps anywhere in the bundle", () => {
-    const found = everyString.filter(({ text }) => historyWords.test(text)).map(({ pointer, text }) => `${pointer}: …${text.match(new RegExp(`.{0,40}${historyWords.source}.{0,40}`, "i"))![0]}…`);
+    const found = everyString
+      .filter(({ text }) => historyWords.test(text))
+      .map(({ pointer, text }) => `${pointer}: …${text.match(new RegExp(`.{0,40}${historyWords.source}.{0,40}`, "i"))![0]}…`);
     expect(found, "state the rule and its reason for partners; the history goes to openapi/decisions.md").toEqual([]);
   });
 
@@ -70,7 +73,11 @@ describe("partner-facing text", () => {
   it("has no heading with inline code on any page, so that the side menu shows each heading in full", () => {
     const pages = everyString.filter(({ pointer }) => pointer === "/info/description" || /^\/tags\/\d+\/description$/.test(pointer));
     expect(pages.length).toBeGreaterThan(5);
-    const withCode = pages.flatMap(({ pointer, text }) => headings(text).filter((heading) => heading.includes("`")).map((heading) => `${pointer}: ${heading}`));
+    const withCode = pages.flatMap(({ pointer, text }) =>
+      headings(text)
+        .filter((heading) => heading.includes("`"))
+        .map((heading) => `${pointer}: ${heading}`),
+    );
     expect(withCode).toEqual([]);
   });
 
@@ -91,7 +98,15 @@ describe("openapi/decisions.md, the maintainers' index of decisions", () => {
   it("keeps every decision, numbered without gaps, each with the conflict, the decision, the reason and where the rule lives", () => {
     expect(rows.length).toBeGreaterThanOrEqual(35);
     expect(rows.map((row) => Number(row.split("|")[1]))).toEqual(rows.map((_row, index) => index + 1));
-    for (const row of rows) expect(row.split("|").slice(1, -1).map((cell) => cell.trim()).filter(Boolean), row.slice(0, 40)).toHaveLength(6);
+    for (const row of rows)
+      expect(
+        row
+          .split("|")
+          .slice(1, -1)
+          .map((cell) => cell.trim())
+          .filter(Boolean),
+        row.slice(0, 40),
+      ).toHaveLength(6);
   });
 
   it("points at files of openapi/ that exist", () => {
@@ -119,6 +134,8 @@ describe("openapi/decisions.md, the maintainers' index of decisions", () => {
     expect(readFileSync(join(repoRoot, "README.md"), "utf8").includes("`openapi/decisions.md`"), "README.md, Where to go next").toBe(true);
     const architecture = readFileSync(join(repoRoot, "docs/architecture.md"), "utf8");
     expect(architecture.includes("`openapi/decisions.md`"), "docs/architecture.md, Where to find things").toBe(true);
-    expect(readFileSync(join(repoRoot, "openapi/README.md"), "utf8").includes("[decisions.md](decisions.md)"), "openapi/README.md").toBe(true);
+    expect(readFileSync(join(repoRoot, "openapi/README.md"), "utf8").includes("[decisions.md](decisions.md)"), "openapi/README.md").toBe(
+      true,
+    );
   });
 });

@@ -52,7 +52,13 @@ function textOf(node: unknown): string {
   if (!node || typeof node !== "object") return "";
   const resolved = "$ref" in node ? deref(node) : node;
   return Object.entries(resolved as Record<string, unknown>)
-    .map(([key, value]) => ((key === "description" || key === "summary") && typeof value === "string" ? value : ["value", "example", "schema"].includes(key) ? "" : textOf(value)))
+    .map(([key, value]) =>
+      (key === "description" || key === "summary") && typeof value === "string"
+        ? value
+        : ["value", "example", "schema"].includes(key)
+          ? ""
+          : textOf(value),
+    )
     .join("\n");
 }
 
@@ -66,16 +72,21 @@ function collectExampleValues(node: unknown): unknown[] {
   if (Array.isArray(node)) return node.flatMap(collectExampleValues);
   if (!node || typeof node !== "object") return [];
   const resolved = ("$ref" in node ? deref(node) : node) as Record<string, unknown>;
-  return Object.entries(resolved).flatMap(([key, value]) => (key === "value" || key === "example" ? [value] : key === "schema" ? [] : collectExampleValues(value)));
+  return Object.entries(resolved).flatMap(([key, value]) =>
+    key === "value" || key === "example" ? [value] : key === "schema" ? [] : collectExampleValues(value),
+  );
 }
 
-const named = (text: string) => (Object.keys(namedAs) as OperationId[]).filter((operationId) => namedAs[operationId].some((pattern) => pattern.test(text)));
+const named = (text: string) =>
+  (Object.keys(namedAs) as OperationId[]).filter((operationId) => namedAs[operationId].some((pattern) => pattern.test(text)));
 
 describe("components shared by several operations", () => {
   it("knows how the docs name every operation, and finds the shared components", () => {
     expect(Object.keys(namedAs).sort()).toEqual(allOperations.map((operation) => operation.operationId).sort());
     const names = shared.map(([ref]) => ref);
-    expect(names).toEqual(expect.arrayContaining(["#/components/parameters/Hash", "#/components/parameters/MembId", "#/components/responses/V4RequestTimeout"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["#/components/parameters/Hash", "#/components/parameters/MembId", "#/components/responses/V4RequestTimeout"]),
+    );
   });
 
   it.each(shared)("%s names none of its operations or all of them, and no other", (ref, operations) => {
@@ -83,20 +94,30 @@ describe("components shared by several operations", () => {
     const mentioned = named(text);
     const strays = mentioned.filter((operationId) => !operations.includes(operationId));
     expect(strays, `${ref} is used by ${operations.join(", ")} but names ${strays.join(", ")}`).toEqual([]);
-    if (mentioned.length > 0) expect([...mentioned].sort(), `${ref} names only some of the operations that use it (${operations.join(", ")}): give each its own component, or say it for all`).toEqual([...operations].sort());
+    if (mentioned.length > 0)
+      expect(
+        [...mentioned].sort(),
+        `${ref} names only some of the operations that use it (${operations.join(", ")}): give each its own component, or say it for all`,
+      ).toEqual([...operations].sort());
   });
 
   it.each(shared)("%s shows in its examples only fields that every one of its operations has", (ref, operations) => {
     const fields = fieldsNamedByExamples(deref({ $ref: ref }));
     for (const operationId of operations) {
-      const properties = Object.keys(requestSchema(allOperations.find((operation) => operation.operationId === operationId)!).properties ?? {});
-      expect(fields.filter((field) => !properties.includes(field)), `${ref} in ${operationId}`).toEqual([]);
+      const properties = Object.keys(
+        requestSchema(allOperations.find((operation) => operation.operationId === operationId)!).properties ?? {},
+      );
+      expect(
+        fields.filter((field) => !properties.includes(field)),
+        `${ref} in ${operationId}`,
+      ).toEqual([]);
     }
   });
 });
 
 describe("the texts that used to leak", () => {
-  const responseOf = (operationId: OperationId, status: number) => deref(operationObject(allOperations.find((operation) => operation.operationId === operationId)!).responses[String(status)]);
+  const responseOf = (operationId: OperationId, status: number) =>
+    deref(operationObject(allOperations.find((operation) => operation.operationId === operationId)!).responses[String(status)]);
 
   it("gives V4 close session and the session expired callback each its own 200, 400, 401 and 500", () => {
     for (const status of [200, 400, 401, 500]) expect(responseOf("closeSession", status)).not.toBe(responseOf("sessionExpired", status));

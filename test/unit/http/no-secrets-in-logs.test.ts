@@ -19,14 +19,30 @@ import { enterBody } from "../../support/requests.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
 
 const lines: string[] = [];
-const capture = () => ({ level: "trace", stream: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }) });
+const capture = () => ({
+  level: "trace",
+  stream: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }),
+});
 
 /** Every secret value of the run; none may be logged. */
 const secrets = new Set<string>();
 const keep = (value: unknown) => typeof value === "string" && value.length >= 8 && secrets.add(value);
 
-const casino = { memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: "casino-one-kyren-token", callbackUrl: undefined as string | undefined, sessionExpiredCallback: true, requireTimestamp: true } satisfies Partner;
-const gone = { memberId: "casino-gone", secret: "casino-gone-secret-001", kyrenToken: undefined, callbackUrl: "http://127.0.0.1:9", sessionExpiredCallback: true } satisfies Partner;
+const casino = {
+  memberId: "casino-one",
+  secret: "casino-one-secret-0001",
+  kyrenToken: "casino-one-kyren-token",
+  callbackUrl: undefined as string | undefined,
+  sessionExpiredCallback: true,
+  requireTimestamp: true,
+} satisfies Partner;
+const gone = {
+  memberId: "casino-gone",
+  secret: "casino-gone-secret-001",
+  kyrenToken: undefined,
+  callbackUrl: "http://127.0.0.1:9",
+  sessionExpiredCallback: true,
+} satisfies Partner;
 for (const partner of [casino, gone]) [partner.secret, partner.kyrenToken].forEach(keep);
 
 let clock = Date.now();
@@ -52,7 +68,14 @@ beforeAll(async () => {
   receiver = await startTestReceiver([casino], { logger: capture(), now: () => clock, requestTimeoutMs: 300 });
   casino.callbackUrl = receiver.baseUrl;
   server = await startTestServer({ partners: [casino, gone], logger: capture(), now: () => clock, requestTimeoutMs: 300 });
-  const client = (partner: Partner) => createSessionApiClient({ baseUrl: server.baseUrl, partnerId: partner.memberId, secret: signingSecret(partner.secret), fetch: recordingFetch, now: () => clock });
+  const client = (partner: Partner) =>
+    createSessionApiClient({
+      baseUrl: server.baseUrl,
+      partnerId: partner.memberId,
+      secret: signingSecret(partner.secret),
+      fetch: recordingFetch,
+      now: () => clock,
+    });
 
   // The happy paths: ENTER (twice: a replay), V4 close with uuid, Kyren close.
   const enter = enterBody({ player: { ...enterBody().player, id: "log-player" } });
@@ -60,11 +83,21 @@ beforeAll(async () => {
   await client(casino).POST("/api/session", { body: enter as never });
   await client(gone).POST("/api/session", { body: enterBody({ player: { ...enterBody().player, id: "gone-player" } }) as never });
   await client(casino).POST("/V4/closesession", { body: { secureLogin: "nobody", uuid: crypto.randomUUID() } });
-  await client(casino).POST("/v1/CloseSession", { body: { secureLogin: casino.memberId, token: casino.kyrenToken!, userId: "nobody", uuid: crypto.randomUUID() } });
+  await client(casino).POST("/v1/CloseSession", {
+    body: { secureLogin: casino.memberId, token: casino.kyrenToken!, userId: "nobody", uuid: crypto.randomUUID() },
+  });
 
   // Expiry: a delivered callback (casino-one) and one that cannot be delivered (casino-gone).
   clock += 31 * 60_000;
-  const expiry = startCallbackLoops({ store: server.store, partners: [casino, gone], log: server.app.log, idleTimeoutMs: 30 * 60_000, retrySchedule: [0.001], attemptTimeoutMs: 500, now: () => clock });
+  const expiry = startCallbackLoops({
+    store: server.store,
+    partners: [casino, gone],
+    log: server.app.log,
+    idleTimeoutMs: 30 * 60_000,
+    retrySchedule: [0.001],
+    attemptTimeoutMs: 500,
+    now: () => clock,
+  });
   await expiry.sweepAndDeliver();
   await expiry.stop();
   for (const { body } of receiver.received()) {
@@ -77,18 +110,29 @@ beforeAll(async () => {
   const wrong = signRequest({ secureLogin: "p", timestamp: Math.floor(clock / 1000) }, "a-guessed-secret-000", true);
   [wrong.HASH, wrong.hash].forEach(keep);
   const target = (path: string, HASH: string) => `${path}?MEMB_ID=${casino.memberId}&HASH=${HASH}`;
-  for (const [base, path] of [[server.baseUrl, "/V4/closesession"], [receiver.baseUrl, "/V4/sessionexpired"]] as const) {
-    const post = (query: string, rawBody: string) => fetch(`${base}${query}`, { method: "POST", headers: { "content-type": "application/json" }, body: rawBody });
+  for (const [base, path] of [
+    [server.baseUrl, "/V4/closesession"],
+    [receiver.baseUrl, "/V4/sessionexpired"],
+  ] as const) {
+    const post = (query: string, rawBody: string) =>
+      fetch(`${base}${query}`, { method: "POST", headers: { "content-type": "application/json" }, body: rawBody });
     await post(target(path, wrong.HASH), wrong.rawBody);
     await post(`${path}?MEMB_ID=nobody&HASH=${requestSignature(wrong.rawBody, casino.secret)}`, wrong.rawBody);
     keep(requestSignature(wrong.rawBody, casino.secret));
     const broken = '{"secureLogin": "p",';
     keep(requestSignature(broken, casino.secret));
     await post(target(path, requestSignature(broken, casino.secret)), broken);
-    await rawExchange(base, `${requestHead("POST", target(path, wrong.HASH), { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" })}0\r\n\r\n`);
+    await rawExchange(
+      base,
+      `${requestHead("POST", target(path, wrong.HASH), { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" })}0\r\n\r\n`,
+    );
     await rawExchange(base, `${requestHead("POST", target(path, wrong.HASH), { "Content-Length": 2 }).replaceAll("\r\n", "\n")}{}`);
     await rawExchange(base, requestHead("POST", `${target(path, wrong.HASH)}&pad=${"x".repeat(20_000)}`));
-    await rawExchange(base, requestHead("POST", target(path, wrong.HASH), { "Content-Type": "application/json", "Content-Length": 400 }) + wrong.rawBody.slice(0, 20));
+    await rawExchange(
+      base,
+      requestHead("POST", target(path, wrong.HASH), { "Content-Type": "application/json", "Content-Length": 400 }) +
+        wrong.rawBody.slice(0, 20),
+    );
     await rawExchange(base, requestHead("GET", target(path, wrong.HASH)));
     await rawExchange(base, requestHead("POST", target("/no/such/path", wrong.HASH), { "Content-Length": 0 }));
     await rawExchange(base, requestHead("GET", `${target(path, wrong.HASH)}%zz`));
@@ -132,10 +176,29 @@ describe("the sign CLI", () => {
 
   it("with --send and on its error paths, writes no HASH, secret or token to stderr, and the server logs none of its HASH", async () => {
     const body = JSON.stringify({ secureLogin: "cli-player", uuid: crypto.randomUUID(), timestamp: Math.floor(clock / 1000) });
-    const printed = await cli("closeSession", body, "--base-url", server.baseUrl, "--member-id", casino.memberId, "--secret", casino.secret);
+    const printed = await cli(
+      "closeSession",
+      body,
+      "--base-url",
+      server.baseUrl,
+      "--member-id",
+      casino.memberId,
+      "--secret",
+      casino.secret,
+    );
     const HASH = /HASH=([0-9a-f]{64})/.exec(printed.stdout)![1]!;
     const before = lines.length;
-    const sent = await cli("closeSession", body, "--base-url", server.baseUrl, "--member-id", casino.memberId, "--secret", casino.secret, "--send");
+    const sent = await cli(
+      "closeSession",
+      body,
+      "--base-url",
+      server.baseUrl,
+      "--member-id",
+      casino.memberId,
+      "--secret",
+      casino.secret,
+      "--send",
+    );
     expect(sent.stdout).toBe('HTTP 200\n{"error":0,"description":"Success"}');
     const unreachable = await cli("closeSession", body, "--base-url", "http://127.0.0.1:9", "--secret", casino.secret, "--send");
     expect(unreachable.status).toBe(1);

@@ -19,7 +19,10 @@ let server: TestServer;
 let receiver: TestReceiver;
 
 beforeAll(async () => {
-  [server, receiver] = await Promise.all([startTestServer({ requestTimeoutMs: REQUEST_TIMEOUT_MS }), startTestReceiver(undefined, { requestTimeoutMs: REQUEST_TIMEOUT_MS })]);
+  [server, receiver] = await Promise.all([
+    startTestServer({ requestTimeoutMs: REQUEST_TIMEOUT_MS }),
+    startTestReceiver(undefined, { requestTimeoutMs: REQUEST_TIMEOUT_MS }),
+  ]);
 });
 afterAll(async () => void (await Promise.all([server?.close(), receiver?.close()])));
 
@@ -46,49 +49,78 @@ describe.each(sides.map((entry) => [entry.side, entry] as const))("the %s side",
   const path = operations[0]!.path;
   const signedTarget = `${path}?MEMB_ID=demo&HASH=${HASH}`;
 
-  it.each(operations.map((operation) => [operation.path, operation] as const))("GET %s is 405 G.06 with Allow: POST, in that operation's envelope", async (_path, operation) => {
-    const response = await rawExchange(base(), requestHead("GET", `${operation.path}?MEMB_ID=demo&HASH=${HASH}`));
-    expectAnswer(response, "G.06", operation.errorEnvelope);
-    expect(response.headers.allow).toBe("POST");
-  });
+  it.each(operations.map((operation) => [operation.path, operation] as const))(
+    "GET %s is 405 G.06 with Allow: POST, in that operation's envelope",
+    async (_path, operation) => {
+      const response = await rawExchange(base(), requestHead("GET", `${operation.path}?MEMB_ID=demo&HASH=${HASH}`));
+      expectAnswer(response, "G.06", operation.errorEnvelope);
+      expect(response.headers.allow).toBe("POST");
+    },
+  );
 
   it("an unknown path is 404 G.05 in the default envelope", async () => {
-    const response = await rawExchange(base(), requestHead("POST", `/no/such/operation?MEMB_ID=demo&HASH=${HASH}`, { "Content-Length": 0 }));
+    const response = await rawExchange(
+      base(),
+      requestHead("POST", `/no/such/operation?MEMB_ID=demo&HASH=${HASH}`, { "Content-Length": 0 }),
+    );
     expectAnswer(response, "G.05", defaultErrorEnvelope);
   });
 
   it("an unknown path of 3,000 characters is 404 G.05 with a message within the envelope's maxLength", async () => {
     const response = await rawExchange(base(), requestHead("POST", `/${"x".repeat(3000)}`, { "Content-Length": 0 }));
     expectAnswer(response, "G.05", defaultErrorEnvelope);
-    expect(String(getAtPointer(response.json, defaultErrorEnvelope.message)).length).toBeLessThanOrEqual(messageMaxLength(bundledSpec, defaultErrorEnvelope));
+    expect(String(getAtPointer(response.json, defaultErrorEnvelope.message)).length).toBeLessThanOrEqual(
+      messageMaxLength(bundledSpec, defaultErrorEnvelope),
+    );
   });
 
   it("a path of the other side is 404 G.05 too", async () => {
     const other = Object.values(operationsById).find((operation) => operation.implementedBy !== side)!;
-    const response = await rawExchange(base(), `${requestHead("POST", other.path, { "Content-Type": "application/json", "Content-Length": 2 })}{}`);
+    const response = await rawExchange(
+      base(),
+      `${requestHead("POST", other.path, { "Content-Type": "application/json", "Content-Length": 2 })}{}`,
+    );
     expectAnswer(response, "G.05", defaultErrorEnvelope);
   });
 
   it("a 100 KB query string is 431 V.05 in the default envelope", async () => {
-    const response = await rawExchange(base(), requestHead("POST", `${signedTarget}&pad=${"x".repeat(100 * 1024)}`, { "Content-Length": 0 }));
+    const response = await rawExchange(
+      base(),
+      requestHead("POST", `${signedTarget}&pad=${"x".repeat(100 * 1024)}`, { "Content-Length": 0 }),
+    );
     expectAnswer(response, "V.05", defaultErrorEnvelope);
   });
 
   it.each([
-    ["Content-Length together with Transfer-Encoding", `${requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" })}0\r\n\r\n`],
-    ["two different Content-Lengths", `${requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 2, "Content-length": 3 })}{}`],
-    ["bare LF line ends", `${requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 2 }).replaceAll("\r\n", "\n")}{}`],
+    [
+      "Content-Length together with Transfer-Encoding",
+      `${requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 5, "Transfer-Encoding": "chunked" })}0\r\n\r\n`,
+    ],
+    [
+      "two different Content-Lengths",
+      `${requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 2, "Content-length": 3 })}{}`,
+    ],
+    [
+      "bare LF line ends",
+      `${requestHead("POST", signedTarget, { "Content-Type": "application/json", "Content-Length": 2 }).replaceAll("\r\n", "\n")}{}`,
+    ],
     ["a URL that does not decode", requestHead("GET", `${path}%zz`)],
   ])("%s is 400 V.06 in the default envelope", async (_name, bytes) => {
     expectAnswer(await rawExchange(base(), bytes), "V.06", defaultErrorEnvelope);
   });
 
-  it.concurrent.each(operations.map((operation) => [operation.operationId, operation] as const))("a body that never arrives at %s is 408 G.07 in its envelope", async (_id, operation) => {
-    const head = requestHead("POST", `${operation.path}?MEMB_ID=demo&HASH=${HASH}`, { "Content-Type": "application/json", "Content-Length": 500 });
-    const response = await rawExchange(base(), `${head}{"uu`);
-    expectAnswer(response, "G.07", operation.errorEnvelope);
-    expect(operation.statuses).toContain(408);
-  });
+  it.concurrent.each(operations.map((operation) => [operation.operationId, operation] as const))(
+    "a body that never arrives at %s is 408 G.07 in its envelope",
+    async (_id, operation) => {
+      const head = requestHead("POST", `${operation.path}?MEMB_ID=demo&HASH=${HASH}`, {
+        "Content-Type": "application/json",
+        "Content-Length": 500,
+      });
+      const response = await rawExchange(base(), `${head}{"uu`);
+      expectAnswer(response, "G.07", operation.errorEnvelope);
+      expect(operation.statuses).toContain(408);
+    },
+  );
 });
 
 describe("after those answers", () => {

@@ -31,7 +31,8 @@ it("dedupes by callbackId: a repeat of one id is recorded once, another id is re
   const base = { ...expiry, sessionId: "11112222333344445555666677778888", createdAt: "2026-11-21T23:59:00Z" };
   const first = { ...base, callbackId: "0f0e0d0c-0b0a-4908-8706-050403020100" };
   const other = { ...base, callbackId: "aaaaaaaa-bbbb-4ccc-9ddd-eeeeeeeeeeee" };
-  for (const body of [first, first, other, base, base]) expect((await lucky.POST("/V4/sessionexpired", { body })).data).toEqual({ error: 0, description: "Success" });
+  for (const body of [first, first, other, base, base])
+    expect((await lucky.POST("/V4/sessionexpired", { body })).data).toEqual({ error: 0, description: "Success" });
   const recorded = receiver.received().filter((entry) => entry.body.sessionId === base.sessionId);
   expect(recorded.map((entry) => [entry.body.callbackId, entry.deliveries])).toEqual([
     [first.callbackId, 2],
@@ -56,24 +57,41 @@ it("refuses a callback whose body was changed after signing", async () => {
   const response = await postRaw(receiver.baseUrl, "/V4/sessionexpired", tampered);
   // A sandbox receiver: the message names the failed check and shows the canonical string of the body received.
   const canonical = "playerId=player-6666&providerId=luckymonaco&sessionId=0123456789abcdef0123456789abcdef";
-  expect(response).toMatchObject({ status: 401, body: { error: { code: "G.00", message: `Could not authenticate: the body hash does not match the body; the canonical string of this body is "${canonical}"` } } });
+  expect(response).toMatchObject({
+    status: 401,
+    body: {
+      error: {
+        code: "G.00",
+        message: `Could not authenticate: the body hash does not match the body; the canonical string of this body is "${canonical}"`,
+      },
+    },
+  });
   expect(receiver.received().some((entry) => entry.body.playerId === "player-6666")).toBe(false);
 });
 
 describe("freshness and duplicates (receiver with its own clock)", () => {
   let clock = Date.UTC(2026, 0, 1);
   let strictReceiver: TestReceiver;
-  const partner = { memberId: "casino-one", secret: "casino-one-secret-0001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
+  const partner = {
+    memberId: "casino-one",
+    secret: "casino-one-secret-0001",
+    kyrenToken: undefined,
+    callbackUrl: undefined,
+    sessionExpiredCallback: true,
+  };
   beforeAll(async () => {
     strictReceiver = await startTestReceiver([partner], { now: () => clock });
   });
   afterAll(() => strictReceiver.close());
-  const sender = (atMs: number) => createSessionApiClient({ baseUrl: strictReceiver.baseUrl, partnerId: partner.memberId, secret: partner.secret, now: () => atMs });
+  const sender = (atMs: number) =>
+    createSessionApiClient({ baseUrl: strictReceiver.baseUrl, partnerId: partner.memberId, secret: partner.secret, now: () => atMs });
   const callback = (sessionId: string) => ({ providerId: "luckymonaco", sessionId, playerId: "player-1001" });
 
   it("refuses a callback whose timestamp is older or newer than 300 s with 401 G.04, and records nothing", async () => {
     for (const offset of [-301_000, 301_000]) {
-      const { error, response } = await sender(clock + offset).POST("/V4/sessionexpired", { body: callback("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") });
+      const { error, response } = await sender(clock + offset).POST("/V4/sessionexpired", {
+        body: callback("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+      });
       expect(response.status).toBe(401);
       expect(error?.error.code).toBe("G.04");
     }
@@ -86,14 +104,25 @@ describe("freshness and duplicates (receiver with its own clock)", () => {
     clock += 11_000;
     const retry = await sender(clock).POST("/V4/sessionexpired", { body });
     const replay = await sender(clock - 11_000).POST("/V4/sessionexpired", { body });
-    for (const answer of [first, retry, replay]) expect([answer.response.status, answer.data]).toEqual([200, { error: 0, description: "Success" }]);
+    for (const answer of [first, retry, replay])
+      expect([answer.response.status, answer.data]).toEqual([200, { error: 0, description: "Success" }]);
     const recorded = strictReceiver.received().filter((entry) => entry.body.sessionId === body.sessionId);
     expect(recorded).toEqual([expect.objectContaining({ memberId: "casino-one", deliveries: 3, receivedAt: clock - 11_000 })]);
   });
 
   it("answers every G.00 with one message (not the sandbox)", async () => {
-    const wrongSecret = createSessionApiClient({ baseUrl: strictReceiver.baseUrl, partnerId: partner.memberId, secret: "guessed-secret-0000", now: () => clock });
-    const unknown = createSessionApiClient({ baseUrl: strictReceiver.baseUrl, partnerId: "nobody", secret: partner.secret, now: () => clock });
+    const wrongSecret = createSessionApiClient({
+      baseUrl: strictReceiver.baseUrl,
+      partnerId: partner.memberId,
+      secret: "guessed-secret-0000",
+      now: () => clock,
+    });
+    const unknown = createSessionApiClient({
+      baseUrl: strictReceiver.baseUrl,
+      partnerId: "nobody",
+      secret: partner.secret,
+      now: () => clock,
+    });
     const a = await wrongSecret.POST("/V4/sessionexpired", { body: callback("cccccccccccccccccccccccccccccccc") });
     const b = await unknown.POST("/V4/sessionexpired", { body: callback("cccccccccccccccccccccccccccccccc") });
     expect(a.error).toEqual({ error: { code: "G.00", message: "Could not authenticate: MEMB_ID, HASH or the body hash is not valid" } });

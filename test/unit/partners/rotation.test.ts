@@ -33,7 +33,12 @@ const signed = (secret: string) => {
 };
 
 describe("a partner with two secrets", () => {
-  const [partner] = loadPartnersFile(partnersFile("two.yaml", `partners:\n  - memberId: casino-one\n    secrets: [${NEW}, ${OLD}]\n    kyrenTokens: [casino-one-kyren-new-1, casino-one-kyren-old-1]\n`));
+  const [partner] = loadPartnersFile(
+    partnersFile(
+      "two.yaml",
+      `partners:\n  - memberId: casino-one\n    secrets: [${NEW}, ${OLD}]\n    kyrenTokens: [casino-one-kyren-new-1, casino-one-kyren-old-1]\n`,
+    ),
+  );
   const find = (id: string) => (id === partner!.memberId ? partner : undefined);
 
   it("is accepted with either, and refused with any other", () => {
@@ -62,12 +67,21 @@ describe("a partner with two secrets", () => {
 
 describe("a reload of the partners file", () => {
   const lines: { level: string; text: string }[] = [];
-  const log = Object.fromEntries(["info", "warn", "error"].map((level) => [level, (first: unknown, second?: string) => lines.push({ level, text: `${second ?? first} ${typeof first === "object" ? JSON.stringify(first) : ""}` })])) as unknown as FastifyBaseLogger;
+  const log = Object.fromEntries(
+    ["info", "warn", "error"].map((level) => [
+      level,
+      (first: unknown, second?: string) =>
+        lines.push({ level, text: `${second ?? first} ${typeof first === "object" ? JSON.stringify(first) : ""}` }),
+    ]),
+  ) as unknown as FastifyBaseLogger;
 
   it("puts the new partners in place at once, and keeps them when the new file is broken", () => {
     const file = partnersFile("reload.yaml", `partners:\n  - memberId: casino-one\n    secret: ${OLD}\n`);
     const { directory } = startupPartners(file, "sandbox");
-    writeFileSync(file, `partners:\n  - memberId: casino-two\n    secret: casino-two-secret-0001\n  - memberId: casino-one\n    secrets: [${NEW}, ${OLD}]\n`);
+    writeFileSync(
+      file,
+      `partners:\n  - memberId: casino-two\n    secret: casino-two-secret-0001\n  - memberId: casino-one\n    secrets: [${NEW}, ${OLD}]\n`,
+    );
     expect(reloadPartners(file, directory, log)).toBe(true);
     expect(directory.all().map((partner) => partner.memberId)).toEqual(["casino-two", "casino-one"]);
     expect(directory.get("casino-one")!.secret).toEqual([NEW, OLD]);

@@ -45,9 +45,21 @@ const badInputs: BadInput[] = [
   { name: "broken JSON", send: (b, p) => postRaw(b, p, '{"secureLogin": "player-1001",'), expect: { status: 400, code: "V.01" } },
   { name: "a JSON array instead of an object", send: (b, p) => postRaw(b, p, "[1, 2]"), expect: { status: 400, code: "V.01" } },
   { name: "an empty body", send: (b, p) => postRaw(b, p, ""), expect: { status: 400, code: "V.01" } },
-  { name: "Content-Type text/plain", send: (b, p, id) => postRaw(b, p, JSON.stringify(validBodies[id]()), { contentType: "text/plain" }), expect: { status: 415, code: "V.04" } },
-  { name: "a charset other than UTF-8", send: (b, p, id) => postRaw(b, p, JSON.stringify(validBodies[id]()), { contentType: "application/json; charset=latin1" }), expect: { status: 415, code: "V.04" } },
-  { name: "no Content-Type and no body", send: (b, p) => postRaw(b, p, undefined, { contentType: null }), expect: { status: 415, code: "V.04" } },
+  {
+    name: "Content-Type text/plain",
+    send: (b, p, id) => postRaw(b, p, JSON.stringify(validBodies[id]()), { contentType: "text/plain" }),
+    expect: { status: 415, code: "V.04" },
+  },
+  {
+    name: "a charset other than UTF-8",
+    send: (b, p, id) => postRaw(b, p, JSON.stringify(validBodies[id]()), { contentType: "application/json; charset=latin1" }),
+    expect: { status: 415, code: "V.04" },
+  },
+  {
+    name: "no Content-Type and no body",
+    send: (b, p) => postRaw(b, p, undefined, { contentType: null }),
+    expect: { status: 415, code: "V.04" },
+  },
   { name: "a body over the size limit", send: (b, p) => postRaw(b, p, oversized()), expect: { status: 413, code: "V.03" } },
   {
     name: "a body over the size limit, streamed without Content-Length",
@@ -56,8 +68,18 @@ const badInputs: BadInput[] = [
       url.searchParams.set("MEMB_ID", SANDBOX.memberId);
       url.searchParams.set("HASH", "0".repeat(64));
       const chunk = new TextEncoder().encode("x".repeat(4096));
-      const stream = new ReadableStream({ start(controller) { for (let i = 0; i < 8; i++) controller.enqueue(chunk); controller.close(); } });
-      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" } as RequestInit);
+      const stream = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 8; i++) controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: stream,
+        duplex: "half",
+      } as RequestInit);
       return { status: response.status, contentType: response.headers.get("content-type"), body: await response.json() };
     },
     expect: { status: 413, code: "V.03" },
@@ -67,7 +89,14 @@ const badInputs: BadInput[] = [
     name: "a field the operation does not define",
     // Receivers of the callback must accept unknown fields (spec: SessionExpiredRequest); test/operator covers that.
     appliesTo: (id) => id !== "sessionExpired",
-    send: (b, p, id) => postRaw(b, p, JSON.stringify(id === "closeSession" ? withBodyHash({ secureLogin: "player-1001", gameID: "typo" }) : { ...validBodies[id](), gameID: "typo" })),
+    send: (b, p, id) =>
+      postRaw(
+        b,
+        p,
+        JSON.stringify(
+          id === "closeSession" ? withBodyHash({ secureLogin: "player-1001", gameID: "typo" }) : { ...validBodies[id](), gameID: "typo" },
+        ),
+      ),
     expect: { status: 400, code: "V.02" },
   },
   {
@@ -110,7 +139,8 @@ const badInputs: BadInput[] = [
         enterGameSession: () => enterBody({ gameid: "lm_monaco_riches\uFFFD" }),
         closeSession: () => withBodyHash({ secureLogin: "player-1001\uFFFD" }),
         closeSessionKyren: () => ({ ...validBodies.closeSessionKyren(), userId: "player-1001\uFFFD" }),
-        sessionExpired: () => withBodyHash({ providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "player-1001\uFFFD" }),
+        sessionExpired: () =>
+          withBodyHash({ providerId: "luckymonaco", sessionId: "6fd2d6f3bb8f4c5a9fadf15d81206af2", playerId: "player-1001\uFFFD" }),
       };
       // U+FFFD (EF BF BD) becomes a lone 0xFF: a lenient decoder reads it back as U+FFFD, so every signature matches.
       const text = Buffer.from(JSON.stringify(withReplacement[id]())).toString("hex").replace("efbfbd", "ff");
@@ -130,12 +160,18 @@ const badInputs: BadInput[] = [
   },
   {
     name: "a HASH made with another secret (Kyren: a wrong token)",
-    send: (b, p, id) => (signedOnly(id) ? postRaw(b, p, JSON.stringify(validBodies[id]()), { secret: "not-the-secret" }) : postRaw(b, p, JSON.stringify({ ...validBodies[id](), token: "wrong" }))),
+    send: (b, p, id) =>
+      signedOnly(id)
+        ? postRaw(b, p, JSON.stringify(validBodies[id]()), { secret: "not-the-secret" })
+        : postRaw(b, p, JSON.stringify({ ...validBodies[id](), token: "wrong" })),
     expect: { status: 401, code: "G.00" },
   },
 ];
 
-const targets = Object.values(operationsById).map((operation) => ({ operation, base: () => (operation.implementedBy === "provider" ? ends.server.baseUrl : ends.receiver.baseUrl) }));
+const targets = Object.values(operationsById).map((operation) => ({
+  operation,
+  base: () => (operation.implementedBy === "provider" ? ends.server.baseUrl : ends.receiver.baseUrl),
+}));
 
 describe.each(targets.map((target) => [target.operation.operationId, target] as const))("%s", (operationId, target) => {
   const inputs = badInputs.filter((input) => input.appliesTo?.(operationId) ?? true);
@@ -153,7 +189,10 @@ describe("after all that bad input", () => {
   it("stored nothing and still serves", async () => {
     const stale = await ends.server.store.expireIdleSessions(Number.MAX_SAFE_INTEGER, Date.now(), new Set(), 1000);
     expect(stale).toEqual([]);
-    expect(await (await fetch(`${ends.server.baseUrl}/health`)).json()).toEqual({ status: "ok", callbacks: { pending: 0, failed: 0, oldestPendingAgeSeconds: 0 } });
+    expect(await (await fetch(`${ends.server.baseUrl}/health`)).json()).toEqual({
+      status: "ok",
+      callbacks: { pending: 0, failed: 0, oldestPendingAgeSeconds: 0 },
+    });
     expect(ends.receiver.received()).toEqual([]);
   });
 

@@ -17,7 +17,13 @@ const now = () => clock;
 const IDLE_MS = 60_000;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-const partner = (memberId: string, callbackUrl?: string, on = true): Partner => ({ memberId, secret: `${memberId}-secret-0001`, kyrenToken: undefined, callbackUrl, sessionExpiredCallback: on });
+const partner = (memberId: string, callbackUrl?: string, on = true): Partner => ({
+  memberId,
+  secret: `${memberId}-secret-0001`,
+  kyrenToken: undefined,
+  callbackUrl,
+  sessionExpiredCallback: on,
+});
 
 let receiver: TestReceiver;
 let server: TestServer;
@@ -54,7 +60,8 @@ async function serverWith(memberIds: string[]) {
   server = await startTestServer({ partners: memberIds.map((memberId) => partner(memberId)), now });
 }
 
-const outbox = async (sessionId: string) => (await server.store.listCallbacks({ limit: 1000 })).find((callback) => callback.sessionId === sessionId)!;
+const outbox = async (sessionId: string) =>
+  (await server.store.listCallbacks({ limit: 1000 })).find((callback) => callback.sessionId === sessionId)!;
 
 describe("delivery of the session expired callback", () => {
   it("sends each expired session's callback once, signed, with its callback id and creation time; partners with callbacks off get none", async () => {
@@ -69,7 +76,13 @@ describe("delivery of the session expired callback", () => {
     const received = receiver.received().filter((entry) => entry.body.sessionId === sessionId);
     expect(received).toEqual([expect.objectContaining({ memberId: "casino-one", deliveries: 1 })]);
     const row = await outbox(sessionId);
-    expect(row).toMatchObject({ state: "delivered", attempts: 1, lastStatus: 200, createdAt: expiredAt, callbackId: expect.stringMatching(UUID_V4) });
+    expect(row).toMatchObject({
+      state: "delivered",
+      attempts: 1,
+      lastStatus: 200,
+      createdAt: expiredAt,
+      callbackId: expect.stringMatching(UUID_V4),
+    });
     const body = received[0]!.body as Record<string, unknown>;
     expect(body).toEqual({
       providerId: "luckymonaco",
@@ -87,7 +100,13 @@ describe("delivery of the session expired callback", () => {
   });
 
   it("retries a 5xx, 408, 429 (after its Retry-After) and a 200 without the success body on the schedule, then delivers with the same callback id", async () => {
-    const flaky = await startScriptedReceiver([503, 408, { status: 429, headers: { "retry-after": "120" } }, { status: 200, body: { ok: true } }, 500]);
+    const flaky = await startScriptedReceiver([
+      503,
+      408,
+      { status: 429, headers: { "retry-after": "120" } },
+      { status: 200, body: { ok: true } },
+      500,
+    ]);
     standIns.push(flaky);
     await serverWith(["casino-flaky"]);
     start([partner("casino-flaky", flaky.url)], { retrySchedule: [1, 2, 4, 8, 16, 32] });
@@ -124,7 +143,9 @@ describe("delivery of the session expired callback", () => {
     clock += 3_600_000;
     await loops!.delivery.drain();
     expect(refusing.seen).toHaveLength(1);
-    expect(await server.store.listCallbacks({ state: "failed", partnerId: "casino-refusing", limit: 10 })).toMatchObject([{ sessionId, attempts: 1, lastStatus: 404, lastError: "HTTP 404" }]);
+    expect(await server.store.listCallbacks({ state: "failed", partnerId: "casino-refusing", limit: 10 })).toMatchObject([
+      { sessionId, attempts: 1, lastStatus: 404, lastError: "HTTP 404" },
+    ]);
 
     expect(await server.store.redeliverCallbacks({ partnerId: "casino-refusing", state: "failed" }, clock)).toEqual([sessionId]);
     await loops!.delivery.drain();
@@ -146,7 +167,12 @@ describe("delivery of the session expired callback", () => {
       await loops!.delivery.drain();
     }
     expect(down.seen).toHaveLength(3); // 2 pauses: 3 attempts
-    expect(await outbox(sessionId)).toMatchObject({ state: "failed", attempts: 3, lastStatus: 503, lastError: "gave up after 3 attempts; last: HTTP 503" });
+    expect(await outbox(sessionId)).toMatchObject({
+      state: "failed",
+      attempts: 3,
+      lastStatus: 503,
+      lastError: "gave up after 3 attempts; last: HTTP 503",
+    });
     expect((await server.store.callbackStats()).failedByPartner.get("casino-down")).toBe(1);
   });
 
@@ -159,6 +185,9 @@ describe("delivery of the session expired callback", () => {
     // … and delivered by an instance that has them off.
     start([partner("casino-switched", "http://127.0.0.1:9", false)]);
     await loops!.delivery.drain();
-    expect(await outbox(sessionId)).toMatchObject({ state: "failed", lastError: expect.stringContaining("callbacks are switched off for partner casino-switched") });
+    expect(await outbox(sessionId)).toMatchObject({
+      state: "failed",
+      lastError: expect.stringContaining("callbacks are switched off for partner casino-switched"),
+    });
   });
 });

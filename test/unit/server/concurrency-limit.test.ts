@@ -1,7 +1,14 @@
 // Each partner's adaptive concurrency limit of the callback delivery (AIMD with a slow
 // start) and how one claim shares the instance's slots among partners, as pure functions.
 import { describe, expect, it } from "vitest";
-import { ConcurrencyLimits, INITIAL_LIMIT, initialState, nextLimit, restarted, type LimitState } from "../../../src/server/delivery/concurrency-limit.js";
+import {
+  ConcurrencyLimits,
+  INITIAL_LIMIT,
+  initialState,
+  nextLimit,
+  restarted,
+  type LimitState,
+} from "../../../src/server/delivery/concurrency-limit.js";
 import { PartnerSlots } from "../../../src/server/delivery/partner-slots.js";
 import { loadConfig } from "../../../src/server/config.js";
 import { fairShares, planSlots, type PartnerLoad } from "../../../src/server/delivery/slot-plan.js";
@@ -74,7 +81,11 @@ describe("adaptive concurrency limit of a partner", () => {
 
   it("keeps state per partner, reports whole-number changes, restarts after an outage and forgets a removed partner", () => {
     const changes: Array<[string, number | undefined]> = [];
-    const limits = new ConcurrencyLimits({ ceiling: CEILING, adaptive: true, onChange: (partner, slots) => changes.push([partner, slots]) });
+    const limits = new ConcurrencyLimits({
+      ceiling: CEILING,
+      adaptive: true,
+      onChange: (partner, slots) => changes.push([partner, slots]),
+    });
     expect([limits.slots("a"), limits.slots("b")]).toEqual([8, 8]);
     for (let answer = 0; answer < 8; answer++) limits.record("a", limits.ticket("a", true), true);
     limits.record("b", limits.ticket("b", true), false);
@@ -82,7 +93,13 @@ describe("adaptive concurrency limit of a partner", () => {
     limits.restart("b");
     expect(limits.slots("b")).toBe(4); // at most the threshold it learnt
     limits.retain(new Set(["b"]));
-    expect(changes).toEqual([["a", 8], ["b", 8], ...[9, 10, 11, 12, 13, 14, 15, 16].map((slots) => ["a", slots]), ["b", 4], ["a", undefined]]);
+    expect(changes).toEqual([
+      ["a", 8],
+      ["b", 8],
+      ...[9, 10, 11, 12, 13, 14, 15, 16].map((slots) => ["a", slots]),
+      ["b", 4],
+      ["a", undefined],
+    ]);
   });
 
   it("stays at the ceiling when adaptation is off", () => {
@@ -104,26 +121,70 @@ describe("slots of one claim", () => {
   });
 
   it("gives one slow partner its whole limit when it is alone", () => {
-    expect(planSlots([load("slow", 64, 10, true), load("idle", 8)], 256, 10)).toEqual(new Map([["slow", 54], ["idle", 8]]));
+    expect(planSlots([load("slow", 64, 10, true), load("idle", 8)], 256, 10)).toEqual(
+      new Map([
+        ["slow", 54],
+        ["idle", 8],
+      ]),
+    );
   });
 
   it("holds a slow partner to its fair share while others have callbacks, and never exceeds the total", () => {
     const plan = planSlots([load("slow", 64, 40, true), load("fast", 64, 0, true), load("new", 8)], 64, 40);
     // Two compete: 32 each. The slow one is above its share and gets nothing new.
-    expect(plan).toEqual(new Map([["slow", 0], ["fast", 24], ["new", 0]]));
-    expect(planSlots([load("new", 8), load("slow", 64, 40, true), load("fast", 64, 0, true)], 64, 40)).toEqual(new Map([["new", 8], ["slow", 0], ["fast", 16]]));
+    expect(plan).toEqual(
+      new Map([
+        ["slow", 0],
+        ["fast", 24],
+        ["new", 0],
+      ]),
+    );
+    expect(planSlots([load("new", 8), load("slow", 64, 40, true), load("fast", 64, 0, true)], 64, 40)).toEqual(
+      new Map([
+        ["new", 8],
+        ["slow", 0],
+        ["fast", 16],
+      ]),
+    );
   });
 
   it("lets a newcomer in at once, at most its cap and an equal share, from what is free", () => {
     // The last 4 free slots go to whichever comes first: the rotation puts each first in turn.
-    expect(planSlots([load("slow", 64, 60, true), load("new", 64)], 64, 60)).toEqual(new Map([["slow", 4], ["new", 0]]));
-    expect(planSlots([load("new", 64), load("slow", 64, 60, true)], 64, 60)).toEqual(new Map([["new", 4], ["slow", 0]]));
-    expect(planSlots([load("new", 64), load("slow", 64, 20, true)], 256, 20)).toEqual(new Map([["new", 64], ["slow", 44]]));
-    expect(planSlots([load("a", 64), load("b", 64), load("c", 64)], 30, 0)).toEqual(new Map([["a", 30], ["b", 0], ["c", 0]]));
+    expect(planSlots([load("slow", 64, 60, true), load("new", 64)], 64, 60)).toEqual(
+      new Map([
+        ["slow", 4],
+        ["new", 0],
+      ]),
+    );
+    expect(planSlots([load("new", 64), load("slow", 64, 60, true)], 64, 60)).toEqual(
+      new Map([
+        ["new", 4],
+        ["slow", 0],
+      ]),
+    );
+    expect(planSlots([load("new", 64), load("slow", 64, 20, true)], 256, 20)).toEqual(
+      new Map([
+        ["new", 64],
+        ["slow", 44],
+      ]),
+    );
+    expect(planSlots([load("a", 64), load("b", 64), load("c", 64)], 30, 0)).toEqual(
+      new Map([
+        ["a", 30],
+        ["b", 0],
+        ["c", 0],
+      ]),
+    );
   });
 
   it("gives a partner whose breaker is open nothing, and one probe while half-open", () => {
-    expect(planSlots([load("open", 0, 2, true), load("probe", 1), load("busy", 1, 1, true)], 64, 3)).toEqual(new Map([["open", 0], ["probe", 1], ["busy", 0]]));
+    expect(planSlots([load("open", 0, 2, true), load("probe", 1), load("busy", 1, 1, true)], 64, 3)).toEqual(
+      new Map([
+        ["open", 0],
+        ["probe", 1],
+        ["busy", 0],
+      ]),
+    );
   });
 });
 
@@ -169,8 +230,18 @@ describe("per-partner bookkeeping of the loop", () => {
     for (const partnerId of ["a", "a", "b", "b", "b", "b", "b", "b", "b", "b"]) slots.finished(partnerId);
     // a got 2 of the 8 it asked for (drained), b all 8 (more may be due): of 12 slots b,
     // first in order, may take its whole limit; had a still competed, b would get half.
-    expect(slots.plan(["b", "a"], 0, 12, 0).slots).toEqual(new Map([["b", 8], ["a", 4]]));
-    expect(planSlots([load("b", 8, 0, true), load("a", 8, 0, true)], 12, 0)).toEqual(new Map([["b", 6], ["a", 6]]));
+    expect(slots.plan(["b", "a"], 0, 12, 0).slots).toEqual(
+      new Map([
+        ["b", 8],
+        ["a", 4],
+      ]),
+    );
+    expect(planSlots([load("b", 8, 0, true), load("a", 8, 0, true)], 12, 0)).toEqual(
+      new Map([
+        ["b", 6],
+        ["a", 6],
+      ]),
+    );
   });
 
   it("learns nothing while the breaker is open or half-open, and restarts the limit when it closes", () => {
@@ -199,7 +270,10 @@ describe("per-partner bookkeeping of the loop", () => {
 describe("configuration", () => {
   it("adapts by default up to 64 a partner and 256 an instance; CALLBACK_ADAPTIVE_CONCURRENCY=false fixes each partner at its ceiling", () => {
     expect(loadConfig({})).toMatchObject({ callbackConcurrency: 256, callbackPartnerConcurrency: 64, callbackAdaptiveConcurrency: true });
-    expect(loadConfig({ CALLBACK_ADAPTIVE_CONCURRENCY: "false", CALLBACK_PARTNER_CONCURRENCY: "8" })).toMatchObject({ callbackPartnerConcurrency: 8, callbackAdaptiveConcurrency: false });
+    expect(loadConfig({ CALLBACK_ADAPTIVE_CONCURRENCY: "false", CALLBACK_PARTNER_CONCURRENCY: "8" })).toMatchObject({
+      callbackPartnerConcurrency: 8,
+      callbackAdaptiveConcurrency: false,
+    });
     expect(() => loadConfig({ CALLBACK_ADAPTIVE_CONCURRENCY: "off" })).toThrow(/CALLBACK_ADAPTIVE_CONCURRENCY must be boolean/);
   });
 });

@@ -18,7 +18,13 @@ const TIMEOUT_MS = 700;
 
 let hole: BlackHole;
 let server: TestServer;
-const partner = (callbackUrl: string): Partner => ({ memberId: "casino-gc", secret: "casino-gc-secret-0001", kyrenToken: undefined, callbackUrl, sessionExpiredCallback: true });
+const partner = (callbackUrl: string): Partner => ({
+  memberId: "casino-gc",
+  secret: "casino-gc-secret-0001",
+  kyrenToken: undefined,
+  callbackUrl,
+  sessionExpiredCallback: true,
+});
 
 beforeAll(async () => {
   hole = await startBlackHole();
@@ -50,7 +56,15 @@ it("ends an attempt to a receiver that never answers at its deadline, under forc
   const sender = createCallbackSender({ providerId: "luckymonaco", timeoutMs: TIMEOUT_MS, connectionsPerPartner: 2, now: Date.now });
   const accepted = hole.accepted();
   const { result, collections } = await underGc(
-    sender.send(partner(hole.url) as Partner & { callbackUrl: string }, { sessionId: "a".repeat(32), partnerId: "casino-gc", playerId: "p", callbackId: crypto.randomUUID(), createdAt: Date.now(), attempts: 0, lease: "l" }),
+    sender.send(partner(hole.url) as Partner & { callbackUrl: string }, {
+      sessionId: "a".repeat(32),
+      partnerId: "casino-gc",
+      playerId: "p",
+      callbackId: crypto.randomUUID(),
+      createdAt: Date.now(),
+      attempts: 0,
+      lease: "l",
+    }),
   );
   await sender.close();
   expect(hole.accepted()).toBeGreaterThan(accepted); // it did connect: the wait was for the answer
@@ -63,12 +77,24 @@ it("ends an attempt to a receiver that never answers at its deadline, under forc
 it("records such an attempt as a timeout in the outbox and schedules the retry", async () => {
   const client = createSessionApiClient({ baseUrl: server.baseUrl, partnerId: "casino-gc", secret: "casino-gc-secret-0001" });
   await client.POST("/api/session", { body: enterBody() as never });
-  const loops = startCallbackLoops({ store: server.store, partners: [partner(hole.url)], log: server.app.log, idleTimeoutMs: 0, attemptTimeoutMs: TIMEOUT_MS, now: () => Date.now() + 1000 });
+  const loops = startCallbackLoops({
+    store: server.store,
+    partners: [partner(hole.url)],
+    log: server.app.log,
+    idleTimeoutMs: 0,
+    attemptTimeoutMs: TIMEOUT_MS,
+    now: () => Date.now() + 1000,
+  });
   try {
     await underGc(loops.sweepAndDeliver());
   } finally {
     await loops.stop();
   }
   const [callback] = await server.store.listCallbacks({ partnerId: "casino-gc", limit: 10 });
-  expect(callback).toMatchObject({ state: "pending", attempts: 1, lastError: `timeout: no answer within ${TIMEOUT_MS} ms`, lastStatus: undefined });
+  expect(callback).toMatchObject({
+    state: "pending",
+    attempts: 1,
+    lastError: `timeout: no answer within ${TIMEOUT_MS} ms`,
+    lastStatus: undefined,
+  });
 }, 20_000);

@@ -15,7 +15,13 @@ import { startCallbackLoops, type CallbackLoops } from "../../support/callback-l
 import { eventually } from "../../support/eventually.js";
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} } as unknown as FastifyBaseLogger;
-const partner = (memberId: string): Partner => ({ memberId, secret: `${memberId}-secret-0001`, kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true });
+const partner = (memberId: string): Partner => ({
+  memberId,
+  secret: `${memberId}-secret-0001`,
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: true,
+});
 const slow = partner("casino-slow");
 const fixed = partner("casino-fixed");
 const failing = partner("casino-failing");
@@ -83,27 +89,67 @@ async function enter(store: SessionStore, who: Partner, count: number): Promise<
     const id = (++opened).toString(16).padStart(32, "0");
     await store.openSession(
       { partnerId: who.memberId, uuid: id, operationId: "enterGameSession", fingerprint: id },
-      { id, partnerId: who.memberId, playerId: `player-${opened}`, playerNickname: undefined, gameId: "lm_monaco_riches", gameType: "slot", currency: "EUR", language: "en", partnerSessionId: `op-${opened}`, playerIp: "203.0.113.42", tokenHash: `t-${id}`, createdAt: Date.now() },
+      {
+        id,
+        partnerId: who.memberId,
+        playerId: `player-${opened}`,
+        playerNickname: undefined,
+        gameId: "lm_monaco_riches",
+        gameType: "slot",
+        currency: "EUR",
+        language: "en",
+        partnerSessionId: `op-${opened}`,
+        playerIp: "203.0.113.42",
+        tokenHash: `t-${id}`,
+        createdAt: Date.now(),
+      },
     );
   }
 }
 
 it("gives a slow receiver that keeps up more than 8 attempts at once, up to the ceiling, and drains its backlog ahead of a fixed 8, while a failing partner stays isolated", async () => {
-  const [adaptiveStore, fixedStore, slowReceiver, fixedReceiver, failingReceiver] = await Promise.all([openStore(), openStore(), startReceiver(300, 200), startReceiver(300, 200), startReceiver(0, 503)]);
+  const [adaptiveStore, fixedStore, slowReceiver, fixedReceiver, failingReceiver] = await Promise.all([
+    openStore(),
+    openStore(),
+    startReceiver(300, 200),
+    startReceiver(300, 200),
+    startReceiver(0, 503),
+  ]);
   for (const receiver of [slowReceiver, fixedReceiver, failingReceiver]) cleanups.push(() => receiver.close());
   await Promise.all([enter(adaptiveStore, slow, BACKLOG), enter(adaptiveStore, failing, 30), enter(fixedStore, fixed, BACKLOG)]);
 
   const metrics = createDeliveryMetrics(() => adaptiveStore.callbackStats());
-  const common = { log: silent, idleTimeoutMs: 0, now: later, pollIntervalMs: 20, attemptTimeoutMs: 10_000, concurrency: 64, breakerThreshold: 5, breakerCooldownMs: 60_000 };
+  const common = {
+    log: silent,
+    idleTimeoutMs: 0,
+    now: later,
+    pollIntervalMs: 20,
+    attemptTimeoutMs: 10_000,
+    concurrency: 64,
+    breakerThreshold: 5,
+    breakerCooldownMs: 60_000,
+  };
   const adaptive: CallbackLoops = startCallbackLoops({
     ...common,
     store: adaptiveStore,
-    partners: [{ ...slow, callbackUrl: slowReceiver.url }, { ...failing, callbackUrl: failingReceiver.url }],
+    partners: [
+      { ...slow, callbackUrl: slowReceiver.url },
+      { ...failing, callbackUrl: failingReceiver.url },
+    ],
     partnerConcurrency: CEILING,
     metrics,
   });
-  const before: CallbackLoops = startCallbackLoops({ ...common, store: fixedStore, partners: [{ ...fixed, callbackUrl: fixedReceiver.url }], partnerConcurrency: 8, adaptiveConcurrency: false });
-  cleanups.push(() => adaptive.stop(), () => before.stop());
+  const before: CallbackLoops = startCallbackLoops({
+    ...common,
+    store: fixedStore,
+    partners: [{ ...fixed, callbackUrl: fixedReceiver.url }],
+    partnerConcurrency: 8,
+    adaptiveConcurrency: false,
+  });
+  cleanups.push(
+    () => adaptive.stop(),
+    () => before.stop(),
+  );
   await Promise.all([adaptive.expiry.sweep(), before.expiry.sweep()]);
   adaptive.delivery.wake();
   before.delivery.wake();

@@ -13,8 +13,20 @@ import { enterBody } from "../../support/requests.js";
 import { eventually } from "../../support/eventually.js";
 import { startTestReceiver, startTestServer, type TestReceiver, type TestServer } from "../../support/servers.js";
 
-const healthy: Partner = { memberId: "casino-a", secret: "casino-a-secret-00001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
-const blackHoled: Partner = { memberId: "casino-b", secret: "casino-b-secret-00001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
+const healthy: Partner = {
+  memberId: "casino-a",
+  secret: "casino-a-secret-00001",
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: true,
+};
+const blackHoled: Partner = {
+  memberId: "casino-b",
+  secret: "casino-b-secret-00001",
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: true,
+};
 /** The loops' clock, 1 s ahead: every session opened by then is idle (timeout 0). */
 const later = () => Date.now() + 1000;
 /** Much longer than the test takes: B's attempts are still hanging when A's are all done. */
@@ -26,7 +38,11 @@ let hole: BlackHole;
 let loops: CallbackLoops | undefined;
 
 beforeEach(async () => {
-  [server, receiver, hole] = await Promise.all([startTestServer({ partners: [healthy, blackHoled] }), startTestReceiver([healthy]), startBlackHole()]);
+  [server, receiver, hole] = await Promise.all([
+    startTestServer({ partners: [healthy, blackHoled] }),
+    startTestReceiver([healthy]),
+    startBlackHole(),
+  ]);
 });
 afterEach(async () => {
   await hole.close(); // ends B's attempts (network error) so that stop() need not wait for their deadline
@@ -40,11 +56,13 @@ async function enter(partner: Partner, count: number): Promise<void> {
   await Promise.all(Array.from({ length: count }, () => client.POST("/api/session", { body: enterBody() as never })));
 }
 
-
 it("delivers all of a healthy partner's callbacks while another partner's receiver hangs, and expiry goes on", async () => {
   loops = startCallbackLoops({
     store: server.store,
-    partners: [{ ...healthy, callbackUrl: receiver.baseUrl }, { ...blackHoled, callbackUrl: hole.url }],
+    partners: [
+      { ...healthy, callbackUrl: receiver.baseUrl },
+      { ...blackHoled, callbackUrl: hole.url },
+    ],
     log: server.app.log,
     idleTimeoutMs: 0,
     now: later,
@@ -91,13 +109,28 @@ it("never runs more attempts to one partner than its bound, nor more than the to
   await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
   try {
-    loops = startCallbackLoops({ store: server.store, partners: [{ ...healthy, callbackUrl: url }, { ...blackHoled, callbackUrl: hole.url }], log: server.app.log, idleTimeoutMs: 0,
-    now: later, concurrency: 5, partnerConcurrency: 3, pollIntervalMs: 20 });
+    loops = startCallbackLoops({
+      store: server.store,
+      partners: [
+        { ...healthy, callbackUrl: url },
+        { ...blackHoled, callbackUrl: hole.url },
+      ],
+      log: server.app.log,
+      idleTimeoutMs: 0,
+      now: later,
+      concurrency: 5,
+      partnerConcurrency: 3,
+      pollIntervalMs: 20,
+    });
     await enter(blackHoled, 10);
     await enter(healthy, 40);
     await loops.expiry.sweep();
     loops.delivery.wake();
-    expect(await eventually(async () => (await server.store.listCallbacks({ partnerId: "casino-a", state: "delivered", limit: 100 })).length === 40)).toBe(true);
+    expect(
+      await eventually(
+        async () => (await server.store.listCallbacks({ partnerId: "casino-a", state: "delivered", limit: 100 })).length === 40,
+      ),
+    ).toBe(true);
     expect(most).toBeLessThanOrEqual(3);
     expect(hole.accepted()).toBeGreaterThanOrEqual(2); // B hangs: it holds what the total left it, never more than its 3
     expect(hole.accepted()).toBeLessThanOrEqual(3);
@@ -126,7 +159,8 @@ it("leaves a dead partner one probe per cool-down once its breaker opens", async
   await enter(blackHoled, 10);
   await loops.expiry.sweep();
   loops.delivery.wake();
-  const attempts = async () => (await server.store.listCallbacks({ partnerId: "casino-b", limit: 100 })).reduce((total, callback) => total + callback.attempts, 0);
+  const attempts = async () =>
+    (await server.store.listCallbacks({ partnerId: "casino-b", limit: 100 })).reduce((total, callback) => total + callback.attempts, 0);
   // Three failed attempts opened the breaker; then nothing more during the 60 s cool-down,
   // although the retry schedule makes every callback due again within a millisecond.
   expect(await eventually(async () => (await attempts()) >= 3, 10_000, 20)).toBe(true);

@@ -74,7 +74,8 @@ describe("security headers", () => {
 
 describe("the docs", () => {
   /** The policy a built page's meta tag states. */
-  const metaPolicy = (page: string) => /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(readFileSync(join(repoRoot, "dist/docs", page), "utf8"))![1];
+  const metaPolicy = (page: string) =>
+    /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(readFileSync(join(repoRoot, "dist/docs", page), "utf8"))![1];
 
   it.each(["index.html", "playground.html"])("sends %s with the Content-Security-Policy of its meta tag", async (page) => {
     const response = await fetch(`${ends.server.baseUrl}/docs/${page === "index.html" ? "" : page}`);

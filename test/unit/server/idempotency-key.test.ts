@@ -33,14 +33,18 @@ describe("idempotencyKey", () => {
 
   it("gives another fingerprint when any other field changes", () => {
     expect(key({ ...body, userId: "player-1002" }).fingerprint).not.toBe(key(body).fingerprint);
-    expect(idempotencyKey(context, "closeSessionKyren", { ...body, gameId: "g" } as typeof body).fingerprint).not.toBe(key(body).fingerprint);
+    expect(idempotencyKey(context, "closeSessionKyren", { ...body, gameId: "g" } as typeof body).fingerprint).not.toBe(
+      key(body).fingerprint,
+    );
   });
 });
 
 /** The fingerprint as the stored keys were made: safe-stable-stringify over a copy without the left-out fields. */
 function storedFingerprint(body: Record<string, unknown> & { uuid: string }): string {
   const { token: _credential, timestamp: _signedAt, hash: _signature, ...request } = body;
-  return createHash("sha256").update(stringify({ ...request, uuid: body.uuid.toLowerCase() })!).digest("hex");
+  return createHash("sha256")
+    .update(stringify({ ...request, uuid: body.uuid.toLowerCase() })!)
+    .digest("hex");
 }
 
 /** `text` parsed, as a body reaches the handler. */
@@ -51,18 +55,36 @@ describe("the fingerprint stays the one stored keys were made with", () => {
     uuid: "3B241101-E2BB-4255-8CAF-4136C566A962",
     gametype: "slot",
     gameid: "lm_monaco_riches",
-    player: { id: "player-1001", nickname: "LuckyLuca", language: "en", currency: "EUR", session: { id: "op-session-77f3a1", ip: "203.0.113.42" } },
+    player: {
+      id: "player-1001",
+      nickname: "LuckyLuca",
+      language: "en",
+      currency: "EUR",
+      session: { id: "op-session-77f3a1", ip: "203.0.113.42" },
+    },
     timestamp: 1767225600,
   };
 
   it.each([
     ["ENTER", JSON.stringify(enter)],
-    ["V4 close with its hash", '{"secureLogin":"player-1001","clearHistory":"1","uuid":"7d3e5b1a-4c2f-4e8d-9a6b-1f0e2d3c4b5a","timestamp":1,"hash":"99a97e651f4db23efd65e5caad6c8fa0"}'],
+    [
+      "V4 close with its hash",
+      '{"secureLogin":"player-1001","clearHistory":"1","uuid":"7d3e5b1a-4c2f-4e8d-9a6b-1f0e2d3c4b5a","timestamp":1,"hash":"99a97e651f4db23efd65e5caad6c8fa0"}',
+    ],
     ["Kyren close", '{"secureLogin":"demo","token":"sandbox-token","userId":"player-1001","uuid":"0B6C1F7E-2D4A-4C3B-9E8F-7A6D5C4B3A21"}'],
-    ["escapes, non-BMP and lone surrogates", String.raw`{"uuid":"U","a\"b":"\u0000\n\t\"\\/","é":"ü😀","\ud800":"\udfff","z\ud83d\ude00":["\ud83d",null],"\u007f":"\u2028"}`],
+    [
+      "escapes, non-BMP and lone surrogates",
+      String.raw`{"uuid":"U","a\"b":"\u0000\n\t\"\\/","é":"ü😀","\ud800":"\udfff","z\ud83d\ude00":["\ud83d",null],"\u007f":"\u2028"}`,
+    ],
     ["numbers", '{"uuid":"u","n":[0,-0,1e21,1.5e-7,0.1,-12.5e300,123456789012345678901234567890]}'],
-    ["nesting, empty values and unusual keys", '{"uuid":"u","__proto__":{"b":1,"a":[{}, [], {"y":true,"x":false}]},"constructor":null,"10":"ten","9":"nine","length":2}'],
-    ["more than 200 keys (sorted natively, not by insertion)", JSON.stringify(Object.fromEntries([["uuid", "u"], ...Array.from({ length: 250 }, (_, i) => [`k${(i * 7919) % 250}`, i])]))],
+    [
+      "nesting, empty values and unusual keys",
+      '{"uuid":"u","__proto__":{"b":1,"a":[{}, [], {"y":true,"x":false}]},"constructor":null,"10":"ten","9":"nine","length":2}',
+    ],
+    [
+      "more than 200 keys (sorted natively, not by insertion)",
+      JSON.stringify(Object.fromEntries([["uuid", "u"], ...Array.from({ length: 250 }, (_, i) => [`k${(i * 7919) % 250}`, i])])),
+    ],
   ])("for %s", (_what, text) => {
     const body = parsed(text);
     expect(idempotencyKey(context, "enterGameSession", body).fingerprint).toBe(storedFingerprint(body));
@@ -80,4 +102,3 @@ describe("the fingerprint stays the one stored keys were made with", () => {
     );
   });
 });
-

@@ -22,8 +22,20 @@ import { repoRoot } from "../../../src/shared/spec-document.js";
 import type { FastifyInstance } from "fastify";
 import type { SessionStore } from "../../../src/store/session-store.js";
 
-const ok: Partner = { memberId: "casino-ok", secret: "casino-ok-secret-00001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
-const gone: Partner = { memberId: "casino-gone", secret: "casino-gone-secret-001", kyrenToken: undefined, callbackUrl: undefined, sessionExpiredCallback: true };
+const ok: Partner = {
+  memberId: "casino-ok",
+  secret: "casino-ok-secret-00001",
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: true,
+};
+const gone: Partner = {
+  memberId: "casino-gone",
+  secret: "casino-gone-secret-001",
+  kyrenToken: undefined,
+  callbackUrl: undefined,
+  sessionExpiredCallback: true,
+};
 let clock = Date.UTC(2026, 10, 22, 12);
 /** The reference server with /metrics (the test helpers' servers have none). */
 let server: { app: FastifyInstance; baseUrl: string; store: SessionStore };
@@ -33,7 +45,10 @@ let goneReceiver: StandIn;
 
 beforeAll(async () => {
   const store = await openSqliteStore({ location: ":memory:" });
-  metrics = createDeliveryMetrics(() => store.callbackStats(), () => clock);
+  metrics = createDeliveryMetrics(
+    () => store.callbackStats(),
+    () => clock,
+  );
   [okReceiver, goneReceiver] = await Promise.all([startScriptedReceiver(), startScriptedReceiver([410, 503])]);
   await store.migrate();
   const app = await buildServer({
@@ -57,14 +72,22 @@ afterAll(async () => {
 it("counts attempts, results, latency and the outbox, with partners as the only ids in labels", async () => {
   const ids: string[] = [];
   for (const partner of [ok, ok, gone, gone]) {
-    const client = createSessionApiClient({ baseUrl: server.baseUrl, partnerId: partner.memberId, secret: signingSecret(partner.secret), now: () => clock });
+    const client = createSessionApiClient({
+      baseUrl: server.baseUrl,
+      partnerId: partner.memberId,
+      secret: signingSecret(partner.secret),
+      now: () => clock,
+    });
     const { data } = await client.POST("/api/session", { body: enterBody() as never });
     ids.push(new URL(data!.url).searchParams.get("token")!);
   }
   clock += 60_000;
   const loops = startCallbackLoops({
     store: server.store,
-    partners: [{ ...ok, callbackUrl: okReceiver.url }, { ...gone, callbackUrl: goneReceiver.url }],
+    partners: [
+      { ...ok, callbackUrl: okReceiver.url },
+      { ...gone, callbackUrl: goneReceiver.url },
+    ],
     log: server.app.log,
     idleTimeoutMs: 30_000,
     partnerConcurrency: 1,
@@ -96,17 +119,24 @@ it("counts attempts, results, latency and the outbox, with partners as the only 
   expect(text).toContain("session_api_process_cpu_seconds_total");
   // Nothing that identifies a session, a callback or a signature.
   const rows = await server.store.listCallbacks({ limit: 10 });
-  for (const secret of [...rows.flatMap((row) => [row.sessionId, row.callbackId]), ...ids, ok.secret, gone.secret]) expect(text).not.toContain(secret);
+  for (const secret of [...rows.flatMap((row) => [row.sessionId, row.callbackId]), ...ids, ok.secret, gone.secret])
+    expect(text).not.toContain(secret);
 
-  expect(await (await fetch(`${server.baseUrl}/health`)).json()).toEqual({ status: "ok", callbacks: { pending: 1, failed: 1, oldestPendingAgeSeconds: 90 } });
+  expect(await (await fetch(`${server.baseUrl}/health`)).json()).toEqual({
+    status: "ok",
+    callbacks: { pending: 1, failed: 1, oldestPendingAgeSeconds: 90 },
+  });
 });
 
 it("says the outbox is unreadable, with no counts and an unknown age, while the database does not answer", async () => {
   let up = true;
-  const metrics = createDeliveryMetrics(async () => {
-    if (!up) throw new Error("connection refused");
-    return { pendingByPartner: new Map([["casino-one", 2]]), failedByPartner: new Map(), oldestPendingCreatedAt: 1_000 };
-  }, () => 31_000);
+  const metrics = createDeliveryMetrics(
+    async () => {
+      if (!up) throw new Error("connection refused");
+      return { pendingByPartner: new Map([["casino-one", 2]]), failedByPartner: new Map(), oldestPendingCreatedAt: 1_000 };
+    },
+    () => 31_000,
+  );
   const scrape = async () => (await metrics.registry.metrics()).split("\n").filter((line) => line.startsWith("session_expired_callback_o"));
   expect(await scrape()).toEqual([
     "session_expired_callback_outbox_readable 1",
@@ -125,11 +155,17 @@ it("reports the outbox unreadable when the store hangs past the scrape's deadlin
 });
 
 it("shows each partner's concurrency limit, and drops a partner that left the partners file", async () => {
-  const metrics = createDeliveryMetrics(async () => ({ pendingByPartner: new Map(), failedByPartner: new Map(), oldestPendingCreatedAt: undefined }));
+  const metrics = createDeliveryMetrics(async () => ({
+    pendingByPartner: new Map(),
+    failedByPartner: new Map(),
+    oldestPendingCreatedAt: undefined,
+  }));
   metrics.concurrencyLimit("casino-one", 8);
   metrics.concurrencyLimit("casino-two", 3);
   metrics.concurrencyLimit("casino-one", 16);
   metrics.concurrencyLimit("casino-two", undefined);
-  const lines = (await metrics.registry.metrics()).split("\n").filter((line) => line.startsWith("session_expired_callback_concurrency_limit"));
+  const lines = (await metrics.registry.metrics())
+    .split("\n")
+    .filter((line) => line.startsWith("session_expired_callback_concurrency_limit"));
   expect(lines).toEqual(['session_expired_callback_concurrency_limit{partner="casino-one"} 16']);
 });

@@ -74,7 +74,9 @@ describe("ENTER (enterGameSession)", () => {
     await enter(body);
     const { error, response } = await enter({ ...body, gameid: "another_game" });
     expect(response.status).toBe(409);
-    expect(error).toEqual({ errors: { code: "G.03", message: `Duplicate request id: uuid ${body.uuid} was already used with a different body` } });
+    expect(error).toEqual({
+      errors: { code: "G.03", message: `Duplicate request id: uuid ${body.uuid} was already used with a different body` },
+    });
   });
 
   it("refuses table games with 400 G.02, and does not use up the uuid", async () => {
@@ -116,12 +118,21 @@ describe("V4 close session (closeSession)", () => {
     const badHash = await postRaw(server.baseUrl, "/V4/closesession", JSON.stringify({ ...broken, hash: "0".repeat(32) }));
     expect(badHash).toMatchObject({ status: 401, body: { error: { code: "G.00" } } });
     const goodHash = await postRaw(server.baseUrl, "/V4/closesession", JSON.stringify(withBodyHash(broken)));
-    expect(goodHash).toMatchObject({ status: 400, body: { error: { code: "V.02", message: 'Invalid request: body.clearHistory must be a string and must be one of "0", "1"' } } });
+    expect(goodHash).toMatchObject({
+      status: 400,
+      body: { error: { code: "V.02", message: 'Invalid request: body.clearHistory must be a string and must be one of "0", "1"' } },
+    });
   });
 });
 
 describe("Kyren CloseSession (closeSessionKyren)", () => {
-  const kyren = (overrides: Record<string, unknown> = {}) => ({ secureLogin: "demo", token: SANDBOX.kyrenToken, userId: "kyren-player", uuid: crypto.randomUUID(), ...overrides });
+  const kyren = (overrides: Record<string, unknown> = {}) => ({
+    secureLogin: "demo",
+    token: SANDBOX.kyrenToken,
+    userId: "kyren-player",
+    uuid: crypto.randomUUID(),
+    ...overrides,
+  });
 
   it("closes the player's sessions for the partner named by secureLogin and token", async () => {
     const entered = await enter(enterBody({ player: { ...enterBody().player, id: "kyren-player" } }));
@@ -152,7 +163,10 @@ describe("Kyren CloseSession (closeSessionKyren)", () => {
 
 describe("the rest of the server", () => {
   it("answers /health and the bundle it serves (the docs at /docs/: test/integration/docs)", async () => {
-    expect(await (await fetch(`${server.baseUrl}/health`)).json()).toEqual({ status: "ok", callbacks: { pending: 0, failed: 0, oldestPendingAgeSeconds: 0 } });
+    expect(await (await fetch(`${server.baseUrl}/health`)).json()).toEqual({
+      status: "ok",
+      callbacks: { pending: 0, failed: 0, oldestPendingAgeSeconds: 0 },
+    });
     const json = await fetch(`${server.baseUrl}/openapi.json`);
     expect(json.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await json.json()).toEqual(bundledSpec);
@@ -162,6 +176,10 @@ describe("the rest of the server", () => {
   });
 
   it("does not serve the operator's callback: 404 G.05", async () => {
-    expect(await postRaw(server.baseUrl, "/V4/sessionexpired", "{}")).toMatchObject({ status: 404, contentType: "application/json", body: { error: { code: "G.05" } } });
+    expect(await postRaw(server.baseUrl, "/V4/sessionexpired", "{}")).toMatchObject({
+      status: 404,
+      contentType: "application/json",
+      body: { error: { code: "G.05" } },
+    });
   });
 });

@@ -41,7 +41,8 @@ describe("the health endpoints", () => {
     const readiness = new Readiness(() => clock);
     const inner = await openSqliteStore({ location: ":memory:" });
     const flaky: SessionStore = Object.assign(Object.create(inner), {
-      openSession: (...args: Parameters<SessionStore["openSession"]>) => (failing ? Promise.reject(new Error("SQLITE_FULL: database or disk is full")) : inner.openSession(...args)),
+      openSession: (...args: Parameters<SessionStore["openSession"]>) =>
+        failing ? Promise.reject(new Error("SQLITE_FULL: database or disk is full")) : inner.openSession(...args),
     });
     server = await startTestServer({ store: watchWrites(flaky, readiness), readiness });
     const get = async (path: string) => {
@@ -72,7 +73,11 @@ describe("the health endpoints", () => {
     let retryAfter: string | null = null;
     const deadline = Date.now() + 3000;
     while (!shed && Date.now() < deadline) {
-      const response = await fetch(`${server.baseUrl}/api/session?MEMB_ID=demo&HASH=x`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const response = await fetch(`${server.baseUrl}/api/session?MEMB_ID=demo&HASH=x`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       if (response.status === 503) {
         retryAfter = response.headers.get("retry-after");
         shed = { status: 503, contentType: response.headers.get("content-type"), body: await response.json() };
@@ -80,7 +85,11 @@ describe("the health endpoints", () => {
         expect(live.status, "the health endpoints are never shed").toBe(200);
       } else await response.arrayBuffer();
     }
-    expect(shed).toEqual({ status: 503, contentType: "application/json", body: { errors: { code: "G.08", message: "Service unavailable: the receiver is overloaded; retry after 2 seconds" } } });
+    expect(shed).toEqual({
+      status: 503,
+      contentType: "application/json",
+      body: { errors: { code: "G.08", message: "Service unavailable: the receiver is overloaded; retry after 2 seconds" } },
+    });
     expect(retryAfter).toBe("2");
   });
 });

@@ -2,7 +2,15 @@
 // per-partner circuit breaker, as pure functions.
 import { describe, expect, it } from "vitest";
 import { CircuitBreakers } from "../../../src/server/delivery/circuit-breaker.js";
-import { defaultRetrySchedule, JITTER, nextPauseMs, parseRetryAfter, parseRetrySchedule, scheduleSpanSeconds, stopsRetrying } from "../../../src/server/delivery/retry-policy.js";
+import {
+  defaultRetrySchedule,
+  JITTER,
+  nextPauseMs,
+  parseRetryAfter,
+  parseRetrySchedule,
+  scheduleSpanSeconds,
+  stopsRetrying,
+} from "../../../src/server/delivery/retry-policy.js";
 import { loadConfig } from "../../../src/server/config.js";
 import { allOperations } from "../../support/spec-views.js";
 import { operationObject } from "../../../src/contract/bundle.js";
@@ -11,7 +19,8 @@ describe("retry schedule", () => {
   it("is the one the spec promises operators, with its jitter and the attempt timeout (operation sessionExpired)", () => {
     const operation = allOperations.find((candidate) => candidate.implementedBy === "operator")!;
     const description = String(operationObject(operation).description).replace(/\s+/g, " ");
-    const duration = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`);
+    const duration = (seconds: number) =>
+      seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
     const pauses = defaultRetrySchedule.map(duration);
     expect(description).toContain(`${pauses.slice(0, -1).join(", ")} and ${pauses.at(-1)} (${defaultRetrySchedule.length + 1} attempts`);
     expect(description).toContain(`±${JITTER * 100} %`);
@@ -20,7 +29,10 @@ describe("retry schedule", () => {
 
   it("spans more than 24 hours by default, even with every pause drawn at its shortest", () => {
     expect(loadConfig({}).callbackRetrySchedule).toEqual(defaultRetrySchedule);
-    const shortest = defaultRetrySchedule.reduce((total, _pause, index) => total + nextPauseMs(defaultRetrySchedule, index + 1, () => 0)!, 0);
+    const shortest = defaultRetrySchedule.reduce(
+      (total, _pause, index) => total + nextPauseMs(defaultRetrySchedule, index + 1, () => 0)!,
+      0,
+    );
     expect(shortest).toBeGreaterThanOrEqual(24 * 3600 * 1000);
     expect(scheduleSpanSeconds(defaultRetrySchedule)).toBe(124_955);
   });
@@ -42,7 +54,9 @@ describe("retry schedule", () => {
   });
 
   it("refuses a per-partner concurrency above the total", () => {
-    expect(() => loadConfig({ CALLBACK_CONCURRENCY: "4", CALLBACK_PARTNER_CONCURRENCY: "8" })).toThrow(/CALLBACK_PARTNER_CONCURRENCY \(8\) must be <= CALLBACK_CONCURRENCY \(4\)/);
+    expect(() => loadConfig({ CALLBACK_CONCURRENCY: "4", CALLBACK_PARTNER_CONCURRENCY: "8" })).toThrow(
+      /CALLBACK_PARTNER_CONCURRENCY \(8\) must be <= CALLBACK_CONCURRENCY \(4\)/,
+    );
     expect(() => loadConfig({ CALLBACK_TIMEOUT_MS: "0" })).toThrow(/CALLBACK_TIMEOUT_MS must be >= 100/);
   });
 

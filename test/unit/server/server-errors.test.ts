@@ -18,7 +18,11 @@ afterAll(() => server.close());
 
 it.each([
   ["/api/session", () => enterBody(), { errors: { code: "G.01", message: "System error" } }],
-  ["/v1/CloseSession", () => ({ secureLogin: "demo", token: SANDBOX.kyrenToken, userId: "p", uuid: crypto.randomUUID() }), { error: "G.01", description: "System error" }],
+  [
+    "/v1/CloseSession",
+    () => ({ secureLogin: "demo", token: SANDBOX.kyrenToken, userId: "p", uuid: crypto.randomUUID() }),
+    { error: "G.01", description: "System error" },
+  ],
 ])("%s answers 500 G.01 when the store fails", async (path, body, expected) => {
   const response = await postRaw(server.baseUrl, path, JSON.stringify(body()));
   expect(response).toEqual({ status: 500, contentType: "application/json", body: expected });

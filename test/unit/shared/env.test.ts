@@ -49,7 +49,12 @@ describe("readEnv", () => {
 
   it("coerces text, applies defaults, and takes an empty variable as unset", () => {
     expect(readEnv(definition, {})).toEqual({ size: 5, mode: "on", flag: false, name: undefined });
-    expect(readEnv(definition, { SIZE: "7", MODE: "off", FLAG: "true", NAME: "abc" })).toEqual({ size: 7, mode: "off", flag: true, name: "abc" });
+    expect(readEnv(definition, { SIZE: "7", MODE: "off", FLAG: "true", NAME: "abc" })).toEqual({
+      size: 7,
+      mode: "off",
+      flag: true,
+      name: "abc",
+    });
     expect(readEnv(definition, { SIZE: "", NAME: "" })).toEqual({ size: 5, mode: "on", flag: false, name: undefined });
   });
 
@@ -85,12 +90,19 @@ describe("readEnv", () => {
 
 describe("the example receiver's configuration", () => {
   it("defaults to 127.0.0.1:3100, the sandbox partner and a tolerance of 300 s", () => {
-    expect(operatorConfig({})).toEqual({ host: "127.0.0.1", port: 3100, partnersFile: undefined, signatureToleranceSeconds: 300, logLevel: "info" });
+    expect(operatorConfig({})).toEqual({
+      host: "127.0.0.1",
+      port: 3100,
+      partnersFile: undefined,
+      signatureToleranceSeconds: 300,
+      logLevel: "info",
+    });
   });
 
   it("names each bad variable with what it accepts and what it got", () => {
     expect(() => operatorConfig({ PORT: "abc", LOG_LEVEL: "loud" })).toThrow(
-      "PORT must be a whole number from 0 to 65535, not abc; " + "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not loud",
+      "PORT must be a whole number from 0 to 65535, not abc; " +
+        "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not loud",
     );
   });
 });

@@ -25,8 +25,12 @@ describe.each([sqliteBackend(), postgresBackend()])("background work on $name", 
 
   /** The outbox counts as the tables hold them, counted row by row: the ground truth of callbackStats. */
   async function countedByHand(): Promise<Omit<CallbackStats, "oldestPendingCreatedAt">> {
-    const rows = await backend.query(url, "SELECT partner_id, state, count(*) AS n FROM callbacks WHERE state IN ('pending', 'failed') GROUP BY partner_id, state");
-    const pick = (state: string) => new Map(rows.filter((row) => row.state === state).map((row) => [row.partner_id as string, Number(row.n)]));
+    const rows = await backend.query(
+      url,
+      "SELECT partner_id, state, count(*) AS n FROM callbacks WHERE state IN ('pending', 'failed') GROUP BY partner_id, state",
+    );
+    const pick = (state: string) =>
+      new Map(rows.filter((row) => row.state === state).map((row) => [row.partner_id as string, Number(row.n)]));
     return { pendingByPartner: pick("pending"), failedByPartner: pick("failed") };
   }
   const counts = async () => {
@@ -49,7 +53,9 @@ describe.each([sqliteBackend(), postgresBackend()])("background work on $name", 
       const fresh = await openMany(1, 900, "player-2");
       const first = await store.expireIdleSessions(500, 1000, new Set(["demo"]), 3);
       expect(first.map((expired) => expired.sessionId)).toEqual(ids.slice(0, 3));
-      expect((await store.expireIdleSessions(500, 1000, new Set(["demo"]), 3)).map((expired) => expired.sessionId)).toEqual(ids.slice(3, 6));
+      expect((await store.expireIdleSessions(500, 1000, new Set(["demo"]), 3)).map((expired) => expired.sessionId)).toEqual(
+        ids.slice(3, 6),
+      );
       expect((await store.expireIdleSessions(500, 1000, new Set(["demo"]), 3)).map((expired) => expired.sessionId)).toEqual(ids.slice(6));
       expect(await store.expireIdleSessions(500, 1000, new Set(["demo"]), 3)).toEqual([]);
       expect(await store.getSession(fresh[0]!)).toMatchObject({ status: "active" });
@@ -110,15 +116,23 @@ describe.each([sqliteBackend(), postgresBackend()])("background work on $name", 
         { state: "failed", error: "HTTP 410", status: 410 },
         { state: "pending", nextAttemptAt: 2000, error: "HTTP 503", status: 503 },
       ] as const;
-      for (const [index, callback] of claimed.entries()) await store.recordCallbackAttempt(callback, outcomes[index % outcomes.length]!, 1100);
+      for (const [index, callback] of claimed.entries())
+        await store.recordCallbackAttempt(callback, outcomes[index % outcomes.length]!, 1100);
       expect(await counts()).toEqual(await countedByHand());
       expect((await store.callbackStats()).failedByPartner.size).toBeGreaterThan(0);
       await store.redeliverCallbacks({ partnerId: "a", state: "failed" }, 1200);
       expect(await counts()).toEqual(await countedByHand());
       await store.redeliverCallbacks({ sessionIds: claimed.map((callback) => callback.sessionId) }, 1300);
       expect(await counts()).toEqual(await countedByHand());
-      expect(await counts()).toEqual({ pendingByPartner: new Map([["a", 6], ["b", 4]]), failedByPartner: new Map() });
-      for (const callback of await claim(store, 1300, 100, 60_000)) await store.recordCallbackAttempt(callback, { state: "delivered", status: 200 }, 1400);
+      expect(await counts()).toEqual({
+        pendingByPartner: new Map([
+          ["a", 6],
+          ["b", 4],
+        ]),
+        failedByPartner: new Map(),
+      });
+      for (const callback of await claim(store, 1300, 100, 60_000))
+        await store.recordCallbackAttempt(callback, { state: "delivered", status: 200 }, 1400);
       expect(await store.forgetDeliveredCallbacks(5000, 100)).toBe(10);
       expect(await counts()).toEqual({ pendingByPartner: new Map(), failedByPartner: new Map() });
     });
@@ -145,7 +159,14 @@ describe.each([sqliteBackend(), postgresBackend()])("background work on $name", 
       const migrated = await openStore(older);
       try {
         await migrated.migrate();
-        expect(await migrated.callbackStats()).toEqual({ pendingByPartner: new Map([["a", 1], ["b", 1]]), failedByPartner: new Map([["a", 1]]), oldestPendingCreatedAt: 20 });
+        expect(await migrated.callbackStats()).toEqual({
+          pendingByPartner: new Map([
+            ["a", 1],
+            ["b", 1],
+          ]),
+          failedByPartner: new Map([["a", 1]]),
+          oldestPendingCreatedAt: 20,
+        });
       } finally {
         await migrated.close();
       }
@@ -157,11 +178,18 @@ describe.each([sqliteBackend(), postgresBackend()])("background work on $name", 
       const left = await backend.query(url, "SELECT count(*) AS n FROM sessions WHERE player_id = 'whale' AND status = 'active'");
       expect(Number(left[0]!.n)).toBe(0);
       await openMany(450, 600, "whale");
-      expect(await store.closeSessionsOnce(key("close-1", "f", "closeSession"), { ...everything("whale"), clearHistory: true }, 700)).toEqual({ outcome: "created", value: undefined });
-      const cleared = await backend.query(url, `SELECT count(*) AS n FROM sessions WHERE player_id = 'whale' AND status = 'closed' AND history_cleared = ${backend.name === "SQLite" ? "1" : "true"}`);
+      expect(
+        await store.closeSessionsOnce(key("close-1", "f", "closeSession"), { ...everything("whale"), clearHistory: true }, 700),
+      ).toEqual({ outcome: "created", value: undefined });
+      const cleared = await backend.query(
+        url,
+        `SELECT count(*) AS n FROM sessions WHERE player_id = 'whale' AND status = 'closed' AND history_cleared = ${backend.name === "SQLite" ? "1" : "true"}`,
+      );
       expect(Number(cleared[0]!.n)).toBe(900);
       const later = await openMany(1, 800, "whale");
-      expect(await store.closeSessionsOnce(key("close-1", "f", "closeSession"), { ...everything("whale"), clearHistory: true }, 900)).toEqual({ outcome: "replayed", value: undefined });
+      expect(
+        await store.closeSessionsOnce(key("close-1", "f", "closeSession"), { ...everything("whale"), clearHistory: true }, 900),
+      ).toEqual({ outcome: "replayed", value: undefined });
       expect(await store.getSession(later[0]!)).toMatchObject({ status: "active" });
       expect(await store.getSession(many[0]!)).toMatchObject({ status: "closed", endedAt: 500, historyCleared: true });
     });
@@ -169,16 +197,26 @@ describe.each([sqliteBackend(), postgresBackend()])("background work on $name", 
     it("rewrites only the sessions whose history is not cleared yet", async () => {
       await openMany(20, 100, "cleared");
       await store.closeSessions({ ...everything("cleared"), clearHistory: true }, 200);
-      const before = await backend.query(url, backend.name === "SQLite" ? "SELECT count(*) AS n FROM sessions" : "SELECT count(*) AS n, min(xmin::text) AS low, max(xmin::text) AS high FROM sessions");
+      const before = await backend.query(
+        url,
+        backend.name === "SQLite"
+          ? "SELECT count(*) AS n FROM sessions"
+          : "SELECT count(*) AS n, min(xmin::text) AS low, max(xmin::text) AS high FROM sessions",
+      );
       if (backend.name === "SQLite") {
-        await backend.exec(url, "CREATE TABLE rewritten (id TEXT); CREATE TRIGGER noted AFTER UPDATE ON sessions BEGIN INSERT INTO rewritten VALUES (new.id); END;");
+        await backend.exec(
+          url,
+          "CREATE TABLE rewritten (id TEXT); CREATE TRIGGER noted AFTER UPDATE ON sessions BEGIN INSERT INTO rewritten VALUES (new.id); END;",
+        );
       }
       expect(await store.closeSessions({ ...everything("cleared"), clearHistory: true }, 300)).toBe(0);
       if (backend.name === "SQLite") {
         expect(await backend.query(url, "SELECT count(*) AS n FROM rewritten")).toEqual([{ n: 0 }]);
       } else {
         // A PostgreSQL UPDATE writes a new row version with a new xmin, even when nothing changes.
-        expect(await backend.query(url, "SELECT count(*) AS n, min(xmin::text) AS low, max(xmin::text) AS high FROM sessions")).toEqual(before);
+        expect(await backend.query(url, "SELECT count(*) AS n, min(xmin::text) AS low, max(xmin::text) AS high FROM sessions")).toEqual(
+          before,
+        );
       }
     });
   });

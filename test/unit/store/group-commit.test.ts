@@ -27,7 +27,11 @@ function recording(overrides: Partial<GroupCommitPaths<string, string>> = {}) {
     },
     ...overrides,
   });
-  const settle = (input: string) => commit.run(input).then((value) => ({ value }), (error: Error) => ({ error: error.message }));
+  const settle = (input: string) =>
+    commit.run(input).then(
+      (value) => ({ value }),
+      (error: Error) => ({ error: error.message }),
+    );
   return { sent, commit, settle };
 }
 
@@ -44,7 +48,9 @@ describe("group commit", () => {
 
   it("cuts a turn into groups of at most maxGroup, and sends a group of one alone", async () => {
     const { sent, commit } = recording({ maxGroup: 2 });
-    expect(await Promise.all(["a", "b", "c", "d", "e"].map((input) => commit.run(input)))).toEqual(["a", "b", "c", "d", "e"].map((input) => `stored ${input}`));
+    expect(await Promise.all(["a", "b", "c", "d", "e"].map((input) => commit.run(input)))).toEqual(
+      ["a", "b", "c", "d", "e"].map((input) => `stored ${input}`),
+    );
     expect(sent).toEqual([{ many: ["a", "b"] }, { many: ["c", "d"] }, { single: "e" }]);
   });
 
@@ -55,12 +61,20 @@ describe("group commit", () => {
         throw rowError();
       },
     });
-    expect(await Promise.all(["a", "bad", "c"].map(settle))).toEqual([{ value: "stored a" }, { error: "duplicate key" }, { value: "stored c" }]);
+    expect(await Promise.all(["a", "bad", "c"].map(settle))).toEqual([
+      { value: "stored a" },
+      { error: "duplicate key" },
+      { value: "stored c" },
+    ]);
     expect(sent).toEqual([{ many: ["a", "bad", "c"] }, { single: "a" }, { single: "bad" }, { single: "c" }]);
   });
 
   it("fails every call at once when the database did not answer, running none of them again", async () => {
-    const failures = [new Error("Query read timeout"), Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" })];
+    const failures = [
+      new Error("Query read timeout"),
+      Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+      Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" }),
+    ];
     for (const failure of failures) {
       const { sent, settle } = recording({
         async many(inputs) {
@@ -68,19 +82,32 @@ describe("group commit", () => {
           throw failure;
         },
       });
-      expect(await Promise.all(["a", "bad", "c"].map(settle))).toEqual([{ error: failure.message }, { error: failure.message }, { error: failure.message }]);
+      expect(await Promise.all(["a", "bad", "c"].map(settle))).toEqual([
+        { error: failure.message },
+        { error: failure.message },
+        { error: failure.message },
+      ]);
       expect(sent).toEqual([{ many: ["a", "bad", "c"] }]);
     }
   });
 
   it("fails only the caller whose own result failed after the group committed", async () => {
-    const { settle } = recording({ many: async (inputs) => inputs.map((input) => (input === "b" ? Promise.reject(new Error("lookup failed")) : `stored ${input}`)) });
-    expect(await Promise.all(["a", "b", "c"].map(settle))).toEqual([{ value: "stored a" }, { error: "lookup failed" }, { value: "stored c" }]);
+    const { settle } = recording({
+      many: async (inputs) => inputs.map((input) => (input === "b" ? Promise.reject(new Error("lookup failed")) : `stored ${input}`)),
+    });
+    expect(await Promise.all(["a", "b", "c"].map(settle))).toEqual([
+      { value: "stored a" },
+      { error: "lookup failed" },
+      { value: "stored c" },
+    ]);
   });
 
   it("fails a caller that the group left without a result, never answering it with nothing", async () => {
     const { settle } = recording({ many: async (inputs) => inputs.slice(1).map((input) => `stored ${input}`) });
-    expect(await Promise.all(["a", "b"].map(settle))).toEqual([{ value: "stored b" }, { error: "group commit: no result for call 2 of 2" }]);
+    expect(await Promise.all(["a", "b"].map(settle))).toEqual([
+      { value: "stored b" },
+      { error: "group commit: no result for call 2 of 2" },
+    ]);
   });
 
   it("runs a synchronous group and its retries inside one flush, before afterGroups, and answers after it", async () => {
@@ -98,7 +125,12 @@ describe("group commit", () => {
       },
       afterGroups: () => void log.push("after groups"),
     });
-    const answered = ["a", "bad"].map((input) => commit.run(input).then((value) => log.push(`answered ${value}`), () => log.push(`failed ${input}`)));
+    const answered = ["a", "bad"].map((input) =>
+      commit.run(input).then(
+        (value) => log.push(`answered ${value}`),
+        () => log.push(`failed ${input}`),
+      ),
+    );
     await Promise.all(answered);
     expect(log.slice(0, 4)).toEqual(["group a,bad", "alone a", "alone bad", "after groups"]);
     expect(log.slice(4).sort()).toEqual(["answered a", "failed bad"]);
@@ -121,7 +153,12 @@ describe("group commit", () => {
   });
 
   it("still answers the calls of a group when afterGroups throws or its promise rejects", async () => {
-    for (const afterGroups of [() => { throw new Error("stat failed"); }, () => Promise.reject(new Error("checkpoint failed"))]) {
+    for (const afterGroups of [
+      () => {
+        throw new Error("stat failed");
+      },
+      () => Promise.reject(new Error("checkpoint failed")),
+    ]) {
       const { commit } = recording({ afterGroups });
       expect(await Promise.all([commit.run("a"), commit.run("b")])).toEqual(["stored a", "stored b"]);
       expect(await commit.run("c")).toBe("stored c");

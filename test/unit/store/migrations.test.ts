@@ -36,7 +36,11 @@ interface Subject {
   version(url: string): Promise<number>;
 }
 
-const squeeze = (sql: unknown) => String(sql).replace(/\s+/g, " ").replace(/\s*([(),])\s*/g, "$1").trim();
+const squeeze = (sql: unknown) =>
+  String(sql)
+    .replace(/\s+/g, " ")
+    .replace(/\s*([(),])\s*/g, "$1")
+    .trim();
 
 function sqliteSubject(): Subject {
   let dir = "";
@@ -60,7 +64,11 @@ function sqliteSubject(): Subject {
     query: async (url, sql) => withDb(url, (db) => db.prepare(sql).all() as Row[]),
     schema: async (url) =>
       withDb(url, (db) => ({
-        objects: (db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as Row[]).map((row) => ({ ...row, sql: squeeze(row.sql) })),
+        objects: (
+          db
+            .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+            .all() as Row[]
+        ).map((row) => ({ ...row, sql: squeeze(row.sql) })),
         version: (db.prepare("PRAGMA user_version").get() as Row).user_version,
       })),
     version: async (url) => withDb(url, (db) => Number((db.prepare("PRAGMA user_version").get() as Row).user_version)),
@@ -99,10 +107,12 @@ function postgresSubject(): Subject {
     exec: async (_url, sql) => void (await database!.query(sql)),
     query: async (_url, sql) => (await database!.query(sql)).rows,
     async schema() {
-      const read = async (sql: string) => (await database!.query(sql)).rows.map((row) => ("prosrc" in row ? { ...row, prosrc: squeeze(row.prosrc) } : row));
+      const read = async (sql: string) =>
+        (await database!.query(sql)).rows.map((row) => ("prosrc" in row ? { ...row, prosrc: squeeze(row.prosrc) } : row));
       return Object.fromEntries(await Promise.all(Object.entries(catalog).map(async ([part, sql]) => [part, await read(sql)])));
     },
-    version: async () => Number((await database!.query("SELECT coalesce(max(version), 0) AS version FROM schema_migrations")).rows[0].version),
+    version: async () =>
+      Number((await database!.query("SELECT coalesce(max(version), 0) AS version FROM schema_migrations")).rows[0].version),
   };
 }
 
@@ -120,9 +130,24 @@ function rowsAt(dialect: MigrationDialect, version: number): string {
   const leased = dialect === "sqlite" ? version >= 2 : true;
   const callbacks = (["pending", "delivered", "failed"] as const).map((state, offset) => {
     const index = offset + 1;
-    const values = [`'${"s".repeat(31)}${index}'`, "'demo'", `'player-${index}'`, `'${state}'`, state === "pending" ? "0" : "3", `${2500 + index}`, state === "failed" ? "'HTTP 410'" : "NULL", `${2600 + index}`];
+    const values = [
+      `'${"s".repeat(31)}${index}'`,
+      "'demo'",
+      `'player-${index}'`,
+      `'${state}'`,
+      state === "pending" ? "0" : "3",
+      `${2500 + index}`,
+      state === "failed" ? "'HTTP 410'" : "NULL",
+      `${2600 + index}`,
+    ];
     if (leased) values.push("NULL", "NULL");
-    if (outbox) values.push(`'00000000-0000-4000-8000-00000000000${index}'`, `${2000 + index}`, state === "pending" ? "NULL" : state === "delivered" ? "200" : "410", state === "delivered" ? `${2600 + index}` : "NULL");
+    if (outbox)
+      values.push(
+        `'00000000-0000-4000-8000-00000000000${index}'`,
+        `${2000 + index}`,
+        state === "pending" ? "NULL" : state === "delivered" ? "200" : "410",
+        state === "delivered" ? `${2600 + index}` : "NULL",
+      );
     return `(${values.join(", ")})`;
   });
   const callbackColumns = ["session_id", "partner_id", "player_id", "state", "attempts", "next_attempt_at", "last_error", "updated_at"];
@@ -141,7 +166,11 @@ const TABLES = { sessions: "id", idempotency_keys: "uuid", callbacks: "session_i
 
 /** Every row of the three tables, in key order. */
 async function contents(subject: Subject, url: string): Promise<Record<string, Row[]>> {
-  const entries = await Promise.all(Object.entries(TABLES).map(async ([table, order]) => [table, await subject.query(url, `SELECT * FROM ${table} ORDER BY ${order}`)] as const));
+  const entries = await Promise.all(
+    Object.entries(TABLES).map(
+      async ([table, order]) => [table, await subject.query(url, `SELECT * FROM ${table} ORDER BY ${order}`)] as const,
+    ),
+  );
   return Object.fromEntries(entries);
 }
 
@@ -178,18 +207,33 @@ describe.each([sqliteSubject(), postgresSubject()])("migrations on $dialect", (s
           expect(await subject.schema(url)).toEqual(reference);
           const after = await contents(subject, url);
           for (const [table, rows] of Object.entries(before)) {
-            expect(after[table]!.map((row) => Object.fromEntries(Object.keys(rows[0] ?? {}).map((column) => [column, row[column]])))).toEqual(rows);
+            expect(
+              after[table]!.map((row) => Object.fromEntries(Object.keys(rows[0] ?? {}).map((column) => [column, row[column]]))),
+            ).toEqual(rows);
           }
           if (version === 0) return;
-          expect(after.callbacks!.map((row) => [row.callback_id, Number(row.created_at), row.delivered_at === null ? null : Number(row.delivered_at)])).toEqual([
+          expect(
+            after.callbacks!.map((row) => [
+              row.callback_id,
+              Number(row.created_at),
+              row.delivered_at === null ? null : Number(row.delivered_at),
+            ]),
+          ).toEqual([
             [expect.stringMatching(UUID_V4), 2001, null],
             [expect.stringMatching(UUID_V4), 2002, 2602],
             [expect.stringMatching(UUID_V4), 2003, null],
           ]);
           const stats = await store.callbackStats();
-          expect([stats.pendingByPartner, stats.failedByPartner, stats.oldestPendingCreatedAt]).toEqual([new Map([["demo", 1]]), new Map([["demo", 1]]), 2001]);
+          expect([stats.pendingByPartner, stats.failedByPartner, stats.oldestPendingCreatedAt]).toEqual([
+            new Map([["demo", 1]]),
+            new Map([["demo", 1]]),
+            2001,
+          ]);
           expect((await claim(store, 3000, 10, 1000)).map((callback) => callback.sessionId)).toEqual([`${"s".repeat(31)}1`]);
-          expect(await store.openSession(key("key-0", "fingerprint-0"), session())).toEqual({ outcome: "replayed", value: { sessionId: `${"s".repeat(31)}0` } });
+          expect(await store.openSession(key("key-0", "fingerprint-0"), session())).toEqual({
+            outcome: "replayed",
+            value: { sessionId: `${"s".repeat(31)}0` },
+          });
           expect(await store.migrate()).toEqual({ applied: [], version: files.length });
         } finally {
           await store.close();
@@ -203,7 +247,10 @@ describe.each([sqliteSubject(), postgresSubject()])("migrations on $dialect", (s
       const [first, second] = await Promise.all([openStore(url), openStore(url)]);
       try {
         const reports = await Promise.all([first.migrate(), second.migrate()]);
-        expect(reports.map((report) => report.applied).sort((a, b) => b.length - a.length)).toEqual([files.slice(2).map((file) => file.name), []]);
+        expect(reports.map((report) => report.applied).sort((a, b) => b.length - a.length)).toEqual([
+          files.slice(2).map((file) => file.name),
+          [],
+        ]);
         expect(await subject.version(url)).toBe(files.length);
       } finally {
         await Promise.all([first.close(), second.close()]);

@@ -24,7 +24,12 @@ function walSize(file: string): number {
 
 it("keeps the log near its restart size while writes go on, and empties it once they stop", async () => {
   const file = join(dir, "sessions.db");
-  const store = await openSqliteStore({ location: file, checkpointIntervalMs: 20, idleTruncateMs: 100, walLimit: { restartBytes, journalSizeLimitBytes } });
+  const store = await openSqliteStore({
+    location: file,
+    checkpointIntervalMs: 20,
+    idleTruncateMs: 100,
+    walLimit: { restartBytes, journalSizeLimitBytes },
+  });
   await store.migrate();
   let largest = 0;
   let largestGroup = 0; // the most one group added to the file
@@ -35,7 +40,20 @@ it("keeps the log near its restart size while writes go on, and empties it once 
     await Promise.all(
       Array.from({ length: 50 }, (_, index) => {
         const id = `${group}-${index}`;
-        const session = { id: id.padStart(32, "0"), partnerId: "demo", playerId: `player-${id}`, playerNickname: undefined, gameId: "g", gameType: "slot" as const, currency: "EUR", language: "en", partnerSessionId: id, playerIp: "203.0.113.42", tokenHash: `hash-${id}`, createdAt: Date.now() };
+        const session = {
+          id: id.padStart(32, "0"),
+          partnerId: "demo",
+          playerId: `player-${id}`,
+          playerNickname: undefined,
+          gameId: "g",
+          gameType: "slot" as const,
+          currency: "EUR",
+          language: "en",
+          partnerSessionId: id,
+          playerIp: "203.0.113.42",
+          tokenHash: `hash-${id}`,
+          createdAt: Date.now(),
+        };
         return store.openSession({ partnerId: "demo", uuid: `uuid-${id}`, operationId: "enterGameSession", fingerprint: "f" }, session);
       }),
     );
@@ -62,5 +80,7 @@ it("keeps the log near its restart size while writes go on, and empties it once 
 });
 
 it("refuses sizes out of order", async () => {
-  await expect(openSqliteStore({ location: join(dir, "bad.db"), walLimit: { restartBytes: 1024, journalSizeLimitBytes: 1024 } })).rejects.toThrow("the WAL limit needs journalSizeLimitBytes < restartBytes");
+  await expect(
+    openSqliteStore({ location: join(dir, "bad.db"), walLimit: { restartBytes: 1024, journalSizeLimitBytes: 1024 } }),
+  ).rejects.toThrow("the WAL limit needs journalSizeLimitBytes < restartBytes");
 });

@@ -39,7 +39,13 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
       it("stores every field of a new session as active", async () => {
         const created = session();
         expect(await store.openSession(key("u1"), created)).toEqual({ outcome: "created", value: { sessionId: created.id } });
-        expect(await store.getSession(created.id)).toEqual({ ...created, status: "active", lastActivityAt: 1000, historyCleared: false, endedAt: undefined });
+        expect(await store.getSession(created.id)).toEqual({
+          ...created,
+          status: "active",
+          lastActivityAt: 1000,
+          historyCleared: false,
+          endedAt: undefined,
+        });
         expect(await store.findSessionByTokenHash(created.tokenHash)).toMatchObject({ id: created.id });
         expect(await store.findSessionByTokenHash("no-such-hash")).toBeUndefined();
       });
@@ -55,7 +61,9 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
       it("reports a conflict for the same key with another fingerprint or operation", async () => {
         await store.openSession(key("u1"), session());
         expect(await store.openSession(key("u1", "f2"), session())).toEqual({ outcome: "conflict" });
-        expect(await store.closeSessionsOnce(key("u1", "f1", "closeSessionKyren"), { ...everything("p"), clearHistory: false }, 2)).toEqual({ outcome: "conflict" });
+        expect(await store.closeSessionsOnce(key("u1", "f1", "closeSessionKyren"), { ...everything("p"), clearHistory: false }, 2)).toEqual(
+          { outcome: "conflict" },
+        );
       });
 
       it("keeps keys per partner", async () => {
@@ -89,7 +97,9 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
     describe("concurrency, also between two instances on one database", () => {
       it("settles concurrent requests with one key and one body to one session", async () => {
         const second = await another();
-        const results = await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 ? second : store).openSession(key("race"), session())));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, index) => (index % 2 ? second : store).openSession(key("race"), session())),
+        );
         expect(results.filter((result) => result.outcome === "created")).toHaveLength(1);
         const ids = new Set(results.map((result) => (result.outcome === "conflict" ? "conflict" : result.value.sessionId)));
         expect(ids.size).toBe(1);
@@ -98,7 +108,9 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
 
       it("lets exactly one of concurrent requests with one key and different bodies take effect", async () => {
         const second = await another();
-        const results = await Promise.all(Array.from({ length: 20 }, (_, index) => (index % 2 ? second : store).openSession(key("race", `body-${index}`), session())));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, index) => (index % 2 ? second : store).openSession(key("race", `body-${index}`), session())),
+        );
         expect(results.filter((result) => result.outcome === "created")).toHaveLength(1);
         expect(results.filter((result) => result.outcome === "conflict")).toHaveLength(19);
       });
@@ -114,7 +126,11 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
       it("closes at most once per Kyren key under concurrent calls", async () => {
         const second = await another();
         await store.openSession(key("e1"), session());
-        const results = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 ? second : store).closeSessionsOnce(key("k1", "f", "closeSessionKyren"), everything(), 10)));
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, index) =>
+            (index % 2 ? second : store).closeSessionsOnce(key("k1", "f", "closeSessionKyren"), everything(), 10),
+          ),
+        );
         expect(results.filter((result) => result.outcome === "created")).toHaveLength(1);
         expect(results.filter((result) => result.outcome === "replayed")).toHaveLength(9);
       });
@@ -123,7 +139,9 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         const second = await another();
         const idle = Array.from({ length: 30 }, (_, index) => session({ createdAt: 100, playerId: `idle-${index}` }));
         for (const [index, created] of idle.entries()) await store.openSession(key(`idle-${index}`), created);
-        const sweeps = await Promise.all(Array.from({ length: 6 }, (_, index) => (index % 2 ? second : store).expireIdleSessions(500, 1000, new Set(["demo"]), 1000)));
+        const sweeps = await Promise.all(
+          Array.from({ length: 6 }, (_, index) => (index % 2 ? second : store).expireIdleSessions(500, 1000, new Set(["demo"]), 1000)),
+        );
         const expired = sweeps.flat().map((entry) => entry.sessionId);
         expect(expired.sort()).toEqual(idle.map((created) => created.id).sort());
         const claimed = await claim(store, 1000, 100, 60_000);
@@ -172,11 +190,17 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
       it("closes at most once per Kyren key", async () => {
         const first = session();
         await store.openSession(key("e1"), first);
-        expect(await store.closeSessionsOnce(key("k1", "f", "closeSessionKyren"), everything(), 10)).toEqual({ outcome: "created", value: undefined });
+        expect(await store.closeSessionsOnce(key("k1", "f", "closeSessionKyren"), everything(), 10)).toEqual({
+          outcome: "created",
+          value: undefined,
+        });
         expect((await store.getSession(first.id))?.status).toBe("closed");
         const later = session();
         await store.openSession(key("e2"), later);
-        expect(await store.closeSessionsOnce(key("k1", "f", "closeSessionKyren"), everything(), 20)).toEqual({ outcome: "replayed", value: undefined });
+        expect(await store.closeSessionsOnce(key("k1", "f", "closeSessionKyren"), everything(), 20)).toEqual({
+          outcome: "replayed",
+          value: undefined,
+        });
         expect((await store.getSession(later.id))?.status).toBe("active");
       });
     });
@@ -186,13 +210,22 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         const idle = session({ createdAt: 100 });
         const fresh = session({ createdAt: 900 });
         const otherPartner = session({ createdAt: 100, partnerId: "quiet" });
-        for (const [index, created] of [idle, fresh, otherPartner].entries()) await store.openSession({ ...key(`x${index}`), partnerId: created.partnerId }, created);
+        for (const [index, created] of [idle, fresh, otherPartner].entries())
+          await store.openSession({ ...key(`x${index}`), partnerId: created.partnerId }, created);
         const expired = await store.expireIdleSessions(500, 1000, new Set(["demo"]), 1000);
         expect(expired.map((entry) => entry.sessionId).sort()).toEqual([idle.id, otherPartner.id].sort());
         expect(await store.getSession(idle.id)).toMatchObject({ status: "expired", endedAt: 1000 });
         expect((await store.getSession(fresh.id))?.status).toBe("active");
         expect(await claim(store, 1000, 10, 100)).toEqual([
-          { sessionId: idle.id, partnerId: "demo", playerId: "player-1001", callbackId: expect.stringMatching(UUID_V4), createdAt: 1000, attempts: 0, lease: expect.any(String) },
+          {
+            sessionId: idle.id,
+            partnerId: "demo",
+            playerId: "player-1001",
+            callbackId: expect.stringMatching(UUID_V4),
+            createdAt: 1000,
+            attempts: 0,
+            lease: expect.any(String),
+          },
         ]);
         expect(await store.expireIdleSessions(500, 1001, new Set(["demo"]), 1000)).toEqual([]);
       });
@@ -205,7 +238,10 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         await store.expireIdleSessions(10, 20, new Set(["demo"]), 1000);
         const claimed = await claim(store, 20, 10, 100);
         expect(claimed.map((callback) => callback.attempts)).toEqual([0, 0]);
-        const [first, second] = [claimed.find((callback) => callback.sessionId === retried.id)!, claimed.find((callback) => callback.sessionId === refused.id)!];
+        const [first, second] = [
+          claimed.find((callback) => callback.sessionId === retried.id)!,
+          claimed.find((callback) => callback.sessionId === refused.id)!,
+        ];
         expect(await store.recordCallbackAttempt(first, { state: "pending", nextAttemptAt: 100, error: "HTTP 503" }, 21)).toBe(true);
         expect(await store.recordCallbackAttempt(second, { state: "failed", error: "HTTP 400" }, 21)).toBe(true);
         expect(await claim(store, 99, 10, 100)).toEqual([]);
@@ -251,19 +287,40 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
       it("gives each callback its own UUID v4 and creation time, the same on every claim", async () => {
         await expireMany({ demo: 3 });
         const first = await claim(store, 2000, 10, 100);
-        expect(first.map((callback) => callback.callbackId)).toEqual([expect.stringMatching(UUID_V4), expect.stringMatching(UUID_V4), expect.stringMatching(UUID_V4)]);
+        expect(first.map((callback) => callback.callbackId)).toEqual([
+          expect.stringMatching(UUID_V4),
+          expect.stringMatching(UUID_V4),
+          expect.stringMatching(UUID_V4),
+        ]);
         expect(new Set(first.map((callback) => callback.callbackId)).size).toBe(3);
         expect(first.every((callback) => callback.createdAt === 2000)).toBe(true);
-        for (const callback of first) expect(await store.recordCallbackAttempt(callback, { state: "pending", nextAttemptAt: 3000, error: "HTTP 503", status: 503 }, 2100)).toBe(true);
+        for (const callback of first)
+          expect(
+            await store.recordCallbackAttempt(callback, { state: "pending", nextAttemptAt: 3000, error: "HTTP 503", status: 503 }, 2100),
+          ).toBe(true);
         const again = await claim(store, 3000, 10, 100);
-        expect(again.map(({ sessionId, callbackId, createdAt }) => ({ sessionId, callbackId, createdAt })).sort((a, b) => a.sessionId.localeCompare(b.sessionId))).toEqual(
-          first.map(({ sessionId, callbackId, createdAt }) => ({ sessionId, callbackId, createdAt })).sort((a, b) => a.sessionId.localeCompare(b.sessionId)),
+        expect(
+          again
+            .map(({ sessionId, callbackId, createdAt }) => ({ sessionId, callbackId, createdAt }))
+            .sort((a, b) => a.sessionId.localeCompare(b.sessionId)),
+        ).toEqual(
+          first
+            .map(({ sessionId, callbackId, createdAt }) => ({ sessionId, callbackId, createdAt }))
+            .sort((a, b) => a.sessionId.localeCompare(b.sessionId)),
         );
       });
 
       it("claims at most each partner's limit, and of the others only partners not listed", async () => {
         await expireMany({ a: 5, b: 5, c: 2 });
-        const claimed = await store.claimDueCallbacks({ at: 2000, leaseMs: 100, perPartner: new Map([["a", 2], ["b", 0]]), others: 10 });
+        const claimed = await store.claimDueCallbacks({
+          at: 2000,
+          leaseMs: 100,
+          perPartner: new Map([
+            ["a", 2],
+            ["b", 0],
+          ]),
+          others: 10,
+        });
         const count = (partnerId: string) => claimed.filter((callback) => callback.partnerId === partnerId).length;
         expect([count("a"), count("b"), count("c")]).toEqual([2, 0, 2]);
         expect(await store.claimDueCallbacks({ at: 2000, leaseMs: 100, perPartner: new Map([["b", 3]]) })).toHaveLength(3);
@@ -273,8 +330,15 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
       it("never hands one callback to two concurrent per-partner claims of two instances", async () => {
         const second = await another();
         await expireMany({ a: 20, b: 20 });
-        const limits = new Map([["a", 3], ["b", 2]]);
-        const claims = await Promise.all(Array.from({ length: 12 }, (_, index) => (index % 2 ? second : store).claimDueCallbacks({ at: 2000, leaseMs: 60_000, perPartner: limits })));
+        const limits = new Map([
+          ["a", 3],
+          ["b", 2],
+        ]);
+        const claims = await Promise.all(
+          Array.from({ length: 12 }, (_, index) =>
+            (index % 2 ? second : store).claimDueCallbacks({ at: 2000, leaseMs: 60_000, perPartner: limits }),
+          ),
+        );
         // A claim may pass over callbacks another one holds for the moment; later claims take them.
         for (let more = true; more; ) {
           const later = await store.claimDueCallbacks({ at: 2000, leaseMs: 60_000, perPartner: limits });
@@ -283,7 +347,13 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         }
         const ids = claims.flat().map((callback) => callback.sessionId);
         expect(new Set(ids).size).toBe(ids.length);
-        expect(claims.every((batch) => batch.filter((callback) => callback.partnerId === "a").length <= 3 && batch.filter((callback) => callback.partnerId === "b").length <= 2)).toBe(true);
+        expect(
+          claims.every(
+            (batch) =>
+              batch.filter((callback) => callback.partnerId === "a").length <= 3 &&
+              batch.filter((callback) => callback.partnerId === "b").length <= 2,
+          ),
+        ).toBe(true);
         expect(ids).toHaveLength(40);
       });
 
@@ -296,15 +366,40 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
           await Promise.all([
             store.recordCallbackAttempt(of(delivered!), { state: "delivered", status: 200 }, 2010),
             store.recordCallbackAttempt(of(failed!), { state: "failed", error: "HTTP 400", status: 400 }, 2011),
-            store.recordCallbackAttempt(of(retried!), { state: "pending", nextAttemptAt: 9000, error: "timeout: no answer within 5000 ms" }, 2012),
+            store.recordCallbackAttempt(
+              of(retried!),
+              { state: "pending", nextAttemptAt: 9000, error: "timeout: no answer within 5000 ms" },
+              2012,
+            ),
             store.recordCallbackAttempt({ sessionId: retried!, lease: "not-the-lease" }, { state: "delivered", status: 200 }, 2013),
           ]),
         ).toEqual([true, true, true, false]);
         const listed = await store.listCallbacks({ limit: 10 });
         const row = (id: string) => listed.find((callback) => callback.sessionId === id);
-        expect(row(delivered!)).toMatchObject({ state: "delivered", attempts: 1, lastStatus: 200, lastError: undefined, deliveredAt: 2010, updatedAt: 2010, leasedUntil: undefined, createdAt: 2000 });
-        expect(row(failed!)).toMatchObject({ state: "failed", attempts: 1, lastStatus: 400, lastError: "HTTP 400", deliveredAt: undefined });
-        expect(row(retried!)).toMatchObject({ state: "pending", attempts: 1, lastStatus: undefined, lastError: "timeout: no answer within 5000 ms", nextAttemptAt: 9000 });
+        expect(row(delivered!)).toMatchObject({
+          state: "delivered",
+          attempts: 1,
+          lastStatus: 200,
+          lastError: undefined,
+          deliveredAt: 2010,
+          updatedAt: 2010,
+          leasedUntil: undefined,
+          createdAt: 2000,
+        });
+        expect(row(failed!)).toMatchObject({
+          state: "failed",
+          attempts: 1,
+          lastStatus: 400,
+          lastError: "HTTP 400",
+          deliveredAt: undefined,
+        });
+        expect(row(retried!)).toMatchObject({
+          state: "pending",
+          attempts: 1,
+          lastStatus: undefined,
+          lastError: "timeout: no answer within 5000 ms",
+          nextAttemptAt: 9000,
+        });
         expect((await store.listCallbacks({ state: "failed", limit: 10 })).map((callback) => callback.sessionId)).toEqual([failed]);
         expect(await store.listCallbacks({ partnerId: "nobody", limit: 10 })).toEqual([]);
         expect(await store.listCallbacks({ limit: 2 })).toHaveLength(2);
@@ -324,22 +419,38 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
         expect(await remaining()).toEqual([late, failed, pending].sort());
         expect(await store.forgetDeliveredCallbacks(10_000, 10)).toBe(1);
         expect(await remaining()).toEqual([failed, pending].sort());
-        expect(await store.callbackStats()).toEqual({ pendingByPartner: new Map([["demo", 1]]), failedByPartner: new Map([["demo", 1]]), oldestPendingCreatedAt: 2000 });
+        expect(await store.callbackStats()).toEqual({
+          pendingByPartner: new Map([["demo", 1]]),
+          failedByPartner: new Map([["demo", 1]]),
+          oldestPendingCreatedAt: 2000,
+        });
       });
 
       it("counts pending and failed callbacks by partner, and knows the oldest pending one", async () => {
-        expect(await store.callbackStats()).toEqual({ pendingByPartner: new Map(), failedByPartner: new Map(), oldestPendingCreatedAt: undefined });
+        expect(await store.callbackStats()).toEqual({
+          pendingByPartner: new Map(),
+          failedByPartner: new Map(),
+          oldestPendingCreatedAt: undefined,
+        });
         await expireMany({ a: 2 }, 2000);
         await expireMany({ b: 3 }, 2500);
         const [gone] = (await claim(store, 2500, 10, 100)).filter((callback) => callback.partnerId === "b");
         await store.recordCallbackAttempt(gone!, { state: "failed", error: "HTTP 404", status: 404 }, 2600);
-        expect(await store.callbackStats()).toEqual({ pendingByPartner: new Map([["a", 2], ["b", 2]]), failedByPartner: new Map([["b", 1]]), oldestPendingCreatedAt: 2000 });
+        expect(await store.callbackStats()).toEqual({
+          pendingByPartner: new Map([
+            ["a", 2],
+            ["b", 2],
+          ]),
+          failedByPartner: new Map([["b", 1]]),
+          oldestPendingCreatedAt: 2000,
+        });
       });
 
       it("re-queues a partner's dead letters, or callbacks by session, with the whole schedule again and the same id", async () => {
         const ids = await expireMany({ a: 3, b: 1 });
         const claimed = await claim(store, 2000, 10, 100);
-        for (const callback of claimed) await store.recordCallbackAttempt(callback, { state: "failed", error: "HTTP 410", status: 410 }, 2100);
+        for (const callback of claimed)
+          await store.recordCallbackAttempt(callback, { state: "failed", error: "HTTP 410", status: 410 }, 2100);
         expect(await claim(store, 99_999, 10, 100)).toEqual([]);
 
         expect((await store.redeliverCallbacks({ partnerId: "a", state: "failed" }, 5000)).sort()).toEqual(ids.slice(0, 3).sort());
@@ -352,21 +463,28 @@ describe.each([sqliteBackend(), postgresBackend()])("SessionStore on $name", (ba
           expect(callback.callbackId).toBe(claimed.find((before) => before.sessionId === callback.sessionId)!.callbackId);
         }
         const listed = await store.listCallbacks({ partnerId: "a", limit: 10 });
-        expect(listed.every((callback) => callback.state === "pending" && callback.lastError === "HTTP 410" && callback.nextAttemptAt === 5000)).toBe(true);
+        expect(
+          listed.every((callback) => callback.state === "pending" && callback.lastError === "HTTP 410" && callback.nextAttemptAt === 5000),
+        ).toBe(true);
       });
 
       it("gives the callbacks queued before the outbox migration an id and their creation time", async () => {
         const id = "a".repeat(32);
-        const old = await backend.databaseBefore("outbox", `
+        const old = await backend.databaseBefore(
+          "outbox",
+          `
           INSERT INTO sessions (id, partner_id, player_id, game_id, game_type, currency, language, partner_session_id, player_ip, token_hash, status, created_at, last_activity_at, ended_at)
           VALUES ('${id}', 'demo', 'p', 'g', 'slot', 'EUR', 'en', 'op', '203.0.113.1', 'old-token-hash', 'expired', 1, 1, 20);
-          INSERT INTO callbacks (session_id, partner_id, player_id, state, attempts, next_attempt_at, updated_at) VALUES ('${id}', 'demo', 'p', 'pending', 1, 30, 25);`);
+          INSERT INTO callbacks (session_id, partner_id, player_id, state, attempts, next_attempt_at, updated_at) VALUES ('${id}', 'demo', 'p', 'pending', 1, 30, 25);`,
+        );
         const migrated = await openStore(old);
         others.push(migrated);
         await migrated.migrate();
         const [callback] = await claim(migrated, 30, 10, 100);
         expect(callback).toMatchObject({ sessionId: id, callbackId: expect.stringMatching(UUID_V4), createdAt: 20, attempts: 1 });
-        expect(await migrated.listCallbacks({ limit: 10 })).toMatchObject([{ sessionId: id, lastStatus: undefined, deliveredAt: undefined }]);
+        expect(await migrated.listCallbacks({ limit: 10 })).toMatchObject([
+          { sessionId: id, lastStatus: undefined, deliveredAt: undefined },
+        ]);
       });
     });
 
@@ -419,8 +537,14 @@ describe("openStore", () => {
   });
 
   it.each([
-    ["mysql://app:hunter2-secret@db.example/sessions", /^DATABASE_URL mysql:\/\/app:\*\*\*@db\.example\/sessions: unsupported database URL scheme "mysql:"/],
-    ["redis://:hunter2-secret@cache.example:6379", /^DATABASE_URL redis:\/\/:\*\*\*@cache\.example:6379: unsupported database URL scheme "redis:"/],
+    [
+      "mysql://app:hunter2-secret@db.example/sessions",
+      /^DATABASE_URL mysql:\/\/app:\*\*\*@db\.example\/sessions: unsupported database URL scheme "mysql:"/,
+    ],
+    [
+      "redis://:hunter2-secret@cache.example:6379",
+      /^DATABASE_URL redis:\/\/:\*\*\*@cache\.example:6379: unsupported database URL scheme "redis:"/,
+    ],
   ])("refuses %s naming the scheme, with the password masked", async (databaseUrl, message) => {
     const failure = await openStore(databaseUrl).then(
       () => undefined,

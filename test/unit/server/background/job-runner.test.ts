@@ -11,7 +11,9 @@ const budget = { targetMs: 10, initialRows: 100, minRows: 10, maxRows: 5000 };
 
 function recordingLog() {
   const lines: { level: string; message: string }[] = [];
-  const log = Object.fromEntries(["info", "warn", "error", "debug"].map((level) => [level, (_fields: unknown, message: string) => lines.push({ level, message })])) as unknown as FastifyBaseLogger;
+  const log = Object.fromEntries(
+    ["info", "warn", "error", "debug"].map((level) => [level, (_fields: unknown, message: string) => lines.push({ level, message })]),
+  ) as unknown as FastifyBaseLogger;
   return { log, lines };
 }
 
@@ -39,7 +41,15 @@ afterEach(async () => {
 function start(batch: (limit: number) => Promise<BatchOutcome>, extra: { retryAfterMs?: number; intervalMs?: number } = {}) {
   const { log, lines } = recordingLog();
   const { metrics, seen } = recordingMetrics();
-  const job = startBatchedJob({ name: "expiry", intervalMs: extra.intervalMs ?? 3_600_000, budget, batch, log, metrics, retryAfterMs: extra.retryAfterMs });
+  const job = startBatchedJob({
+    name: "expiry",
+    intervalMs: extra.intervalMs ?? 3_600_000,
+    budget,
+    batch,
+    log,
+    metrics,
+    retryAfterMs: extra.retryAfterMs,
+  });
   jobs.push(job);
   return { job, lines, seen };
 }
@@ -62,7 +72,8 @@ describe("a batched background job", () => {
     expect(left).toBe(0);
     expect(seen.rows).toBe(250);
     // A macrotask queued during a batch ran before the next batch started.
-    for (let index = 1; index < limits.length; index++) expect(between.indexOf(`after batch ${index}`)).toBeLessThan(between.indexOf(`batch ${index + 1}`));
+    for (let index = 1; index < limits.length; index++)
+      expect(between.indexOf(`after batch ${index}`)).toBeLessThan(between.indexOf(`batch ${index + 1}`));
     expect(limits.every((limit) => limit >= budget.minRows && limit <= budget.maxRows)).toBe(true);
   });
 

@@ -29,7 +29,15 @@ describe("background jobs", () => {
   let directory: string;
   let opened = 0;
   const start = (retention: { callbackRetentionMs?: number; sessionRetentionMs?: number } = {}) => {
-    const started = startBackgroundJobs({ store, partners, log: silent, idleTimeoutMs: 1000, sweepIntervalMs: 3_600_000, ...retention, now: () => clock });
+    const started = startBackgroundJobs({
+      store,
+      partners,
+      log: silent,
+      idleTimeoutMs: 1000,
+      sweepIntervalMs: 3_600_000,
+      ...retention,
+      now: () => clock,
+    });
     jobs.push(started);
     return started;
   };
@@ -38,7 +46,20 @@ describe("background jobs", () => {
     const id = String(++opened).padStart(32, "0");
     await store.openSession(
       { partnerId, uuid: id, operationId: "enterGameSession", fingerprint: id },
-      { id, partnerId, playerId: `player-${opened}`, playerNickname: undefined, gameId: "g", gameType: "slot", currency: "EUR", language: "en", partnerSessionId: "p", playerIp: "203.0.113.1", tokenHash: `t-${id}`, createdAt: clock },
+      {
+        id,
+        partnerId,
+        playerId: `player-${opened}`,
+        playerNickname: undefined,
+        gameId: "g",
+        gameType: "slot",
+        currency: "EUR",
+        language: "en",
+        partnerSessionId: "p",
+        playerIp: "203.0.113.1",
+        tokenHash: `t-${id}`,
+        createdAt: clock,
+      },
     );
     return id;
   };
@@ -55,7 +76,10 @@ describe("background jobs", () => {
     return { delivered: claimed[0]!.sessionId, failed: claimed[1]!.sessionId };
   }
   /** The outbox as [session id, state] pairs, ordered by state. */
-  const listed = async () => (await store.listCallbacks({ limit: 10 })).map((callback) => [callback.sessionId, callback.state]).sort((a, b) => a[1]!.localeCompare(b[1]!));
+  const listed = async () =>
+    (await store.listCallbacks({ limit: 10 }))
+      .map((callback) => [callback.sessionId, callback.state])
+      .sort((a, b) => a[1]!.localeCompare(b[1]!));
 
   beforeEach(async () => {
     directory = mkdtempSync(join(tmpdir(), "background-"));
@@ -88,7 +112,10 @@ describe("background jobs", () => {
     const { delivered, failed } = await deliverOneFailOne(loop);
     clock += 30 * DAY_MS - 1;
     expect((await loop.sweep()).callbacksDeleted).toBe(0);
-    expect(await listed()).toEqual([[delivered, "delivered"], [failed, "failed"]]);
+    expect(await listed()).toEqual([
+      [delivered, "delivered"],
+      [failed, "failed"],
+    ]);
     clock += 2;
     expect((await loop.sweep()).callbacksDeleted).toBe(1);
     expect(await listed()).toEqual([[failed, "failed"]]);
@@ -99,7 +126,10 @@ describe("background jobs", () => {
     const { delivered, failed } = await deliverOneFailOne(loop);
     clock += 3650 * DAY_MS;
     await loop.sweep();
-    expect(await listed()).toEqual([[delivered, "delivered"], [failed, "failed"]]);
+    expect(await listed()).toEqual([
+      [delivered, "delivered"],
+      [failed, "failed"],
+    ]);
   });
 
   it("deletes ended sessions past their retention once no callback refers to them, never active ones or those of a dead letter", async () => {
@@ -133,7 +163,10 @@ describe("background jobs", () => {
   it("reads CALLBACK_RETENTION_DAYS (30) and SESSION_RETENTION_DAYS (90): 0 allowed, a negative value refused by name", () => {
     expect(loadConfig({}).callbackRetentionDays).toBe(30);
     expect(loadConfig({}).sessionRetentionDays).toBe(90);
-    expect(loadConfig({ CALLBACK_RETENTION_DAYS: "0", SESSION_RETENTION_DAYS: "0" })).toMatchObject({ callbackRetentionDays: 0, sessionRetentionDays: 0 });
+    expect(loadConfig({ CALLBACK_RETENTION_DAYS: "0", SESSION_RETENTION_DAYS: "0" })).toMatchObject({
+      callbackRetentionDays: 0,
+      sessionRetentionDays: 0,
+    });
     expect(loadConfig({ CALLBACK_RETENTION_DAYS: "7.5" }).callbackRetentionDays).toBe(7.5);
     expect(() => loadConfig({ CALLBACK_RETENTION_DAYS: "-1" })).toThrow(/CALLBACK_RETENTION_DAYS must be >= 0/);
     expect(() => loadConfig({ SESSION_RETENTION_DAYS: "-1" })).toThrow(/SESSION_RETENTION_DAYS must be >= 0/);
