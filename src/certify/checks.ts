@@ -128,14 +128,11 @@ function oneMessageCheck(operation: OperationFacts, credentials: Credentials): C
   };
 }
 
-/**
- * The certification checks of one operator operation.
- *
- * @param toleranceSeconds the freshness tolerance the receiver must have (the go-live checklist: 300)
- */
-export function certificationChecks(operation: OperationFacts, credentials: Credentials, toleranceSeconds: number): CertificationCheck[] {
-  const success: Expectation = { status: 200, body: responseExamples(operation, 200)[0] };
-  const one = (category: Category, kind: string, name: string, request: CaseRequest, expect: Expectation): CertificationCheck => ({
+/** A certification check of `operation` that sends `request` once and expects `expect`. */
+type MakeCheck = (category: Category, kind: string, name: string, request: CaseRequest, expect: Expectation) => CertificationCheck;
+
+function checkMaker(operation: OperationFacts): MakeCheck {
+  return (category, kind, name, request, expect) => ({
     category,
     operationId: operation.operationId,
     name,
@@ -147,36 +144,18 @@ export function certificationChecks(operation: OperationFacts, credentials: Cred
       steps: [{ side: "operator", operationId: operation.operationId, request, expect }],
     },
   });
-  const sign = (body: Parameters<typeof signed>[1], options?: Parameters<typeof signed>[3]) =>
-    signed(operation, body, credentials, options);
-  const checks: CertificationCheck[] = [
-    one(
-      "happy path",
-      "example",
-      "a signed callback (the documented example, new ids) is answered 200 with the documented body",
-      sign(freshCallback(operation, credentials)),
-      success,
-    ),
-    one(
-      "happy path",
-      "only-required",
-      "a callback with only the required fields is answered 200",
-      sign(minimalCallback(operation, credentials)),
-      success,
-    ),
-  ];
-  for (const broken of authBreaks(operation, freshCallback(operation, credentials))) {
-    checks.push(
-      one(
-        "signature security",
-        `auth/${broken.name}`,
-        `${broken.what}: 401 ${broken.code}`,
-        broken.request(operation, freshCallback(operation, credentials), credentials),
-        refusal(broken.code),
-      ),
-    );
-  }
-  checks.push(
+}
+
+/** Signs a callback body of `operation` with the receiver's credentials. */
+function signer(operation: OperationFacts, credentials: Credentials) {
+  return (body: Parameters<typeof signed>[1], options?: Parameters<typeof signed>[3]) => signed(operation, body, credentials, options);
+}
+
+/** The robustness checks: what the spec allows in a callback (unknown fields, Unicode, lengths at their limits) is accepted, text/plain is not. */
+function robustnessChecks(operation: OperationFacts, credentials: Credentials, success: Expectation): CertificationCheck[] {
+  const one = checkMaker(operation);
+  const sign = signer(operation, credentials);
+  return [
     one(
       "robustness",
       "unknown-fields",
@@ -206,7 +185,46 @@ export function certificationChecks(operation: OperationFacts, credentials: Cred
       sign(freshCallback(operation, credentials), { contentType: "text/plain" }),
       refusal("V.04"),
     ),
-  );
+  ];
+}
+
+/**
+ * The certification checks of one operator operation.
+ *
+ * @param toleranceSeconds the freshness tolerance the receiver must have (the go-live checklist: 300)
+ */
+export function certificationChecks(operation: OperationFacts, credentials: Credentials, toleranceSeconds: number): CertificationCheck[] {
+  const success: Expectation = { status: 200, body: responseExamples(operation, 200)[0] };
+  const one = checkMaker(operation);
+  const sign = signer(operation, credentials);
+  const checks: CertificationCheck[] = [
+    one(
+      "happy path",
+      "example",
+      "a signed callback (the documented example, new ids) is answered 200 with the documented body",
+      sign(freshCallback(operation, credentials)),
+      success,
+    ),
+    one(
+      "happy path",
+      "only-required",
+      "a callback with only the required fields is answered 200",
+      sign(minimalCallback(operation, credentials)),
+      success,
+    ),
+  ];
+  for (const broken of authBreaks(operation, freshCallback(operation, credentials))) {
+    checks.push(
+      one(
+        "signature security",
+        `auth/${broken.name}`,
+        `${broken.what}: 401 ${broken.code}`,
+        broken.request(operation, freshCallback(operation, credentials), credentials),
+        refusal(broken.code),
+      ),
+    );
+  }
+  checks.push(...robustnessChecks(operation, credentials, success));
   checks.push(oneMessageCheck(operation, credentials));
   const nulls = nullsCallback(operation, credentials);
   if (nulls) checks.push(one("robustness", "nulls", `null in the nullable fields: 200`, sign(nulls), success));

@@ -97,21 +97,12 @@ function freshBody(operation: OperationFacts, credentials: Credentials): Body {
 type CaseDraft = { what: string; build(credentials: Credentials): CaseRequests; dreddSkip?: string };
 const only = (request: CaseRequest): CaseRequests => ({ setup: [], request });
 
-/** The ways to cause each status; the first draft of a status is the primary case. */
-function drafts(operation: OperationFacts, recipe: BodyRecipe): Record<number, CaseDraft[]> {
-  const fresh = (credentials: Credentials) => freshBody(operation, credentials);
-  const mutated = (credentials: Credentials, mutate: (body: Body) => void) => {
-    const body = fresh(credentials);
-    mutate(body);
-    return body;
-  };
-  const bad400: CaseDraft[] = [
-    { what: `${recipe.breakSchema.what} (V.02)`, build: (c) => only(signed(operation, mutated(c, recipe.breakSchema.apply), c)) },
-    { what: "body is not JSON (V.01)", build: (c) => only(signedRaw(operation, JSON.stringify(fresh(c)).slice(0, -1), c)) },
-    ...(recipe.otherBadRequests ?? []).map(
-      (bad): CaseDraft => ({ what: bad.what, build: (c) => only(signed(operation, mutated(c, bad.apply), c)) }),
-    ),
-  ];
+/** The 401 drafts of `operation`: a wrong `HASH` or Kyren token, a wrong body hash, a stale `timestamp`. */
+function unauthenticatedDrafts(
+  operation: OperationFacts,
+  fresh: (credentials: Credentials) => Body,
+  mutated: (credentials: Credentials, mutate: (body: Body) => void) => Body,
+): CaseDraft[] {
   const bad401: CaseDraft[] = operation.signedWithHash
     ? [{ what: "HASH keyed with a wrong secret (G.00)", build: (c) => only(signed(operation, fresh(c), c, { wrongHashSecret: true })) }]
     : [
@@ -146,6 +137,25 @@ function drafts(operation: OperationFacts, recipe: BodyRecipe): Record<number, C
         ),
     });
   }
+  return bad401;
+}
+
+/** The ways to cause each status; the first draft of a status is the primary case. */
+function drafts(operation: OperationFacts, recipe: BodyRecipe): Record<number, CaseDraft[]> {
+  const fresh = (credentials: Credentials) => freshBody(operation, credentials);
+  const mutated = (credentials: Credentials, mutate: (body: Body) => void) => {
+    const body = fresh(credentials);
+    mutate(body);
+    return body;
+  };
+  const bad400: CaseDraft[] = [
+    { what: `${recipe.breakSchema.what} (V.02)`, build: (c) => only(signed(operation, mutated(c, recipe.breakSchema.apply), c)) },
+    { what: "body is not JSON (V.01)", build: (c) => only(signedRaw(operation, JSON.stringify(fresh(c)).slice(0, -1), c)) },
+    ...(recipe.otherBadRequests ?? []).map(
+      (bad): CaseDraft => ({ what: bad.what, build: (c) => only(signed(operation, mutated(c, bad.apply), c)) }),
+    ),
+  ];
+  const bad401 = unauthenticatedDrafts(operation, fresh, mutated);
   const all: Record<number, CaseDraft[]> = {
     200: [
       { what: "the request example with fresh ids, signed", build: (c) => only(signed(operation, fresh(c), c)) },

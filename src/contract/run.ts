@@ -84,6 +84,14 @@ async function targetClocks(target: ContractTarget): Promise<Record<"provider" |
   return { provider, operator };
 }
 
+/** A local target's address in a reproduction script: the default unless the shell variable is set. */
+const localBaseUrl = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template slot
+  provider: "${BASE_URL:-http://127.0.0.1:3000}",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template slot
+  operator: "${OPERATOR_URL:-http://127.0.0.1:3100}",
+} as const;
+
 /**
  * How reproductions address a target: its URL when remote; when local (it stops with
  * the run) the sandbox of `npm start` / `npm run operator`, which trusts the same partner.
@@ -92,12 +100,7 @@ export function reproductionContexts(target: ContractTarget): (exchange: Exchang
   return (exchange) => {
     const side = exchange.step.side;
     const local = target.started[side] === "local";
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions in the reproduction script, not template slots
-    const baseUrl = local
-      ? side === "provider"
-        ? "${BASE_URL:-http://127.0.0.1:3000}"
-        : "${OPERATOR_URL:-http://127.0.0.1:3100}"
-      : exchange.baseUrl;
+    const baseUrl = local ? localBaseUrl[side] : exchange.baseUrl;
     return { baseUrl, secretVariable: "CONTRACT_SECRET", kyrenTokenVariable: "CONTRACT_KYREN_TOKEN" };
   };
 }

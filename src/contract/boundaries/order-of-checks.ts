@@ -44,12 +44,51 @@ function wrongCredentials(
   };
 }
 
+/** Builds one probe of `operation` (see `operationProbes`). */
+type ProbeMaker = (kind: string, title: string, body: Body, options: SignOptions, expect: Step["expect"]) => Probe;
+
+/** The probes where a stale `timestamp` meets another defect: the signature and the body hash come first, freshness before the schema. */
+function freshnessProbes(
+  operation: OperationFacts,
+  probe: ProbeMaker,
+  fresh: () => Body,
+  wrong: { what: string; change: (body: Body) => Body; options: SignOptions },
+): Probe[] {
+  const probes: Probe[] = [
+    probe(
+      "signature-before-freshness",
+      `${wrong.what} and a timestamp ${STALE_SECONDS} s old: 401 G.00`,
+      stale(wrong.change(fresh())),
+      wrong.options,
+      refusedWith(401, "G.00"),
+    ),
+    probe(
+      "freshness-before-schema",
+      `correctly signed, a timestamp ${STALE_SECONDS} s old and a body that breaks the schema: 401 G.04`,
+      stale(withoutBreakableField(operation, fresh())),
+      {},
+      refusedWith(401, "G.04"),
+    ),
+  ];
+  if (operation.bodyHash)
+    probes.push(
+      probe(
+        "body-hash-before-freshness",
+        `a wrong body hash (HASH right) and a timestamp ${STALE_SECONDS} s old: 401 G.00`,
+        stale(fresh()),
+        { wrongBodyHashSecret: true },
+        refusedWith(401, "G.00"),
+      ),
+    );
+  return probes;
+}
+
 /** The two-defect probes of one operation. */
 function operationProbes(operation: OperationFacts, context: BoundaryContext): Probe[] {
   const { credentials } = context;
   const fresh = () => freshBody(operation, credentials);
   const wrong = wrongCredentials(operation, context);
-  const probe = (kind: string, title: string, body: Body, options: SignOptions, expect: Step["expect"]) =>
+  const probe: ProbeMaker = (kind, title, body, options, expect) =>
     oneStep("order_of_checks", `order/${kind}`, operation, title, stepOf(operation, signed(operation, body, credentials, options), expect));
   const probes: Probe[] = [
     probe(
@@ -97,34 +136,7 @@ function operationProbes(operation: OperationFacts, context: BoundaryContext): P
       ),
     );
   }
-  if (operation.timestamp) {
-    probes.push(
-      probe(
-        "signature-before-freshness",
-        `${wrong.what} and a timestamp ${STALE_SECONDS} s old: 401 G.00`,
-        stale(wrong.change(fresh())),
-        wrong.options,
-        refusedWith(401, "G.00"),
-      ),
-      probe(
-        "freshness-before-schema",
-        `correctly signed, a timestamp ${STALE_SECONDS} s old and a body that breaks the schema: 401 G.04`,
-        stale(withoutBreakableField(operation, fresh())),
-        {},
-        refusedWith(401, "G.04"),
-      ),
-    );
-    if (operation.bodyHash)
-      probes.push(
-        probe(
-          "body-hash-before-freshness",
-          `a wrong body hash (HASH right) and a timestamp ${STALE_SECONDS} s old: 401 G.00`,
-          stale(fresh()),
-          { wrongBodyHashSecret: true },
-          refusedWith(401, "G.00"),
-        ),
-      );
-  }
+  if (operation.timestamp) probes.push(...freshnessProbes(operation, probe, fresh, wrong));
   for (const refusal of refusals(operation)) {
     const code = refusal.code;
     probes.push(
