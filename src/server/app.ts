@@ -23,6 +23,7 @@ import { registerDocsRoutes } from "./docs-routes.js";
 import { HEALTH_PATHS, registerHealth } from "./health.js";
 import type { LoadShedding } from "../http/load-shedding.js";
 import { Readiness } from "./readiness.js";
+import { OutboxStats } from "./outbox-stats.js";
 
 /** What the server is built from. */
 export interface ServerDependencies {
@@ -47,6 +48,11 @@ export interface ServerDependencies {
   signatureToleranceSeconds?: number;
   /** Prometheus registry served at `/metrics` (delivery/metrics.ts); no `/metrics` without it. */
   metrics?: Registry;
+  /**
+   * The outbox's counts for `/health` (outbox-stats.ts); default: read from the store at
+   * every probe. main.ts shares one that reads at most once a second with `/metrics`.
+   */
+  outboxStats?: OutboxStats;
   /** Whether the instance should get traffic (health.ts); default: ready while nothing says otherwise. */
   readiness?: Readiness;
   /** Load shedding (src/http/load-shedding.ts); default: none (main.ts sets it from OVERLOAD_*). */
@@ -101,7 +107,8 @@ export async function buildServer(dependencies: ServerDependencies): Promise<Fas
 
   await registerDocsRoutes(app, dependencies.docsDir, dependencies.spec);
 
-  registerHealth(app, { store: dependencies.store, readiness: dependencies.readiness ?? new Readiness(now), now });
+  const outbox = dependencies.outboxStats ?? new OutboxStats(() => dependencies.store.callbackStats(), { refreshMs: 0 });
+  registerHealth(app, { outbox, readiness: dependencies.readiness ?? new Readiness(now), now });
 
   const registry = dependencies.metrics;
   if (registry) app.get("/metrics", async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));

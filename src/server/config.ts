@@ -215,6 +215,12 @@ export const serverEnv = {
       default: 25,
       description: "the longest a stop may take, drain included; then the process exits with status 1",
     },
+    VALIDATE_RESPONSES: {
+      type: "boolean",
+      default: false,
+      description:
+        "`true`: every response body is validated against the spec before it is sent, a mismatch answered 500 `G.01` and logged (costs CPU per request; the tests always do it)",
+    },
   },
 } as const;
 

@@ -19,7 +19,7 @@ import { buildServer, defaultDocsDir } from "./app.js";
 import { startBackgroundJobs } from "./background/jobs.js";
 import { createJobMetrics } from "./background/metrics.js";
 import { loadConfig, type ServerConfig } from "./config.js";
-import { PROBE_DEADLINE_MS, withDeadline } from "./deadline.js";
+import { OutboxStats } from "./outbox-stats.js";
 import { startCallbackDelivery } from "./delivery/dispatcher.js";
 import { createDeliveryMetrics, type DeliveryMetrics } from "./delivery/metrics.js";
 import { launchSecret } from "./launch-secret.js";
@@ -76,6 +76,8 @@ interface Startup {
   store: SessionStore;
   readiness: Readiness;
   metrics: DeliveryMetrics;
+  /** The outbox's counts, shared by `/health` and the outbox gauges. */
+  outboxStats: OutboxStats;
 }
 
 /**
@@ -96,7 +98,7 @@ function loadIdentity(config: ServerConfig): Pick<Startup, "partners" | "launchS
 }
 
 /** The Fastify app over the store, with `/metrics` on the API port only in the sandbox (its labels name partner ids). */
-async function buildApp({ config, partners, launchSecret: secret, store, readiness, metrics }: Startup): Promise<FastifyInstance> {
+async function buildApp({ config, partners, launchSecret: secret, store, readiness, metrics, outboxStats }: Startup): Promise<FastifyInstance> {
   const app = await buildServer({
     spec: loadBundledSpec(),
     docsDir: defaultDocsDir(repoRoot),
@@ -107,8 +109,10 @@ async function buildApp({ config, partners, launchSecret: secret, store, readine
     logger: { level: config.logLevel },
     signatureToleranceSeconds: config.signatureToleranceSeconds,
     readiness,
+    outboxStats,
     overload: { maxEventLoopDelayMs: config.overloadEventLoopDelayMs, retryAfterSeconds: config.overloadRetryAfterSeconds },
     maxConnections: config.maxConnections,
+    validateResponses: config.validateResponses,
     metrics: partners.sandbox && config.metricsPort === undefined ? metrics.registry : undefined,
   });
   if (!partners.sandbox && config.metricsPort === undefined) app.log.info(METRICS_HIDDEN);
@@ -178,8 +182,10 @@ async function main(): Promise<void> {
   let log: FastifyBaseLogger | undefined;
   const readiness = new Readiness();
   const store = watchWrites(await openMigratedStore(config, () => log), readiness);
-  const metrics = createDeliveryMetrics(() => withDeadline(store.callbackStats(), PROBE_DEADLINE_MS, "the database"));
-  const startup: Startup = { config, ...identity, store, readiness, metrics };
+  // /health and the outbox gauges read the counts at most once a second, however often they are polled.
+  const outboxStats = new OutboxStats(() => store.callbackStats());
+  const metrics = createDeliveryMetrics(() => outboxStats.get());
+  const startup: Startup = { config, ...identity, store, readiness, metrics, outboxStats };
   const app = await buildApp(startup);
   log = app.log;
   startBackgroundWork(app, startup);
