@@ -117,7 +117,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   );
   if (path === ":memory:") return new SqliteSessionStore(db, path, undefined, undefined);
   const onError = options.onBackgroundError ?? (() => undefined);
-  db.exec("PRAGMA wal_autocheckpoint = 0");
+  // No checkpoint and no truncation of the log on the event loop: the worker checkpoints,
+  // and the log restarts inside its file (wal-limit.ts says why it is never cut under load).
+  db.exec("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = -1");
   const checkpointer = new Worker(new URL("./wal-checkpointer.cjs", import.meta.url), {
     workerData: { file: path, intervalMs: options.checkpointIntervalMs ?? 50, idleMs: options.idleTruncateMs ?? 1000 },
   });
@@ -127,7 +129,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   );
   checkpointer.on("error", (error) => onError(error));
   checkpointer.unref();
-  const walLimit = new WalLimit(db, `${path}-wal`, checkpointer, limits, onError);
+  const walLimit = new WalLimit(checkpointer, limits, onError);
   return new SqliteSessionStore(db, path, checkpointer, walLimit);
 }
 

@@ -1,12 +1,13 @@
 // Worker thread of the SQLite store: checkpoints the WAL of `workerData.file` with its own
 // connection, so that the request thread, whose automatic checkpoints are off, never runs
 // one (see wal-limit.ts).
-// - Every `workerData.intervalMs`: a PASSIVE checkpoint (it never blocks the writer). Once
+// - Every `workerData.intervalMs`: a PASSIVE checkpoint (it never blocks the writer), and
+//   `{ logBytes }`, the log's size, when it changed (wal-limit.ts holds the writes on it). Once
 //   the log is fully copied and has not changed for `workerData.idleMs` (no writes), a
 //   TRUNCATE checkpoint empties the file: the log shrinks back when load stops.
 // - On `{ checkpoint: id }` (the writer holds its writes meanwhile): one PASSIVE
 //   checkpoint, answered `{ checkpointed: id, complete, failed? }`; with no write going on
-//   it copies every frame, so the writer's next group restarts the log.
+//   it copies every frame, and then this worker restarts the log with an empty write.
 // Errors of the periodic checkpoints are posted as `{ error }`. Plain CommonJS so it runs
 // in a worker thread without a TypeScript loader.
 "use strict";
@@ -18,6 +19,11 @@ const db = new Database(workerData.file);
 db.exec("PRAGMA busy_timeout = 100"); // TRUNCATE waits this long at most for the writer
 const passive = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
 const truncate = db.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+// A write that changes nothing: the first write after a complete checkpoint restarts the log
+// and syncs its new header (an fsync that can wait hundreds of milliseconds for the file
+// system's journal while the checkpoint's pages are flushed). Made here, the writer on the
+// event loop finds the log already restarted and only appends to it.
+const restartLog = () => db.exec("BEGIN IMMEDIATE; UPDATE heartbeat SET at = at WHERE id = 1; COMMIT");
 const walFile = `${workerData.file}-wal`;
 let idleLog = -1; // frames in the log when a periodic checkpoint first found it fully copied
 let idleSince = 0; // when that was, ms
@@ -36,8 +42,15 @@ function checkpoint() {
   return { complete: Number(result.busy) === 0 && Number(result.log) === Number(result.checkpointed), log: Number(result.log) };
 }
 
+const frameBytes = Number(db.prepare("PRAGMA page_size").get().page_size) + 24;
+let reportedLog = -1;
+
 function tick() {
   const { complete, log } = checkpoint();
+  if (log !== reportedLog) {
+    reportedLog = log;
+    parentPort.postMessage({ logBytes: 32 + log * frameBytes });
+  }
   if (!complete) {
     idleLog = -1;
   } else if (log !== idleLog) {
@@ -65,7 +78,9 @@ parentPort.on("message", (message) => {
   }
   if (message && typeof message.checkpoint === "number") {
     try {
-      parentPort.postMessage({ checkpointed: message.checkpoint, complete: checkpoint().complete });
+      const { complete } = checkpoint();
+      if (complete) restartLog();
+      parentPort.postMessage({ checkpointed: message.checkpoint, complete });
     } catch (error) {
       parentPort.postMessage({ checkpointed: message.checkpoint, complete: false, failed: String(error) });
     }

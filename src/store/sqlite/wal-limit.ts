@@ -7,40 +7,41 @@
  * checkpoints run beside a writer that never pauses, so each one ended a few frames short,
  * and the log was never restarted.
  *
- * What bounds it: after each committed group the writer looks at the log's size (one
- * `stat`). At `restartBytes` it holds the next groups (writes keep being queued, and the
- * event loop keeps serving requests) and asks the checkpointer worker for one checkpoint.
- * With no write meanwhile, that checkpoint copies every frame; the next group then
- * restarts the log from its beginning, and SQLite truncates the file to
- * `journal_size_limit`. So the file never grows past `restartBytes` plus one group. Writes
- * wait only for that checkpoint (it copies the frames since the worker's last one, which
- * runs every 50 ms); durability is unchanged, a checkpoint copies committed pages.
+ * What bounds it: the checkpointer worker reports the log's size after each of its
+ * checkpoints (every 50 ms). After each committed group the writer compares the last
+ * report with `restartBytes`; at that size it holds the next groups (writes keep being
+ * queued, and the event loop keeps serving requests) and asks the worker for one
+ * checkpoint. With no write meanwhile, that checkpoint copies every frame, and the worker
+ * restarts the log from its beginning with an empty write. So the log never grows past
+ * `restartBytes` plus what is written in one report interval. Writes wait only for that
+ * checkpoint (it copies the frames since the worker's last one); durability is unchanged,
+ * a checkpoint copies committed pages.
  *
- * When writes stop, the worker truncates the log to zero bytes (`wal-checkpointer.cjs`).
+ * Nothing truncates the file while writes go on (`journal_size_limit` stays -1): the log
+ * restarts inside it, so its size stays at its high-water mark. Truncating a file frees
+ * its blocks, and on a file system mounted with `discard` that waits for the device:
+ * 100 – 600 ms measured here, on the event loop when the writer's commit did it. When
+ * writes stop, the worker truncates the log to zero bytes (`wal-checkpointer.cjs`).
  */
-import { statSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
-import type Database from "libsql";
 
-/** Sizes of the bound, bytes: `journalSizeLimitBytes` < `restartBytes`. */
+/** The bound, bytes. */
 export interface WalLimitOptions {
-  /** WAL size at which the next groups wait for a complete checkpoint. Default 128 MiB. */
+  /** Log size at which the next groups wait for a complete checkpoint. Default 128 MiB. */
   restartBytes?: number;
-  /** `journal_size_limit`: the size SQLite truncates the log to when it restarts. Default 64 MiB. */
-  journalSizeLimitBytes?: number;
 }
 
 /** Defaults of `WalLimitOptions`: the log stays near 128 MiB, half of the 256 MiB it must stay under. */
-const walLimitDefaults = { restartBytes: 128 * 2 ** 20, journalSizeLimitBytes: 64 * 2 ** 20 } as const;
+const walLimitDefaults = { restartBytes: 128 * 2 ** 20 } as const;
 
 /**
  * The limits with their defaults.
  *
- * @throws Error when `journalSizeLimitBytes` is not below `restartBytes`
+ * @throws Error when `restartBytes` is not a positive number
  */
 export function walLimits(options: WalLimitOptions = {}): Required<WalLimitOptions> {
   const limits = { ...walLimitDefaults, ...options };
-  if (!(limits.journalSizeLimitBytes < limits.restartBytes)) throw new Error("the WAL limit needs journalSizeLimitBytes < restartBytes");
+  if (!(limits.restartBytes > 0)) throw new Error("the WAL limit needs restartBytes > 0");
   return limits;
 }
 
@@ -56,44 +57,41 @@ interface CheckpointReply {
   failed?: string;
 }
 
+/** What the worker reports after each periodic checkpoint: the log's size, bytes. */
+interface LogReport {
+  logBytes: number;
+}
+
 /** The writer's side of the bound: `afterCommit` is the write queue's hook. */
 export class WalLimit {
   private pending: Promise<void> | undefined;
   private nextId = 0;
   private quietUntil = 0;
 
+  /** The log's size as the worker last reported it, bytes. */
+  private logBytes = 0;
+
   /**
-   * @param db the writer connection (its `journal_size_limit` is set here)
-   * @param walFile path of the `-wal` file
-   * @param worker the checkpointer worker (wal-checkpointer.cjs)
+   * @param worker the checkpointer worker (wal-checkpointer.cjs), which reports the log's size
    * @param options the limits, from `walLimits`
    * @param onError gets a failed or overdue checkpoint; the writes go on
    */
   constructor(
-    db: Database.Database,
-    private readonly walFile: string,
     private readonly worker: Worker,
     private readonly options: Required<WalLimitOptions>,
     private readonly onError: (error: Error) => void,
   ) {
-    db.exec(`PRAGMA journal_size_limit = ${Math.floor(options.journalSizeLimitBytes)}`);
+    worker.on("message", (report: Partial<LogReport>) => {
+      if (typeof report.logBytes === "number") this.logBytes = report.logBytes;
+    });
   }
 
   /**
    * After a group (outside any transaction): a promise that holds the next groups while the
-   * worker checkpoints, when the log is this big; else nothing. The file only shrinks when
-   * the log restarts, to journal_size_limit < restartBytes, so a file this big holds at
-   * least this much log.
+   * worker checkpoints and restarts the log, when the log is this big; else nothing.
    */
   afterCommit(): Promise<void> | undefined {
-    if (this.pending || Date.now() < this.quietUntil) return undefined;
-    let size: number;
-    try {
-      size = statSync(this.walFile).size;
-    } catch {
-      return undefined; // no log file (yet)
-    }
-    if (size < this.options.restartBytes) return undefined;
+    if (this.pending || Date.now() < this.quietUntil || this.logBytes < this.options.restartBytes) return undefined;
     this.pending = this.checkpointInWorker().finally(() => (this.pending = undefined));
     return this.pending;
   }
@@ -120,7 +118,10 @@ export class WalLimit {
               "WAL checkpoint could not copy every frame (another connection is reading an old snapshot?): the log did not restart",
             ),
           );
-        else done();
+        else {
+          this.logBytes = 0; // restarted
+          done();
+        }
       };
       const timer = setTimeout(() => done(new Error(`WAL checkpoint took longer than ${MAX_HOLD_MS} ms: writes go on`)), MAX_HOLD_MS);
       this.worker.on("message", onMessage);
