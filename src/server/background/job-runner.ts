@@ -6,7 +6,8 @@
  * logged (throttled: one stack per kind and minute), counted in
  * `session_api_background_failures_total`, and the job runs again after a pause that
  * doubles from `retryAfterMs` up to `intervalMs`. Runs never overlap; `stop()` ends the
- * run in progress after its current batch.
+ * run in progress after its current batch. A job may rest between batches in proportion
+ * to their duration (`restRatio`), so that work with no deadline takes a bounded share.
  */
 import type { FastifyBaseLogger } from "fastify";
 import { ErrorLogThrottle } from "../../shared/error-log-throttle.js";
@@ -38,6 +39,13 @@ export interface BatchedJobOptions {
   now?: () => number;
   /** First pause after a failed batch, milliseconds; doubles up to `intervalMs`. Default 1000. */
   retryAfterMs?: number;
+  /**
+   * Rest between batches, as a multiple of the last batch's duration (default 0: only
+   * the next event-loop turn). 3 gives the job at most a quarter of the time, and keeps
+   * its writes to the database's files at that share: for work with no deadline, such
+   * as deleting what retention allows, so that it leaves the disk to requests and expiry.
+   */
+  restRatio?: number;
 }
 
 /** A running background job. */
@@ -54,6 +62,7 @@ export interface BatchedJob {
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const rest = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** Starts the job's loop; its first run starts at once. The timers do not keep the process alive. */
 export function startBatchedJob(options: BatchedJobOptions): BatchedJob {
@@ -81,7 +90,7 @@ export function startBatchedJob(options: BatchedJobOptions): BatchedJob {
         options.metrics?.batch(options.name, outcome.rows, elapsed / 1000);
         total += outcome.rows;
         more = outcome.more;
-        if (more) await nextTurn();
+        if (more) await (options.restRatio ? rest(elapsed * options.restRatio) : nextTurn());
       }
       failures = 0;
       options.metrics?.drained(options.name, now());
