@@ -6,6 +6,7 @@
  *
  *   tsx test/bench/main.ts --rows N [--store sqlite|postgres|both] [--rate 300] [--duration 60]
  *     [--database-url postgres://…]   (default TEST_DATABASE_URL; needed for PostgreSQL)
+ *     [--cpu-prof DIR]                 (each server writes a CPU profile there when it stops)
  *
  * For each store, two servers in turn (child processes, default settings, a partners file
  * with two partners: `bench-enter`, which sends the ENTERs, and `bench-callbacks`, whose
@@ -26,7 +27,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "libsql";
 import pg from "pg";
@@ -41,13 +42,15 @@ import { killAllNow, startChild, stopAll, stopChild } from "./children.js";
 import { runLoad, type BuiltRequest, type LoadSummary } from "./load.js";
 import { backlogCounter, percentile, pollLatency, watchEventLoop, type Backlog } from "./size-probes.js";
 
-const usage = "usage: tsx test/bench/main.ts --rows N [--store sqlite|postgres|both] [--rate 300] [--duration 60] [--database-url URL]";
+const usage =
+  "usage: tsx test/bench/main.ts --rows N [--store sqlite|postgres|both] [--rate 300] [--duration 60] [--database-url URL] [--cpu-prof DIR]";
 const options = {
   rows: { type: "string" },
   store: { type: "string", default: "both" },
   rate: { type: "string", default: "300" },
   duration: { type: "string", default: "60" },
   "database-url": { type: "string" },
+  "cpu-prof": { type: "string" },
   help: { type: "boolean", default: false },
 } as const;
 
@@ -141,6 +144,9 @@ interface RunResult {
   outbox?: Record<string, number>;
 }
 
+/** Where the servers write a CPU profile each (`--cpu-prof DIR`); none when undefined. */
+let profileDir: string | undefined;
+
 /** Runs one server on `database` and measures it (see the file comment). */
 async function measureServer(
   label: string,
@@ -174,6 +180,7 @@ async function measureServer(
     },
     readyUrl: `http://127.0.0.1:${port}/health`,
     timeoutMs: 120_000,
+    nodeArgs: profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
@@ -315,6 +322,7 @@ async function main(): Promise<number> {
   if (!["sqlite", "postgres", "both"].includes(flags.store)) throw new Error(`--store must be sqlite, postgres or both\n${usage}`);
   const stores = (flags.store === "both" ? ["sqlite", "postgres"] : [flags.store]) as ("sqlite" | "postgres")[];
   const postgresServer = flags["database-url"] ?? process.env.TEST_DATABASE_URL;
+  profileDir = flags["cpu-prof"] === undefined ? undefined : resolve(flags["cpu-prof"]);
   if (stores.includes("postgres") && !postgresServer)
     throw new Error(`PostgreSQL needs --database-url or TEST_DATABASE_URL (a server where it may create a database)\n${usage}`);
 

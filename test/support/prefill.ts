@@ -68,7 +68,12 @@ export function scenarioShape(sessions: number, now = Date.now()): PrefillShape 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** Ranges [from, to) of the row number `i` (1-based) that each kind of session takes. */
+/**
+ * Ranges [from, to) of the row number `i` (1-based) that each kind of session takes. Times
+ * add the row number in milliseconds to keep rows distinct; the pending ones add their
+ * number within their own range, so that they end (and are due) 10 minutes ago plus at
+ * most their count in milliseconds, never in the future.
+ */
 function ranges(shape: PrefillShape) {
   const idleEnd = shape.idle;
   const yearEnd = idleEnd + shape.yearOld;
@@ -92,9 +97,9 @@ function kinds(shape: PrefillShape, int: (value: number) => string) {
     partner: `CASE WHEN i <= ${idleEnd} OR (i > ${yearEnd} AND i <= ${pendingEnd}) THEN '${shape.callbackPartner}' ELSE '${shape.otherPartner}' END`,
     status: `CASE WHEN i <= ${idleEnd} THEN 'active' WHEN i <= ${yearEnd} OR i > ${pendingEnd} THEN 'closed' ELSE 'expired' END`,
     ended: `CASE WHEN i <= ${idleEnd} THEN NULL WHEN i <= ${yearEnd} THEN ${int(now - 365 * DAY)} + i WHEN i <= ${deadEnd} THEN ${int(old)} + i
-                 WHEN i <= ${pendingEnd} THEN ${int(recent)} + i ELSE ${int(now - HOUR)} + i % ${HOUR} END`,
+                 WHEN i <= ${pendingEnd} THEN ${int(recent)} + (i - ${deadEnd}) ELSE ${int(now - HOUR)} + i % ${HOUR} END`,
     created: `CASE WHEN i <= ${idleEnd} THEN ${int(now - 2 * HOUR)} + i % 1000 WHEN i <= ${yearEnd} THEN ${int(now - 365 * DAY - HOUR)} + i
-                   WHEN i <= ${deadEnd} THEN ${int(old - HOUR)} + i WHEN i <= ${pendingEnd} THEN ${int(recent - HOUR)} + i ELSE ${int(now - 2 * HOUR)} + i % ${HOUR} END`,
+                   WHEN i <= ${deadEnd} THEN ${int(old - HOUR)} + i WHEN i <= ${pendingEnd} THEN ${int(recent - HOUR)} + (i - ${deadEnd}) ELSE ${int(now - 2 * HOUR)} + i % ${HOUR} END`,
     /** A callback's state from its session's end (over `sessions.ended_at`). */
     callbackState: `CASE WHEN ended_at > ${int(now - DAY)} THEN 'pending' WHEN ended_at > ${int(old + callbacksEnd)} THEN 'failed' ELSE 'delivered' END`,
   };
