@@ -98,7 +98,15 @@ function loadIdentity(config: ServerConfig): Pick<Startup, "partners" | "launchS
 }
 
 /** The Fastify app over the store, with `/metrics` on the API port only in the sandbox (its labels name partner ids). */
-async function buildApp({ config, partners, launchSecret: secret, store, readiness, metrics, outboxStats }: Startup): Promise<FastifyInstance> {
+async function buildApp({
+  config,
+  partners,
+  launchSecret: secret,
+  store,
+  readiness,
+  metrics,
+  outboxStats,
+}: Startup): Promise<FastifyInstance> {
   const app = await buildServer({
     spec: loadBundledSpec(),
     docsDir: defaultDocsDir(repoRoot),

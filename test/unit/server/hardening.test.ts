@@ -1,13 +1,10 @@
 // Hardened answers (src/http/security-headers.ts, src/server/docs-routes.ts,
 // src/http/transport-answers.ts): security headers on every kind of answer, the API's,
-// the docs', the health endpoints' and those written on a bare socket; each docs page
-// with the Content-Security-Policy its own meta tag states; the docs' errors in the
-// default envelope; an unusual Expect served as if absent.
-import { readFileSync } from "node:fs";
+// the docs', the health endpoints' and those written on a bare socket; an unusual Expect
+// served as if absent. The built docs pages' own answers are in
+// test/integration/docs/docs-answers.test.ts (they need the docs build).
 import { connect } from "node:net";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../../../src/shared/spec-document.js";
 import { postRaw, SANDBOX } from "../../support/requests.js";
 import { useServerAndReceiver } from "../../support/servers.js";
 import { requestSignature } from "@luckymonaco/session-api-client";
@@ -69,36 +66,6 @@ describe("security headers", () => {
     await answer.arrayBuffer();
     const headers = answer.headers;
     for (const [name, value] of Object.entries(SECURITY)) expect(headers.get(name), name).toBe(value);
-  });
-});
-
-describe("the docs", () => {
-  /** The policy a built page's meta tag states. */
-  const metaPolicy = (page: string) =>
-    /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(readFileSync(join(repoRoot, "dist/docs", page), "utf8"))![1];
-
-  it.each(["index.html", "playground.html"])("sends %s with the Content-Security-Policy of its meta tag", async (page) => {
-    const response = await fetch(`${ends.server.baseUrl}/docs/${page === "index.html" ? "" : page}`);
-    expect([response.status, (await response.text()).length > 0]).toEqual([200, true]);
-    expect(response.headers.get("content-security-policy")).toBe(metaPolicy(page));
-    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-  });
-
-  it.each([
-    ["a missing page", "/docs/nope.html", 404, "G.05"],
-    ["a dotfile", "/docs/.inputs.sha256", 404, "G.05"],
-    ["a path that leaves the folder", "/docs/..%2f..%2fpackage.json", 404, "G.05"],
-  ])("answers %s in the default envelope", async (_what, path, status, code) => {
-    const response = await fetch(`${ends.server.baseUrl}${path}`);
-    expect([response.status, response.headers.get("content-type")]).toEqual([status, "application/json"]);
-    expect((await response.json()).error.code).toBe(code);
-  });
-
-  it("answers a page whole whatever the range or precondition asked, never 416 or 412", async () => {
-    const range = await fetch(`${ends.server.baseUrl}/docs/`, { headers: { range: "bytes=99999999-" } });
-    expect([range.status, (await range.arrayBuffer()).byteLength > 0]).toEqual([200, true]);
-    const precondition = await fetch(`${ends.server.baseUrl}/docs/`, { headers: { "if-match": '"not-this-one"' } });
-    expect([precondition.status, (await precondition.arrayBuffer()).byteLength > 0]).toEqual([200, true]);
   });
 });
 
