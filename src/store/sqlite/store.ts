@@ -129,7 +129,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   );
   checkpointer.on("error", (error) => onError(error));
   checkpointer.unref();
-  const walLimit = new WalLimit(checkpointer, limits, onError);
+  const pageBytes = Number((db.prepare("PRAGMA page_size").get() as { page_size: number }).page_size);
+  const walLimit = new WalLimit(path, pageBytes, checkpointer, limits, onError);
   return new SqliteSessionStore(db, path, checkpointer, walLimit);
 }
 
@@ -357,6 +358,7 @@ class SqliteSessionStore implements SessionStore {
       this.checkpointer.postMessage("stop");
       await stopped;
     }
+    this.walLimit?.close();
     this.db.close();
   }
 }

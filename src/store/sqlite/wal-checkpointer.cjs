@@ -1,8 +1,7 @@
 // Worker thread of the SQLite store: checkpoints the WAL of `workerData.file` with its own
 // connection, so that the request thread, whose automatic checkpoints are off, never runs
 // one (see wal-limit.ts).
-// - Every `workerData.intervalMs`: a PASSIVE checkpoint (it never blocks the writer), and
-//   `{ logBytes }`, the log's size, when it changed (wal-limit.ts holds the writes on it). Once
+// - Every `workerData.intervalMs`: a PASSIVE checkpoint (it never blocks the writer). Once
 //   the log is fully copied and has not changed for `workerData.idleMs` (no writes), a
 //   TRUNCATE checkpoint empties the file: the log shrinks back when load stops.
 // - On `{ checkpoint: id }` (the writer holds its writes meanwhile): one PASSIVE
@@ -42,15 +41,8 @@ function checkpoint() {
   return { complete: Number(result.busy) === 0 && Number(result.log) === Number(result.checkpointed), log: Number(result.log) };
 }
 
-const frameBytes = Number(db.prepare("PRAGMA page_size").get().page_size) + 24;
-let reportedLog = -1;
-
 function tick() {
   const { complete, log } = checkpoint();
-  if (log !== reportedLog) {
-    reportedLog = log;
-    parentPort.postMessage({ logBytes: 32 + log * frameBytes });
-  }
   if (!complete) {
     idleLog = -1;
   } else if (log !== idleLog) {

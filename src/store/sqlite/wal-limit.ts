@@ -7,15 +7,15 @@
  * checkpoints run beside a writer that never pauses, so each one ended a few frames short,
  * and the log was never restarted.
  *
- * What bounds it: the checkpointer worker reports the log's size after each of its
- * checkpoints (every 50 ms). After each committed group the writer compares the last
- * report with `restartBytes`; at that size it holds the next groups (writes keep being
- * queued, and the event loop keeps serving requests) and asks the worker for one
- * checkpoint. With no write meanwhile, that checkpoint copies every frame, and the worker
- * restarts the log from its beginning with an empty write. So the log never grows past
- * `restartBytes` plus what is written in one report interval. Writes wait only for that
- * checkpoint (it copies the frames since the worker's last one); durability is unchanged,
- * a checkpoint copies committed pages.
+ * What bounds it: after each committed group the writer reads the log's length, `mxFrame`
+ * of the WAL-index header (the `-shm` file, https://www.sqlite.org/walformat.html: 4 bytes
+ * at offset 16, in the machine's byte order; one `pread`). At `restartBytes` it holds the
+ * next groups (writes keep being queued, and the event loop keeps serving requests) and
+ * asks the checkpointer worker for one checkpoint. With no write meanwhile, that
+ * checkpoint copies every frame, and the worker restarts the log from its beginning with
+ * an empty write. So the log never grows past `restartBytes` plus one group. Writes wait
+ * only for that checkpoint (it copies the frames since the worker's last one, which runs
+ * every 50 ms); durability is unchanged, a checkpoint copies committed pages.
  *
  * Nothing truncates the file while writes go on (`journal_size_limit` stays -1): the log
  * restarts inside it, so its size stays at its high-water mark. Truncating a file frees
@@ -23,6 +23,8 @@
  * 100 – 600 ms measured here, on the event loop when the writer's commit did it. When
  * writes stop, the worker truncates the log to zero bytes (`wal-checkpointer.cjs`).
  */
+import { closeSync, openSync, readSync } from "node:fs";
+import { endianness } from "node:os";
 import type { Worker } from "node:worker_threads";
 
 /** The bound, bytes. */
@@ -45,6 +47,44 @@ export function walLimits(options: WalLimitOptions = {}): Required<WalLimitOptio
   return limits;
 }
 
+/** Where the WAL-index header keeps `mxFrame`, the frames in the log (walformat.html, 2.1). */
+const MX_FRAME_OFFSET = 16;
+/** A frame's header, and the log's own header, bytes (walformat.html, 1.1). */
+const FRAME_HEADER_BYTES = 24;
+const LOG_HEADER_BYTES = 32;
+
+/** The length of a database's log, read from its WAL-index header. */
+class LogLength {
+  private fd: number | undefined;
+  private readonly word = Buffer.alloc(4);
+
+  /**
+   * @param shmFile path of the `-shm` file
+   * @param pageBytes the database's page size
+   */
+  constructor(
+    private readonly shmFile: string,
+    private readonly pageBytes: number,
+  ) {}
+
+  /** The log's length, bytes; 0 when the index cannot be read (no log yet). */
+  bytes(): number {
+    try {
+      this.fd ??= openSync(this.shmFile, "r");
+      if (readSync(this.fd, this.word, 0, 4, MX_FRAME_OFFSET) < 4) return 0;
+    } catch {
+      return 0;
+    }
+    const frames = endianness() === "LE" ? this.word.readUInt32LE(0) : this.word.readUInt32BE(0);
+    return frames === 0 ? 0 : LOG_HEADER_BYTES + frames * (this.pageBytes + FRAME_HEADER_BYTES);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
 /** Longest hold of the writes for one checkpoint; they go on after it, and the error is reported. */
 const MAX_HOLD_MS = 10_000;
 /** After a checkpoint that failed or could not complete, the next is asked no sooner than this. */
@@ -57,43 +97,44 @@ interface CheckpointReply {
   failed?: string;
 }
 
-/** What the worker reports after each periodic checkpoint: the log's size, bytes. */
-interface LogReport {
-  logBytes: number;
-}
-
 /** The writer's side of the bound: `afterCommit` is the write queue's hook. */
 export class WalLimit {
   private pending: Promise<void> | undefined;
   private nextId = 0;
   private quietUntil = 0;
 
-  /** The log's size as the worker last reported it, bytes. */
-  private logBytes = 0;
+  private readonly log: LogLength;
 
   /**
-   * @param worker the checkpointer worker (wal-checkpointer.cjs), which reports the log's size
+   * @param file path of the database file (its log is `-wal`, its index `-shm`)
+   * @param pageBytes the database's page size (`PRAGMA page_size`)
+   * @param worker the checkpointer worker (wal-checkpointer.cjs)
    * @param options the limits, from `walLimits`
    * @param onError gets a failed or overdue checkpoint; the writes go on
    */
   constructor(
+    file: string,
+    pageBytes: number,
     private readonly worker: Worker,
     private readonly options: Required<WalLimitOptions>,
     private readonly onError: (error: Error) => void,
   ) {
-    worker.on("message", (report: Partial<LogReport>) => {
-      if (typeof report.logBytes === "number") this.logBytes = report.logBytes;
-    });
+    this.log = new LogLength(`${file}-shm`, pageBytes);
   }
 
   /**
    * After a group (outside any transaction): a promise that holds the next groups while the
-   * worker checkpoints and restarts the log, when the log is this big; else nothing.
+   * worker checkpoints and restarts the log, when the log is this long; else nothing.
    */
   afterCommit(): Promise<void> | undefined {
-    if (this.pending || Date.now() < this.quietUntil || this.logBytes < this.options.restartBytes) return undefined;
+    if (this.pending || Date.now() < this.quietUntil || this.log.bytes() < this.options.restartBytes) return undefined;
     this.pending = this.checkpointInWorker().finally(() => (this.pending = undefined));
     return this.pending;
+  }
+
+  /** Lets go of the index file. */
+  close(): void {
+    this.log.close();
   }
 
   /** Asks the worker for one checkpoint; resolves when it answered, or after MAX_HOLD_MS. Never rejects. */
@@ -118,10 +159,7 @@ export class WalLimit {
               "WAL checkpoint could not copy every frame (another connection is reading an old snapshot?): the log did not restart",
             ),
           );
-        else {
-          this.logBytes = 0; // restarted
-          done();
-        }
+        else done();
       };
       const timer = setTimeout(() => done(new Error(`WAL checkpoint took longer than ${MAX_HOLD_MS} ms: writes go on`)), MAX_HOLD_MS);
       this.worker.on("message", onMessage);
