@@ -4,9 +4,11 @@
 // - Every `workerData.intervalMs`: a PASSIVE checkpoint (it never blocks the writer). Once
 //   the log is fully copied and has not changed for `workerData.idleMs` (no writes), a
 //   TRUNCATE checkpoint empties the file: the log shrinks back when load stops.
-// - On `{ checkpoint: id }` (the writer holds its writes meanwhile): one PASSIVE
+// - On `{ checkpoint: id }` (the writer holds its writes meanwhile): one RESTART
 //   checkpoint, answered `{ checkpointed: id, complete, failed? }`; with no write going on
-//   it copies every frame, and then this worker restarts the log with an empty write.
+//   it copies every frame, waiting up to 100 ms for a reader of another connection (the
+//   `callbacks` CLI, a backup) to leave an older snapshot, and then this worker restarts
+//   the log with an empty write.
 // Errors of the periodic checkpoints are posted as `{ error }`. Plain CommonJS so it runs
 // in a worker thread without a TypeScript loader.
 "use strict";
@@ -15,8 +17,9 @@ const { parentPort, workerData } = require("node:worker_threads");
 const Database = require("libsql");
 
 const db = new Database(workerData.file);
-db.exec("PRAGMA busy_timeout = 100"); // TRUNCATE waits this long at most for the writer
+db.exec("PRAGMA busy_timeout = 100"); // TRUNCATE and RESTART wait this long at most for the writer or a reader
 const passive = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+const restart = db.prepare("PRAGMA wal_checkpoint(RESTART)");
 const truncate = db.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
 // A write that changes nothing: the first write after a complete checkpoint restarts the log
 // and syncs its new header (an fsync that can wait hundreds of milliseconds for the file
@@ -35,9 +38,9 @@ function walSize() {
   }
 }
 
-/** One PASSIVE checkpoint: whether it copied every frame, and the frames in the log. */
-function checkpoint() {
-  const result = passive.get();
+/** One checkpoint (PASSIVE by default): whether it copied every frame, and the frames in the log. */
+function checkpoint(mode = passive) {
+  const result = mode.get();
   return { complete: Number(result.busy) === 0 && Number(result.log) === Number(result.checkpointed), log: Number(result.log) };
 }
 
@@ -70,7 +73,7 @@ parentPort.on("message", (message) => {
   }
   if (message && typeof message.checkpoint === "number") {
     try {
-      const { complete } = checkpoint();
+      const { complete } = checkpoint(restart);
       if (complete) restartLog();
       parentPort.postMessage({ checkpointed: message.checkpoint, complete });
     } catch (error) {
