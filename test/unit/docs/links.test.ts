@@ -6,12 +6,6 @@ import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../../../src/shared/spec-document.js";
 
-/**
- * Pages that other work in progress adds: a link to one is checked once the page exists.
- * Remove an entry when its page has landed.
- */
-const PAGES_ON_THEIR_WAY = new Set(["docs/request-path.md"]);
-
 const pages = [
   "README.md",
   ...readdirSync(join(repoRoot, "docs"))
@@ -58,7 +52,7 @@ describe("relative links of README.md and docs/", () => {
       .flatMap((link) => {
         const [path, anchor] = link.split("#") as [string, string | undefined];
         const target = path ? relative(repoRoot, join(repoRoot, dirname(page), path)) : page;
-        if (!existsSync(join(repoRoot, target))) return PAGES_ON_THEIR_WAY.has(target) ? [] : [`${link}: no file ${target}`];
+        if (!existsSync(join(repoRoot, target))) return [`${link}: no file ${target}`];
         if (anchor === undefined || !target.endsWith(".md")) return [];
         return anchorsOf(readFileSync(join(repoRoot, target), "utf8")).has(anchor) ? [] : [`${link}: no heading #${anchor} in ${target}`];
       });
