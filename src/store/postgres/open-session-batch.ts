@@ -58,6 +58,30 @@ export const BATCH_SQL = `
   SELECT id FROM created`;
 
 /** What the batch needs from the store: the pool, and the single-call paths. */
+/**
+ * The values of one ENTER's key and session in the order of the `openSession` statement's
+ * parameters ($1 … $15), for the statement alone and for a row of the batch.
+ */
+export function openSessionValues(key: IdempotencyKey, session: NewSession): unknown[] {
+  return [
+    key.partnerId,
+    key.uuid,
+    key.operationId,
+    key.fingerprint,
+    session.id,
+    session.createdAt,
+    session.playerId,
+    session.playerNickname ?? null,
+    session.gameId,
+    session.gameType,
+    session.currency,
+    session.language,
+    session.partnerSessionId,
+    session.playerIp,
+    session.tokenHash,
+  ];
+}
+
 export interface OpenSessionPaths {
   pool: pg.Pool;
   /** One call on its own (also the fallback when a batch fails). */
@@ -80,23 +104,7 @@ export class OpenSessionBatch {
       async many(inputs) {
         const columns = COLUMNS.map(() => [] as unknown[]);
         for (const { key, session } of inputs) {
-          const row = [
-            key.partnerId,
-            key.uuid,
-            key.operationId,
-            key.fingerprint,
-            session.id,
-            session.createdAt,
-            session.playerId,
-            session.playerNickname ?? null,
-            session.gameId,
-            session.gameType,
-            session.currency,
-            session.language,
-            session.partnerSessionId,
-            session.playerIp,
-            session.tokenHash,
-          ];
+          const row = openSessionValues(key, session);
           for (const [index, value] of row.entries()) columns[index]!.push(value);
         }
         const result = await paths.pool.query<{ id: string }>({ name: "openSessionBatch", text: BATCH_SQL, values: columns });

@@ -55,7 +55,7 @@ import type {
 import { AttemptBatch } from "./attempt-batch.js";
 import { migratePostgres } from "./migrate.js";
 import { PLANNED_PER_CALL, SQL } from "./statements.js";
-import { OpenSessionBatch } from "./open-session-batch.js";
+import { OpenSessionBatch, openSessionValues } from "./open-session-batch.js";
 
 /** The statements, for the plan test (test/integration/store/plans.test.ts). */
 export { PLANNED_PER_CALL, SQL } from "./statements.js";
@@ -156,23 +156,7 @@ class PostgresSessionStore implements SessionStore {
   /** `openSession` in a statement of its own. */
   private async openSessionAlone(key: IdempotencyKey, session: NewSession): Promise<Idempotent<{ sessionId: string }>> {
     for (;;) {
-      const result = await this.query("openSession", [
-        key.partnerId,
-        key.uuid,
-        key.operationId,
-        key.fingerprint,
-        session.id,
-        session.createdAt,
-        session.playerId,
-        session.playerNickname ?? null,
-        session.gameId,
-        session.gameType,
-        session.currency,
-        session.language,
-        session.partnerSessionId,
-        session.playerIp,
-        session.tokenHash,
-      ]);
+      const result = await this.query("openSession", openSessionValues(key, session));
       if (result.rows[0]!.created === 1) return { outcome: "created", value: { sessionId: session.id } };
       // The key existed; read it. If it was forgotten in between (older than 48 h), try again.
       const stored = await this.storedKey(key);
