@@ -17,13 +17,13 @@
  * Other server variables (e.g. SQLITE_SYNCHRONOUS=FULL, DATABASE_POOL_SIZE) pass through
  * from the environment.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { signedEnter } from "./enter-request.js";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot } from "../../src/codegen/spec.js";
-import { requestSignature } from "@luckymonaco/session-api-client";
 import { createDatabase, type TestDatabase } from "../support/postgres-databases.js";
 import { freePort } from "../support/processes.js";
 import { cpuSeconds, killAllNow, startChild, stopAll, stopChild, type Child } from "./children.js";
@@ -60,23 +60,8 @@ function positive(name: string, value: string): number {
   return number;
 }
 
-/** A new valid ENTER for the sandbox partner: a fresh uuid, compact JSON, HASH over exactly those bytes. */
-function enterRequest(): BuiltRequest {
-  const n = Math.floor(Math.random() * 100_000);
-  const body = JSON.stringify({
-    uuid: randomUUID(),
-    gametype: "slot",
-    gameid: "lm_monaco_riches",
-    player: {
-      id: `player-${n}`,
-      nickname: "LuckyLuca",
-      language: "en",
-      currency: "EUR",
-      session: { id: `op-session-${n}`, ip: "203.0.113.42" },
-    },
-  });
-  return { path: `/api/session?MEMB_ID=demo&HASH=${requestSignature(body, "sandbox-secret")}`, body };
-}
+/** A new valid ENTER for the sandbox partner (enter-request.ts). */
+const enterRequest = (): BuiltRequest => signedEnter("demo", "sandbox-secret");
 
 /** What a measured server row adds to `Measured`: the 200s of its warm-up, for the session count. */
 type Row = Measured & { warmOk: number };

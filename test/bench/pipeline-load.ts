@@ -10,10 +10,9 @@
  * the pool, and prints one line of JSON: `{ responses, statusCodes, errors }`. It exits
  * when stdin closes.
  */
-import { randomUUID } from "node:crypto";
+import { signedEnter } from "./enter-request.js";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
-import { requestSignature } from "@luckymonaco/session-api-client";
 
 const [baseUrl, connections, memberId, secret] = process.argv.slice(2);
 if (!baseUrl || !connections || !memberId || !secret) {
@@ -24,23 +23,8 @@ if (!baseUrl || !connections || !memberId || !secret) {
 /** Distinct requests the load cycles through: enough to defeat any cache keyed by body. */
 const POOL_SIZE = 512;
 
-/** One valid ENTER as the typed client sends it: compact JSON, `timestamp` last. */
-function enterRequest(n: number): { path: string; body: string } {
-  const body = JSON.stringify({
-    uuid: randomUUID(),
-    gametype: "slot",
-    gameid: "lm_monaco_riches",
-    player: {
-      id: `player-${n}`,
-      nickname: "LuckyLuca",
-      language: "en",
-      currency: "EUR",
-      session: { id: `op-session-${n}`, ip: "203.0.113.42" },
-    },
-    timestamp: Math.floor(Date.now() / 1000),
-  });
-  return { path: `/api/session?MEMB_ID=${encodeURIComponent(memberId!)}&HASH=${requestSignature(body, secret!)}`, body };
-}
+/** One valid ENTER as the typed client sends it: compact JSON, `timestamp` last (enter-request.ts). */
+const enterRequest = (n: number) => signedEnter(memberId!, secret!, n, true);
 
 const pool = Array.from({ length: POOL_SIZE }, (_, n) => enterRequest(n));
 let next = 0;

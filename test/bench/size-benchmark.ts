@@ -24,6 +24,7 @@
  * of the year-old sessions were deleted, when the old keys and callbacks were gone, and
  * when the receiver had every callback of the backlog.
  */
+import { signedEnter } from "./enter-request.js";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -32,7 +33,6 @@ import { parseArgs } from "node:util";
 import Database from "libsql";
 import pg from "pg";
 import { repoRoot } from "../../src/codegen/spec.js";
-import { requestSignature } from "@luckymonaco/session-api-client";
 import { openStore } from "../../src/store/open-store.js";
 import { createDatabase, type TestDatabase } from "../support/postgres-databases.js";
 import { fillPostgres, fillSqlite, scenarioShape, type PrefillShape } from "../support/prefill.js";
@@ -60,23 +60,8 @@ const DAY = 86_400_000;
 /** The targets of the growth work, as its acceptance criteria state them. */
 const TARGETS = { idleExpiredWithinS: 30, healthWorstMs: 150, healthP99Ms: 25, enterP99Ms: 60, yearOldGoneShare: 0.9, yearOldWithinS: 60 };
 
-/** A new signed ENTER of `bench-enter`. */
-function enterRequest(): BuiltRequest {
-  const n = Math.floor(Math.random() * 100_000);
-  const body = JSON.stringify({
-    uuid: randomUUID(),
-    gametype: "slot",
-    gameid: "lm_monaco_riches",
-    player: {
-      id: `player-${n}`,
-      nickname: "LuckyLuca",
-      language: "en",
-      currency: "EUR",
-      session: { id: `op-session-${n}`, ip: "203.0.113.42" },
-    },
-  });
-  return { path: `/api/session?MEMB_ID=${ENTER_PARTNER.memberId}&HASH=${requestSignature(body, ENTER_PARTNER.secret)}`, body };
-}
+/** A new signed ENTER of `bench-enter` (enter-request.ts). */
+const enterRequest = (): BuiltRequest => signedEnter(ENTER_PARTNER.memberId, ENTER_PARTNER.secret);
 
 /** A database for one server: where it is, and how to count what is left in it. */
 interface BenchDatabase {
