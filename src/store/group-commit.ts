@@ -4,7 +4,8 @@
  * each), and each caller is answered once that transaction committed, with its own result.
  * A commit is what a small write pays most for (on SQLite about half of ENTER's time in the
  * driver, on PostgreSQL a round trip and a flush of the log); durability per call is
- * unchanged. The SQLite store sends every write through one (sqlite/transactions.ts); the
+ * unchanged. The SQLite store sends every write through one of two (sqlite/transactions.ts:
+ * the requests' and the background jobs'); the
  * PostgreSQL store sends ENTER (postgres/open-session-batch.ts) and the outcomes of callback
  * attempts (postgres/attempt-batch.ts) through one each.
  *
@@ -17,8 +18,9 @@
  *   A result that `many` hands back as a promise fails only its own caller.
  * - **Backpressure.** `afterGroups` runs after the groups of each flush were sent (after
  *   their commit, for a synchronous driver) and before their callers are answered; a promise
- *   it returns holds the next flushes until it settles, while calls keep being queued. The
- *   SQLite store holds its writes there while its write-ahead log restarts (sqlite/wal-limit.ts).
+ *   it returns, or one given to `hold` between flushes, holds the next flushes until it
+ *   settles, while calls keep being queued. The SQLite store holds its writes so while its
+ *   write-ahead log restarts (sqlite/wal-limit.ts).
  * - **Synchronous drivers.** `many` and `single` are called from the flush itself; when they
  *   return without a promise (libsql), a group, its retries included, runs start to end in
  *   that flush, with nothing else on the connection in between.
@@ -87,6 +89,21 @@ export class GroupCommit<Input, Output> {
     this.holdAfterGroups();
   }
 
+  /**
+   * Holds the next flushes until `until` settles, as a promise of `afterGroups` does; calls
+   * keep being queued meanwhile. Call it between flushes (a synchronous driver's groups are
+   * never in progress then).
+   */
+  hold(until: Promise<void>): void {
+    const previous = this.held;
+    const held: Promise<void> = Promise.all([previous, until.catch(() => undefined)]).then(() => {
+      if (this.held !== held) return;
+      this.held = undefined;
+      this.flush();
+    });
+    this.held = held;
+  }
+
   private holdAfterGroups(): void {
     let hold: Promise<void> | void;
     try {
@@ -94,13 +111,7 @@ export class GroupCommit<Input, Output> {
     } catch {
       return; // the hook reports its own failures; the groups sent must still be answered
     }
-    if (!hold) return;
-    this.held = hold
-      .catch(() => undefined)
-      .then(() => {
-        this.held = undefined;
-        this.flush();
-      });
+    if (hold) this.hold(hold);
   }
 
   private async send(calls: Array<Call<Input, Output>>): Promise<void> {

@@ -130,8 +130,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sess
   checkpointer.on("error", (error) => onError(error));
   checkpointer.unref();
   const pageBytes = Number((db.prepare("PRAGMA page_size").get() as { page_size: number }).page_size);
-  const walLimit = new WalLimit(path, pageBytes, checkpointer, limits, onError);
-  return new SqliteSessionStore(db, path, checkpointer, walLimit);
+  const walLimit = new WalLimit(path, pageBytes, checkpointer, limits, (until) => store.holdWrites(until), onError);
+  const store = new SqliteSessionStore(db, path, checkpointer, walLimit);
+  return store;
 }
 
 type Row = Record<string, unknown>;
@@ -140,7 +141,7 @@ class SqliteSessionStore implements SessionStore {
   /** A batch runs on the event loop: aim at 10 ms, so that a request waits at most about that. */
   readonly batchBudget = { targetMs: 10, initialRows: 100, minRows: 10, maxRows: 5000 };
   private readonly statements = new Map<string, Database.Statement>();
-  private writes: GroupCommit<Write, unknown> | undefined;
+  private writes: Record<"requests" | "background", GroupCommit<Write, unknown>> | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -160,10 +161,36 @@ class SqliteSessionStore implements SessionStore {
     return prepared;
   }
 
-  /** Runs `work` in the next group commit (transactions.ts); prepared on first use, after the migrations. */
+  /**
+   * The write queues (transactions.ts), made on first use, after the migrations: one for
+   * the requests' writes and one for the background jobs'. Each commits its own group, so
+   * a request's transaction never carries a job's batch: its answer is written before the
+   * batches of the same turn run.
+   */
+  private queues(): Record<"requests" | "background", GroupCommit<Write, unknown>> {
+    const afterCommit = this.walLimit ? () => this.walLimit!.afterCommit() : undefined;
+    this.writes ??= { requests: sqliteWrites(this.db, afterCommit), background: sqliteWrites(this.db, afterCommit) };
+    return this.writes;
+  }
+
+  /** Runs `work` in the requests' next group commit. */
   private write<T>(work: () => T): Promise<T> {
-    this.writes ??= sqliteWrites(this.db, this.walLimit ? () => this.walLimit!.afterCommit() : undefined);
-    return this.writes.run(work) as Promise<T>;
+    return this.queues().requests.run(work) as Promise<T>;
+  }
+
+  /**
+   * Runs `work` in the background jobs' next group commit (expiry, retention, delivery),
+   * once no restart of the log is under way (wal-limit.ts): these writes can wait, so
+   * that the requests' writes wait less.
+   */
+  private async backgroundWrite<T>(work: () => T): Promise<T> {
+    await this.walLimit?.backgroundTurn();
+    return this.queues().background.run(work) as Promise<T>;
+  }
+
+  /** Holds every write until `until` settles (the WAL limit's held checkpoint). */
+  holdWrites(until: Promise<void>): void {
+    for (const queue of Object.values(this.queues())) queue.hold(until);
   }
 
   migrate(): Promise<MigrationReport> {
@@ -253,7 +280,7 @@ class SqliteSessionStore implements SessionStore {
   }
 
   expireIdleSessions(idleBefore: number, at: number, callbackPartners: ReadonlySet<string>, limit: number): Promise<ExpiredSession[]> {
-    return this.write(() => {
+    return this.backgroundWrite(() => {
       const ids = JSON.stringify((this.statement(SQL.idleBatch).all(idleBefore, limit) as Row[]).map((row) => row.id));
       this.statement(SQL.queueCallbacks).run(at, at, at, ids, JSON.stringify([...callbackPartners]));
       return (this.statement(SQL.expire).all(at, ids) as Row[]).map(toExpiredSession);
@@ -263,7 +290,7 @@ class SqliteSessionStore implements SessionStore {
   claimDueCallbacks(claim: CallbackClaim): Promise<PendingCallback[]> {
     const lease = randomUUID();
     const { at } = claim;
-    return this.write(() => {
+    return this.backgroundWrite(() => {
       const until = at + claim.leaseMs;
       const rows: Row[] = [];
       for (const [partnerId, limit] of claim.perPartner ?? []) {
@@ -284,7 +311,7 @@ class SqliteSessionStore implements SessionStore {
   }
 
   recordCallbackAttempt(callback: Pick<PendingCallback, "sessionId" | "lease">, attempt: CallbackAttempt, at: number): Promise<boolean> {
-    return this.write(
+    return this.backgroundWrite(
       () => this.statement(SQL.recordAttempt).run(...attemptValues(attempt, at), at, callback.sessionId, callback.lease).changes === 1,
     );
   }
@@ -310,16 +337,16 @@ class SqliteSessionStore implements SessionStore {
   }
 
   forgetDeliveredCallbacks(before: number, limit: number): Promise<number> {
-    return this.write(() => this.statement(SQL.forgetDelivered).run(before, limit).changes);
+    return this.backgroundWrite(() => this.statement(SQL.forgetDelivered).run(before, limit).changes);
   }
 
   forgetIdempotencyKeys(before: number, limit: number): Promise<number> {
-    return this.write(() => this.statement(SQL.forgetKeys).run(before, limit).changes);
+    return this.backgroundWrite(() => this.statement(SQL.forgetKeys).run(before, limit).changes);
   }
 
   forgetEndedSessions(before: number, limit: number, after: EndedSessionsCursor | undefined): Promise<EndedSessionsBatch> {
     const from = after ?? { endedAt: Number.MIN_SAFE_INTEGER, id: "" };
-    return this.write(() => {
+    return this.backgroundWrite(() => {
       const rows = this.statement(SQL.endedBatch).all(before, from.endedAt, from.endedAt, from.id, limit) as Row[];
       if (rows.length === 0) return { deleted: 0, visited: 0, cursor: undefined };
       const deleted = this.statement(SQL.forgetEnded).run(JSON.stringify(rows.map((row) => row.id))).changes;
@@ -329,7 +356,7 @@ class SqliteSessionStore implements SessionStore {
   }
 
   optimize(): Promise<void> {
-    return this.write(() => void this.db.exec(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}; ANALYZE`));
+    return this.backgroundWrite(() => void this.db.exec(`PRAGMA analysis_limit = ${ANALYSIS_LIMIT}; ANALYZE`));
   }
 
   async getSession(id: string): Promise<StoredSession | undefined> {
@@ -351,7 +378,8 @@ class SqliteSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    await this.write(() => undefined); // let the writes already queued commit first
+    // Let the writes already queued commit first.
+    await Promise.all(Object.values(this.queues()).map((queue) => queue.run(() => undefined)));
     if (this.checkpointer) {
       const stopped = new Promise((resolve) => this.checkpointer!.once("exit", resolve));
       this.checkpointer.ref(); // else a process with nothing else to do exits before the worker does

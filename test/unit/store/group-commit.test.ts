@@ -2,8 +2,8 @@
 // without a database: the calls of one event-loop turn reach the database as one group in
 // the order they were made; a group that fails because of a row is run again call by call,
 // so the bad call fails alone, while one that fails because the database did not answer
-// fails every call at once; `afterGroups` holds the next groups (the SQLite WAL limit's
-// backpressure); synchronous paths (libsql) run a whole group inside one flush.
+// fails every call at once; `afterGroups`, or `hold` between flushes, holds the next
+// groups (the SQLite WAL limit's backpressure); synchronous paths (libsql) run a whole group inside one flush.
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { GroupCommit, type GroupCommitPaths } from "../../../src/store/group-commit.js";
@@ -150,6 +150,22 @@ describe("group commit", () => {
     release();
     expect(await Promise.all(waiting)).toEqual(["stored c", "stored d"]);
     expect(sent).toEqual([{ many: ["a", "b"] }, { many: ["c", "d"] }]);
+  });
+
+  it("holds the next groups from outside a flush with hold(), until every promise given settles, even a rejected one", async () => {
+    const { sent, commit } = recording();
+    let releaseFirst!: () => void;
+    let failSecond!: (error: Error) => void;
+    commit.hold(new Promise<void>((resolve) => (releaseFirst = resolve)));
+    commit.hold(new Promise<void>((_resolve, reject) => (failSecond = reject)));
+    const waiting = [commit.run("a"), commit.run("b")];
+    await nextTurn();
+    releaseFirst();
+    await nextTurn();
+    expect(sent).toEqual([]);
+    failSecond(new Error("checkpoint failed"));
+    expect(await Promise.all(waiting)).toEqual(["stored a", "stored b"]);
+    expect(sent).toEqual([{ many: ["a", "b"] }]);
   });
 
   it("still answers the calls of a group when afterGroups throws or its promise rejects", async () => {
