@@ -3,9 +3,11 @@
  * latency (polled every 100 ms, as a load balancer might), the server's longest event-loop
  * stall (prom-client's `monitorEventLoopDelay` gauge, read once a second from `/metrics`;
  * it resets at each read), and the rows the background jobs still have to work through,
- * counted in the database itself once a second from this process.
+ * counted in the database itself once a second (on SQLite from a worker thread, so that
+ * the counts never hold this process's event loop, which times the other probes).
  */
-import Database from "libsql";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import pg from "pg";
 
 /** A series of latencies, milliseconds. */
@@ -103,6 +105,51 @@ const COUNTS = (cut: BacklogCutoffs) => `
 const STATES = "SELECT state, count(*) AS n FROM callbacks GROUP BY state";
 const toStates = (rows: Record<string, unknown>[]) => Object.fromEntries(rows.map((row) => [row.state as string, Number(row.n)]));
 
+/**
+ * The code of `sqliteReader`'s worker: one read-only connection that answers
+ * `{ id, sql }` with `{ id, rows }` or `{ id, error }`.
+ */
+const READER_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { readonly: true });
+parentPort.on("message", ({ id, sql }) => {
+  try {
+    parentPort.postMessage({ id, rows: db.prepare(sql).all() });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error) });
+  }
+});`;
+
+/**
+ * Queries on a SQLite file from a worker thread. The driver is synchronous: a count over
+ * a million rows run on this process's event loop held the `/health` poller and the
+ * ENTER load for tens of milliseconds every second, and their latencies with it.
+ */
+function sqliteReader(file: string): { all(sql: string): Promise<Record<string, unknown>[]>; close(): Promise<void> } {
+  const worker = new Worker(READER_WORKER, { eval: true, workerData: { file, driver: createRequire(import.meta.url).resolve("libsql") } });
+  const waiting = new Map<number, { resolve(rows: Record<string, unknown>[]): void; reject(error: Error): void }>();
+  let nextId = 0;
+  worker.on("message", ({ id, rows, error }: { id: number; rows?: Record<string, unknown>[]; error?: string }) => {
+    const call = waiting.get(id);
+    waiting.delete(id);
+    if (error === undefined) call?.resolve(rows!);
+    else call?.reject(new Error(error));
+  });
+  worker.on("error", (error) => {
+    for (const call of waiting.values()) call.reject(error);
+    waiting.clear();
+  });
+  return {
+    all: (sql) =>
+      new Promise((resolve, reject) => {
+        waiting.set(++nextId, { resolve, reject });
+        worker.postMessage({ id: nextId, sql });
+      }),
+    close: async () => void (await worker.terminate()),
+  };
+}
+
 /** Counts the backlog in a database (SQLite file or PostgreSQL URL) on demand. */
 export async function backlogCounter(
   database: { file: string } | { url: string },
@@ -114,11 +161,11 @@ export async function backlogCounter(
     oldCallbacks: Number(row.old_callbacks),
   });
   if ("file" in database) {
-    const db = new Database(database.file, { readonly: true });
+    const query = sqliteReader(database.file);
     return {
-      count: async (cut) => toBacklog(db.prepare(COUNTS(cut)).get() as Record<string, unknown>),
-      outbox: async () => toStates(db.prepare(STATES).all() as Record<string, unknown>[]),
-      close: async () => void db.close(),
+      count: async (cut) => toBacklog((await query.all(COUNTS(cut)))[0]!),
+      outbox: async () => toStates(await query.all(STATES)),
+      close: () => query.close(),
     };
   }
   const pool = new pg.Pool({ connectionString: database.url, max: 1 });
