@@ -18,6 +18,12 @@ export interface BatchBudget {
   initialRows: number;
   minRows: number;
   maxRows: number;
+  /**
+   * Run the background jobs' batches one at a time, expiry's first (PostgreSQL: on a few
+   * cores, several jobs' statements at once left the requests' statements waiting for a
+   * core); else each job runs its own.
+   */
+  oneAtATime?: boolean;
 }
 
 /** Migrate, maintain, probe and close a store. */

@@ -7,7 +7,9 @@
  * `session_api_background_failures_total`, and the job runs again after a pause that
  * doubles from `retryAfterMs` up to `intervalMs`. Runs never overlap; `stop()` ends the
  * run in progress after its current batch. A job may rest between batches in proportion
- * to their duration (`restRatio`), so that work with no deadline takes a bounded share.
+ * to their duration (`restRatio`), so that work with no deadline takes a bounded share,
+ * and jobs may share a lane (`batchLane`), in which their batches take turns, the highest
+ * `priority` first.
  */
 import type { FastifyBaseLogger } from "fastify";
 import { ErrorLogThrottle } from "../../shared/error-log-throttle.js";
@@ -46,6 +48,43 @@ export interface BatchedJobOptions {
    * as deleting what retention allows, so that it leaves the disk to requests and expiry.
    */
   restRatio?: number;
+  /** Shared by jobs whose batches must not run at the same time (`batchLane`); none: this job's batches run whenever they are due. */
+  lane?: BatchLane;
+  /** This job's place in its lane: a batch of a higher priority goes before those of lower ones that wait. Default 0. */
+  priority?: number;
+}
+
+/** Lets the batches of several jobs run one at a time: the highest priority waiting first, then in the order they asked. */
+export interface BatchLane {
+  /** Runs `batch` once it is its turn; an idle lane runs it at once (synchronously). */
+  run<T>(batch: () => Promise<T>, priority?: number): Promise<T>;
+}
+
+/** A new lane (see `BatchLane`). */
+export function batchLane(): BatchLane {
+  const waiting: Array<{ priority: number; start: () => void }> = [];
+  let busy = false;
+  const next = () => {
+    busy = false;
+    const turn = waiting.shift();
+    if (turn) {
+      busy = true;
+      turn.start();
+    }
+  };
+  return {
+    run(batch, priority = 0) {
+      return new Promise((resolve, reject) => {
+        const start = () => batch().then(resolve, reject).finally(next);
+        if (!busy) {
+          busy = true;
+          return void start();
+        }
+        const at = waiting.findIndex((turn) => turn.priority < priority);
+        waiting.splice(at < 0 ? waiting.length : at, 0, { priority, start });
+      });
+    },
+  };
 }
 
 /** A running background job. */
@@ -83,9 +122,14 @@ export function startBatchedJob(options: BatchedJobOptions): BatchedJob {
     try {
       for (let more = true; more && !stopped; ) {
         const limit = size;
-        const batchStarted = performance.now();
-        const outcome = await options.batch(limit);
-        const elapsed = performance.now() - batchStarted;
+        let elapsed = 0;
+        const timed = async () => {
+          const batchStarted = performance.now();
+          const result = await options.batch(limit);
+          elapsed = performance.now() - batchStarted;
+          return result;
+        };
+        const outcome = await (options.lane ? options.lane.run(timed, options.priority) : timed());
         size = nextBatchSize(limit, elapsed, options.budget);
         options.metrics?.batch(options.name, outcome.rows, elapsed / 1000);
         total += outcome.rows;

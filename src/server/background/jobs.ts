@@ -20,7 +20,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { PartnerDirectory } from "../../partners/directory.js";
 import type { EndedSessionsCursor, SessionStore } from "../../store/session-store.js";
-import { startBatchedJob, type BatchedJob } from "./job-runner.js";
+import { batchLane, startBatchedJob, type BatchedJob } from "./job-runner.js";
 import type { JobMetrics } from "./metrics.js";
 
 /** Options of `startBackgroundJobs`. */
@@ -92,12 +92,15 @@ const ENDED_SESSIONS_RESCAN_MS = 24 * 3600 * 1000;
 export function startBackgroundJobs(options: BackgroundJobOptions): BackgroundJobs {
   const { store, log, metrics } = options;
   const now = options.now ?? Date.now;
-  const common = { intervalMs: options.sweepIntervalMs, budget: store.batchBudget, log, metrics, now };
+  const lane = store.batchBudget.oneAtATime ? batchLane() : undefined;
+  const common = { intervalMs: options.sweepIntervalMs, budget: store.batchBudget, lane, log, metrics, now };
   const jobs: Partial<Record<keyof BackgroundRun, BatchedJob>> = {};
 
   jobs.expired = startBatchedJob({
     ...common,
     name: "expiry",
+    // Idle sessions have a deadline (their callbacks); retention has none.
+    priority: 1,
     async batch(limit) {
       const at = now();
       const callbackPartners = new Set(

@@ -112,7 +112,7 @@ class PostgresSessionStore implements SessionStore {
    * A batch runs in the database and blocks no request of this process: aim at 200 ms, a
    * twentieth of the statement timeout, so that one batch never comes near it.
    */
-  readonly batchBudget = { targetMs: 200, initialRows: 500, minRows: 50, maxRows: 5000 };
+  readonly batchBudget = { targetMs: 200, initialRows: 500, minRows: 50, maxRows: 5000, oneAtATime: true };
   private readonly openBatch: OpenSessionBatch;
   private readonly attempts: AttemptBatch;
 

@@ -4,7 +4,7 @@
 // doubles; runs never overlap; stop() ends a run after its current batch.
 import type { FastifyBaseLogger } from "fastify";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startBatchedJob, type BatchedJob, type BatchOutcome } from "../../../../src/server/background/job-runner.js";
+import { batchLane, startBatchedJob, type BatchedJob, type BatchOutcome } from "../../../../src/server/background/job-runner.js";
 import type { JobMetrics } from "../../../../src/server/background/metrics.js";
 
 const budget = { targetMs: 10, initialRows: 100, minRows: 10, maxRows: 5000 };
@@ -141,5 +141,50 @@ describe("a batched background job", () => {
     release();
     await stopped;
     expect(batches).toBe(1);
+  });
+});
+
+describe("a batch lane", () => {
+  /** A batch that records its start and end, and ends (or fails) when released. */
+  function recorder() {
+    const log: string[] = [];
+    const releases = new Map<string, () => void>();
+    const batch =
+      (name: string, fails = false) =>
+      () => {
+        log.push(`start ${name}`);
+        return new Promise<string>((resolve, reject) =>
+          releases.set(name, () => {
+            log.push(`end ${name}`);
+            if (fails) reject(new Error(`${name} failed`));
+            else resolve(name);
+          }),
+        );
+      };
+    const release = async (name: string) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      releases.get(name)!();
+    };
+    return { log, batch, release };
+  }
+
+  it("starts a batch at once when idle, then runs those asked meanwhile one at a time, the highest priority first, past a failure", async () => {
+    const lane = batchLane();
+    const { log, batch, release } = recorder();
+    const first = lane.run(batch("retention a", true));
+    expect(log).toEqual(["start retention a"]);
+    const second = lane.run(batch("retention b"));
+    const urgent = lane.run(batch("expiry"), 1);
+    await release("retention a");
+    await expect(first).rejects.toThrow("retention a failed");
+    await release("expiry");
+    expect(await urgent).toBe("expiry");
+    await release("retention b");
+    expect(await second).toBe("retention b");
+    expect(log).toEqual(["start retention a", "end retention a", "start expiry", "end expiry", "start retention b", "end retention b"]);
+    // Idle again: the next batch starts at once.
+    void lane.run(batch("later"));
+    expect(log.at(-1)).toBe("start later");
+    await release("later");
   });
 });
