@@ -73,9 +73,17 @@ export function batchLane(): BatchLane {
     }
   };
   return {
-    run(batch, priority = 0) {
-      return new Promise((resolve, reject) => {
-        const start = () => batch().then(resolve, reject).finally(next);
+    run<T>(batch: () => Promise<T>, priority = 0) {
+      return new Promise<T>((resolve, reject) => {
+        const start = () => {
+          let running: Promise<T>;
+          try {
+            running = batch();
+          } catch (error) {
+            running = Promise.reject(error);
+          }
+          void running.then(resolve, reject).finally(next);
+        };
         if (!busy) {
           busy = true;
           return void start();

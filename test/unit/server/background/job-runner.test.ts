@@ -182,6 +182,12 @@ describe("a batch lane", () => {
     await release("retention b");
     expect(await second).toBe("retention b");
     expect(log).toEqual(["start retention a", "end retention a", "start expiry", "end expiry", "start retention b", "end retention b"]);
+    // A batch that throws before it returns a promise fails alone, and frees the lane.
+    await expect(
+      lane.run(() => {
+        throw new Error("no promise");
+      }),
+    ).rejects.toThrow("no promise");
     // Idle again: the next batch starts at once.
     void lane.run(batch("later"));
     expect(log.at(-1)).toBe("start later");
