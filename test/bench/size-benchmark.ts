@@ -4,7 +4,7 @@
  * prints figures and whether each target was met, and exits 0 either way (2 when a server
  * did not start).
  *
- *   tsx test/bench/main.ts --rows N [--store sqlite|postgres|both] [--rate 300] [--duration 60]
+ *   tsx --expose-gc test/bench/main.ts --rows N [--store sqlite|postgres|both] [--rate 300] [--duration 60]
  *     [--database-url postgres://…]   (default TEST_DATABASE_URL; needed for PostgreSQL)
  *     [--cpu-prof DIR]                 (each server writes a CPU profile there when it stops)
  *
@@ -43,7 +43,7 @@ import { runLoad, type BuiltRequest, type LoadSummary } from "./load.js";
 import { backlogCounter, percentile, pollLatency, watchEventLoop, type Backlog } from "./size-probes.js";
 
 const usage =
-  "usage: tsx test/bench/main.ts --rows N [--store sqlite|postgres|both] [--rate 300] [--duration 60] [--database-url URL] [--cpu-prof DIR]";
+  "usage: tsx --expose-gc test/bench/main.ts --rows N [--store sqlite|postgres|both] [--rate 300] [--duration 60] [--database-url URL] [--cpu-prof DIR]";
 const options = {
   rows: { type: "string" },
   store: { type: "string", default: "both" },
@@ -199,6 +199,10 @@ async function measureServer(
       };
       watching = setInterval(() => void look().catch(() => undefined), 1000);
     }
+    // This process's own garbage (a flat-out load just ran) is collected now, not in a
+    // pause of the run below that would delay reading the server's answers: with it, a
+    // full run measured SQLite's p99 at 72 – 76 ms, against 43 – 50 ms once collected here.
+    (globalThis as { gc?: () => void }).gc?.();
     const fixedRate = await runLoad(baseUrl, { connections: 10, duration, rate }, enterRequest);
     clearInterval(watching);
     const polled = await health.stop();
