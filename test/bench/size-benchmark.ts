@@ -201,7 +201,7 @@ async function measureServer(
     }
     // This process's own garbage (a flat-out load just ran) is collected now, not in a
     // pause of the run below that would delay reading the server's answers: with it, a
-    // full run measured SQLite's p99 at 72 – 76 ms, against 43 – 50 ms once collected here.
+    // full run measured SQLite's p99 at 72 – 76 ms, against 43 – 63 ms once collected here.
     (globalThis as { gc?: () => void }).gc?.();
     const fixedRate = await runLoad(baseUrl, { connections: 10, duration, rate }, enterRequest);
     clearInterval(watching);
