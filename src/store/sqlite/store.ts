@@ -168,8 +168,10 @@ class SqliteSessionStore implements SessionStore {
    * batches of the same turn run.
    */
   private queues(): Record<"requests" | "background", GroupCommit<Write, unknown>> {
-    const afterCommit = this.walLimit ? () => this.walLimit!.afterCommit() : undefined;
-    this.writes ??= { requests: sqliteWrites(this.db, afterCommit), background: sqliteWrites(this.db, afterCommit) };
+    if (!this.writes) {
+      const afterCommit = this.walLimit ? () => this.walLimit!.afterCommit() : undefined;
+      this.writes = { requests: sqliteWrites(this.db, afterCommit), background: sqliteWrites(this.db, afterCommit) };
+    }
     return this.writes;
   }
 
