@@ -21,8 +21,9 @@
  *   and works through it during the fixed-rate run; then ENTER as fast as it answers.
  * Watched during the fixed-rate runs: ENTER p99 and non-2xx, `/health` p99 and worst, the
  * server's longest event-loop stall, when the idle sessions were all expired, when 90 %
- * of the year-old sessions were deleted, when the old keys and callbacks were gone, and
- * when the receiver had every callback of the backlog.
+ * of the year-old sessions were deleted, when the old keys and callbacks were gone (each
+ * count stops at the rows its question needs: size-probes.ts `BacklogCaps`), and when
+ * the receiver had every callback of the backlog.
  */
 import { signedEnter } from "./enter-request.js";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -178,20 +179,21 @@ async function measureServer(
     const health = pollLatency(`${baseUrl}/health`, 100);
     const stall = watchEventLoop(`http://127.0.0.1:${metricsPort}/metrics`);
     const marks: Partial<Record<"idle" | "yearOld" | "keys" | "callbacks", number>> = {};
-    let yearOldShare: number | undefined;
     let watching: NodeJS.Timeout | undefined;
     const counter = shape ? await backlogCounter(database.counted) : undefined;
-    if (counter && shape) {
-      const cut = {
-        idleBefore: shape.now - 1800_000,
-        sessionsEndedBefore: shape.now - 300 * DAY,
-        keysBefore: shape.now - 2 * DAY,
-        callbacksDeliveredBefore: shape.now - 30 * DAY,
-      };
+    const cut = shape && {
+      idleBefore: shape.now - 1800_000,
+      sessionsEndedBefore: shape.now - 300 * DAY,
+      keysBefore: shape.now - 2 * DAY,
+      callbacksDeliveredBefore: shape.now - 30 * DAY,
+    };
+    if (counter && shape && cut) {
       const mark = (name: keyof typeof marks, done: boolean) => done && marks[name] === undefined && (marks[name] = seconds());
+      // Enough rows to tell "none left" and "at most the tenth the target leaves", no more.
+      const caps = { idle: 1, oldSessions: Math.ceil(shape.yearOld * (1 - TARGETS.yearOldGoneShare)) + 1, oldKeys: 1, oldCallbacks: 1 };
       const look = async () => {
-        const left: Backlog = await counter.count(cut);
-        yearOldShare = 1 - left.oldSessions / shape.yearOld;
+        const left: Backlog = await counter.count(cut, caps);
+        const yearOldShare = 1 - left.oldSessions / shape.yearOld;
         mark("idle", left.idle === 0);
         mark("yearOld", yearOldShare >= TARGETS.yearOldGoneShare);
         mark("keys", left.oldKeys === 0);
@@ -219,7 +221,8 @@ async function measureServer(
       },
       stallMs,
     };
-    if (shape && counter) {
+    if (shape && counter && cut) {
+      const yearOldShare = 1 - (await counter.count(cut)).oldSessions / shape.yearOld;
       const expected = shape.idle + shape.pending;
       const deadline = performance.now() + 180_000;
       while (receiver.firstArrivals.size - arrivedBefore < expected && performance.now() < deadline)
