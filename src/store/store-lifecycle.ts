@@ -14,6 +14,12 @@ export type { MigrationReport } from "./migrations/migrator.js";
 export interface BatchBudget {
   /** Aim of one batch's duration, milliseconds. */
   targetMs: number;
+  /**
+   * Aim of one batch of a job with a deadline (expiry: idle sessions are owed their
+   * callbacks), milliseconds; default `targetMs`. Longer than `targetMs` on SQLite, so that
+   * expiry keeps its pace while retention's batches, which have no deadline, stay short.
+   */
+  deadlineTargetMs?: number;
   /** Rows of the first batch. */
   initialRows: number;
   minRows: number;

@@ -101,6 +101,7 @@ export function startBackgroundJobs(options: BackgroundJobOptions): BackgroundJo
     name: "expiry",
     // Idle sessions have a deadline (their callbacks); retention has none.
     priority: 1,
+    budget: { ...store.batchBudget, targetMs: store.batchBudget.deadlineTargetMs ?? store.batchBudget.targetMs },
     async batch(limit) {
       const at = now();
       const callbackPartners = new Set(

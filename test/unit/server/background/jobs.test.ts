@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyBaseLogger } from "fastify";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { partnerDirectory } from "../../../../src/partners/directory.js";
 import { startBackgroundJobs, type BackgroundJobs } from "../../../../src/server/background/jobs.js";
 import { loadConfig } from "../../../../src/server/config.js";
@@ -171,5 +171,40 @@ describe("background jobs", () => {
     expect(() => loadConfig({ CALLBACK_RETENTION_DAYS: "-1" })).toThrow(/CALLBACK_RETENTION_DAYS must be >= 0/);
     expect(() => loadConfig({ SESSION_RETENTION_DAYS: "-1" })).toThrow(/SESSION_RETENTION_DAYS must be >= 0/);
     expect(() => loadConfig({ CALLBACK_RETENTION_DAYS: "a month" })).toThrow(/CALLBACK_RETENTION_DAYS must be number/);
+  });
+});
+
+describe("background jobs' batch sizes", () => {
+  // The job measured "takes" 10 ms a batch on a fake performance clock (the other job
+  // finds nothing and takes no time): expiry aims at 20 ms here and so doubles its
+  // batches; key retention aims at 5 ms and so halves them.
+  it.each([
+    ["expiry", "deadlineTargetMs", [100, 200, 400]],
+    ["keys", "targetMs", [100, 50, 25]],
+  ] as const)("sizes %s's batches toward the store's %s", async (measured, _aim, sizes) => {
+    let fakeNow = 0;
+    const timing = vi.spyOn(performance, "now").mockImplementation(() => fakeNow);
+    const limits: number[] = [];
+    const batch = (name: "expiry" | "keys", limit: number) => {
+      if (name !== measured) return 0;
+      limits.push(limit);
+      fakeNow += 10;
+      return limits.length < 3 ? limit : 0;
+    };
+    const store = {
+      batchBudget: { targetMs: 5, deadlineTargetMs: 20, initialRows: 100, minRows: 10, maxRows: 5000 },
+      expireIdleSessions: async (_before: number, _at: number, _partners: unknown, limit: number) =>
+        Array.from({ length: batch("expiry", limit) }, (_, n) => ({ sessionId: String(n), partnerId: "quiet", playerId: "p" })),
+      forgetIdempotencyKeys: async (_before: number, limit: number) => batch("keys", limit),
+      optimize: async () => undefined,
+    } as unknown as SessionStore;
+    const jobs = startBackgroundJobs({ store, partners, log: silent, idleTimeoutMs: 1000, sweepIntervalMs: 3_600_000, now: () => 0 });
+    try {
+      await jobs.sweep();
+      expect(limits.slice(0, 3)).toEqual(sizes);
+    } finally {
+      await jobs.stop();
+      timing.mockRestore();
+    }
   });
 });
