@@ -1,8 +1,10 @@
 /**
  * `npm run bench:pipeline`: the CPU one ENTER costs the server through the whole request
- * path, against a bare Fastify route answering a similar body (pipeline-servers.ts). A
- * report, not a test: it exits 0 when the target is missed, 1 when a server answered
- * anything but 200, 2 when it could not run.
+ * path, against a bare Fastify route answering a similar body, and against the floor: the
+ * work no ENTER can skip (the signature, the schema, the fingerprint, the launch token,
+ * the security headers) on that bare route (pipeline-servers.ts). A report, not a test:
+ * it exits 0 when the target is missed, 1 when a server answered anything but 200, 2
+ * when it could not run.
  *
  *   tsx test/bench/pipeline-benchmark.ts [--requests 20000] [--warmup 5000] [--rounds 5] [--connections 50]
  *
@@ -10,8 +12,8 @@
  * HTTP from a child process (pipeline-load.ts, autocannon), so that this process's
  * `process.cpuUsage()` (user + system) over the N requests of a measurement is the
  * server's alone: parsing HTTP, the hooks, the answer, the garbage collection. Wall time
- * is not used (the machine is shared). Each round measures both servers, in alternating
- * order; the report gives every round and the median, and the garbage collection's share
+ * is not used (the machine is shared). Each round measures the three servers, in an order
+ * that turns from round to round; the report gives every round and the median, and the garbage collection's share
  * (the pauses `PerformanceObserver` reports, wall time on the main thread).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -21,7 +23,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import type { FastifyInstance } from "fastify";
 import { repoRoot } from "../../src/shared/spec-document.js";
-import { benchPartner, buildBareServer, buildEnterServer } from "./pipeline-servers.js";
+import { benchPartner, buildBareServer, buildEnterServer, buildFloorServer } from "./pipeline-servers.js";
 
 /** ENTER's pipeline may cost at most this many times the bare route's CPU per request. */
 const TARGET_RATIO = 1.6;
@@ -125,6 +127,11 @@ function printMachine(loadBefore: number[]): void {
   );
 }
 
+/** The servers measured, in the order of the first round. */
+const KINDS = ["bare", "floor", "enter"] as const;
+type Kind = (typeof KINDS)[number];
+const LABELS: Record<Kind, string> = { bare: "the bare route", floor: "the floor", enter: "ENTER" };
+
 /** Runs the benchmark and prints the report; resolves to the exit code. */
 async function main(): Promise<number> {
   const flags = parseArgs({ options: flagOptions }).values;
@@ -136,23 +143,26 @@ async function main(): Promise<number> {
     count(name, flags[name]),
   );
   const loadBefore = loadavg();
-  const servers: Record<"bare" | "enter", FastifyInstance> = { bare: await buildBareServer(), enter: await buildEnterServer() };
-  const loads = {} as Record<"bare" | "enter", Load>;
+  const servers: Record<Kind, FastifyInstance> = {
+    bare: await buildBareServer(),
+    floor: await buildFloorServer(),
+    enter: await buildEnterServer(),
+  };
+  const loads = {} as Record<Kind, Load>;
   try {
-    for (const kind of ["bare", "enter"] as const) {
+    for (const kind of KINDS) {
       loads[kind] = await startLoad(await servers[kind].listen({ host: "127.0.0.1", port: 0 }), connections!);
       await loads[kind].run(warmup!);
     }
-    const samples: Record<"bare" | "enter", Sample[]> = { bare: [], enter: [] };
+    const samples: Record<Kind, Sample[]> = { bare: [], floor: [], enter: [] };
     for (let round = 0; round < rounds!; round++) {
-      for (const kind of round % 2 ? (["enter", "bare"] as const) : (["bare", "enter"] as const)) {
+      for (const kind of KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]!)) {
         const sample = await measure(loads[kind], requests!);
-        if (!allOk(kind === "bare" ? "the bare route" : "ENTER", sample)) return 1;
+        if (!allOk(LABELS[kind], sample)) return 1;
         samples[kind].push(sample);
       }
-      process.stderr.write(
-        `round ${round + 1}/${rounds}: bare ${samples.bare[round]!.cpuUs.toFixed(1)} µs, ENTER ${samples.enter[round]!.cpuUs.toFixed(1)} µs\n`,
-      );
+      const figures = KINDS.map((kind) => `${LABELS[kind]} ${samples[kind][round]!.cpuUs.toFixed(1)} µs`).join(", ");
+      process.stderr.write(`round ${round + 1}/${rounds}: ${figures}\n`);
     }
     printReport(samples, { requests: requests!, warmup: warmup!, connections: connections! }, loadBefore);
     return 0;
@@ -162,9 +172,9 @@ async function main(): Promise<number> {
   }
 }
 
-/** Prints the rounds, the medians, the ratio and the verdict. */
+/** Prints the rounds, the medians, the ratios and the verdict. */
 function printReport(
-  samples: Record<"bare" | "enter", Sample[]>,
+  samples: Record<Kind, Sample[]>,
   shape: { requests: number; warmup: number; connections: number },
   loadBefore: number[],
 ): void {
@@ -173,27 +183,45 @@ function printReport(
   console.log(
     `load: autocannon in a child process, ${shape.connections} connections, ${shape.requests} requests per measurement after ${shape.warmup} of warm-up per server\n`,
   );
-  console.log(
-    ["round", "bare µs/req", "ENTER µs/req", "ratio", "bare GC µs", "ENTER GC µs"]
-      .map((title, i) => (i ? title.padStart(13) : title.padEnd(6)))
-      .join(""),
-  );
-  const ratios = samples.bare.map((bare, i) => samples.enter[i]!.cpuUs / bare.cpuUs);
+  const titles = ["round", "bare µs/req", "floor µs/req", "ENTER µs/req", "floor ratio", "ENTER ratio", "bare GC µs", "ENTER GC µs"];
+  const row = (cells: string[]) => console.log(cells.map((cell, i) => (i ? cell.padStart(13) : cell.padEnd(6))).join(""));
+  row(titles);
+  const ratio = (kind: Kind, i: number) => samples[kind][i]!.cpuUs / samples.bare[i]!.cpuUs;
   samples.bare.forEach((bare, i) => {
-    const enter = samples.enter[i]!;
-    const cells = [bare.cpuUs.toFixed(1), enter.cpuUs.toFixed(1), ratios[i]!.toFixed(2), bare.gcUs.toFixed(1), enter.gcUs.toFixed(1)];
-    console.log(String(i + 1).padEnd(6) + cells.map((cell) => cell.padStart(13)).join(""));
+    const cpu = (kind: Kind) => samples[kind][i]!.cpuUs.toFixed(1);
+    row([
+      String(i + 1),
+      cpu("bare"),
+      cpu("floor"),
+      cpu("enter"),
+      ratio("floor", i).toFixed(2),
+      ratio("enter", i).toFixed(2),
+      bare.gcUs.toFixed(1),
+      samples.enter[i]!.gcUs.toFixed(1),
+    ]);
   });
-  const bare = median(samples.bare.map((sample) => sample.cpuUs));
-  const enter = median(samples.enter.map((sample) => sample.cpuUs));
-  const gc = (kind: "bare" | "enter") => median(samples[kind].map((sample) => sample.gcUs)).toFixed(1);
-  console.log(
-    `median${bare.toFixed(1).padStart(13)}${enter.toFixed(1).padStart(13)}${(enter / bare).toFixed(2).padStart(13)}${gc("bare").padStart(13)}${gc("enter").padStart(13)}`,
-  );
-  const ratio = enter / bare;
+  const medianOf = (kind: Kind, field: "cpuUs" | "gcUs") => median(samples[kind].map((sample) => sample[field]));
+  const [bare, floor, enter] = KINDS.map((kind) => medianOf(kind, "cpuUs")) as [number, number, number];
+  row([
+    "median",
+    bare.toFixed(1),
+    floor.toFixed(1),
+    enter.toFixed(1),
+    (floor / bare).toFixed(2),
+    (enter / bare).toFixed(2),
+    medianOf("bare", "gcUs").toFixed(1),
+    medianOf("enter", "gcUs").toFixed(1),
+  ]);
+  const enterRatios = samples.bare.map((_, i) => ratio("enter", i));
+  const floorRatios = samples.bare.map((_, i) => ratio("floor", i));
+  const range = (values: number[]) => `${Math.min(...values).toFixed(2)} – ${Math.max(...values).toFixed(2)}`;
   console.log(
     `\nENTER's pipeline: ${enter.toFixed(1)} µs of server CPU per request, ${(enter - bare).toFixed(1)} µs over the bare route's ${bare.toFixed(1)} µs: ` +
-      `${ratio.toFixed(2)} × (target <= ${TARGET_RATIO}: ${ratio <= TARGET_RATIO ? "met" : "MISSED"}); the ratio ranged ${Math.min(...ratios).toFixed(2)} – ${Math.max(...ratios).toFixed(2)} over the rounds`,
+      `${(enter / bare).toFixed(2)} × (target <= ${TARGET_RATIO}: ${enter / bare <= TARGET_RATIO ? "met" : "MISSED"}); the ratio ranged ${range(enterRatios)} over the rounds`,
+  );
+  console.log(
+    `the floor (the work no ENTER can skip): ${floor.toFixed(1)} µs, ${(floor / bare).toFixed(2)} × the bare route (${range(floorRatios)} over the rounds); ` +
+      `ENTER costs ${(enter - floor).toFixed(1)} µs (${(((enter - floor) / floor) * 100).toFixed(0)} %) over the floor`,
   );
 }
 
