@@ -105,10 +105,11 @@ export async function buildFloorServer(): Promise<FastifyInstance> {
       },
     },
     async (request, reply) => {
-      const fingerprint = hash("sha256", rawBodies.get(request)!, "hex");
+      // ENTER stores the fingerprint and the token's hash (`issue` computes it); the floor computes them and drops them.
+      hash("sha256", rawBodies.get(request)!, "hex");
       const launch = tokens.issue(newSessionId());
       reply.headers(headers);
-      return { url: fingerprint && launch.tokenHash && launch.url };
+      return { url: launch.url };
     },
   );
   return app;
