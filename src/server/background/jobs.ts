@@ -74,7 +74,7 @@ const RETENTION_REST_RATIO = 3;
 /**
  * The same for ended sessions: at most two thirds of the time, since they are the bulk of
  * the disk (at a million rows, half of the time left 76 – 85 % of a year-old backlog after
- * a minute, against 90 % gone within 53 – 55 s with two thirds).
+ * a minute, against 90 % gone within 53 – 55 s in two runs of three with two thirds).
  */
 const SESSION_RETENTION_REST_RATIO = 0.5;
 
