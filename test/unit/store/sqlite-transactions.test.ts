@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "libsql";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { GroupCommit } from "../../../src/store/group-commit.js";
 import { sqliteWrites } from "../../../src/store/sqlite/transactions.js";
 
 describe("SQLite group commit", () => {
@@ -28,8 +29,10 @@ describe("SQLite group commit", () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
+  /** What a timed write answers: its number, and how many rows the reader saw committed when it ran. */
+  type Answer = { n: number; committedBefore: number };
   /** A write that takes `ms` on the fake clock, inserts `n`, and answers what the reader saw committed before it. */
-  const timedWrite = (clock: { now: number }, n: number, ms: number) => () => {
+  const timedWrite = (clock: { now: number }, n: number, ms: number) => (): Answer => {
     clock.now += ms;
     db.prepare("INSERT INTO log (n) VALUES (?)").run(n);
     return { n, committedBefore: (reader.prepare("SELECT count(*) AS c FROM log").get() as { c: number }).c };
@@ -38,7 +41,7 @@ describe("SQLite group commit", () => {
   it("commits the writes of a turn that fit the budget together, and the rest in the next group, in order", async () => {
     const clock = { now: 0 };
     vi.spyOn(performance, "now").mockImplementation(() => clock.now);
-    const queue = sqliteWrites(db, undefined, 5);
+    const queue = sqliteWrites(db, undefined, 5) as GroupCommit<() => unknown, Answer>;
     // 3 ms each: the first two take 6 ms, past the 5 ms budget; the last two go to the next group.
     const answers = await Promise.all([1, 2, 3, 4].map((n) => queue.run(timedWrite(clock, n, 3))));
     expect(answers).toEqual([
@@ -53,7 +56,7 @@ describe("SQLite group commit", () => {
   it("runs a write that alone takes longer than the budget, and answers every caller of a turn of quick writes in one transaction", async () => {
     const clock = { now: 0 };
     vi.spyOn(performance, "now").mockImplementation(() => clock.now);
-    const queue = sqliteWrites(db, undefined, 5);
+    const queue = sqliteWrites(db, undefined, 5) as GroupCommit<() => unknown, Answer>;
     const slow = await queue.run(timedWrite(clock, 1, 20));
     expect(slow).toEqual({ n: 1, committedBefore: 0 });
     const quick = await Promise.all([2, 3, 4].map((n) => queue.run(timedWrite(clock, n, 1))));
@@ -63,7 +66,7 @@ describe("SQLite group commit", () => {
   it("fails only the write that throws, also among writes the budget moved to the next group", async () => {
     const clock = { now: 0 };
     vi.spyOn(performance, "now").mockImplementation(() => clock.now);
-    const queue = sqliteWrites(db, undefined, 5);
+    const queue = sqliteWrites(db, undefined, 5) as GroupCommit<() => unknown, Answer>;
     const failing = () => {
       clock.now += 3;
       throw new Error("a bad row");
