@@ -23,7 +23,9 @@
  *   write-ahead log restarts (sqlite/wal-limit.ts).
  * - **Synchronous drivers.** `many` and `single` are called from the flush itself; when they
  *   return without a promise (libsql), a group, its retries included, runs start to end in
- *   that flush, with nothing else on the connection in between.
+ *   that flush, with nothing else on the connection in between. The SQLite paths commit only
+ *   the writes that fit a time budget and hand back, for the rest, the promises of `run`
+ *   calls made during the flush: those go first in the next group (sqlite/transactions.ts).
  */
 
 /** How a kind of call reaches the database. */
