@@ -29,7 +29,8 @@ import { requestValidatorCompiler } from "../../src/http/schema-compilers.js";
 import { securityHeaders } from "../../src/http/security-headers.js";
 import { buildServer } from "../../src/server/app.js";
 import { launchTokens, newSessionId } from "../../src/server/launch-tokens.js";
-import { loadBundledSpec, type OpenApiDocument } from "../../src/shared/spec-document.js";
+import { loadBundledSpec } from "../../src/shared/spec-document.js";
+import { inlineSchema } from "../../src/codegen/postman.js";
 import { noOpStore } from "./no-op-store.js";
 
 /** The partner the load signs as. */
@@ -68,15 +69,6 @@ export async function buildEnterServer(): Promise<FastifyInstance> {
   });
 }
 
-/** `schema` with every `#/components/schemas/…` reference replaced by the schema it names (the spec has no cycles). */
-function inlineReferences(spec: OpenApiDocument, schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => inlineReferences(spec, item));
-  if (schema === null || typeof schema !== "object") return schema;
-  const reference = (schema as { $ref?: unknown }).$ref;
-  if (typeof reference === "string") return inlineReferences(spec, spec.components.schemas[reference.split("/").pop()!]);
-  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, inlineReferences(spec, value)]));
-}
-
 /** The floor (see the file comment): a 401 for a wrong `HASH`, a 400 for a body that breaks the schema, else 200 `{ url }`. */
 export async function buildFloorServer(): Promise<FastifyInstance> {
   const spec = loadBundledSpec();
@@ -94,7 +86,7 @@ export async function buildFloorServer(): Promise<FastifyInstance> {
   app.post(
     "/api/session",
     {
-      schema: { body: inlineReferences(spec, spec.components.schemas.EnterGameSessionRequest) as object },
+      schema: { body: inlineSchema(spec, spec.components.schemas.EnterGameSessionRequest) as object },
       preValidation: (request, reply, done) => {
         const query = request.query as { MEMB_ID?: string; HASH?: string };
         const given = Buffer.from(query.HASH ?? "", "hex");
