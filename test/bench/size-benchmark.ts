@@ -117,7 +117,8 @@ interface RunResult {
   label: string;
   fixedRate: LoadSummary;
   maxRate: LoadSummary;
-  health: { p99: number; worst: number; failures: number; polls: number };
+  /** `samples`: each poll's latency, ms, in order. */
+  health: { p99: number; worst: number; failures: number; polls: number; samples: number[] };
   stallMs: number;
   /** Seconds from the start of the fixed-rate run until each backlog reached its mark (undefined: not within the run). */
   idleExpiredS?: number;
@@ -218,6 +219,7 @@ async function measureServer(
         worst: Math.max(...polled.samples),
         failures: polled.failures,
         polls: polled.samples.length,
+        samples: polled.samples,
       },
       stallMs,
     };
@@ -268,6 +270,10 @@ function report(store: string, empty: RunResult, sized: RunResult, rows: number,
   console.log(`\n${store}: empty versus ${rows.toLocaleString("en")} rows`);
   console.log(`${"".padEnd(36)}${"empty".padStart(16)}${"at size".padStart(16)}`);
   for (const [name, cell] of table) console.log(`${name.padEnd(36)}${cell(empty).padStart(16)}${cell(sized).padStart(16)}`);
+  // When the contention was: the probe's p99 for each tenth of the run at size (a poll every 100 ms).
+  const tenth = Math.ceil(sized.health.samples.length / 10);
+  const windows = Array.from({ length: 10 }, (_, index) => sized.health.samples.slice(index * tenth, (index + 1) * tenth));
+  console.log(`/health p99 at size, each tenth of the run, ms: ${windows.map((samples) => fixed(percentile(samples, 99), 0)).join(" ")}`);
   const delivered = sized.callbacksDelivered!;
   console.log(
     `idle sessions all expired: ${within(sized.idleExpiredS)}; year-old sessions 90 % deleted: ${within(sized.yearOldMostlyGoneS)} (${fixed((sized.yearOldGoneShare ?? 0) * 100)} % at the end); old keys gone: ${within(sized.keysGoneS)}; old callbacks gone: ${within(sized.callbacksGoneS)}`,
