@@ -114,6 +114,14 @@ export const serverEnv = {
       default: 256,
       description: "most callback attempts at once per instance, shared fairly by the partners",
     },
+    CALLBACK_MAX_PER_SECOND: {
+      type: "integer",
+      minimum: 0,
+      maximum: 100_000,
+      default: 1000,
+      description:
+        "most callback attempts started a second per instance, so that a backlog leaves the CPU to requests; `0`: as fast as the receivers answer",
+    },
     CALLBACK_PARTNER_CONCURRENCY: {
       type: "integer",
       minimum: 1,

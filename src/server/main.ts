@@ -142,6 +142,7 @@ function startBackgroundWork(app: FastifyInstance, { config, partners, store, re
     retrySchedule: config.callbackRetrySchedule,
     attemptTimeoutMs: config.callbackTimeoutMs,
     concurrency: config.callbackConcurrency,
+    maxPerSecond: config.callbackMaxPerSecond,
     partnerConcurrency: config.callbackPartnerConcurrency,
     adaptiveConcurrency: config.callbackAdaptiveConcurrency,
     breakerThreshold: config.callbackBreakerThreshold,

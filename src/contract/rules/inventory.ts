@@ -729,7 +729,7 @@ export const rules: Rule[] = [
   },
   {
     id: "callback/delivery",
-    rule: "Lucky Monaco's side of the callback: sent only to partners who asked, not for sessions the partner closed; retried on 5xx, 408, 429, time-outs and any answer that is not the success body on the documented schedule (Retry-After honoured); kept as failed after the last attempt or a 4xx; same callbackId, new timestamp on every attempt.",
+    rule: "Lucky Monaco's side of the callback: sent only to partners who asked, not for sessions the partner closed; retried on 5xx, 408, 429, time-outs and any answer that is not the success body on the documented schedule (Retry-After honoured); kept as failed after the last attempt or a 4xx; a backlog paced (at most 1,000 a second per instance by default); same callbackId, new timestamp on every attempt.",
     source: "Session expired; the callback responses; getting started; error catalog G.01",
     says: [
       "The body carries `timestamp`, the time of this attempt.",
@@ -740,6 +740,7 @@ export const rules: Rule[] = [
       "A 4xx other than 408 and 429 is not retried.",
       "A callback still not delivered after its last attempt is kept as failed",
       "While your receiver keeps failing",
+      "A backlog (those, or many sessions expired at once after an outage) arrives at a steady pace",
       "Lucky Monaco does not retry a 400",
       "Lucky Monaco does not retry a 401",
       "Lucky Monaco retries the callback on its retry schedule",

@@ -13,6 +13,10 @@
  *   so a callback is claimed only when it can start at once, and its lease (the attempt's
  *   deadline + `leaseMarginMs`) covers one attempt and its recording. Partners are offered
  *   the free slots in turn, starting one further each claim.
+ * - **Pace.** At most `maxPerSecond` attempts start a second in this instance
+ *   (`CALLBACK_MAX_PER_SECOND`, delivery-rate.ts), so that a backlog never takes the CPU
+ *   that requests need; a claim asks for no more than the pace allows, and when it has
+ *   none left the loop looks again once a batch is allowed.
  * - **Isolation.** A black-holed partner holds at most its own limit (and one, once its
  *   circuit breaker opens, circuit-breaker.ts); the others keep theirs, so it delays no
  *   other partner's callbacks by more than one attempt timeout.
@@ -34,6 +38,7 @@ import type { Partner, PartnerDirectory } from "../../partners/directory.js";
 import type { CallbackAttempt, PendingCallback, SessionStore } from "../../store/session-store.js";
 import type { LimitTicket } from "./concurrency-limit.js";
 import type { AttemptOutcome, DeliveryMetrics } from "./metrics.js";
+import { DeliveryRate } from "./delivery-rate.js";
 import { PartnerSlots } from "./partner-slots.js";
 import { nextPauseMs } from "./retry-policy.js";
 import { createCallbackSender, type CallbackSender, type SendResult } from "./sender.js";
@@ -52,6 +57,11 @@ export interface CallbackDeliveryOptions {
   attemptTimeoutMs: number;
   /** Most attempts at once in this instance. */
   concurrency: number;
+  /**
+   * Most attempts started a second in this instance (delivery-rate.ts); undefined or 0:
+   * as fast as the receivers answer.
+   */
+  maxPerSecond?: number;
   /** Most attempts at once to one partner: the ceiling of its adaptive limit. */
   partnerConcurrency: number;
   /**
@@ -222,6 +232,9 @@ class DeliveryLoop {
   private readonly leaseMs: number;
   private readonly sender: CallbackSender;
   private readonly slots: PartnerSlots;
+  private readonly rate: DeliveryRate | undefined;
+  /** Whether the last claim found the pace used up (the next look waits for a batch). */
+  private paced = false;
   private readonly attempts = new Set<Promise<void>>();
   /** The directory's partner list that `slots` was last told about. */
   private known: readonly Partner[] | undefined;
@@ -242,6 +255,7 @@ class DeliveryLoop {
       connectionsPerPartner: options.partnerConcurrency,
       now: this.now,
     });
+    this.rate = options.maxPerSecond ? new DeliveryRate({ perSecond: options.maxPerSecond }) : undefined;
     this.slots = new PartnerSlots({
       ceiling: options.partnerConcurrency,
       adaptive: options.adaptiveConcurrency ?? true,
@@ -305,7 +319,9 @@ class DeliveryLoop {
 
   /** One claim for the free slots; returns how many callbacks it started. */
   private async claimOnce(): Promise<number> {
-    const total = this.options.concurrency;
+    const allowed = this.rate?.available() ?? Number.POSITIVE_INFINITY;
+    this.paced = allowed < 1;
+    const total = Math.min(this.options.concurrency, this.attempts.size + allowed);
     if (this.stopped || this.attempts.size >= total) return 0;
     const at = this.now();
     const partners = this.configured();
@@ -328,6 +344,7 @@ class DeliveryLoop {
       plan,
       claimed.map((callback) => callback.partnerId),
     );
+    this.rate?.take(claimed.length);
     for (const [index, callback] of claimed.entries()) this.start(callback, tickets[index]!);
     return claimed.length;
   }
@@ -357,7 +374,8 @@ class DeliveryLoop {
       if (this.stopped) return;
       if (more) setImmediate(this.wake);
       else {
-        this.pollTimer = setTimeout(this.wake, this.options.pollIntervalMs ?? 250);
+        const pollMs = this.options.pollIntervalMs ?? 250;
+        this.pollTimer = setTimeout(this.wake, this.paced ? Math.min(pollMs, this.rate!.msUntilBatch()) : pollMs);
         this.pollTimer.unref();
       }
     });
@@ -379,6 +397,10 @@ class DeliveryLoop {
       while (this.claiming) await this.claiming;
       const started = await this.serialised(() => this.claimOnce());
       await Promise.all([...this.attempts]);
+      if (this.paced) {
+        await new Promise((resolve) => setTimeout(resolve, this.rate!.msUntilBatch()));
+        continue;
+      }
       // An attempt that just ended woke a claim of its own: wait for what it starts too.
       if (started === 0 && this.attempts.size === 0 && !this.claiming) return;
     }

@@ -172,3 +172,37 @@ it("gives a slow receiver that keeps up more than 8 attempts at once, up to the 
   expect(value('session_expired_callback_concurrency_limit\\{partner="casino-failing"\\}')).toBeLessThan(8);
   expect(value('session_expired_callback_circuit_open\\{partner="casino-failing"\\}')).toBe(1);
 });
+
+// The pace (CALLBACK_MAX_PER_SECOND): a backlog against a receiver that answers at once
+// never has more attempts started than a second's worth plus the pace since the loop
+// woke, and `drain()` waits for the pace instead of returning with callbacks still due.
+it("starts no more attempts than the pace allows, and drains a backlog larger than a second's worth", async () => {
+  const PACE = 40;
+  const store = await openStore();
+  const receiver = await startReceiver(0, 200);
+  cleanups.push(() => receiver.close());
+  await enter(store, fixed, 100);
+  const loops = startCallbackLoops({
+    log: silent,
+    idleTimeoutMs: 0,
+    now: later,
+    store,
+    partners: [{ ...fixed, callbackUrl: receiver.url }],
+    maxPerSecond: PACE,
+  });
+  cleanups.push(() => loops.stop());
+  await loops.expiry.sweep();
+  const woke = performance.now();
+  let drained = false;
+  void loops.delivery.drain().then(() => (drained = true));
+  const looks: { arrived: number; allowed: number }[] = [];
+  while (!drained) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    looks.push({ arrived: receiver.requests, allowed: PACE + 1 + (PACE * (performance.now() - woke)) / 1000 });
+  }
+  for (const look of looks) expect(look.arrived).toBeLessThanOrEqual(look.allowed);
+  expect(looks.some((look) => look.arrived < 100)).toBe(true); // it was paced: not all at once
+  expect(receiver.answered200).toBe(100); // drain() ended only once all of them were delivered
+  expect(receiver.requests).toBe(100); // each once
+  expect((await store.callbackStats()).pendingByPartner.size).toBe(0);
+});

@@ -1,0 +1,70 @@
+/**
+ * The most callback attempts this instance starts a second (`CALLBACK_MAX_PER_SECOND`): a
+ * token bucket that holds at most one second's worth.
+ *
+ * Why: a backlog (100,000 sessions expired at once after an outage or a deploy) would
+ * otherwise go out as fast as the receivers answer, and signing, sending and recording
+ * those attempts takes the CPU that requests need. Measured at a million rows on two
+ * cores (docs/benchmarks.md, "At a million rows"): unpaced, the backlog went out at about
+ * 2,600 a second and ENTER's p99 under 300 ENTER/s rose to 59 – 94 ms on PostgreSQL; paced
+ * below 1,000 a second it stayed near half of that. Requests come first; the backlog
+ * still goes out in minutes. The pace also spares an operator's receiver the flood.
+ *
+ * The clock is the process's monotonic one (`performance.now`), not the delivery's
+ * business clock, which tests may freeze: the pace is about real time.
+ */
+
+/** Options of `DeliveryRate`. */
+export interface DeliveryRateOptions {
+  /** Attempts a second, > 0. */
+  perSecond: number;
+  /** Monotonic clock, milliseconds. Default `performance.now`. */
+  clock?: () => number;
+}
+
+/** A token bucket of attempts (see the module comment). */
+export class DeliveryRate {
+  private tokens: number;
+  private at: number;
+  private readonly perSecond: number;
+  private readonly clock: () => number;
+
+  /** @throws RangeError when `perSecond` is not a finite number above 0 */
+  constructor(options: DeliveryRateOptions) {
+    if (!(Number.isFinite(options.perSecond) && options.perSecond > 0))
+      throw new RangeError(`the delivery rate must be a number above 0, not ${options.perSecond}`);
+    this.perSecond = options.perSecond;
+    this.clock = options.clock ?? (() => performance.now());
+    this.tokens = this.perSecond;
+    this.at = this.clock();
+  }
+
+  /** Refills the bucket for the time since the last look (a clock that went back adds nothing). */
+  private refill(): void {
+    const now = this.clock();
+    this.tokens = Math.min(this.perSecond, this.tokens + (Math.max(0, now - this.at) * this.perSecond) / 1000);
+    this.at = now;
+  }
+
+  /** How many attempts may start now: a whole number >= 0. */
+  available(): number {
+    this.refill();
+    return Math.floor(this.tokens);
+  }
+
+  /** Counts `count` attempts as started (at most `available()` of them). */
+  take(count: number): void {
+    this.refill();
+    this.tokens = Math.max(0, this.tokens - count);
+  }
+
+  /**
+   * Milliseconds until the next batch may start: a fiftieth of a second's attempts (at
+   * least one), so that a paced backlog is claimed in batches of 20 ms, not one by one.
+   */
+  msUntilBatch(): number {
+    this.refill();
+    const batch = Math.min(this.perSecond, Math.max(1, this.perSecond / 50));
+    return Math.max(0, Math.ceil(((batch - this.tokens) * 1000) / this.perSecond));
+  }
+}

@@ -1,0 +1,53 @@
+// The token bucket of CALLBACK_MAX_PER_SECOND (src/server/delivery/delivery-rate.ts), on a
+// fake monotonic clock.
+import { describe, expect, it } from "vitest";
+import { DeliveryRate } from "../../../src/server/delivery/delivery-rate.js";
+
+/** A bucket of `perSecond` on a clock the test moves. */
+function bucket(perSecond: number) {
+  const clock = { ms: 1000 };
+  return { rate: new DeliveryRate({ perSecond, clock: () => clock.ms }), clock };
+}
+
+describe("DeliveryRate", () => {
+  it("allows a second's worth at once, then the pace, never more than a second's worth", () => {
+    const { rate, clock } = bucket(100);
+    expect(rate.available()).toBe(100);
+    rate.take(100);
+    expect(rate.available()).toBe(0);
+    clock.ms += 250;
+    expect(rate.available()).toBe(25);
+    rate.take(10);
+    expect(rate.available()).toBe(15);
+    clock.ms += 60_000; // an idle minute refills one second's worth, not sixty
+    expect(rate.available()).toBe(100);
+  });
+
+  it("says how long until a batch of a fiftieth of a second's attempts may start", () => {
+    const { rate, clock } = bucket(1000);
+    rate.take(1000);
+    expect(rate.msUntilBatch()).toBe(20); // 20 attempts at 1000/s
+    clock.ms += 5;
+    expect(rate.msUntilBatch()).toBe(15);
+    clock.ms += 100;
+    expect(rate.msUntilBatch()).toBe(0);
+    const slow = bucket(2);
+    slow.rate.take(2);
+    expect(slow.rate.msUntilBatch()).toBe(500); // at least one attempt
+  });
+
+  it("adds nothing when the clock goes back, and takes no more than it has", () => {
+    const { rate, clock } = bucket(10);
+    rate.take(25);
+    expect(rate.available()).toBe(0);
+    clock.ms -= 10_000;
+    expect(rate.available()).toBe(0);
+    clock.ms += 100;
+    expect(rate.available()).toBe(1);
+  });
+
+  it("refuses a pace that is not a number above 0", () => {
+    for (const perSecond of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => new DeliveryRate({ perSecond })).toThrow(RangeError);
+  });
+});
