@@ -1,6 +1,7 @@
 /**
  * The most callback attempts this instance starts a second (`CALLBACK_MAX_PER_SECOND`): a
- * token bucket that holds at most one second's worth.
+ * token bucket that starts empty and holds at most a fifth of a second's worth, so that
+ * neither a start-up with a backlog nor the end of a quiet spell sends a burst.
  *
  * Why: a backlog (100,000 sessions expired at once after an outage or a deploy) would
  * otherwise go out as fast as the receivers answer, and signing, sending and recording
@@ -14,6 +15,9 @@
  * business clock, which tests may freeze: the pace is about real time.
  */
 
+/** The most attempts the bucket holds, in seconds of the pace. */
+const BURST_SECONDS = 0.2;
+
 /** Options of `DeliveryRate`. */
 export interface DeliveryRateOptions {
   /** Attempts a second, > 0. */
@@ -24,9 +28,10 @@ export interface DeliveryRateOptions {
 
 /** A token bucket of attempts (see the module comment). */
 export class DeliveryRate {
-  private tokens: number;
+  private tokens = 0;
   private at: number;
   private readonly perSecond: number;
+  private readonly capacity: number;
   private readonly clock: () => number;
 
   /** @throws RangeError when `perSecond` is not a finite number above 0 */
@@ -34,15 +39,15 @@ export class DeliveryRate {
     if (!(Number.isFinite(options.perSecond) && options.perSecond > 0))
       throw new RangeError(`the delivery rate must be a number above 0, not ${options.perSecond}`);
     this.perSecond = options.perSecond;
+    this.capacity = Math.max(1, this.perSecond * BURST_SECONDS);
     this.clock = options.clock ?? (() => performance.now());
-    this.tokens = this.perSecond;
     this.at = this.clock();
   }
 
   /** Refills the bucket for the time since the last look (a clock that went back adds nothing). */
   private refill(): void {
     const now = this.clock();
-    this.tokens = Math.min(this.perSecond, this.tokens + (Math.max(0, now - this.at) * this.perSecond) / 1000);
+    this.tokens = Math.min(this.capacity, this.tokens + (Math.max(0, now - this.at) * this.perSecond) / 1000);
     this.at = now;
   }
 
@@ -64,7 +69,7 @@ export class DeliveryRate {
    */
   msUntilBatch(): number {
     this.refill();
-    const batch = Math.min(this.perSecond, Math.max(1, this.perSecond / 50));
+    const batch = Math.min(this.capacity, Math.max(1, this.perSecond / 50));
     return Math.max(0, Math.ceil(((batch - this.tokens) * 1000) / this.perSecond));
   }
 }

@@ -10,34 +10,35 @@ function bucket(perSecond: number) {
 }
 
 describe("DeliveryRate", () => {
-  it("allows a second's worth at once, then the pace, never more than a second's worth", () => {
+  it("starts empty, then allows the pace, holding no more than a fifth of a second's worth", () => {
     const { rate, clock } = bucket(100);
-    expect(rate.available()).toBe(100);
-    rate.take(100);
-    expect(rate.available()).toBe(0);
+    expect(rate.available()).toBe(0); // no burst at start-up
     clock.ms += 250;
-    expect(rate.available()).toBe(25);
-    rate.take(10);
+    expect(rate.available()).toBe(20); // 25 earned, 20 held
+    rate.take(20);
+    expect(rate.available()).toBe(0);
+    clock.ms += 150;
     expect(rate.available()).toBe(15);
-    clock.ms += 60_000; // an idle minute refills one second's worth, not sixty
-    expect(rate.available()).toBe(100);
+    rate.take(10);
+    expect(rate.available()).toBe(5);
+    clock.ms += 60_000; // an idle minute still holds a fifth of a second's worth
+    expect(rate.available()).toBe(20);
   });
 
   it("says how long until a batch of a fiftieth of a second's attempts may start", () => {
     const { rate, clock } = bucket(1000);
-    rate.take(1000);
     expect(rate.msUntilBatch()).toBe(20); // 20 attempts at 1000/s
     clock.ms += 5;
     expect(rate.msUntilBatch()).toBe(15);
     clock.ms += 100;
     expect(rate.msUntilBatch()).toBe(0);
     const slow = bucket(2);
-    slow.rate.take(2);
     expect(slow.rate.msUntilBatch()).toBe(500); // at least one attempt
   });
 
   it("adds nothing when the clock goes back, and takes no more than it has", () => {
     const { rate, clock } = bucket(10);
+    clock.ms += 200;
     rate.take(25);
     expect(rate.available()).toBe(0);
     clock.ms -= 10_000;
