@@ -18,6 +18,13 @@
 /** The most attempts the bucket holds, in seconds of the pace. */
 const BURST_SECONDS = 0.2;
 
+/**
+ * The fewest attempts a claim is made for, in seconds of the pace (at least one attempt):
+ * a claim costs the database about the same for 2 callbacks as for 50, and attempts end
+ * (and wake the loop) one by one.
+ */
+const BATCH_SECONDS = 0.05;
+
 /** Options of `DeliveryRate`. */
 export interface DeliveryRateOptions {
   /** Attempts a second, > 0. */
@@ -32,6 +39,7 @@ export class DeliveryRate {
   private at: number;
   private readonly perSecond: number;
   private readonly capacity: number;
+  private readonly batch: number;
   private readonly clock: () => number;
 
   /** @throws RangeError when `perSecond` is not a finite number above 0 */
@@ -40,6 +48,7 @@ export class DeliveryRate {
       throw new RangeError(`the delivery rate must be a number above 0, not ${options.perSecond}`);
     this.perSecond = options.perSecond;
     this.capacity = Math.max(1, this.perSecond * BURST_SECONDS);
+    this.batch = Math.max(1, this.perSecond * BATCH_SECONDS);
     this.clock = options.clock ?? (() => performance.now());
     this.at = this.clock();
   }
@@ -51,10 +60,10 @@ export class DeliveryRate {
     this.at = now;
   }
 
-  /** How many attempts may start now: a whole number >= 0. */
+  /** How many attempts may start now: a whole number, 0 until a batch's worth is there. */
   available(): number {
     this.refill();
-    return Math.floor(this.tokens);
+    return this.tokens >= this.batch ? Math.floor(this.tokens) : 0;
   }
 
   /** Counts `count` attempts as started (at most `available()` of them). */
@@ -63,13 +72,9 @@ export class DeliveryRate {
     this.tokens = Math.max(0, this.tokens - count);
   }
 
-  /**
-   * Milliseconds until the next batch may start: a fiftieth of a second's attempts (at
-   * least one), so that a paced backlog is claimed in batches of 20 ms, not one by one.
-   */
+  /** Milliseconds until a batch's worth is there (`BATCH_SECONDS`); 0 when it is. */
   msUntilBatch(): number {
     this.refill();
-    const batch = Math.min(this.capacity, Math.max(1, this.perSecond / 50));
-    return Math.max(0, Math.ceil(((batch - this.tokens) * 1000) / this.perSecond));
+    return Math.max(0, Math.ceil(((this.batch - this.tokens) * 1000) / this.perSecond));
   }
 }

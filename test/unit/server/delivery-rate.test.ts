@@ -19,17 +19,19 @@ describe("DeliveryRate", () => {
     expect(rate.available()).toBe(0);
     clock.ms += 150;
     expect(rate.available()).toBe(15);
-    rate.take(10);
+    rate.take(12);
+    expect(rate.available()).toBe(0); // 3 held: less than a batch (a twentieth of a second's worth)
+    clock.ms += 20;
     expect(rate.available()).toBe(5);
     clock.ms += 60_000; // an idle minute still holds a fifth of a second's worth
     expect(rate.available()).toBe(20);
   });
 
-  it("says how long until a batch of a fiftieth of a second's attempts may start", () => {
+  it("says how long until a batch of a twentieth of a second's attempts may start", () => {
     const { rate, clock } = bucket(1000);
-    expect(rate.msUntilBatch()).toBe(20); // 20 attempts at 1000/s
+    expect(rate.msUntilBatch()).toBe(50); // 50 attempts at 1000/s
     clock.ms += 5;
-    expect(rate.msUntilBatch()).toBe(15);
+    expect(rate.msUntilBatch()).toBe(45);
     clock.ms += 100;
     expect(rate.msUntilBatch()).toBe(0);
     const slow = bucket(2);
