@@ -9,7 +9,9 @@
  *
  * The server runs with these settings: two partners with callbacks on (PARTNERS_FILE),
  * SESSION_IDLE_TIMEOUT_SECONDS=1, EXPIRY_SWEEP_SECONDS=1, CALLBACK_RETRY_SCHEDULE=1,2,4,8,16,32,
- * CALLBACK_TIMEOUT_MS=1000 (other CALLBACK_* variables pass through from the environment).
+ * CALLBACK_TIMEOUT_MS=1000, and CALLBACK_MAX_PER_SECOND=0 unless the environment sets it: the
+ * figures are the delivery engine's own, not its pace (other CALLBACK_* variables pass
+ * through from the environment).
  * The receivers are bare node:http servers in this process (callback-receiver.ts) that check
  * `HASH`, so that the figures are the sender's. Two parts, each on a fresh database:
  *
@@ -77,6 +79,7 @@ const serverEnv = {
   EXPIRY_SWEEP_SECONDS: "1",
   CALLBACK_RETRY_SCHEDULE: "1,2,4,8,16,32",
   CALLBACK_TIMEOUT_MS: "1000",
+  CALLBACK_MAX_PER_SECOND: process.env.CALLBACK_MAX_PER_SECOND ?? "0",
   LOG_LEVEL: "warn",
 };
 const TARGET_PER_SECOND = 1000;
