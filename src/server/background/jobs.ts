@@ -1,8 +1,9 @@
 /**
  * The background jobs of the reference server. Each is a batched job (job-runner.ts): it
  * runs every `sweepIntervalMs` to its end in batches that each take about the store's
- * `batchBudget.targetMs` (expiry's: `deadlineTargetMs`), so on SQLite no request waits longer than about that, and on
- * PostgreSQL no statement comes near the statement timeout, however large the backlog.
+ * `batchBudget.targetMs` (expiry's: `deadlineTargetMs`), so on SQLite no request waits
+ * longer than about that, and on PostgreSQL no statement comes near the statement
+ * timeout, however large the backlog.
  *
  * | Job | What it does | Rule |
  * |---|---|---|

@@ -349,6 +349,11 @@ class DeliveryLoop {
     return claimed.length;
   }
 
+  /** Milliseconds until the pace allows a batch, when the last claim found it used up; otherwise undefined. */
+  private paceWaitMs(): number | undefined {
+    return this.paced && this.rate ? this.rate.msUntilBatch() : undefined;
+  }
+
   /** Runs claims one at a time until one starts nothing; then waits for the poll or a wake. */
   readonly wake = (): void => {
     if (this.stopped) return;
@@ -375,7 +380,7 @@ class DeliveryLoop {
       if (more) setImmediate(this.wake);
       else {
         const pollMs = this.options.pollIntervalMs ?? 250;
-        this.pollTimer = setTimeout(this.wake, this.paced ? Math.min(pollMs, this.rate!.msUntilBatch()) : pollMs);
+        this.pollTimer = setTimeout(this.wake, Math.min(pollMs, this.paceWaitMs() ?? pollMs));
         this.pollTimer.unref();
       }
     });
@@ -397,8 +402,9 @@ class DeliveryLoop {
       while (this.claiming) await this.claiming;
       const started = await this.serialised(() => this.claimOnce());
       await Promise.all([...this.attempts]);
-      if (this.paced) {
-        await new Promise((resolve) => setTimeout(resolve, this.rate!.msUntilBatch()));
+      const paceWaitMs = this.paceWaitMs();
+      if (paceWaitMs !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, paceWaitMs));
         continue;
       }
       // An attempt that just ended woke a claim of its own: wait for what it starts too.
