@@ -95,6 +95,14 @@ export const serverEnv = {
       default: 30,
       description: "how often the background jobs run (expiry, then retention), each in short batches",
     },
+    BACKGROUND_WARM_UP_SECONDS: {
+      type: "integer",
+      minimum: 0,
+      maximum: 600,
+      default: 10,
+      description:
+        "after start, background work (expiry, retention, the callbacks' pace) rises from a tenth of its pace to all of it over this long, so that requests come first while the new process warms; `0`: all of it at once",
+    },
     CALLBACK_RETRY_SCHEDULE: {
       type: "string",
       default: defaultRetrySchedule.join(","),

@@ -27,6 +27,7 @@ import { launchTokens } from "./launch-tokens.js";
 import { startMetricsListener } from "./metrics-listener.js";
 import { reloadPartners, type StartupPartners, startupPartners } from "../partners/source.js";
 import { Readiness, startHeartbeat, watchWrites } from "./readiness.js";
+import { WarmUp } from "./warm-up.js";
 import { installShutdown } from "./shutdown.js";
 
 /**
@@ -131,9 +132,10 @@ async function buildApp({
 /**
  * Starts the callback delivery, the background jobs and the readiness heartbeat, stopped
  * (then the store closed) when the app closes. Expiry and retention never wait on
- * delivery: they are separate loops.
+ * delivery: they are separate loops. Both ease in over the warm-up (warm-up.ts).
  */
 function startBackgroundWork(app: FastifyInstance, { config, partners, store, readiness, metrics }: Startup): void {
+  const warmUp = new WarmUp({ durationMs: config.backgroundWarmUpSeconds * 1000 });
   const delivery = startCallbackDelivery({
     store,
     partners: partners.directory,
@@ -143,6 +145,7 @@ function startBackgroundWork(app: FastifyInstance, { config, partners, store, re
     attemptTimeoutMs: config.callbackTimeoutMs,
     concurrency: config.callbackConcurrency,
     maxPerSecond: config.callbackMaxPerSecond,
+    warmUp,
     partnerConcurrency: config.callbackPartnerConcurrency,
     adaptiveConcurrency: config.callbackAdaptiveConcurrency,
     breakerThreshold: config.callbackBreakerThreshold,
@@ -159,6 +162,7 @@ function startBackgroundWork(app: FastifyInstance, { config, partners, store, re
     callbackRetentionMs: config.callbackRetentionDays * 86_400_000,
     sessionRetentionMs: config.sessionRetentionDays * 86_400_000,
     onQueued: delivery.wake,
+    warmUp,
     metrics: createJobMetrics(metrics.registry),
   });
   const heartbeat = startHeartbeat(store, readiness);

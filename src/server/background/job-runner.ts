@@ -9,11 +9,13 @@
  * run in progress after its current batch. A job may rest between batches in proportion
  * to their duration (`restRatio`), so that work with no deadline takes a bounded share,
  * and jobs may share a lane (`batchLane`), in which their batches take turns, the highest
- * `priority` first.
+ * `priority` first. While the process warms up (`warmUp`, ../warm-up.ts), every job rests
+ * longer, so that it takes only the warm-up's share of the time it would take after.
  */
 import type { FastifyBaseLogger } from "fastify";
 import { ErrorLogThrottle } from "../../shared/error-log-throttle.js";
 import type { BatchBudget } from "../../store/session-store.js";
+import type { WarmUp } from "../warm-up.js";
 import { nextBatchSize } from "./batch-size.js";
 import type { JobMetrics, JobName } from "./metrics.js";
 
@@ -52,6 +54,21 @@ export interface BatchedJobOptions {
   lane?: BatchLane;
   /** This job's place in its lane: a batch of a higher priority goes before those of lower ones that wait. Default 0. */
   priority?: number;
+  /** The first run starts once this settles, fulfilled or not (default: at once). */
+  startAfter?: Promise<unknown>;
+  /** The process's warm-up: while its `share()` is below 1, the job rests longer (`restAfter`). Default: none. */
+  warmUp?: Pick<WarmUp, "share">;
+}
+
+/**
+ * The rest after a batch that took `elapsedMs`, milliseconds: enough that the job takes
+ * `share` of the time it takes at full pace, where it works `1` for every `restRatio` it
+ * rests. 0: no rest beyond the next event-loop turn.
+ *
+ * @param share 0 < share <= 1 (the warm-up's)
+ */
+export function restAfter(elapsedMs: number, restRatio: number, share: number): number {
+  return elapsedMs * ((1 + restRatio) / share - 1);
 }
 
 /** Lets the batches of several jobs run one at a time: the highest priority waiting first, then in the order they asked. */
@@ -111,7 +128,7 @@ export interface BatchedJob {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const rest = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-/** Starts the job's loop; its first run starts at once. The timers do not keep the process alive. */
+/** Starts the job's loop; its first run starts at once (or after `startAfter`). The timers do not keep the process alive. */
 export function startBatchedJob(options: BatchedJobOptions): BatchedJob {
   const now = options.now ?? Date.now;
   const errors = new ErrorLogThrottle();
@@ -142,7 +159,8 @@ export function startBatchedJob(options: BatchedJobOptions): BatchedJob {
         options.metrics?.batch(options.name, outcome.rows, elapsed / 1000);
         total += outcome.rows;
         more = outcome.more;
-        if (more) await (options.restRatio ? rest(elapsed * options.restRatio) : nextTurn());
+        const resting = more ? restAfter(elapsed, options.restRatio ?? 0, options.warmUp?.share() ?? 1) : 0;
+        if (more) await (resting > 0 ? rest(resting) : nextTurn());
       }
       failures = 0;
       options.metrics?.drained(options.name, now());
@@ -184,7 +202,9 @@ export function startBatchedJob(options: BatchedJobOptions): BatchedJob {
     return running;
   }
 
-  void run();
+  const first = () => void (stopped || run());
+  if (options.startAfter) void options.startAfter.then(first, first);
+  else first();
   return {
     run,
     async stop() {

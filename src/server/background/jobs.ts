@@ -13,14 +13,17 @@
  * | `ended_sessions` | deletes closed and expired sessions that ended longer ago than `sessionRetentionMs` and that no callback in the outbox refers to; active sessions stay | `SESSION_RETENTION_DAYS` |
  * | `planner_statistics` | keeps the query planner's statistics current (SQLite `ANALYZE` with a sampling limit), at start and hourly | |
  *
- * Jobs run independently (a long retention run never delays expiry) and start at once, so
- * a backlog left by an outage or a deploy starts draining on start-up. The reference
+ * Jobs run independently (a long retention run never delays expiry) and start at once
+ * (the others right after the first refresh of the planner's statistics), so a backlog
+ * left by an outage or a deploy starts draining on start-up, easing in over the process's
+ * warm-up (../warm-up.ts: each job rests longer while it lasts). The reference
  * server has no game client and so no activity signal: "idle" counts from ENTER (or the
  * last close). Expiry never waits on a delivery.
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { PartnerDirectory } from "../../partners/directory.js";
 import type { EndedSessionsCursor, SessionStore } from "../../store/session-store.js";
+import type { WarmUp } from "../warm-up.js";
 import { batchLane, startBatchedJob, type BatchedJob } from "./job-runner.js";
 import type { JobMetrics } from "./metrics.js";
 
@@ -42,6 +45,8 @@ export interface BackgroundJobOptions {
   metrics?: JobMetrics;
   /** Clock, epoch milliseconds. Default `Date.now`. */
   now?: () => number;
+  /** The process's warm-up (../warm-up.ts): every job rests longer while it lasts. Default: none. */
+  warmUp?: Pick<WarmUp, "share">;
 }
 
 /** Rows each job handled in one `sweep()`. */
@@ -98,11 +103,31 @@ export function startBackgroundJobs(options: BackgroundJobOptions): BackgroundJo
   const { store, log, metrics } = options;
   const now = options.now ?? Date.now;
   const lane = store.batchBudget.oneAtATime ? batchLane() : undefined;
-  const common = { intervalMs: options.sweepIntervalMs, budget: store.batchBudget, lane, log, metrics, now };
+  const common = { intervalMs: options.sweepIntervalMs, budget: store.batchBudget, lane, log, metrics, now, warmUp: options.warmUp };
   const jobs: Partial<Record<keyof BackgroundRun, BatchedJob>> = {};
+  // The planner's statistics first, and every other job after their first refresh: a
+  // database that has none yet (restored, imported, or from before this job) plans its
+  // first batches blind. Measured at a million rows on SQLite: the first expiry batch
+  // held the event loop for 170 ms, against 10 ms with statistics.
+  let planned: () => void = () => undefined;
+  const statisticsFirst = new Promise<void>((resolve) => (planned = resolve));
+  const statistics = startBatchedJob({
+    ...common,
+    name: "planner_statistics",
+    intervalMs: PLANNER_STATISTICS_EVERY_MS,
+    async batch() {
+      try {
+        await store.optimize();
+      } finally {
+        planned();
+      }
+      return { rows: 0, more: false };
+    },
+  });
+  const afterStatistics = { ...common, startAfter: statisticsFirst };
 
   jobs.expired = startBatchedJob({
-    ...common,
+    ...afterStatistics,
     name: "expiry",
     // Idle sessions have a deadline (their callbacks); retention has none.
     priority: 1,
@@ -122,7 +147,7 @@ export function startBackgroundJobs(options: BackgroundJobOptions): BackgroundJo
   });
 
   jobs.idempotencyKeysDeleted = startBatchedJob({
-    ...common,
+    ...afterStatistics,
     name: "idempotency_keys",
     restRatio: RETENTION_REST_RATIO,
     async batch(limit) {
@@ -134,7 +159,7 @@ export function startBackgroundJobs(options: BackgroundJobOptions): BackgroundJo
   const callbackRetentionMs = options.callbackRetentionMs ?? 0;
   if (callbackRetentionMs > 0) {
     jobs.callbacksDeleted = startBatchedJob({
-      ...common,
+      ...afterStatistics,
       name: "delivered_callbacks",
       restRatio: RETENTION_REST_RATIO,
       async batch(limit) {
@@ -149,7 +174,7 @@ export function startBackgroundJobs(options: BackgroundJobOptions): BackgroundJo
     let cursor: EndedSessionsCursor | undefined;
     let rescanAt = 0;
     jobs.sessionsDeleted = startBatchedJob({
-      ...common,
+      ...afterStatistics,
       name: "ended_sessions",
       restRatio: SESSION_RETENTION_REST_RATIO,
       beforeRun() {
@@ -165,16 +190,6 @@ export function startBackgroundJobs(options: BackgroundJobOptions): BackgroundJo
       },
     });
   }
-
-  const statistics = startBatchedJob({
-    ...common,
-    name: "planner_statistics",
-    intervalMs: PLANNER_STATISTICS_EVERY_MS,
-    async batch() {
-      await store.optimize();
-      return { rows: 0, more: false };
-    },
-  });
 
   return {
     async sweep() {

@@ -38,6 +38,7 @@ import type { Partner, PartnerDirectory } from "../../partners/directory.js";
 import type { CallbackAttempt, PendingCallback, SessionStore } from "../../store/session-store.js";
 import type { LimitTicket } from "./concurrency-limit.js";
 import type { AttemptOutcome, DeliveryMetrics } from "./metrics.js";
+import type { WarmUp } from "../warm-up.js";
 import { DeliveryRate } from "./delivery-rate.js";
 import { PartnerSlots } from "./partner-slots.js";
 import { nextPauseMs } from "./retry-policy.js";
@@ -62,6 +63,8 @@ export interface CallbackDeliveryOptions {
    * as fast as the receivers answer.
    */
   maxPerSecond?: number;
+  /** The process's warm-up (../warm-up.ts): the pace is `maxPerSecond` times its share. Default: none. */
+  warmUp?: Pick<WarmUp, "share">;
   /** Most attempts at once to one partner: the ceiling of its adaptive limit. */
   partnerConcurrency: number;
   /**
@@ -255,7 +258,7 @@ class DeliveryLoop {
       connectionsPerPartner: options.partnerConcurrency,
       now: this.now,
     });
-    this.rate = options.maxPerSecond ? new DeliveryRate({ perSecond: options.maxPerSecond }) : undefined;
+    this.rate = options.maxPerSecond ? new DeliveryRate({ perSecond: options.maxPerSecond, warmUp: options.warmUp }) : undefined;
     this.slots = new PartnerSlots({
       ceiling: options.partnerConcurrency,
       adaptive: options.adaptiveConcurrency ?? true,

@@ -49,6 +49,23 @@ describe("DeliveryRate", () => {
     expect(rate.available()).toBe(1);
   });
 
+  it("while the process warms up, earns the warm-up's share of the pace, in batches of that share", () => {
+    const clock = { ms: 1000 };
+    const warmUp = { now: 0.1 };
+    const rate = new DeliveryRate({ perSecond: 1000, clock: () => clock.ms, warmUp: { share: () => warmUp.now } });
+    expect(rate.msUntilBatch()).toBe(50); // a batch of 5 at 100/s
+    clock.ms += 40;
+    expect(rate.available()).toBe(0); // 4 earned: below a batch
+    clock.ms += 10;
+    expect(rate.available()).toBe(5);
+    clock.ms += 1000;
+    expect(rate.available()).toBe(20); // it holds a fifth of a second of 100/s
+    rate.take(20);
+    warmUp.now = 1;
+    clock.ms += 100;
+    expect(rate.available()).toBe(100); // warm: the whole pace
+  });
+
   it("refuses a pace that is not a number above 0", () => {
     for (const perSecond of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
       expect(() => new DeliveryRate({ perSecond })).toThrow(RangeError);

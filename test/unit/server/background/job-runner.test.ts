@@ -4,7 +4,7 @@
 // doubles; runs never overlap; stop() ends a run after its current batch.
 import type { FastifyBaseLogger } from "fastify";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { batchLane, startBatchedJob, type BatchedJob, type BatchOutcome } from "../../../../src/server/background/job-runner.js";
+import { batchLane, restAfter, startBatchedJob, type BatchedJob, type BatchOutcome } from "../../../../src/server/background/job-runner.js";
 import type { JobMetrics } from "../../../../src/server/background/metrics.js";
 
 const budget = { targetMs: 10, initialRows: 100, minRows: 10, maxRows: 5000 };
@@ -38,7 +38,10 @@ afterEach(async () => {
 });
 
 /** Starts a job whose first automatic run is parked (an hour away) until the test calls run(). */
-function start(batch: (limit: number) => Promise<BatchOutcome>, extra: { retryAfterMs?: number; intervalMs?: number } = {}) {
+function start(
+  batch: (limit: number) => Promise<BatchOutcome>,
+  extra: { retryAfterMs?: number; intervalMs?: number; warmUp?: { share(): number }; startAfter?: Promise<unknown> } = {},
+) {
   const { log, lines } = recordingLog();
   const { metrics, seen } = recordingMetrics();
   const job = startBatchedJob({
@@ -49,6 +52,8 @@ function start(batch: (limit: number) => Promise<BatchOutcome>, extra: { retryAf
     log,
     metrics,
     retryAfterMs: extra.retryAfterMs,
+    warmUp: extra.warmUp,
+    startAfter: extra.startAfter,
   });
   jobs.push(job);
   return { job, lines, seen };
@@ -75,6 +80,55 @@ describe("a batched background job", () => {
     for (let index = 1; index < limits.length; index++)
       expect(between.indexOf(`after batch ${index}`)).toBeLessThan(between.indexOf(`batch ${index + 1}`));
     expect(limits.every((limit) => limit >= budget.minRows && limit <= budget.maxRows)).toBe(true);
+  });
+
+  it("rests so that it takes its share of the time: the warm-up's share of what it takes at full pace", () => {
+    expect(restAfter(10, 0, 1)).toBe(0); // no rest beyond the next turn
+    expect(restAfter(10, 3, 1)).toBe(30); // a quarter of the time
+    expect(restAfter(10, 0, 0.1)).toBeCloseTo(90, 10); // a tenth of the time
+    expect(restAfter(10, 3, 0.5)).toBeCloseTo(70, 10); // half of a quarter: an eighth
+  });
+
+  it("rests between batches while the process warms up", async () => {
+    const spans: { start: number; end: number }[] = [];
+    let left = 4;
+    start(
+      async () => {
+        const span = { start: performance.now(), end: 0 };
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        span.end = performance.now();
+        spans.push(span);
+        left -= 1;
+        return { rows: 1, more: left > 0 };
+      },
+      { warmUp: { share: () => 0.25 } },
+    );
+    // The run at start: four batches, then the job waits an hour.
+    await vi.waitFor(() => expect(spans).toHaveLength(4), { timeout: 2000 });
+    // A quarter of the time: after a batch of at least 15 ms, a rest of three times as long.
+    for (let index = 1; index < spans.length; index++) {
+      const batch = spans[index - 1]!;
+      expect(spans[index]!.start - batch.end).toBeGreaterThanOrEqual(3 * (batch.end - batch.start) - 2);
+    }
+  });
+
+  it("starts its first run once `startAfter` settles, fulfilled or not", async () => {
+    for (const settle of ["resolve", "reject"] as const) {
+      let calls = 0;
+      let release: Record<typeof settle, () => void> = { resolve: () => undefined, reject: () => undefined };
+      const gate = new Promise<void>((resolve, reject) => (release = { resolve, reject: () => reject(new Error("no statistics")) }));
+      start(
+        async () => {
+          calls += 1;
+          return { rows: 0, more: false };
+        },
+        { startAfter: gate },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(calls).toBe(0);
+      release[settle]();
+      await vi.waitFor(() => expect(calls).toBe(1));
+    }
   });
 
   it("starts a run asked for during another after it, so it sees what happened before the call", async () => {

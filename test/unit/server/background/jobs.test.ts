@@ -107,6 +107,36 @@ describe("background jobs", () => {
     expect((await loop.sweep()).expired).toBe(0);
   });
 
+  it("refreshes the planner's statistics before any other job's first batch", async () => {
+    await open();
+    clock += 2000;
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const gated: SessionStore = Object.create(store);
+    gated.optimize = async () => {
+      order.push("statistics asked");
+      await gate;
+      await store.optimize();
+      order.push("statistics done");
+    };
+    gated.expireIdleSessions = (...args) => {
+      order.push("expiry");
+      return store.expireIdleSessions(...args);
+    };
+    jobs.push(
+      startBackgroundJobs({ store: gated, partners, log: silent, idleTimeoutMs: 1000, sweepIntervalMs: 3_600_000, now: () => clock }),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(order).toEqual(["statistics asked"]);
+    } finally {
+      release(); // also when it failed: stop() waits for the statistics' batch
+    }
+    await vi.waitFor(() => expect(order).toEqual(["statistics asked", "statistics done", "expiry"]));
+    expect((await store.getSession(String(opened).padStart(32, "0")))?.status).toBe("expired");
+  });
+
   it("deletes a delivered callback once its retention has passed, and keeps the failed one", async () => {
     const loop = start({ callbackRetentionMs: 30 * DAY_MS });
     const { delivered, failed } = await deliverOneFailOne(loop);
