@@ -8,7 +8,7 @@
  * sessions to expire, callbacks to deliver) together with the traffic of the load
  * balancer. Measured at a million rows on PostgreSQL and two cores (docs/benchmarks.md,
  * "At a million rows"): with every job at full pace from the first moment, ENTER's p99 in
- * the first second was 100 – 130 ms against 10 – 25 ms later; with no background work,
+ * the first second was 100 – 143 ms against 10 – 25 ms later; with no background work,
  * 32 – 38 ms. Requests come first while the process warms; the backlog starts draining at
  * once and is late by about half the warm-up.
  *
