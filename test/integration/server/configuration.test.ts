@@ -43,6 +43,15 @@ describe("environment", () => {
     expect(() => loadConfig({ EXPIRY_SWEEP_SECONDS: "3000000" })).toThrow("EXPIRY_SWEEP_SECONDS must be <= 86400");
   });
 
+  it("warms up for 10 s unless BACKGROUND_WARM_UP_SECONDS says otherwise: 0 (none) to 600", () => {
+    expect(loadConfig({}).backgroundWarmUpSeconds).toBe(10);
+    expect(loadConfig({ BACKGROUND_WARM_UP_SECONDS: "0" }).backgroundWarmUpSeconds).toBe(0);
+    expect(loadConfig({ BACKGROUND_WARM_UP_SECONDS: "600" }).backgroundWarmUpSeconds).toBe(600);
+    expect(() => loadConfig({ BACKGROUND_WARM_UP_SECONDS: "-1" })).toThrow("BACKGROUND_WARM_UP_SECONDS must be >= 0");
+    expect(() => loadConfig({ BACKGROUND_WARM_UP_SECONDS: "601" })).toThrow("BACKGROUND_WARM_UP_SECONDS must be <= 600");
+    expect(() => loadConfig({ BACKGROUND_WARM_UP_SECONDS: "2.5" })).toThrow("BACKGROUND_WARM_UP_SECONDS must be integer");
+  });
+
   it("names every invalid variable", () => {
     expect(() => loadConfig({ PORT: "70000", GAME_BASE_URL: "ftp://x", LAUNCH_TOKEN_SECRET: "short" })).toThrow(
       /PORT must be <= 65535.*GAME_BASE_URL must match pattern.*LAUNCH_TOKEN_SECRET must NOT have fewer than 32 characters/,
