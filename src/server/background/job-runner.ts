@@ -159,8 +159,10 @@ export function startBatchedJob(options: BatchedJobOptions): BatchedJob {
         options.metrics?.batch(options.name, outcome.rows, elapsed / 1000);
         total += outcome.rows;
         more = outcome.more;
-        const resting = more ? restAfter(elapsed, options.restRatio ?? 0, options.warmUp?.share() ?? 1) : 0;
-        if (more) await (resting > 0 ? rest(resting) : nextTurn());
+        if (more) {
+          const resting = restAfter(elapsed, options.restRatio ?? 0, options.warmUp?.share() ?? 1);
+          await (resting > 0 ? rest(resting) : nextTurn());
+        }
       }
       failures = 0;
       options.metrics?.drained(options.name, now());
