@@ -27,11 +27,25 @@ export interface StartupPartners {
 
 /**
  * Reads the partners file, or takes the sandbox partner (and `sandboxWarning` to log).
+ * Without a partners file, `sandboxCallbackUrl` (`SANDBOX_CALLBACK_URL`) turns the sandbox
+ * partner's session expired callbacks on, to that base URL; the caller refuses it beside
+ * a partners file (config.ts).
  *
  * @throws Error naming PARTNERS_FILE and what is wrong in it
  */
-export function startupPartners(partnersFile: string | undefined, sandboxWarning: string): StartupPartners {
-  if (!partnersFile) return { directory: reloadablePartnerDirectory([sandboxPartner]), sandbox: true, warnings: [sandboxWarning] };
+export function startupPartners(partnersFile: string | undefined, sandboxWarning: string, sandboxCallbackUrl?: string): StartupPartners {
+  if (!partnersFile) {
+    if (!sandboxCallbackUrl) return { directory: reloadablePartnerDirectory([sandboxPartner]), sandbox: true, warnings: [sandboxWarning] };
+    const partner = { ...sandboxPartner, callbackUrl: sandboxCallbackUrl, sessionExpiredCallback: true };
+    return {
+      directory: reloadablePartnerDirectory([partner]),
+      sandbox: true,
+      warnings: [
+        sandboxWarning,
+        `SANDBOX_CALLBACK_URL: the sandbox partner's session expired callbacks go to ${sandboxCallbackUrl} (POST /V4/sessionexpired)`,
+      ],
+    };
+  }
   const partners = loadPartnersFile(partnersFile);
   const warning = timestampWarning(partners);
   return { directory: reloadablePartnerDirectory(partners), sandbox: false, warnings: warning ? [warning] : [] };

@@ -11,7 +11,8 @@
  * - `LAUNCH_TOKEN_SECRET`: a random one per start, unless set (no secret file is written);
  * - `SHUTDOWN_DRAIN_SECONDS` 0: no load balancer to drain, so SIGTERM stops at once.
  * Every other variable of the server applies (`PORT`, default 3000; `HOST`, default
- * 127.0.0.1; `SESSION_IDLE_TIMEOUT_SECONDS`; `LOG_LEVEL` …). `PARTNERS_FILE` is refused:
+ * 127.0.0.1; `SESSION_IDLE_TIMEOUT_SECONDS`; `SANDBOX_CALLBACK_URL`, to receive the
+ * sandbox partner's session expired callbacks; `LOG_LEVEL` …). `PARTNERS_FILE` is refused:
  * a server with real partners is the reference server, not the sandbox.
  *
  * Exit status: 2 for `PARTNERS_FILE` or an unknown argument, 0 after `--help`; otherwise
@@ -27,6 +28,8 @@ Environment:
   PORT            TCP port (default 3000; 0 picks a free one)
   HOST            interface (default 127.0.0.1; 0.0.0.0 inside a container)
   DATABASE_URL    :memory: (default: empty at every start) or a SQLite file path
+  SANDBOX_CALLBACK_URL  your receiver's base URL: the sandbox sends its session expired
+                  callbacks there (POST /V4/sessionexpired, signed with sandbox-secret)
   SESSION_IDLE_TIMEOUT_SECONDS, LOG_LEVEL and the reference server's other variables
 Stop it with Ctrl-C or SIGTERM.`;
 

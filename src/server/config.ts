@@ -57,6 +57,13 @@ export const serverEnv = {
       minLength: 1,
       description: "YAML or JSON file of partners (`src/partners/partners-file.ts`), re-read on SIGHUP; unset: the sandbox partner",
     },
+    SANDBOX_CALLBACK_URL: {
+      type: "string",
+      format: "uri",
+      pattern: "^https?://",
+      description:
+        "without `PARTNERS_FILE` only: the sandbox partner's callback base URL, so that its sessions' session expired callbacks go to `<url>/V4/sessionexpired`, signed with `sandbox-secret`; unset: the sandbox sends none",
+    },
     GAME_BASE_URL: {
       type: "string",
       format: "uri",
@@ -273,6 +280,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const { callbackPartnerConcurrency: partner, callbackConcurrency: total } = values;
   if (partner > total) {
     throw new Error(`invalid configuration: CALLBACK_PARTNER_CONCURRENCY (${partner}) must be <= CALLBACK_CONCURRENCY (${total})`);
+  }
+  if (values.sandboxCallbackUrl !== undefined && values.partnersFile !== undefined) {
+    throw new Error(
+      "invalid configuration: SANDBOX_CALLBACK_URL is for the sandbox partner, without PARTNERS_FILE: give the partners in the file their callbackUrl instead",
+    );
   }
   return { ...values, callbackRetrySchedule };
 }

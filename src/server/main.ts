@@ -88,7 +88,7 @@ interface Startup {
  * @throws Error naming PARTNERS_FILE, DATABASE_URL or LAUNCH_TOKEN_SECRET when one is unusable
  */
 function loadIdentity(config: ServerConfig): Pick<Startup, "partners" | "launchSecret"> {
-  const partners = startupPartners(config.partnersFile, SANDBOX_WARNING);
+  const partners = startupPartners(config.partnersFile, SANDBOX_WARNING, config.sandboxCallbackUrl);
   let storeKind: "sqlite" | "postgres";
   try {
     storeKind = databaseTarget(config.databaseUrl).kind;

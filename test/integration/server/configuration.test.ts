@@ -52,6 +52,14 @@ describe("environment", () => {
     expect(() => loadConfig({ BACKGROUND_WARM_UP_SECONDS: "2.5" })).toThrow("BACKGROUND_WARM_UP_SECONDS must be integer");
   });
 
+  it("takes SANDBOX_CALLBACK_URL, an http(s) URL, only without PARTNERS_FILE", () => {
+    expect(loadConfig({ SANDBOX_CALLBACK_URL: "http://127.0.0.1:4000" }).sandboxCallbackUrl).toBe("http://127.0.0.1:4000");
+    expect(() => loadConfig({ SANDBOX_CALLBACK_URL: "ftp://127.0.0.1" })).toThrow("SANDBOX_CALLBACK_URL must match pattern");
+    expect(() => loadConfig({ SANDBOX_CALLBACK_URL: "http://127.0.0.1:4000", PARTNERS_FILE: "partners.yaml" })).toThrow(
+      "SANDBOX_CALLBACK_URL is for the sandbox partner, without PARTNERS_FILE",
+    );
+  });
+
   it("names every invalid variable", () => {
     expect(() => loadConfig({ PORT: "70000", GAME_BASE_URL: "ftp://x", LAUNCH_TOKEN_SECRET: "short" })).toThrow(
       /PORT must be <= 65535.*GAME_BASE_URL must match pattern.*LAUNCH_TOKEN_SECRET must NOT have fewer than 32 characters/,
