@@ -37,14 +37,8 @@ export function startupPartners(partnersFile: string | undefined, sandboxWarning
   if (!partnersFile) {
     if (!sandboxCallbackUrl) return { directory: reloadablePartnerDirectory([sandboxPartner]), sandbox: true, warnings: [sandboxWarning] };
     const partner = { ...sandboxPartner, callbackUrl: sandboxCallbackUrl, sessionExpiredCallback: true };
-    return {
-      directory: reloadablePartnerDirectory([partner]),
-      sandbox: true,
-      warnings: [
-        sandboxWarning,
-        `SANDBOX_CALLBACK_URL: the sandbox partner's session expired callbacks go to ${sandboxCallbackUrl} (POST /V4/sessionexpired)`,
-      ],
-    };
+    const where = `SANDBOX_CALLBACK_URL: the sandbox partner's session expired callbacks go to ${sandboxCallbackUrl} (POST /V4/sessionexpired)`;
+    return { directory: reloadablePartnerDirectory([partner]), sandbox: true, warnings: [sandboxWarning, where] };
   }
   const partners = loadPartnersFile(partnersFile);
   const warning = timestampWarning(partners);
